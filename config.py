@@ -1,0 +1,62 @@
+"""Configuration from the environment or a `.env` file (see README, 'Configuration')."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from dataclasses import dataclass
+from pathlib import Path
+
+from dotenv import load_dotenv
+
+from sheets.errors import SetupError
+
+
+@dataclass(frozen=True)
+class Config:
+    backend: str = "local"
+    data_dir: Path = Path("data")
+    spreadsheet_id: str = ""
+    credentials_file: str = ""
+    port: int = 8080
+    storage_secret: str = ""
+    cache_seconds: float = 10.0
+
+    @classmethod
+    def from_env(cls, env_file: str | Path | None = ".env") -> Config:
+        if env_file and Path(env_file).is_file():
+            load_dotenv(env_file, override=False)
+        env = os.environ
+        backend = env.get("FLOWSHEET_BACKEND", "local").strip().lower() or "local"
+        if backend not in ("local", "google"):
+            raise SetupError(f"FLOWSHEET_BACKEND is {backend!r}: use 'local' or 'google'.")
+        return cls(
+            backend=backend,
+            data_dir=Path(env.get("FLOWSHEET_DATA_DIR", "data")).expanduser(),
+            spreadsheet_id=env.get("FLOWSHEET_SPREADSHEET_ID", "").strip(),
+            credentials_file=env.get("GOOGLE_APPLICATION_CREDENTIALS", "").strip(),
+            port=_int(env, "FLOWSHEET_PORT", 8080),
+            storage_secret=env.get("FLOWSHEET_STORAGE_SECRET", ""),
+            cache_seconds=float(_int(env, "FLOWSHEET_CACHE_SECONDS", 10)),
+        )
+
+    def secret(self) -> str:
+        """The session-cookie secret: the configured one, or one made once and kept in the data dir."""
+        if self.storage_secret:
+            return self.storage_secret
+        path = self.data_dir / "storage_secret"
+        if not path.exists():
+            self.data_dir.mkdir(parents=True, exist_ok=True)
+            path.write_text(secrets.token_urlsafe(32), encoding="utf-8")
+            path.chmod(0o600)
+        return path.read_text(encoding="utf-8").strip()
+
+
+def _int(env, name: str, default: int) -> int:
+    value = env.get(name, "").strip()
+    if not value:
+        return default
+    try:
+        return int(value)
+    except ValueError:
+        raise SetupError(f"{name} is {value!r}: it must be a whole number.") from None

@@ -1,0 +1,46 @@
+"""The home page: how many records each tab holds, and whether any need attention."""
+
+from __future__ import annotations
+
+from nicegui import run, ui
+
+from pages.frame import AREAS, frame, tab_path
+from processes import browse, runtime
+from sheets.errors import SheetError
+
+
+def register() -> None:
+    @ui.page("/")
+    async def dashboard() -> None:
+        with frame("Dashboard"):
+            workbook = runtime.workbook()
+            ui.label(f"Record: {describe_backend(workbook)}").classes("text-sm text-slate-500")
+            try:
+                counts = await run.io_bound(browse.tab_counts, workbook)
+            except SheetError as error:
+                ui.label(str(error)).classes("text-negative")
+                return
+            by_name = {count.name: count for count in counts}
+            issues = sum(count.issues for count in counts)
+            if issues:
+                with ui.row().classes("items-center gap-2"):
+                    ui.icon("warning", color="warning")
+                    ui.link(f"{issues} data issue(s) need a look", "/issues")
+            with ui.grid(columns="repeat(auto-fill, minmax(260px, 1fr))").classes("w-full gap-4"):
+                for area, tab_names in AREAS.items():
+                    with ui.card().classes("gap-1"):
+                        ui.label(area).classes("text-base font-semibold")
+                        for name in tab_names:
+                            count = by_name[name]
+                            with ui.row().classes("w-full justify-between"):
+                                ui.link(name, tab_path(name))
+                                ui.label(f"{count.records:,}").classes("tabular-nums").props(
+                                    f'data-testid="count-{name}"'
+                                )
+
+
+def describe_backend(workbook) -> str:
+    backend = workbook.backend
+    if backend.kind == "google":
+        return f"Google spreadsheet {backend.spreadsheet.id}"
+    return f"local workbook {backend.path.name}"

@@ -1,0 +1,60 @@
+"""The layout every page shares: header, navigation and page width, in one place."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from nicegui import ui
+
+from sheets.tabs import ALL_TABS
+
+APP_NAME = "Flowsheet"
+
+#: Navigation: the areas of the handbook and the tabs that hold their records.
+AREAS: dict[str, tuple[str, ...]] = {
+    "Procurement": ("Purchase Requests", "Quotes", "Purchase Orders", "Receipts", "Suppliers"),
+    "Inventory": ("Stock", "Stock Moves", "Stock Counts", "Transfers", "Products", "Locations"),
+    "Orders": ("Orders", "Order Lines"),
+    "Customer service": ("Tickets", "Surveys"),
+    "After-sales": ("Returns",),
+    "Management": ("Alerts", "Summary", "Suggestions", "Outbox", "Settings", "Audit"),
+}
+
+
+def tab_path(tab_name: str) -> str:
+    return f"/tabs/{tab_name.replace(' ', '-').lower()}"
+
+
+def tab_from_path(slug: str) -> str | None:
+    for tab in ALL_TABS:
+        if tab_path(tab.name) == f"/tabs/{slug.lower()}":
+            return tab.name
+    return None
+
+
+@contextmanager
+def frame(title: str) -> Iterator[None]:
+    """Header and navigation around a page body: `with frame('Orders'): ...`."""
+    ui.page_title(f"{title} · {APP_NAME}")
+    with ui.header().classes("items-center bg-slate-800 text-white px-4 py-2"):
+        ui.button(icon="menu", on_click=lambda: drawer.toggle()).props(
+            "flat color=white dense aria-label=Menu"
+        )
+        ui.link(APP_NAME, "/").classes("text-lg font-semibold text-white no-underline")
+        ui.label("·").classes("opacity-50")
+        ui.label(title).classes("text-lg")
+    with ui.left_drawer(value=True).classes("bg-slate-50 px-2") as drawer:
+        ui.link("Dashboard", "/").classes("block font-semibold py-1")
+        ui.link("Data issues", "/issues").classes("block py-1")
+        for area, tab_names in AREAS.items():
+            ui.label(area).classes("text-xs uppercase tracking-wide text-slate-500 mt-3")
+            for name in tab_names:
+                ui.link(name, tab_path(name)).classes("block py-0.5 pl-2 text-slate-800")
+    with ui.column().classes("w-full max-w-screen-xl mx-auto p-4 gap-4"):
+        yield
+
+
+def show_error(message: str) -> None:
+    """A failure the user can act on, shown in place and as a notification."""
+    ui.notify(message, type="negative", multi_line=True)

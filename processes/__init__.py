@@ -1,0 +1,1 @@
+"""The rules: one module per procedure. Pages and jobs call these; these call sheets/."""

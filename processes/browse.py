@@ -1,0 +1,110 @@
+"""Looking at the record: counts per tab, one page of a tab, the data issues.
+
+Search, sort and paging happen here on the server, so a page ships one page
+of rows to the browser however large the tab is.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+import pandas as pd
+
+from sheets.schema import Kind, Tab
+from sheets.table import DataIssue, Table
+from sheets.tabs import ALL_TABS, tab_named
+from sheets.workbook import Workbook
+
+PAGE_SIZES = (25, 50, 100)
+
+
+@dataclass(frozen=True)
+class TabCount:
+    name: str
+    description: str
+    records: int
+    issues: int
+
+
+def tab_counts(workbook: Workbook) -> list[TabCount]:
+    """Records and data issues per tab, from one read of every tab."""
+    present = set(workbook.backend.tab_names())
+    tables = workbook.tables(*[tab for tab in ALL_TABS if tab.name in present])
+    counts = []
+    for tab in ALL_TABS:
+        table = tables.get(tab.name)
+        issues = len(table.issues) if table else 1
+        counts.append(TabCount(tab.name, tab.description, len(table) if table else 0, issues))
+    return counts
+
+
+def data_issues(workbook: Workbook) -> list[DataIssue]:
+    """Every data issue, without changing anything (no IDs assigned)."""
+    return workbook.check(assign_ids=False)
+
+
+@dataclass(frozen=True)
+class PageRequest:
+    search: str = ""
+    sort_by: str | None = None
+    descending: bool = False
+    page: int = 1
+    per_page: int = 50
+
+
+@dataclass
+class Page:
+    tab: Tab
+    columns: list[str]
+    rows: list[dict[str, str]]
+    total: int  # rows matching the search
+    page: int
+    pages: int
+    issues: list[DataIssue] = field(default_factory=list)
+
+
+def page_of(workbook: Workbook, tab_name: str, request: PageRequest) -> Page:
+    tab = tab_named(tab_name)
+    table = workbook.table(tab)
+    return slice_table(table, request)
+
+
+def slice_table(table: Table, request: PageRequest) -> Page:
+    frame = table.df
+    if request.search.strip():
+        frame = frame[
+            table.search_text.str.contains(request.search.strip().casefold(), regex=False).to_numpy()
+        ]
+    if request.sort_by and request.sort_by in table.tab.column_names:
+        frame = frame.sort_values(
+            request.sort_by, ascending=not request.descending, na_position="last", kind="stable"
+        )
+    per_page = request.per_page if request.per_page in PAGE_SIZES else PAGE_SIZES[1]
+    pages = max(1, math.ceil(len(frame) / per_page))
+    page = min(max(1, request.page), pages)
+    window = frame.iloc[(page - 1) * per_page : page * per_page]
+    columns = table.tab.column_names
+    rows = [
+        {name: display(table.tab, name, value) for name, value in zip(columns, values, strict=True)}
+        for values in window[columns].itertuples(index=False, name=None)
+    ]
+    return Page(table.tab, columns, rows, len(frame), page, pages, table.issues)
+
+
+def display(tab: Tab, column: str, value: Any) -> str:
+    """How a typed value is shown in a list."""
+    if value is None or value is pd.NaT or (isinstance(value, float) and math.isnan(value)) or value is pd.NA:
+        return ""
+    kind = tab.column(column).kind
+    if kind is Kind.DATETIME and isinstance(value, (datetime, pd.Timestamp)):
+        return value.strftime("%Y-%m-%d %H:%M")
+    if kind is Kind.DATE and isinstance(value, (date, pd.Timestamp)):
+        return value.strftime("%Y-%m-%d")
+    if kind is Kind.BOOL:
+        return "yes" if value else "no"
+    if kind is Kind.NUMBER:
+        return f"{float(value):,.2f}"
+    return str(value)

@@ -1,0 +1,85 @@
+"""The interface both workbooks offer: the local SQLite one and Google Sheets.
+
+A backend reads tabs into Tables and opens write Sessions. A Session sees the
+tabs as they are now (it reads fresh), and `commit` applies a WritePlan in one
+atomic step, finding rows by key at that moment. Nothing above this layer
+knows whether a cell lives in SQLite or in Google.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import Any
+
+from sheets.plan import WritePlan
+from sheets.reading import Header
+from sheets.schema import Tab
+from sheets.table import Key, Record, Table
+
+
+@dataclass
+class InitReport:
+    """What `init` changed, in words."""
+
+    created_tabs: list[str] = field(default_factory=list)
+    added_columns: dict[str, list[str]] = field(default_factory=dict)
+    formatted: bool = False
+
+    def lines(self) -> list[str]:
+        out = [f"created tab {name}" for name in self.created_tabs]
+        out += [f"added to {tab}: {', '.join(columns)}" for tab, columns in self.added_columns.items()]
+        if self.formatted:
+            out.append("header rows frozen and bold; drop-downs set on choice columns")
+        return out
+
+
+class Session(ABC):
+    """A write unit over fresh data: read what you need, then commit once."""
+
+    @abstractmethod
+    def table(self, tab: Tab) -> Table: ...
+
+    @abstractmethod
+    def find(self, tab: Tab, key: Key) -> Record | None: ...
+
+    @abstractmethod
+    def header(self, tab: Tab) -> Header | None: ...
+
+    @abstractmethod
+    def rows_without_id(self, tab: Tab) -> list[tuple[int, tuple[Any, ...]]]:
+        """(sheet row, cells) of readable rows that have no ID yet."""
+
+    @abstractmethod
+    def commit(self, plan: WritePlan) -> None: ...
+
+
+class Backend(ABC):
+    kind: str = "?"
+
+    @abstractmethod
+    def read_tables(self, tabs: Sequence[Tab]) -> dict[str, Table]:
+        """Fresh Tables for `tabs`, in one request."""
+
+    def versions(self, tabs: Sequence[Tab]) -> dict[str, Any] | None:
+        """A cheap version per tab, when the backend can tell that a cached Table is current."""
+        return None
+
+    @abstractmethod
+    @contextmanager
+    def session(self, tabs: Sequence[Tab]) -> Iterator[Session]: ...
+
+    @abstractmethod
+    def ensure_tabs(self, tabs: Sequence[Tab]) -> InitReport: ...
+
+    @abstractmethod
+    def raw_rows(self, tab_name: str) -> list[list[Any]]:
+        """Every row of a tab as raw cells, header included (for check, export, tests)."""
+
+    @abstractmethod
+    def tab_names(self) -> list[str]: ...
+
+    def close(self) -> None:  # noqa: B027 - most backends hold nothing to release
+        """Release connections."""

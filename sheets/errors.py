@@ -1,0 +1,64 @@
+"""Errors of the record layer. Each message is one sentence a user can act on."""
+
+from __future__ import annotations
+
+
+class SheetError(Exception):
+    """Base of every error the record layer raises on purpose."""
+
+
+class SetupError(SheetError):
+    """The workbook cannot be opened as configured (missing key file, not shared...)."""
+
+
+class SheetUnavailable(SheetError):
+    """The spreadsheet did not answer in time; nothing was changed."""
+
+
+class WriteNotConfirmed(SheetError):
+    """A write may or may not have been applied and could not be checked."""
+
+
+class RecordNotFound(SheetError):
+    def __init__(self, tab: str, key: str) -> None:
+        super().__init__(f"{tab} has no record {key}; it may have been deleted in the sheet.")
+        self.tab, self.key = tab, key
+
+
+class DuplicateKey(SheetError):
+    def __init__(self, tab: str, key: str, rows: list[int] | None = None) -> None:
+        where = f" (rows {', '.join(map(str, rows))})" if rows else ""
+        super().__init__(
+            f"{tab} holds {key} more than once{where}; make it unique in the sheet first."
+            if rows
+            else f"{tab} already has a record {key}."
+        )
+        self.tab, self.key = tab, key
+
+
+class ConflictError(SheetError):
+    """The record changed since the user loaded it; nothing was written."""
+
+    def __init__(self, tab: str, key: str, changes: list[tuple[str, object, object]]) -> None:
+        described = "; ".join(f"{name}: {old!r} → {new!r}" for name, old, new in changes)
+        super().__init__(
+            f"{key} in {tab} was changed by someone else since you opened it ({described}). "
+            "Nothing was saved: reload and try again."
+        )
+        self.tab, self.key, self.changes = tab, key, changes
+
+
+class InvalidValue(SheetError):
+    """A value does not fit its column (type, required, choices)."""
+
+    def __init__(self, tab: str, column: str, message: str) -> None:
+        super().__init__(f"{column}: {message}")
+        self.tab, self.column = tab, column
+
+
+class TabProblem(SheetError):
+    """A tab is missing, or a column the app must write is missing from it."""
+
+
+class RowsMoved(SheetError):
+    """Rows moved while a write was landing; it was undone and not applied."""

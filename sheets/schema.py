@@ -1,0 +1,122 @@
+"""How a tab is declared: its name, its key and its typed columns.
+
+Everything that knows about a header, a type or a choice list reads it from
+these declarations (sheets/tabs.py holds the data model itself), so a form,
+a drop-down, a type check and the header in the sheet cannot disagree.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any
+
+
+class Kind(StrEnum):
+    """The type of a column's values."""
+
+    TEXT = "text"
+    INT = "int"
+    NUMBER = "number"
+    BOOL = "bool"
+    DATE = "date"
+    DATETIME = "datetime"
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column of a tab.
+
+    `name` is the app's name for it and the header written by `init`; a header
+    a person typed matches when it is the same apart from case, spaces,
+    underscores and hyphens, or when it is one of `aliases`.
+    """
+
+    name: str
+    kind: Kind = Kind.TEXT
+    required: bool = False
+    choices: tuple[str, ...] = ()
+    default: Any = None
+    description: str = ""
+    aliases: tuple[str, ...] = ()
+
+    @property
+    def header(self) -> str:
+        return self.name
+
+    def matches(self, header_text: str) -> bool:
+        wanted = normalize_header(header_text)
+        return wanted == normalize_header(self.name) or any(
+            wanted == normalize_header(alias) for alias in self.aliases
+        )
+
+
+_HEADER_NOISE = re.compile(r"[\s_\-]+")
+
+
+def normalize_header(text: Any) -> str:
+    """The form two headers are compared in: lower case, no spaces, _ or -."""
+    return _HEADER_NOISE.sub("", str(text or "")).casefold()
+
+
+#: Columns every record tab carries for the optimistic check (rule 4).
+STAMP_COLUMNS = ("updated_at", "updated_by")
+
+
+@dataclass(frozen=True)
+class Tab:
+    """One tab of the workbook.
+
+    `key` names the column(s) that identify a row. When `id_prefix` is set the
+    app assigns the key itself (`ORD-…`); otherwise people type it (a SKU).
+    A tab without a key (Summary) is free-form text rewritten by the jobs.
+    """
+
+    name: str
+    key: tuple[str, ...]
+    columns: tuple[Column, ...]
+    id_prefix: str | None = None
+    description: str = ""
+    append_only: bool = False
+    _by_name: dict[str, Column] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        by_name = {column.name: column for column in self.columns}
+        if len(by_name) != len(self.columns):
+            raise ValueError(f"tab {self.name!r} declares a column twice")
+        missing = [name for name in self.key if name not in by_name]
+        if missing:
+            raise ValueError(f"tab {self.name!r}: key column(s) {missing} not declared")
+        object.__setattr__(self, "_by_name", by_name)
+
+    def __hash__(self) -> int:
+        return hash(self.name)
+
+    @property
+    def column_names(self) -> list[str]:
+        return [column.name for column in self.columns]
+
+    @property
+    def keyed(self) -> bool:
+        return bool(self.key)
+
+    @property
+    def has_stamps(self) -> bool:
+        return "updated_at" in self._by_name
+
+    def column(self, name: str) -> Column:
+        try:
+            return self._by_name[name]
+        except KeyError:
+            raise KeyError(f"tab {self.name!r} has no column {name!r}") from None
+
+    def has_column(self, name: str) -> bool:
+        return name in self._by_name
+
+    def key_of(self, values: dict[str, Any]) -> tuple[str, ...]:
+        """The key of a record as a tuple of strings (composite keys keep order)."""
+        return tuple("" if values.get(name) is None else str(values[name]) for name in self.key)
+
+    def choice_columns(self) -> list[Column]:
+        return [column for column in self.columns if column.choices]

@@ -1,0 +1,108 @@
+"""The thresholds in the Settings tab, declared once with meaning, unit and default.
+
+`init` writes a row for each setting that is missing; a value a person typed
+that cannot be read falls back to the default here (and is a data issue).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from sheets.cells import CellError, parse_cell
+from sheets.schema import Kind
+
+
+@dataclass(frozen=True)
+class Setting:
+    key: str
+    kind: Kind
+    default: Any
+    unit: str
+    description: str
+    minimum: float | None = 0
+
+
+DECLARED: tuple[Setting, ...] = (
+    Setting(
+        "sla_hours_urgent",
+        Kind.NUMBER,
+        4,
+        "hours",
+        "Resolution deadline for urgent tickets",
+    ),
+    Setting(
+        "sla_hours_high",
+        Kind.NUMBER,
+        24,
+        "hours",
+        "Resolution deadline for high tickets",
+    ),
+    Setting(
+        "sla_hours_normal",
+        Kind.NUMBER,
+        48,
+        "hours",
+        "Resolution deadline for normal tickets",
+    ),
+    Setting(
+        "sla_hours_low",
+        Kind.NUMBER,
+        120,
+        "hours",
+        "Resolution deadline for low tickets",
+    ),
+    Setting(
+        "unpaid_timeout_hours",
+        Kind.NUMBER,
+        48,
+        "hours",
+        "An order unpaid this long raises an alert",
+    ),
+    Setting(
+        "refund_approval_limit",
+        Kind.NUMBER,
+        200,
+        "money",
+        "Refunds above this need a manager",
+    ),
+    Setting(
+        "po_approval_limit",
+        Kind.NUMBER,
+        5000,
+        "money",
+        "Purchase orders above this need a manager",
+    ),
+    Setting(
+        "return_window_days",
+        Kind.INT,
+        30,
+        "days",
+        "Days after delivery a customer may ask for a return",
+    ),
+    Setting(
+        "stocktake_interval_days",
+        Kind.INT,
+        90,
+        "days",
+        "Each location is counted at least this often",
+    ),
+)
+
+BY_KEY: dict[str, Setting] = {setting.key: setting for setting in DECLARED}
+
+
+def read_setting(setting: Setting, raw: Any) -> tuple[Any, str | None]:
+    """The value in force for `setting` given the raw cell, and why the default is used if it is."""
+    if raw is None or raw == "":
+        return setting.default, None
+    try:
+        value = parse_cell(setting.kind, raw)
+    except CellError as error:
+        return setting.default, f"{error}; the default {setting.default} is in force"
+    if setting.minimum is not None and value < setting.minimum:
+        return (
+            setting.default,
+            f"must be at least {setting.minimum}; the default {setting.default} is in force",
+        )
+    return value, None

@@ -1,0 +1,468 @@
+"""The data model: every tab of the workbook, declared once.
+
+Tab names are human readable because people edit them. Column names are the
+app's and are the headers `init` writes. Record tabs end with `updated_at`
+and `updated_by`, the stamps behind the optimistic check.
+"""
+
+from __future__ import annotations
+
+from sheets.schema import Column, Kind, Tab
+
+TEXT, INT, NUMBER, BOOL, DATE, DATETIME = (
+    Kind.TEXT,
+    Kind.INT,
+    Kind.NUMBER,
+    Kind.BOOL,
+    Kind.DATE,
+    Kind.DATETIME,
+)
+
+PRIORITIES = ("low", "normal", "high", "urgent")
+ROLES = ("staff", "manager", "admin")
+
+
+def col(name: str, kind: Kind = TEXT, **options) -> Column:
+    return Column(name, kind, **options)
+
+
+def key_col(name: str) -> Column:
+    return Column(name, TEXT, required=True, description="Identifier; assigned by the app")
+
+
+def stamps() -> tuple[Column, ...]:
+    return (
+        col("updated_at", DATETIME, description="When the app last changed this row"),
+        col("updated_by", description="Who last changed this row through the app"),
+    )
+
+
+def record_tab(name: str, key: str, *columns: Column, prefix: str | None, about: str) -> Tab:
+    return Tab(
+        name=name,
+        key=(key,),
+        columns=(key_col(key), *columns, *stamps()),
+        id_prefix=prefix,
+        description=about,
+    )
+
+
+SETTINGS = record_tab(
+    "Settings",
+    "key",
+    col("value"),
+    col("description"),
+    prefix=None,
+    about="Thresholds and deadlines the procedures and jobs use",
+)
+
+PRODUCTS = record_tab(
+    "Products",
+    "sku",
+    col("name", required=True),
+    col("category"),
+    col("unit", default="pcs"),
+    col("unit_cost", NUMBER),
+    col("price", NUMBER),
+    col("active", BOOL, default=True),
+    prefix=None,
+    about="What the company sells and buys",
+)
+
+LOCATIONS = record_tab(
+    "Locations",
+    "location_id",
+    col("name", required=True),
+    col("kind", choices=("warehouse", "store"), default="warehouse"),
+    col("active", BOOL, default=True),
+    prefix="LOC",
+    about="Warehouses and stores that hold stock",
+)
+
+SUPPLIERS = record_tab(
+    "Suppliers",
+    "supplier_id",
+    col("name", required=True),
+    col("contact"),
+    col("email"),
+    col("phone"),
+    col("rating", NUMBER, description="Manual rating, 1 to 5"),
+    col("lead_time_days", INT),
+    col("active", BOOL, default=True),
+    col("notes"),
+    prefix="SUP",
+    about="Who the company buys from",
+)
+
+STOCK = Tab(
+    name="Stock",
+    key=("sku", "location_id"),
+    columns=(
+        col("sku", required=True),
+        col("location_id", required=True),
+        col("on_hand", INT, default=0),
+        col("reserved", INT, default=0),
+        col("min_qty", INT, default=0),
+        col("max_qty", INT, default=0),
+        col("last_counted_at", DATETIME),
+        *stamps(),
+    ),
+    description="Stock per product per location, with min and max",
+)
+
+MOVE_REASONS = ("receipt", "shipment", "transfer", "adjustment", "return")
+
+STOCK_MOVES = record_tab(
+    "Stock Moves",
+    "move_id",
+    col("at", DATETIME, required=True),
+    col("sku", required=True),
+    col("from_location"),
+    col("to_location"),
+    col("qty", INT, required=True),
+    col("reason", choices=MOVE_REASONS, required=True),
+    col("ref"),
+    col("by"),
+    prefix="MOV",
+    about="The ledger: every change of stock is one row",
+)
+
+PURCHASE_REQUESTS = record_tab(
+    "Purchase Requests",
+    "request_id",
+    col("created_at", DATETIME),
+    col("requested_by"),
+    col("department"),
+    col("sku", required=True),
+    col("qty", INT, required=True),
+    col("needed_by", DATE),
+    col("reason"),
+    col("source", choices=("manual", "auto"), default="manual"),
+    col(
+        "status",
+        choices=("open", "quoting", "ordered", "closed", "cancelled"),
+        default="open",
+    ),
+    prefix="PR",
+    about="Requests to buy stock, typed by staff or raised by the low-stock check",
+)
+
+QUOTES = record_tab(
+    "Quotes",
+    "quote_id",
+    col("request_id", required=True),
+    col("supplier_id", required=True),
+    col("unit_price", NUMBER, required=True),
+    col("lead_time_days", INT),
+    col("valid_until", DATE),
+    col("received_at", DATETIME),
+    col("notes"),
+    prefix="QT",
+    about="Supplier quotes against a purchase request",
+)
+
+PURCHASE_ORDERS = record_tab(
+    "Purchase Orders",
+    "po_id",
+    col("request_id"),
+    col("supplier_id", required=True),
+    col("sku", required=True),
+    col("qty", INT, required=True),
+    col("unit_price", NUMBER),
+    col("total", NUMBER),
+    col(
+        "status",
+        choices=(
+            "draft",
+            "awaiting_approval",
+            "approved",
+            "ordered",
+            "partially_received",
+            "received",
+            "cancelled",
+        ),
+        default="draft",
+    ),
+    col("approved_by"),
+    col("ordered_at", DATETIME),
+    col("expected_at", DATE),
+    col("contract_ref"),
+    col("selection_reason"),
+    prefix="PO",
+    about="Orders placed with suppliers",
+)
+
+RECEIPTS = record_tab(
+    "Receipts",
+    "receipt_id",
+    col("po_id", required=True),
+    col("received_at", DATETIME),
+    col("location_id", required=True),
+    col("qty_received", INT, required=True),
+    col("qty_accepted", INT),
+    col("qty_rejected", INT),
+    col("inspection_notes"),
+    col("received_by"),
+    prefix="RCV",
+    about="Deliveries received against purchase orders, with inspection",
+)
+
+STOCK_COUNTS = record_tab(
+    "Stock Counts",
+    "count_id",
+    col("session_id", required=True),
+    col("location_id", required=True),
+    col("sku", required=True),
+    col("book_qty", INT),
+    col("counted_qty", INT),
+    col("variance", INT),
+    col("status", choices=("open", "counted", "approved", "rejected"), default="open"),
+    col("counted_by"),
+    col("counted_at", DATETIME),
+    col("approved_by"),
+    prefix="CNT",
+    about="Stocktake lines: blind counts, variances and their approval",
+)
+
+TRANSFERS = record_tab(
+    "Transfers",
+    "transfer_id",
+    col("sku", required=True),
+    col("from_location", required=True),
+    col("to_location", required=True),
+    col("qty", INT, required=True),
+    col(
+        "status",
+        choices=("requested", "in_transit", "received", "cancelled"),
+        default="requested",
+    ),
+    col("requested_by"),
+    col("requested_at", DATETIME),
+    col("shipped_at", DATETIME),
+    col("received_at", DATETIME),
+    prefix="TRF",
+    about="Stock moved between locations",
+)
+
+ORDER_STATUSES = (
+    "new",
+    "confirmed",
+    "paid",
+    "picking",
+    "packed",
+    "shipped",
+    "delivered",
+    "cancelled",
+)
+PAYMENT_STATUSES = ("pending", "paid", "partially_refunded", "refunded", "voided")
+
+ORDERS = record_tab(
+    "Orders",
+    "order_id",
+    col(
+        "channel",
+        choices=("shopify", "manual", "marketplace", "phone"),
+        default="manual",
+    ),
+    col("external_ref"),
+    col("customer_name", required=True),
+    col("customer_email"),
+    col("ship_address"),
+    col("created_at", DATETIME),
+    col("status", choices=ORDER_STATUSES, default="new"),
+    col("payment_status", choices=PAYMENT_STATUSES, default="pending"),
+    col("paid_at", DATETIME),
+    col("total", NUMBER),
+    col("location_id"),
+    col("carrier"),
+    col("tracking_no"),
+    col("shipped_at", DATETIME),
+    col("delivered_at", DATETIME),
+    prefix="ORD",
+    about="Customer orders from every channel",
+)
+
+ORDER_LINES = record_tab(
+    "Order Lines",
+    "line_id",
+    col("order_id", required=True),
+    col("sku", required=True),
+    col("qty", INT, required=True),
+    col("unit_price", NUMBER),
+    prefix="OL",
+    about="The items of each order",
+)
+
+TICKETS = record_tab(
+    "Tickets",
+    "ticket_id",
+    col("kind", choices=("inquiry", "complaint"), default="inquiry"),
+    col("order_id"),
+    col("customer_name"),
+    col("customer_email"),
+    col("subject", required=True),
+    col("details"),
+    col("priority", choices=PRIORITIES, default="normal"),
+    col(
+        "status",
+        choices=("open", "in_progress", "waiting_on_customer", "resolved", "closed"),
+        default="open",
+    ),
+    col("assignee"),
+    col("opened_at", DATETIME),
+    col("due_at", DATETIME),
+    col("first_response_at", DATETIME),
+    col("resolved_at", DATETIME),
+    col("resolution"),
+    prefix="TCK",
+    about="Customer inquiries and complaints with a resolution deadline",
+)
+
+SURVEYS = record_tab(
+    "Surveys",
+    "survey_id",
+    col("ref", required=True, description="The order or ticket surveyed"),
+    col("token"),
+    col("sent_at", DATETIME),
+    col("answered_at", DATETIME),
+    col("score", INT, description="1 to 5"),
+    col("comment"),
+    prefix="SRV",
+    about="Satisfaction surveys after a delivery or a resolved ticket",
+)
+
+RETURNS = record_tab(
+    "Returns",
+    "return_id",
+    col("order_id", required=True),
+    col("sku", required=True),
+    col("qty", INT, required=True),
+    col("kind", choices=("return", "exchange"), default="return"),
+    col("reason"),
+    col("requested_at", DATETIME),
+    col(
+        "status",
+        choices=("requested", "approved", "rejected", "received", "closed"),
+        default="requested",
+    ),
+    col("reviewed_by"),
+    col("decision_note"),
+    col("restock_qty", INT),
+    col("refund_amount", NUMBER),
+    col(
+        "refund_status",
+        choices=("none", "pending", "awaiting_approval", "approved", "paid"),
+        default="none",
+    ),
+    col("refund_ref"),
+    col("refunded_at", DATETIME),
+    col("replacement_order_id"),
+    prefix="RET",
+    about="Return and exchange requests, inspection and refunds",
+)
+
+ALERTS = record_tab(
+    "Alerts",
+    "alert_id",
+    col("key", required=True, description="One open alert per condition"),
+    col("kind"),
+    col("severity", choices=("info", "warning", "breach"), default="warning"),
+    col("ref"),
+    col("message"),
+    col("owner_role", choices=ROLES, default="manager"),
+    col("status", choices=("open", "acknowledged", "resolved"), default="open"),
+    col("first_seen", DATETIME),
+    col("last_seen", DATETIME),
+    col("resolved_at", DATETIME),
+    prefix="ALR",
+    about="Conditions the scheduled checks found; managers read them here",
+)
+
+SUMMARY = Tab(
+    name="Summary",
+    key=(),
+    columns=(col("section"), col("figure"), col("value"), col("as_of", DATETIME)),
+    description="Rewritten by the jobs for managers",
+)
+
+SUGGESTIONS = record_tab(
+    "Suggestions",
+    "suggestion_id",
+    col("submitted_by"),
+    col("submitted_at", DATETIME),
+    col("process"),
+    col("text", required=True),
+    col("votes", INT, default=0),
+    col("status", choices=("open", "adopted", "rejected"), default="open"),
+    col("decided_by"),
+    col("decision"),
+    prefix="SUG",
+    about="Staff suggestions to improve the procedures, and their decisions",
+)
+
+OUTBOX = record_tab(
+    "Outbox",
+    "message_id",
+    col("created_at", DATETIME),
+    col("to", required=True),
+    col("subject"),
+    col("body"),
+    col("ref"),
+    col("status", choices=("queued", "sent", "failed"), default="queued"),
+    col("attempts", INT, default=0),
+    col("sent_at", DATETIME),
+    col("error"),
+    prefix="MSG",
+    about="Customer notifications waiting to be sent, and what became of them",
+)
+
+AUDIT = Tab(
+    name="Audit",
+    key=("audit_id",),
+    columns=(
+        key_col("audit_id"),
+        col("at", DATETIME, required=True),
+        col("user"),
+        col("action", required=True),
+        col("tab"),
+        col("record_id"),
+        col("changes"),
+    ),
+    id_prefix="AUD",
+    append_only=True,
+    description="Every change made through the app: who, when, what",
+)
+
+ALL_TABS: tuple[Tab, ...] = (
+    SETTINGS,
+    PRODUCTS,
+    LOCATIONS,
+    SUPPLIERS,
+    STOCK,
+    STOCK_MOVES,
+    PURCHASE_REQUESTS,
+    QUOTES,
+    PURCHASE_ORDERS,
+    RECEIPTS,
+    STOCK_COUNTS,
+    TRANSFERS,
+    ORDERS,
+    ORDER_LINES,
+    TICKETS,
+    SURVEYS,
+    RETURNS,
+    ALERTS,
+    SUMMARY,
+    SUGGESTIONS,
+    OUTBOX,
+    AUDIT,
+)
+
+TABS_BY_NAME: dict[str, Tab] = {tab.name: tab for tab in ALL_TABS}
+
+
+def tab_named(name: str) -> Tab:
+    try:
+        return TABS_BY_NAME[name]
+    except KeyError:
+        raise KeyError(f"there is no tab called {name!r}") from None

@@ -1,0 +1,258 @@
+"""A transaction: one user action's reads and writes, committed in one step.
+
+    with workbook.transaction(ORDERS, user="lin", action="confirm order") as tx:
+        order = tx.require(ORDERS, order_id)
+        tx.update(order, {"status": "confirmed"}, base=loaded_order)
+
+Values are checked against the schema before anything is written. `base` is
+the record as the user saw it: if the sheet holds something else now, the
+update is refused with what changed (rule 4). Every insert and update is
+stamped and written to the Audit tab in the same commit (rule 8), and rows a
+person added without an ID get one (rule 3).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date, datetime
+from typing import Any
+
+from sheets.backends.base import Session
+from sheets.cells import CellError, is_blank, parse_cell, same_cell, to_cell
+from sheets.errors import ConflictError, DuplicateKey, InvalidValue, RecordNotFound
+from sheets.ids import new_id
+from sheets.plan import IdAssignment, RowAppend, RowUpdate, WritePlan
+from sheets.schema import STAMP_COLUMNS, Column, Kind, Tab
+from sheets.table import Key, Record, Table
+from sheets.tabs import AUDIT
+
+
+class Transaction:
+    def __init__(self, session: Session, user: str, action: str, now: datetime) -> None:
+        self.session = session
+        self.user = user
+        self.action = action
+        self.now = now.replace(microsecond=0)
+        self.plan = WritePlan()
+        self._pending: dict[tuple[str, Key], Record] = {}
+
+    # reading ---------------------------------------------------------------
+
+    def get(self, tab: Tab, key: Key) -> Record | None:
+        """The record as it is now, including this transaction's own changes."""
+        pending = self._pending.get((tab.name, key))
+        return pending if pending is not None else self.session.find(tab, key)
+
+    def require(self, tab: Tab, key: Key) -> Record:
+        record = self.get(tab, key)
+        if record is None:
+            raise RecordNotFound(tab.name, _key_text(key))
+        return record
+
+    def table(self, tab: Tab) -> Table:
+        return self.session.table(tab)
+
+    # writing ---------------------------------------------------------------
+
+    def insert(self, tab: Tab, values: Mapping[str, Any]) -> Record:
+        """Add a record; the app assigns its ID when the tab has an ID prefix."""
+        typed = {column.name: column.default for column in tab.columns}
+        typed.update(_coerce_all(tab, values))
+        fresh_id = bool(tab.id_prefix) and not typed.get(tab.key[0])
+        if fresh_id:
+            typed[tab.key[0]] = new_id(tab.id_prefix)
+        self._stamp(tab, typed)
+        _check_required(tab, typed)
+        record = Record(tab, typed)
+        key = record.key
+        # A fresh ID is unique by construction; a typed key (a SKU) is checked.
+        if not fresh_id and self.get(tab, key) is not None:
+            raise DuplicateKey(tab.name, _key_text(key))
+        cells = {column.name: to_cell(column.kind, typed[column.name]) for column in tab.columns}
+        self.plan.appends.append(RowAppend(tab, tab.key_of(typed), cells))
+        self._pending[(tab.name, key)] = record
+        self._audit(
+            "insert",
+            tab,
+            key,
+            [(name, None, value) for name, value in typed.items() if value is not None],
+        )
+        return record
+
+    def update(
+        self,
+        record: Record | Key,
+        changes: Mapping[str, Any],
+        *,
+        tab: Tab | None = None,
+        base: Record | None = None,
+    ) -> Record:
+        """Change some fields of a record; only the cells that change are written.
+
+        `base` is the version the user loaded; when the sheet differs from it
+        now, ConflictError says what changed and nothing is written.
+        """
+        tab = record.tab if isinstance(record, Record) else tab
+        if tab is None:
+            raise TypeError("update() needs a Record or a key with tab=")
+        key = record.key if isinstance(record, Record) else record
+        current = self.require(tab, key)
+        if base is not None:
+            _refuse_if_changed(tab, key, base, current)
+        typed = _coerce_all(tab, changes)
+        if any(
+            name in tab.key and not _same(tab.column(name), value, current[name])
+            for name, value in typed.items()
+        ):
+            raise InvalidValue(tab.name, tab.key[0], "the ID of a record cannot be changed")
+        new_values = current.to_dict()
+        new_values.update(typed)
+        changed = [
+            (name, current[name], value)
+            for name, value in typed.items()
+            if not _same(tab.column(name), value, current[name])
+        ]
+        if not changed:
+            return current
+        self._stamp(tab, new_values)
+        _check_required(tab, new_values)
+        updated = Record(tab, new_values, current.row)
+        self._plan_update(tab, key, current, updated)
+        self._pending[(tab.name, key)] = updated
+        self._audit("update", tab, key, changed)
+        return updated
+
+    def assign_missing_ids(self, tab: Tab) -> int:
+        """Give every row of `tab` a person typed without an ID its ID; returns how many."""
+        if not tab.id_prefix:
+            return 0
+        already = {item.row for item in self.plan.id_assignments if item.tab.name == tab.name}
+        count = 0
+        for row, cells in self.session.rows_without_id(tab):
+            if row in already:
+                continue
+            assigned = new_id(tab.id_prefix)
+            self.plan.id_assignments.append(IdAssignment(tab, row, cells, assigned))
+            self._audit(
+                "assign id",
+                tab,
+                assigned,
+                [(tab.key[0], None, f"{assigned} (row {row})")],
+            )
+            count += 1
+        return count
+
+    # internals -------------------------------------------------------------
+
+    def _plan_update(self, tab: Tab, key: Key, current: Record, updated: Record) -> None:
+        key_parts = tab.key_of(updated.to_dict())
+        existing = self.plan.update_for(tab, key_parts) or self.plan.append_for(tab, key_parts)
+        cells = {
+            column.name: to_cell(column.kind, updated[column.name])
+            for column in tab.columns
+            if not _same(column, updated[column.name], current[column.name])
+        }
+        if isinstance(existing, RowAppend):
+            existing.cells.update(cells)
+        elif isinstance(existing, RowUpdate):
+            existing.cells.update(cells)
+            for name in cells:
+                existing.before.setdefault(name, to_cell(tab.column(name).kind, current[name]))
+        else:
+            before = {name: to_cell(tab.column(name).kind, current[name]) for name in cells}
+            self.plan.updates.append(RowUpdate(tab, key_parts, cells, before))
+
+    def _stamp(self, tab: Tab, values: dict[str, Any]) -> None:
+        if tab.has_stamps:
+            values[STAMP_COLUMNS[0]] = self.now
+            values[STAMP_COLUMNS[1]] = self.user
+
+    def _audit(self, verb: str, tab: Tab, key: Key, changes: list[tuple[str, Any, Any]]) -> None:
+        if tab.name == AUDIT.name:
+            return
+        described = "; ".join(
+            f"{name}: {_show(old)} → {_show(new)}" for name, old, new in changes if name not in STAMP_COLUMNS
+        )
+        values = {
+            "audit_id": new_id(AUDIT.id_prefix or "AUD"),
+            "at": self.now,
+            "user": self.user,
+            "action": f"{self.action}: {verb}" if self.action else verb,
+            "tab": tab.name,
+            "record_id": _key_text(key),
+            "changes": described,
+        }
+        cells = {column.name: to_cell(column.kind, values[column.name]) for column in AUDIT.columns}
+        self.plan.appends.append(RowAppend(AUDIT, (values["audit_id"],), cells))
+
+
+def _coerce_all(tab: Tab, values: Mapping[str, Any]) -> dict[str, Any]:
+    typed = {}
+    for name, value in values.items():
+        if not tab.has_column(name):
+            raise InvalidValue(tab.name, name, f"{tab.name} has no such column")
+        typed[name] = coerce(tab, tab.column(name), value)
+    return typed
+
+
+def coerce(tab: Tab, column: Column, value: Any) -> Any:
+    """A value from a form or a process as the column's type; raises InvalidValue."""
+    if value is None or (isinstance(value, str) and is_blank(value)):
+        return None
+    try:
+        typed = _typed(column, value)
+    except CellError as error:
+        raise InvalidValue(tab.name, column.name, str(error)) from None
+    if column.choices:
+        for choice in column.choices:
+            if str(typed).casefold() == choice.casefold():
+                return choice
+        raise InvalidValue(tab.name, column.name, f"must be one of: {', '.join(column.choices)}")
+    return typed
+
+
+def _typed(column: Column, value: Any) -> Any:
+    kind = column.kind
+    if kind is Kind.TEXT:
+        return value.strip() if isinstance(value, str) else parse_cell(kind, value)
+    if kind is Kind.DATE and isinstance(value, date):
+        return value.date() if isinstance(value, datetime) else value
+    if kind is Kind.DATETIME and isinstance(value, datetime):
+        return value.replace(microsecond=0, tzinfo=None)
+    if kind is Kind.BOOL and isinstance(value, bool):
+        return value
+    if kind in (Kind.INT, Kind.NUMBER) and isinstance(value, bool):
+        raise CellError("expected a number, found yes/no")
+    return parse_cell(kind, value)
+
+
+def _check_required(tab: Tab, values: Mapping[str, Any]) -> None:
+    for column in tab.columns:
+        if column.required and values.get(column.name) in (None, ""):
+            raise InvalidValue(tab.name, column.name, "is required")
+
+
+def _refuse_if_changed(tab: Tab, key: Key, base: Record, current: Record) -> None:
+    changed = [
+        (name, base[name], current[name])
+        for name in tab.column_names
+        if not _same(tab.column(name), base[name], current[name])
+    ]
+    if changed:
+        raise ConflictError(tab.name, _key_text(key), changed)
+
+
+def _same(column: Column, a: Any, b: Any) -> bool:
+    return same_cell(to_cell(column.kind, a), to_cell(column.kind, b))
+
+
+def _show(value: Any) -> str:
+    if value is None or value == "":
+        return "(empty)"
+    if isinstance(value, datetime):
+        return value.strftime("%Y-%m-%d %H:%M:%S")
+    return str(value)
+
+
+def _key_text(key: Key) -> str:
+    return key if isinstance(key, str) else "/".join(key)
