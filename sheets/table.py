@@ -33,17 +33,19 @@ class DataIssue:
 
 
 class Record(Mapping[str, Any]):
-    """One row of a tab as typed values, with the sheet row it was read from.
+    """One row of a tab as typed values: `record["status"]` or `record.status`.
 
-    The row number is for messages only: writes find the row by key again.
+    `id` is the record's key (a tuple for composite keys), `schema` its Tab and
+    `row_number` the sheet row it was read from — for messages only: writes
+    find the row by key again. (These names are no column's name.)
     """
 
-    __slots__ = ("_values", "row", "tab")
+    __slots__ = ("_row", "_tab", "_values")
 
     def __init__(self, tab: Tab, values: Mapping[str, Any], row: int | None = None) -> None:
-        self.tab = tab
+        self._tab = tab
         self._values = {name: values.get(name) for name in tab.column_names}
-        self.row = row
+        self._row = row
 
     def __getitem__(self, name: str) -> Any:
         return self._values[name]
@@ -52,7 +54,7 @@ class Record(Mapping[str, Any]):
         try:
             return self._values[name]
         except KeyError:
-            raise AttributeError(f"{self.tab.name} has no column {name!r}") from None
+            raise AttributeError(f"{self._tab.name} has no column {name!r}") from None
 
     def __iter__(self) -> Iterator[str]:
         return iter(self._values)
@@ -61,18 +63,26 @@ class Record(Mapping[str, Any]):
         return len(self._values)
 
     def __repr__(self) -> str:
-        return f"Record({self.tab.name!r}, {self.key!r})"
+        return f"Record({self._tab.name!r}, {self.id!r})"
 
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, Record):
             return NotImplemented
-        return self.tab.name == other.tab.name and self._values == other._values
+        return self._tab.name == other._tab.name and self._values == other._values
 
     __hash__ = None  # type: ignore[assignment]
 
     @property
-    def key(self) -> Key:
-        return key_value(self.tab, self._values)
+    def schema(self) -> Tab:
+        return self._tab
+
+    @property
+    def id(self) -> Key:
+        return key_value(self._tab, self._values)
+
+    @property
+    def row_number(self) -> int | None:
+        return self._row
 
     def to_dict(self) -> dict[str, Any]:
         return dict(self._values)

@@ -64,7 +64,7 @@ class Transaction:
         self._stamp(tab, typed)
         _check_required(tab, typed)
         record = Record(tab, typed)
-        key = record.key
+        key = record.id
         # A fresh ID is unique by construction; a typed key (a SKU) is checked.
         if not fresh_id and self.get(tab, key) is not None:
             raise DuplicateKey(tab.name, _key_text(key))
@@ -92,10 +92,10 @@ class Transaction:
         `base` is the version the user loaded; when the sheet differs from it
         now, ConflictError says what changed and nothing is written.
         """
-        tab = record.tab if isinstance(record, Record) else tab
+        tab = record.schema if isinstance(record, Record) else tab
         if tab is None:
             raise TypeError("update() needs a Record or a key with tab=")
-        key = record.key if isinstance(record, Record) else record
+        key = record.id if isinstance(record, Record) else record
         current = self.require(tab, key)
         if base is not None:
             _refuse_if_changed(tab, key, base, current)
@@ -116,7 +116,7 @@ class Transaction:
             return current
         self._stamp(tab, new_values)
         _check_required(tab, new_values)
-        updated = Record(tab, new_values, current.row)
+        updated = Record(tab, new_values, current.row_number)
         self._plan_update(tab, key, current, updated)
         self._pending[(tab.name, key)] = updated
         self._audit("update", tab, key, changed)

@@ -1,0 +1,95 @@
+"""Fixtures: a workbook on each backend, the person at the keyboard, the Google fake.
+
+`record` is parametrised over both backends, so every test that takes it is a
+contract test: the local SQLite workbook and Google Sheets (gspread and
+google-auth unmodified, their HTTP answered by tests/fake_sheets) must behave
+the same.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from sheets.backends.google.backend import GoogleBackend
+from sheets.backends.google.connect import load_credentials, open_spreadsheet
+from sheets.backends.google.http import RetryingHTTPClient
+from sheets.backends.local import LocalBackend
+from sheets.workbook import Workbook
+from tests.people import LocalPerson
+
+SPREADSHEET_ID = "1FlowsheetTestSpreadsheet0000000000000000000"
+
+
+@dataclass
+class Record:
+    """One backend under test: its workbook, a person editing it, and (Google) the fake."""
+
+    kind: str
+    workbook: Workbook
+    person: Any
+    fake: Any = None
+
+    def requests(self, kind: str | None = None) -> int:
+        """Requests the fake saw (of one kind); 0 on the local backend."""
+        if self.fake is None:
+            return 0
+        return self.fake.count(kind) if kind else sum(self.fake.counts().values())
+
+
+@pytest.fixture
+def retry_sleeps(monkeypatch) -> list[float]:
+    """Backoff delays the Google client asked for, instead of sleeping them."""
+    delays: list[float] = []
+    monkeypatch.setattr(RetryingHTTPClient, "sleep", staticmethod(delays.append))
+    return delays
+
+
+@pytest.fixture
+def fake_google(tmp_path: Path, retry_sleeps):
+    from tests.fake_sheets import FakeSheets, make_service_account_file
+
+    fake = FakeSheets()
+    fake.create_spreadsheet(spreadsheet_id=SPREADSHEET_ID, title="Flowsheet", sheets=["Sheet1"])
+    fake.key_file = tmp_path / "service-account.json"
+    make_service_account_file(fake.key_file)
+    return fake
+
+
+def google_workbook(fake, cache_seconds: float = 10.0) -> Workbook:
+    credentials = load_credentials(fake.key_file)
+    spreadsheet = open_spreadsheet(credentials, SPREADSHEET_ID, adapter=fake.transport())
+    return Workbook(GoogleBackend(spreadsheet), cache_seconds=cache_seconds)
+
+
+def make_record(kind: str, tmp_path: Path, fake) -> Record:
+    if kind == "local":
+        backend = LocalBackend(tmp_path / "data")
+        workbook = Workbook(backend)
+        workbook.init()
+        return Record("local", workbook, LocalPerson(backend))
+    workbook = google_workbook(fake)
+    workbook.init()
+    fake.reset_counts()
+    return Record("google", workbook, fake.person(SPREADSHEET_ID), fake)
+
+
+@pytest.fixture(params=["local", "google"])
+def record(request, tmp_path: Path) -> Record:
+    fake = request.getfixturevalue("fake_google") if request.param == "google" else None
+    made = make_record(request.param, tmp_path, fake)
+    yield made
+    made.workbook.backend.close()
+
+
+@pytest.fixture
+def google(tmp_path: Path, fake_google) -> Record:
+    return make_record("google", tmp_path, fake_google)
+
+
+@pytest.fixture
+def local(tmp_path: Path) -> Record:
+    return make_record("local", tmp_path, None)
