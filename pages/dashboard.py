@@ -5,8 +5,7 @@ from __future__ import annotations
 from nicegui import run, ui
 
 from pages.frame import AREAS, frame, tab_path
-from processes import browse, runtime
-from sheets.errors import SheetError
+from processes import SheetError, browse, runtime
 
 
 def register() -> None:

@@ -7,7 +7,7 @@ from contextlib import contextmanager
 
 from nicegui import ui
 
-from sheets.tabs import ALL_TABS
+from processes.browse import tab_names
 
 APP_NAME = "Flowsheet"
 
@@ -27,9 +27,9 @@ def tab_path(tab_name: str) -> str:
 
 
 def tab_from_path(slug: str) -> str | None:
-    for tab in ALL_TABS:
-        if tab_path(tab.name) == f"/tabs/{slug.lower()}":
-            return tab.name
+    for name in tab_names():
+        if tab_path(name) == f"/tabs/{slug.lower()}":
+            return name
     return None
 
 

@@ -5,8 +5,7 @@ from __future__ import annotations
 from nicegui import run, ui
 
 from pages.frame import frame
-from processes import browse, runtime
-from sheets.errors import SheetError
+from processes import DataIssue, SheetError, browse, runtime
 
 
 def register() -> None:
@@ -25,12 +24,28 @@ def register() -> None:
             if not issues:
                 ui.label("No data issues: every row can be read.").classes("text-positive")
                 return
-            columns = [
-                {"name": name, "label": name.capitalize(), "field": name, "align": "left"}
-                for name in ("tab", "row", "column", "reason")
-            ]
-            rows = [
-                {"id": index, "tab": i.tab, "row": i.row or "", "column": i.column or "", "reason": i.reason}
-                for index, i in enumerate(issues)
-            ]
-            ui.table(columns=columns, rows=rows, row_key="id", pagination=50).props("dense flat bordered")
+            ui.label(f"{len(issues)} data issue(s)").classes("font-semibold")
+            for tab_name, tab_issues in group_by_tab(issues).items():
+                with ui.card().classes("w-full gap-1"):
+                    ui.label(f"{tab_name} · {len(tab_issues)}").classes("font-semibold")
+                    for issue in tab_issues[:SHOWN_PER_TAB]:
+                        ui.label(describe(issue)).classes("text-sm")
+                    if len(tab_issues) > SHOWN_PER_TAB:
+                        ui.label(f"… and {len(tab_issues) - SHOWN_PER_TAB} more: run `python app.py check`")
+
+
+SHOWN_PER_TAB = 100
+
+
+def group_by_tab(issues: list[DataIssue]) -> dict[str, list[DataIssue]]:
+    grouped: dict[str, list[DataIssue]] = {}
+    for issue in issues:
+        grouped.setdefault(issue.tab, []).append(issue)
+    return grouped
+
+
+def describe(issue: DataIssue) -> str:
+    where = [f"row {issue.row}"] if issue.row else []
+    if issue.column:
+        where.append(f"column {issue.column}")
+    return f"{', '.join(where).capitalize() or 'Whole tab'}: {issue.reason}"

@@ -5,9 +5,8 @@ from __future__ import annotations
 from nicegui import run, ui
 
 from pages.frame import frame, show_error, tab_from_path
-from processes import browse, runtime
+from processes import SheetError, browse, runtime
 from processes.browse import PAGE_SIZES, PageRequest
-from sheets.errors import SheetError
 
 
 def register() -> None:
@@ -35,7 +34,9 @@ class TabView:
             )
             self.sort = ui.select({}, label="Sort by", on_change=self._on_sort).props("dense clearable")
             self.sort.classes("w-48")
-            self.direction = ui.toggle({False: "A→Z", True: "Z→A"}, value=False, on_change=self._on_sort)
+            self.direction = ui.radio(
+                {"asc": "A→Z", "desc": "Z→A"}, value="asc", on_change=self._on_sort
+            ).props("inline dense")
             self.per_page = ui.select(list(PAGE_SIZES), value=50, label="Rows", on_change=self._on_sort)
             self.per_page.props("dense").classes("w-20")
         self.body = ui.column().classes("w-full gap-2")
@@ -49,7 +50,7 @@ class TabView:
         self.request = PageRequest(
             search=self.request.search,
             sort_by=self.sort.value,
-            descending=bool(self.direction.value),
+            descending=self.direction.value == "desc",
             page=1,
             per_page=int(self.per_page.value or 50),
         )

@@ -21,6 +21,10 @@ from sheets.workbook import Workbook
 PAGE_SIZES = (25, 50, 100)
 
 
+def tab_names() -> list[str]:
+    return [tab.name for tab in ALL_TABS]
+
+
 @dataclass(frozen=True)
 class TabCount:
     name: str
