@@ -13,8 +13,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sheets.cells import CellError, is_blank, parse_cell
-from sheets.schema import Kind, Tab, normalize_header
+from sheets.cells import CellError, parse_cell
+from sheets.schema import Column, Kind, Tab, normalize_header
 from sheets.table import DataIssue, Table
 
 #: How far down a person may have pushed the header row (a title row above it, say).
@@ -119,98 +119,148 @@ def convert_rows(
 ) -> Table:
     """Convert data rows column by column (fast), then drop the rows that failed."""
     issues = issues if issues is not None else []
-    raw_rows, row_numbers = _non_blank(body, first_row)
+    raw_columns, row_numbers = _columns_of_non_blank_rows(header, body, first_row)
     bad: dict[int, DataIssue] = {}
     columns: dict[str, list[Any]] = {}
     for column in tab.columns:
         position = header.index.get(column.name)
-        raw = [_cell(row, position) for row in raw_rows] if position is not None else [None] * len(raw_rows)
+        raw = raw_columns[position] if position is not None else (None,) * len(row_numbers)
         columns[column.name] = _convert_column(tab, column, raw, row_numbers, bad)
     keep, without_id = _keyed_rows(tab, columns, row_numbers, bad)
     issues.extend(bad[index] for index in sorted(bad))
-    kept_columns = {name: [values[i] for i in keep] for name, values in columns.items()}
+    if len(keep) == len(row_numbers):
+        kept_columns, kept_rows = columns, row_numbers
+    else:
+        kept_columns = {name: [values[i] for i in keep] for name, values in columns.items()}
+        kept_rows = [row_numbers[i] for i in keep]
     return Table(
         tab,
         kept_columns,
-        [row_numbers[i] for i in keep],
+        kept_rows,
         issues,
         rows_without_id=without_id,
         missing_columns=list(header.missing),
     )
 
 
-def _non_blank(body: Sequence[Sequence[Any]], first_row: int) -> tuple[list[Sequence[Any]], list[int]]:
+def _columns_of_non_blank_rows(
+    header: Header, body: Sequence[Sequence[Any]], first_row: int
+) -> tuple[list[tuple[Any, ...]], list[int]]:
+    """The cells of every non-blank row, transposed into columns, with the rows' sheet numbers."""
+    width = max(header.width, max(header.index.values(), default=-1) + 1)
+    anchor = header.key_indexes[0] if header.complete_key and header.tab.keyed else 0
     rows, numbers = [], []
     for offset, row in enumerate(body):
-        if any(
-            cell is not None and cell != "" and not (isinstance(cell, str) and cell.isspace()) for cell in row
-        ):
+        if len(row) < width:
+            row = [*row, *([None] * (width - len(row)))]
+        cell = row[anchor]
+        # Most rows have their key: only rows without one need the full blank test.
+        if (type(cell) is str and cell and not cell.isspace()) or not _is_blank_row(row):
             rows.append(row)
             numbers.append(first_row + offset)
-    return rows, numbers
+    if not rows:
+        return [() for _ in range(width)], []
+    return list(zip(*rows, strict=False))[:width], numbers
 
 
-def _cell(row: Sequence[Any], position: int) -> Any:
-    return row[position] if position < len(row) else None
+def _is_blank_row(row: Sequence[Any]) -> bool:
+    return all(cell is None or cell == "" or (type(cell) is str and cell.isspace()) for cell in row)
 
 
 def _convert_column(
-    tab, column, raw: list[Any], row_numbers: list[int], bad: dict[int, DataIssue]
+    tab: Tab, column: Column, raw: Sequence[Any], row_numbers: list[int], bad: dict[int, DataIssue]
 ) -> list[Any]:
-    convert = _FAST[column.kind]
-    choices = {choice.casefold(): choice for choice in column.choices}
-    out: list[Any] = []
-    for index, value in enumerate(raw):
-        if value is None or value == "" or (isinstance(value, str) and value.isspace()):
-            out.append(column.default)
-            if column.required and column.name not in tab.key and index not in bad:
+    if column.choices:
+        out = _convert_choices(column, raw, row_numbers, bad, tab.name)
+    elif column.kind is Kind.TEXT:
+        out = _convert_text(raw, column.default)
+    else:
+        out = _convert_typed(column, raw, row_numbers, bad, tab.name)
+    if column.required and column.name not in tab.key:
+        for index, value in enumerate(out):
+            if value is None and index not in bad:
                 bad[index] = DataIssue(tab.name, row_numbers[index], column.name, "required value is empty")
-            continue
-        try:
-            typed = convert(value)
-            if choices:
-                typed = _choice(column, choices, typed)
-        except CellError as error:
-            bad.setdefault(index, DataIssue(tab.name, row_numbers[index], column.name, str(error)))
-            typed = None
-        out.append(typed)
     return out
 
 
-def _choice(column, choices: dict[str, str], typed: Any) -> str:
-    try:
-        return choices[str(typed).casefold()]
-    except KeyError:
-        raise CellError(f"{typed!r} is not one of: {', '.join(column.choices)}") from None
+def _convert_text(raw: Sequence[Any], default: Any) -> list[Any]:
+    out = []
+    append = out.append
+    for value in raw:
+        if type(value) is str:
+            value = value.strip()
+            append(value if value else default)
+        elif value is None:
+            append(default)
+        else:
+            append(parse_cell(Kind.TEXT, value))
+    return out
+
+
+def _convert_choices(column: Column, raw: Sequence[Any], row_numbers, bad, tab_name: str) -> list[Any]:
+    canonical = {choice.casefold(): choice for choice in column.choices}
+    seen: dict[Any, str | None] = {}
+    out = []
+    for index, value in enumerate(raw):
+        if value in seen:
+            out.append(seen[value])
+            continue
+        text = _convert_text((value,), None)[0]
+        if text is None:
+            result = column.default
+        elif text.casefold() in canonical:
+            result = canonical[text.casefold()]
+        else:
+            reason = f"{text!r} is not one of: {', '.join(column.choices)}"
+            bad.setdefault(index, DataIssue(tab_name, row_numbers[index], column.name, reason))
+            out.append(None)
+            continue
+        if isinstance(value, (str, int, float)):
+            seen[value] = result
+        out.append(result)
+    return out
+
+
+def _convert_typed(column: Column, raw: Sequence[Any], row_numbers, bad, tab_name: str) -> list[Any]:
+    convert = _FAST[column.kind]
+    default = column.default
+    out = []
+    append = out.append
+    for index, value in enumerate(raw):
+        if value is None or value == "" or (type(value) is str and value.isspace()):
+            append(default)
+            continue
+        try:
+            append(convert(value))
+        except CellError as error:
+            bad.setdefault(index, DataIssue(tab_name, row_numbers[index], column.name, str(error)))
+            append(None)
+    return out
 
 
 def _keyed_rows(tab: Tab, columns, row_numbers: list[int], bad: dict[int, DataIssue]):
     """Indexes of rows to keep, and row numbers of rows still waiting for an ID."""
     if not tab.keyed:
         return [i for i in range(len(row_numbers)) if i not in bad], []
+    keys = (
+        columns[tab.key[0]] if len(tab.key) == 1 else list(zip(*(columns[n] for n in tab.key), strict=True))
+    )
     keep, without_id, seen = [], [], {}
-    key_columns = [columns[name] for name in tab.key]
-    for index in range(len(row_numbers)):
-        parts = tuple(values[index] for values in key_columns)
-        if any(part is None for part in parts):
-            if tab.id_prefix and index not in bad:
+    for index, key in enumerate(keys):
+        if key is None or (type(key) is tuple and None in key):
+            if index in bad:
+                continue
+            if tab.id_prefix:
                 without_id.append(row_numbers[index])
-            elif index not in bad:
+            else:
                 bad[index] = DataIssue(tab.name, row_numbers[index], tab.key[0], "the key is empty")
             continue
-        if parts in seen:
-            bad.setdefault(
-                index,
-                DataIssue(
-                    tab.name,
-                    row_numbers[index],
-                    tab.key[0],
-                    f"{'/'.join(parts)} also appears on row {row_numbers[seen[parts]]}; only that row is used",
-                ),
-            )
-            continue
-        seen[parts] = index
-        if index not in bad:
+        first = seen.setdefault(key, index)
+        if first != index:
+            shown = key if type(key) is str else "/".join(key)
+            reason = f"{shown} also appears on row {row_numbers[first]}; only that row is used"
+            bad.setdefault(index, DataIssue(tab.name, row_numbers[index], tab.key[0], reason))
+        elif index not in bad:
             keep.append(index)
     return keep, without_id
 
@@ -260,7 +310,3 @@ _FAST = {
     Kind.DATE: lambda value: parse_cell(Kind.DATE, value),
     Kind.DATETIME: _fast_datetime,
 }
-
-
-def is_blank_row(row: Sequence[Any]) -> bool:
-    return all(is_blank(cell) for cell in row)

@@ -197,11 +197,11 @@ class LocalSession(Session):
         return read_table(tab, _all_rows(self.connection, tab.name))
 
     def _rows_with_key(self, tab: Tab, parts: tuple[str, ...], limit: int = 1) -> list[tuple[int, list[Any]]]:
-        query = "SELECT pos, cells FROM rows WHERE tab = ? AND row_key = ? ORDER BY pos LIMIT ?"
-        return [
-            (pos, json.loads(cells))
-            for pos, cells in self.connection.execute(query, (tab.name, key_text(parts), limit))
-        ]
+        # Without the hint SQLite walks the whole tab by position instead of using the
+        # key index; the few matches are sorted here rather than by an ORDER BY.
+        query = "SELECT pos, cells FROM rows INDEXED BY rows_by_key WHERE tab = ? AND row_key = ?"
+        found = sorted(self.connection.execute(query, (tab.name, key_text(parts))))
+        return [(pos, json.loads(cells)) for pos, cells in found[:limit]]
 
     def find(self, tab: Tab, key: Key) -> Record | None:
         header = self.header(tab)
@@ -223,10 +223,12 @@ class LocalSession(Session):
         header = self.header(tab)
         if header is None or not header.complete_key:
             return []
-        query = "SELECT pos, cells FROM rows WHERE tab = ? AND row_key IS NULL AND pos > ? ORDER BY pos"
+        query = (
+            "SELECT pos, cells FROM rows INDEXED BY rows_by_key WHERE tab = ? AND row_key IS NULL AND pos > ?"
+        )
         candidates = [
             (pos, json.loads(cells))
-            for pos, cells in self.connection.execute(query, (tab.name, header.row_index))
+            for pos, cells in sorted(self.connection.execute(query, (tab.name, header.row_index)))
         ]
         result = []
         for pos, cells in candidates:
