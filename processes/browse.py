@@ -35,14 +35,11 @@ class TabCount:
 
 def tab_counts(workbook: Workbook) -> list[TabCount]:
     """Records and data issues per tab, from one read of every tab."""
-    present = set(workbook.backend.tab_names())
-    tables = workbook.tables(*[tab for tab in ALL_TABS if tab.name in present])
-    counts = []
-    for tab in ALL_TABS:
-        table = tables.get(tab.name)
-        issues = len(table.issues) if table else 1
-        counts.append(TabCount(tab.name, tab.description, len(table) if table else 0, issues))
-    return counts
+    tables = workbook.tables(*ALL_TABS)
+    return [
+        TabCount(tab.name, tab.description, len(tables[tab.name]), len(tables[tab.name].issues))
+        for tab in ALL_TABS
+    ]
 
 
 def data_issues(workbook: Workbook) -> list[DataIssue]:

@@ -80,15 +80,14 @@ def _spellings(column) -> list[str]:
     return list(dict.fromkeys(normalize_header(text) for text in (column.name, *column.aliases)))
 
 
-def read_table(tab: Tab, rows: Sequence[Sequence[Any]], first_row: int = 1) -> Table:
-    """The typed Table for a tab's grid (`rows` starts at sheet row `first_row`)."""
+def read_table(tab: Tab, rows: Sequence[Sequence[Any]] | None, first_row: int = 1) -> Table:
+    """The typed Table for a tab's grid (`rows` starts at sheet row `first_row`; None: no such tab)."""
+    if rows is None:
+        return _empty(tab, [DataIssue(tab.name, None, None, "the tab is missing; run `python app.py init`")])
     header = find_header(tab, rows)
     if header is None:
         reason = "the header row is missing" if rows else "the tab is empty"
-        return _empty(
-            tab,
-            [DataIssue(tab.name, None, None, f"{reason}; run `python app.py init`")],
-        )
+        return _empty(tab, [DataIssue(tab.name, None, None, f"{reason}; run `python app.py init`")])
     issues = list(header.issues)
     if not header.complete_key:
         issues.append(

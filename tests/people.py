@@ -80,12 +80,18 @@ class LocalPerson:
 
         self._edit(tab, change)
 
-    def add_column(self, tab: str, header: str, at_col: int | None = None, values: list[Any] | None = None) -> None:
+    def add_column(
+        self, tab: str, header: str, at_col: int | None = None, values: list[Any] | None = None
+    ) -> None:
         def change(grid):
             width = max(len(row) for row in grid)
             index = width if at_col is None else at_col - 1
             for number, row in enumerate(grid):
-                cell = header if number == 0 else (values[number - 1] if values and number - 1 < len(values) else "")
+                cell = (
+                    header
+                    if number == 0
+                    else (values[number - 1] if values and number - 1 < len(values) else "")
+                )
                 grid[number] = padded(row, index)
                 grid[number].insert(index, cell)
 

@@ -107,7 +107,11 @@ class LocalBackend(Backend):
 
     def read_tables(self, tabs: Sequence[Tab]) -> dict[str, Table]:
         with self._transaction(write=False) as connection:
-            return {tab.name: read_table(tab, _all_rows(connection, tab.name)) for tab in tabs}
+            present = {name for (name,) in connection.execute("SELECT name FROM tabs")}
+            return {
+                tab.name: read_table(tab, _all_rows(connection, tab.name) if tab.name in present else None)
+                for tab in tabs
+            }
 
     def versions(self, tabs: Sequence[Tab]) -> dict[str, Any]:
         with self._connection() as connection:

@@ -6,7 +6,7 @@ import pytest
 
 from sheets.tabs import ORDERS, PRODUCTS
 
-HOSTILE = ["=IMPORTXML(\"http://x\",\"//a\")", "+SUM(1,2)", "-2+3", "@attacker", "=1+1"]
+HOSTILE = ['=IMPORTXML("http://x","//a")', "+SUM(1,2)", "-2+3", "@attacker", "=1+1"]
 
 
 def test_appends_go_after_the_last_row_even_with_blank_rows_in_between(record):
@@ -39,7 +39,9 @@ def test_text_that_looks_like_a_formula_is_stored_and_read_as_text(record, text)
         row = next(r for r in record.person.values("Orders") if r and r[0] == order.order_id)
         columns = record.person.values("Orders")[0]
         for name in ("customer_name", "ship_address", "carrier"):
-            assert not record.person.is_formula("Orders", record.person.values("Orders").index(row) + 1, columns.index(name) + 1)
+            assert not record.person.is_formula(
+                "Orders", record.person.values("Orders").index(row) + 1, columns.index(name) + 1
+            )
 
 
 def test_a_natural_key_that_exists_is_refused(record):

@@ -10,7 +10,9 @@ from sheets.tabs import AUDIT, ORDERS
 
 def add_orders(record, *names):
     with record.workbook.transaction(ORDERS, user="ann", action="new orders") as tx:
-        return [tx.insert(ORDERS, {"customer_name": name, "total": 10 * (i + 1)}) for i, name in enumerate(names)]
+        return [
+            tx.insert(ORDERS, {"customer_name": name, "total": 10 * (i + 1)}) for i, name in enumerate(names)
+        ]
 
 
 def row_of(record, order_id):

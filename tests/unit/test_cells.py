@@ -52,7 +52,9 @@ def test_a_date_nobody_can_read_is_refused():
         parse_cell(Kind.DATE, "next tuesday")
 
 
-@pytest.mark.parametrize(("raw", "expected"), [(True, True), ("yes", True), ("N", False), ("TRUE", True), (0, False)])
+@pytest.mark.parametrize(
+    ("raw", "expected"), [(True, True), ("yes", True), ("N", False), ("TRUE", True), (0, False)]
+)
 def test_booleans(raw, expected):
     assert parse_cell(Kind.BOOL, raw) is expected
 

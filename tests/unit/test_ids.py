@@ -25,7 +25,10 @@ def test_ids_sort_by_creation_time():
 
 def test_two_processes_creating_ids_at_once_do_not_collide():
     code = "from sheets.ids import new_id\nprint('\\n'.join(new_id('TCK') for _ in range(20000)))"
-    runs = [subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True) for _ in range(2)]
+    runs = [
+        subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+        for _ in range(2)
+    ]
     ids = [line for run in runs for line in run.stdout.split()]
     assert len(ids) == 40000
     assert len(set(ids)) == len(ids)

@@ -19,29 +19,24 @@ import logging
 import threading
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field
 from typing import Any
 
 import gspread
 from gspread.exceptions import APIError
 
 from sheets.backends.base import Backend, InitReport, Session
-from sheets.backends.google.cells import cell_data, grid_rows, quote_tab, row_range
+from sheets.backends.google.cells import quote_tab
 from sheets.backends.google.connect import explain
 from sheets.backends.google.http import AmbiguousWrite, GoogleFailure
 from sheets.backends.google.init import plan_init
-from sheets.cells import same_cell
+from sheets.backends.google.writer import Writer
 from sheets.errors import (
-    ConflictError,
-    DuplicateKey,
-    RowsMoved,
     SheetError,
     SheetUnavailable,
     TabProblem,
-    WriteNotConfirmed,
 )
-from sheets.locate import index_keys, padded, raw_key, same_row
-from sheets.plan import IdAssignment, RowAppend, RowUpdate, WritePlan
+from sheets.locate import raw_key
+from sheets.plan import WritePlan
 from sheets.reading import HEADER_SEARCH_ROWS, Header, find_header, read_table
 from sheets.schema import Tab
 from sheets.table import Key, Record, Table
@@ -115,7 +110,7 @@ class GoogleBackend(Backend):
 
     def read_tables(self, tabs: Sequence[Tab]) -> dict[str, Table]:
         rows = self.fetch([tab.name for tab in tabs])
-        return {tab.name: read_table(tab, rows[tab.name] or []) for tab in tabs}
+        return {tab.name: read_table(tab, rows[tab.name]) for tab in tabs}
 
     def raw_rows(self, tab_name: str) -> list[list[Any]]:
         return self.fetch([tab_name])[tab_name] or []
@@ -167,17 +162,6 @@ class GoogleBackend(Backend):
             self.batch_update(requests)
             self.refresh_metadata()
         return report
-
-
-@dataclass
-class _Resolved:
-    """A plan turned into cell positions against one read of the sheet."""
-
-    requests: list[dict] = field(default_factory=list)
-    response_ranges: list[str] = field(default_factory=list)
-    # (tab, row index) -> (("key", key parts) or ("row", cells as read), {column index: value written})
-    written_rows: dict[tuple[str, int], tuple[Any, dict[int, Any]]] = field(default_factory=dict)
-    headers: dict[str, Header] = field(default_factory=dict)
 
 
 class GoogleSession(Session):
@@ -232,263 +216,9 @@ class GoogleSession(Session):
     # committing ------------------------------------------------------------
 
     def commit(self, plan: WritePlan) -> None:
-        failure: SheetError | None = None
-        for _round in range(WRITE_ROUNDS):
-            resolved = self._resolve(plan)
-            if not resolved.requests:
-                return
-            try:
-                answer = self.backend.batch_update(resolved.requests, resolved.response_ranges)
-            except AmbiguousWrite as error:
-                log.warning(
-                    "save to Google Sheets unconfirmed (%s); checking what landed",
-                    error,
-                )
-                failure = WriteNotConfirmed(
-                    f"{error}, and saving could not be confirmed after {WRITE_ROUNDS} tries; "
-                    "reload to see whether the change is there."
-                )
-            else:
-                moved = self._verify(resolved, answer)
-                if not moved:
-                    return
-                log.warning(
-                    "rows moved in %s while saving; putting them back and retrying",
-                    sorted(moved),
-                )
-                self._repair(resolved, answer, moved)
-                failure = RowsMoved(
-                    f"Rows in {', '.join(sorted(moved))} kept moving while saving; nothing was changed. Try again."
-                )
-            self._reread(plan)
-            plan = self._still_to_do(plan)
-        if plan:
-            raise failure or SheetError("saving failed")
+        def read(names: Sequence[str]) -> dict[str, list[list[Any]] | None]:
+            self.full.update(names)
+            self._tables.clear()
+            return self.backend.fetch(names, header_only=self.backend.tab_names())
 
-    def _reread(self, plan: WritePlan) -> None:
-        names = sorted(plan.tabs | self.full)
-        self.rows.update(self.backend.fetch(names, header_only=list(self.backend.tab_names())))
-        self.full.update(names)
-        self._tables.clear()
-
-    def _header_for(self, tab: Tab, columns: Sequence[str]) -> Header:
-        header = self.header(tab)
-        if header is None:
-            raise TabProblem(f"The {tab.name} tab is missing or has no header row; run `python app.py init`.")
-        missing = [name for name in columns if name not in header.index]
-        if missing:
-            raise TabProblem(
-                f"The {tab.name} tab has no column {', '.join(missing)}; run `python app.py init`."
-            )
-        return header
-
-    def _resolve(self, plan: WritePlan) -> _Resolved:
-        resolved = _Resolved()
-        keys: dict[str, dict[tuple[str, ...], list[int]]] = {}
-        for update in plan.updates:
-            header = self._header_for(update.tab, [*update.tab.key, *update.cells])
-            if update.tab.name not in keys:
-                self._ensure_full([update.tab.name])
-                keys[update.tab.name] = index_keys(header, self.rows[update.tab.name] or [])
-            found = keys[update.tab.name].get(update.key, [])
-            if not found:
-                raise SheetError(
-                    f"{update.tab.name} no longer has {'/'.join(update.key)}; nothing was saved."
-                )
-            if len(found) > 1:
-                raise DuplicateKey(
-                    update.tab.name,
-                    "/".join(update.key),
-                    [index + 1 for index in found],
-                )
-            cells = {header.index[name]: value for name, value in update.cells.items()}
-            self._write_row(resolved, update.tab, header, found[0], ("key", update.key), cells)
-        for assignment in plan.id_assignments:
-            self._resolve_id(resolved, assignment)
-        for tab_name, appends in _by_tab(plan.appends).items():
-            tab = appends[0].tab
-            header = self._header_for(tab, tab.key)
-            width = max(header.width, max(header.index.values()) + 1)
-            rows = []
-            for append in appends:
-                cells = [{}] * width
-                for name, value in append.cells.items():
-                    if name in header.index:
-                        cells[header.index[name]] = cell_data(value)
-                rows.append({"values": cells})
-            resolved.requests.append(
-                {
-                    "appendCells": {
-                        "sheetId": self.backend.sheet_id(tab_name),
-                        "rows": rows,
-                        "fields": "userEnteredValue",
-                    }
-                }
-            )
-        return resolved
-
-    def _resolve_id(self, resolved: _Resolved, assignment: IdAssignment) -> None:
-        header = self._header_for(assignment.tab, assignment.tab.key)
-        rows = self.rows.get(assignment.tab.name) or []
-        index = assignment.row - 1
-        if index >= len(rows) or not same_row(rows[index], assignment.fingerprint):
-            matches = [i for i, row in enumerate(rows) if same_row(row, assignment.fingerprint)]
-            if len(matches) != 1:
-                return  # the row changed or went away; it gets an ID on a later write
-            index = matches[0]
-        if raw_key(header, rows[index]) is not None:
-            return  # someone gave it an ID meanwhile
-        cells = {header.key_indexes[0]: assignment.new_id}
-        self._write_row(resolved, assignment.tab, header, index, ("row", tuple(rows[index])), cells)
-
-    def _write_row(
-        self,
-        resolved,
-        tab: Tab,
-        header: Header,
-        index: int,
-        expected,
-        cells: dict[int, Any],
-    ) -> None:
-        sheet_id = self.backend.sheet_id(tab.name)
-        for column, value in sorted(cells.items()):
-            resolved.requests.append(
-                {
-                    "updateCells": {
-                        "range": {
-                            "sheetId": sheet_id,
-                            "startRowIndex": index,
-                            "endRowIndex": index + 1,
-                            "startColumnIndex": column,
-                            "endColumnIndex": column + 1,
-                        },
-                        "rows": [{"values": [cell_data(value)]}],
-                        "fields": "userEnteredValue",
-                    }
-                }
-            )
-        resolved.written_rows[(tab.name, index)] = (expected, cells)
-        resolved.headers[tab.name] = header
-        resolved.response_ranges.append(row_range(tab.name, index))
-        header_range = row_range(tab.name, header.row_index)
-        if header_range not in resolved.response_ranges:
-            resolved.response_ranges.insert(0, header_range)
-
-    def _answer_rows(self, resolved: _Resolved, answer: dict) -> dict[tuple[str, int], list[Any]]:
-        """(tab, row index) -> cells, from the updatedSpreadsheet Google sent back."""
-        found: dict[tuple[str, int], list[Any]] = {}
-        for sheet in (answer.get("updatedSpreadsheet") or {}).get("sheets", []):
-            title = sheet["properties"]["title"]
-            for grid in sheet.get("data", []):
-                start = grid.get("startRow", 0)
-                for offset, cells in enumerate(grid_rows(grid)):
-                    found[(title, start + offset)] = cells
-        return found
-
-    def _verify(self, resolved: _Resolved, answer: dict) -> set[str]:
-        """Tabs where a written row or the header is not what the plan was resolved against."""
-        rows = self._answer_rows(resolved, answer)
-        moved = set()
-        for name, header in resolved.headers.items():
-            before = self.rows[name][header.row_index]
-            if not same_row(rows.get((name, header.row_index), []), before):
-                moved.add(name)
-        for (name, index), ((kind, expected), cells) in resolved.written_rows.items():
-            now = rows.get((name, index), [])
-            if kind == "key" and raw_key(resolved.headers[name], now) != expected:
-                moved.add(name)
-            if kind == "row" and not _same_except(now, expected, set(cells)):
-                moved.add(name)
-        return moved
-
-    def _repair(self, resolved: _Resolved, answer: dict, moved: set[str]) -> None:
-        """Put back what the write changed in rows that were not the ones meant."""
-        rows = self._answer_rows(resolved, answer)
-        fixes = []
-        for (name, index), (_expected, cells) in resolved.written_rows.items():
-            if name not in moved:
-                continue
-            original = self._original_of(name, rows.get((name, index), []), set(cells))
-            if original is None:
-                log.error(
-                    "could not restore row %d of %s after rows moved; check it by hand",
-                    index + 1,
-                    name,
-                )
-                continue
-            sheet_id = self.backend.sheet_id(name)
-            for column in cells:
-                value = original[column] if column < len(original) else ""
-                fixes.append(
-                    {
-                        "updateCells": {
-                            "range": {
-                                "sheetId": sheet_id,
-                                "startRowIndex": index,
-                                "endRowIndex": index + 1,
-                                "startColumnIndex": column,
-                                "endColumnIndex": column + 1,
-                            },
-                            "rows": [{"values": [cell_data(value)]}],
-                            "fields": "userEnteredValue",
-                        }
-                    }
-                )
-        if fixes:
-            self.backend.batch_update(fixes)
-
-    def _original_of(self, name: str, now: list[Any], written: set[int]) -> list[Any] | None:
-        """The row as the session read it, found by its unwritten cells."""
-        candidates = [row for row in self.rows.get(name) or [] if _same_except(now, row, written)]
-        return candidates[0] if len(candidates) == 1 else None
-
-    def _still_to_do(self, plan: WritePlan) -> WritePlan:
-        """What of `plan` has not landed yet, judged on a fresh read."""
-        remaining = WritePlan(id_assignments=list(plan.id_assignments))
-        for append in plan.appends:
-            if not self._has_key(append.tab, append.key):
-                remaining.appends.append(append)
-        for update in plan.updates:
-            if self._update_pending(update):
-                remaining.updates.append(update)
-        return remaining
-
-    def _has_key(self, tab: Tab, key: tuple[str, ...]) -> bool:
-        header = self.header(tab)
-        return header is not None and key in index_keys(header, self.rows.get(tab.name) or [])
-
-    def _update_pending(self, update: RowUpdate) -> bool:
-        header = self._header_for(update.tab, [*update.tab.key, *update.cells])
-        found = index_keys(header, self.rows[update.tab.name] or []).get(update.key, [])
-        if len(found) != 1:
-            return True  # _resolve reports the missing or doubled key
-        row = padded(self.rows[update.tab.name][found[0]], header.width)
-        pending = False
-        for name, target in update.cells.items():
-            current = row[header.index[name]] if header.index[name] < len(row) else ""
-            if same_cell(current, target):
-                continue
-            if not same_cell(current, update.before.get(name)):
-                raise ConflictError(
-                    update.tab.name,
-                    "/".join(update.key),
-                    [(name, update.before.get(name), current)],
-                )
-            pending = True
-        return pending
-
-
-def _same_except(a: Sequence[Any], b: Sequence[Any], skip: set[int]) -> bool:
-    width = max(len(a), len(b))
-    return all(
-        same_cell(a[i] if i < len(a) else None, b[i] if i < len(b) else None)
-        for i in range(width)
-        if i not in skip
-    )
-
-
-def _by_tab(appends: Sequence[RowAppend]) -> dict[str, list[RowAppend]]:
-    grouped: dict[str, list[RowAppend]] = {}
-    for append in appends:
-        grouped.setdefault(append.tab.name, []).append(append)
-    return grouped
+        Writer(self.rows, read, self.backend.batch_update, self.backend.sheet_id).land(plan)

@@ -61,6 +61,11 @@ def open_spreadsheet(
             f"No spreadsheet with ID {spreadsheet_id} is visible to {credentials.service_account_email}: "
             "check FLOWSHEET_SPREADSHEET_ID."
         ) from None
+    except PermissionError:  # gspread's translation of a 403 on opening
+        raise SetupError(
+            f"The spreadsheet is not shared with the service account: share it with "
+            f"{credentials.service_account_email} as Editor."
+        ) from None
     except gspread.exceptions.APIError as error:
         raise explain(error, credentials.service_account_email, spreadsheet_id) from None
     except GoogleFailure as error:
