@@ -14,6 +14,7 @@ import sys
 from collections.abc import Sequence
 
 from config import Config
+from processes.demo import is_empty, seed_demo
 from sheets.errors import SheetError
 from sheets.factory import open_workbook
 from sheets.tabs import ALL_TABS
@@ -79,8 +80,6 @@ def prepare_to_serve(workbook: Workbook, demo: bool) -> None:
             f"The spreadsheet lacks {len(missing)} tab(s) ({', '.join(missing[:3])}…): run `python app.py init`."
         )
     if demo:
-        from processes.demo import is_empty, seed_demo
-
         if is_empty(workbook):
             created = seed_demo(workbook)
             print(f"demo data: {sum(created.values())} records in {len(created)} tabs")

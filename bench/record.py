@@ -8,6 +8,9 @@ plus gspread's, not Google's network), it prints:
 - append: one transaction inserting an order (with its Audit row);
 - update: one transaction changing one order found by ID;
 - requests per operation (Google), which must not grow with the row count;
+- for Google, the part of each time spent inside the fake server (building and
+  encoding its JSON answers), which Google's servers do instead: the rest is
+  Flowsheet's and gspread's own cost;
 - peak memory of the process that ran the case.
 
 Each case runs in a fresh process so peak memory is that case's alone.
@@ -81,37 +84,57 @@ def google_workbook(rows: list[list], folder: Path) -> tuple[Workbook, object]:
     from tests.fake_sheets import FakeSheets, make_service_account_file
 
     fake = FakeSheets()
-    fake.create_spreadsheet(spreadsheet_id="bench", title="Bench", sheets=["Sheet1"])
+    grid = [ORDERS.column_names, *rows]
+    fake.create_spreadsheet(spreadsheet_id="bench", title="Bench", sheets={ORDERS.name: grid})
     key_file = folder / "key.json"
     make_service_account_file(key_file)
     spreadsheet = open_spreadsheet(load_credentials(key_file), "bench", adapter=fake.transport())
     workbook = Workbook(GoogleBackend(spreadsheet))
     workbook.init()
-    fake.person("bench").load_rows(ORDERS.name, [ORDERS.column_names, *rows])
+    _time_server(fake)
     return workbook, fake
 
 
-def timed(action, repeats: int = REPEATS) -> float:
-    """Median seconds of `repeats` runs."""
-    samples = []
+def _time_server(fake) -> None:
+    """Accumulate the seconds the fake spends answering, in `fake.server_seconds`."""
+    answer = fake.handle
+    fake.server_seconds = 0.0
+
+    def timed_answer(request):
+        started = time.perf_counter()
+        try:
+            return answer(request)
+        finally:
+            fake.server_seconds += time.perf_counter() - started
+
+    fake.handle = timed_answer
+
+
+def timed(action, fake=None, repeats: int = REPEATS) -> tuple[float, float]:
+    """Median seconds of `repeats` runs, and the median part of it spent in the fake server."""
+    samples, in_server = [], []
     for _ in range(repeats):
+        if fake is not None:
+            fake.server_seconds = 0.0
         started = time.perf_counter()
         action()
         samples.append(time.perf_counter() - started)
-    return statistics.median(samples)
+        in_server.append(fake.server_seconds if fake is not None else 0.0)
+    return statistics.median(samples), statistics.median(in_server)
 
 
 def run_case(backend: str, size: int) -> dict:
     folder = Path(tempfile.mkdtemp(prefix="flowsheet-bench-"))
     workbook, fake = (local_workbook if backend == "local" else google_workbook)(order_rows(size), folder)
-    requests = {}
+    requests, server = {}, {}
 
     def count(name: str, action) -> float:
         if fake is not None:
             fake.reset_counts()
-        seconds = timed(action)
+        seconds, in_server = timed(action, fake)
         if fake is not None:
             requests[name] = sum(fake.counts().values()) / REPEATS
+            server[name] = in_server
         return seconds
 
     def read():
@@ -136,7 +159,14 @@ def run_case(backend: str, size: int) -> dict:
         "update": count("update", update),
     }
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    return {"backend": backend, "rows": size, **figures, "requests": requests, "peak_mb": peak_mb}
+    return {
+        "backend": backend,
+        "rows": size,
+        **figures,
+        "requests": requests,
+        "server": server,
+        "peak_mb": peak_mb,
+    }
 
 
 def main() -> None:
@@ -149,7 +179,7 @@ def main() -> None:
         print(json.dumps(run_case(args.case[0], int(args.case[1]))))
         return
     print(
-        f"{'backend':8} {'rows':>8} {'read':>9} {'append':>9} {'update':>9} {'peak MB':>8}  requests per op"
+        f"{'backend':8} {'rows':>8} {'read':>18} {'append':>18} {'update':>18} {'peak MB':>8}  requests per op"
     )
     for backend in args.backends:
         for size in args.sizes:
@@ -163,10 +193,18 @@ def main() -> None:
                 ).stdout.splitlines()[-1]
             )
             requests = ", ".join(f"{name} {count:g}" for name, count in result["requests"].items()) or "-"
+            cells = [op_cell(result, name) for name in ("read", "append", "update")]
             print(
-                f"{backend:8} {size:>8,} {ms(result['read']):>9} {ms(result['append']):>9} "
-                f"{ms(result['update']):>9} {result['peak_mb']:>8.0f}  {requests}"
+                f"{backend:8} {size:>8,} {cells[0]:>18} {cells[1]:>18} {cells[2]:>18} {result['peak_mb']:>8.0f}  {requests}"
             )
+    print("(in brackets: the part spent inside the fake Google server)")
+
+
+def op_cell(result: dict, name: str) -> str:
+    text = ms(result[name])
+    if name in result["server"]:
+        text += f" ({result['server'][name] * 1000:.0f})"
+    return text
 
 
 def ms(seconds: float) -> str:

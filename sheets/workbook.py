@@ -127,6 +127,7 @@ class Workbook:
         """Every data issue in the workbook; rows without an ID get one first (unless told not to)."""
         if assign_ids:
             self.assign_missing_ids(user)
+        self.invalidate()  # a check is about the sheet as it is now, not as last read
         return [issue for table in self.tables(*ALL_TABS).values() for issue in table.issues]
 
     def assign_missing_ids(self, user: str = "check") -> int:

@@ -1,0 +1,83 @@
+"""The command line of DESIGN.md: init, check, help, and clear set-up errors."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+import app
+from sheets.tabs import ALL_TABS, PRODUCTS
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture
+def local_env(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)  # no stray .env is read
+    monkeypatch.setenv("FLOWSHEET_BACKEND", "local")
+    monkeypatch.setenv("FLOWSHEET_DATA_DIR", str(tmp_path / "data"))
+    return tmp_path / "data"
+
+
+def test_help_lists_the_commands():
+    result = subprocess.run([sys.executable, "app.py", "--help"], cwd=ROOT, capture_output=True, text=True)
+    assert result.returncode == 0
+    for word in ("init", "check", "--demo", "--port"):
+        assert word in result.stdout
+
+
+def test_init_creates_every_tab_then_finds_nothing_to_do(local_env, capsys):
+    assert app.main(["init"]) == 0
+    assert f"created tab {ALL_TABS[-1].name}" in capsys.readouterr().out
+    assert app.main(["init"]) == 0
+    assert "every tab and column is already there" in capsys.readouterr().out
+
+
+def test_check_exits_1_when_there_are_data_issues_and_0_when_clean(local_env, capsys):
+    app.main(["init"])
+    assert app.main(["check"]) == 0
+    assert "no data issues" in capsys.readouterr().out
+
+    from sheets.backends.local import LocalBackend
+
+    with LocalBackend(local_env).raw_edit() as grid:
+        grid.insert_rows(PRODUCTS.name, 1, [["KIT-009", "Mug", "", "", "a lot"]])
+    assert app.main(["check"]) == 1
+    out = capsys.readouterr().out
+    assert "Products, row 2, column unit_cost: expected a number, found 'a lot'" in out
+    assert "1 data issue(s)" in out
+
+
+def test_check_on_google_works_the_same(google, capsys):
+    google.person.append_row("Orders", ["", "phone", "", "Typed by hand"])
+    assert app.run_check(google.workbook) == 0
+    assert "gave 1 row(s) without an ID their ID" in capsys.readouterr().out
+    google.person.append_row("Orders", ["ORD-BYHAND00001", "fax"])
+    assert app.run_check(google.workbook) == 1
+    assert "'fax' is not one of" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize(
+    ("env", "says"),
+    [
+        ({"FLOWSHEET_BACKEND": "excel"}, "FLOWSHEET_BACKEND is 'excel': use 'local' or 'google'."),
+        ({"FLOWSHEET_BACKEND": "google"}, "GOOGLE_APPLICATION_CREDENTIALS is not set"),
+        (
+            {"FLOWSHEET_BACKEND": "google", "GOOGLE_APPLICATION_CREDENTIALS": "/nonexistent/key.json"},
+            "does not exist: check GOOGLE_APPLICATION_CREDENTIALS",
+        ),
+        ({"FLOWSHEET_PORT": "eighty"}, "FLOWSHEET_PORT is 'eighty': it must be a whole number."),
+    ],
+)
+def test_a_wrong_setting_is_one_sentence_not_a_traceback(tmp_path, env, says):
+    clean = {"PATH": "/usr/bin:/bin", "FLOWSHEET_DATA_DIR": str(tmp_path / "data"), **env}
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "app.py"), "check"], cwd=tmp_path, env=clean, capture_output=True, text=True
+    )
+    assert result.returncode == 2
+    assert says in result.stderr
+    assert "Traceback" not in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
