@@ -75,7 +75,11 @@ def test_check_on_google_works_the_same(google, capsys):
 def test_a_wrong_setting_is_one_sentence_not_a_traceback(tmp_path, env, says):
     clean = {"PATH": "/usr/bin:/bin", "FLOWSHEET_DATA_DIR": str(tmp_path / "data"), **env}
     result = subprocess.run(
-        [sys.executable, str(ROOT / "app.py"), "check"], cwd=tmp_path, env=clean, capture_output=True, text=True
+        [sys.executable, str(ROOT / "app.py"), "check"],
+        cwd=tmp_path,
+        env=clean,
+        capture_output=True,
+        text=True,
     )
     assert result.returncode == 2
     assert says in result.stderr

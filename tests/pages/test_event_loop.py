@@ -6,7 +6,6 @@ import asyncio
 import threading
 
 import pytest
-from nicegui.testing import User
 
 from processes import runtime
 from tests.conftest import google_workbook
