@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from nicegui import run, ui
 
 from pages.frame import frame, show_error, tab_from_path
@@ -43,7 +45,7 @@ class TabView:
         ui.timer(0, self.refresh, once=True)
 
     async def _on_search(self, event) -> None:
-        self.request = PageRequest(**{**self.request.__dict__, "search": event.value or "", "page": 1})
+        self.request = replace(self.request, search=event.value or "", page=1)
         await self.refresh()
 
     async def _on_sort(self) -> None:
@@ -57,7 +59,7 @@ class TabView:
         await self.refresh()
 
     async def _go(self, page: int) -> None:
-        self.request = PageRequest(**{**self.request.__dict__, "page": page})
+        self.request = replace(self.request, page=page)
         await self.refresh()
 
     async def refresh(self) -> None:

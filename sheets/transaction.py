@@ -171,7 +171,11 @@ class Transaction:
         if tab.name == AUDIT.name:
             return
         described = "; ".join(
-            f"{name}: {_show(old)} → {_show(new)}" for name, old, new in changes if name not in STAMP_COLUMNS
+            f"{name}: {_show(new)}"
+            if old is None and verb != "update"
+            else f"{name}: {_show(old)} → {_show(new)}"
+            for name, old, new in changes
+            if name not in STAMP_COLUMNS
         )
         values = {
             "audit_id": new_id(AUDIT.id_prefix or "AUD"),

@@ -35,6 +35,7 @@ from sheets.reading import (
 )
 from sheets.schema import Tab
 from sheets.table import Key, Record, Table
+from sheets.tabs import TABS_BY_NAME
 
 FILE_NAME = "workbook.sqlite3"
 
@@ -385,8 +386,6 @@ class RawGrid:
         self.replace_rows(tab_name, rows)
 
     def _reindex(self, tab_name: str) -> None:
-        from sheets.tabs import TABS_BY_NAME
-
         tab = TABS_BY_NAME.get(tab_name)
         header = find_header(tab, _head_rows(self.connection, tab_name)) if tab and tab.keyed else None
         updates = []

@@ -112,3 +112,19 @@ def test_a_composite_key_finds_its_row(record):
     table = record.workbook.table(STOCK)
     assert table.get(("KIT-001", "LOC-B")).on_hand == 7
     assert table.df.loc[("KIT-001", "LOC-A"), "on_hand"] == 5
+
+
+def test_a_change_made_elsewhere_shows_up_on_the_next_read(record, tmp_path):
+    """Rule 1: the cache never hides a write made by another process or another workbook object."""
+    record.workbook.table(PRODUCTS)
+    if record.kind == "local":
+        from sheets.backends.local import LocalBackend
+        from sheets.workbook import Workbook
+
+        other = Workbook(LocalBackend(tmp_path / "data"))
+        with other.transaction(PRODUCTS, user="jobs") as tx:
+            tx.insert(PRODUCTS, {"sku": "KIT-777", "name": "Written by the jobs process"})
+    else:
+        record.person.append_row("Products", ["KIT-777", "Typed in the sheet"])
+        record.workbook.cache_seconds = 0  # on Google the cache lasts FLOWSHEET_CACHE_SECONDS
+    assert "KIT-777" in record.workbook.table(PRODUCTS)

@@ -122,3 +122,15 @@ def test_audit_rows_go_in_the_same_request_as_the_change(google):
     assert google.fake.count("batchUpdate") == 1
     google.workbook.invalidate()
     assert [r.record_id for r in google.workbook.table(AUDIT).records()][-1] == order.order_id
+
+
+def test_the_app_never_writes_through_the_values_api(google):
+    """Rule 5: writes go through batchUpdate CellData (stringValue is never parsed), never USER_ENTERED."""
+    (order,) = seed_orders(google, 1)
+    with google.workbook.transaction(ORDERS, user="bo") as tx:
+        tx.update(order, {"ship_address": '=IMPORTXML("http://x","//a")'})
+    google.workbook.init()
+    kinds = {entry.kind for entry in google.fake.log}
+    assert kinds <= {"values.batchGet", "batchUpdate", "get"}
+    assert all("USER_ENTERED" not in str(entry.body) for entry in google.fake.log)
+    assert all("formulaValue" not in str(entry.body) for entry in google.fake.log)

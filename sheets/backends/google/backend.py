@@ -5,12 +5,9 @@ spreadsheets:batchUpdate applies a whole write plan atomically (Google applies
 all of its requests or none). A write session reads the tabs it works on
 fresh, plus the header rows of all the others, in that one read.
 
-Rows are found by key in that fresh read, and the batchUpdate asks Google to
-send back the rows it wrote. If the key in a written row is not the one
-expected (a person sorted, inserted or deleted rows in the moment between
-the read and the write), the cells are put back as they were, the sheet is
-read again and the plan is resolved anew; after a few such rounds the user
-is told rather than anything being written to the wrong record.
+Rows are found by key in that fresh read and the write is checked against
+the rows Google sends back (sheets/backends/google/writer.py), so a sort or
+an inserted row in between never leaves a value on the wrong record.
 """
 
 from __future__ import annotations
@@ -22,6 +19,7 @@ from contextlib import contextmanager
 from typing import Any
 
 import gspread
+from google.auth.exceptions import GoogleAuthError
 from gspread.exceptions import APIError
 
 from sheets.backends.base import Backend, InitReport, Session
@@ -30,11 +28,7 @@ from sheets.backends.google.connect import explain
 from sheets.backends.google.http import AmbiguousWrite, GoogleFailure
 from sheets.backends.google.init import plan_init
 from sheets.backends.google.writer import Writer
-from sheets.errors import (
-    SheetError,
-    SheetUnavailable,
-    TabProblem,
-)
+from sheets.errors import SetupError, SheetError, SheetUnavailable, TabProblem
 from sheets.locate import raw_key
 from sheets.plan import WritePlan
 from sheets.reading import HEADER_SEARCH_ROWS, Header, find_header, read_table
@@ -48,8 +42,6 @@ READ_PARAMS = {
     "dateTimeRenderOption": "SERIAL_NUMBER",
     "majorDimension": "ROWS",
 }
-#: Rounds of read-and-write when a write was ambiguous or rows moved under it.
-WRITE_ROUNDS = 3
 
 
 class GoogleBackend(Backend):
@@ -83,7 +75,7 @@ class GoogleBackend(Backend):
     # reading ---------------------------------------------------------------
 
     def fetch(
-        self, full: Sequence[str], header_only: Sequence[str] = ()
+        self, full: Sequence[str], header_only: Sequence[str] = (), *, retried: bool = False
     ) -> dict[str, list[list[Any]] | None]:
         """Raw rows of tabs in one values:batchGet; None for a tab that does not exist."""
         wanted = [name for name in full if name in self._sheets]
@@ -99,11 +91,11 @@ class GoogleBackend(Backend):
                 "read",
             )
         except SheetError as error:
-            if "Unable to parse range" not in str(error):
+            if retried or "Unable to parse range" not in str(error):
                 raise
             # A tab was renamed or deleted since the metadata was read.
             self.refresh_metadata()
-            return self.fetch(full, header_only)
+            return self.fetch(full, header_only, retried=True)
         for name, value_range in zip([*wanted, *heads], answer.get("valueRanges", []), strict=True):
             result[name] = value_range.get("values", [])
         return result
@@ -145,9 +137,14 @@ class GoogleBackend(Backend):
             raise SheetUnavailable(
                 f"{error} after {error.attempts} tries; could not {what}. Nothing was changed: try again in a minute."
             ) from None
+        except GoogleAuthError as error:
+            raise SetupError(
+                f"Google refused the service account's credentials ({error}); create a new key."
+            ) from None
         except APIError as error:
             if error.response.status_code in (401, 403, 404):
-                raise explain(error, "the service account", self.spreadsheet.id) from None
+                email = getattr(self.spreadsheet.client.auth, "service_account_email", "the service account")
+                raise explain(error, email, self.spreadsheet.id) from None
             raise SheetError(
                 f"Google Sheets refused to {what}: {error.error.get('message', error)}"
             ) from None
