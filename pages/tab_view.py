@@ -28,6 +28,7 @@ class TabView:
     def __init__(self, tab_name: str) -> None:
         self.tab_name = tab_name
         self.request = PageRequest()
+        self._latest = 0  # number of the newest refresh; older answers are dropped
 
     def build(self) -> None:
         with ui.row().classes("w-full items-end gap-4"):
@@ -63,11 +64,15 @@ class TabView:
         await self.refresh()
 
     async def refresh(self) -> None:
+        self._latest += 1
+        mine = self._latest
         try:
             page = await run.io_bound(browse.page_of, runtime.workbook(), self.tab_name, self.request)
         except SheetError as error:
             show_error(str(error))
             return
+        if mine != self._latest:
+            return  # a newer search or sort was asked for while this one was read
         if not self.sort.options:
             self.sort.set_options(page.columns)
         self.body.clear()

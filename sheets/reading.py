@@ -14,6 +14,7 @@ from datetime import datetime
 from typing import Any
 
 from sheets.cells import CellError, parse_cell
+from sheets.errors import TabProblem
 from sheets.schema import Column, Kind, Tab, normalize_header
 from sheets.table import DataIssue, Table
 
@@ -49,6 +50,16 @@ def find_header(tab: Tab, rows: Sequence[Sequence[Any]]) -> Header | None:
         if any(anchor_column.matches(cell) for cell in row if isinstance(cell, str)):
             return _map_header(tab, row_index, row)
     return None
+
+
+def require_columns(tab: Tab, header: Header | None, columns: Sequence[str]) -> Header:
+    """`header`, provided it has every column the app is about to write; else TabProblem."""
+    if header is None:
+        raise TabProblem(f"The {tab.name} tab is missing or has no header row; run `python app.py init`.")
+    missing = [name for name in columns if name not in header.index]
+    if missing:
+        raise TabProblem(f"The {tab.name} tab has no column {', '.join(missing)}; run `python app.py init`.")
+    return header
 
 
 def _map_header(tab: Tab, row_index: int, row: Sequence[Any]) -> Header:

@@ -3,11 +3,14 @@
 `record` is parametrised over both backends, so every test that takes it is a
 contract test: the local SQLite workbook and Google Sheets (gspread and
 google-auth unmodified, their HTTP answered by tests/fake_sheets) must behave
-the same.
+the same. A third parameter, marked `live`, runs the same tests against a
+real spreadsheet when FLOWSHEET_LIVE_SPREADSHEET_ID and
+GOOGLE_APPLICATION_CREDENTIALS are set (the spreadsheet is wiped first).
 """
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -77,10 +80,30 @@ def make_record(kind: str, tmp_path: Path, fake) -> Record:
     return Record("google", workbook, fake.person(SPREADSHEET_ID), fake)
 
 
-@pytest.fixture(params=["local", "google"])
+def live_record() -> Record:
+    """The contract suite on a real spreadsheet, wiped first: only with FLOWSHEET_LIVE_SPREADSHEET_ID set."""
+    spreadsheet_id = os.environ.get("FLOWSHEET_LIVE_SPREADSHEET_ID", "")
+    key_file = os.environ.get("GOOGLE_APPLICATION_CREDENTIALS", "")
+    if not (spreadsheet_id and key_file):
+        pytest.skip(
+            "live: set FLOWSHEET_LIVE_SPREADSHEET_ID (a spreadsheet it may wipe) and GOOGLE_APPLICATION_CREDENTIALS"
+        )
+    from tests.live_person import LivePerson, wipe
+
+    spreadsheet = open_spreadsheet(load_credentials(key_file), spreadsheet_id)
+    wipe(spreadsheet)
+    workbook = Workbook(GoogleBackend(spreadsheet), cache_seconds=0)
+    workbook.init()
+    return Record("live", workbook, LivePerson(spreadsheet))
+
+
+@pytest.fixture(params=["local", "google", pytest.param("live", marks=pytest.mark.live)])
 def record(request, tmp_path: Path) -> Record:
-    fake = request.getfixturevalue("fake_google") if request.param == "google" else None
-    made = make_record(request.param, tmp_path, fake)
+    if request.param == "live":
+        made = live_record()
+    else:
+        fake = request.getfixturevalue("fake_google") if request.param == "google" else None
+        made = make_record(request.param, tmp_path, fake)
     yield made
     made.workbook.backend.close()
 

@@ -32,6 +32,7 @@ from sheets.reading import (
     convert_rows,
     find_header,
     read_table,
+    require_columns,
 )
 from sheets.schema import Tab
 from sheets.table import Key, Record, Table
@@ -253,15 +254,7 @@ class LocalSession(Session):
             _bump(self.connection, tab_name)
 
     def _require_header(self, tab: Tab, columns: Sequence[str]) -> Header:
-        header = self.header(tab)
-        if header is None:
-            raise TabProblem(f"The {tab.name} tab is missing or has no header row; run `python app.py init`.")
-        missing = [name for name in columns if name not in header.index]
-        if missing:
-            raise TabProblem(
-                f"The {tab.name} tab has no column {', '.join(missing)}; run `python app.py init`."
-            )
-        return header
+        return require_columns(tab, self.header(tab), columns)
 
     def _apply_update(self, update: RowUpdate) -> None:
         header = self._require_header(update.tab, list(update.cells))

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import asyncio
+import threading
+
 from nicegui import ui
 from nicegui.testing import User
 
+from processes import browse
 from sheets.tabs import ORDERS, PRODUCTS
 from tests.pages.waiting import eventually
 
@@ -71,3 +75,28 @@ async def test_rows_people_mangled_are_listed_as_data_issues(app_workbook, user:
     await user.should_see("about five")
     await user.open("/tabs/products")
     await user.should_see("1 row(s) could not be read and are not shown")
+
+
+async def test_a_slow_older_answer_never_replaces_a_newer_one(app_workbook, user: User, monkeypatch):
+    add_orders(app_workbook, 60)
+    await user.open("/tabs/orders")
+    await user.should_see("Page 1 of 2 · 60 rows")
+    release, answered_late = threading.Event(), threading.Event()
+    real_page_of = browse.page_of
+
+    def page_of(workbook, tab_name, request):
+        if request.search == "customer 00":  # the older search: its answer comes last
+            release.wait(timeout=10)
+            answered_late.set()
+        return real_page_of(workbook, tab_name, request)
+
+    monkeypatch.setattr(browse, "page_of", page_of)
+    user.find("Search").type("customer 00")
+    user.find("Search").clear().type("customer 01")
+    await eventually(lambda: shown_names(user)[0] == "Customer 010")
+
+    release.set()
+    await eventually(answered_late.is_set)
+    for _ in range(20):  # give the late answer every chance to (wrongly) land
+        await asyncio.sleep(0.01)
+    assert shown_names(user)[0] == "Customer 010"

@@ -26,10 +26,10 @@ from typing import Any
 from sheets.backends.google.cells import cell_data, grid_rows, row_range
 from sheets.backends.google.http import AmbiguousWrite
 from sheets.cells import same_cell
-from sheets.errors import ConflictError, DuplicateKey, RowsMoved, SheetError, TabProblem, WriteNotConfirmed
+from sheets.errors import ConflictError, DuplicateKey, RowsMoved, SheetError, WriteNotConfirmed
 from sheets.locate import index_keys, padded, raw_key, same_row
 from sheets.plan import RowAppend, WritePlan
-from sheets.reading import Header, find_header
+from sheets.reading import Header, find_header, require_columns
 from sheets.schema import Tab
 
 log = logging.getLogger(__name__)
@@ -151,15 +151,7 @@ class Writer:
     # resolving -------------------------------------------------------------
 
     def header(self, tab: Tab, columns: Sequence[str]) -> Header:
-        header = find_header(tab, self.rows.get(tab.name) or [])
-        if header is None:
-            raise TabProblem(f"The {tab.name} tab is missing or has no header row; run `python app.py init`.")
-        missing = [name for name in columns if name not in header.index]
-        if missing:
-            raise TabProblem(
-                f"The {tab.name} tab has no column {', '.join(missing)}; run `python app.py init`."
-            )
-        return header
+        return require_columns(tab, find_header(tab, self.rows.get(tab.name) or []), columns)
 
     def _locate(self, target: Target, header: Header, keys: dict) -> int | None:
         kind, identity = target.locate
