@@ -97,7 +97,7 @@ def serve(config: Config, workbook: Workbook, port: int | None) -> None:
     register_pages()
     ui.run(
         title="Flowsheet",
-        host="0.0.0.0",
+        host=config.host,
         port=port or config.port,
         storage_secret=config.secret(),
         reload=False,

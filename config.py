@@ -18,6 +18,7 @@ class Config:
     data_dir: Path = Path("data")
     spreadsheet_id: str = ""
     credentials_file: str = ""
+    host: str = "127.0.0.1"
     port: int = 8080
     storage_secret: str = ""
     cache_seconds: float = 10.0
@@ -35,6 +36,7 @@ class Config:
             data_dir=Path(env.get("FLOWSHEET_DATA_DIR", "data")).expanduser(),
             spreadsheet_id=env.get("FLOWSHEET_SPREADSHEET_ID", "").strip(),
             credentials_file=env.get("GOOGLE_APPLICATION_CREDENTIALS", "").strip(),
+            host=env.get("FLOWSHEET_HOST", "127.0.0.1").strip() or "127.0.0.1",
             port=_int(env, "FLOWSHEET_PORT", 8080),
             storage_secret=env.get("FLOWSHEET_STORAGE_SECRET", ""),
             cache_seconds=float(_int(env, "FLOWSHEET_CACHE_SECONDS", 10)),

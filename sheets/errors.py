@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date, datetime
+
 
 class SheetError(Exception):
     """Base of every error the record layer raises on purpose."""
@@ -40,7 +42,7 @@ class ConflictError(SheetError):
     """The record changed since the user loaded it; nothing was written."""
 
     def __init__(self, tab: str, key: str, changes: list[tuple[str, object, object]]) -> None:
-        described = "; ".join(f"{name}: {old!r} → {new!r}" for name, old, new in changes)
+        described = "; ".join(f"{name}: {_shown(old)} → {_shown(new)}" for name, old, new in changes)
         super().__init__(
             f"{key} in {tab} was changed by someone else since you opened it ({described}). "
             "Nothing was saved: reload and try again."
@@ -62,3 +64,14 @@ class TabProblem(SheetError):
 
 class RowsMoved(SheetError):
     """Rows moved while a write was landing; it was undone and not applied."""
+
+
+def _shown(value: object) -> str:
+    """A value as a person reads it in a message."""
+    if value is None or value == "":
+        return "(empty)"
+    if isinstance(value, datetime):
+        return value.strftime("%Y-%m-%d %H:%M:%S")
+    if isinstance(value, date):
+        return value.isoformat()
+    return repr(value) if isinstance(value, str) else str(value)
