@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from sheets.tabs import ORDERS, PRODUCTS, STOCK
 
 
@@ -128,3 +130,53 @@ def test_a_change_made_elsewhere_shows_up_on_the_next_read(record, tmp_path):
         record.person.append_row("Products", ["KIT-777", "Typed in the sheet"])
         record.workbook.cache_seconds = 0  # on Google the cache lasts FLOWSHEET_CACHE_SECONDS
     assert "KIT-777" in record.workbook.table(PRODUCTS)
+
+
+def test_a_title_row_above_the_header_is_tolerated_for_reads_and_writes(record):
+    add_products(record, ("KIT-001", "Kettle", 30), ("KIT-002", "Pan", 12))
+    record.person.insert_rows("Products", 1, [["Product list — keep sorted by SKU"]])
+    record.workbook.invalidate()
+    assert record.workbook.table(PRODUCTS).get("KIT-002").name == "Pan"
+
+    with record.workbook.transaction(PRODUCTS, user="ann") as tx:
+        tx.update(tx.require(PRODUCTS, "KIT-002"), {"name": "Frying pan"})
+        tx.insert(PRODUCTS, {"sku": "KIT-003", "name": "Whisk"})
+
+    rows = record.person.values("Products")
+    assert rows[0] == ["Product list — keep sorted by SKU"]
+    assert rows[3][:2] == ["KIT-002", "Frying pan"]
+    assert rows[4][:2] == ["KIT-003", "Whisk"]
+
+
+def test_a_renamed_key_header_makes_the_tab_unreadable_and_unwritable_not_garbled(record):
+    from sheets.errors import TabProblem
+
+    add_products(record, ("KIT-001", "Kettle", 30))
+    record.person.rename_header("Products", "sku", "Article")
+    record.workbook.invalidate()
+    assert any("header row" in issue.reason for issue in record.workbook.table(PRODUCTS).issues)
+    before = record.person.values("Products")
+    with (
+        pytest.raises(TabProblem, match="run `python app.py init`"),
+        record.workbook.transaction(PRODUCTS, user="ann") as tx,
+    ):
+        tx.insert(PRODUCTS, {"sku": "KIT-002", "name": "Pan"})
+    assert record.person.values("Products") == before
+
+
+def test_a_header_typed_twice_is_reported_and_the_leftmost_column_used(record):
+    add_products(record, ("KIT-001", "Kettle", 30))
+    record.person.add_column("Products", "Name", values=["Old name"])
+    record.workbook.invalidate()
+    table = record.workbook.table(PRODUCTS)
+    assert table.get("KIT-001").name == "Kettle"
+    assert any("appears more than once" in issue.reason for issue in table.issues)
+
+
+def test_any_script_and_long_text_survive_the_round_trip(record):
+    texts = ["青花瓷茶杯 (礼盒装)", "Ünïcödé ✓ 🫖", "a" * 5000, "line one\nline two", "  spaced  "]
+    with record.workbook.transaction(ORDERS, user="ann") as tx:
+        orders = [tx.insert(ORDERS, {"customer_name": "Lin", "ship_address": text}) for text in texts]
+    record.workbook.invalidate()
+    table = record.workbook.table(ORDERS)
+    assert [table.get(order.id).ship_address for order in orders] == [text.strip() for text in texts]
