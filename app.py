@@ -9,12 +9,18 @@ python app.py check        report data issues; exit 1 if there are any
 from __future__ import annotations
 
 import argparse
+import getpass
 import logging
+import secrets
 import sys
 from collections.abc import Sequence
 
 from config import Config
+from processes.accounts import Accounts
+from processes.accounts.store import AccountStore
 from processes.demo import is_empty, seed_demo
+from processes.errors import ProcessError
+from processes.permissions import ROLES
 from sheets.errors import SheetError
 from sheets.factory import open_workbook
 from sheets.tabs import ALL_TABS
@@ -39,6 +45,20 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     serve.add_argument("--port", type=int, help="port to serve on")
     commands.add_parser("init", help="create or upgrade every tab with its headers")
     commands.add_parser("check", help="report data issues; exit 1 if there are any")
+    user = commands.add_parser(
+        "user", help="manage logins (the password is asked, or read from standard input)"
+    )
+    user_commands = user.add_subparsers(dest="user_command", metavar="ACTION", required=True)
+    add = user_commands.add_parser("add", help="create a login")
+    add.add_argument("name")
+    add.add_argument("--role", choices=ROLES, required=True)
+    user_commands.add_parser("list", help="list logins")
+    for action, text in (
+        ("disable", "stop a login"),
+        ("enable", "allow a login again"),
+        ("passwd", "set a new password"),
+    ):
+        user_commands.add_parser(action, help=text).add_argument("name")
     return parser.parse_args(argv)
 
 
@@ -50,6 +70,39 @@ def open_configured(config: Config) -> Workbook:
         credentials_file=config.credentials_file,
         cache_seconds=config.cache_seconds,
     )
+
+
+def open_accounts(config: Config) -> Accounts:
+    return Accounts(AccountStore(config.data_dir))
+
+
+def read_password(prompt: str = "Password: ") -> str:
+    """Asked at the prompt twice, or one line from standard input when it is not a terminal."""
+    if not sys.stdin.isatty():
+        return sys.stdin.readline().rstrip("\n")
+    first = getpass.getpass(prompt)
+    if getpass.getpass("Again: ") != first:
+        raise ProcessError("The two passwords differ.")
+    return first
+
+
+def run_user(accounts: Accounts, args: argparse.Namespace) -> int:
+    if args.user_command == "list":
+        for user in accounts.list_users():
+            print(
+                f"{user.name:20} {user.role:8} {'active' if user.active else 'disabled':9} since {user.created_at}"
+            )
+        return 0
+    if args.user_command == "add":
+        accounts.add_user(args.name, args.role, read_password())
+        print(f"{args.name} can log in now, as {args.role}")
+    elif args.user_command == "passwd":
+        accounts.change_password(args.name, read_password("New password: "))
+        print(f"new password set for {args.name}")
+    else:
+        accounts.set_active(args.name, args.user_command == "enable")
+        print(f"{args.name} {args.user_command}d")
+    return 0
 
 
 def run_init(workbook: Workbook) -> int:
@@ -70,8 +123,8 @@ def run_check(workbook: Workbook) -> int:
     return 1 if issues else 0
 
 
-def prepare_to_serve(workbook: Workbook, demo: bool) -> None:
-    """Make the workbook ready before the web server starts (nothing of this runs on its event loop)."""
+def prepare_to_serve(workbook: Workbook, accounts: Accounts, demo: bool) -> None:
+    """Make the workbook and logins ready before the web server starts (nothing here runs on its loop)."""
     missing = [tab.name for tab in ALL_TABS if tab.name not in workbook.backend.tab_names()]
     if missing and workbook.kind == "local":
         workbook.init()
@@ -85,15 +138,30 @@ def prepare_to_serve(workbook: Workbook, demo: bool) -> None:
             print(f"demo data: {sum(created.values())} records in {len(created)} tabs")
         else:
             print("the workbook already holds data; demo data was not added")
+        create_demo_logins(accounts)
+    if not accounts.has_users():
+        print("No logins exist yet. Create the first admin:  python app.py user add NAME --role admin")
 
 
-def serve(config: Config, workbook: Workbook, port: int | None) -> None:
+def create_demo_logins(accounts: Accounts) -> None:
+    """One login per role, with a random password printed once."""
+    for role in ROLES:
+        name = f"demo-{role}"
+        if accounts.actor(name) is not None:
+            print(f"demo login {name} exists already")
+            continue
+        password = secrets.token_urlsafe(9)
+        accounts.add_user(name, role, password)
+        print(f"demo login: {name:14} password: {password}  ({role})")
+
+
+def serve(config: Config, workbook: Workbook, accounts: Accounts, port: int | None) -> None:
     from nicegui import ui
 
     from pages import register_pages
     from processes import runtime
 
-    runtime.use(workbook)
+    runtime.use(workbook, accounts)
     register_pages()
     ui.run(
         title="Flowsheet",
@@ -111,16 +179,19 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(argv)
     try:
         config = Config.from_env()
+        accounts = open_accounts(config)
+        if args.command == "user":
+            return run_user(accounts, args)
         workbook = open_configured(config)
         if args.command == "init":
             return run_init(workbook)
         if args.command == "check":
             return run_check(workbook)
-        prepare_to_serve(workbook, demo=args.demo)
-    except SheetError as error:
+        prepare_to_serve(workbook, accounts, demo=args.demo)
+    except (SheetError, ProcessError) as error:
         print(f"flowsheet: {error}", file=sys.stderr)
         return 2
-    serve(config, workbook, args.port)
+    serve(config, workbook, accounts, args.port)
     return 0
 
 

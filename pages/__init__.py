@@ -1,10 +1,12 @@
 """NiceGUI pages: forms, lists and dashboards. Pages call processes, never sheets directly."""
 
-from pages import dashboard, issues, tab_view
+from pages import auth, dashboard, issues, tab_view, users
 
 
 def register_pages() -> None:
     """Register every page's routes (called from the entry point, and by the test main file)."""
+    auth.register()
     dashboard.register()
     tab_view.register()
     issues.register()
+    users.register()

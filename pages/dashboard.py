@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from nicegui import run, ui
 
+from pages.auth import signed_in
 from pages.frame import AREAS, frame, tab_path
 from processes import SheetError, browse, runtime
 
@@ -11,7 +12,10 @@ from processes import SheetError, browse, runtime
 def register() -> None:
     @ui.page("/")
     async def dashboard() -> None:
-        with frame("Dashboard"):
+        actor = await signed_in()
+        if actor is None:
+            return
+        with frame("Dashboard", actor):
             workbook = runtime.workbook()
             ui.label(f"Record: {describe_backend(workbook)}").classes("text-sm text-slate-500")
             try:

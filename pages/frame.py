@@ -8,6 +8,7 @@ from contextlib import contextmanager
 from nicegui import ui
 
 from processes.browse import tab_names
+from processes.permissions import Actor, Permission
 
 APP_NAME = "Flowsheet"
 
@@ -34,19 +35,23 @@ def tab_from_path(slug: str) -> str | None:
 
 
 @contextmanager
-def frame(title: str) -> Iterator[None]:
-    """Header and navigation around a page body: `with frame('Orders'): ...`."""
+def frame(title: str, actor: Actor) -> Iterator[None]:
+    """Header and navigation around a page body: `with frame('Orders', actor): ...`."""
     ui.page_title(f"{title} · {APP_NAME}")
     with ui.header().classes("items-center bg-slate-800 text-white px-4 py-2"):
-        ui.button(icon="menu", on_click=lambda: drawer.toggle()).props(
-            "flat color=white dense aria-label=Menu"
-        )
+        menu = ui.button(icon="menu", on_click=lambda: drawer.toggle())
+        menu.props("flat color=white dense aria-label=Menu")
         ui.link(APP_NAME, "/").classes("text-lg font-semibold text-white no-underline")
         ui.label("·").classes("opacity-50")
         ui.label(title).classes("text-lg")
+        ui.space()
+        ui.label(f"{actor.name} ({actor.role})").classes("text-sm opacity-80")
+        ui.link("Log out", "/logout").classes("text-sm text-white")
     with ui.left_drawer(value=True).classes("bg-slate-50 px-2") as drawer:
         ui.link("Dashboard", "/").classes("block font-semibold py-1")
         ui.link("Data issues", "/issues").classes("block py-1")
+        if actor.may(Permission.MANAGE_USERS):
+            ui.link("Users", "/users").classes("block py-1")
         for area, tab_names in AREAS.items():
             ui.label(area).classes("text-xs uppercase tracking-wide text-slate-500 mt-3")
             for name in tab_names:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from nicegui import run, ui
 
+from pages.auth import signed_in
 from pages.frame import frame
 from processes import DataIssue, SheetError, browse, runtime
 
@@ -11,7 +12,10 @@ from processes import DataIssue, SheetError, browse, runtime
 def register() -> None:
     @ui.page("/issues")
     async def issues_page() -> None:
-        with frame("Data issues"):
+        actor = await signed_in()
+        if actor is None:
+            return
+        with frame("Data issues", actor):
             ui.label(
                 "These rows are skipped by every page and job, and left exactly as they are. "
                 "Fix them in the sheet; they disappear here on the next read."

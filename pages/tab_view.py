@@ -6,6 +6,7 @@ from dataclasses import replace
 
 from nicegui import run, ui
 
+from pages.auth import signed_in
 from pages.frame import frame, show_error, tab_from_path
 from processes import SheetError, browse, runtime
 from processes.browse import PAGE_SIZES, PageRequest
@@ -14,13 +15,16 @@ from processes.browse import PAGE_SIZES, PageRequest
 def register() -> None:
     @ui.page("/tabs/{slug}")
     async def tab_page(slug: str) -> None:
+        actor = await signed_in()
+        if actor is None:
+            return
         tab_name = tab_from_path(slug)
         if tab_name is None:
-            with frame("Not found"):
+            with frame("Not found", actor):
                 ui.label(f"There is no tab called {slug!r}.")
                 ui.link("Back to the dashboard", "/")
             return
-        with frame(tab_name):
+        with frame(tab_name, actor):
             TabView(tab_name).build()
 
 

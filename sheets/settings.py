@@ -92,17 +92,24 @@ DECLARED: tuple[Setting, ...] = (
 BY_KEY: dict[str, Setting] = {setting.key: setting for setting in DECLARED}
 
 
+def check_value(setting: Setting, raw: Any) -> tuple[Any, str | None]:
+    """The typed value of `raw` for `setting`, or None and why it does not fit."""
+    if raw is None or raw == "":
+        return None, "a value is required"
+    try:
+        value = parse_cell(setting.kind, raw)
+    except CellError as error:
+        return None, str(error)
+    if setting.minimum is not None and value < setting.minimum:
+        return None, f"must be at least {setting.minimum:g}"
+    return value, None
+
+
 def read_setting(setting: Setting, raw: Any) -> tuple[Any, str | None]:
     """The value in force for `setting` given the raw cell, and why the default is used if it is."""
     if raw is None or raw == "":
         return setting.default, None
-    try:
-        value = parse_cell(setting.kind, raw)
-    except CellError as error:
-        return setting.default, f"{error}; the default {setting.default} is in force"
-    if setting.minimum is not None and value < setting.minimum:
-        return (
-            setting.default,
-            f"must be at least {setting.minimum}; the default {setting.default} is in force",
-        )
+    value, problem = check_value(setting, raw)
+    if problem:
+        return setting.default, f"{problem}; the default {setting.default} is in force"
     return value, None

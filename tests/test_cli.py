@@ -85,3 +85,71 @@ def test_a_wrong_setting_is_one_sentence_not_a_traceback(tmp_path, env, says):
     assert says in result.stderr
     assert "Traceback" not in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1
+
+
+def run_app(tmp_path, *args, stdin: str = ""):
+    env = {"PATH": "/usr/bin:/bin", "FLOWSHEET_DATA_DIR": str(tmp_path / "data")}
+    return subprocess.run(
+        [sys.executable, str(ROOT / "app.py"), *args],
+        cwd=tmp_path,
+        env=env,
+        input=stdin,
+        capture_output=True,
+        text=True,
+    )
+
+
+def test_user_commands_add_list_disable_enable_and_set_a_password(tmp_path):
+    added = run_app(tmp_path, "user", "add", "lin", "--role", "admin", stdin="a long password\n")
+    assert added.returncode == 0, added.stderr
+    assert "lin can log in now, as admin" in added.stdout
+
+    assert run_app(tmp_path, "user", "disable", "lin").stdout.strip() == "lin disabled"
+    listed = run_app(tmp_path, "user", "list").stdout
+    assert "lin" in listed and "admin" in listed and "disabled" in listed
+    assert run_app(tmp_path, "user", "enable", "lin").returncode == 0
+    assert run_app(tmp_path, "user", "passwd", "lin", stdin="another long one\n").returncode == 0
+
+    from processes.accounts import Accounts
+    from processes.accounts.store import AccountStore
+
+    accounts = Accounts(AccountStore(tmp_path / "data"))
+    assert accounts.authenticate("lin", "another long one", "127.0.0.1").role == "admin"
+
+
+def test_user_mistakes_are_one_sentence(tmp_path):
+    run_app(tmp_path, "user", "add", "lin", "--role", "staff", stdin="a long password\n")
+    again = run_app(tmp_path, "user", "add", "lin", "--role", "staff", stdin="a long password\n")
+    assert again.returncode == 2
+    assert again.stderr.strip() == "flowsheet: There is already a user called lin."
+    short = run_app(tmp_path, "user", "add", "bo", "--role", "staff", stdin="short\n")
+    assert "at least 8 characters" in short.stderr
+    assert (
+        run_app(tmp_path, "user", "add", "bo", "--role", "owner").returncode == 2
+    )  # argparse refuses the role
+
+
+def test_serving_a_fresh_install_says_how_to_create_the_first_admin(local_env, capsys):
+    from config import Config
+
+    config = Config.from_env()
+    app.prepare_to_serve(app.open_configured(config), app.open_accounts(config), demo=False)
+    assert "Create the first admin:  python app.py user add NAME --role admin" in capsys.readouterr().out
+
+
+def test_demo_creates_a_login_per_role_and_prints_it_once(local_env, capsys):
+    from config import Config
+
+    config = Config.from_env()
+    accounts = app.open_accounts(config)
+    app.prepare_to_serve(app.open_configured(config), accounts, demo=True)
+    out = capsys.readouterr().out
+    for role in ("staff", "manager", "admin"):
+        assert f"demo login: demo-{role}" in out
+        assert accounts.actor(f"demo-{role}").role == role
+    password = out.split("demo login: demo-staff")[1].split("password: ")[1].split()[0]
+    assert accounts.authenticate("demo-staff", password, "127.0.0.1").name == "demo-staff"
+    assert "No logins exist yet" not in out
+
+    app.prepare_to_serve(app.open_configured(config), accounts, demo=True)
+    assert "demo login demo-staff exists already" in capsys.readouterr().out

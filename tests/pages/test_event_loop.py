@@ -9,14 +9,16 @@ import pytest
 
 from processes import runtime
 from tests.conftest import google_workbook
+from tests.pages.conftest import PASSWORD, log_in
 from tests.pages.waiting import eventually
 
 
 @pytest.fixture
-def hanging_google(fake_google):
+def hanging_google(fake_google, app_accounts):
     workbook = google_workbook(fake_google)
     workbook.init()
-    runtime.use(workbook)
+    runtime.use(workbook, app_accounts)
+    app_accounts.add_user("sam", "staff", PASSWORD)
     yield fake_google, workbook
     runtime.use(None)
 
@@ -31,8 +33,12 @@ async def test_another_client_is_served_while_a_sheet_request_hangs(hanging_goog
         hanging.set()
         release.wait(timeout=30)
 
-    fake.before_next("values.batchGet", hang)
     first, second = create_user(), create_user()
+    for person in (first, second):
+        await log_in(person, "sam")
+        await person.should_see("sam (staff)")
+    workbook.invalidate()
+    fake.before_next("values.batchGet", hang)
 
     slow = asyncio.create_task(first.open("/"))  # the dashboard reads every tab: this read hangs
     await eventually(hanging.is_set)

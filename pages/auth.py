@@ -1,0 +1,100 @@
+"""Logging in and out, and the gate in front of every page but the public ones.
+
+The session cookie is signed with FLOWSHEET_STORAGE_SECRET; the server keeps
+only the user name in `app.storage.user`. The role is looked up on every page
+load, so a disabled login or a changed role takes effect at once.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import quote, urlsplit
+
+from fastapi import Request
+from fastapi.responses import RedirectResponse
+from nicegui import app, run, ui
+from starlette.middleware.base import BaseHTTPMiddleware
+
+from processes import runtime
+from processes.errors import ProcessError
+from processes.permissions import Actor
+
+LOGIN_PATH = "/login"
+#: Pages anyone may open: the login page, and customer pages reached with a per-record token.
+PUBLIC_PATHS = {LOGIN_PATH}
+PUBLIC_PREFIX = "/public/"
+
+
+def is_public(path: str) -> bool:
+    return path in PUBLIC_PATHS or path.startswith(PUBLIC_PREFIX) or path.startswith("/_nicegui")
+
+
+class LoginRequired(BaseHTTPMiddleware):
+    """Sends a visitor without a session to the login page, remembering where they wanted to go."""
+
+    async def dispatch(self, request: Request, call_next):
+        if is_public(request.url.path) or app.storage.user.get("username"):
+            return await call_next(request)
+        wanted = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+        return RedirectResponse(f"{LOGIN_PATH}?next={quote(wanted, safe='')}")
+
+
+def safe_next(target: str | None) -> str:
+    """Where to go after logging in: only a path on this site, never another site."""
+    if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
+        return "/"
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc:
+        return "/"
+    return target
+
+
+async def signed_in() -> Actor | None:
+    """The user of this page, or None after sending them to log in (unknown or disabled login)."""
+    name = app.storage.user.get("username")
+    actor = await run.io_bound(runtime.accounts().actor, name) if name else None
+    if actor is None:
+        app.storage.user.clear()
+        ui.navigate.to(LOGIN_PATH)
+    return actor
+
+
+def register() -> None:
+    app.add_middleware(LoginRequired)
+
+    @ui.page(LOGIN_PATH)
+    async def login_page(request: Request, next: str = "/"):  # noqa: A002 - the query parameter's name
+        if app.storage.user.get("username"):
+            return RedirectResponse(safe_next(next))
+        address = request.client.host if request.client else "unknown"
+        ui.page_title("Log in · Flowsheet")
+        with ui.card().classes("absolute-center w-80 gap-3"):
+            ui.label("Flowsheet").classes("text-xl font-semibold")
+            name = ui.input("User name").props("autofocus autocomplete=username").classes("w-full")
+            password = ui.input("Password", password=True, password_toggle_button=True).classes("w-full")
+            password.props("autocomplete=current-password")
+            message = ui.label().classes("text-negative text-sm")
+
+            async def log_in() -> None:
+                try:
+                    actor = await run.io_bound(
+                        runtime.accounts().authenticate, name.value or "", password.value or "", address
+                    )
+                except ProcessError as refusal:
+                    message.text = str(refusal)
+                    password.value = ""
+                    return
+                app.storage.user.update(username=actor.name)
+                ui.navigate.to(safe_next(next))
+
+            password.on("keydown.enter", log_in)
+            ui.button("Log in", on_click=log_in).classes("w-full")
+            if not await run.io_bound(runtime.accounts().has_users):
+                ui.label(
+                    "No logins exist yet. On the server, run: python app.py user add NAME --role admin"
+                ).classes("text-sm text-slate-600")
+        return None
+
+    @ui.page("/logout")
+    def logout() -> RedirectResponse:
+        app.storage.user.clear()
+        return RedirectResponse(LOGIN_PATH)

@@ -1,0 +1,168 @@
+"""Accounts: who may log in, with which role, and the brakes on guessing passwords.
+
+    accounts = Accounts(AccountStore(data_dir))
+    accounts.add_user("lin", "manager", password)              # the command line
+    actor = accounts.authenticate("lin", password, "10.0.0.7")  # the login page
+
+After MAX_FAILURES failed attempts for one user name or from one address within
+WINDOW_SECONDS, further attempts are refused, without even checking the
+password, until the oldest failure is older than the window.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+
+from processes.accounts.passwords import hash_password, verify_password, weakness
+from processes.accounts.store import AccountStore
+from processes.errors import ProcessError
+from processes.permissions import ROLES, Actor, Permission, require
+
+log = logging.getLogger(__name__)
+
+MAX_FAILURES = 5
+WINDOW_SECONDS = 15 * 60
+USERNAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{1,31}$")
+#: Verified against when the user does not exist, so a wrong name takes as long as a wrong password.
+_DUMMY_HASH = hash_password("not a real password")
+
+
+class LoginRefused(ProcessError):
+    def __init__(self) -> None:
+        super().__init__("Wrong user name or password.")
+
+
+class LoginThrottled(ProcessError):
+    def __init__(self, minutes: int) -> None:
+        super().__init__(
+            f"Too many failed attempts: logging in is paused for {minutes} minute(s). "
+            "Ask a manager if you forgot your password."
+        )
+        self.minutes = minutes
+
+
+@dataclass(frozen=True)
+class UserView:
+    name: str
+    role: str
+    active: bool
+    created_at: str
+
+
+class Accounts:
+    def __init__(self, store: AccountStore, clock: Callable[[], float] = time.time) -> None:
+        self.store = store
+        self.clock = clock
+
+    # looking up ------------------------------------------------------------
+
+    def has_users(self) -> bool:
+        return self.store.count() > 0
+
+    def actor(self, name: str) -> Actor | None:
+        """The active user called `name` as an Actor, or None (unknown or disabled)."""
+        user = self.store.get(name)
+        return Actor(user.name, user.role) if user and user.active else None
+
+    def list_users(self, *, by: Actor | None = None) -> list[UserView]:
+        self._check_manager(by)
+        return [UserView(u.name, u.role, u.active, u.created_at) for u in self.store.all()]
+
+    # changing --------------------------------------------------------------
+
+    def add_user(self, name: str, role: str, password: str, *, by: Actor | None = None) -> UserView:
+        """Create a login; `by` is the user doing it (None: the operator at the command line)."""
+        self._check_manager(by, granting=role)
+        name = name.strip()
+        if not USERNAME.match(name):
+            raise ProcessError(
+                "A user name has 2 to 32 letters, digits, dots, dashes or underscores, starting with a letter or digit."
+            )
+        if role not in ROLES:
+            raise ProcessError(f"The role must be one of: {', '.join(ROLES)}.")
+        self._refuse_weak(name, password)
+        now = _now_text()
+        if not self.store.insert(name, role, hash_password(password), now):
+            raise ProcessError(f"There is already a user called {name}.")
+        log.info("user %s added with role %s by %s", name, role, by.name if by else "the command line")
+        return UserView(name, role, True, now)
+
+    def change_password(self, name: str, password: str, *, by: Actor | None = None) -> None:
+        user = self._existing(name)
+        if by is not None and by.name.casefold() != user.name.casefold():
+            self._check_manager(by, granting=user.role)
+        self._refuse_weak(user.name, password)
+        self.store.update(user.name, password_hash=hash_password(password), password_changed_at=_now_text())
+        self.store.forget_failures(username=user.name)
+
+    def set_active(self, name: str, active: bool, *, by: Actor | None = None) -> None:
+        user = self._existing(name)
+        self._check_manager(by, granting=user.role)
+        if by is not None and by.name.casefold() == user.name.casefold() and not active:
+            raise ProcessError("You cannot disable your own login.")
+        self.store.update(user.name, active=int(active))
+        log.info(
+            "user %s %s by %s",
+            user.name,
+            "enabled" if active else "disabled",
+            by.name if by else "the command line",
+        )
+
+    # logging in ------------------------------------------------------------
+
+    def authenticate(self, name: str, password: str, address: str) -> Actor:
+        """The Actor for a correct name and password; LoginRefused or LoginThrottled otherwise."""
+        name = name.strip()
+        now = self.clock()
+        self._refuse_if_throttled(name, address, now)
+        user = self.store.get(name) if name else None
+        matches = verify_password(password, user.password_hash if user else _DUMMY_HASH)
+        if not (user and user.active and matches):
+            self.store.add_failure(name, address, now)
+            log.warning("failed login for %r from %s", name, address)
+            raise LoginRefused()
+        self.store.forget_failures(username=user.name)
+        self.store.forget_failures(before=now - WINDOW_SECONDS)
+        return Actor(user.name, user.role)
+
+    def _refuse_if_throttled(self, name: str, address: str, now: float) -> None:
+        since = now - WINDOW_SECONDS
+        for recent in (
+            self.store.failures_since(since, username=name),
+            self.store.failures_since(since, address=address),
+        ):
+            if len(recent) >= MAX_FAILURES:
+                # Paused until enough of the failures have left the window.
+                opens_at = recent[-MAX_FAILURES] + WINDOW_SECONDS
+                log.warning("login for %r from %s refused: too many failures", name, address)
+                raise LoginThrottled(max(1, round((opens_at - now) / 60)))
+
+    # helpers ---------------------------------------------------------------
+
+    def _existing(self, name: str):
+        user = self.store.get(name.strip())
+        if user is None:
+            raise ProcessError(f"There is no user called {name.strip()}.")
+        return user
+
+    def _check_manager(self, by: Actor | None, granting: str | None = None) -> None:
+        if by is None:
+            return  # the command line: whoever runs it already controls the server
+        require(by, Permission.MANAGE_USERS)
+        if granting == "admin" and by.role != "admin":
+            raise ProcessError("Only an admin may create or change an admin's login.")
+
+    @staticmethod
+    def _refuse_weak(name: str, password: str) -> None:
+        problem = weakness(password, name)
+        if problem:
+            raise ProcessError(problem[0].upper() + problem[1:] + ".")
+
+
+def _now_text() -> str:
+    return datetime.now().replace(microsecond=0).isoformat(sep=" ")
