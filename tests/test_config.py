@@ -22,7 +22,9 @@ def test_a_configured_secret_wins(tmp_path):
 
 def test_settings_come_from_a_dotenv_file_without_overriding_the_environment(tmp_path, monkeypatch):
     (tmp_path / ".env").write_text("FLOWSHEET_PORT=9001\nFLOWSHEET_DATA_DIR=/srv/flowsheet\n")
-    monkeypatch.setenv("FLOWSHEET_PORT", "unset below")  # so the value the .env file sets is undone afterwards
+    monkeypatch.setenv(
+        "FLOWSHEET_PORT", "unset below"
+    )  # so the value the .env file sets is undone afterwards
     monkeypatch.delenv("FLOWSHEET_PORT")
     monkeypatch.setenv("FLOWSHEET_DATA_DIR", str(tmp_path / "mine"))
     config = Config.from_env(tmp_path / ".env")
