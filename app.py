@@ -16,6 +16,7 @@ import sys
 from collections.abc import Sequence
 
 from config import Config
+from processes import stock
 from processes.accounts import Accounts
 from processes.accounts.store import AccountStore
 from processes.demo import is_empty, seed_demo
@@ -116,7 +117,7 @@ def run_check(workbook: Workbook) -> int:
     assigned = workbook.assign_missing_ids()
     if assigned:
         print(f"gave {assigned} row(s) without an ID their ID")
-    issues = workbook.check(assign_ids=False)
+    issues = workbook.check(assign_ids=False) + stock.ledger_issues(workbook)
     for issue in issues:
         print(issue)
     print(f"{len(issues)} data issue(s)" if issues else "no data issues")

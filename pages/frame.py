@@ -12,7 +12,19 @@ from processes.permissions import Actor, Permission
 
 APP_NAME = "Flowsheet"
 
-#: Navigation: the areas of the handbook and the tabs that hold their records.
+#: Navigation, part one: the pages that walk staff through each area's procedures.
+AREA_PAGES: dict[str, tuple[tuple[str, str], ...]] = {
+    "Procurement": (("Purchasing", "/procurement"), ("Suppliers", "/suppliers")),
+    "Inventory": (
+        ("Stock", "/inventory"),
+        ("Stocktake", "/inventory/stocktake"),
+        ("Transfers", "/inventory/transfers"),
+        ("Products", "/products"),
+        ("Locations", "/locations"),
+    ),
+}
+
+#: Navigation, part two: the tabs that hold each area's records (read-only views).
 AREAS: dict[str, tuple[str, ...]] = {
     "Procurement": ("Purchase Requests", "Quotes", "Purchase Orders", "Receipts", "Suppliers"),
     "Inventory": ("Stock", "Stock Moves", "Stock Counts", "Transfers", "Products", "Locations"),
@@ -52,12 +64,23 @@ def frame(title: str, actor: Actor) -> Iterator[None]:
         ui.link("Data issues", "/issues").classes("block py-1")
         if actor.may(Permission.MANAGE_USERS):
             ui.link("Users", "/users").classes("block py-1")
-        for area, tab_names in AREAS.items():
+        for area, names in AREAS.items():
             ui.label(area).classes("text-xs uppercase tracking-wide text-slate-500 mt-3")
-            for name in tab_names:
-                ui.link(name, tab_path(name)).classes("block py-0.5 pl-2 text-slate-800")
+            pages = AREA_PAGES.get(area, ())
+            for label, path in pages:
+                ui.link(label, path).classes("block py-0.5 pl-2 font-medium text-slate-900")
+            if pages:  # the raw records fold away behind the procedure pages
+                with ui.expansion("Records", value=False).props("dense").classes("text-sm text-slate-600"):
+                    _tab_links(names)
+            else:
+                _tab_links(names)
     with ui.column().classes("w-full max-w-screen-xl mx-auto p-4 gap-4"):
         yield
+
+
+def _tab_links(names: tuple[str, ...]) -> None:
+    for name in names:
+        ui.link(name, tab_path(name)).classes("block py-0.5 pl-2 text-slate-700")
 
 
 def show_error(message: str) -> None:

@@ -13,6 +13,7 @@ from typing import Any
 
 import pandas as pd
 
+from processes.stock import ledger_issues
 from sheets.schema import Kind, Tab
 from sheets.table import DataIssue, Table
 from sheets.tabs import ALL_TABS, tab_named
@@ -43,8 +44,8 @@ def tab_counts(workbook: Workbook) -> list[TabCount]:
 
 
 def data_issues(workbook: Workbook) -> list[DataIssue]:
-    """Every data issue, without changing anything (no IDs assigned)."""
-    return workbook.check(assign_ids=False)
+    """Every data issue, the ledger's disagreements with Stock included, without changing anything."""
+    return workbook.check(assign_ids=False) + ledger_issues(workbook)
 
 
 @dataclass(frozen=True)
