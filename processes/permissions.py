@@ -18,6 +18,7 @@ class Permission(StrEnum):
     APPROVE_PO_OVER_LIMIT = "approve a purchase order over the approval limit"
     APPROVE_STOCK_ADJUSTMENT = "approve a stock adjustment"
     APPROVE_REFUND_OVER_LIMIT = "approve a refund over the approval limit"
+    WAIVE_THREE_QUOTES = "choose a supplier with fewer than three quotes"
     ACKNOWLEDGE_ALERTS = "acknowledge alerts"
     EDIT_SETTINGS = "edit Settings"
     MANAGE_USERS = "manage users"
@@ -30,6 +31,7 @@ GRANTED_TO: dict[Permission, frozenset[str]] = {
     Permission.APPROVE_PO_OVER_LIMIT: MANAGERS,
     Permission.APPROVE_STOCK_ADJUSTMENT: MANAGERS,
     Permission.APPROVE_REFUND_OVER_LIMIT: MANAGERS,
+    Permission.WAIVE_THREE_QUOTES: MANAGERS,
     Permission.ACKNOWLEDGE_ALERTS: MANAGERS,
     Permission.EDIT_SETTINGS: MANAGERS,
     Permission.MANAGE_USERS: MANAGERS,

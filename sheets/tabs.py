@@ -137,6 +137,7 @@ PURCHASE_REQUESTS = record_tab(
     col("qty", INT, required=True),
     col("needed_by", DATE),
     col("reason"),
+    col("location_id", description="Where the goods are needed"),
     col("source", choices=("manual", "auto"), default="manual"),
     col(
         "status",
@@ -188,6 +189,9 @@ PURCHASE_ORDERS = record_tab(
     col("expected_at", DATE),
     col("contract_ref"),
     col("selection_reason"),
+    col("quote_id", description="The quote the supplier was chosen on"),
+    col("location_id", description="Where the goods are delivered"),
+    col("exception_reason", description="Why fewer than three quotes were accepted, and by which manager"),
     prefix="PO",
     about="Orders placed with suppliers",
 )
