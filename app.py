@@ -4,6 +4,7 @@ python app.py              serve the web app (embedded local workbook by default
 python app.py --demo       the same, seeding demo data into an empty workbook
 python app.py init         create or upgrade every tab with its headers
 python app.py check        report data issues; exit 1 if there are any
+python app.py user add NAME --role staff|manager|admin   (and: user list, disable, enable, passwd)
 """
 
 from __future__ import annotations
@@ -42,8 +43,11 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--port", type=int, help="port to serve on (default FLOWSHEET_PORT or 8080)")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     serve = commands.add_parser("serve", help="serve the web app (the default)")
-    serve.add_argument("--demo", action="store_true", help="seed demo data into an empty workbook")
-    serve.add_argument("--port", type=int, help="port to serve on")
+    # SUPPRESS: without it the subcommand's defaults would undo `python app.py --demo serve`.
+    serve.add_argument(
+        "--demo", action="store_true", default=argparse.SUPPRESS, help="seed demo data into an empty workbook"
+    )
+    serve.add_argument("--port", type=int, default=argparse.SUPPRESS, help="port to serve on")
     commands.add_parser("init", help="create or upgrade every tab with its headers")
     commands.add_parser("check", help="report data issues; exit 1 if there are any")
     user = commands.add_parser(

@@ -153,3 +153,12 @@ def test_demo_creates_a_login_per_role_and_prints_it_once(local_env, capsys):
 
     app.prepare_to_serve(app.open_configured(config), accounts, demo=True)
     assert "demo login demo-staff exists already" in capsys.readouterr().out
+
+
+def test_demo_and_port_work_before_or_after_serve():
+    for argv in (["--demo"], ["serve", "--demo"], ["--demo", "serve"], ["--port", "9001", "serve", "--demo"]):
+        args = app.parse_args(argv)
+        assert args.demo is True, argv
+    assert app.parse_args(["--port", "9001", "serve"]).port == 9001
+    assert app.parse_args(["serve", "--port", "9002"]).port == 9002
+    assert app.parse_args([]).demo is False
