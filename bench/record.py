@@ -14,7 +14,7 @@ plus gspread's, not Google's network), it prints:
 - peak memory of the process that ran the case.
 
 Each case runs in a fresh process so peak memory is that case's alone.
-Targets (issue "The record"): local read of 100k rows under 1 s; update by ID
+Targets: local read of 100k rows under 1 s; update by ID
 under 20 ms at 100k rows; request counts independent of row count.
 """
 

@@ -3,7 +3,7 @@
 Pages offer only the actions `allowed()` returns for a record's state; the
 rule module checks the same declaration before it changes anything, so a
 crafted request cannot skip a step. The handbook, flowcharts and metrics of
-later issues read these declarations too.
+the reports built on the procedures read these declarations too.
 
     PURCHASE_ORDER = Procedure(
         "Purchase order", PURCHASE_ORDERS, "status",
