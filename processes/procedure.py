@@ -2,8 +2,8 @@
 
 Pages offer only the actions `allowed()` returns for a record's state; the
 rule module checks the same declaration before it changes anything, so a
-crafted request cannot skip a step. The handbook, flowcharts and metrics of
-the reports built on the procedures read these declarations too.
+crafted request cannot skip a step. The handbook, its flowcharts and the
+review metrics are to be derived from these declarations too.
 
     PURCHASE_ORDER = Procedure(
         "Purchase order", PURCHASE_ORDERS, "status",
