@@ -318,6 +318,9 @@ TICKETS = record_tab(
     col("first_response_at", DATETIME),
     col("resolved_at", DATETIME),
     col("resolution"),
+    col("notes", description="Replies and internal notes, newest last"),
+    col("paused_since", DATETIME, description="When the ticket started waiting on the customer"),
+    col("paused_hours", NUMBER, default=0, description="Hours spent waiting on the customer (not counted)"),
     prefix="TCK",
     about="Customer inquiries and complaints with a resolution deadline",
 )
@@ -351,6 +354,8 @@ RETURNS = record_tab(
     ),
     col("reviewed_by"),
     col("decision_note"),
+    col("inspection_notes"),
+    col("disposition", choices=("restock", "write_off")),
     col("restock_qty", INT),
     col("refund_amount", NUMBER),
     col(

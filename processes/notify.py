@@ -1,0 +1,57 @@
+"""Customer notifications: a row in the Outbox tab, rendered from a template in templates/messages.
+
+A message template is a text file: the first line is `Subject: …`, then a
+blank line, then the body. Templates are Jinja2 with undefined names refused,
+so a missing value is an error in the tests rather than a blank in an email.
+Sending comes later, from the Outbox (the jobs' outbox sender).
+"""
+
+from __future__ import annotations
+
+import logging
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined
+
+from processes.errors import ProcessError
+from sheets.table import Record
+from sheets.tabs import OUTBOX
+from sheets.transaction import Transaction
+
+log = logging.getLogger(__name__)
+
+MESSAGES_DIR = Path(__file__).resolve().parents[1] / "templates" / "messages"
+
+
+@lru_cache(maxsize=1)
+def _environment() -> Environment:
+    # Plain-text email: no HTML escaping, but nothing undefined slips through.
+    return Environment(
+        loader=FileSystemLoader(MESSAGES_DIR),
+        undefined=StrictUndefined,
+        autoescape=False,
+        keep_trailing_newline=False,
+    )
+
+
+def render(template: str, **context: Any) -> tuple[str, str]:
+    """(subject, body) of `templates/messages/<template>.txt` filled with `context`."""
+    text = _environment().get_template(f"{template}.txt").render(**context)
+    first, _, body = text.partition("\n")
+    if not first.startswith("Subject:"):
+        raise ProcessError(f"The message template {template} must start with a 'Subject:' line.")
+    return first.removeprefix("Subject:").strip(), body.strip() + "\n"
+
+
+def queue_message(tx: Transaction, *, to: str | None, template: str, ref: str, **context: Any) -> Record | None:
+    """Queue a message in the Outbox in the same transaction; None when there is no address to send to."""
+    if not to or "@" not in to:
+        log.info("no email address for %s: the %s message was not queued", ref, template)
+        return None
+    subject, body = render(template, **context)
+    return tx.insert(
+        OUTBOX,
+        {"created_at": tx.now, "to": to.strip(), "subject": subject, "body": body, "ref": ref, "status": "queued"},
+    )
