@@ -12,6 +12,20 @@ from sheets.backends.local import LocalBackend
 from sheets.workbook import Workbook
 
 PASSWORD = "correct horse battery"
+#: should_see / should_not_see wait 0.1 s per retry; NiceGUI's default of 3 is too short on a busy machine.
+PATIENT_RETRIES = 40
+
+
+@pytest.fixture(autouse=True)
+def patient_user(monkeypatch):
+    """Let the simulated user wait up to 4 s for what a page shows (it returns as soon as it is there)."""
+    for name in ("should_see", "should_not_see"):
+        original = getattr(User, name)
+
+        async def patient(self, *args, _original=original, retries: int = PATIENT_RETRIES, **kwargs):
+            return await _original(self, *args, retries=max(retries, PATIENT_RETRIES), **kwargs)
+
+        monkeypatch.setattr(User, name, patient)
 
 
 @pytest.fixture
