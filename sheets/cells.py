@@ -73,7 +73,10 @@ def _number(raw: Any) -> float:
 
 
 def _int(raw: Any) -> int:
-    value = _number(raw)
+    try:
+        value = _number(raw)
+    except CellError:
+        raise CellError(f"expected a whole number, found {_quote(raw)}") from None
     if not value.is_integer():
         raise CellError(f"expected a whole number, found {_quote(raw)}")
     return int(value)

@@ -74,4 +74,6 @@ def _shown(value: object) -> str:
         return value.strftime("%Y-%m-%d %H:%M:%S")
     if isinstance(value, date):
         return value.isoformat()
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
     return repr(value) if isinstance(value, str) else str(value)

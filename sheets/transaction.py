@@ -57,7 +57,8 @@ class Transaction:
     def insert(self, tab: Tab, values: Mapping[str, Any]) -> Record:
         """Add a record; the app assigns its ID when the tab has an ID prefix."""
         typed = {column.name: column.default for column in tab.columns}
-        typed.update(_coerce_all(tab, values))
+        # A blank value keeps the column's default (a blank form field must not erase unit="pcs").
+        typed.update({name: value for name, value in _coerce_all(tab, values).items() if value is not None})
         fresh_id = bool(tab.id_prefix) and not typed.get(tab.key[0])
         if fresh_id:
             typed[tab.key[0]] = new_id(tab.id_prefix)
@@ -255,6 +256,8 @@ def _show(value: Any) -> str:
         return "(empty)"
     if isinstance(value, datetime):
         return value.strftime("%Y-%m-%d %H:%M:%S")
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
     return str(value)
 
 

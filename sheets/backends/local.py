@@ -193,6 +193,7 @@ class LocalSession(Session):
     def __init__(self, connection: sqlite3.Connection) -> None:
         self.connection = connection
         self._headers: dict[str, Header | None] = {}
+        self._tables: dict[str, Table] = {}
 
     def header(self, tab: Tab) -> Header | None:
         if tab.name not in self._headers:
@@ -200,7 +201,10 @@ class LocalSession(Session):
         return self._headers[tab.name]
 
     def table(self, tab: Tab) -> Table:
-        return read_table(tab, _all_rows(self.connection, tab.name))
+        # Read once per session: nothing else writes while this session holds the write lock.
+        if tab.name not in self._tables:
+            self._tables[tab.name] = read_table(tab, _all_rows(self.connection, tab.name))
+        return self._tables[tab.name]
 
     def _rows_with_key(self, tab: Tab, parts: tuple[str, ...], limit: int = 1) -> list[tuple[int, list[Any]]]:
         # Without the hint SQLite walks the whole tab by position instead of using the
