@@ -1,0 +1,49 @@
+"""The printable purchase order: templates/purchase_order.html filled from the record.
+
+Autoescape is on: supplier names, addresses and notes are typed by people
+and shown as text, never as markup.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined
+
+from processes.errors import ProcessError
+from sheets.tabs import LOCATIONS, PRODUCTS, PURCHASE_ORDERS, SUPPLIERS
+from sheets.workbook import Workbook
+
+TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
+
+_templates = Environment(
+    loader=FileSystemLoader(TEMPLATES),
+    autoescape=True,
+    undefined=StrictUndefined,
+    trim_blocks=True,
+    lstrip_blocks=True,
+)
+_templates.filters["money"] = lambda value: "" if value is None else f"{value:,.2f}"
+
+#: What the document says across the page when the order must not be sent.
+NOT_TO_SEND = {
+    "draft": "Draft: not approved",
+    "awaiting_approval": "Awaiting approval: do not send",
+    "cancelled": "Cancelled",
+}
+
+
+def render_purchase_order(workbook: Workbook, po_id: str) -> str:
+    """The purchase order as an HTML page that prints on A4."""
+    tables = workbook.tables(PURCHASE_ORDERS, SUPPLIERS, PRODUCTS, LOCATIONS)
+    order = tables[PURCHASE_ORDERS.name].get(po_id)
+    if order is None:
+        raise ProcessError(f"There is no purchase order {po_id}.")
+    return _templates.get_template("purchase_order.html").render(
+        order=order,
+        supplier=tables[SUPPLIERS.name].get(order.supplier_id),
+        product=tables[PRODUCTS.name].get(order.sku),
+        location=tables[LOCATIONS.name].get(order.location_id) if order.location_id else None,
+        issued=(order.ordered_at or workbook.clock()).date(),
+        warning=NOT_TO_SEND.get(order.status),
+    )

@@ -1,0 +1,189 @@
+"""Purchase requests: asking for stock to be bought, with the stock picture that prevents ordering twice."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from processes.errors import ProcessError
+from processes.permissions import Actor
+from processes.stock import available
+from sheets.table import Record, Table
+from sheets.tabs import LOCATIONS, PRODUCTS, PURCHASE_ORDERS, PURCHASE_REQUESTS, RECEIPTS, STOCK, SUPPLIERS
+from sheets.workbook import Workbook
+
+from . import inputs
+from .procedures import OPEN_ORDER_STATES, OPEN_REQUEST_STATES, PURCHASE_REQUEST
+from .receiving import received_so_far
+from .unchanged import require_unchanged
+
+
+def create_request(
+    workbook: Workbook,
+    *,
+    sku: str,
+    qty: Any,
+    needed_by: Any,
+    location_id: str,
+    reason: str = "",
+    department: str = "",
+    by: Actor,
+) -> Record:
+    """Ask for `qty` of a product to be bought for a location by a date; the request starts open."""
+    with workbook.transaction(PRODUCTS, LOCATIONS, user=by.name, action="request purchase") as tx:
+        product = tx.get(PRODUCTS, inputs.required_text(sku, "Product"))
+        if product is None:
+            raise ProcessError(f"There is no product {inputs.text(sku)!r} in Products.")
+        if product.active is False:
+            raise ProcessError(f"{product.name} ({product.sku}) is no longer active in Products.")
+        location = tx.get(LOCATIONS, inputs.required_text(location_id, "Location"))
+        if location is None:
+            raise ProcessError(f"There is no location {inputs.text(location_id)!r} in Locations.")
+        if location.active is False:
+            raise ProcessError(f"{location.name} ({location.location_id}) is marked inactive in Locations.")
+        return tx.insert(
+            PURCHASE_REQUESTS,
+            {
+                "created_at": tx.now,
+                "requested_by": by.name,
+                "department": inputs.text(department),
+                "sku": product.sku,
+                "qty": inputs.whole_number(qty, "Quantity", minimum=1),
+                "needed_by": inputs.day(needed_by, "Needed by", not_before=tx.now.date()),
+                "reason": inputs.text(reason),
+                "location_id": location.location_id,
+                "source": "manual",
+                "status": "open",
+            },
+        )
+
+
+def cancel_request(workbook: Workbook, request_id: str, *, by: Actor, base: Record | None = None) -> Record:
+    """Withdraw a request nobody has ordered on yet."""
+    with workbook.transaction(PURCHASE_REQUESTS, user=by.name, action="cancel purchase request") as tx:
+        request = require_unchanged(tx, PURCHASE_REQUESTS, request_id, base)
+        transition = PURCHASE_REQUEST.check("cancel", request.status, by)
+        return tx.update(request, {"status": transition.target})
+
+
+@dataclass(frozen=True)
+class StockLine:
+    location_id: str
+    location_name: str
+    on_hand: int
+    reserved: int
+    available: int
+    min_qty: int
+    max_qty: int
+
+
+@dataclass(frozen=True)
+class Incoming:
+    po_id: str
+    supplier_name: str
+    status: str
+    location_id: str
+    outstanding: int  # ordered and not yet received
+    expected_at: date | None
+
+
+@dataclass(frozen=True)
+class OpenRequest:
+    request_id: str
+    location_id: str
+    qty: int
+    status: str
+    needed_by: date | None
+    requested_by: str
+
+
+@dataclass(frozen=True)
+class StockContext:
+    """What a person needs to see before asking for a product: stock, what is coming, what is asked for."""
+
+    sku: str
+    product_name: str
+    location_id: str | None
+    here: StockLine | None  # the chosen location (None: no Stock row there yet)
+    elsewhere: list[StockLine] = field(default_factory=list)
+    incoming: list[Incoming] = field(default_factory=list)
+    open_requests: list[OpenRequest] = field(default_factory=list)
+
+    @property
+    def incoming_qty(self) -> int:
+        return sum(line.outstanding for line in self.incoming)
+
+
+CONTEXT_TABS = (PRODUCTS, LOCATIONS, STOCK, PURCHASE_ORDERS, RECEIPTS, PURCHASE_REQUESTS, SUPPLIERS)
+
+
+def stock_context(
+    workbook: Workbook, sku: str, location_id: str | None = None, *, excluding: str | None = None
+) -> StockContext:
+    """Stock of `sku` (at `location_id` and elsewhere), open orders still to arrive and open requests.
+
+    `excluding` leaves one request out of the open ones (the request being looked at).
+    """
+    tables = workbook.tables(*CONTEXT_TABS)
+    return context_from(tables, sku, location_id, excluding=excluding)
+
+
+def context_from(
+    tables: dict[str, Table], sku: str, location_id: str | None, *, excluding: str | None = None
+) -> StockContext:
+    product = tables[PRODUCTS.name].get(sku)
+    locations = tables[LOCATIONS.name]
+    lines = [
+        StockLine(
+            row.location_id,
+            display_name(locations.get(row.location_id), row.location_id),
+            row.on_hand or 0,
+            row.reserved or 0,
+            available(row),
+            row.min_qty or 0,
+            row.max_qty or 0,
+        )
+        for row in tables[STOCK.name].records()
+        if row.sku == sku
+    ]
+    return StockContext(
+        sku=sku,
+        product_name=product.name if product else sku,
+        location_id=location_id,
+        here=next((line for line in lines if line.location_id == location_id), None),
+        elsewhere=[line for line in lines if line.location_id != location_id],
+        incoming=_incoming(tables, sku),
+        open_requests=[
+            OpenRequest(r.request_id, r.location_id or "", r.qty, r.status, r.needed_by, r.requested_by or "")
+            for r in tables[PURCHASE_REQUESTS.name].records()
+            if r.sku == sku and r.status in OPEN_REQUEST_STATES and r.request_id != excluding
+        ],
+    )
+
+
+def _incoming(tables: dict[str, Table], sku: str) -> list[Incoming]:
+    suppliers = tables[SUPPLIERS.name]
+    receipts = list(tables[RECEIPTS.name].records())
+    incoming = []
+    for order in tables[PURCHASE_ORDERS.name].records():
+        if order.sku != sku or order.status not in OPEN_ORDER_STATES:
+            continue
+        outstanding = order.qty - received_so_far(receipts, order.po_id)
+        if outstanding > 0:
+            incoming.append(
+                Incoming(
+                    order.po_id,
+                    display_name(suppliers.get(order.supplier_id), order.supplier_id),
+                    order.status,
+                    order.location_id or "",
+                    outstanding,
+                    order.expected_at,
+                )
+            )
+    return incoming
+
+
+def display_name(record: Record | None, fallback: str) -> str:
+    """A record's name, or `fallback` when there is no record (or it has no name)."""
+    return record.name if record is not None and record.name else fallback

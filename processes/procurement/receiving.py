@@ -1,0 +1,112 @@
+"""Goods received against a purchase order: counted, inspected, the accepted quantity into stock.
+
+One delivery is one Receipts row. Its accepted quantity is posted to the
+stock ledger as a 'receipt' move in the same commit, the order becomes
+partially_received or received, and a fully received order closes its request.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from processes.errors import ProcessError
+from processes.permissions import Actor
+from processes.stock import LEDGER_TABS, post_move
+from sheets.table import Record
+from sheets.tabs import LOCATIONS, PURCHASE_ORDERS, PURCHASE_REQUESTS, RECEIPTS
+from sheets.transaction import Transaction
+from sheets.workbook import Workbook
+
+from . import inputs
+from .procedures import PURCHASE_ORDER, PURCHASE_REQUEST
+from .unchanged import require_unchanged
+
+
+def receive(
+    workbook: Workbook,
+    po_id: str,
+    *,
+    qty_received: Any,
+    qty_accepted: Any,
+    qty_rejected: Any = 0,
+    location_id: str | None = None,
+    inspection_notes: str = "",
+    by: Actor,
+    base: Record | None = None,
+) -> Record:
+    """Record one delivery and put what passed inspection into stock; returns the Receipts row.
+
+    Refused, with nothing written, when received is not accepted + rejected, or
+    when all deliveries together would come to more than was ordered.
+    The goods go to the order's location unless `location_id` says otherwise.
+    """
+    received = inputs.whole_number(qty_received, "Quantity received", minimum=1)
+    accepted = inputs.whole_number(qty_accepted, "Quantity accepted", default=0)
+    rejected = inputs.whole_number(qty_rejected, "Quantity rejected", default=0)
+    if accepted + rejected != received:
+        raise ProcessError(
+            f"{received} received must be accepted plus rejected; {accepted} accepted and "
+            f"{rejected} rejected make {accepted + rejected}."
+        )
+    tabs = (PURCHASE_ORDERS, RECEIPTS, PURCHASE_REQUESTS, LOCATIONS, *LEDGER_TABS)
+    with workbook.transaction(*tabs, user=by.name, action="receive goods") as tx:
+        order = require_unchanged(tx, PURCHASE_ORDERS, po_id, base)
+        so_far = received_so_far(tx.table(RECEIPTS).records(), order.po_id)
+        completes = so_far + received >= order.qty
+        transition = PURCHASE_ORDER.check("receive" if completes else "receive_part", order.status, by)
+        if so_far + received > order.qty:
+            raise ProcessError(
+                f"{order.po_id} is for {order.qty}; {so_far} already received, so at most "
+                f"{order.qty - so_far} more can be received, not {received}."
+            )
+        location = _location(tx, inputs.text(location_id) or order.location_id)
+        receipt = tx.insert(
+            RECEIPTS,
+            {
+                "po_id": order.po_id,
+                "received_at": tx.now,
+                "location_id": location,
+                "qty_received": received,
+                "qty_accepted": accepted,
+                "qty_rejected": rejected,
+                "inspection_notes": inputs.text(inspection_notes),
+                "received_by": by.name,
+            },
+        )
+        if accepted:
+            post_move(
+                tx,
+                sku=order.sku,
+                qty=accepted,
+                reason="receipt",
+                ref=receipt.receipt_id,
+                to_location=location,
+            )
+        tx.update(order, {"status": transition.target})
+        if transition.target == "received":
+            _close_request(tx, order, by)
+        return receipt
+
+
+def received_so_far(receipts: Iterable[Record], po_id: str) -> int:
+    """Units received against one order, over all its deliveries."""
+    return sum(receipt.qty_received or 0 for receipt in receipts if receipt.po_id == po_id)
+
+
+def _location(tx: Transaction, location_id: str | None) -> str:
+    if not location_id:
+        raise ProcessError("Say where the goods are put: the order has no delivery location.")
+    location = tx.get(LOCATIONS, location_id)
+    if location is None:
+        raise ProcessError(f"There is no location {location_id!r} in Locations.")
+    if location.active is False:
+        raise ProcessError(f"{location.name} ({location_id}) is marked inactive in Locations.")
+    return location.location_id
+
+
+def _close_request(tx: Transaction, order: Record, by: Actor) -> None:
+    request = tx.get(PURCHASE_REQUESTS, order.request_id) if order.request_id else None
+    if request is not None and request.status == "ordered":
+        close = PURCHASE_REQUEST.check("close", request.status, by)
+        tx.update(request, {"status": close.target})
