@@ -1,0 +1,464 @@
+"""Inventory pages: the stock view, stocktakes (blind count, then a manager's approval) and transfers.
+
+Every rule lives in processes.inventory; these pages show what it answers and
+offer only the steps its procedures allow from each record's state.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import replace
+from datetime import datetime
+from typing import Any
+
+from nicegui import run, ui
+
+from pages.auth import signed_in
+from pages.frame import frame, show_error
+from processes import SheetError, inventory, master_data, runtime
+from processes.errors import ProcessError
+from processes.inventory import (
+    COUNT_CHECKLIST,
+    TRANSFER,
+    VIEWS,
+    CountSheet,
+    StockQuery,
+    TransferLine,
+    TransferQuery,
+    Variance,
+)
+from processes.permissions import Actor, Permission
+
+
+def register() -> None:
+    @ui.page("/inventory")
+    async def stock_page() -> None:
+        actor = await signed_in()
+        if actor is None:
+            return
+        with frame("Stock", actor):
+            await StockView().build()
+
+    @ui.page("/inventory/stocktake")
+    async def stocktake_page() -> None:
+        actor = await signed_in()
+        if actor is None:
+            return
+        with frame("Stocktake", actor):
+            await StocktakeList(actor).build()
+
+    @ui.page("/inventory/stocktake/{session_id}")
+    async def count_page(session_id: str) -> None:
+        actor = await signed_in()
+        if actor is None:
+            return
+        with frame(f"Stocktake {session_id}", actor):
+            CountView(session_id, actor).build()
+
+    @ui.page("/inventory/transfers")
+    async def transfers_page() -> None:
+        actor = await signed_in()
+        if actor is None:
+            return
+        with frame("Transfers", actor):
+            await TransfersView(actor).build()
+
+
+async def call(action: Callable[..., Any], *args: Any, **kwargs: Any) -> tuple[bool, Any]:
+    """Run a rule off the event loop; a refusal is shown and answers (False, None)."""
+    try:
+        return True, await run.io_bound(action, runtime.workbook(), *args, **kwargs)
+    except (ProcessError, SheetError) as refusal:
+        show_error(str(refusal))
+        return False, None
+
+
+def when(moment: datetime | None) -> str:
+    return moment.strftime("%Y-%m-%d %H:%M") if moment else ""
+
+
+def pager(page: int, pages: int, summary: str, go: Callable[[int], Any]) -> None:
+    with ui.row().classes("items-center gap-2"):
+        ui.button("Previous", on_click=lambda: go(page - 1)).props(
+            f"flat dense {'disable' if page <= 1 else ''}"
+        )
+        ui.label(f"Page {page} of {pages} · {summary}")
+        ui.button("Next", on_click=lambda: go(page + 1)).props(
+            f"flat dense {'disable' if page >= pages else ''}"
+        )
+
+
+# the stock view --------------------------------------------------------------
+
+STOCK_COLUMNS = (
+    ("sku", "SKU"),
+    ("name", "Product"),
+    ("location", "Location"),
+    ("on_hand", "On hand"),
+    ("reserved", "Reserved"),
+    ("available", "Available"),
+    ("min_qty", "Min"),
+    ("max_qty", "Max"),
+    ("incoming", "Incoming"),
+    ("last_counted", "Last counted"),
+    ("flag", ""),
+)
+
+
+class StockView:
+    def __init__(self) -> None:
+        self.query = StockQuery()
+        self._latest = 0
+
+    async def build(self) -> None:
+        ok, locations = await call(master_data.choices, master_data.LOCATION, active_only=False)
+        with ui.row().classes("w-full items-end gap-4"):
+            ui.input("Search", on_change=self._on_search).props("clearable debounce=300 dense").classes(
+                "w-64"
+            )
+            ui.select(locations or {}, label="Location", on_change=self._on_location).props(
+                "dense clearable"
+            ).classes("w-56")
+            ui.checkbox("Below min only", on_change=self._on_below_min)
+        self.body = ui.column().classes("w-full gap-2")
+        ui.timer(0, self.refresh, once=True)
+
+    async def _on_search(self, event) -> None:
+        await self._ask(search=event.value or "")
+
+    async def _on_location(self, event) -> None:
+        await self._ask(location_id=event.value or None)
+
+    async def _on_below_min(self, event) -> None:
+        await self._ask(below_min_only=bool(event.value))
+
+    async def _ask(self, **changes: Any) -> None:
+        self.query = replace(self.query, page=changes.pop("page", 1), **changes)
+        await self.refresh()
+
+    async def refresh(self) -> None:
+        self._latest += 1
+        mine = self._latest
+        ok, page = await call(inventory.stock_page, self.query)
+        if not ok or mine != self._latest:
+            return
+        self.body.clear()
+        with self.body:
+            if page.issues:
+                ui.label(
+                    f"{len(page.issues)} stock row(s) could not be read and are not shown; see Data issues."
+                )
+            if not page.total:
+                ui.label("No stock matches.").classes("text-slate-500")
+                return
+            columns = [
+                {"name": name, "label": label, "field": name, "align": "left"}
+                for name, label in STOCK_COLUMNS
+            ]
+            rows = [
+                {
+                    "key": f"{line.sku}@{line.location_id}",
+                    "sku": line.sku,
+                    "name": line.name,
+                    "location": line.location_name,
+                    "on_hand": line.on_hand,
+                    "reserved": line.reserved,
+                    "available": line.available,
+                    "min_qty": line.min_qty,
+                    "max_qty": line.max_qty or "",
+                    "incoming": line.incoming or "",
+                    "last_counted": when(line.last_counted_at),
+                    "flag": "below min" if line.below_min else "",
+                    "below_min": line.below_min,
+                }
+                for line in page.lines
+            ]
+            ui.table(columns=columns, rows=rows, row_key="key").props(
+                "dense flat bordered hide-pagination :rows-per-page-options=[0] "
+                ":table-row-class-fn=\"row => row.below_min ? 'bg-red-1 text-negative text-weight-medium' : ''\""
+            ).classes("w-full")
+            pager(
+                page.page,
+                page.pages,
+                f"{page.total:,} rows · {page.below_min} below min",
+                lambda number: self._ask(page=number),
+            )
+
+
+# stocktake -------------------------------------------------------------------
+
+
+class StocktakeList:
+    """Start a count for a location; the sessions, unfinished first."""
+
+    def __init__(self, actor: Actor) -> None:
+        self.actor = actor
+
+    async def build(self) -> None:
+        ok, locations = await call(master_data.choices, master_data.LOCATION)
+        with ui.card().classes("w-full max-w-xl gap-2"):
+            ui.label("Start a stocktake").classes("font-semibold")
+            ui.label("Counters get a blind checklist: they never see the quantity the book expects.").classes(
+                "text-sm text-slate-600"
+            )
+            with ui.row().classes("items-end gap-2"):
+                self.location = ui.select(locations or {}, label="Location to count").classes("w-64")
+                ui.button("Start count", on_click=self.start)
+        self.body = ui.column().classes("w-full gap-1")
+        ui.timer(0, self.refresh, once=True)
+
+    async def start(self) -> None:
+        if not self.location.value:
+            show_error("Choose the location to count.")
+            return
+        ok, session_id = await call(inventory.start_stocktake, self.location.value, by=self.actor)
+        if ok:
+            ui.navigate.to(f"/inventory/stocktake/{session_id}")
+
+    async def refresh(self) -> None:
+        ok, sessions = await call(inventory.stocktake_sessions)
+        if not ok:
+            return
+        self.body.clear()
+        with self.body:
+            if not sessions:
+                ui.label("No stocktakes yet.").classes("text-slate-500")
+            for session in sessions:
+                with ui.row().classes("w-full items-center gap-4 border-b py-1"):
+                    ui.link(session.session_id, f"/inventory/stocktake/{session.session_id}").classes("w-48")
+                    ui.label(session.location_name).classes("w-48")
+                    ui.label(session.status).classes("w-36")
+                    ui.label(f"{session.lines - session.open} of {session.lines} counted").classes("w-36")
+                    ui.label(when(session.last_counted_at)).classes("text-slate-500")
+
+
+class CountView:
+    """The blind count sheet for everyone; the variances and the decision for those who approve."""
+
+    def __init__(self, session_id: str, actor: Actor) -> None:
+        self.session_id = session_id
+        self.actor = actor
+        self.approver = actor.may(Permission.APPROVE_STOCK_ADJUSTMENT)
+        self.inputs: dict[str, ui.input] = {}
+
+    def build(self) -> None:
+        self.body = ui.column().classes("w-full gap-4")
+        ui.timer(0, self.refresh, once=True)
+
+    async def refresh(self) -> None:
+        ok, sheet = await call(inventory.count_sheet, self.session_id)
+        if not ok:
+            self.body.clear()
+            with self.body:
+                ui.label(f"Stocktake {self.session_id} could not be shown.").classes("text-slate-500")
+                ui.link("All stocktakes", "/inventory/stocktake")
+            return
+        shown: list[Variance] | None = []
+        if self.approver:
+            _, shown = await call(inventory.variances, self.session_id, by=self.actor)
+        self.body.clear()
+        with self.body:
+            ui.label(f"Counting {sheet.location_name} ({sheet.location_id})").classes("text-base")
+            ui.link("All stocktakes", "/inventory/stocktake").classes("text-sm")
+            self._count_sheet(sheet)
+            if shown:
+                self._variances(shown)
+            if self.approver and sheet.to_count:
+                ui.button(
+                    "Close the stocktake without adjusting",
+                    on_click=lambda: self.decide("reject", None),
+                ).props("flat color=negative").tooltip(
+                    "Rejects every line not yet decided; stock stays as it is"
+                )
+
+    def _count_sheet(self, sheet: CountSheet) -> None:
+        self.inputs = {}
+        if not sheet.to_count:
+            ui.label("Every line of this stocktake is decided.").classes("text-slate-500")
+            return
+        with ui.card().classes("w-full gap-2"):
+            ui.label("Count sheet").classes("font-semibold")
+            for item in COUNT_CHECKLIST:
+                ui.label(f"☐ {item}").classes("text-sm text-slate-600")
+            for line in sheet.to_count:
+                with ui.row().classes("w-full items-center gap-4 border-b py-1"):
+                    ui.label(line.sku).classes("w-32 font-medium")
+                    ui.label(line.name).classes("w-56")
+                    self.inputs[line.count_id] = (
+                        ui.input(
+                            f"Count of {line.sku}",
+                            value="" if line.counted_qty is None else str(line.counted_qty),
+                            placeholder=line.unit,
+                        )
+                        .props("dense inputmode=numeric")
+                        .classes("w-36")
+                    )
+                    status = f"counted by {line.counted_by}" if line.status == "counted" else "to count"
+                    ui.label(status).classes("text-sm text-slate-500")
+            ui.button("Save counts", on_click=self.save_counts)
+
+    async def save_counts(self) -> None:
+        typed = {
+            count_id: field.value for count_id, field in self.inputs.items() if (field.value or "").strip()
+        }
+        if not typed:
+            show_error("Enter at least one count before saving.")
+            return
+        ok, saved = await call(inventory.record_counts, self.session_id, typed, by=self.actor)
+        if ok:
+            ui.notify(f"{len(saved)} count(s) saved", type="positive")
+            await self.refresh()
+
+    def _variances(self, shown: list[Variance]) -> None:
+        waiting = [entry.line for entry in shown if entry.line.status == "counted"]
+        with ui.card().classes("w-full gap-2"):
+            ui.label("Variances").classes("font-semibold")
+            for entry in shown:
+                line = entry.line
+                with ui.row().classes("w-full items-center gap-4 border-b py-1"):
+                    ui.label(line.sku).classes("w-32 font-medium")
+                    ui.label(entry.name).classes("w-48")
+                    ui.label(f"book {line.book_qty}").classes("w-24")
+                    ui.label(f"counted {line.counted_qty}").classes("w-28")
+                    ui.label(f"variance {entry.variance:+d}").classes(
+                        "w-28 " + ("text-negative font-medium" if entry.variance else "text-slate-500")
+                    )
+                    if line.status == "counted":
+                        ui.button("Approve", on_click=lambda line=line: self.decide("approve", [line])).props(
+                            "flat dense"
+                        ).mark(f"approve-{line.sku}")
+                        ui.button("Reject", on_click=lambda line=line: self.decide("reject", [line])).props(
+                            "flat dense color=negative"
+                        ).mark(f"reject-{line.sku}")
+                    else:
+                        ui.label(f"{line.status} by {line.approved_by or '?'}").classes(
+                            "text-sm text-slate-500"
+                        )
+            if len(waiting) > 1:
+                ui.button(
+                    f"Approve all {len(waiting)} counted lines",
+                    on_click=lambda: self.decide("approve", waiting),
+                )
+
+    async def decide(self, verb: str, lines: Sequence[Mapping[str, Any]] | None) -> None:
+        """Approve or reject `lines` as they were shown (None: every line still open to the decision)."""
+        action = inventory.approve_counts if verb == "approve" else inventory.reject_counts
+        ok, decided = await call(action, self.session_id, by=self.actor, loaded=lines)
+        if ok:
+            ui.notify(f"{len(decided)} line(s) {verb}d", type="positive")
+            await self.refresh()
+
+
+# transfers -------------------------------------------------------------------
+
+TRANSFER_ACTIONS = {
+    "ship": inventory.ship_transfer,
+    "receive": inventory.receive_transfer,
+    "cancel": inventory.cancel_transfer,
+}
+
+
+class TransfersView:
+    """Ask for a transfer; the transfers in a view, each with only the steps allowed from its state."""
+
+    def __init__(self, actor: Actor) -> None:
+        self.actor = actor
+        self.query = TransferQuery()
+        self._latest = 0
+
+    async def build(self) -> None:
+        _, products = await call(master_data.choices, master_data.PRODUCT)
+        _, locations = await call(master_data.choices, master_data.LOCATION)
+        with ui.card().classes("w-full gap-2"):
+            ui.label("Request a transfer").classes("font-semibold")
+            with ui.row().classes("w-full items-end gap-2"):
+                self.product = ui.select(products or {}, label="Product to move", with_input=True).classes(
+                    "w-64"
+                )
+                self.origin = ui.select(locations or {}, label="From location").classes("w-56")
+                self.destination = ui.select(locations or {}, label="To location").classes("w-56")
+                self.qty = ui.input("Quantity").props("inputmode=numeric").classes("w-28")
+                ui.button("Request transfer", on_click=self.request)
+        with ui.row().classes("w-full items-end gap-4"):
+            ui.select(list(VIEWS), value=self.query.view, label="Show", on_change=self._on_view).classes(
+                "w-40"
+            )
+            ui.input("Search", on_change=self._on_search).props("clearable debounce=300 dense").classes(
+                "w-64"
+            )
+        self.body = ui.column().classes("w-full gap-1")
+        ui.timer(0, self.refresh, once=True)
+
+    async def request(self) -> None:
+        missing = [
+            name
+            for name, field in (
+                ("the product", self.product),
+                ("where from", self.origin),
+                ("where to", self.destination),
+            )
+            if not field.value
+        ]
+        if missing:
+            show_error(f"Choose {', '.join(missing)}.")
+            return
+        ok, transfer = await call(
+            inventory.request_transfer,
+            sku=self.product.value,
+            from_location=self.origin.value,
+            to_location=self.destination.value,
+            qty=self.qty.value,
+            by=self.actor,
+        )
+        if ok:
+            ui.notify(f"Transfer {transfer.transfer_id} requested", type="positive")
+            self.qty.value = ""
+            await self.refresh()
+
+    async def _on_view(self, event) -> None:
+        await self._ask(view=event.value or "open")
+
+    async def _on_search(self, event) -> None:
+        await self._ask(search=event.value or "")
+
+    async def _ask(self, **changes: Any) -> None:
+        self.query = replace(self.query, page=changes.pop("page", 1), **changes)
+        await self.refresh()
+
+    async def refresh(self) -> None:
+        self._latest += 1
+        mine = self._latest
+        ok, page = await call(inventory.transfer_page, self.query)
+        if not ok or mine != self._latest:
+            return
+        self.body.clear()
+        with self.body:
+            if not page.total:
+                ui.label("No transfers to show.").classes("text-slate-500")
+                return
+            for line in page.lines:
+                self._row(line)
+            pager(page.page, page.pages, f"{page.total:,} transfers", lambda number: self._ask(page=number))
+
+    def _row(self, line: TransferLine) -> None:
+        transfer = line.transfer
+        status = transfer.status or "requested"
+        with ui.row().classes("w-full items-center gap-4 border-b py-1"):
+            ui.label(transfer.transfer_id).classes("w-44 font-mono text-sm")
+            ui.label(f"{transfer.qty} × {transfer.sku} {line.name}").classes("w-64")
+            ui.label(f"{line.from_name} → {line.to_name}").classes("w-64")
+            ui.label(status.replace("_", " ")).classes("w-24")
+            ui.label(f"{transfer.requested_by or ''} {when(transfer.requested_at)}").classes(
+                "text-sm text-slate-500"
+            )
+            for step in TRANSFER.allowed(status, self.actor):
+                button = ui.button(step.label, on_click=lambda step=step: self.act(step.action, transfer))
+                button.props("flat dense").mark(f"{step.action}-{transfer.transfer_id}")
+                if step.checklist:
+                    button.tooltip(" · ".join(step.checklist))
+
+    async def act(self, action: str, transfer: Mapping[str, Any]) -> None:
+        ok, done = await call(TRANSFER_ACTIONS[action], transfer["transfer_id"], by=self.actor, base=transfer)
+        if ok:
+            ui.notify(f"Transfer {done.transfer_id} is {done.status.replace('_', ' ')}", type="positive")
+            await self.refresh()

@@ -1,0 +1,201 @@
+"""Products, suppliers and locations: one list-and-edit page per kind, sharing the form built from the schema."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import replace
+from typing import Any
+
+from nicegui import run, ui
+
+from pages.auth import signed_in
+from pages.forms import RecordForm, label_for
+from pages.frame import frame, show_error
+from processes import SheetError, master_data, runtime
+from processes.errors import ProcessError
+from processes.master_data import ListQuery, MasterData, RecordPage
+from processes.permissions import Actor
+
+#: Route -> (page title, kind of record).
+PAGES: dict[str, tuple[str, MasterData]] = {
+    "/products": ("Products", master_data.PRODUCT),
+    "/suppliers": ("Suppliers", master_data.SUPPLIER),
+    "/locations": ("Locations", master_data.LOCATION),
+}
+
+
+def register() -> None:
+    for path, (title, kind) in PAGES.items():
+        _register(path, title, kind)
+
+
+def _register(path: str, title: str, kind: MasterData) -> None:
+    @ui.page(path)
+    async def master_data_page() -> None:
+        actor = await signed_in()
+        if actor is None:
+            return
+        with frame(title, actor):
+            MasterDataView(kind, actor).build()
+
+
+class MasterDataView:
+    """Search and page through one kind of record; add one, edit one, take one out of use."""
+
+    def __init__(self, kind: MasterData, actor: Actor) -> None:
+        self.kind = kind
+        self.actor = actor
+        self.request = ListQuery()
+        self.loaded: Mapping[str, Any] | None = (
+            None  # the record being edited, as it was loaded: the base of the save
+        )
+        self.form: RecordForm | None = None
+        self._latest = 0
+
+    def build(self) -> None:
+        noun = self.kind.noun
+        self.editor = ui.card().classes("w-full gap-2")
+        self.editor.set_visibility(False)
+        with ui.row().classes("w-full items-end gap-4"):
+            ui.button(f"Add a {noun}", icon="add", on_click=self.open_new)
+            ui.input("Search", on_change=self._on_search).props("clearable debounce=300 dense").classes(
+                "w-64"
+            )
+            ui.checkbox("Show inactive", on_change=self._on_inactive)
+        self.body = ui.column().classes("w-full gap-2")
+        ui.timer(0, self.refresh, once=True)
+
+    # the list -----------------------------------------------------------------
+
+    async def _on_search(self, event) -> None:
+        self.request = replace(self.request, search=event.value or "", page=1)
+        await self.refresh()
+
+    async def _on_inactive(self, event) -> None:
+        self.request = replace(self.request, include_inactive=bool(event.value), page=1)
+        await self.refresh()
+
+    async def _go(self, page: int) -> None:
+        self.request = replace(self.request, page=page)
+        await self.refresh()
+
+    async def refresh(self) -> None:
+        self._latest += 1
+        mine = self._latest
+        try:
+            page = await run.io_bound(master_data.record_page, runtime.workbook(), self.kind, self.request)
+        except SheetError as error:
+            show_error(str(error))
+            return
+        if mine != self._latest:
+            return  # a newer search was asked for while this one was read
+        self.body.clear()
+        with self.body:
+            if page.issues:
+                ui.label(f"{len(page.issues)} row(s) could not be read and are not shown; see Data issues.")
+            if not page.total:
+                ui.label(self._nothing_shown()).classes("text-slate-500")
+                return
+            self._grid(page)
+            with ui.row().classes("items-center gap-2"):
+                ui.button("Previous", on_click=lambda: self._go(page.page - 1)).props(
+                    f"flat dense {'disable' if page.page <= 1 else ''}"
+                )
+                ui.label(f"Page {page.page} of {page.pages} · {page.total:,} {self.kind.noun}s")
+                ui.button("Next", on_click=lambda: self._go(page.page + 1)).props(
+                    f"flat dense {'disable' if page.page >= page.pages else ''}"
+                )
+
+    def _nothing_shown(self) -> str:
+        if self.request.search:
+            return "Nothing matches the search."
+        if not self.request.include_inactive:
+            return f"No active {self.kind.noun}s (tick Show inactive to see the others)."
+        return f"No {self.kind.noun}s yet."
+
+    def _grid(self, page: RecordPage) -> None:
+        tab = self.kind.tab
+        widths = " ".join("minmax(0, 2fr)" if name == "name" else "minmax(0, 1fr)" for name in page.columns)
+        with ui.grid(columns=f"{widths} auto").classes("w-full gap-x-4 gap-y-1 items-center"):
+            for name in page.columns:
+                ui.label(label_for(tab.column(name))).classes("text-xs uppercase text-slate-500")
+            ui.label("")
+            for row, active in zip(page.rows, page.active, strict=True):
+                key = row[self.kind.key]
+                for name in page.columns:
+                    ui.label(row[name]).classes("" if active else "text-slate-400")
+                with ui.row().classes("gap-1 no-wrap"):
+                    ui.button("Edit", on_click=lambda key=key: self.open_edit(key)).props("flat dense").mark(
+                        f"edit-{key}"
+                    )
+                    verb = "Deactivate" if active else "Reactivate"
+                    ui.button(
+                        verb, on_click=lambda key=key, active=active: self.set_active(key, not active)
+                    ).props("flat dense").mark(f"{verb.lower()}-{key}")
+
+    async def set_active(self, key: str, active: bool) -> None:
+        action = master_data.reactivate if active else master_data.deactivate
+        try:
+            await run.io_bound(action, runtime.workbook(), self.kind, key, by=self.actor)
+        except (ProcessError, SheetError) as refusal:
+            show_error(str(refusal))
+            return
+        ui.notify(f"{key} {'reactivated' if active else 'deactivated'}", type="positive")
+        await self.refresh()
+
+    # the editor ---------------------------------------------------------------
+
+    def open_new(self) -> None:
+        self.loaded = None
+        self._show_editor(f"New {self.kind.noun}", None)
+
+    async def open_edit(self, key: str) -> None:
+        try:
+            record = await run.io_bound(master_data.get_record, runtime.workbook(), self.kind, key)
+        except (ProcessError, SheetError) as refusal:
+            show_error(str(refusal))
+            return
+        self.loaded = record
+        self._show_editor(f"Edit {self.kind.noun} {key}", record)
+
+    def _show_editor(self, title: str, record: Mapping[str, Any] | None) -> None:
+        adding = record is None
+        self.editor.clear()
+        with self.editor:
+            ui.label(title).classes("text-base font-semibold")
+            self.form = RecordForm(self.kind.tab, self.kind.form_columns(adding), record)
+            with ui.row().classes("gap-2"):
+                ui.button("Save", on_click=self.save)
+                ui.button("Close", on_click=self.close_editor).props("flat")
+        self.editor.set_visibility(True)
+
+    def close_editor(self) -> None:
+        self.editor.set_visibility(False)
+        self.editor.clear()
+        self.form = self.loaded = None
+
+    async def save(self) -> None:
+        if self.form is None:
+            return
+        form, loaded, workbook = self.form, self.loaded, runtime.workbook()
+        try:
+            if loaded is None:
+                saved = await run.io_bound(
+                    master_data.add_record, workbook, self.kind, form.values(), by=self.actor
+                )
+            else:
+                saved = await run.io_bound(
+                    master_data.update_record,
+                    workbook,
+                    self.kind,
+                    loaded[self.kind.key],
+                    form.values(),
+                    by=self.actor,
+                    base=loaded,
+                )
+        except (ProcessError, SheetError) as refusal:
+            form.show_error(refusal)  # the form keeps what was typed
+            return
+        ui.notify(f"Saved {self.kind.noun} {saved.id}", type="positive")
+        self.close_editor()
+        await self.refresh()

@@ -1,0 +1,232 @@
+"""Transfers between locations: requested, shipped (in transit), received; cancelled before shipping.
+
+Stock leaves the origin when the transfer is shipped and arrives when it is
+received; in between it is in neither location (two 'transfer' moves, see
+processes.stock). A transfer never asks for more than the origin has
+available, checked when it is requested and again when it is shipped.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Any
+
+from processes.browse import PAGE_SIZES
+from processes.errors import ProcessError
+from processes.permissions import Actor
+from processes.procedure import Procedure, Transition
+from processes.stock import LEDGER_TABS, available, post_move
+from sheets.errors import InvalidValue
+from sheets.table import Record, Table
+from sheets.tabs import LOCATIONS, PRODUCTS, STOCK, TRANSFERS
+from sheets.transaction import Transaction, coerce
+from sheets.workbook import Workbook
+
+TRANSFER = Procedure(
+    "Transfer",
+    TRANSFERS,
+    "status",
+    transitions=(
+        Transition(
+            "ship",
+            ("requested",),
+            "in_transit",
+            "staff",
+            "Ship",
+            checklist=(
+                "Pick the quantity asked for at the origin",
+                "Label the parcel with the transfer ID",
+            ),
+            deadline_hours=48,
+        ),
+        Transition(
+            "receive",
+            ("in_transit",),
+            "received",
+            "staff",
+            "Receive",
+            checklist=("Count what arrived against the transfer", "Put the goods away at the destination"),
+            deadline_hours=72,
+        ),
+        Transition("cancel", ("requested",), "cancelled", "staff", "Cancel"),
+    ),
+    purpose="Move stock between locations; what is on the road belongs to neither",
+)
+
+#: The lists a transfers page can show: status filter -> the statuses it holds (None: all).
+VIEWS: dict[str, tuple[str, ...] | None] = {
+    "open": ("requested", "in_transit"),
+    "requested": ("requested",),
+    "in transit": ("in_transit",),
+    "received": ("received",),
+    "cancelled": ("cancelled",),
+    "all": None,
+}
+
+
+@dataclass(frozen=True)
+class TransferQuery:
+    view: str = "open"
+    search: str = ""
+    page: int = 1
+    per_page: int = 50
+
+
+@dataclass(frozen=True)
+class TransferLine:
+    """A transfer as listed; `transfer` is the record loaded (the base of the next step)."""
+
+    transfer: Record
+    name: str
+    from_name: str
+    to_name: str
+
+
+@dataclass
+class TransferPage:
+    lines: list[TransferLine]
+    total: int
+    page: int
+    pages: int
+
+
+def request_transfer(
+    workbook: Workbook, *, sku: str, from_location: str, to_location: str, qty: Any, by: Actor
+) -> Record:
+    """Ask for stock to move; refused when the origin has fewer available than asked for."""
+    quantity = _quantity(qty)
+    if from_location == to_location:
+        raise ProcessError("A transfer needs two different locations.")
+    with workbook.transaction(
+        PRODUCTS, LOCATIONS, STOCK, TRANSFERS, user=by.name, action="request transfer"
+    ) as tx:
+        if tx.get(PRODUCTS, sku) is None:
+            raise ProcessError(f"There is no product {sku}.")
+        origin = _location(tx, from_location)
+        destination = _location(tx, to_location)
+        if destination.active is False:
+            raise ProcessError(f"{destination.name} is inactive; it cannot receive stock.")
+        _check_available(tx, sku, origin, quantity)
+        return tx.insert(
+            TRANSFERS,
+            {
+                "sku": sku,
+                "from_location": from_location,
+                "to_location": to_location,
+                "qty": quantity,
+                "status": "requested",
+                "requested_by": by.name,
+                "requested_at": tx.now,
+            },
+        )
+
+
+def ship_transfer(workbook: Workbook, transfer_id: str, *, by: Actor, base: Record | None = None) -> Record:
+    """The goods leave the origin: one move out, and the transfer is in transit."""
+    tabs = (TRANSFERS, LOCATIONS, *LEDGER_TABS)
+    with workbook.transaction(*tabs, user=by.name, action="ship transfer") as tx:
+        transfer = tx.require(TRANSFERS, transfer_id)
+        TRANSFER.check("ship", transfer.status or "requested", by)
+        _check_available(tx, transfer.sku, _location(tx, transfer.from_location), transfer.qty)
+        post_move(
+            tx,
+            sku=transfer.sku,
+            qty=transfer.qty,
+            reason="transfer",
+            ref=transfer_id,
+            from_location=transfer.from_location,
+        )
+        return tx.update(transfer, {"status": "in_transit", "shipped_at": tx.now}, base=base)
+
+
+def receive_transfer(
+    workbook: Workbook, transfer_id: str, *, by: Actor, base: Record | None = None
+) -> Record:
+    """The goods arrive: one move into the destination, and the transfer is received."""
+    with workbook.transaction(TRANSFERS, *LEDGER_TABS, user=by.name, action="receive transfer") as tx:
+        transfer = tx.require(TRANSFERS, transfer_id)
+        TRANSFER.check("receive", transfer.status or "requested", by)
+        post_move(
+            tx,
+            sku=transfer.sku,
+            qty=transfer.qty,
+            reason="transfer",
+            ref=transfer_id,
+            to_location=transfer.to_location,
+        )
+        return tx.update(transfer, {"status": "received", "received_at": tx.now}, base=base)
+
+
+def cancel_transfer(workbook: Workbook, transfer_id: str, *, by: Actor, base: Record | None = None) -> Record:
+    """Drop a transfer that has not left yet; no stock moves."""
+    with workbook.transaction(TRANSFERS, user=by.name, action="cancel transfer") as tx:
+        transfer = tx.require(TRANSFERS, transfer_id)
+        TRANSFER.check("cancel", transfer.status or "requested", by)
+        return tx.update(transfer, {"status": "cancelled"}, base=base)
+
+
+def transfer_page(workbook: Workbook, query: TransferQuery) -> TransferPage:
+    """One page of transfers in a view (open, received, ...), newest first, searched on the server."""
+    tables = workbook.tables(TRANSFERS, PRODUCTS, LOCATIONS)
+    products, locations = tables[PRODUCTS.name], tables[LOCATIONS.name]
+    statuses = VIEWS.get(query.view, VIEWS["open"])
+    lines = [
+        TransferLine(
+            record,
+            _name(products, record.sku),
+            _name(locations, record.from_location) or record.from_location,
+            _name(locations, record.to_location) or record.to_location,
+        )
+        for record in reversed(list(tables[TRANSFERS.name].records()))
+        if statuses is None or (record.status or "requested") in statuses
+    ]
+    needle = query.search.strip().casefold()
+    if needle:
+        lines = [line for line in lines if needle in _searchable(line)]
+    per_page = query.per_page if query.per_page in PAGE_SIZES else 50
+    pages = max(1, math.ceil(len(lines) / per_page))
+    page = min(max(1, query.page), pages)
+    return TransferPage(lines[(page - 1) * per_page : page * per_page], len(lines), page, pages)
+
+
+# internals -----------------------------------------------------------------
+
+
+def _quantity(qty: Any) -> int:
+    try:
+        quantity = coerce(TRANSFERS, TRANSFERS.column("qty"), qty)
+    except InvalidValue as error:
+        raise ProcessError(f"Quantity: {str(error).removeprefix('qty: ')}.") from None
+    if quantity is None or quantity <= 0:
+        raise ProcessError("Quantity: enter how many to move (at least 1).")
+    return quantity
+
+
+def _location(tx: Transaction, location_id: str) -> Record:
+    location = tx.get(LOCATIONS, location_id)
+    if location is None:
+        raise ProcessError(f"There is no location {location_id}.")
+    return location
+
+
+def _check_available(tx: Transaction, sku: str, origin: Record, qty: int) -> None:
+    stock = tx.get(STOCK, (sku, origin.location_id))
+    free = available(stock) if stock else 0
+    if qty > free:
+        raise ProcessError(
+            f"Only {max(free, 0)} of {sku} are available at {origin.name}; {qty} cannot be moved."
+        )
+
+
+def _name(table: Table, key: str) -> str:
+    record = table.get(key)
+    return (record.name or "") if record else ""
+
+
+def _searchable(line: TransferLine) -> str:
+    transfer = line.transfer
+    return (
+        f"{transfer.transfer_id} {transfer.sku} {line.name} {transfer.from_location} {line.from_name} "
+        f"{transfer.to_location} {line.to_name} {transfer.requested_by or ''}"
+    ).casefold()
