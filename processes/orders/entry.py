@@ -2,12 +2,20 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
+from datetime import datetime
 
 from processes.errors import ProcessError
+from processes.permissions import Actor
+from sheets.cells import CellError, is_blank, parse_cell
+from sheets.schema import Kind
 from sheets.table import Record
 from sheets.tabs import ORDER_LINES, ORDERS, PRODUCTS
 from sheets.transaction import Transaction
+from sheets.workbook import Workbook
+
+EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 
 #: Tabs a transaction that enters orders must declare.
 ORDER_TABS = (ORDERS, ORDER_LINES, PRODUCTS)
@@ -31,9 +39,13 @@ def add_order(
     external_ref: str = "",
     location_id: str = "",
     payment_status: str = "pending",
-    paid_at=None,
+    paid_at: datetime | None = None,
+    created_at: datetime | None = None,
 ) -> Record:
-    """Create an order in status `new` with its lines; the total is the sum of the lines."""
+    """Create an order in status `new` with its lines; the total is the sum of the lines.
+
+    `created_at` is when the customer ordered (an import knows it); by default now.
+    """
     if not (customer_name or "").strip():
         raise ProcessError("An order needs the customer's name.")
     if not lines:
@@ -48,7 +60,7 @@ def add_order(
             "customer_name": customer_name,
             "customer_email": customer_email,
             "ship_address": ship_address,
-            "created_at": tx.now,
+            "created_at": created_at or tx.now,
             "status": "new",
             "payment_status": payment_status,
             "paid_at": paid_at,
@@ -76,3 +88,49 @@ def _priced(tx: Transaction, line: OrderLine) -> OrderLine:
     if price is None or price < 0:
         raise ProcessError(f"{line.sku} has no price: give one.")
     return OrderLine(line.sku, int(line.qty), float(price))
+
+
+def enter_order(
+    workbook: Workbook,
+    *,
+    customer_name: str,
+    lines: list[OrderLine],
+    by: Actor,
+    customer_email: str = "",
+    ship_address: str = "",
+    location_id: str = "",
+    channel: str = "manual",
+    external_ref: str = "",
+) -> Record:
+    """An order typed by staff (the manual entry form): checked, then created with its lines in one commit."""
+    email = (customer_email or "").strip()
+    if email and not EMAIL.fullmatch(email):
+        raise ProcessError(f"{email!r} is not an email address.")
+    with workbook.transaction(*ORDER_TABS, user=by.name, action="enter order") as tx:
+        return add_order(
+            tx,
+            customer_name=customer_name,
+            lines=lines,
+            customer_email=email,
+            ship_address=ship_address,
+            channel=channel,
+            external_ref=external_ref,
+            location_id=location_id,
+        )
+
+
+def read_line(sku: str, qty: object, unit_price: object = None) -> OrderLine:
+    """A line as typed in a form: the quantity a whole number, the price a number or blank (the product's)."""
+    if not (sku or "").strip():
+        raise ProcessError("Choose a product for every line.")
+    try:
+        quantity = parse_cell(Kind.INT, qty) if not is_blank(qty) else None
+    except CellError:
+        raise ProcessError(f"{sku}: the quantity {qty!r} is not a whole number.") from None
+    if quantity is None:
+        raise ProcessError(f"{sku}: enter a quantity.")
+    try:
+        price = None if is_blank(unit_price) else parse_cell(Kind.NUMBER, unit_price)
+    except CellError:
+        raise ProcessError(f"{sku}: the price {unit_price!r} is not a number.") from None
+    return OrderLine(sku.strip(), quantity, price)

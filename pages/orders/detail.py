@@ -1,0 +1,149 @@
+"""One order: what it holds, the steps its state allows (with their checklists), and its timeline."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from nicegui import ui
+
+from processes import master_data, orders
+from processes.orders import OrderView, order_steps
+from processes.permissions import Actor
+
+from .common import call, money, when
+
+DONE = {
+    "confirm": "is confirmed",
+    "record_payment": "is paid",
+    "record_payment_early": "is paid",
+    "start_picking": "is being picked",
+    "pack": "is packed",
+    "ship": "is shipped; the customer will be told",
+    "deliver": "is delivered; a survey is on its way to the customer",
+    "cancel": "is cancelled",
+}
+
+
+class OrderDetail:
+    def __init__(self, order_id: str, actor: Actor, site_url: str) -> None:
+        self.order_id = order_id
+        self.actor = actor
+        self.site_url = site_url
+        self.view: OrderView | None = None
+
+    def build(self) -> None:
+        self.body = ui.column().classes("w-full gap-4")
+        ui.timer(0, self.refresh, once=True)
+
+    async def refresh(self) -> None:
+        ok, view = await call(orders.order_view, self.order_id)
+        if not ok:
+            return
+        ok, locations = await call(master_data.choices, master_data.LOCATION)
+        self.view = view
+        self.body.clear()
+        with self.body:
+            if view is None:
+                ui.label(f"There is no order {self.order_id}.")
+                ui.link("Back to the orders", "/orders")
+                return
+            self._summary(view)
+            self._lines(view)
+            self._steps(view, locations or {})
+            self._timeline(view)
+
+    def _summary(self, view: OrderView) -> None:
+        order = view.order
+        with ui.card().classes("w-full gap-1"):
+            with ui.row().classes("items-center gap-3"):
+                ui.label(order.order_id).classes("text-lg font-semibold")
+                if order.external_ref:
+                    ui.label(f"{order.channel} {order.external_ref}").classes("text-slate-600")
+                ui.badge(order.status or "new").mark("order-status")
+                ui.badge(f"payment {order.payment_status or 'pending'}", color="grey").mark("payment-status")
+            ui.label(f"{order.customer_name} · {order.customer_email or 'no email'}")
+            ui.label(f"Ship to: {order.ship_address or '(no address)'}")
+            ui.label(f"Ships from: {view.location_name or '(not chosen yet)'}")
+            ui.label(f"Total: {money(order.total)}")
+            if order.carrier or order.tracking_no:
+                ui.label(f"Carrier: {order.carrier or ''} · tracking {order.tracking_no or ''}")
+
+    def _lines(self, view: OrderView) -> None:
+        columns = [
+            {"name": "sku", "label": "SKU", "field": "sku", "align": "left"},
+            {"name": "name", "label": "Product", "field": "name", "align": "left"},
+            {"name": "qty", "label": "Qty", "field": "qty"},
+            {"name": "unit_price", "label": "Unit price", "field": "unit_price"},
+        ]
+        rows = [
+            {
+                "line_id": line.line_id,
+                "sku": line.sku,
+                "name": line.name,
+                "qty": line.qty,
+                "unit_price": money(line.unit_price),
+            }
+            for line in view.lines
+        ]
+        ui.table(columns=columns, rows=rows, row_key="line_id").props(
+            "dense flat bordered hide-pagination"
+        ).classes("w-full max-w-3xl")
+
+    def _steps(self, view: OrderView, locations: dict[str, str]) -> None:
+        steps = order_steps(view.order, self.actor)
+        if not steps:
+            ui.label("Nothing more to do for this order.").classes("text-slate-500")
+            return
+        with ui.card().classes("w-full max-w-3xl gap-3"):
+            ui.label("Next steps").classes("font-semibold")
+            for step in steps:
+                with ui.column().classes("gap-1 border-b pb-2 w-full"):
+                    self._step(step, view, locations)
+
+    def _step(self, step, view: OrderView, locations: dict[str, str]) -> None:
+        inputs: dict[str, Any] = {}
+        for item in step.checklist if step.action != "pack" else ():
+            ui.label(f"☐ {item}").classes("text-sm text-slate-600")
+        if step.action == "confirm":
+            field = ui.select(locations, label="Ships from", value=view.order.location_id or None).classes(
+                "w-72"
+            )
+            inputs["location_id"] = lambda: field.value
+        elif step.action == "pack":
+            ui.label("Pick list: tick each line as it is taken").classes("text-sm")
+            boxes = {
+                line.line_id: ui.checkbox(f"{line.qty} × {line.name} ({line.sku})").mark(
+                    f"pick-{line.line_id}"
+                )
+                for line in view.lines
+            }
+            inputs["picked"] = lambda: [line_id for line_id, box in boxes.items() if box.value]
+        elif step.action == "ship":
+            carrier = ui.input("Carrier").classes("w-48")
+            tracking = ui.input("Tracking number").classes("w-64")
+            inputs["carrier"] = lambda: carrier.value or ""
+            inputs["tracking_no"] = lambda: tracking.value or ""
+        elif step.action == "deliver":
+            inputs["site_url"] = lambda: self.site_url
+        color = "negative" if step.action == "cancel" else "primary"
+        ui.button(step.label, on_click=lambda: self._take(step.action, inputs), color=color).mark(
+            f"step-{step.action}"
+        )
+
+    async def _take(self, action: str, inputs: dict[str, Any]) -> None:
+        if self.view is None:
+            return
+        values = {name: read() for name, read in inputs.items()}
+        ok, _order = await call(
+            orders.take_step, self.order_id, action, by=self.actor, base=self.view.order, **values
+        )
+        if ok:
+            ui.notify(f"Order {self.order_id} {DONE.get(action, 'is updated')}", type="positive")
+            await self.refresh()
+
+    def _timeline(self, view: OrderView) -> None:
+        ui.label("Timeline").classes("font-semibold")
+        with ui.column().classes("gap-0"):
+            for event in view.timeline:
+                who = f" · {event.who}" if event.who else ""
+                ui.label(f"{when(event.at)}{who} · {event.what}").classes("text-sm")

@@ -1,0 +1,93 @@
+"""The orders list: a status view, a search, and one page of orders read on the server."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Any
+
+from nicegui import ui
+
+from processes import orders
+from processes.orders import VIEWS, OrderQuery
+
+from .common import call
+
+COLUMNS = (
+    ("order_id", "Order"),
+    ("external_ref", "Reference"),
+    ("channel", "Channel"),
+    ("customer_name", "Customer"),
+    ("created_at", "Created"),
+    ("status", "Status"),
+    ("payment_status", "Payment"),
+    ("total", "Total"),
+    ("location_id", "Ships from"),
+)
+
+
+class OrderList:
+    def __init__(self) -> None:
+        self.query = OrderQuery()
+        self.table: ui.table | None = None
+        self._latest = 0
+
+    def build(self) -> None:
+        with ui.row().classes("w-full items-end gap-4"):
+            ui.select(list(VIEWS), value=self.query.view, label="Show", on_change=self._on_view).props(
+                "dense"
+            ).classes("w-40")
+            ui.input("Search", on_change=self._on_search).props("clearable debounce=300 dense").classes(
+                "w-64"
+            )
+            ui.space()
+            ui.button("New order", on_click=lambda: ui.navigate.to("/orders/new")).props("outline")
+            ui.button("Import", on_click=lambda: ui.navigate.to("/orders/import")).props("outline")
+        self.body = ui.column().classes("w-full gap-2")
+        ui.timer(0, self.refresh, once=True)
+
+    async def _on_view(self, event) -> None:
+        await self._ask(view=event.value or "open")
+
+    async def _on_search(self, event) -> None:
+        await self._ask(search=event.value or "")
+
+    async def _ask(self, **changes: Any) -> None:
+        self.query = replace(self.query, page=changes.pop("page", 1), **changes)
+        await self.refresh()
+
+    async def refresh(self) -> None:
+        self._latest += 1
+        mine = self._latest
+        ok, page = await call(orders.order_page, self.query)
+        if not ok or mine != self._latest:
+            return
+        self.body.clear()
+        with self.body:
+            if page.unreadable:
+                ui.label(
+                    f"{page.unreadable} order row(s) could not be read and are not shown; see Data issues."
+                )
+            if not page.total:
+                self.table = None
+                ui.label("No orders match.").classes("text-slate-500")
+                return
+            columns = [
+                {"name": name, "label": label, "field": name, "align": "left"} for name, label in COLUMNS
+            ]
+            self.table = ui.table(columns=columns, rows=page.rows, row_key="order_id").props(
+                "dense flat bordered hide-pagination :rows-per-page-options=[0]"
+            )
+            self.table.classes("w-full")
+            self.table.add_slot(
+                "body-cell-order_id",
+                '<q-td :props="props"><a :href="\'/orders/\' + props.value" class="text-primary">'
+                "{{ props.value }}</a></q-td>",
+            )
+            with ui.row().classes("items-center gap-2"):
+                ui.button("Previous", on_click=lambda: self._ask(page=page.page - 1)).props(
+                    f"flat dense {'disable' if page.page <= 1 else ''}"
+                )
+                ui.label(f"Page {page.page} of {page.pages} · {page.total:,} orders")
+                ui.button("Next", on_click=lambda: self._ask(page=page.page + 1)).props(
+                    f"flat dense {'disable' if page.page >= page.pages else ''}"
+                )

@@ -1,0 +1,238 @@
+"""Importing orders from a file: Shopify's orders export, or any CSV with a column mapping.
+
+    report = import_orders(workbook, data, by=actor)                       # Shopify
+    report = import_orders(workbook, data, by=actor, mapping={"external_ref": "Order", ...},
+                           channel="marketplace")                          # any CSV
+    python app.py import orders FILE.csv   ->  run_import_command(workbook, "FILE.csv")
+
+The whole file is one transaction, so Google sees one read and one write
+whatever its size. An order is known by its channel and external reference:
+importing the same or an overlapping file adds nothing twice, and a changed
+payment status is brought up to date. An order with a bad line is not
+imported at all (half an order would be worse than none); every bad line is
+reported with its line number and why, and the good orders are imported.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from processes.errors import ProcessError
+from processes.permissions import Actor
+from sheets.cells import CellError
+from sheets.errors import SheetError
+from sheets.tabs import ORDERS, PRODUCTS
+from sheets.workbook import Workbook
+
+from .csv_input import FIELDS, FileProblem, IncomingOrder, LineProblem, decode, read_orders
+from .entry import ORDER_TABS, OrderLine, add_order
+from .pipeline import apply_payment_status
+
+CHANNELS = ORDERS.column("channel").choices
+Progress = Callable[[float, str], None]
+
+
+@dataclass
+class ImportReport:
+    """What an import did, and every line it could not use."""
+
+    created: list[str] = field(default_factory=list)  # external references of the orders added
+    updated: list[str] = field(default_factory=list)  # ... whose payment status changed
+    unchanged: int = 0  # orders already imported, nothing new
+    lines_added: int = 0
+    lines_read: int = 0
+    problems: list[LineProblem] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)  # orders not imported because of a bad line
+    fatal: str | None = None  # the file could not be read at all
+
+    @property
+    def clean(self) -> bool:
+        return self.fatal is None and not self.problems
+
+    def summary(self) -> str:
+        if self.fatal:
+            return self.fatal
+        parts = [
+            f"{len(self.created)} order(s) imported with {self.lines_added} line(s)",
+            f"{len(self.updated)} payment status(es) updated",
+            f"{self.unchanged} already imported",
+        ]
+        if self.skipped:
+            parts.append(f"{len(self.skipped)} order(s) not imported because of bad lines")
+        return "; ".join(parts) + "."
+
+    def lines(self) -> list[str]:
+        """The summary, then each problem on its own line."""
+        return [self.summary(), *(str(problem) for problem in self.problems)]
+
+
+def import_orders(
+    workbook: Workbook,
+    data: bytes,
+    *,
+    by: Actor,
+    mapping: dict[str, str] | None = None,
+    channel: str | None = None,
+    location_id: str = "",
+    progress: Progress | None = None,
+) -> ImportReport:
+    """Import the orders in `data` (the file's bytes); never raises for what is in the file.
+
+    `mapping` (field -> the file's column name, see FIELDS) reads a generic CSV;
+    without it the file must be Shopify's orders export. `channel` defaults to
+    shopify (export) or marketplace (generic). `location_id` is where the new
+    orders ship from, when given. `progress(fraction, words)` is called as it goes.
+    """
+    say = progress or (lambda fraction, words: None)
+    report = ImportReport()
+    channel = channel or ("shopify" if mapping is None else "marketplace")
+    if channel not in CHANNELS:
+        raise ProcessError(f"The channel must be one of: {', '.join(CHANNELS)}.")
+    say(0.05, "reading the file")
+    try:
+        orders, loose, report.lines_read = read_orders(decode(data), mapping)
+    except FileProblem as problem:
+        report.fatal = str(problem)
+        return report
+    report.problems.extend(loose)
+    say(0.3, f"checking {len(orders):,} orders")
+    with workbook.transaction(*ORDER_TABS, user=by.name, action=f"import {channel} orders") as tx:
+        known = _known_orders(tx.table(ORDERS), channel)
+        for number, incoming in enumerate(orders):
+            if number % 500 == 0:
+                say(0.3 + 0.5 * number / max(len(orders), 1), f"order {number + 1:,} of {len(orders):,}")
+            existing = known.get(incoming.ref)
+            if existing is not None:
+                _update_payment(tx, incoming, existing, report)
+                continue
+            _add(tx, incoming, channel, location_id, report)
+        say(0.85, "saving")
+    report.problems.sort(key=lambda problem: problem.line)
+    say(1.0, "done")
+    return report
+
+
+def _known_orders(orders, channel: str) -> dict[str, str]:
+    """External reference -> order ID of the orders of `channel` already in the sheet."""
+    columns = orders.columns
+    return {
+        ref: order_id
+        for order_id, known_channel, ref in zip(
+            columns["order_id"], columns["channel"], columns["external_ref"], strict=True
+        )
+        if ref and (known_channel or "manual") == channel
+    }
+
+
+def _update_payment(tx, incoming: IncomingOrder, order_id: str, report: ImportReport) -> None:
+    status = incoming.payment_status()
+    if not status:
+        report.problems.append(_bad_payment(incoming))
+        return
+    order = tx.require(ORDERS, order_id)
+    try:
+        paid_at = incoming.when("paid_at") or incoming.when("created_at")
+    except CellError:
+        paid_at = None
+    if apply_payment_status(tx, order, status, paid_at) is order:
+        report.unchanged += 1
+    else:
+        report.updated.append(incoming.ref)
+
+
+def _add(tx, incoming: IncomingOrder, channel: str, location_id: str, report: ImportReport) -> None:
+    problems = list(incoming.problems)
+    for line in incoming.lines:
+        product = tx.get(PRODUCTS, line.sku)
+        if product is None:
+            problems.append(LineProblem(line.line, incoming.ref, f"unknown SKU {line.sku!r}"))
+        elif product.active is False:
+            problems.append(
+                LineProblem(line.line, incoming.ref, f"{line.sku} ({product.name}) is no longer sold")
+            )
+        elif line.unit_price is None and product.price is None:
+            problems.append(LineProblem(line.line, incoming.ref, f"no price given and {line.sku} has none"))
+    status = incoming.payment_status()
+    if not status:
+        problems.append(_bad_payment(incoming))
+    if not incoming.customer_name:
+        problems.append(LineProblem(incoming.first_line, incoming.ref, "no customer name"))
+    created_at = paid_at = None
+    try:
+        created_at = incoming.when("created_at")
+        paid_at = incoming.when("paid_at")
+    except CellError as error:
+        problems.append(LineProblem(incoming.first_line, incoming.ref, f"the order date: {error}"))
+    if not problems:
+        try:
+            add_order(
+                tx,
+                customer_name=incoming.customer_name,
+                customer_email=incoming.text("customer_email"),
+                ship_address=incoming.ship_address,
+                lines=[OrderLine(line.sku, line.qty, line.unit_price) for line in incoming.lines],
+                channel=channel,
+                external_ref=incoming.ref,
+                location_id=location_id,
+                payment_status=status,
+                paid_at=(paid_at or created_at or tx.now) if status == "paid" else None,
+                created_at=created_at,
+            )
+        except (ProcessError, SheetError) as refusal:
+            problems.append(LineProblem(incoming.first_line, incoming.ref, str(refusal)))
+        else:
+            report.created.append(incoming.ref)
+            report.lines_added += len(incoming.lines)
+            return
+    report.problems.extend(problems)
+    report.skipped.append(incoming.ref)
+
+
+def _bad_payment(incoming: IncomingOrder) -> LineProblem:
+    return LineProblem(
+        incoming.first_line, incoming.ref, f"unknown payment status {incoming.text('payment_status')!r}"
+    )
+
+
+def parse_mapping(text: str) -> dict[str, str]:
+    """A mapping typed on the command line: "external_ref=Order no,sku=Item,qty=Count,customer_name=Buyer"."""
+    mapping = {}
+    for part in filter(None, (piece.strip() for piece in text.split(","))):
+        name, sep, column = part.partition("=")
+        if not sep or name.strip() not in FIELDS:
+            raise ProcessError(f"{part!r} is not field=Column; the fields are: {', '.join(FIELDS)}.")
+        mapping[name.strip()] = column.strip()
+    return mapping
+
+
+def run_import_command(
+    workbook: Workbook,
+    path: str | Path,
+    *,
+    mapping: str = "",
+    channel: str = "",
+    location_id: str = "",
+    user: str = "import",
+    out: Callable[[str], None] = print,
+) -> int:
+    """`python app.py import orders FILE.csv [--map ...]`: import, print the report; exit 0 clean, 1 bad lines, 2 unreadable."""
+    try:
+        data = Path(path).read_bytes()
+    except OSError as error:
+        out(f"cannot read {path}: {error.strerror or error}")
+        return 2
+    report = import_orders(
+        workbook,
+        data,
+        by=Actor(user, "staff"),
+        mapping=parse_mapping(mapping) if mapping else None,
+        channel=channel or None,
+        location_id=location_id,
+    )
+    for line in report.lines():
+        out(line)
+    if report.fatal:
+        return 2
+    return 0 if report.clean else 1

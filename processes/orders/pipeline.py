@@ -1,0 +1,289 @@
+"""The steps of an order, one function each: checked against the declaration, one commit each.
+
+    confirm_order(workbook, order_id, by=actor, base=order)      # stock reserved at the location
+    record_payment(workbook, order_id, by=actor)
+    start_picking(...); pack_order(..., picked=line_ids); ship_order(..., carrier=, tracking_no=)
+    deliver_order(..., site_url="https://shop.example")          # survey queued
+    cancel_order(...)                                            # reservation released
+
+`base` is the order as the user saw it: if the sheet holds something else
+now, the step is refused with what changed (ConflictError) and nothing is written.
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections import defaultdict
+from collections.abc import Collection
+from datetime import datetime
+from typing import Any
+
+from processes import notify
+from processes.errors import ProcessError
+from processes.permissions import Actor
+from processes.stock import LEDGER_TABS, available, post_move
+from sheets.table import Record, Table
+from sheets.tabs import LOCATIONS, ORDER_LINES, ORDERS, OUTBOX, PRODUCTS, STOCK, SURVEYS
+from sheets.transaction import Transaction
+from sheets.workbook import Workbook
+
+from .procedure import ORDER, PAID, RESERVED_STATES, address_problem
+
+#: The customer page a survey link opens (built by customer service); the token is the only key.
+SURVEY_PATH = "/public/survey/{token}"
+#: Bytes of randomness in a survey token: secrets.token_urlsafe(24) is 32 characters.
+SURVEY_TOKEN_BYTES = 24
+
+
+def lines_of(lines: Table, order_id: str) -> list[Record]:
+    """The lines of one order, in sheet order."""
+    column = lines.columns.get("order_id", [])
+    return [lines.record_at(index) for index, value in enumerate(column) if value == order_id]
+
+
+def quantities(lines: list[Record]) -> dict[str, int]:
+    """Quantity per SKU over an order's lines."""
+    needs: dict[str, int] = defaultdict(int)
+    for line in lines:
+        needs[line.sku] += line.qty or 0
+    return dict(needs)
+
+
+def _unchanged(tx: Transaction, order_id: str, base: Record | None) -> Record:
+    order = tx.require(ORDERS, order_id)
+    if base is not None:
+        tx.update(order, {}, base=base)  # writes nothing; raises ConflictError if the order changed
+    return order
+
+
+def confirm_order(
+    workbook: Workbook,
+    order_id: str,
+    *,
+    by: Actor,
+    base: Record | None = None,
+    location_id: str | None = None,
+) -> Record:
+    """Confirm a new order: address complete, stock available and reserved at its location.
+
+    `location_id` sets where the order ships from when it has none (or changes it).
+    An order that is already paid goes on to `paid`.
+    """
+    tabs = (ORDERS, ORDER_LINES, LOCATIONS, STOCK)
+    with workbook.transaction(*tabs, user=by.name, action="confirm order") as tx:
+        order = _unchanged(tx, order_id, base)
+        ORDER.check("confirm", order.status or "new", by)
+        problem = address_problem(order.ship_address)
+        if problem:
+            raise ProcessError(f"Cannot confirm {order_id}: {problem}.")
+        location = _location(tx, (location_id or "").strip() or order.location_id)
+        needs = quantities(lines_of(tx.table(ORDER_LINES), order_id))
+        if not needs:
+            raise ProcessError(f"Cannot confirm {order_id}: it has no lines.")
+        short = []
+        for sku, qty in sorted(needs.items()):
+            stock = tx.get(STOCK, (sku, location.location_id))
+            free = max(available(stock), 0) if stock else 0
+            if free < qty:
+                short.append(f"{sku} needs {qty}, {free} available")
+        if short:
+            raise ProcessError(
+                f"Cannot confirm {order_id}: not enough stock at {location.name or location.location_id} "
+                f"({'; '.join(short)})."
+            )
+        for sku, qty in needs.items():
+            stock = tx.require(STOCK, (sku, location.location_id))
+            tx.update(stock, {"reserved": (stock.reserved or 0) + qty})
+        changes: dict[str, Any] = {"status": "confirmed", "location_id": location.location_id}
+        if (order.payment_status or "pending") in PAID:
+            changes["status"] = ORDER.check("record_payment", "confirmed", by).target
+        return tx.update(order, changes)
+
+
+def record_payment(workbook: Workbook, order_id: str, *, by: Actor, base: Record | None = None) -> Record:
+    """The money is in: payment_status paid, stamped; a confirmed order becomes paid."""
+    with workbook.transaction(ORDERS, user=by.name, action="record payment") as tx:
+        order = _unchanged(tx, order_id, base)
+        if (order.payment_status or "pending") in PAID:
+            raise ProcessError(f"{order_id} is already paid.")
+        state = order.status or "new"
+        action = "record_payment_early" if state == "new" else "record_payment"
+        transition = ORDER.check(action, state, by)
+        return tx.update(order, {"status": transition.target, "payment_status": "paid", "paid_at": tx.now})
+
+
+def apply_payment_status(
+    tx: Transaction, order: Record, payment_status: str, paid_at: datetime | None
+) -> Record:
+    """A payment status reported by a channel (an import): set it; a confirmed order that is now paid becomes paid."""
+    if payment_status == (order.payment_status or "pending"):
+        return order
+    changes: dict[str, Any] = {"payment_status": payment_status}
+    if payment_status in PAID and order.payment_status not in PAID:
+        changes["paid_at"] = order.paid_at or paid_at or tx.now
+        if order.status == "confirmed":
+            changes["status"] = ORDER.transition("record_payment").target
+    return tx.update(order, changes)
+
+
+def start_picking(workbook: Workbook, order_id: str, *, by: Actor, base: Record | None = None) -> Record:
+    """Begin picking a confirmed, paid order."""
+    with workbook.transaction(ORDERS, user=by.name, action="start picking") as tx:
+        order = _unchanged(tx, order_id, base)
+        transition = ORDER.check("start_picking", order.status or "new", by)
+        if (order.payment_status or "pending") not in PAID:
+            raise ProcessError(
+                f"Cannot start picking {order_id}: its payment is {order.payment_status or 'pending'}, not paid."
+            )
+        return tx.update(order, {"status": transition.target})
+
+
+def pack_order(
+    workbook: Workbook,
+    order_id: str,
+    *,
+    picked: Collection[str],
+    by: Actor,
+    base: Record | None = None,
+) -> Record:
+    """Every line of the pick list is ticked off (`picked`: line IDs): the order is packed."""
+    with workbook.transaction(ORDERS, ORDER_LINES, user=by.name, action="pack order") as tx:
+        order = _unchanged(tx, order_id, base)
+        transition = ORDER.check("pack", order.status or "new", by)
+        missing = [
+            line for line in lines_of(tx.table(ORDER_LINES), order_id) if line.line_id not in set(picked)
+        ]
+        if missing:
+            listed = ", ".join(f"{line.qty} × {line.sku}" for line in missing)
+            raise ProcessError(f"Cannot pack {order_id}: not picked yet: {listed}.")
+        return tx.update(order, {"status": transition.target})
+
+
+def ship_order(
+    workbook: Workbook,
+    order_id: str,
+    *,
+    carrier: str,
+    tracking_no: str,
+    by: Actor,
+    base: Record | None = None,
+) -> Record:
+    """Hand the parcel over: the stock leaves (shipment moves), the reservation ends, the customer is told."""
+    carrier, tracking_no = (carrier or "").strip(), (tracking_no or "").strip()
+    missing = [
+        what for what, value in (("the carrier", carrier), ("the tracking number", tracking_no)) if not value
+    ]
+    if missing:
+        raise ProcessError(f"Shipping needs {' and '.join(missing)}.")
+    tabs = (ORDERS, ORDER_LINES, PRODUCTS, *LEDGER_TABS, OUTBOX)
+    with workbook.transaction(*tabs, user=by.name, action="ship order") as tx:
+        order = _unchanged(tx, order_id, base)
+        transition = ORDER.check("ship", order.status or "new", by)
+        lines = lines_of(tx.table(ORDER_LINES), order_id)
+        for sku, qty in quantities(lines).items():
+            post_move(tx, sku=sku, qty=qty, reason="shipment", ref=order_id, from_location=order.location_id)
+        _release(tx, order, lines)
+        shipped = tx.update(
+            order,
+            {
+                "status": transition.target,
+                "carrier": carrier,
+                "tracking_no": tracking_no,
+                "shipped_at": tx.now,
+            },
+        )
+        notify.queue_message(
+            tx,
+            to=order.customer_email,
+            template="order_shipped",
+            ref=order_id,
+            customer_name=order.customer_name,
+            order_ref=order.external_ref or order_id,
+            items=[(qty, _product_name(tx, sku)) for sku, qty in quantities(lines).items()],
+            carrier=carrier,
+            tracking_no=tracking_no,
+            ship_address=order.ship_address or "",
+        )
+        return shipped
+
+
+def deliver_order(
+    workbook: Workbook, order_id: str, *, by: Actor, base: Record | None = None, site_url: str = ""
+) -> Record:
+    """The parcel arrived: stamped, and a satisfaction survey is sent (a link with an unguessable token).
+
+    `site_url` is the address customers reach the app at; the link is that plus /public/survey/<token>.
+    """
+    with workbook.transaction(ORDERS, SURVEYS, OUTBOX, user=by.name, action="mark order delivered") as tx:
+        order = _unchanged(tx, order_id, base)
+        transition = ORDER.check("deliver", order.status or "new", by)
+        delivered = tx.update(order, {"status": transition.target, "delivered_at": tx.now})
+        token = secrets.token_urlsafe(SURVEY_TOKEN_BYTES)
+        tx.insert(SURVEYS, {"ref": order_id, "token": token, "sent_at": tx.now})
+        notify.queue_message(
+            tx,
+            to=order.customer_email,
+            template="survey_request",
+            ref=order_id,
+            customer_name=order.customer_name,
+            order_ref=order.external_ref or order_id,
+            survey_link=site_url.rstrip("/") + SURVEY_PATH.format(token=token),
+        )
+        return delivered
+
+
+def cancel_order(workbook: Workbook, order_id: str, *, by: Actor, base: Record | None = None) -> Record:
+    """Cancel before shipment; a reserved order gives its stock back to what can be promised."""
+    with workbook.transaction(ORDERS, ORDER_LINES, STOCK, user=by.name, action="cancel order") as tx:
+        order = _unchanged(tx, order_id, base)
+        transition = ORDER.check("cancel", order.status or "new", by)
+        if order.status in RESERVED_STATES:
+            _release(tx, order, lines_of(tx.table(ORDER_LINES), order_id))
+        return tx.update(order, {"status": transition.target})
+
+
+def take_step(
+    workbook: Workbook, order_id: str, action: str, *, by: Actor, base: Record | None = None, **inputs: Any
+) -> Record:
+    """Take the step `action` (a button's) on an order; `inputs` are what the step's form asks for."""
+    if action in ("record_payment", "record_payment_early"):
+        return record_payment(workbook, order_id, by=by, base=base)
+    steps = {
+        "confirm": confirm_order,
+        "start_picking": start_picking,
+        "pack": pack_order,
+        "ship": ship_order,
+        "deliver": deliver_order,
+        "cancel": cancel_order,
+    }
+    step = steps.get(action)
+    if step is None:
+        raise ProcessError(f"An order has no step called {action!r}.")
+    return step(workbook, order_id, by=by, base=base, **inputs)
+
+
+# internals -----------------------------------------------------------------
+
+
+def _location(tx: Transaction, location_id: str | None) -> Record:
+    if not location_id:
+        raise ProcessError("Choose the location the order ships from.")
+    location = tx.get(LOCATIONS, location_id)
+    if location is None:
+        raise ProcessError(f"There is no location {location_id}.")
+    if location.active is False:
+        raise ProcessError(f"{location.name} is inactive; orders cannot ship from it.")
+    return location
+
+
+def _release(tx: Transaction, order: Record, lines: list[Record]) -> None:
+    """Give back what `order` reserved at its location (never below zero if someone edited it)."""
+    for sku, qty in quantities(lines).items():
+        stock = tx.get(STOCK, (sku, order.location_id)) if order.location_id else None
+        if stock is not None and (stock.reserved or 0) > 0:
+            tx.update(stock, {"reserved": max((stock.reserved or 0) - qty, 0)})
+
+
+def _product_name(tx: Transaction, sku: str) -> str:
+    product = tx.get(PRODUCTS, sku)
+    return product.name if product is not None and product.name else sku

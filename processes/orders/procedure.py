@@ -1,0 +1,134 @@
+"""The order procedure, declared once: states, the named steps between them, who does each.
+
+    new ──confirm──> confirmed ──record payment──> paid ──start picking──> picking
+        ──pack──> packed ──ship──> shipped ──mark delivered──> delivered
+    (cancel from any state before shipped)
+
+Payment and fulfilment are two columns: `payment_status` says whether the money
+is in, `status` where the goods are. An order may be paid before it is
+confirmed (imports arrive paid): recording a payment on a new order keeps it
+new, and confirming an order that is already paid takes it straight on to
+`paid`. Picking needs both: status `paid` means confirmed and paid.
+"""
+
+from __future__ import annotations
+
+import re
+
+from processes.permissions import Actor
+from processes.procedure import Procedure, Transition
+from sheets.table import Record
+from sheets.tabs import ORDERS
+
+#: What the picker confirms for each line of the pick list before the order is packed.
+PICK_CHECKLIST = (
+    "Take each line's quantity from its location",
+    "Check the SKU on the item against the pick list",
+)
+
+ORDER = Procedure(
+    "Order",
+    ORDERS,
+    "status",
+    purpose="Take a customer's order from entry or import to delivery, reserving and shipping the stock.",
+    transitions=(
+        Transition(
+            "confirm",
+            ("new",),
+            "confirmed",
+            "staff",
+            "Confirm the order",
+            checklist=(
+                "The shipping address is complete",
+                "Stock is available at the location the order ships from",
+            ),
+            deadline_hours=24,
+        ),
+        Transition(
+            "record_payment_early",
+            ("new",),
+            "new",
+            "staff",
+            "Record the payment",
+            checklist=("The money has arrived in the account",),
+        ),
+        Transition(
+            "record_payment",
+            ("confirmed",),
+            "paid",
+            "staff",
+            "Record the payment",
+            checklist=("The money has arrived in the account",),
+            deadline_hours=48,
+        ),
+        Transition("start_picking", ("paid",), "picking", "staff", "Start picking", deadline_hours=24),
+        Transition(
+            "pack",
+            ("picking",),
+            "packed",
+            "staff",
+            "Mark as packed",
+            checklist=(*PICK_CHECKLIST, "Pack the items with the delivery note"),
+            deadline_hours=24,
+        ),
+        Transition(
+            "ship",
+            ("packed",),
+            "shipped",
+            "staff",
+            "Ship",
+            checklist=("Hand the parcel to the carrier", "Write down the carrier and the tracking number"),
+            deadline_hours=24,
+        ),
+        Transition("deliver", ("shipped",), "delivered", "staff", "Mark as delivered", deadline_hours=240),
+        Transition(
+            "cancel",
+            ("new", "confirmed", "paid", "picking", "packed"),
+            "cancelled",
+            "staff",
+            "Cancel the order",
+        ),
+    ),
+)
+
+#: States in which the order's stock is reserved at its location.
+RESERVED_STATES = ("confirmed", "paid", "picking", "packed")
+#: States of orders still being worked on.
+OPEN_STATES = ("new", "confirmed", "paid", "picking", "packed")
+#: Payment statuses that count as paid for picking.
+PAID = ("paid", "partially_refunded")
+PAYMENT_STEPS = frozenset({"record_payment_early", "record_payment"})
+
+
+def order_steps(order: Record, actor: Actor) -> list:
+    """The steps `actor` may take on `order` now: the only buttons a page shows."""
+    steps = ORDER.allowed(order.status or "new", actor)
+    if (order.payment_status or "pending") in PAID:
+        steps = [step for step in steps if step.action not in PAYMENT_STEPS]
+    return steps
+
+
+def address_problem(address: str | None) -> str | None:
+    """Why a shipping address cannot be shipped to, or None when it is complete.
+
+    An address is one cell: the street, then the town with its postcode (and
+    the country), separated by commas or line breaks — "12 Mill Lane, Riverton 12345".
+    """
+    parts = [part.strip() for part in re.split(r"[,\n]", address or "") if part.strip()]
+    if not parts:
+        return "the order has no shipping address"
+    if len(parts) < 2:
+        return (
+            f"the shipping address {address!r} is incomplete: it needs the street and the town with "
+            "its postcode, separated by a comma (like '12 Mill Lane, Riverton 12345')"
+        )
+    return None
+
+
+def compose_address(
+    street: str = "", postcode: str = "", city: str = "", country: str = "", *more: str
+) -> str:
+    """One address cell from its parts: "street, more…, postcode city, country" (blank parts left out)."""
+    town = " ".join(part.strip() for part in (postcode, city) if part and part.strip())
+    parts = [street, *more, town, country]
+    return ", ".join(part.strip() for part in parts if part and part.strip())

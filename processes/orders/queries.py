@@ -1,0 +1,150 @@
+"""Looking at orders: the list (status views, search, server-side paging) and one order with its timeline."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from datetime import datetime
+
+import pandas as pd
+
+from processes.browse import PAGE_SIZES, display
+from sheets.table import Record
+from sheets.tabs import AUDIT, LOCATIONS, ORDER_LINES, ORDERS, PRODUCTS, STOCK_MOVES
+from sheets.workbook import Workbook
+
+from .pipeline import lines_of
+from .procedure import OPEN_STATES
+
+#: The lists the orders page can show: view -> the statuses it holds (None: all).
+VIEWS: dict[str, tuple[str, ...] | None] = {
+    "open": OPEN_STATES,
+    **{state: (state,) for state in ORDERS.column("status").choices},
+    "all": None,
+}
+LIST_COLUMNS = (
+    "order_id",
+    "external_ref",
+    "channel",
+    "customer_name",
+    "created_at",
+    "status",
+    "payment_status",
+    "total",
+    "location_id",
+)
+
+
+@dataclass(frozen=True)
+class OrderQuery:
+    view: str = "open"
+    search: str = ""
+    page: int = 1
+    per_page: int = 50
+
+
+@dataclass
+class OrderPage:
+    rows: list[dict[str, str]]  # LIST_COLUMNS as shown
+    total: int  # orders matching
+    page: int
+    pages: int
+    unreadable: int  # rows of the tab that cannot be read (listed under Data issues)
+
+
+def order_page(workbook: Workbook, query: OrderQuery) -> OrderPage:
+    """One page of orders in a view, newest first; search and paging on the server."""
+    table = workbook.table(ORDERS)
+    frame = table.df
+    statuses = VIEWS.get(query.view, VIEWS["open"])
+    keep = pd.Series(True, index=frame.index)
+    if statuses is not None:
+        keep &= frame["status"].fillna("new").isin(statuses).to_numpy()
+    needle = query.search.strip().casefold()
+    if needle:
+        keep &= table.search_text.str.contains(needle, regex=False).to_numpy()
+    frame = frame[keep.to_numpy()].iloc[::-1]
+    per_page = query.per_page if query.per_page in PAGE_SIZES else 50
+    pages = max(1, math.ceil(len(frame) / per_page))
+    page = min(max(1, query.page), pages)
+    window = frame.iloc[(page - 1) * per_page : page * per_page]
+    rows = [
+        {name: display(ORDERS, name, value) for name, value in zip(LIST_COLUMNS, values, strict=True)}
+        for values in window[list(LIST_COLUMNS)].itertuples(index=False, name=None)
+    ]
+    return OrderPage(rows, len(frame), page, pages, len(table.issues))
+
+
+@dataclass(frozen=True)
+class LineView:
+    line_id: str
+    sku: str
+    name: str
+    qty: int
+    unit_price: float | None
+
+
+@dataclass(frozen=True)
+class Event:
+    at: datetime
+    who: str
+    what: str
+
+
+@dataclass
+class OrderView:
+    order: Record  # as loaded: the base of the next step
+    lines: list[LineView]
+    location_name: str
+    timeline: list[Event]  # oldest first
+
+
+def order_view(workbook: Workbook, order_id: str) -> OrderView | None:
+    """An order, its lines and its timeline (Audit rows and the order's stamps); None if there is none."""
+    tables = workbook.tables(ORDERS, ORDER_LINES, PRODUCTS, LOCATIONS, AUDIT, STOCK_MOVES)
+    order = tables[ORDERS.name].get(order_id)
+    if order is None:
+        return None
+    products = tables[PRODUCTS.name]
+    lines = [
+        LineView(
+            line.line_id, line.sku, _name(products.get(line.sku), line.sku), line.qty or 0, line.unit_price
+        )
+        for line in lines_of(tables[ORDER_LINES.name], order_id)
+    ]
+    location = tables[LOCATIONS.name].get(order.location_id) if order.location_id else None
+    return OrderView(order, lines, _name(location, order.location_id or ""), timeline(tables, order))
+
+
+def timeline(tables: dict, order: Record) -> list[Event]:
+    """What happened to an order, oldest first: its stamps, every change made through the app, its stock moves."""
+    events = [Event(order.created_at, "", "order placed")] if order.created_at else []
+    for column, words in (
+        ("paid_at", "payment received"),
+        ("shipped_at", "shipped"),
+        ("delivered_at", "delivered"),
+    ):
+        if order[column]:
+            events.append(Event(order[column], "", words))
+    audit = tables[AUDIT.name]
+    for index in _indexes(audit.columns["record_id"], order.order_id):
+        row = audit.record_at(index)
+        if row.at:
+            events.append(Event(row.at, row.user or "", f"{row.action}: {row.changes or ''}".rstrip(": ")))
+    moves = tables[STOCK_MOVES.name]
+    for index in _indexes(moves.columns["ref"], order.order_id):
+        move = moves.record_at(index)
+        if move.at:
+            where = move.from_location or move.to_location
+            events.append(
+                Event(move.at, move.by or "", f"stock {move.reason}: {move.qty} × {move.sku} at {where}")
+            )
+    return sorted(events, key=lambda event: event.at)
+
+
+def _indexes(column: list, value: str) -> list[int]:
+    return [index for index, cell in enumerate(column) if cell == value]
+
+
+def _name(record: Record | None, fallback: str) -> str:
+    return (record.name or fallback) if record is not None else fallback

@@ -1,0 +1,251 @@
+"""Importing orders from Shopify's export and from a mapped CSV, on both backends."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bench.import_orders import seed_products, shopify_export
+from processes import master_data
+from processes.errors import ProcessError
+from processes.orders import (
+    confirm_order,
+    header_of,
+    import_orders,
+    is_shopify,
+    parse_mapping,
+    run_import_command,
+)
+from processes.permissions import Actor
+from sheets.tabs import AUDIT, ORDER_LINES, ORDERS
+
+DATA = Path(__file__).parent / "data"
+STAFF = Actor("sam", "staff")
+GENERIC_MAPPING = {
+    "external_ref": "Order",
+    "customer_name": "Buyer",
+    "customer_email": "Mail",
+    "street": "Street",
+    "postcode": "ZIP",
+    "city": "Town",
+    "country": "Land",
+    "sku": "Item",
+    "qty": "Count",
+    "unit_price": "Each",
+    "payment_status": "Payment",
+}
+
+
+def data(name: str) -> bytes:
+    return (DATA / name).read_bytes()
+
+
+@pytest.fixture
+def catalogue(record):
+    for sku, name, price in (("KIT-001", "Kettle", 30), ("KIT-002", "Pan", 12.5), ("MUG-003", "Mug", 8)):
+        master_data.add_record(
+            record.workbook, master_data.PRODUCT, {"sku": sku, "name": name, "price": price}, by=STAFF
+        )
+    return record
+
+
+def orders(record) -> dict[str, object]:
+    return {order.external_ref: order for order in record.workbook.table(ORDERS).records()}
+
+
+def lines(record, order_id: str) -> list[tuple[str, int, float]]:
+    return sorted(
+        (line.sku, line.qty, line.unit_price)
+        for line in record.workbook.table(ORDER_LINES).records()
+        if line.order_id == order_id
+    )
+
+
+def test_a_shopify_export_becomes_orders_with_their_lines(catalogue):
+    report = import_orders(catalogue.workbook, data("shopify_orders.csv"), by=STAFF)
+    assert report.clean, report.lines()
+    assert (report.created, report.lines_added, report.lines_read) == (
+        ["#1001", "#1002", "#1003", "#1004"],
+        7,
+        7,
+    )
+    imported = orders(catalogue)
+    first = imported["#1001"]
+    assert (first.channel, first.customer_name, first.customer_email, first.status) == (
+        "shopify",
+        "Olivia Hart",
+        "olivia@example.com",
+        "new",
+    )
+    assert first.ship_address == "12 Maple Street, 12345 Riverton, DE"
+    assert (first.payment_status, str(first.paid_at), str(first.created_at)) == (
+        "paid",
+        "2026-03-01 09:15:02",
+        "2026-03-01 09:14:40",
+    )
+    assert (first.total, lines(catalogue, first.order_id)) == (
+        72.5,
+        [("KIT-001", 2, 30), ("KIT-002", 1, 12.5)],
+    )
+    second = imported["#1002"]
+    assert (second.payment_status, second.paid_at) == ("pending", None)
+    assert second.ship_address == "4 Harbour Road, Flat 2, 54321 Kingsbridge, DE"
+    assert len(lines(catalogue, imported["#1004"].order_id)) == 3
+    # text from the file stays text: the customer's "formula" is stored as typed
+    assert imported["#1003"].customer_name == '=HYPERLINK("http://evil.example","x")'
+    raw = catalogue.person.values("Orders")
+    assert '=HYPERLINK("http://evil.example","x")' in [cell for row in raw for cell in row]
+    assert all(row.user == "sam" for row in catalogue.workbook.table(AUDIT).records() if row.tab == "Orders")
+
+
+def test_a_byte_order_mark_is_read_and_the_same_file_twice_adds_nothing(catalogue):
+    first = import_orders(catalogue.workbook, b"\xef\xbb\xbf" + data("shopify_orders.csv"), by=STAFF)
+    assert len(first.created) == 4
+    again = import_orders(catalogue.workbook, data("shopify_orders.csv"), by=STAFF)
+    assert (again.created, again.updated, again.unchanged, again.problems) == ([], [], 4, [])
+    assert (len(catalogue.workbook.table(ORDERS)), len(catalogue.workbook.table(ORDER_LINES))) == (4, 7)
+
+
+def test_an_overlapping_file_adds_the_new_orders_and_updates_changed_payments(catalogue):
+    import_orders(catalogue.workbook, data("shopify_orders.csv"), by=STAFF)
+    report = import_orders(catalogue.workbook, data("shopify_orders_later.csv"), by=STAFF)
+    assert (report.created, report.updated, report.unchanged) == (["#1005"], ["#1002"], 1)
+    imported = orders(catalogue)
+    assert len(imported) == 5
+    assert (imported["#1002"].payment_status, str(imported["#1002"].paid_at)) == (
+        "paid",
+        "2026-03-02 08:00:00",
+    )
+    assert (
+        len(lines(catalogue, imported["#1004"].order_id)) == 3
+    )  # lines of a known order are not added again
+
+
+def test_a_payment_arriving_by_import_moves_a_confirmed_order_on_to_paid(catalogue):
+    workbook = catalogue.workbook
+    location = master_data.add_record(workbook, master_data.LOCATION, {"name": "Main"}, by=STAFF).location_id
+    from processes.stock import LEDGER_TABS, post_move
+
+    with workbook.transaction(*LEDGER_TABS, user="seed") as tx:
+        post_move(tx, sku="KIT-001", qty=5, reason="adjustment", to_location=location)
+    import_orders(workbook, data("shopify_orders.csv"), by=STAFF)
+    pending = orders(catalogue)["#1002"]
+    assert confirm_order(workbook, pending.order_id, by=STAFF, location_id=location).status == "confirmed"
+    import_orders(workbook, data("shopify_orders_later.csv"), by=STAFF)
+    assert (orders(catalogue)["#1002"].status, orders(catalogue)["#1002"].payment_status) == ("paid", "paid")
+
+
+def test_bad_lines_are_reported_by_line_number_and_the_good_orders_imported(catalogue):
+    report = import_orders(catalogue.workbook, data("shopify_malformed.csv"), by=STAFF)
+    assert report.fatal is None
+    assert report.created == ["#2001", "#2007"]
+    assert sorted(report.skipped) == ["#2002", "#2003", "#2004", "#2005", "#2006"]
+    assert [str(problem) for problem in report.problems] == [
+        "line 4 (#2002): the quantity 'two' is not a whole number",
+        "line 5 (#2003): unknown SKU 'NOPE-404'",
+        "line 6 (#2004): the price 'abc' is not a number",
+        "line 7: no order number: the line belongs to no order",
+        "line 8 (#2005): unknown payment status 'sort of paid'",
+        "line 9 (#2006): the quantity must be at least 1, not 0",
+    ]
+    assert "5 order(s) not imported because of bad lines" in report.summary()
+    assert set(orders(catalogue)) == {"#2001", "#2007"}
+    # #2002's good first line was not imported on its own: half an order would be worse than none
+    assert len(catalogue.workbook.table(ORDER_LINES)) == 2
+
+
+def test_a_file_in_another_encoding_is_refused_with_a_clear_report(catalogue):
+    report = import_orders(catalogue.workbook, data("shopify_latin1.csv"), by=STAFF)
+    assert report.fatal is not None and not report.created
+    assert "not UTF-8" in report.fatal and "line 2" in report.fatal and "CSV UTF-8" in report.fatal
+    assert len(catalogue.workbook.table(ORDERS)) == 0
+
+
+@pytest.mark.parametrize(
+    ("content", "mapping", "says"),
+    [
+        (
+            "missing_columns.csv",
+            None,
+            "not a Shopify orders export: it has no column Name, Lineitem quantity",
+        ),
+        (
+            "missing_columns.csv",
+            {"external_ref": "Order", "customer_name": "Customer", "sku": "Product"},
+            "Quantity",
+        ),
+        ("missing_columns.csv", {**GENERIC_MAPPING, "customer_name": "Customer"}, "no column 'Mail'"),
+        (b"", None, "The file is empty"),
+        (b"Name,Lineitem quantity,Lineitem sku\n#1,\x00\x00,KIT-001\n", None, "not a CSV text file"),
+    ],
+)
+def test_a_file_that_does_not_fit_gives_one_clear_sentence(catalogue, content, mapping, says):
+    raw = data(content) if isinstance(content, str) else content
+    report = import_orders(catalogue.workbook, raw, by=STAFF, mapping=mapping)
+    assert report.fatal is not None and says in report.fatal
+    assert report.lines() == [report.fatal]
+    assert len(catalogue.workbook.table(ORDERS)) == 0
+
+
+def test_a_generic_csv_is_read_through_a_column_mapping(catalogue):
+    raw = data("generic_orders.csv")
+    columns = header_of(raw)
+    assert not is_shopify(columns) and "Buyer" in columns
+    report = import_orders(catalogue.workbook, raw, by=STAFF, mapping=GENERIC_MAPPING)
+    assert report.clean and report.created == ["M-77", "M-78"]
+    first = orders(catalogue)["M-77"]
+    assert (first.channel, first.ship_address, first.payment_status, first.total) == (
+        "marketplace",
+        "5 Orchard Way, 40210 Ashford Vale, DE",
+        "paid",
+        45,
+    )
+    assert lines(catalogue, first.order_id) == [
+        ("KIT-001", 1, 29),
+        ("MUG-003", 2, 8),
+    ]  # blank price: the product's
+    again = import_orders(catalogue.workbook, raw, by=STAFF, mapping=GENERIC_MAPPING)
+    assert (again.created, again.unchanged) == ([], 2)
+
+
+def test_the_mapping_typed_on_the_command_line():
+    assert parse_mapping("external_ref=Order no, sku=Item,qty=Count") == {
+        "external_ref": "Order no",
+        "sku": "Item",
+        "qty": "Count",
+    }
+    with pytest.raises(ProcessError, match="not field=Column"):
+        parse_mapping("colour=Red")
+
+
+def test_the_command_prints_the_report_and_exits_by_how_it_went(catalogue, tmp_path):
+    said: list[str] = []
+    assert run_import_command(catalogue.workbook, DATA / "shopify_orders.csv", out=said.append) == 0
+    assert said == ["4 order(s) imported with 7 line(s); 0 payment status(es) updated; 0 already imported."]
+    assert run_import_command(catalogue.workbook, DATA / "shopify_malformed.csv", out=said.append) == 1
+    assert run_import_command(catalogue.workbook, DATA / "shopify_latin1.csv", out=said.append) == 2
+    assert run_import_command(catalogue.workbook, tmp_path / "nothing.csv", out=said.append) == 2
+    mapped = ",".join(f"{name}={column}" for name, column in GENERIC_MAPPING.items())
+    code = run_import_command(
+        catalogue.workbook, DATA / "generic_orders.csv", mapping=mapped, out=said.append
+    )
+    assert code == 0 and said[-1].startswith("2 order(s) imported")
+
+
+def test_ten_thousand_lines_import_in_one_read_and_one_write_on_google(google):
+    seed_products(google.workbook)
+    export = shopify_export(10_000)
+    google.fake.reset_counts()
+    seen: list[float] = []
+    report = import_orders(
+        google.workbook, export, by=STAFF, progress=lambda fraction, words: seen.append(fraction)
+    )
+    assert report.clean and report.lines_added == 10_000
+    assert google.fake.count("batchUpdate") == 1
+    assert google.fake.count("values.batchGet") == 1
+    assert seen == sorted(seen) and seen[-1] == 1.0
+    google.fake.reset_counts()
+    again = import_orders(google.workbook, export, by=STAFF)
+    assert (again.created, again.unchanged) == ([], len(report.created))
+    assert google.fake.count("batchUpdate") == 0
