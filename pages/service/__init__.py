@@ -1,0 +1,11 @@
+"""Customer service pages: tickets (/tickets, /tickets/{id}), the survey analysis (/surveys) and the public survey."""
+
+from __future__ import annotations
+
+from pages.service import surveys, tickets
+
+
+def register() -> None:
+    """Register the ticket pages, the survey analysis and the public survey page."""
+    tickets.register()
+    surveys.register()

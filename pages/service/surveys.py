@@ -1,0 +1,177 @@
+"""Satisfaction: the analysis for staff (/surveys) and the public survey a customer answers (/public/survey/{token}).
+
+The public page needs no login: the token in the link is all the customer
+has. An unknown token gets the same words as a survey that does not exist,
+loads and answers are rate limited per address, and the page sends only
+the score and the comment it shows.
+"""
+
+from __future__ import annotations
+
+from fastapi import Request
+from nicegui import ui
+
+from pages.auth import signed_in
+from pages.frame import frame
+from pages.public import PUBLIC_LIMIT, TOO_MANY, client_address, public_frame, public_path
+from processes import runtime, service
+from processes.service import SurveyAnalysis
+
+from .common import attempt, shown, table
+
+SCORE_OPTIONS = {5: "5 · excellent", 4: "4 · good", 3: "3 · fair", 2: "2 · poor", 1: "1 · very poor"}
+PROCEDURES = ("delivery", "ticket")
+THANKS = "Thank you! Your answer has been saved."
+
+
+def register() -> None:
+    @ui.page("/surveys")
+    async def analysis_page() -> None:
+        actor = await signed_in()
+        if actor is None:
+            return
+        with frame("Satisfaction", actor):
+            analysis = await attempt(service.survey_analysis, runtime.workbook())
+            if analysis is not None:
+                show_analysis(analysis)
+
+    @ui.page(public_path("survey/{token}"))
+    async def survey_page(token: str, request: Request) -> None:
+        address = client_address(request)
+        with public_frame("Your opinion"):
+            if not PUBLIC_LIMIT.allow(address):
+                ui.label(TOO_MANY).mark("message")
+                return
+            survey = await attempt(service.public_survey, runtime.workbook(), token)
+            if survey is None:
+                ui.label(service.NO_SUCH_SURVEY).mark("message")
+            elif survey.answered:
+                ui.label(service.ALREADY_ANSWERED).mark("message")
+            else:
+                SurveyForm(token, address, survey.procedure).build()
+
+
+class SurveyForm:
+    def __init__(self, token: str, address: str, procedure: str) -> None:
+        self.token, self.address, self.procedure = token, address, procedure
+
+    def build(self) -> None:
+        about = {"delivery": "your delivery", "ticket": "how we handled your request"}.get(
+            self.procedure, "us"
+        )
+        self.body = ui.column().classes("w-full gap-3")
+        with self.body:
+            ui.label(f"How satisfied are you with {about}?").classes("text-lg")
+            self.score = ui.radio(SCORE_OPTIONS).props("inline")
+            self.comment = ui.textarea("Comment (optional)").classes("w-full")
+            self.comment.props(f"maxlength={service.COMMENT_LIMIT} counter")
+            ui.button("Send", on_click=self.send)
+
+    async def send(self) -> None:
+        if not PUBLIC_LIMIT.allow(self.address):
+            ui.notify(TOO_MANY, type="negative")
+            return
+        if self.score.value is None:
+            ui.notify("Please choose a score from 1 (poor) to 5 (excellent).", type="warning")
+            return
+        answered = await attempt(
+            service.answer_survey, runtime.workbook(), self.token, self.score.value, self.comment.value or ""
+        )
+        if answered is None:
+            return
+        self.body.clear()
+        with self.body:
+            ui.label(THANKS).classes("text-lg").mark("message")
+
+
+def show_analysis(analysis: SurveyAnalysis) -> None:
+    overall = analysis.overall
+    if not overall.sent:
+        ui.label("No survey has been sent yet.").classes("text-slate-500")
+        return
+    with ui.row().classes("gap-4"):
+        _figure_card("All surveys", overall)
+        for name in PROCEDURES:
+            if name in analysis.by_procedure:
+                _figure_card(f"After {name}", analysis.by_procedure[name])
+    _chart(analysis)
+    ui.label("By week sent").classes("text-base font-semibold")
+    table(
+        [
+            ("week", "Week of"),
+            ("procedure", "Procedure"),
+            ("sent", "Sent"),
+            ("answered", "Answered"),
+            ("rate", "Response rate"),
+            ("average", "Average score"),
+        ],
+        [
+            {
+                "key": f"{row.week}-{row.procedure}",
+                "week": row.week,
+                "procedure": row.procedure,
+                "sent": row.figures.sent,
+                "answered": row.figures.answered,
+                "rate": f"{row.figures.response_rate:.0%}",
+                "average": _average(row.figures.average),
+            }
+            for row in reversed(analysis.by_week)
+        ],
+        "key",
+    ).mark("weeks")
+    ui.label("Latest comments").classes("text-base font-semibold")
+    if not analysis.comments:
+        ui.label("No comments yet.").classes("text-slate-500")
+    for comment in analysis.comments:
+        with ui.column().classes("gap-0 border-l-4 pl-2"):
+            ui.label(
+                f"{shown(comment.answered_at)} · {comment.procedure} {comment.ref} · {comment.score} of 5"
+            ).classes("text-xs text-slate-500")
+            ui.label(comment.text).classes("whitespace-pre-wrap").mark("comment")
+
+
+def _figure_card(title: str, figures: service.Figures) -> None:
+    with ui.card().classes("gap-0 min-w-48"):
+        ui.label(title).classes("text-sm text-slate-500")
+        ui.label(f"{_average(figures.average)} average").classes("text-xl font-semibold").mark(
+            f"average {title}"
+        )
+        ui.label(f"{figures.response_rate:.0%} answered ({figures.answered} of {figures.sent})").mark(
+            f"rate {title}"
+        )
+
+
+def _average(value: float | None) -> str:
+    return "—" if value is None else f"{value:.2f}"
+
+
+def _chart(analysis: SurveyAnalysis) -> None:
+    weeks = analysis.weeks
+    cells = {(row.week, row.procedure): row.figures for row in analysis.by_week}
+
+    def series(procedure: str, value) -> list:
+        return [value(cells[(week, procedure)]) if (week, procedure) in cells else None for week in weeks]
+
+    ui.echart(
+        {
+            "tooltip": {"trigger": "axis"},
+            "legend": {},
+            "xAxis": {"type": "category", "data": [week.isoformat() for week in weeks]},
+            "yAxis": [
+                {"type": "value", "name": "average score", "min": 0, "max": 5},
+                {"type": "value", "name": "response rate %", "min": 0, "max": 100},
+            ],
+            "series": [
+                *(
+                    {"name": f"score after {name}", "type": "bar", "data": series(name, lambda f: f.average)}
+                    for name in PROCEDURES
+                ),
+                {
+                    "name": "response rate",
+                    "type": "line",
+                    "yAxisIndex": 1,
+                    "data": series("all", lambda f: round(f.response_rate * 100)),
+                },
+            ],
+        }
+    ).classes("w-full h-72").mark("chart")

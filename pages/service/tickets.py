@@ -1,0 +1,255 @@
+"""Tickets: the list (filters, search, server-side paging) with the new-ticket form, and one ticket with its steps.
+
+Every workbook call runs through `run.io_bound`; every rule is in
+processes.service. A ticket page offers only the steps the procedure allows
+now, and a refusal is shown as a notification while the form keeps what was typed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import replace
+from typing import Any
+
+from fastapi import Request
+from nicegui import ui
+
+from pages.auth import signed_in
+from pages.frame import frame
+from processes import runtime, service
+from processes.permissions import Actor
+from processes.procedure import Transition
+from processes.service import ACTIVE, ALL, PRIORITIES, TICKET, TicketQuery, TicketView
+
+from .common import SLA_COLOURS, SLA_WORDS, attempt, fact, shown, table
+
+
+def register() -> None:
+    @ui.page("/tickets")
+    async def tickets_page() -> None:
+        actor = await signed_in()
+        if actor is None:
+            return
+        with frame("Tickets", actor):
+            await TicketsPage(actor).build()
+
+    @ui.page("/tickets/{ticket_id}")
+    async def ticket_page(ticket_id: str, request: Request) -> None:
+        actor = await signed_in()
+        if actor is None:
+            return
+        with frame(f"Ticket {ticket_id}", actor):
+            await TicketPage(actor, ticket_id, site_url=str(request.base_url)).build()
+
+
+class TicketsPage:
+    def __init__(self, actor: Actor) -> None:
+        self.actor = actor
+        self.workbook = runtime.workbook()
+        self.query = TicketQuery()
+        self._latest = 0  # number of the newest refresh; older answers are dropped
+
+    async def build(self) -> None:
+        with ui.expansion("New ticket", icon="add").classes("w-full border rounded"):
+            self._form()
+        with ui.row().classes("w-full items-end gap-4"):
+            self.status = ui.select(
+                {ACTIVE: "active (not resolved)", ALL: "all", **{s: s for s in TICKET.states}},
+                value=ACTIVE,
+                label="Status",
+                on_change=self._on_filter,
+            ).classes("w-56")
+            self.priority = ui.select(
+                [ALL, *PRIORITIES], value=ALL, label="Priority", on_change=self._on_filter
+            ).classes("w-40")
+            self.search = ui.input("Search", on_change=self._on_filter).props("clearable debounce=300 dense")
+            self.search.classes("w-64")
+        self.list = ui.column().classes("w-full gap-2")
+        await self.refresh()
+
+    def _form(self) -> None:
+        with ui.grid(columns="repeat(auto-fill, minmax(220px, 1fr))").classes("w-full gap-x-4 gap-y-1 p-2"):
+            self.subject = ui.input("Subject").props("maxlength=200")
+            self.kind = ui.select(list(service.KINDS), value="inquiry", label="Kind")
+            self.new_priority = ui.select(list(PRIORITIES), value="normal", label="Ticket priority")
+            self.order_id = ui.input("Order number (optional)")
+            self.customer_name = ui.input("Customer name")
+            self.customer_email = ui.input("Customer email")
+        self.details = ui.textarea("Details").classes("w-full px-2").props("maxlength=5000")
+        ui.button("Open ticket", on_click=self.open_ticket).classes("m-2")
+
+    async def open_ticket(self) -> None:
+        made = await attempt(
+            service.open_ticket,
+            self.workbook,
+            subject=self.subject.value,
+            kind=self.kind.value,
+            priority=self.new_priority.value,
+            details=self.details.value,
+            customer_name=self.customer_name.value,
+            customer_email=self.customer_email.value,
+            order_id=self.order_id.value,
+            by=self.actor,
+        )
+        if made is not None:
+            ui.notify(f"Ticket {made.ticket_id} opened, due {shown(made.due_at)}", type="positive")
+            ui.navigate.to(f"/tickets/{made.ticket_id}")
+
+    async def _on_filter(self) -> None:
+        self.query = TicketQuery(
+            status=self.status.value or ACTIVE,
+            priority=self.priority.value or ALL,
+            search=self.search.value or "",
+        )
+        await self.refresh()
+
+    async def _go(self, page: int) -> None:
+        self.query = replace(self.query, page=page)
+        await self.refresh()
+
+    async def refresh(self) -> None:
+        self._latest += 1
+        mine = self._latest
+        page = await attempt(service.ticket_page, self.workbook, self.query)
+        if page is None or mine != self._latest:
+            return
+        self.list.clear()
+        with self.list:
+            if not page.total:
+                ui.label("No ticket matches." if self.query != TicketQuery() else "No open tickets.").classes(
+                    "text-slate-500"
+                )
+                return
+            rows = [{**vars(row), "sla": SLA_WORDS[row.sla]} for row in page.rows]
+            table(
+                [
+                    ("ticket_id", "Ticket"),
+                    ("subject", "Subject"),
+                    ("kind", "Kind"),
+                    ("priority", "Priority"),
+                    ("status", "Status"),
+                    ("sla", "SLA"),
+                    ("due_at", "Due"),
+                    ("customer", "Customer"),
+                    ("assignee", "Assignee"),
+                    ("opened_at", "Opened"),
+                ],
+                rows,
+                "ticket_id",
+                links={"ticket_id": "/tickets/"},
+            ).mark("tickets")
+            with ui.row().classes("items-center gap-2"):
+                ui.button("Previous", on_click=lambda: self._go(page.page - 1)).props(
+                    f"flat dense {'disable' if page.page <= 1 else ''}"
+                )
+                ui.label(f"Page {page.page} of {page.pages} · {page.total:,} tickets")
+                ui.button("Next", on_click=lambda: self._go(page.page + 1)).props(
+                    f"flat dense {'disable' if page.page >= page.pages else ''}"
+                )
+
+
+class TicketPage:
+    def __init__(self, actor: Actor, ticket_id: str, site_url: str) -> None:
+        self.actor = actor
+        self.ticket_id = ticket_id
+        self.site_url = site_url  # where customers reach the app: the survey link starts with it
+        self.workbook = runtime.workbook()
+        self.view: TicketView | None = None
+
+    async def build(self) -> None:
+        ui.link("All tickets", "/tickets")
+        self.body = ui.column().classes("w-full gap-4")
+        await self.refresh()
+
+    async def refresh(self) -> None:
+        view = await attempt(service.ticket_view, self.workbook, self.ticket_id)
+        if view is None:
+            return
+        self.view = view
+        self.body.clear()
+        with self.body:
+            self._summary(view)
+            self._notes(view)
+            self._steps(view)
+
+    def _summary(self, view: TicketView) -> None:
+        ticket = view.ticket
+        with ui.row().classes("items-center gap-3"):
+            ui.label(ticket.subject).classes("text-xl font-semibold")
+            ui.badge(ticket.status or "open")
+            ui.label(SLA_WORDS[view.sla]).classes(f"text-{SLA_COLOURS[view.sla]} font-medium").mark("sla")
+        with ui.row().classes("w-full gap-8 items-start"):
+            with ui.column().classes("gap-0"):
+                fact("Kind", ticket.kind)
+                fact("Priority", ticket.priority)
+                fact("Customer", ticket.customer_name)
+                fact("Email", ticket.customer_email)
+                fact("Order", ticket.order_id)
+                if view.order is not None:
+                    fact("Order status", view.order.status)
+            with ui.column().classes("gap-0"):
+                fact("Assignee", ticket.assignee)
+                fact("Opened", ticket.opened_at)
+                fact("Due", ticket.due_at)
+                fact("First response", ticket.first_response_at)
+                fact("Waited on customer", f"{shown(ticket.paused_hours or 0.0)} h")
+                fact("Resolved", ticket.resolved_at)
+        if ticket.details:
+            ui.label(ticket.details).classes("whitespace-pre-wrap")
+        if ticket.resolution:
+            ui.label(f"Resolution: {ticket.resolution}").classes("whitespace-pre-wrap font-medium")
+        for survey in view.surveys:
+            if survey.answered_at is None:
+                ui.label(f"Satisfaction survey sent {shown(survey.sent_at)}; not answered yet.")
+            else:
+                ui.label(
+                    f"Satisfaction survey answered {shown(survey.answered_at)}: {survey.score} of 5"
+                    + (f" · {survey.comment}" if survey.comment else "")
+                ).classes("whitespace-pre-wrap")
+
+    def _notes(self, view: TicketView) -> None:
+        ui.label("Notes").classes("text-base font-semibold")
+        if not view.notes:
+            ui.label("No replies yet.").classes("text-slate-500")
+        for note in view.notes:
+            with ui.column().classes("gap-0 border-l-4 pl-2"):
+                ui.label(f"{note.at} · {note.author}".strip(" ·")).classes("text-xs text-slate-500")
+                ui.label(note.text).classes("whitespace-pre-wrap").mark("note")
+
+    def _steps(self, view: TicketView) -> None:
+        steps = service.ticket_steps(view.ticket, self.actor)
+        if not steps:
+            return
+        ui.label("Next steps").classes("text-base font-semibold")
+        with ui.column().classes("w-full max-w-2xl gap-3"):
+            for step in steps:
+                self._step(step)
+
+    def _step(self, step: Transition) -> None:
+        if step.action == "assign":
+            with ui.row().classes("items-end gap-2"):
+                who = ui.input("Assign to", value=self.view.ticket.assignee or self.actor.name)
+                ui.button(step.label, on_click=lambda: self.take(service.assign, who.value))
+        elif step.action in ("reply", "wait", "resolve"):
+            label = {
+                "reply": "Reply to the customer",
+                "wait": "Question for the customer",
+                "resolve": "Resolution",
+            }
+            rule = {"reply": service.reply, "wait": service.wait_on_customer, "resolve": self._resolve}
+            with ui.column().classes("w-full gap-1"):
+                text = ui.textarea(label[step.action]).classes("w-full").props("maxlength=5000 autogrow")
+                ui.button(step.label, on_click=lambda r=rule[step.action], t=text: self.take(r, t.value))
+        else:
+            rule = {"resume": service.resume, "close": service.close}[step.action]
+            ui.button(step.label, on_click=lambda r=rule: self.take(r))
+
+    def _resolve(self, *args: Any, **kwargs: Any) -> Any:
+        return service.resolve(*args, site_url=self.site_url, **kwargs)
+
+    async def take(self, rule: Callable[..., Any], *args: Any) -> None:
+        assert self.view is not None
+        done = await attempt(rule, self.workbook, self.ticket_id, *args, by=self.actor, base=self.view.ticket)
+        if done is not None:
+            ui.notify(f"Ticket {self.ticket_id}: {done.status.replace('_', ' ')}", type="positive")
+            await self.refresh()

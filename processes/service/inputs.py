@@ -1,0 +1,29 @@
+"""Text typed into the service forms (by staff, or by a customer on the public survey page), checked."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from processes.errors import ProcessError
+
+#: Control characters other than tab and newline are dropped from typed text.
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+
+
+def text(raw: Any, what: str, *, limit: int, required: bool = False) -> str:
+    """Typed text, trimmed and without control characters; refused when required and blank, or too long."""
+    value = _CONTROL.sub("", "" if raw is None else str(raw)).replace("\r\n", "\n").strip()
+    if required and not value:
+        raise ProcessError(f"{what} is required.")
+    if len(value) > limit:
+        raise ProcessError(f"{what} is too long: at most {limit} characters, not {len(value)}.")
+    return value
+
+
+def email(raw: Any) -> str:
+    """An email address, or '' for none; refused when it cannot be one."""
+    value = text(raw, "The customer's email", limit=254)
+    if value and not re.fullmatch(r"[^@\s]+@[^@\s]+\.[^@\s]+", value):
+        raise ProcessError(f"{value!r} is not an email address.")
+    return value

@@ -1,0 +1,74 @@
+"""The ticket procedure, declared once: its states, the named steps between them, who takes each.
+
+The resolution deadline is not one number: it is the SLA hours of the
+ticket's priority in Settings (`sla_hours_<priority>`), counted from opening,
+with the time spent waiting on the customer left out.
+"""
+
+from __future__ import annotations
+
+from processes.permissions import Actor
+from processes.procedure import Procedure, Transition
+from sheets.table import Record
+from sheets.tabs import PRIORITIES, TICKETS
+
+TICKET = Procedure(
+    "Ticket",
+    TICKETS,
+    "status",
+    purpose=(
+        "Answer a customer's inquiry or complaint and resolve it within the SLA hours of its priority "
+        "(Settings: sla_hours_<priority>); time spent waiting on the customer does not count."
+    ),
+    transitions=(
+        Transition(
+            "assign",
+            ("open", "in_progress"),
+            "in_progress",
+            "staff",
+            "Assign",
+            checklist=("Pick the person who owns the ticket until it is resolved",),
+        ),
+        Transition(
+            "reply",
+            ("open", "in_progress"),
+            "in_progress",
+            "staff",
+            "Reply",
+            checklist=("Answer the customer's question, or say what happens next and when",),
+        ),
+        Transition(
+            "wait",
+            ("in_progress",),
+            "waiting_on_customer",
+            "staff",
+            "Wait on the customer",
+            checklist=("Ask the customer for what is missing; the SLA clock stops until they answer",),
+        ),
+        Transition("resume", ("waiting_on_customer",), "in_progress", "staff", "Resume (customer answered)"),
+        Transition(
+            "resolve",
+            ("open", "in_progress", "waiting_on_customer"),
+            "resolved",
+            "staff",
+            "Resolve",
+            checklist=(
+                "Write down what was done for the customer",
+                "A satisfaction survey goes to the customer",
+            ),
+        ),
+        Transition("close", ("resolved",), "closed", "staff", "Close"),
+    ),
+)
+
+#: States in which the SLA clock matters (the ticket is not finished).
+ACTIVE_STATES = ("open", "in_progress", "waiting_on_customer")
+#: States of a finished ticket.
+FINISHED_STATES = ("resolved", "closed")
+#: The Settings key holding the SLA hours of each priority.
+SLA_SETTING_KEYS: dict[str, str] = {priority: f"sla_hours_{priority}" for priority in PRIORITIES}
+
+
+def ticket_steps(ticket: Record, actor: Actor) -> list[Transition]:
+    """The steps `actor` may take on `ticket` now: the only ones a page offers."""
+    return TICKET.allowed(ticket.status or "open", actor)

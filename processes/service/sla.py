@@ -1,0 +1,94 @@
+"""The SLA clock of a ticket: due time from the priority's hours, pauses, and where a ticket stands.
+
+    due_at = opened_at + sla_hours_<priority>
+    waiting on the customer: paused_since = now
+    answered: paused_hours += elapsed, due_at += elapsed, paused_since cleared
+
+A ticket resolved by its due time met its SLA; one resolved after it breached it.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from enum import StrEnum
+from typing import Any
+
+from sheets.settings import BY_KEY, read_setting
+from sheets.table import Record
+from sheets.tabs import PRIORITIES, SETTINGS
+from sheets.transaction import Transaction
+
+from .procedure import FINISHED_STATES, SLA_SETTING_KEYS
+
+#: An active ticket is due soon when less than this share of its SLA window is left.
+DUE_SOON_SHARE = 0.25
+
+
+class SlaStatus(StrEnum):
+    MET = "met"
+    BREACHED = "breached"
+    DUE_SOON = "due_soon"
+    ON_TRACK = "on_track"
+    PAUSED = "paused"
+
+
+def sla_hours(tx: Transaction, priority: str) -> float:
+    """The SLA hours in force for `priority`, read in the transaction (the default where the sheet's is unusable)."""
+    setting = BY_KEY[SLA_SETTING_KEYS[priority if priority in PRIORITIES else "normal"]]
+    row = tx.get(SETTINGS, setting.key)
+    value, _problem = read_setting(setting, row.value if row else None)
+    return float(value)
+
+
+def due_time(opened_at: datetime, hours: float) -> datetime:
+    return (opened_at + timedelta(hours=hours)).replace(microsecond=0)
+
+
+def pause_folded(ticket: Record | dict[str, Any], now: datetime) -> dict[str, Any]:
+    """The changes that end a pause: the waited hours added to paused_hours and to due_at ({} if not paused)."""
+    since = ticket["paused_since"]
+    if since is None:
+        return {}
+    elapsed = max(now - since, timedelta(0))
+    changes: dict[str, Any] = {
+        "paused_since": None,
+        "paused_hours": round((ticket["paused_hours"] or 0) + elapsed / timedelta(hours=1), 4),
+    }
+    if ticket["due_at"] is not None:
+        changes["due_at"] = ticket["due_at"] + elapsed
+    return changes
+
+
+def sla_status(ticket: Record | dict[str, Any], now: datetime) -> SlaStatus:
+    """Where `ticket` stands against its due time at `now`.
+
+    Finished: met (resolved by due_at) or breached. Active: breached once
+    past due_at, paused while waiting on the customer, due_soon in the last
+    quarter of its window, else on_track. A ticket without a due time is on
+    track (nobody set a deadline on it).
+    """
+    due = ticket["due_at"]
+    if (ticket["status"] or "open") in FINISHED_STATES:
+        if due is None:
+            return SlaStatus.MET
+        finished = ticket["resolved_at"] or ticket["updated_at"] or now
+        return SlaStatus.MET if finished <= due else SlaStatus.BREACHED
+    if due is None:
+        return SlaStatus.ON_TRACK
+    since = ticket["paused_since"]
+    if since is not None:
+        return SlaStatus.BREACHED if since > due else SlaStatus.PAUSED
+    if now > due:
+        return SlaStatus.BREACHED
+    window = _window(ticket)
+    if due - now <= window * DUE_SOON_SHARE:
+        return SlaStatus.DUE_SOON
+    return SlaStatus.ON_TRACK
+
+
+def _window(ticket: Record | dict[str, Any]) -> timedelta:
+    """The ticket's SLA window: from opening to due, less the time it waited on the customer."""
+    opened, due = ticket["opened_at"], ticket["due_at"]
+    if opened is None or due is None:
+        return timedelta(hours=4)
+    return max(due - opened - timedelta(hours=ticket["paused_hours"] or 0), timedelta(0))

@@ -1,0 +1,129 @@
+"""What the ticket pages show: one page of the ticket list (filtered, searched, paged on the server) and one ticket."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from datetime import datetime
+
+import numpy as np
+import pandas as pd
+
+from processes.errors import ProcessError
+from sheets.table import Record
+from sheets.tabs import ORDERS, SURVEYS, TICKETS
+from sheets.workbook import Workbook
+
+from .procedure import ACTIVE_STATES
+from .sla import SlaStatus, sla_status
+from .tickets import Note, note_entries
+
+PER_PAGE = 25
+#: The status filter's extra choices besides each status.
+ALL, ACTIVE = "all", "active"
+
+
+@dataclass(frozen=True)
+class TicketQuery:
+    status: str = ACTIVE  # a status, "active" (open, in progress, waiting) or "all"
+    priority: str = ALL
+    search: str = ""
+    page: int = 1
+    per_page: int = PER_PAGE
+
+
+@dataclass(frozen=True)
+class TicketRow:
+    ticket_id: str
+    subject: str
+    kind: str
+    priority: str
+    status: str
+    sla: SlaStatus
+    customer: str
+    assignee: str
+    opened_at: datetime | None
+    due_at: datetime | None
+
+
+@dataclass(frozen=True)
+class TicketPage:
+    rows: list[TicketRow]
+    total: int  # tickets matching the filters
+    page: int
+    pages: int
+
+
+def ticket_page(workbook: Workbook, query: TicketQuery) -> TicketPage:
+    """One page of tickets matching `query`: active ones first, the soonest due first; the rest newest first."""
+    table = workbook.table(TICKETS)
+    frame = table.df
+    statuses = frame["status"].fillna("open").to_numpy(dtype=object)
+    keep = np.ones(len(frame), dtype=bool)
+    if query.status == ACTIVE:
+        keep &= np.isin(statuses, ACTIVE_STATES)
+    elif query.status != ALL:
+        keep &= statuses == query.status
+    if query.priority != ALL:
+        keep &= frame["priority"].fillna("normal").to_numpy(dtype=object) == query.priority
+    if query.search.strip():
+        found = table.search_text.str.contains(query.search.strip().casefold(), regex=False)
+        keep &= found.fillna(False).to_numpy(dtype=bool)
+    chosen = np.flatnonzero(keep)
+    active = np.isin(statuses[chosen], ACTIVE_STATES)
+    due, opened = _seconds(frame["due_at"])[chosen], _seconds(frame["opened_at"])[chosen]
+    # Active: soonest due first (no due time last); finished: newest first.
+    key = np.where(active, np.nan_to_num(due, nan=np.inf), np.nan_to_num(-opened, nan=np.inf))
+    ordered = chosen[np.lexsort((key, ~active))]
+    per_page = max(1, query.per_page)
+    pages = max(1, math.ceil(len(ordered) / per_page))
+    page = min(max(1, query.page), pages)
+    now = workbook.clock()
+    rows = [
+        _row(table.record_at(int(index)), now) for index in ordered[(page - 1) * per_page : page * per_page]
+    ]
+    return TicketPage(rows, len(ordered), page, pages)
+
+
+def _seconds(column: pd.Series) -> np.ndarray:
+    """Seconds since 1970 of a date column, NaN where blank."""
+    return (pd.to_datetime(column) - pd.Timestamp(0)).dt.total_seconds().to_numpy(dtype=float)
+
+
+def _row(ticket: Record, now: datetime) -> TicketRow:
+    return TicketRow(
+        ticket.ticket_id,
+        ticket.subject or "",
+        ticket.kind or "",
+        ticket.priority or "",
+        ticket.status or "open",
+        sla_status(ticket, now),
+        ticket.customer_name or ticket.customer_email or "",
+        ticket.assignee or "",
+        ticket.opened_at,
+        ticket.due_at,
+    )
+
+
+@dataclass(frozen=True)
+class TicketView:
+    ticket: Record
+    sla: SlaStatus
+    notes: list[Note]
+    order: Record | None
+    surveys: list[Record]
+
+
+def ticket_view(workbook: Workbook, ticket_id: str) -> TicketView:
+    """A ticket with its SLA standing, its notes, its order and its survey, from one read."""
+    tables = workbook.tables(TICKETS, ORDERS, SURVEYS)
+    ticket = tables[TICKETS.name].get(ticket_id)
+    if ticket is None:
+        raise ProcessError(f"There is no ticket {ticket_id}.")
+    return TicketView(
+        ticket=ticket,
+        sla=sla_status(ticket, workbook.clock()),
+        notes=note_entries(ticket.notes),
+        order=tables[ORDERS.name].get(ticket.order_id) if ticket.order_id else None,
+        surveys=[survey for survey in tables[SURVEYS.name].records() if survey.ref == ticket.ticket_id],
+    )
