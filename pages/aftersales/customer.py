@@ -1,0 +1,120 @@
+"""The customer's return or exchange request: no login, rate limited, every field checked by the rule.
+
+The page shows two fields first (order reference and email address); only a
+matching pair shows the order's items. Each load and each submission counts
+against the public rate limit of the client's address.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from fastapi import Request
+from nicegui import run, ui
+
+from pages.public import PUBLIC_LIMIT, TOO_MANY, client_address, public_frame
+from processes import SheetError, aftersales, runtime
+from processes.aftersales import CustomerOrder
+from processes.errors import ProcessError
+
+log = logging.getLogger(__name__)
+
+TRY_LATER = "Your request could not be handled just now; please try again in a few minutes."
+KIND_CHOICES = {"return": "Return it for a refund", "exchange": "Exchange it for the same item"}
+
+
+class CustomerReturnPage:
+    def __init__(self, request: Request) -> None:
+        self.address = client_address(request)
+        self.reference = ""  # the pair that opened the order; the request is sent with it
+        self.email = ""
+
+    async def build(self) -> None:
+        with public_frame("Return or exchange"):
+            if not PUBLIC_LIMIT.allow(self.address):
+                ui.label(TOO_MANY).classes("text-negative")
+                return
+            ui.label(
+                "Give your order number (as in your order confirmation, for example #1001) and the email "
+                "address you ordered with."
+            )
+            self.ref_input = ui.input("Order number").props("maxlength=64 autocomplete=off").classes("w-full")
+            self.email_input = ui.input("Email address").props("maxlength=254 type=email").classes("w-full")
+            ui.button("Find my order", on_click=self.find)
+            self.message = ui.label().classes("text-negative")
+            self.body = ui.column().classes("w-full gap-3")
+
+    def _allowed(self) -> bool:
+        if PUBLIC_LIMIT.allow(self.address):
+            return True
+        self._refuse(TOO_MANY)
+        return False
+
+    def _refuse(self, text: str) -> None:
+        self.message.text = text
+        ui.notify(text, type="negative", multi_line=True)
+
+    async def _call(self, action, *args, **kwargs):
+        """Run a rule off the event loop; a refusal is shown and gives None."""
+        try:
+            return await run.io_bound(action, *args, **kwargs)
+        except ProcessError as refusal:
+            self._refuse(str(refusal))
+        except SheetError:
+            log.warning("public returns page: the record could not be read or written", exc_info=True)
+            self._refuse(TRY_LATER)
+        return None
+
+    async def find(self) -> None:
+        self.body.clear()
+        self.message.text = ""
+        if not self._allowed():
+            return
+        reference, email = str(self.ref_input.value or "")[:64], str(self.email_input.value or "")[:254]
+        order = await self._call(aftersales.find_customer_order, runtime.workbook(), reference, email)
+        if order is None:
+            return
+        self.reference, self.email = reference, email
+        self._show(order)
+
+    def _show(self, order: CustomerOrder) -> None:
+        with self.body:
+            ui.label(f"Order {order.reference}").classes("text-lg font-semibold")
+            if order.problem:
+                ui.label(order.problem)
+                return
+            if not order.returnable:
+                ui.label("Every item of this order has already been asked back.")
+                return
+            items = {line.sku: f"{line.name} (up to {line.returnable})" for line in order.returnable}
+            self.item = ui.select(items, label="Item", value=next(iter(items))).classes("w-full")
+            self.qty = ui.input("Quantity", value="1").props("maxlength=6 inputmode=numeric").classes("w-32")
+            self.kind = ui.select(KIND_CHOICES, label="Return or exchange", value="return").classes("w-full")
+            self.reason = ui.textarea("Reason").props("maxlength=500 counter").classes("w-full")
+            ui.button("Send the request", on_click=self.send)
+
+    async def send(self) -> None:
+        self.message.text = ""
+        if not self._allowed():
+            return
+        made = await self._call(
+            aftersales.request_return,
+            runtime.workbook(),
+            self.reference,
+            self.email,
+            sku=self.item.value,
+            qty=str(self.qty.value or "")[:6],
+            kind=self.kind.value,
+            reason=str(self.reason.value or "")[:501],
+        )
+        if made is None:
+            return
+        self.body.clear()
+        with self.body:
+            ui.label(f"Your request {made.return_id} is recorded.").classes("text-lg font-semibold").mark(
+                "return-reference"
+            )
+            ui.label(
+                f"Please keep the reference {made.return_id}. We review every request and tell you our "
+                "decision by email, usually within two working days."
+            )

@@ -1,0 +1,228 @@
+"""One return: what was asked and decided, and a form for each step the user may take now."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any
+
+from nicegui import run, ui
+
+from pages.frame import show_error
+from processes import SheetError, aftersales, runtime
+from processes.aftersales import ReturnView
+from processes.errors import ProcessError
+from processes.permissions import Actor
+
+DISPOSITION_CHOICES = {"restock": "Restock", "write_off": "Write off"}
+
+
+def shown(value: Any) -> str:
+    if value is None or value == "":
+        return "—"
+    if isinstance(value, datetime):
+        return value.strftime("%Y-%m-%d %H:%M")
+    if isinstance(value, float):
+        return f"{value:,.2f}"
+    return str(value)
+
+
+def fact(label: str, value: Any) -> None:
+    with ui.row().classes("gap-2 items-baseline"):
+        ui.label(label).classes("text-sm text-slate-500 w-40")
+        ui.label(shown(value))
+
+
+class ReturnPage:
+    def __init__(self, actor: Actor, return_id: str) -> None:
+        self.actor = actor
+        self.return_id = return_id
+        self.view: ReturnView | None = None
+
+    async def build(self) -> None:
+        ui.link("All returns", "/returns").classes("text-sm")
+        self.body = ui.column().classes("w-full gap-4")
+        await self.refresh()
+
+    async def refresh(self) -> None:
+        try:
+            view = await run.io_bound(aftersales.return_view, runtime.workbook(), self.return_id, self.actor)
+        except (ProcessError, SheetError) as error:
+            self.body.clear()
+            with self.body:
+                ui.label(str(error)).classes("text-negative")
+            return
+        self.view = view
+        self.body.clear()
+        with self.body:
+            self._facts(view)
+            self._steps(view)
+
+    async def _act(self, action: Callable[..., Any], *args: Any, done: str, **kwargs: Any) -> None:
+        """Run a step's rule off the event loop on the record as shown; a refusal is shown, the form kept."""
+        try:
+            await run.io_bound(action, runtime.workbook(), self.return_id, *args, by=self.actor, **kwargs)
+        except (ProcessError, SheetError) as refusal:
+            show_error(str(refusal))
+            return
+        ui.notify(done, type="positive")
+        await self.refresh()
+
+    # --- what is known ------------------------------------------------------------------
+
+    def _facts(self, view: ReturnView) -> None:
+        ret, order = view.ret, view.order
+        with ui.row().classes("items-center gap-3"):
+            ui.label(f"{(ret.kind or 'return').capitalize()} {ret.return_id}").classes(
+                "text-xl font-semibold"
+            )
+            ui.badge(ret.status or "").props("outline")
+        with ui.card().classes("w-full gap-1"):
+            if order is not None:
+                fact("Order", f"{order.external_ref or order.order_id} ({order.order_id})")
+                fact("Customer", f"{order.customer_name} <{order.customer_email or 'no email'}>")
+                fact("Delivered", order.delivered_at)
+                fact("Payment", order.payment_status)
+            else:
+                fact("Order", f"{ret.order_id} (no longer in Orders)")
+            fact("Item", f"{ret.qty} x {view.item}")
+            fact("Reason", ret.reason)
+            fact("Requested", ret.requested_at)
+            if ret.reviewed_by:
+                fact("Reviewed by", ret.reviewed_by)
+                fact("Note to the customer", ret.decision_note)
+            if ret.disposition:
+                fact("Inspection", ret.inspection_notes)
+                fact(
+                    "Goods",
+                    f"{DISPOSITION_CHOICES.get(ret.disposition, ret.disposition)}: {ret.restock_qty or 0} restocked",
+                )
+            if ret.refund_status and ret.refund_status != "none":
+                fact("Refund", f"{shown(ret.refund_amount)} · {ret.refund_status}")
+                if ret.refund_ref:
+                    fact("Refund reference", f"{ret.refund_ref} on {shown(ret.refunded_at)}")
+            if ret.replacement_order_id:
+                fact("Replacement order", ret.replacement_order_id)
+
+    # --- what can be done now -----------------------------------------------------------
+
+    def _steps(self, view: ReturnView) -> None:
+        actions = {step.action: step for step in view.steps}
+        if "approve" in actions or "reject" in actions:
+            self._review(actions)
+        if "receive" in actions:
+            self._receive(view, actions["receive"])
+        if "refund" in actions:
+            self._refund(view)
+        if "approve_refund" in actions:
+            ui.button(
+                actions["approve_refund"].label,
+                on_click=lambda: self._act(aftersales.approve_refund, base=view.ret, done="Refund approved"),
+            )
+        elif view.ret.refund_status == "awaiting_approval":
+            ui.label(
+                f"The refund of {shown(view.ret.refund_amount)} is above the limit of {view.refund_limit:,.2f}: "
+                "it waits for a manager's approval."
+            ).classes("text-slate-600")
+        if "pay_refund" in actions:
+            self._pay(view, actions["pay_refund"])
+        if "exchange" in actions:
+            step = actions["exchange"]
+            ui.button(
+                step.label,
+                on_click=lambda: self._act(
+                    aftersales.create_replacement, base=view.ret, done="Replacement order created"
+                ),
+            )
+        if not view.steps and view.ret.status in ("closed", "rejected"):
+            ui.label(
+                f"This {view.ret.kind or 'return'} is {view.ret.status}; nothing is left to do."
+            ).classes("text-slate-600")
+
+    def _review(self, actions: dict) -> None:
+        base = self.view.ret
+        with ui.card().classes("w-full max-w-xl gap-2"):
+            ui.label("Review the request").classes("font-semibold")
+            for item in actions.get("approve", actions.get("reject")).checklist:
+                ui.label(f"• {item}").classes("text-sm")
+            note = ui.textarea("Note to the customer").props("maxlength=1000").classes("w-full")
+            with ui.row().classes("gap-2"):
+                if "approve" in actions:
+                    ui.button(
+                        actions["approve"].label,
+                        on_click=lambda: self._act(
+                            aftersales.approve_return,
+                            note=note.value or "",
+                            base=base,
+                            done="Request approved",
+                        ),
+                    )
+                if "reject" in actions:
+                    ui.button(
+                        actions["reject"].label,
+                        on_click=lambda: self._act(
+                            aftersales.reject_return,
+                            note=note.value or "",
+                            base=base,
+                            done="Request rejected",
+                        ),
+                    ).props("color=negative outline")
+
+    def _receive(self, view: ReturnView, step) -> None:
+        order_location = view.order.location_id if view.order is not None else None
+        with ui.card().classes("w-full max-w-xl gap-2"):
+            ui.label(step.label).classes("font-semibold")
+            for item in step.checklist:
+                ui.label(f"• {item}").classes("text-sm")
+            notes = ui.textarea("Inspection notes").props("maxlength=1000").classes("w-full")
+            disposition = ui.select(DISPOSITION_CHOICES, label="Restock or write off", value="restock")
+            disposition.classes("w-48")
+            location = ui.select(
+                view.locations,
+                label="Back to location",
+                value=order_location if order_location in view.locations else None,
+            ).classes("w-64")
+            qty = ui.input("Quantity restocked", value=str(view.ret.qty)).classes("w-40")
+            location.bind_visibility_from(disposition, "value", value="restock")
+            qty.bind_visibility_from(disposition, "value", value="restock")
+            ui.button(
+                "Record the inspection",
+                on_click=lambda: self._act(
+                    aftersales.receive_return,
+                    inspection_notes=notes.value or "",
+                    disposition=disposition.value or "",
+                    restock_qty=qty.value,
+                    location_id=location.value,
+                    base=view.ret,
+                    done="Goods received",
+                ),
+            )
+
+    def _refund(self, view: ReturnView) -> None:
+        most = view.refundable.most if view.refundable else 0.0
+        with ui.card().classes("w-full max-w-xl gap-2"):
+            ui.label("Refund").classes("font-semibold")
+            ui.label(
+                f"At most {most:,.2f} (what the customer paid for these items, less earlier refunds). "
+                f"Above {view.refund_limit:,.2f} a manager approves it."
+            ).classes("text-sm")
+            amount = ui.input("Refund amount", value=f"{most:.2f}").props("inputmode=decimal").classes("w-40")
+            ui.button(
+                "Set the refund",
+                on_click=lambda: self._act(
+                    aftersales.set_refund, amount=amount.value, base=view.ret, done="Refund set"
+                ),
+            )
+
+    def _pay(self, view: ReturnView, step) -> None:
+        with ui.card().classes("w-full max-w-xl gap-2"):
+            ui.label(f"Pay the refund of {shown(view.ret.refund_amount)}").classes("font-semibold")
+            for item in step.checklist:
+                ui.label(f"• {item}").classes("text-sm")
+            reference = ui.input("Payment reference").props("maxlength=100").classes("w-64")
+            ui.button(
+                step.label,
+                on_click=lambda: self._act(
+                    aftersales.pay_refund, refund_ref=reference.value or "", base=view.ret, done="Refund paid"
+                ),
+            )

@@ -1,0 +1,99 @@
+"""The returns list: a status filter, a search, and paging done on the server."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from nicegui import run, ui
+
+from pages.frame import show_error
+from processes import SheetError, aftersales, runtime
+from processes.aftersales import VIEWS, ReturnQuery
+from processes.browse import PAGE_SIZES
+
+COLUMNS = (
+    ("return_id", "Return"),
+    ("requested_at", "Requested"),
+    ("order", "Order"),
+    ("customer", "Customer"),
+    ("sku", "SKU"),
+    ("qty", "Qty"),
+    ("kind", "Kind"),
+    ("status", "Status"),
+    ("refund_status", "Refund"),
+)
+
+
+class ReturnsList:
+    def __init__(self) -> None:
+        self.query = ReturnQuery()
+        self._latest = 0  # number of the newest refresh; older answers are dropped
+
+    def build(self) -> None:
+        with ui.row().classes("w-full items-end gap-4"):
+            ui.select(list(VIEWS), value=self.query.view, label="Show", on_change=self._on_view).props(
+                "dense"
+            ).classes("w-48")
+            ui.input("Search", on_change=self._on_search).props("clearable debounce=300 dense").classes(
+                "w-64"
+            )
+            ui.select(
+                list(PAGE_SIZES), value=self.query.per_page, label="Rows", on_change=self._on_size
+            ).props("dense").classes("w-20")
+        self.body = ui.column().classes("w-full gap-2")
+        ui.timer(0, self.refresh, once=True)
+
+    async def _on_view(self, event) -> None:
+        self.query = replace(self.query, view=event.value or "all", page=1)
+        await self.refresh()
+
+    async def _on_search(self, event) -> None:
+        self.query = replace(self.query, search=event.value or "", page=1)
+        await self.refresh()
+
+    async def _on_size(self, event) -> None:
+        self.query = replace(self.query, per_page=int(event.value or 50), page=1)
+        await self.refresh()
+
+    async def _go(self, page: int) -> None:
+        self.query = replace(self.query, page=page)
+        await self.refresh()
+
+    async def refresh(self) -> None:
+        self._latest += 1
+        mine = self._latest
+        try:
+            page = await run.io_bound(aftersales.return_list, runtime.workbook(), self.query)
+        except SheetError as error:
+            show_error(str(error))
+            return
+        if mine != self._latest:
+            return  # a newer filter or search was asked for meanwhile
+        self.body.clear()
+        with self.body:
+            if not page.total:
+                ui.label("No returns match." if self.query.search else "No returns in this list.").classes(
+                    "text-slate-500"
+                )
+                return
+            grid = ui.table(
+                columns=[
+                    {"name": name, "label": label, "field": name, "align": "left"} for name, label in COLUMNS
+                ],
+                rows=page.rows,
+                row_key="return_id",
+            ).props("dense flat bordered hide-pagination :rows-per-page-options=[0]")
+            grid.classes("w-full").mark("returns")
+            grid.add_slot(
+                "body-cell-return_id",
+                '<q-td :props="props"><a class="text-primary" :href="\'/returns/\' + props.value">'
+                "{{ props.value }}</a></q-td>",
+            )
+            with ui.row().classes("items-center gap-2"):
+                ui.button("Previous", on_click=lambda: self._go(page.page - 1)).props(
+                    f"flat dense {'disable' if page.page <= 1 else ''}"
+                )
+                ui.label(f"Page {page.page} of {page.pages} · {page.total:,} returns")
+                ui.button("Next", on_click=lambda: self._go(page.page + 1)).props(
+                    f"flat dense {'disable' if page.page >= page.pages else ''}"
+                )

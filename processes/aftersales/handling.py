@@ -1,0 +1,120 @@
+"""Staff handle a return: review the request, then receive and inspect the goods.
+
+Each decision on the request queues a message to the customer in the same
+commit. Goods put back on the shelf are a 'return' move in the stock
+ledger; goods written off move no stock. A received return is owed a refund
+(refund_status pending) unless it is an exchange.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from processes.errors import ProcessError
+from processes.notify import queue_message
+from processes.permissions import Actor
+from processes.stock import LEDGER_TABS, post_move
+from sheets.table import Record
+from sheets.tabs import LOCATIONS, ORDERS, OUTBOX, PRODUCTS, RETURNS
+from sheets.transaction import Transaction
+from sheets.workbook import Workbook
+
+from .common import LIMITS, message_context, order_of, require_unchanged, text, whole_number
+from .procedures import RETURN
+
+DISPOSITIONS = ("restock", "write_off")
+REVIEW_TABS = (RETURNS, ORDERS, PRODUCTS, OUTBOX)
+
+
+def approve_return(
+    workbook: Workbook, return_id: str, *, note: str = "", by: Actor, base: Record | None = None
+) -> Record:
+    """Approve a requested return or exchange and tell the customer; returns the updated row."""
+    return _review(workbook, return_id, "approve", note=note, by=by, base=base)
+
+
+def reject_return(
+    workbook: Workbook, return_id: str, *, note: str, by: Actor, base: Record | None = None
+) -> Record:
+    """Reject a request, saying why (the customer reads the note); returns the updated row."""
+    return _review(workbook, return_id, "reject", note=note, by=by, base=base)
+
+
+def _review(
+    workbook: Workbook, return_id: str, action: str, *, note: str, by: Actor, base: Record | None
+) -> Record:
+    note = text(note, "The note", limit=LIMITS["note"])
+    if action == "reject" and not note:
+        raise ProcessError("Say why the request is rejected: the customer reads the note.")
+    with workbook.transaction(*REVIEW_TABS, user=by.name, action=f"{action} a return") as tx:
+        ret = require_unchanged(tx, RETURNS, return_id, base)
+        transition = RETURN.check(action, ret.status, by)
+        updated = tx.update(ret, {"status": transition.target, "reviewed_by": by.name, "decision_note": note})
+        order = order_of(tx, ret)
+        queue_message(
+            tx,
+            to=order.customer_email,
+            template=f"return_{transition.target}",
+            ref=ret.return_id,
+            note=note,
+            **message_context(tx, ret, order),
+        )
+        return updated
+
+
+def receive_return(
+    workbook: Workbook,
+    return_id: str,
+    *,
+    inspection_notes: str,
+    disposition: str,
+    restock_qty: Any = None,
+    location_id: str | None = None,
+    by: Actor,
+    base: Record | None = None,
+) -> Record:
+    """Record what came back and what the inspection found; restock into `location_id` or write off.
+
+    Restocking puts `restock_qty` (all of the return when blank) back at the
+    location with a 'return' move; the rest, if any, is written off with it.
+    """
+    notes = text(inspection_notes, "The inspection notes", limit=LIMITS["note"], required=True)
+    disposition = text(disposition, "Restock or write off", limit=20, required=True).casefold()
+    if disposition not in DISPOSITIONS:
+        raise ProcessError("Choose whether the goods are restocked or written off.")
+    with workbook.transaction(
+        RETURNS, LOCATIONS, *LEDGER_TABS, user=by.name, action="receive a return"
+    ) as tx:
+        ret = require_unchanged(tx, RETURNS, return_id, base)
+        transition = RETURN.check("receive", ret.status, by)
+        restocked = 0
+        if disposition == "restock":
+            restocked = (
+                ret.qty if restock_qty in (None, "") else whole_number(restock_qty, "The quantity restocked")
+            )
+            if restocked > ret.qty:
+                raise ProcessError(f"{ret.return_id} is for {ret.qty}; at most {ret.qty} can be restocked.")
+            location = _location(tx, location_id)
+            post_move(
+                tx, sku=ret.sku, qty=restocked, reason="return", ref=ret.return_id, to_location=location
+            )
+        changes = {
+            "status": transition.target,
+            "inspection_notes": notes,
+            "disposition": disposition,
+            "restock_qty": restocked,
+        }
+        if ret.kind != "exchange":
+            changes["refund_status"] = "pending"
+        return tx.update(ret, changes)
+
+
+def _location(tx: Transaction, location_id: str | None) -> str:
+    if not location_id:
+        raise ProcessError("Choose the location the goods go back to.")
+    location = tx.get(LOCATIONS, str(location_id))
+    if location is None:
+        raise ProcessError(f"There is no location {location_id!r} in Locations.")
+    if location.active is False:
+        raise ProcessError(f"{location.name} ({location.location_id}) is marked inactive in Locations.")
+    return location.location_id

@@ -1,0 +1,119 @@
+"""The after-sales procedures, declared once: a return (status) and its refund (refund_status).
+
+A return is requested by the customer on the public page, reviewed by staff,
+received and inspected, then settled: a refund for a return, a replacement
+order for an exchange. The refund has its own small procedure on the same
+row: due once the goods are in, approved at once up to the limit in
+Settings or by a manager above it, then paid with its reference.
+
+Some steps are taken by the app as the effect of another and no page offers
+them: a paid refund closes the return; asking for a refund picks `refund`
+or `refund_over_limit` by the amount.
+"""
+
+from __future__ import annotations
+
+from processes.permissions import Actor, Permission
+from processes.procedure import Procedure, Transition
+from sheets.table import Record
+from sheets.tabs import RETURNS
+
+RECEIVING_CHECKLIST = (
+    "Match the parcel to the return by its reference",
+    "Count the items against the return",
+    "Inspect every item and write down what you found",
+    "Restock what can be sold again; write off the rest",
+)
+
+RETURN = Procedure(
+    "Return",
+    RETURNS,
+    "status",
+    purpose="A customer's return or exchange: reviewed, received and inspected, then refunded or replaced.",
+    transitions=(
+        Transition(
+            "approve",
+            ("requested",),
+            "approved",
+            "staff",
+            "Approve the request",
+            checklist=(
+                "The order was delivered within the return window",
+                "The reason is one the returns policy accepts",
+            ),
+            deadline_hours=48,
+        ),
+        Transition("reject", ("requested",), "rejected", "staff", "Reject the request", deadline_hours=48),
+        Transition(
+            "receive",
+            ("approved",),
+            "received",
+            "staff",
+            "Receive and inspect",
+            checklist=RECEIVING_CHECKLIST,
+        ),
+        Transition(
+            "exchange",
+            ("received",),
+            "closed",
+            "staff",
+            "Create the replacement order",
+            checklist=("The returned items are in and inspected",),
+            deadline_hours=48,
+        ),
+        Transition("close", ("received",), "closed", "staff", "Close the return"),
+    ),
+)
+
+REFUND = Procedure(
+    "Refund",
+    RETURNS,
+    "refund_status",
+    purpose="Pay back at most what the customer paid for the returned items; a manager approves above the limit.",
+    transitions=(
+        Transition("refund", ("pending",), "approved", "staff", "Set the refund", deadline_hours=48),
+        Transition(
+            "refund_over_limit",
+            ("pending",),
+            "awaiting_approval",
+            "staff",
+            "Set the refund",
+            deadline_hours=48,
+        ),
+        Transition(
+            "approve_refund",
+            ("awaiting_approval",),
+            "approved",
+            "manager",
+            "Approve the refund",
+            permission=Permission.APPROVE_REFUND_OVER_LIMIT,
+            deadline_hours=24,
+        ),
+        Transition(
+            "pay_refund",
+            ("approved",),
+            "paid",
+            "staff",
+            "Record the refund payment",
+            checklist=("Pay the amount back the way the customer paid", "Write down the payment's reference"),
+            deadline_hours=48,
+        ),
+    ),
+)
+
+#: Steps the app takes as the effect of another; no page offers them as buttons.
+TAKEN_BY_THE_APP = frozenset({"close", "refund_over_limit"})
+#: Refund states in which the money is promised or paid.
+REFUND_COMMITTED = ("awaiting_approval", "approved", "paid")
+
+
+def return_steps(ret: Record, actor: Actor) -> list[Transition]:
+    """The steps `actor` may take on a return now: the only buttons a page shows."""
+    steps = [t for t in RETURN.allowed(ret.status, actor) if t.action not in TAKEN_BY_THE_APP]
+    if ret.kind != "exchange":
+        steps = [t for t in steps if t.action != "exchange"]
+    if ret.kind == "return" and ret.status == "received":
+        steps += [
+            t for t in REFUND.allowed(ret.refund_status or "none", actor) if t.action not in TAKEN_BY_THE_APP
+        ]
+    return steps

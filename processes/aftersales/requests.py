@@ -1,0 +1,173 @@
+"""A customer asks for a return or an exchange, on the public page, without logging in.
+
+The customer names the order (its order_id, or the shop's reference such as
+#1001) and the email address it was placed with. Only a matching pair opens
+the order; any other pair gets the same neutral answer as an unknown order,
+so the page reveals nothing about other orders or customers. Every value
+comes from the public and is checked here, not in the page.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from processes.errors import ProcessError
+from sheets.settings import BY_KEY, read_setting
+from sheets.table import Record
+from sheets.tabs import ORDER_LINES, ORDERS, PRODUCTS, RETURNS, SETTINGS
+from sheets.workbook import Workbook
+
+from .common import LIMITS, lines_of, order_ref, paid_for, text, whole_number
+
+#: The one answer for an unknown order and for a reference with the wrong email address.
+NOT_FOUND = (
+    "We could not find an order with that reference and email address. Please check both and try again."
+)
+#: Who the Audit tab names for a request made on the public page.
+CUSTOMER = "customer (returns page)"
+KINDS = ("return", "exchange")
+REQUEST_TABS = (ORDERS, ORDER_LINES, PRODUCTS, RETURNS, SETTINGS)
+
+
+@dataclass(frozen=True)
+class ReturnableLine:
+    sku: str
+    name: str
+    shipped: int
+    returnable: int  # shipped minus what is already asked back (rejected requests aside)
+
+
+@dataclass(frozen=True)
+class CustomerOrder:
+    """What the customer sees of their own order: its reference, its items, and why no return is possible."""
+
+    reference: str
+    lines: list[ReturnableLine]
+    problem: str | None  # None: a return can be asked for
+
+    @property
+    def returnable(self) -> list[ReturnableLine]:
+        return [line for line in self.lines if line.returnable > 0]
+
+
+def find_customer_order(workbook: Workbook, reference: str, email: str) -> CustomerOrder:
+    """The order `reference` if `email` is its customer's; ProcessError(NOT_FOUND) otherwise."""
+    tables = workbook.tables(*REQUEST_TABS)
+    order = match_order(tables[ORDERS.name].records(), reference, email)
+    window = _window(tables[SETTINGS.name].get("return_window_days"))
+    lines = lines_of(tables[ORDER_LINES.name].records(), order.order_id)
+    returns = list(tables[RETURNS.name].records())
+    products = tables[PRODUCTS.name]
+    skus = list(dict.fromkeys(line.sku for line in lines))
+    shown = []
+    for sku in skus:
+        shipped = paid_for(lines_of(lines, order.order_id, sku))[0]
+        left = max(shipped - asked_back(returns, order.order_id, sku), 0)
+        shown.append(ReturnableLine(sku, _name(products.get(sku), sku), shipped, left))
+    return CustomerOrder(order_ref(order), shown, eligibility_problem(order, workbook.clock(), window))
+
+
+def request_return(
+    workbook: Workbook,
+    reference: str,
+    email: str,
+    *,
+    sku: str,
+    qty: object,
+    kind: str,
+    reason: str,
+) -> Record:
+    """Record the customer's request (status requested) and return it; refused with a reason the customer can act on."""
+    reference = text(reference, "The order reference", limit=LIMITS["reference"], required=True)
+    email = text(email, "The email address", limit=LIMITS["email"], required=True)
+    sku = text(sku, "The item", limit=LIMITS["sku"], required=True)
+    count = whole_number(qty, "The quantity")
+    kind = text(kind, "Return or exchange", limit=10, required=True).casefold()
+    if kind not in KINDS:
+        raise ProcessError("Choose a return or an exchange.")
+    reason = text(reason, "The reason", limit=LIMITS["reason"], required=True)
+    with workbook.transaction(*REQUEST_TABS, user=CUSTOMER, action="request a return") as tx:
+        order = match_order(tx.table(ORDERS).records(), reference, email)
+        window = _window(tx.get(SETTINGS, "return_window_days"))
+        problem = eligibility_problem(order, tx.now, window)
+        if problem:
+            raise ProcessError(problem)
+        lines = lines_of(tx.table(ORDER_LINES).records(), order.order_id, sku)
+        if not lines:
+            raise ProcessError(f"Order {order_ref(order)} has no item {sku}.")
+        shipped = paid_for(lines)[0]
+        left = shipped - asked_back(tx.table(RETURNS).records(), order.order_id, sku)
+        if count > left:
+            raise ProcessError(
+                f"At most {max(left, 0)} of {sku} can still be returned from order {order_ref(order)} "
+                f"({shipped} shipped, {shipped - left} already asked back), not {count}."
+            )
+        product = tx.get(PRODUCTS, sku)
+        if kind == "exchange" and (product is None or product.active is False):
+            raise ProcessError(
+                f"{sku} is no longer sold, so it cannot be exchanged; ask for a return instead."
+            )
+        return tx.insert(
+            RETURNS,
+            {
+                "order_id": order.order_id,
+                "sku": sku,
+                "qty": count,
+                "kind": kind,
+                "reason": reason,
+                "requested_at": tx.now,
+                "status": "requested",
+                "refund_status": "none",
+            },
+        )
+
+
+def match_order(orders: Iterable[Record], reference: str, email: str) -> Record:
+    """The order whose ID or shop reference is `reference` and whose customer's email is `email`."""
+    wanted_ref = _reference(reference)
+    wanted_email = (email or "").strip().casefold()
+    if not wanted_ref or not wanted_email:
+        raise ProcessError(NOT_FOUND)
+    found = [
+        order
+        for order in orders
+        if wanted_ref in {_reference(order.order_id), _reference(order.external_ref)}
+        and (order.customer_email or "").strip().casefold() == wanted_email
+    ]
+    if not found:
+        raise ProcessError(NOT_FOUND)
+    return max(found, key=lambda order: (order.created_at or datetime.min, order.order_id))
+
+
+def eligibility_problem(order: Record, now: datetime, window_days: int) -> str | None:
+    """Why no return can be asked for on `order` now, or None."""
+    if order.status != "delivered" or order.delivered_at is None:
+        return f"Order {order_ref(order)} has not been delivered yet; a return can be asked for once it has arrived."
+    closes = order.delivered_at + timedelta(days=window_days)
+    if now > closes:
+        return (
+            f"Order {order_ref(order)} was delivered on {order.delivered_at:%Y-%m-%d}; returns are accepted "
+            f"for {window_days} days after delivery, until {closes:%Y-%m-%d}."
+        )
+    return None
+
+
+def asked_back(returns: Iterable[Record], order_id: str, sku: str) -> int:
+    """Units of `sku` on `order_id` already asked back: every request not rejected."""
+    return sum(
+        r.qty or 0 for r in returns if r.order_id == order_id and r.sku == sku and r.status != "rejected"
+    )
+
+
+def _reference(value: object) -> str:
+    return str(value or "").strip().lstrip("#").strip().casefold()
+
+
+def _window(record: Record | None) -> int:
+    return int(read_setting(BY_KEY["return_window_days"], record.value if record else None)[0])
+
+
+def _name(product: Record | None, sku: str) -> str:
+    return product.name if product is not None and product.name else sku

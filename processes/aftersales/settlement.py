@@ -1,0 +1,203 @@
+"""Settling a received return: a refund for a return, a replacement order for an exchange.
+
+A refund is at most what the customer paid for the returned items (the
+line's unit price times the quantity returned), less what was already
+refunded or promised for that line by other returns. Up to the refund
+approval limit in Settings it is approved at once; above it a manager
+approves. Paying it records the payment's reference, closes the return and
+moves the order's payment status to partially_refunded, or refunded once the
+whole total has been paid back.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from processes.errors import ProcessError
+from processes.notify import queue_message
+from processes.orders import ORDER_TABS, OrderLine, add_order
+from processes.permissions import Actor
+from sheets.table import Record
+from sheets.tabs import ORDER_LINES, OUTBOX, RETURNS, SETTINGS
+from sheets.transaction import Transaction
+from sheets.workbook import Workbook
+
+from .common import (
+    LIMITS,
+    lines_of,
+    message_context,
+    money,
+    order_of,
+    paid_for,
+    require_unchanged,
+    setting,
+    text,
+)
+from .procedures import REFUND, REFUND_COMMITTED, RETURN
+
+SETTLEMENT_TABS = (RETURNS, *ORDER_TABS, SETTINGS, OUTBOX)
+REFUNDABLE_PAYMENTS = ("paid", "partially_refunded")
+
+
+@dataclass(frozen=True)
+class Refundable:
+    """What a return may still be refunded: the items' price, less other refunds of the same line."""
+
+    for_items: float  # unit price x quantity returned
+    already: float  # refunded or promised for the same order line by other returns
+    paid_for_line: float
+
+    @property
+    def most(self) -> float:
+        return round(max(min(self.for_items, self.paid_for_line - self.already), 0.0), 2)
+
+
+def refundable(ret: Record, lines: Iterable[Record], returns: Iterable[Record]) -> Refundable:
+    """How much `ret` may be refunded, from the order's lines and every return."""
+    units, money = paid_for(lines_of(lines, ret.order_id, ret.sku))
+    unit_price = money / units if units else 0.0
+    already = sum(
+        other.refund_amount or 0.0
+        for other in returns
+        if other.order_id == ret.order_id
+        and other.sku == ret.sku
+        and other.return_id != ret.return_id
+        and other.refund_status in REFUND_COMMITTED
+    )
+    return Refundable(round(unit_price * (ret.qty or 0), 2), round(already, 2), money)
+
+
+def set_refund(
+    workbook: Workbook, return_id: str, *, amount: Any, by: Actor, base: Record | None = None
+) -> Record:
+    """Set the refund of a received return: approved at once up to the limit, else awaiting a manager."""
+    value = money(amount, "The refund amount")
+    with workbook.transaction(*SETTLEMENT_TABS, user=by.name, action="set a refund") as tx:
+        ret = require_unchanged(tx, RETURNS, return_id, base)
+        _refund_stage(ret)
+        order = order_of(tx, ret)
+        _check_amount(tx, ret, order, value)
+        limit = float(setting(tx, "refund_approval_limit"))
+        transition = REFUND.check("refund" if value <= limit else "refund_over_limit", ret.refund_status, by)
+        return tx.update(ret, {"refund_amount": value, "refund_status": transition.target})
+
+
+def approve_refund(workbook: Workbook, return_id: str, *, by: Actor, base: Record | None = None) -> Record:
+    """A manager approves a refund above the limit."""
+    with workbook.transaction(*SETTLEMENT_TABS, user=by.name, action="approve a refund") as tx:
+        ret = require_unchanged(tx, RETURNS, return_id, base)
+        _refund_stage(ret)
+        transition = REFUND.check("approve_refund", ret.refund_status, by)
+        _check_amount(tx, ret, order_of(tx, ret), ret.refund_amount or 0.0)
+        return tx.update(ret, {"refund_status": transition.target})
+
+
+def pay_refund(
+    workbook: Workbook, return_id: str, *, refund_ref: str, by: Actor, base: Record | None = None
+) -> Record:
+    """Record that the approved refund was paid: its reference, the order's payment status, the customer told."""
+    reference = text(refund_ref, "The refund's payment reference", limit=LIMITS["refund_ref"], required=True)
+    with workbook.transaction(*SETTLEMENT_TABS, user=by.name, action="pay a refund") as tx:
+        ret = require_unchanged(tx, RETURNS, return_id, base)
+        _refund_stage(ret)
+        transition = REFUND.check("pay_refund", ret.refund_status, by)
+        order = order_of(tx, ret)
+        paid = ret.refund_amount or 0.0
+        _check_amount(tx, ret, order, paid)
+        close = RETURN.check("close", ret.status, by)
+        updated = tx.update(
+            ret,
+            {
+                "refund_status": transition.target,
+                "refund_ref": reference,
+                "refunded_at": tx.now,
+                "status": close.target,
+            },
+        )
+        refunded = sum(
+            r.refund_amount or 0.0
+            for r in tx.table(RETURNS).records()
+            if r.order_id == order.order_id and r.refund_status == "paid" and r.return_id != ret.return_id
+        )
+        total = (
+            order.total
+            if order.total is not None
+            else paid_for(lines_of(tx.table(ORDER_LINES).records(), order.order_id))[1]
+        )
+        whole = refunded + paid >= total - 0.005
+        tx.update(order, {"payment_status": "refunded" if whole else "partially_refunded"})
+        queue_message(
+            tx,
+            to=order.customer_email,
+            template="return_refunded",
+            ref=ret.return_id,
+            amount=f"{paid:,.2f}",
+            refund_ref=reference,
+            **message_context(tx, ret, order),
+        )
+        return updated
+
+
+def create_replacement(
+    workbook: Workbook, return_id: str, *, by: Actor, base: Record | None = None
+) -> Record:
+    """Settle a received exchange: a replacement order (same customer, address, item and quantity, free, paid)."""
+    with workbook.transaction(*SETTLEMENT_TABS, user=by.name, action="create a replacement order") as tx:
+        ret = require_unchanged(tx, RETURNS, return_id, base)
+        if ret.kind != "exchange":
+            raise ProcessError(
+                f"{ret.return_id} is a return: it is settled with a refund, not a replacement."
+            )
+        transition = RETURN.check("exchange", ret.status, by)
+        order = order_of(tx, ret)
+        replacement = add_order(
+            tx,
+            customer_name=order.customer_name,
+            customer_email=order.customer_email or "",
+            ship_address=order.ship_address or "",
+            lines=[OrderLine(ret.sku, ret.qty, 0.0)],
+            location_id=order.location_id or "",
+            payment_status="paid",
+            paid_at=tx.now,
+        )
+        updated = tx.update(ret, {"status": transition.target, "replacement_order_id": replacement.order_id})
+        queue_message(
+            tx,
+            to=order.customer_email,
+            template="return_replacement",
+            ref=ret.return_id,
+            replacement_order_id=replacement.order_id,
+            **message_context(tx, ret, order),
+        )
+        return updated
+
+
+def _refund_stage(ret: Record) -> None:
+    """Refusals that say more than the refund's state alone: an exchange, or goods not yet received."""
+    if ret.kind == "exchange":
+        raise ProcessError(
+            f"{ret.return_id} is an exchange: it is settled with a replacement order, not a refund."
+        )
+    if ret.status in ("requested", "approved"):
+        raise ProcessError(
+            f"{ret.return_id} is {ret.status}: the goods are received and inspected before any refund."
+        )
+    if ret.status == "rejected":
+        raise ProcessError(f"{ret.return_id} was rejected: there is nothing to refund.")
+
+
+def _check_amount(tx: Transaction, ret: Record, order: Record, value: float) -> None:
+    if order.payment_status not in REFUNDABLE_PAYMENTS:
+        raise ProcessError(
+            f"Order {order.order_id} is {order.payment_status or 'without a payment status'}: "
+            "only a paid order can be refunded."
+        )
+    limit = refundable(ret, tx.table(ORDER_LINES).records(), tx.table(RETURNS).records())
+    if value > limit.most + 0.005:
+        already = f", less {limit.already:,.2f} already refunded for it" if limit.already else ""
+        raise ProcessError(
+            f"At most {limit.most:,.2f} can be refunded for {ret.return_id}: the customer paid "
+            f"{limit.for_items:,.2f} for {ret.qty} of {ret.sku}{already}; {value:,.2f} is too much."
+        )

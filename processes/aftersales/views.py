@@ -1,0 +1,139 @@
+"""What the returns pages show, each from one read: the list (filtered, searched, paged on the server) and one return."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+
+from processes.browse import PAGE_SIZES
+from processes.errors import ProcessError
+from processes.permissions import Actor
+from processes.procedure import Transition
+from sheets.settings import BY_KEY, read_setting
+from sheets.table import Record
+from sheets.tabs import LOCATIONS, ORDER_LINES, ORDERS, PRODUCTS, RETURNS, SETTINGS
+from sheets.workbook import Workbook
+
+from .common import order_ref
+from .procedures import return_steps
+from .settlement import Refundable, refundable
+
+#: The list's filters: name -> which returns it holds.
+VIEWS: dict[str, Callable[[Record], bool]] = {
+    "open": lambda r: r.status in ("requested", "approved", "received"),
+    "to review": lambda r: r.status == "requested",
+    "to receive": lambda r: r.status == "approved",
+    "to settle": lambda r: r.status == "received",
+    "refund to approve": lambda r: r.refund_status == "awaiting_approval",
+    "closed": lambda r: r.status == "closed",
+    "rejected": lambda r: r.status == "rejected",
+    "all": lambda r: True,
+}
+LIST_COLUMNS = (
+    "return_id",
+    "requested_at",
+    "order",
+    "customer",
+    "sku",
+    "qty",
+    "kind",
+    "status",
+    "refund_status",
+)
+
+
+@dataclass(frozen=True)
+class ReturnQuery:
+    view: str = "open"
+    search: str = ""
+    page: int = 1
+    per_page: int = 50
+
+
+@dataclass(frozen=True)
+class ReturnsPage:
+    rows: list[dict[str, str]]  # LIST_COLUMNS -> text
+    total: int  # returns matching the filter and the search
+    page: int
+    pages: int
+
+
+def return_list(workbook: Workbook, query: ReturnQuery) -> ReturnsPage:
+    """One page of returns, newest first, in the view and matching the search."""
+    tables = workbook.tables(RETURNS, ORDERS)
+    orders = tables[ORDERS.name]
+    keep = VIEWS.get(query.view, VIEWS["all"])
+    words = query.search.strip().casefold()
+    rows = []
+    for ret in tables[RETURNS.name].records():
+        if not keep(ret):
+            continue
+        order = orders.get(ret.order_id)
+        row = {
+            "return_id": ret.return_id,
+            "requested_at": _when(ret.requested_at),
+            "order": order_ref(order) if order else ret.order_id,
+            "customer": order.customer_name if order else "",
+            "sku": ret.sku,
+            "qty": str(ret.qty),
+            "kind": ret.kind or "",
+            "status": ret.status or "",
+            "refund_status": ret.refund_status or "",
+        }
+        searched = " ".join(
+            [*row.values(), ret.order_id, (order.customer_email or "") if order else "", ret.reason or ""]
+        )
+        if words and words not in searched.casefold():
+            continue
+        rows.append((ret.requested_at or datetime.min, row))
+    rows.sort(key=lambda item: (item[0], item[1]["return_id"]), reverse=True)
+    per_page = query.per_page if query.per_page in PAGE_SIZES else PAGE_SIZES[1]
+    pages = max(1, math.ceil(len(rows) / per_page))
+    page = min(max(1, query.page), pages)
+    window = rows[(page - 1) * per_page : page * per_page]
+    return ReturnsPage([row for _, row in window], len(rows), page, pages)
+
+
+@dataclass(frozen=True)
+class ReturnView:
+    ret: Record
+    order: Record | None
+    item: str
+    steps: list[Transition]  # what the user may do now: the only buttons shown
+    locations: dict[str, str]  # where restocked goods may go: ID -> name
+    refundable: Refundable | None
+    refund_limit: float
+
+
+def return_view(workbook: Workbook, return_id: str, actor: Actor) -> ReturnView:
+    """A return with its order, item, the steps `actor` may take and what may be refunded, from one read."""
+    tables = workbook.tables(RETURNS, ORDERS, ORDER_LINES, PRODUCTS, LOCATIONS, SETTINGS)
+    returns = tables[RETURNS.name]
+    ret = returns.get(return_id)
+    if ret is None:
+        raise ProcessError(f"There is no return {return_id}.")
+    product = tables[PRODUCTS.name].get(ret.sku)
+    limit = tables[SETTINGS.name].get("refund_approval_limit")
+    return ReturnView(
+        ret=ret,
+        order=tables[ORDERS.name].get(ret.order_id),
+        item=f"{product.name} ({ret.sku})" if product and product.name else ret.sku,
+        steps=return_steps(ret, actor),
+        locations={
+            loc.location_id: loc.name or loc.location_id
+            for loc in tables[LOCATIONS.name].records()
+            if loc.active is not False
+        },
+        refundable=(
+            refundable(ret, tables[ORDER_LINES.name].records(), returns.records())
+            if ret.kind != "exchange"
+            else None
+        ),
+        refund_limit=float(read_setting(BY_KEY["refund_approval_limit"], limit.value if limit else None)[0]),
+    )
+
+
+def _when(value: datetime | None) -> str:
+    return value.strftime("%Y-%m-%d %H:%M") if value else ""

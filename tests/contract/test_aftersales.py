@@ -1,0 +1,436 @@
+"""After-sales, below the pages, on both backends: the customer's request, review, receipt, refund, exchange."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+import pytest
+
+from processes import aftersales
+from processes.errors import PermissionDenied, ProcessError
+from processes.orders import ORDER_TABS, OrderLine, add_order
+from processes.permissions import Actor
+from processes.stock import ledger_issues
+from sheets.errors import ConflictError
+from sheets.tabs import LOCATIONS, ORDER_LINES, ORDERS, OUTBOX, PRODUCTS, RETURNS, STOCK, STOCK_MOVES
+
+STAFF, MANAGER = Actor("sam", "staff"), Actor("mia", "manager")
+DELIVERED = datetime(2026, 3, 2, 14, 0)
+ANN = "ann.lee@example.com"
+
+
+@dataclass
+class Shop:
+    """Two delivered orders of two customers, a warehouse, and a clock the test controls."""
+
+    record: Any
+    location: str
+    order_id: str  # Ann's order #1001: 2 x KIT-001 at 120 and 4 x MUG-002 at 15, paid, total 300
+    now: datetime
+
+    @property
+    def workbook(self):
+        return self.record.workbook
+
+    def ask(self, sku: str = "KIT-001", qty: Any = 1, kind: str = "return", **given) -> str:
+        values = {"reference": "#1001", "email": ANN, "reason": "Too heavy for me", **given}
+        made = aftersales.request_return(
+            self.workbook,
+            values["reference"],
+            values["email"],
+            sku=sku,
+            qty=qty,
+            kind=kind,
+            reason=values["reason"],
+        )
+        return made.return_id
+
+    def received(self, sku: str = "KIT-001", qty: int = 1, kind: str = "return") -> str:
+        """A return approved and received back on the shelf."""
+        return_id = self.ask(sku, qty, kind)
+        aftersales.approve_return(self.workbook, return_id, note="Fine", by=STAFF)
+        aftersales.receive_return(
+            self.workbook,
+            return_id,
+            inspection_notes="Unused, in its box",
+            disposition="restock",
+            location_id=self.location,
+            by=STAFF,
+        )
+        return return_id
+
+    def get(self, tab, key):
+        return self.workbook.table(tab).get(key)
+
+    def rows(self, tab) -> list:
+        return list(self.workbook.table(tab).records())
+
+
+@pytest.fixture
+def shop(record) -> Shop:
+    workbook = record.workbook
+    with workbook.transaction(LOCATIONS, *ORDER_TABS, user="seed") as tx:
+        tx.insert(PRODUCTS, {"sku": "KIT-001", "name": "Cast-iron skillet", "price": 120})
+        tx.insert(PRODUCTS, {"sku": "MUG-002", "name": "Enamel mug", "price": 15})
+        location = tx.insert(LOCATIONS, {"name": "Main warehouse"})
+        orders = []
+        for name, email, ref, lines in (
+            ("Ann Lee", "Ann.Lee@Example.com", "#1001", [OrderLine("KIT-001", 2), OrderLine("MUG-002", 4)]),
+            ("Bo Chen", "bo@example.com", "#1002", [OrderLine("KIT-001", 1)]),
+        ):
+            order = add_order(
+                tx,
+                customer_name=name,
+                customer_email=email,
+                ship_address="1 High Street, Leeds",
+                channel="shopify",
+                external_ref=ref,
+                lines=lines,
+                location_id=location.location_id,
+                payment_status="paid",
+                paid_at=DELIVERED - timedelta(days=3),
+            )
+            orders.append(tx.update(order, {"status": "delivered", "delivered_at": DELIVERED}))
+    made = Shop(record, location.location_id, orders[0].order_id, DELIVERED + timedelta(days=5))
+    workbook.clock = lambda: made.now
+    return made
+
+
+# --- the customer's request -------------------------------------------------------------
+
+
+def test_a_matching_pair_opens_the_order_and_a_wrong_one_gets_the_same_neutral_refusal(shop):
+    found = aftersales.find_customer_order(shop.workbook, " 1001 ", "ANN.lee@example.com ")
+    assert found.reference == "#1001" and found.problem is None
+    assert [(line.sku, line.name, line.shipped, line.returnable) for line in found.lines] == [
+        ("KIT-001", "Cast-iron skillet", 2, 2),
+        ("MUG-002", "Enamel mug", 4, 4),
+    ]
+    assert aftersales.find_customer_order(shop.workbook, shop.order_id, ANN).reference == "#1001"
+
+    answers = []
+    for reference, email in (
+        ("#1001", "bo@example.com"),  # a real order, someone else's email
+        ("#1002", ANN),  # someone else's order, a real customer's email
+        ("#9999", ANN),  # no such order
+        ("#1001", "ann.lee@example.co"),
+    ):
+        with pytest.raises(ProcessError) as refused:
+            aftersales.find_customer_order(shop.workbook, reference, email)
+        answers.append(str(refused.value))
+        with pytest.raises(ProcessError) as refused:
+            shop.ask(reference=reference, email=email)
+        answers.append(str(refused.value))
+    assert set(answers) == {aftersales.NOT_FOUND}
+    with pytest.raises(ProcessError, match="The email address is required"):
+        shop.ask(email=" ")
+    assert shop.rows(RETURNS) == []
+
+
+def test_a_request_is_recorded_as_requested_and_its_text_stays_text(shop):
+    return_id = shop.ask("MUG-002", "2", "exchange", reason='=HYPERLINK("http://x") chipped')
+    ret = shop.get(RETURNS, return_id)
+    assert (ret.order_id, ret.sku, ret.qty, ret.kind, ret.status, ret.refund_status) == (
+        shop.order_id,
+        "MUG-002",
+        2,
+        "exchange",
+        "requested",
+        "none",
+    )
+    assert ret.reason == '=HYPERLINK("http://x") chipped' and ret.requested_at == shop.now
+    with pytest.raises(ProcessError, match="too long: at most 500"):
+        shop.ask(reason="x" * 501)
+    with pytest.raises(ProcessError, match="Choose a return or an exchange"):
+        shop.ask(kind="refund")
+    with pytest.raises(ProcessError, match="has no item BOLT-9"):
+        shop.ask("BOLT-9")
+    with pytest.raises(ProcessError, match="must be at least 1"):
+        shop.ask(qty=0)
+
+
+def test_outside_the_return_window_or_before_delivery_a_request_is_refused(shop):
+    shop.now = DELIVERED + timedelta(days=30)
+    shop.ask()  # the last day of the 30-day window
+    shop.now = DELIVERED + timedelta(days=30, minutes=1)
+    assert "until 2026-04-01" in aftersales.find_customer_order(shop.workbook, "#1001", ANN).problem
+    with pytest.raises(ProcessError, match="returns are accepted for 30 days after delivery"):
+        shop.ask()
+
+    order = shop.get(ORDERS, shop.order_id)
+    with shop.workbook.transaction(ORDERS, user="seed") as tx:
+        tx.update(order, {"status": "shipped", "delivered_at": None})
+    with pytest.raises(ProcessError, match="has not been delivered yet"):
+        shop.ask()
+
+
+def test_no_more_than_shipped_minus_already_asked_back_can_be_requested(shop):
+    first = shop.ask("KIT-001", 2)
+    with pytest.raises(
+        ProcessError, match=r"At most 0 of KIT-001 .* \(2 shipped, 2 already asked back\), not 1"
+    ):
+        shop.ask("KIT-001", 1)
+    with pytest.raises(ProcessError, match="At most 4 of MUG-002"):
+        shop.ask("MUG-002", 5)
+    aftersales.reject_return(shop.workbook, first, note="Used", by=STAFF)
+    shop.ask("KIT-001", 2)  # a rejected request gives the quantity back
+    assert [
+        line.returnable for line in aftersales.find_customer_order(shop.workbook, "#1001", ANN).lines
+    ] == [0, 4]
+
+
+# --- review --------------------------------------------------------------------------------
+
+
+def test_approving_and_rejecting_queue_a_message_to_the_customer(shop):
+    approved, rejected = shop.ask("KIT-001"), shop.ask("MUG-002")
+    aftersales.approve_return(shop.workbook, approved, note="Send it back within 14 days", by=STAFF)
+    with pytest.raises(ProcessError, match="Say why the request is rejected"):
+        aftersales.reject_return(shop.workbook, rejected, note=" ", by=STAFF)
+    aftersales.reject_return(shop.workbook, rejected, note="Mugs are not returnable once used", by=STAFF)
+
+    assert [
+        (r.status, r.reviewed_by) for r in (shop.get(RETURNS, approved), shop.get(RETURNS, rejected))
+    ] == [
+        ("approved", "sam"),
+        ("rejected", "sam"),
+    ]
+    messages = {message.ref: message for message in shop.rows(OUTBOX)}
+    assert set(messages) == {approved, rejected}
+    assert messages[approved].to == "Ann.Lee@Example.com" and messages[approved].status == "queued"
+    assert messages[approved].subject == f"Your return request {approved} is approved"
+    assert "Send it back within 14 days" in messages[approved].body and "#1001" in messages[approved].body
+    assert messages[rejected].subject == f"Your return request {rejected} was not approved"
+    assert "Mugs are not returnable once used" in messages[rejected].body
+
+
+def test_steps_out_of_order_are_refused_and_change_nothing(shop):
+    return_id = shop.ask()
+    with pytest.raises(ProcessError, match="Cannot receive and inspect: the return is requested"):
+        aftersales.receive_return(
+            shop.workbook, return_id, inspection_notes="x", disposition="write_off", by=STAFF
+        )
+    with pytest.raises(ProcessError, match="received and inspected before any refund"):
+        aftersales.set_refund(shop.workbook, return_id, amount=10, by=STAFF)
+    seen = shop.get(RETURNS, return_id)
+    aftersales.approve_return(shop.workbook, return_id, by=STAFF)
+    with pytest.raises(ProcessError, match="Cannot approve the request: the return is approved"):
+        aftersales.approve_return(shop.workbook, return_id, by=STAFF)
+    with pytest.raises(ConflictError):  # what the user saw is no longer what is in the sheet
+        aftersales.reject_return(shop.workbook, return_id, note="late", by=STAFF, base=seen)
+    with pytest.raises(ProcessError, match="is a return: it is settled with a refund"):
+        aftersales.create_replacement(shop.workbook, return_id, by=STAFF)
+    with pytest.raises(
+        ProcessError, match="is approved: the goods are received and inspected before any refund"
+    ):
+        aftersales.pay_refund(shop.workbook, return_id, refund_ref="RF-1", by=STAFF)
+    assert shop.get(RETURNS, return_id).status == "approved"
+
+
+# --- receiving ------------------------------------------------------------------------------
+
+
+def test_restocking_posts_a_return_move_and_the_ledger_agrees(shop):
+    return_id = shop.ask("MUG-002", 3)
+    aftersales.approve_return(shop.workbook, return_id, by=STAFF)
+    for qty, error in ((4, "at most 3 can be restocked"), (0, "must be at least 1")):
+        with pytest.raises(ProcessError, match=error):
+            aftersales.receive_return(
+                shop.workbook,
+                return_id,
+                inspection_notes="ok",
+                disposition="restock",
+                restock_qty=qty,
+                location_id=shop.location,
+                by=STAFF,
+            )
+    with pytest.raises(ProcessError, match="Choose the location"):
+        aftersales.receive_return(
+            shop.workbook, return_id, inspection_notes="ok", disposition="restock", by=STAFF
+        )
+    aftersales.receive_return(
+        shop.workbook,
+        return_id,
+        inspection_notes="Two unused, one chipped",
+        disposition="restock",
+        restock_qty="2",
+        location_id=shop.location,
+        by=STAFF,
+    )
+    ret = shop.get(RETURNS, return_id)
+    assert (ret.status, ret.disposition, ret.restock_qty, ret.inspection_notes, ret.refund_status) == (
+        "received",
+        "restock",
+        2,
+        "Two unused, one chipped",
+        "pending",
+    )
+    [move] = shop.rows(STOCK_MOVES)
+    assert (move.reason, move.sku, move.qty, move.to_location, move.from_location, move.ref, move.by) == (
+        "return",
+        "MUG-002",
+        2,
+        shop.location,
+        None,
+        return_id,
+        "sam",
+    )
+    assert shop.get(STOCK, ("MUG-002", shop.location)).on_hand == 2
+    assert ledger_issues(shop.workbook) == []
+
+
+def test_writing_off_posts_no_stock_move(shop):
+    return_id = shop.ask("KIT-001", 1)
+    aftersales.approve_return(shop.workbook, return_id, by=STAFF)
+    with pytest.raises(ProcessError, match="inspection notes is required"):
+        aftersales.receive_return(
+            shop.workbook, return_id, inspection_notes="", disposition="write_off", by=STAFF
+        )
+    aftersales.receive_return(
+        shop.workbook, return_id, inspection_notes="Cracked handle", disposition="write_off", by=STAFF
+    )
+    ret = shop.get(RETURNS, return_id)
+    assert (ret.status, ret.disposition, ret.restock_qty) == ("received", "write_off", 0)
+    assert shop.rows(STOCK_MOVES) == [] and shop.rows(STOCK) == []
+
+
+# --- refunds and exchanges --------------------------------------------------------------------
+
+
+def test_a_refund_above_the_limit_waits_for_a_manager_then_is_paid_with_its_reference(shop):
+    return_id = shop.received("KIT-001", 2)
+    with pytest.raises(ProcessError, match=r"At most 240.00 can be refunded .* 240.01 is too much"):
+        aftersales.set_refund(shop.workbook, return_id, amount="240.01", by=STAFF)
+    aftersales.set_refund(shop.workbook, return_id, amount="240", by=STAFF)  # limit 200
+    assert shop.get(RETURNS, return_id).refund_status == "awaiting_approval"
+    assert [t.action for t in aftersales.return_steps(shop.get(RETURNS, return_id), STAFF)] == []
+
+    with pytest.raises(PermissionDenied, match="Only a manager or an admin may approve a refund"):
+        aftersales.approve_refund(shop.workbook, return_id, by=STAFF)
+    with pytest.raises(ProcessError, match="Cannot record the refund payment"):
+        aftersales.pay_refund(shop.workbook, return_id, refund_ref="RF-1", by=STAFF)
+    aftersales.approve_refund(shop.workbook, return_id, by=MANAGER)
+    with pytest.raises(ProcessError, match="payment reference is required"):
+        aftersales.pay_refund(shop.workbook, return_id, refund_ref=" ", by=STAFF)
+    aftersales.pay_refund(shop.workbook, return_id, refund_ref="RF-88120", by=STAFF)
+
+    ret = shop.get(RETURNS, return_id)
+    assert (ret.status, ret.refund_status, ret.refund_amount, ret.refund_ref, ret.refunded_at) == (
+        "closed",
+        "paid",
+        240.0,
+        "RF-88120",
+        shop.now,
+    )
+    assert shop.get(ORDERS, shop.order_id).payment_status == "partially_refunded"
+    [message] = [m for m in shop.rows(OUTBOX) if m.subject.startswith("Your refund")]
+    assert "240.00" in message.body and "RF-88120" in message.body
+
+
+def test_refunds_never_exceed_what_was_paid_and_the_order_follows_to_refunded(shop):
+    first = shop.received("MUG-002", 3)
+    with pytest.raises(ProcessError, match=r"At most 45.00 can be refunded"):
+        aftersales.set_refund(shop.workbook, first, amount=60, by=STAFF)
+    aftersales.set_refund(shop.workbook, first, amount="45", by=STAFF)
+    assert shop.get(RETURNS, first).refund_status == "approved"  # at or below the limit: at once
+    aftersales.pay_refund(shop.workbook, first, refund_ref="RF-1", by=STAFF)
+    assert shop.get(ORDERS, shop.order_id).payment_status == "partially_refunded"
+
+    second = shop.received("MUG-002", 1)
+    assert aftersales.return_view(shop.workbook, second, STAFF).refundable.most == 15.0
+    aftersales.set_refund(shop.workbook, second, amount=15, by=STAFF)
+    aftersales.pay_refund(shop.workbook, second, refund_ref="RF-2", by=STAFF)
+    kit = shop.received("KIT-001", 2)
+    aftersales.set_refund(shop.workbook, kit, amount=240, by=MANAGER)
+    assert shop.get(RETURNS, kit).refund_status == "awaiting_approval"  # one approval, even for a manager
+    aftersales.approve_refund(shop.workbook, kit, by=MANAGER)
+    aftersales.pay_refund(shop.workbook, kit, refund_ref="RF-3", by=STAFF)
+    assert shop.get(ORDERS, shop.order_id).payment_status == "refunded"  # 45 + 15 + 240 = 300
+
+
+def test_an_unpaid_order_is_not_refunded(shop):
+    return_id = shop.received("MUG-002", 1)
+    with shop.workbook.transaction(ORDERS, user="seed") as tx:
+        tx.update(tx.require(ORDERS, shop.order_id), {"payment_status": "pending"})
+    with pytest.raises(ProcessError, match="only a paid order can be refunded"):
+        aftersales.set_refund(shop.workbook, return_id, amount=15, by=STAFF)
+
+
+def test_an_exchange_creates_a_free_replacement_order_linked_to_the_return(shop):
+    return_id = shop.received("KIT-001", 2, kind="exchange")
+    ret = shop.get(RETURNS, return_id)
+    assert ret.refund_status == "none"
+    assert [t.action for t in aftersales.return_steps(ret, STAFF)] == ["exchange"]
+    with pytest.raises(ProcessError, match="is an exchange: it is settled with a replacement order"):
+        aftersales.set_refund(shop.workbook, return_id, amount=10, by=STAFF)
+    aftersales.create_replacement(shop.workbook, return_id, by=STAFF)
+
+    ret = shop.get(RETURNS, return_id)
+    assert ret.status == "closed" and ret.replacement_order_id
+    original, replacement = shop.get(ORDERS, shop.order_id), shop.get(ORDERS, ret.replacement_order_id)
+    assert (replacement.customer_name, replacement.customer_email, replacement.ship_address) == (
+        original.customer_name,
+        original.customer_email,
+        original.ship_address,
+    )
+    assert (replacement.status, replacement.payment_status, replacement.total, replacement.paid_at) == (
+        "new",
+        "paid",
+        0.0,
+        shop.now,
+    )
+    [line] = [line for line in shop.rows(ORDER_LINES) if line.order_id == replacement.order_id]
+    assert (line.sku, line.qty, line.unit_price) == ("KIT-001", 2, 0.0)
+    assert original.payment_status == "paid"
+    [message] = [m for m in shop.rows(OUTBOX) if m.subject.startswith("Your replacement")]
+    assert replacement.order_id in message.body
+    with pytest.raises(ProcessError, match="Cannot create the replacement order: the return is closed"):
+        aftersales.create_replacement(shop.workbook, return_id, by=STAFF)
+
+
+def test_the_list_filters_searches_and_pages_on_the_server(shop):
+    ids = [shop.ask("MUG-002", 1) for _ in range(3)]
+    aftersales.reject_return(shop.workbook, ids[0], note="No", by=STAFF)
+    page = aftersales.return_list(shop.workbook, aftersales.ReturnQuery(view="open"))
+    assert page.total == 2 and [row["return_id"] for row in page.rows] == sorted(ids[1:], reverse=True)
+    assert page.rows[0]["order"] == "#1001" and page.rows[0]["customer"] == "Ann Lee"
+    assert aftersales.return_list(shop.workbook, aftersales.ReturnQuery(view="rejected")).total == 1
+    assert (
+        aftersales.return_list(shop.workbook, aftersales.ReturnQuery(view="all", search="ann.lee")).total == 3
+    )
+    assert (
+        aftersales.return_list(shop.workbook, aftersales.ReturnQuery(view="all", search="bo chen")).total == 0
+    )
+    paged = aftersales.return_list(shop.workbook, aftersales.ReturnQuery(view="all", per_page=25, page=9))
+    assert (paged.page, paged.pages, len(paged.rows)) == (1, 1, 3)
+
+
+def test_every_step_costs_one_read_of_the_record(shop):
+    """On Google each step is one batch read of every tab it declares, then its write; locally no request at all."""
+    reads = []
+
+    def step(action, *args, **kwargs):
+        if shop.record.fake is not None:
+            shop.record.fake.reset_counts()
+        shop.workbook.invalidate()
+        made = action(*args, **kwargs)
+        reads.append(shop.record.requests("values.batchGet"))
+        return made
+
+    return_id = step(shop.ask, "KIT-001", 2)
+    step(aftersales.approve_return, shop.workbook, return_id, by=STAFF)
+    step(
+        aftersales.receive_return,
+        shop.workbook,
+        return_id,
+        inspection_notes="ok",
+        disposition="restock",
+        location_id=shop.location,
+        by=STAFF,
+    )
+    step(aftersales.set_refund, shop.workbook, return_id, amount=240, by=STAFF)
+    step(aftersales.approve_refund, shop.workbook, return_id, by=MANAGER)
+    step(aftersales.pay_refund, shop.workbook, return_id, refund_ref="RF-9", by=STAFF)
+    assert reads == [1 if shop.record.kind == "google" else 0] * 6
