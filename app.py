@@ -4,6 +4,7 @@ python app.py              serve the web app (embedded local workbook by default
 python app.py --demo       the same, seeding demo data into an empty workbook
 python app.py init         create or upgrade every tab with its headers
 python app.py check        report data issues; exit 1 if there are any
+python app.py import orders FILE.csv [--map ...]   import orders (Shopify export or mapped CSV)
 python app.py user add NAME --role staff|manager|admin   (and: user list, disable, enable, passwd)
 """
 
@@ -22,6 +23,7 @@ from processes.accounts import Accounts
 from processes.accounts.store import AccountStore
 from processes.demo import is_empty, seed_demo
 from processes.errors import ProcessError
+from processes.orders import run_import_command
 from processes.permissions import ROLES
 from sheets.errors import SheetError
 from sheets.factory import open_workbook
@@ -50,6 +52,17 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     serve.add_argument("--port", type=int, default=argparse.SUPPRESS, help="port to serve on")
     commands.add_parser("init", help="create or upgrade every tab with its headers")
     commands.add_parser("check", help="report data issues; exit 1 if there are any")
+    importing = commands.add_parser("import", help="import records from a file")
+    what = importing.add_subparsers(dest="import_kind", metavar="KIND", required=True)
+    orders = what.add_parser("orders", help="orders from a Shopify export or a CSV with a column mapping")
+    orders.add_argument("file", help="the CSV file")
+    orders.add_argument(
+        "--map",
+        default="",
+        help='column mapping for a non-Shopify CSV, e.g. "external_ref=Order no,sku=Item,qty=Count,customer_name=Buyer"',
+    )
+    orders.add_argument("--channel", default="", help="the channel to record (default: shopify, or manual)")
+    orders.add_argument("--location", default="", help="the location the orders ship from")
     user = commands.add_parser(
         "user", help="manage logins (the password is asked, or read from standard input)"
     )
@@ -192,6 +205,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             return run_init(workbook)
         if args.command == "check":
             return run_check(workbook)
+        if args.command == "import":
+            return run_import_command(
+                workbook, args.file, mapping=args.map, channel=args.channel, location_id=args.location
+            )
         prepare_to_serve(workbook, accounts, demo=args.demo)
     except (SheetError, ProcessError) as error:
         print(f"flowsheet: {error}", file=sys.stderr)

@@ -1,6 +1,18 @@
 """NiceGUI pages: forms, lists and dashboards. Pages call processes, never sheets directly."""
 
-from pages import auth, dashboard, issues, tab_view, users
+from pages import (
+    aftersales,
+    auth,
+    dashboard,
+    inventory,
+    issues,
+    master_data,
+    orders,
+    procurement,
+    service,
+    tab_view,
+    users,
+)
 
 
 def register_pages() -> None:
@@ -10,3 +22,9 @@ def register_pages() -> None:
     tab_view.register()
     issues.register()
     users.register()
+    procurement.register()
+    inventory.register()
+    master_data.register()
+    orders.register()
+    service.register()
+    aftersales.register()

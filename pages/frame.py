@@ -22,6 +22,9 @@ AREA_PAGES: dict[str, tuple[tuple[str, str], ...]] = {
         ("Products", "/products"),
         ("Locations", "/locations"),
     ),
+    "Orders": (("Orders", "/orders"), ("Import orders", "/orders/import"), ("Pick list", "/orders/picking")),
+    "Customer service": (("Tickets", "/tickets"), ("Satisfaction", "/surveys")),
+    "After-sales": (("Returns", "/returns"),),
 }
 
 #: Navigation, part two: the tabs that hold each area's records (read-only views).

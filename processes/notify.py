@@ -45,7 +45,9 @@ def render(template: str, **context: Any) -> tuple[str, str]:
     return first.removeprefix("Subject:").strip(), body.strip() + "\n"
 
 
-def queue_message(tx: Transaction, *, to: str | None, template: str, ref: str, **context: Any) -> Record | None:
+def queue_message(
+    tx: Transaction, *, to: str | None, template: str, ref: str, **context: Any
+) -> Record | None:
     """Queue a message in the Outbox in the same transaction; None when there is no address to send to."""
     if not to or "@" not in to:
         log.info("no email address for %s: the %s message was not queued", ref, template)
@@ -53,5 +55,12 @@ def queue_message(tx: Transaction, *, to: str | None, template: str, ref: str, *
     subject, body = render(template, **context)
     return tx.insert(
         OUTBOX,
-        {"created_at": tx.now, "to": to.strip(), "subject": subject, "body": body, "ref": ref, "status": "queued"},
+        {
+            "created_at": tx.now,
+            "to": to.strip(),
+            "subject": subject,
+            "body": body,
+            "ref": ref,
+            "status": "queued",
+        },
     )

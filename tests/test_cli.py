@@ -162,3 +162,27 @@ def test_demo_and_port_work_before_or_after_serve():
     assert app.parse_args(["--port", "9001", "serve"]).port == 9001
     assert app.parse_args(["serve", "--port", "9002"]).port == 9002
     assert app.parse_args([]).demo is False
+
+
+def test_import_orders_from_the_command_line_twice_adds_nothing_the_second_time(tmp_path):
+    sample = ROOT / "tests" / "data" / "shopify_orders.csv"
+    assert run_app(tmp_path, "init").returncode == 0
+    seed = (
+        "from sheets.backends.local import LocalBackend\n"
+        "from sheets.workbook import Workbook\n"
+        "from sheets.tabs import PRODUCTS\n"
+        "import csv, sys\n"
+        "wb = Workbook(LocalBackend(sys.argv[1]))\n"
+        "skus = {r['Lineitem sku'] for r in csv.DictReader(open(sys.argv[2], encoding='utf-8-sig')) if r['Lineitem sku']}\n"
+        "with wb.transaction(PRODUCTS, user='seed') as tx:\n"
+        "    [tx.insert(PRODUCTS, {'sku': s, 'name': s, 'price': 1}) for s in skus]\n"
+    )
+    subprocess.run([sys.executable, "-c", seed, str(tmp_path / "data"), str(sample)], cwd=ROOT, check=True)
+    first = run_app(tmp_path, "import", "orders", str(sample))
+    assert first.returncode == 0, first.stdout + first.stderr
+    assert first.stdout.startswith("4 order(s) imported")
+    again = run_app(tmp_path, "import", "orders", str(sample))
+    assert again.returncode == 0
+    assert again.stdout.startswith("0 order(s) imported") and "4 already imported" in again.stdout
+    missing = run_app(tmp_path, "import", "orders", str(tmp_path / "nope.csv"))
+    assert missing.returncode == 2 and "cannot read" in missing.stdout

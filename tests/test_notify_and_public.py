@@ -11,11 +11,16 @@ from sheets.tabs import OUTBOX
 
 
 def test_a_message_is_rendered_from_its_template(tmp_path, monkeypatch):
-    (tmp_path / "hello.txt").write_text("Subject: Hello {{ name }}\n\nDear {{ name }},\nyour order {{ ref }} ships.\n")
+    (tmp_path / "hello.txt").write_text(
+        "Subject: Hello {{ name }}\n\nDear {{ name }},\nyour order {{ ref }} ships.\n"
+    )
     monkeypatch.setattr(notify, "MESSAGES_DIR", tmp_path)
     notify._environment.cache_clear()
     try:
-        assert notify.render("hello", name="Ann", ref="ORD-1") == ("Hello Ann", "Dear Ann,\nyour order ORD-1 ships.\n")
+        assert notify.render("hello", name="Ann", ref="ORD-1") == (
+            "Hello Ann",
+            "Dear Ann,\nyour order ORD-1 ships.\n",
+        )
         with pytest.raises(UndefinedError):
             notify.render("hello", name="Ann")
     finally:
@@ -23,7 +28,7 @@ def test_a_message_is_rendered_from_its_template(tmp_path, monkeypatch):
 
 
 def test_a_queued_message_is_an_outbox_row_in_the_same_commit(local, tmp_path, monkeypatch):
-    (tmp_path / "hello.txt").write_text("Subject: Hi\n\n=HYPERLINK(\"x\") {{ name }}\n")
+    (tmp_path / "hello.txt").write_text('Subject: Hi\n\n=HYPERLINK("x") {{ name }}\n')
     monkeypatch.setattr(notify, "MESSAGES_DIR", tmp_path)
     notify._environment.cache_clear()
     try:

@@ -16,7 +16,12 @@ ORDERING = Procedure(
     transitions=(
         Transition("submit", ("draft",), "awaiting_approval", "staff", "Submit for approval"),
         Transition(
-            "approve", ("awaiting_approval",), "approved", "manager", "Approve", permission=Permission.APPROVE_PO_OVER_LIMIT
+            "approve",
+            ("awaiting_approval",),
+            "approved",
+            "manager",
+            "Approve",
+            permission=Permission.APPROVE_PO_OVER_LIMIT,
         ),
         Transition("cancel", ("draft", "awaiting_approval"), "cancelled", "staff", "Cancel"),
     ),
@@ -32,7 +37,9 @@ def test_only_the_steps_from_the_current_state_are_offered():
 
 
 def test_a_step_from_the_wrong_state_is_refused_with_what_is_possible():
-    with pytest.raises(ProcessError, match="Cannot approve: the purchase order is draft. From draft you can: submit"):
+    with pytest.raises(
+        ProcessError, match="Cannot approve: the purchase order is draft. From draft you can: submit"
+    ):
         ORDERING.check("approve", "draft", MANAGER)
 
 
@@ -44,4 +51,6 @@ def test_a_step_needing_a_permission_is_refused_to_staff_even_when_asked_directl
 
 def test_a_declaration_naming_a_state_the_tab_does_not_have_is_refused():
     with pytest.raises(ValueError, match="not declared"):
-        Procedure("Broken", PURCHASE_ORDERS, "status", (Transition("x", ("draft",), "teleported", "staff", "X"),))
+        Procedure(
+            "Broken", PURCHASE_ORDERS, "status", (Transition("x", ("draft",), "teleported", "staff", "X"),)
+        )
