@@ -8,7 +8,9 @@ from typing import Any
 from processes.errors import ProcessError
 from processes.permissions import Actor, Permission, require
 from sheets.settings import BY_KEY, DECLARED, check_value, read_setting
+from sheets.table import Record
 from sheets.tabs import SETTINGS
+from sheets.transaction import Transaction
 from sheets.workbook import Workbook
 
 
@@ -30,6 +32,16 @@ def settings_in_force(workbook: Workbook) -> list[SettingInForce]:
         value, problem = read_setting(setting, record.value if record else None)
         result.append(SettingInForce(setting.key, value, setting.unit, setting.description, problem))
     return result
+
+
+def value_of(key: str, record: Record | None) -> Any:
+    """The value in force of setting `key`, given its Settings row (None: the default)."""
+    return read_setting(BY_KEY[key], record.value if record else None)[0]
+
+
+def setting_in(tx: Transaction, key: str) -> Any:
+    """The value in force of setting `key`, read inside a transaction (no extra request on Google)."""
+    return value_of(key, tx.get(SETTINGS, key))
 
 
 def update_setting(workbook: Workbook, key: str, value: str, *, by: Actor) -> None:

@@ -43,10 +43,17 @@ class Transaction:
         pending = self._pending.get((tab.name, key))
         return pending if pending is not None else self.session.find(tab, key)
 
-    def require(self, tab: Tab, key: Key) -> Record:
+    def require(self, tab: Tab, key: Key, *, base: Record | None = None) -> Record:
+        """The record as it is now; with `base` (the version the user loaded), ConflictError if it changed.
+
+        Checking before a step reads anything from the record reports a person's
+        edit in the sheet as such, rather than as whatever it would break.
+        """
         record = self.get(tab, key)
         if record is None:
             raise RecordNotFound(tab.name, _key_text(key))
+        if base is not None:
+            _refuse_if_changed(tab, key, base, record)
         return record
 
     def table(self, tab: Tab) -> Table:

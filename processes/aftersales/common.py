@@ -7,10 +7,9 @@ from typing import Any
 
 from processes.errors import ProcessError
 from sheets.cells import CellError, is_blank, parse_cell
-from sheets.schema import Kind, Tab
-from sheets.settings import BY_KEY, read_setting
-from sheets.table import Key, Record
-from sheets.tabs import ORDER_LINES, ORDERS, PRODUCTS, SETTINGS
+from sheets.schema import Kind
+from sheets.table import Record
+from sheets.tabs import ORDER_LINES, ORDERS, PRODUCTS
 from sheets.transaction import Transaction
 
 #: Longest text accepted from a form field, by field.
@@ -50,20 +49,6 @@ def money(raw: Any, what: str) -> float:
     if value <= 0:
         raise ProcessError(f"{what} must be more than 0.")
     return round(value, 2)
-
-
-def setting(tx: Transaction, key: str) -> Any:
-    """The value in force of one declared setting (the default where the sheet's cannot be read)."""
-    record = tx.get(SETTINGS, key)
-    return read_setting(BY_KEY[key], record.value if record else None)[0]
-
-
-def require_unchanged(tx: Transaction, tab: Tab, key: Key, base: Record | None) -> Record:
-    """The record as it is now; ConflictError (saying what changed) when it is not `base`, the version the user saw."""
-    record = tx.require(tab, key)
-    if base is not None:
-        tx.update(record, {}, base=base)  # an update without changes writes nothing; it only compares
-    return record
 
 
 def order_of(tx: Transaction, ret: Record) -> Record:

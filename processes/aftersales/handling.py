@@ -19,7 +19,7 @@ from sheets.tabs import LOCATIONS, ORDERS, OUTBOX, PRODUCTS, RETURNS
 from sheets.transaction import Transaction
 from sheets.workbook import Workbook
 
-from .common import LIMITS, message_context, order_of, require_unchanged, text, whole_number
+from .common import LIMITS, message_context, order_of, text, whole_number
 from .procedures import RETURN
 
 DISPOSITIONS = ("restock", "write_off")
@@ -47,7 +47,7 @@ def _review(
     if action == "reject" and not note:
         raise ProcessError("Say why the request is rejected: the customer reads the note.")
     with workbook.transaction(*REVIEW_TABS, user=by.name, action=f"{action} a return") as tx:
-        ret = require_unchanged(tx, RETURNS, return_id, base)
+        ret = tx.require(RETURNS, return_id, base=base)
         transition = RETURN.check(action, ret.status, by)
         updated = tx.update(ret, {"status": transition.target, "reviewed_by": by.name, "decision_note": note})
         order = order_of(tx, ret)
@@ -85,7 +85,7 @@ def receive_return(
     with workbook.transaction(
         RETURNS, LOCATIONS, *LEDGER_TABS, user=by.name, action="receive a return"
     ) as tx:
-        ret = require_unchanged(tx, RETURNS, return_id, base)
+        ret = tx.require(RETURNS, return_id, base=base)
         transition = RETURN.check("receive", ret.status, by)
         restocked = 0
         if disposition == "restock":

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from processes.errors import ProcessError
-from sheets.settings import BY_KEY, read_setting
+from processes.settings import value_of
 from sheets.table import Record
 from sheets.tabs import ORDER_LINES, ORDERS, PRODUCTS, RETURNS, SETTINGS
 from sheets.workbook import Workbook
@@ -166,7 +166,7 @@ def _reference(value: object) -> str:
 
 
 def _window(record: Record | None) -> int:
-    return int(read_setting(BY_KEY["return_window_days"], record.value if record else None)[0])
+    return int(value_of("return_window_days", record))
 
 
 def _name(product: Record | None, sku: str) -> str:

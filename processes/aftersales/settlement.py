@@ -19,6 +19,7 @@ from processes.errors import ProcessError
 from processes.notify import queue_message
 from processes.orders import ORDER_TABS, OrderLine, add_order
 from processes.permissions import Actor
+from processes.settings import setting_in
 from sheets.table import Record
 from sheets.tabs import ORDER_LINES, OUTBOX, RETURNS, SETTINGS
 from sheets.transaction import Transaction
@@ -31,8 +32,6 @@ from .common import (
     money,
     order_of,
     paid_for,
-    require_unchanged,
-    setting,
     text,
 )
 from .procedures import REFUND, REFUND_COMMITTED, RETURN
@@ -75,11 +74,11 @@ def set_refund(
     """Set the refund of a received return: approved at once up to the limit, else awaiting a manager."""
     value = money(amount, "The refund amount")
     with workbook.transaction(*SETTLEMENT_TABS, user=by.name, action="set a refund") as tx:
-        ret = require_unchanged(tx, RETURNS, return_id, base)
+        ret = tx.require(RETURNS, return_id, base=base)
         _refund_stage(ret)
         order = order_of(tx, ret)
         _check_amount(tx, ret, order, value)
-        limit = float(setting(tx, "refund_approval_limit"))
+        limit = float(setting_in(tx, "refund_approval_limit"))
         transition = REFUND.check("refund" if value <= limit else "refund_over_limit", ret.refund_status, by)
         return tx.update(ret, {"refund_amount": value, "refund_status": transition.target})
 
@@ -87,7 +86,7 @@ def set_refund(
 def approve_refund(workbook: Workbook, return_id: str, *, by: Actor, base: Record | None = None) -> Record:
     """A manager approves a refund above the limit."""
     with workbook.transaction(*SETTLEMENT_TABS, user=by.name, action="approve a refund") as tx:
-        ret = require_unchanged(tx, RETURNS, return_id, base)
+        ret = tx.require(RETURNS, return_id, base=base)
         _refund_stage(ret)
         transition = REFUND.check("approve_refund", ret.refund_status, by)
         _check_amount(tx, ret, order_of(tx, ret), ret.refund_amount or 0.0)
@@ -100,7 +99,7 @@ def pay_refund(
     """Record that the approved refund was paid: its reference, the order's payment status, the customer told."""
     reference = text(refund_ref, "The refund's payment reference", limit=LIMITS["refund_ref"], required=True)
     with workbook.transaction(*SETTLEMENT_TABS, user=by.name, action="pay a refund") as tx:
-        ret = require_unchanged(tx, RETURNS, return_id, base)
+        ret = tx.require(RETURNS, return_id, base=base)
         _refund_stage(ret)
         transition = REFUND.check("pay_refund", ret.refund_status, by)
         order = order_of(tx, ret)
@@ -145,7 +144,7 @@ def create_replacement(
 ) -> Record:
     """Settle a received exchange: a replacement order (same customer, address, item and quantity, free, paid)."""
     with workbook.transaction(*SETTLEMENT_TABS, user=by.name, action="create a replacement order") as tx:
-        ret = require_unchanged(tx, RETURNS, return_id, base)
+        ret = tx.require(RETURNS, return_id, base=base)
         if ret.kind != "exchange":
             raise ProcessError(
                 f"{ret.return_id} is a return: it is settled with a refund, not a replacement."

@@ -11,7 +11,7 @@ from processes.browse import PAGE_SIZES
 from processes.errors import ProcessError
 from processes.permissions import Actor
 from processes.procedure import Transition
-from sheets.settings import BY_KEY, read_setting
+from processes.settings import value_of
 from sheets.table import Record
 from sheets.tabs import LOCATIONS, ORDER_LINES, ORDERS, PRODUCTS, RETURNS, SETTINGS
 from sheets.workbook import Workbook
@@ -131,7 +131,7 @@ def return_view(workbook: Workbook, return_id: str, actor: Actor) -> ReturnView:
             if ret.kind != "exchange"
             else None
         ),
-        refund_limit=float(read_setting(BY_KEY["refund_approval_limit"], limit.value if limit else None)[0]),
+        refund_limit=float(value_of("refund_approval_limit", limit)),
     )
 
 

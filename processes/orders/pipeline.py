@@ -50,10 +50,7 @@ def quantities(lines: list[Record]) -> dict[str, int]:
 
 
 def _unchanged(tx: Transaction, order_id: str, base: Record | None) -> Record:
-    order = tx.require(ORDERS, order_id)
-    if base is not None:
-        tx.update(order, {}, base=base)  # writes nothing; raises ConflictError if the order changed
-    return order
+    return tx.require(ORDERS, order_id, base=base)
 
 
 def confirm_order(

@@ -16,9 +16,9 @@ from typing import Any
 
 from processes.errors import ProcessError
 from processes.permissions import Actor, Permission, require
+from processes.settings import setting_in
 from sheets.schema import Tab
 from sheets.settings import BY_KEY as DECLARED_SETTINGS
-from sheets.settings import read_setting
 from sheets.table import Record
 from sheets.tabs import PURCHASE_ORDERS, PURCHASE_REQUESTS, QUOTES, SETTINGS, SUPPLIERS
 from sheets.transaction import Transaction
@@ -27,7 +27,6 @@ from sheets.workbook import Workbook
 from . import inputs
 from .procedures import PURCHASE_ORDER, PURCHASE_REQUEST
 from .quotes import QUOTES_NEEDED, active_supplier, quote_problem, quotes_for, valid_suppliers
-from .unchanged import require_unchanged
 
 APPROVAL_LIMIT = DECLARED_SETTINGS["po_approval_limit"]
 
@@ -51,7 +50,7 @@ def choose_supplier(
     """
     tabs = (SETTINGS, PURCHASE_REQUESTS, QUOTES, SUPPLIERS)
     with workbook.transaction(*tabs, user=by.name, action="choose supplier") as tx:
-        request = require_unchanged(tx, PURCHASE_REQUESTS, request_id, base)
+        request = tx.require(PURCHASE_REQUESTS, request_id, base=base)
         transition = PURCHASE_REQUEST.check("order", request.status, by)
         reason = inputs.required_text(selection_reason, "The reason for choosing this supplier")
         today = tx.now.date()
@@ -110,9 +109,7 @@ def _exception(valid: int, reason: Any, by: Actor, today: date) -> str | None:
 
 def approval_limit(tx: Transaction) -> float:
     """The PO approval limit in force, read in the transaction (the default where the sheet's is unusable)."""
-    row = tx.get(SETTINGS, APPROVAL_LIMIT.key)
-    value, _problem = read_setting(APPROVAL_LIMIT, row.value if row else None)
-    return float(value)
+    return float(setting_in(tx, APPROVAL_LIMIT.key))
 
 
 def expected_date(start: date, quote: Record | None, supplier: Record | None) -> date | None:
@@ -179,7 +176,7 @@ def _step(
     """One declared step on an order: checked, then the new state and `changes` in one commit."""
     transition = PURCHASE_ORDER.transition(action)
     with workbook.transaction(PURCHASE_ORDERS, *reads, user=by.name, action=transition.label.lower()) as tx:
-        order = require_unchanged(tx, PURCHASE_ORDERS, po_id, base)
+        order = tx.require(PURCHASE_ORDERS, po_id, base=base)
         PURCHASE_ORDER.check(action, order.status, by)
         extra = changes(tx, order) if changes else {}
         return tx.update(order, {"status": transition.target, **extra})

@@ -16,7 +16,6 @@ from sheets.workbook import Workbook
 from . import inputs
 from .procedures import OPEN_ORDER_STATES, OPEN_REQUEST_STATES, PURCHASE_REQUEST
 from .receiving import received_so_far
-from .unchanged import require_unchanged
 
 
 def create_request(
@@ -62,7 +61,7 @@ def create_request(
 def cancel_request(workbook: Workbook, request_id: str, *, by: Actor, base: Record | None = None) -> Record:
     """Withdraw a request nobody has ordered on yet."""
     with workbook.transaction(PURCHASE_REQUESTS, user=by.name, action="cancel purchase request") as tx:
-        request = require_unchanged(tx, PURCHASE_REQUESTS, request_id, base)
+        request = tx.require(PURCHASE_REQUESTS, request_id, base=base)
         transition = PURCHASE_REQUEST.check("cancel", request.status, by)
         return tx.update(request, {"status": transition.target})
 

@@ -20,7 +20,6 @@ from sheets.workbook import Workbook
 
 from . import inputs
 from .procedures import PURCHASE_ORDER, PURCHASE_REQUEST
-from .unchanged import require_unchanged
 
 
 def receive(
@@ -51,7 +50,7 @@ def receive(
         )
     tabs = (PURCHASE_ORDERS, RECEIPTS, PURCHASE_REQUESTS, LOCATIONS, *LEDGER_TABS)
     with workbook.transaction(*tabs, user=by.name, action="receive goods") as tx:
-        order = require_unchanged(tx, PURCHASE_ORDERS, po_id, base)
+        order = tx.require(PURCHASE_ORDERS, po_id, base=base)
         so_far = received_so_far(tx.table(RECEIPTS).records(), order.po_id)
         completes = so_far + received >= order.qty
         transition = PURCHASE_ORDER.check("receive" if completes else "receive_part", order.status, by)

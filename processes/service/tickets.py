@@ -187,9 +187,9 @@ def _step(
     """One declared step on a ticket: checked, then the new state and `changes` in one commit."""
     transition = TICKET.transition(action)
     with workbook.transaction(TICKETS, user=by.name, action=f"ticket: {transition.label.lower()}") as tx:
-        ticket = tx.require(TICKETS, inputs.text(ticket_id, "The ticket", limit=100, required=True))
-        if base is not None:
-            tx.update(ticket, {}, base=base)  # writes nothing; refuses if the sheet changed since loading
+        ticket = tx.require(
+            TICKETS, inputs.text(ticket_id, "The ticket", limit=100, required=True), base=base
+        )
         TICKET.check(action, ticket.status or "open", by)
         extra = changes(tx, ticket) if changes else {}
         return tx.update(ticket, {"status": transition.target, **extra})
