@@ -194,6 +194,7 @@ def _request(
             "qty": qty,
             "needed_by": (created + timedelta(days=needed_in_days)).date(),
             "reason": reason,
+            "location_id": demo.location_ids["main"],
             "source": source,
             "status": status,
         },
@@ -241,6 +242,7 @@ def _purchase_order(
             "status": status,
             "ordered_at": ordered_at,
             "expected_at": (ordered_at + lead_time).date() if ordered_at else None,
+            "location_id": demo.location_ids["main"],  # every demo delivery goes to the main warehouse
             **details,
         },
     )
