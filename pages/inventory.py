@@ -8,15 +8,14 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
-from datetime import datetime
 from typing import Any
 
-from nicegui import run, ui
+from nicegui import ui
 
 from pages.auth import signed_in
+from pages.common import call, when
 from pages.frame import frame, show_error
-from processes import SheetError, inventory, master_data, runtime
-from processes.errors import ProcessError
+from processes import inventory, master_data
 from processes.inventory import (
     COUNT_CHECKLIST,
     TRANSFER,
@@ -62,19 +61,6 @@ def register() -> None:
             return
         with frame("Transfers", actor):
             await TransfersView(actor).build()
-
-
-async def call(action: Callable[..., Any], *args: Any, **kwargs: Any) -> tuple[bool, Any]:
-    """Run a rule off the event loop; a refusal is shown and answers (False, None)."""
-    try:
-        return True, await run.io_bound(action, runtime.workbook(), *args, **kwargs)
-    except (ProcessError, SheetError) as refusal:
-        show_error(str(refusal))
-        return False, None
-
-
-def when(moment: datetime | None) -> str:
-    return moment.strftime("%Y-%m-%d %H:%M") if moment else ""
 
 
 def pager(page: int, pages: int, summary: str, go: Callable[[int], Any]) -> None:

@@ -17,7 +17,8 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from nicegui import app, run, ui
 
 from pages.auth import LOGIN_PATH, signed_in
-from pages.frame import frame, show_error
+from pages.common import attempt
+from pages.frame import frame
 from processes import SheetError, procurement, runtime
 from processes.errors import ProcessError
 from processes.permissions import Actor, Permission
@@ -76,15 +77,6 @@ def register() -> None:
 
 
 # --- shared pieces ----------------------------------------------------------------------
-
-
-async def attempt(action: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
-    """Run a rule off the event loop; a refusal is shown and gives None."""
-    try:
-        return await run.io_bound(action, *args, **kwargs)
-    except (ProcessError, SheetError) as refusal:
-        show_error(str(refusal))
-        return None
 
 
 def shown(value: Any) -> str:

@@ -6,11 +6,12 @@ from typing import Any
 
 from nicegui import ui
 
+from pages.common import call, when
 from processes import master_data, orders
 from processes.orders import OrderView, order_steps
 from processes.permissions import Actor
 
-from .common import call, money, when
+from .common import money
 
 DONE = {
     "confirm": "is confirmed",

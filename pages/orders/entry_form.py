@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from nicegui import ui
 
+from pages.common import call
 from processes import master_data, orders
 from processes.errors import ProcessError
 from processes.orders import compose_address, read_line
 from processes.permissions import Actor
-
-from .common import call
 
 
 class OrderForm:

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from nicegui import events, ui
 
+from pages.common import call
 from processes import master_data, orders
 from processes.orders import FIELDS, REQUIRED_FIELDS, FileProblem, ImportReport, header_of, is_shopify
 from processes.permissions import Actor
-
-from .common import call
 
 CHANNELS = ("shopify", "marketplace", "phone", "manual")
 

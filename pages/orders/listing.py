@@ -7,10 +7,9 @@ from typing import Any
 
 from nicegui import ui
 
+from pages.common import call
 from processes import orders
 from processes.orders import VIEWS, OrderQuery
-
-from .common import call
 
 COLUMNS = (
     ("order_id", "Order"),

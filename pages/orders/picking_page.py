@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from nicegui import ui
 
+from pages.common import call
 from processes import orders
-
-from .common import call
 
 CHOICES = {"picking": "Orders being picked", "picking+paid": "Being picked, and paid ones waiting"}
 

@@ -2,15 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import date, datetime
 from typing import Any
 
-from nicegui import run, ui
-
-from pages.frame import show_error
-from processes import SheetError
-from processes.errors import ProcessError
+from nicegui import ui
 
 SLA_WORDS = {
     "met": "SLA met",
@@ -26,15 +21,6 @@ SLA_COLOURS = {
     "on_track": "primary",
     "paused": "grey",
 }
-
-
-async def attempt(action: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
-    """Run a rule off the event loop; a refusal is shown and gives None."""
-    try:
-        return await run.io_bound(action, *args, **kwargs)
-    except (ProcessError, SheetError) as refusal:
-        show_error(str(refusal))
-        return None
 
 
 def shown(value: Any) -> str:

@@ -12,12 +12,13 @@ from fastapi import Request
 from nicegui import ui
 
 from pages.auth import signed_in
+from pages.common import attempt
 from pages.frame import frame
 from pages.public import PUBLIC_LIMIT, TOO_MANY, client_address, public_frame, public_path
 from processes import runtime, service
 from processes.service import SurveyAnalysis
 
-from .common import attempt, shown, table
+from .common import shown, table
 
 SCORE_OPTIONS = {5: "5 · excellent", 4: "4 · good", 3: "3 · fair", 2: "2 · poor", 1: "1 · very poor"}
 PROCEDURES = ("delivery", "ticket")

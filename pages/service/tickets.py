@@ -15,13 +15,14 @@ from fastapi import Request
 from nicegui import ui
 
 from pages.auth import signed_in
+from pages.common import attempt
 from pages.frame import frame
 from processes import runtime, service
 from processes.permissions import Actor
 from processes.procedure import Transition
 from processes.service import ACTIVE, ALL, PRIORITIES, TICKET, TicketQuery, TicketView
 
-from .common import SLA_COLOURS, SLA_WORDS, attempt, fact, shown, table
+from .common import SLA_COLOURS, SLA_WORDS, fact, shown, table
 
 
 def register() -> None:
