@@ -179,7 +179,7 @@ def serve(config: Config, workbook: Workbook, accounts: Accounts, port: int | No
     from pages import register_pages
     from processes import runtime
 
-    runtime.use(workbook, accounts)
+    runtime.use(workbook, accounts, public_url=config.public_url)
     register_pages()
     ui.run(
         title="Flowsheet",

@@ -21,6 +21,7 @@ class Config:
     host: str = "127.0.0.1"
     port: int = 8080
     storage_secret: str = ""
+    public_url: str = ""
     cache_seconds: float = 10.0
 
     @classmethod
@@ -39,6 +40,7 @@ class Config:
             host=env.get("FLOWSHEET_HOST", "127.0.0.1").strip() or "127.0.0.1",
             port=_int(env, "FLOWSHEET_PORT", 8080),
             storage_secret=env.get("FLOWSHEET_STORAGE_SECRET", ""),
+            public_url=env.get("FLOWSHEET_PUBLIC_URL", "").strip(),
             cache_seconds=float(_int(env, "FLOWSHEET_CACHE_SECONDS", 10)),
         )
 

@@ -11,11 +11,17 @@ if TYPE_CHECKING:
 
 _workbook: Workbook | None = None
 _accounts: Accounts | None = None
+_public_url = ""
 
 
-def use(workbook: Workbook | None, accounts: Accounts | None = None) -> None:
-    global _workbook, _accounts
-    _workbook, _accounts = workbook, accounts
+def use(workbook: Workbook | None, accounts: Accounts | None = None, public_url: str = "") -> None:
+    global _workbook, _accounts, _public_url
+    _workbook, _accounts, _public_url = workbook, accounts, public_url.rstrip("/")
+
+
+def site_url(request_base_url: str) -> str:
+    """Where customers reach the app: FLOWSHEET_PUBLIC_URL when set (behind a proxy), else the request's address."""
+    return _public_url or request_base_url.rstrip("/")
 
 
 def workbook() -> Workbook:

@@ -31,3 +31,15 @@ def test_settings_come_from_a_dotenv_file_without_overriding_the_environment(tmp
     assert config.port == 9001
     assert config.data_dir == tmp_path / "mine"
     assert (config.backend, config.host) == ("local", "127.0.0.1")
+
+
+def test_survey_links_use_the_public_address_when_one_is_configured():
+    from processes import runtime
+
+    try:
+        runtime.use(None, None, public_url="https://shop.example/ops/")
+        assert runtime.site_url("http://10.0.0.5:8080/") == "https://shop.example/ops"
+        runtime.use(None, None)
+        assert runtime.site_url("http://10.0.0.5:8080/") == "http://10.0.0.5:8080"
+    finally:
+        runtime.use(None, None)

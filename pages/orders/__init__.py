@@ -11,6 +11,7 @@ from nicegui import ui
 
 from pages.auth import signed_in
 from pages.frame import frame
+from processes import runtime
 
 from .detail import OrderDetail
 from .entry_form import OrderForm
@@ -58,4 +59,4 @@ def register() -> None:
         if actor is None:
             return
         with frame(f"Order {order_id}", actor):
-            OrderDetail(order_id, actor, site_url=str(request.base_url)).build()
+            OrderDetail(order_id, actor, site_url=runtime.site_url(str(request.base_url))).build()
