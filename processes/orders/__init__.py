@@ -17,7 +17,6 @@ from processes.orders.entry import ORDER_TABS, OrderLine, add_order, enter_order
 from processes.orders.importing import ImportReport, import_orders, parse_mapping, run_import_command
 from processes.orders.picking import BatchGroup, PickList, batch_pick_list, pick_list
 from processes.orders.pipeline import (
-    SURVEY_PATH,
     cancel_order,
     confirm_order,
     deliver_order,
@@ -35,7 +34,6 @@ __all__ = [
     "ORDER",
     "ORDER_TABS",
     "REQUIRED_FIELDS",
-    "SURVEY_PATH",
     "VIEWS",
     "BatchGroup",
     "FileProblem",

@@ -12,7 +12,6 @@ now, the step is refused with what changed (ConflictError) and nothing is writte
 
 from __future__ import annotations
 
-import secrets
 from collections import defaultdict
 from collections.abc import Collection
 from datetime import datetime
@@ -21,6 +20,7 @@ from typing import Any
 from processes import notify
 from processes.errors import ProcessError
 from processes.permissions import Actor
+from processes.service.surveys import create_survey
 from processes.stock import LEDGER_TABS, available, post_move
 from sheets.table import Record, Table
 from sheets.tabs import LOCATIONS, ORDER_LINES, ORDERS, OUTBOX, PRODUCTS, STOCK, SURVEYS
@@ -28,11 +28,6 @@ from sheets.transaction import Transaction
 from sheets.workbook import Workbook
 
 from .procedure import ORDER, PAID, RESERVED_STATES, address_problem
-
-#: The customer page a survey link opens (built by customer service); the token is the only key.
-SURVEY_PATH = "/public/survey/{token}"
-#: Bytes of randomness in a survey token: secrets.token_urlsafe(24) is 32 characters.
-SURVEY_TOKEN_BYTES = 24
 
 
 def lines_of(lines: Table, order_id: str) -> list[Record]:
@@ -215,16 +210,14 @@ def deliver_order(
         order = _unchanged(tx, order_id, base)
         transition = ORDER.check("deliver", order.status or "new", by)
         delivered = tx.update(order, {"status": transition.target, "delivered_at": tx.now})
-        token = secrets.token_urlsafe(SURVEY_TOKEN_BYTES)
-        tx.insert(SURVEYS, {"ref": order_id, "token": token, "sent_at": tx.now})
-        notify.queue_message(
+        create_survey(
             tx,
+            ref=order_id,
             to=order.customer_email,
             template="survey_request",
-            ref=order_id,
+            site_url=site_url,
             customer_name=order.customer_name,
             order_ref=order.external_ref or order_id,
-            survey_link=site_url.rstrip("/") + SURVEY_PATH.format(token=token),
         )
         return delivered
 
