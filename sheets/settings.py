@@ -87,6 +87,55 @@ DECLARED: tuple[Setting, ...] = (
         "days",
         "Each location is counted at least this often",
     ),
+    Setting(
+        "paid_unshipped_hours",
+        Kind.NUMBER,
+        72,
+        "hours",
+        "A paid order not shipped this long after payment raises an alert",
+    ),
+    Setting(
+        "quote_wait_hours",
+        Kind.NUMBER,
+        72,
+        "hours",
+        "A purchase request still collecting quotes this long raises an alert",
+    ),
+    Setting(
+        "po_approval_wait_hours",
+        Kind.NUMBER,
+        24,
+        "hours",
+        "A purchase order awaiting a manager's approval this long raises an alert",
+    ),
+    Setting(
+        "ticket_due_soon_hours",
+        Kind.NUMBER,
+        4,
+        "hours",
+        "A ticket due within this many hours raises a warning",
+    ),
+    Setting(
+        "first_response_hours",
+        Kind.NUMBER,
+        8,
+        "hours",
+        "A ticket without a first reply this long after opening raises an alert",
+    ),
+    Setting(
+        "return_review_hours",
+        Kind.NUMBER,
+        48,
+        "hours",
+        "A return request not reviewed this long raises an alert",
+    ),
+    Setting(
+        "refund_payment_hours",
+        Kind.NUMBER,
+        48,
+        "hours",
+        "An approved refund not paid this long after approval raises an alert",
+    ),
 )
 
 BY_KEY: dict[str, Setting] = {setting.key: setting for setting in DECLARED}

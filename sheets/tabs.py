@@ -389,8 +389,13 @@ ALERTS = record_tab(
 
 SUMMARY = Tab(
     name="Summary",
-    key=(),
-    columns=(col("section"), col("figure"), col("value"), col("as_of", DATETIME)),
+    key=("section", "figure"),
+    columns=(
+        col("section", required=True),
+        col("figure", required=True),
+        col("value"),
+        col("as_of", DATETIME),
+    ),
     description="Rewritten by the jobs for managers",
 )
 

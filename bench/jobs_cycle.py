@@ -1,0 +1,158 @@
+"""Figures for one cycle of the scheduled checks: `python -m bench.jobs_cycle`.
+
+For 10k and 100k orders (with 20k stock rows, their opening moves and 50k tickets,
+about 1 row in 200 to 500 past a threshold) on the local backend and on the
+in-process Google fake, it prints the seconds and requests of a first cycle
+(opening every alert) and of a second one (nothing changed: no write).
+Targets: under 2 s on the local backend at 100k orders; the same request
+count at both sizes on Google. The rows are written raw, as bench/record.py does.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import tempfile
+from datetime import datetime, timedelta
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from jobs.cycle import run_cycle  # noqa: E402
+from sheets.cells import to_cell  # noqa: E402
+from sheets.ids import new_id  # noqa: E402
+from sheets.schema import Tab  # noqa: E402
+from sheets.tabs import LOCATIONS, ORDERS, PRODUCTS, STOCK, STOCK_MOVES, TICKETS  # noqa: E402
+from sheets.workbook import Workbook  # noqa: E402
+
+NOW = datetime(2026, 3, 2, 9, 0)
+STOCK_ROWS, TICKET_ROWS, LOCATION_COUNT = 20_000, 50_000, 4
+
+
+def raw(tab: Tab, rows: list[dict]) -> list[list]:
+    return [tab.column_names, *([to_cell(c.kind, row.get(c.name)) for c in tab.columns] for row in rows)]
+
+
+def grids(orders: int) -> dict[str, list[list]]:
+    locations = [f"LOC-{n}" for n in range(LOCATION_COUNT)]
+    skus = [f"SKU-{n:05d}" for n in range(STOCK_ROWS // LOCATION_COUNT)]
+    stock, moves = [], []
+    for n, (sku, location) in enumerate((s, loc) for s in skus for loc in locations):
+        on_hand = 0 if n % 200 == 0 else 20 + n % 20  # 1 in 200 rows is empty
+        stock.append(
+            {
+                "sku": sku,
+                "location_id": location,
+                "on_hand": on_hand,
+                "reserved": n % 3,
+                "min_qty": 5,
+                "max_qty": 50,
+                "last_counted_at": NOW - timedelta(days=30),
+            }
+        )
+        if on_hand:
+            moves.append(
+                {
+                    "move_id": new_id("MOV"),
+                    "at": NOW - timedelta(days=60),
+                    "sku": sku,
+                    "to_location": location,
+                    "qty": on_hand,
+                    "reason": "adjustment",
+                }
+            )
+    statuses = ORDERS.column("status").choices
+    order_rows = [
+        {
+            "order_id": new_id("ORD"),
+            "customer_name": f"Customer {n}",
+            "status": statuses[n % len(statuses)] if n < 4_000 else "delivered",
+            "payment_status": "paid" if n % 500 else "pending",
+            "created_at": NOW - timedelta(minutes=n),
+            "paid_at": NOW - timedelta(minutes=n) if n % 500 else None,
+            "tracking_no": f"T{n}",
+            "shipped_at": NOW - timedelta(minutes=n)
+            if statuses[n % len(statuses)] in ("shipped", "delivered")
+            else None,
+            "location_id": locations[n % LOCATION_COUNT],
+        }
+        for n in range(orders)
+    ]
+    tickets = [
+        {
+            "ticket_id": new_id("TCK"),
+            "subject": "Question",
+            "priority": "normal",
+            "status": "in_progress" if n % 50 == 0 else "closed",
+            "opened_at": NOW - timedelta(minutes=n),
+            "first_response_at": NOW - timedelta(minutes=n) if n % 250 else None,
+            "due_at": NOW - timedelta(minutes=n) + timedelta(hours=48),
+        }
+        for n in range(TICKET_ROWS)
+    ]
+    return {
+        PRODUCTS.name: raw(PRODUCTS, [{"sku": sku, "name": f"Product {sku}"} for sku in skus]),
+        LOCATIONS.name: raw(LOCATIONS, [{"location_id": loc, "name": loc} for loc in locations]),
+        STOCK.name: raw(STOCK, stock),
+        STOCK_MOVES.name: raw(STOCK_MOVES, moves),
+        ORDERS.name: raw(ORDERS, order_rows),
+        TICKETS.name: raw(TICKETS, tickets),
+    }
+
+
+def local_workbook(data: dict[str, list[list]], folder: Path) -> tuple[Workbook, object]:
+    from sheets.backends.local import LocalBackend
+
+    backend = LocalBackend(folder)
+    workbook = Workbook(backend, clock=lambda: NOW)
+    workbook.init()
+    with backend.raw_edit() as grid:
+        for name, rows in data.items():
+            grid.replace_rows(name, rows)
+    return workbook, None
+
+
+def google_workbook(data: dict[str, list[list]], folder: Path) -> tuple[Workbook, object]:
+    from sheets.backends.google.backend import GoogleBackend
+    from sheets.backends.google.connect import load_credentials, open_spreadsheet
+    from tests.fake_sheets import FakeSheets, make_service_account_file
+
+    fake = FakeSheets()
+    fake.create_spreadsheet(spreadsheet_id="bench", title="Bench", sheets=data)
+    key_file = folder / "key.json"
+    make_service_account_file(key_file)
+    spreadsheet = open_spreadsheet(load_credentials(key_file), "bench", adapter=fake.transport())
+    workbook = Workbook(GoogleBackend(spreadsheet), clock=lambda: NOW)
+    workbook.init()
+    return workbook, fake
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000])
+    parser.add_argument("--backends", nargs="+", default=["local", "google"], choices=["local", "google"])
+    args = parser.parse_args()
+    print(f"{'backend':8} {'orders':>8} {'first cycle':>12} {'second':>8}  alerts  requests (first / second)")
+    for backend in args.backends:
+        for size in args.sizes:
+            folder = Path(tempfile.mkdtemp(prefix="flowsheet-bench-"))
+            workbook, fake = (local_workbook if backend == "local" else google_workbook)(grids(size), folder)
+            counts = []
+            reports = []
+            for _ in range(2):
+                if fake is not None:
+                    fake.reset_counts()
+                reports.append(run_cycle(workbook, NOW))
+                counts.append(
+                    dict(fake.counts()) if fake is not None else {"record calls": reports[-1].requests}
+                )
+            first, second = reports
+            print(
+                f"{backend:8} {size:>8,} {first.seconds:>11.2f}s {second.seconds:>7.2f}s  {first.opened:>6}  "
+                f"{counts[0]} / {counts[1]}"
+            )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,50 @@
+"""After-sales: a return awaiting review too long; an approved refund not paid too long."""
+
+from __future__ import annotations
+
+from sheets.tabs import RETURNS
+
+from ..effects import Effect, alert
+from ..snapshot import Snapshot
+from .common import hours, shown, waited
+
+
+def check_aftersales(snapshot: Snapshot) -> list[Effect]:
+    df = snapshot.df(RETURNS)
+    effects: list[Effect] = []
+
+    limit = snapshot.setting("return_review_hours")
+    waiting = df[(df["status"] == "requested") & waited(df["requested_at"], snapshot.now, limit)]
+    for return_id, order_id, requested in waiting[["return_id", "order_id", "requested_at"]].itertuples(
+        index=False
+    ):
+        effects.append(
+            alert(
+                "aftersales.review_late",
+                return_id,
+                "warning",
+                f"Return {return_id} (order {order_id}) requested {shown(requested)} awaits review "
+                f"(limit {hours(limit)})",
+                "staff",
+            )
+        )
+
+    # Approved refunds wait since the return was last changed through the app (the approval).
+    limit = snapshot.setting("refund_payment_hours")
+    unpaid = df[(df["refund_status"] == "approved") & waited(df["updated_at"], snapshot.now, limit)]
+    for return_id, amount, since in (
+        unpaid[["return_id", "refund_amount", "updated_at"]]
+        .fillna({"refund_amount": 0})
+        .itertuples(index=False)
+    ):
+        effects.append(
+            alert(
+                "aftersales.refund_late",
+                return_id,
+                "warning",
+                f"Refund of {amount:g} for return {return_id} "
+                f"approved {shown(since)} is not paid (limit {hours(limit)})",
+                "staff",
+            )
+        )
+    return effects

@@ -1,0 +1,82 @@
+"""Procurement: requests waiting for quotes too long, purchase orders late or awaiting approval too long."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from sheets.tabs import PURCHASE_ORDERS, PURCHASE_REQUESTS, QUOTES, RECEIPTS
+
+from ..effects import Effect, alert
+from ..snapshot import Snapshot
+from .common import hours, shown, waited
+
+#: Request states in which quotes are still being collected.
+QUOTING_STATES = ("open", "quoting")
+#: Purchase order states in which goods are expected.
+EXPECTED_STATES = ("ordered", "partially_received")
+
+
+def check_procurement(snapshot: Snapshot) -> list[Effect]:
+    return [*_quotes_late(snapshot), *_orders_late(snapshot), *_approvals_late(snapshot)]
+
+
+def _quotes_late(snapshot: Snapshot) -> list[Effect]:
+    limit = snapshot.setting("quote_wait_hours")
+    df = snapshot.df(PURCHASE_REQUESTS)
+    late = df[df["status"].isin(QUOTING_STATES) & waited(df["created_at"], snapshot.now, limit)]
+    if not len(late):
+        return []
+    quotes = snapshot.df(QUOTES)["request_id"].value_counts()
+    return [
+        alert(
+            "procurement.quotes_late",
+            request_id,
+            "warning",
+            f"Purchase request {request_id} ({qty} × {sku}) has waited for quotes since {shown(created)}: "
+            f"{int(quotes.get(request_id, 0))} received (limit {hours(limit)})",
+            "staff",
+        )
+        for request_id, sku, qty, created in late[["request_id", "sku", "qty", "created_at"]].itertuples(
+            index=False
+        )
+    ]
+
+
+def _orders_late(snapshot: Snapshot) -> list[Effect]:
+    df = snapshot.df(PURCHASE_ORDERS)
+    today = pd.Timestamp(snapshot.now.date())
+    late = df[df["status"].isin(EXPECTED_STATES) & df["expected_at"].notna() & (df["expected_at"] < today)]
+    if not len(late):
+        return []
+    received = snapshot.df(RECEIPTS).groupby("po_id")["qty_received"].sum()
+    return [
+        alert(
+            "procurement.po_late",
+            po_id,
+            "warning",
+            f"Purchase order {po_id} ({qty} × {sku}) was expected on {expected:%Y-%m-%d}: "
+            f"{int(received.get(po_id, 0))} of {qty} received",
+            "staff",
+        )
+        for po_id, sku, qty, expected in late[["po_id", "sku", "qty", "expected_at"]].itertuples(index=False)
+    ]
+
+
+def _approvals_late(snapshot: Snapshot) -> list[Effect]:
+    """Orders awaiting approval, waiting since they were last changed (submitted) through the app."""
+    limit = snapshot.setting("po_approval_wait_hours")
+    df = snapshot.df(PURCHASE_ORDERS)
+    late = df[(df["status"] == "awaiting_approval") & waited(df["updated_at"], snapshot.now, limit)]
+    return [
+        alert(
+            "procurement.approval_late",
+            po_id,
+            "warning",
+            f"Purchase order {po_id} (total {total:g}) has awaited approval since {shown(since)} "
+            f"(limit {hours(limit)})",
+            "manager",
+        )
+        for po_id, total, since in late[["po_id", "total", "updated_at"]]
+        .fillna({"total": 0})
+        .itertuples(index=False)
+    ]

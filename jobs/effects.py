@@ -1,0 +1,206 @@
+"""What the checks ask for, and applying it: every change of a cycle in one transaction.
+
+A check returns effects; it never writes. `apply_effects` compares them with
+the record and writes only the difference, in ONE transaction (one
+batchUpdate on Google, applied atomically):
+
+- `OpenAlert`: one open row per key. A key without an open or acknowledged
+  row gets a new row; an existing one is refreshed (message, severity...,
+  and `last_seen`) only when something changed; an acknowledged one stays
+  acknowledged. A resolved row is never reopened: the condition coming back
+  is a new row.
+- An open or acknowledged alert whose key no check produced is resolved.
+- `CreateRecord`: a record the checks raise themselves (an automatic
+  purchase request), not created when an equal one appeared since the snapshot.
+- `WriteSummary`: the managers' Summary figures, written where they changed.
+
+The difference is worked out first against the snapshot: when there is none
+no transaction is opened (no request at all). Otherwise it is worked out
+again inside the transaction, against the fresh rows, so an alert a manager
+acknowledged or a row a person changed in between is respected.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from sheets.schema import Tab
+from sheets.table import Record, Table
+from sheets.tabs import ALERTS, SUMMARY
+from sheets.transaction import Transaction
+from sheets.workbook import Workbook
+
+from .snapshot import Snapshot
+from .summary import WriteSummary, summary_changes, write_summary
+
+#: The name the checks write under (Audit, updated_by).
+JOBS_USER = "scheduled checks"
+
+ACTIVE = ("open", "acknowledged")
+ALERT_FIELDS = ("kind", "severity", "ref", "message", "owner_role")
+
+
+@dataclass(frozen=True)
+class OpenAlert:
+    """A condition that holds now; `key` (`area.condition:ref`) names it across cycles."""
+
+    key: str
+    kind: str
+    severity: str  # info, warning, breach
+    ref: str
+    message: str
+    owner_role: str  # staff or manager
+
+
+@dataclass(frozen=True)
+class CreateRecord:
+    """A record to add; `match` (column -> accepted values) says what an equal record looks like."""
+
+    tab: Tab
+    values: Mapping[str, Any]
+    dedupe_key: str  # one record per key per cycle
+    match: Mapping[str, tuple[Any, ...]] = field(default_factory=dict)
+
+
+Effect = OpenAlert | CreateRecord | WriteSummary
+
+
+def alert(kind: str, ref: str, severity: str, message: str, owner_role: str) -> OpenAlert:
+    """An OpenAlert keyed `kind:ref`."""
+    return OpenAlert(f"{kind}:{ref}", kind, severity, ref, message, owner_role)
+
+
+@dataclass
+class AppliedReport:
+    opened: int = 0
+    refreshed: int = 0
+    resolved: int = 0
+    created: int = 0
+    summary_rows: int = 0
+    transaction: bool = False  # whether a transaction was opened (its fresh read)
+    committed: bool = False  # whether it wrote anything
+
+    @property
+    def requests(self) -> int:
+        """Calls to the record this apply made: the transaction's read and its one write."""
+        return int(self.transaction) + int(self.committed)
+
+
+@dataclass
+class AlertChanges:
+    inserts: list[dict[str, Any]] = field(default_factory=list)
+    refreshes: list[tuple[Record, dict[str, Any]]] = field(default_factory=list)
+    resolves: list[Record] = field(default_factory=list)
+
+    def __bool__(self) -> bool:
+        return bool(self.inserts or self.refreshes or self.resolves)
+
+
+def alert_changes(alerts: Table, wanted: Sequence[OpenAlert], now: datetime) -> AlertChanges:
+    """What turns the Alerts rows into exactly one active row per wanted key, and no other active row."""
+    by_key = {item.key: item for item in wanted}
+    current: dict[str, Record] = {}
+    changes = AlertChanges()
+    for row in alerts.records():
+        if (row.status or "open") not in ACTIVE:
+            continue
+        if row.key in by_key and row.key not in current:
+            current[row.key] = row
+        else:  # the condition is gone, or a second active row for the same key
+            changes.resolves.append(row)
+    for key, item in by_key.items():
+        row = current.get(key)
+        values = {name: getattr(item, name) for name in ALERT_FIELDS}
+        if row is None:
+            changes.inserts.append(
+                {"key": key, **values, "status": "open", "first_seen": now, "last_seen": now}
+            )
+            continue
+        changed = {name: value for name, value in values.items() if (row[name] or "") != value}
+        if changed:
+            changes.refreshes.append((row, {**changed, "last_seen": now}))
+    return changes
+
+
+def records_to_create(
+    creates: Sequence[CreateRecord], before: Table | None, now: Table | None
+) -> list[CreateRecord]:
+    """The creations still wanted: one per dedupe key, none when an equal record appeared since `before`."""
+    unique = list({item.dedupe_key: item for item in creates}.values())
+    if before is None or now is None:
+        return unique
+    seen_before = set(before.keys())
+    appeared = [row for row in now.records() if row.id not in seen_before]
+    return [
+        item
+        for item in unique
+        if not any(all(row[name] in accepted for name, accepted in item.match.items()) for row in appeared)
+    ]
+
+
+def apply_effects(workbook: Workbook, snapshot: Snapshot, effects: Sequence[Effect]) -> AppliedReport:
+    """Write what `effects` change, in one transaction; nothing at all when they change nothing."""
+    alerts = [item for item in effects if isinstance(item, OpenAlert)]
+    creates = [item for item in effects if isinstance(item, CreateRecord)]
+    summaries = [item for item in effects if isinstance(item, WriteSummary)]
+    summary = summaries[-1] if summaries else None
+    if not _anything_to_do(snapshot, alerts, creates, summary):
+        return AppliedReport()
+    tabs = {ALERTS.name: ALERTS, **{item.tab.name: item.tab for item in creates}}
+    if summary is not None:
+        tabs[SUMMARY.name] = SUMMARY
+    with workbook.transaction(*tabs.values(), user=JOBS_USER, action="scheduled checks") as tx:
+        report = _apply(tx, snapshot, alerts, creates, summary)
+    report.transaction = True
+    report.committed = bool(
+        report.opened + report.refreshed + report.resolved + report.created + report.summary_rows
+    )
+    return report
+
+
+def _anything_to_do(
+    snapshot: Snapshot,
+    alerts: list[OpenAlert],
+    creates: list[CreateRecord],
+    summary: WriteSummary | None,
+) -> bool:
+    if creates or alert_changes(snapshot.table(ALERTS), alerts, snapshot.now):
+        return True
+    return summary is not None and bool(summary_changes(snapshot.tables[SUMMARY.name], summary))
+
+
+def _apply(
+    tx: Transaction,
+    snapshot: Snapshot,
+    alerts: list[OpenAlert],
+    creates: list[CreateRecord],
+    summary: WriteSummary | None,
+) -> AppliedReport:
+    now = snapshot.now
+    report = AppliedReport()
+    changes = alert_changes(tx.table(ALERTS), alerts, now)
+    for values in changes.inserts:
+        tx.insert(ALERTS, values)
+    for row, values in changes.refreshes:
+        tx.update(row, values)
+    for row in changes.resolves:
+        tx.update(row, {"status": "resolved", "resolved_at": now, "last_seen": row.last_seen or now})
+    report.opened, report.refreshed, report.resolved = (
+        len(changes.inserts),
+        len(changes.refreshes),
+        len(changes.resolves),
+    )
+    by_tab: dict[str, list[CreateRecord]] = {}
+    for item in creates:
+        by_tab.setdefault(item.tab.name, []).append(item)
+    for name, items in by_tab.items():
+        tab = items[0].tab
+        for item in records_to_create(items, snapshot.tables.get(name), tx.table(tab)):
+            tx.insert(tab, dict(item.values))
+            report.created += 1
+    if summary is not None:
+        report.summary_rows = write_summary(tx, summary, now)
+    return report
