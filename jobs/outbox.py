@@ -1,0 +1,288 @@
+"""The outbox sender: queued messages in the Outbox tab go out over SMTP.
+
+One sending round reads the Outbox, sends what is due over one SMTP
+connection, and writes every status change of the round in ONE transaction
+(one batch on Google, whatever the number of messages).
+
+- A message the server refuses (a 4xx/5xx reply to it) counts an attempt and
+  keeps the server's answer in `error`; it stays queued and is tried again next
+  round, and becomes `failed` after `max_attempts`.
+- When the server cannot be reached or refuses the login, no message is to
+  blame: the error is kept on the rows but no attempt is counted, so an SMTP
+  outage does not fail every customer's message.
+- Without SMTP configured nothing is sent and nothing changes: the messages
+  wait, and `outbox_status` says so for the dashboard.
+
+Sending happens before the round's write: if that write fails, the messages
+sent in the round go out again next round (at least once, never lost).
+"""
+
+from __future__ import annotations
+
+import logging
+import smtplib
+import ssl
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from email.message import EmailMessage
+from email.utils import formatdate, make_msgid
+
+from sheets.table import Record
+from sheets.tabs import OUTBOX
+from sheets.workbook import Workbook
+
+log = logging.getLogger(__name__)
+
+SENDER_USER = "outbox"
+DEFAULT_MAX_ATTEMPTS = 5
+_TRUE = {"1", "true", "yes", "on"}
+_FALSE = {"0", "false", "no", "off"}
+
+
+@dataclass(frozen=True)
+class SmtpSettings:
+    """How to reach the mail server; `configured` is False until a host and a sender address are set."""
+
+    host: str = ""
+    port: int = 587
+    starttls: bool = True
+    user: str = ""
+    password: str = field(default="", repr=False)
+    sender: str = ""
+    timeout: float = 30.0
+    max_attempts: int = DEFAULT_MAX_ATTEMPTS
+
+    @property
+    def configured(self) -> bool:
+        return bool(self.host and self.sender)
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str]) -> SmtpSettings:
+        """Settings from FLOWSHEET_SMTP_HOST, _PORT, _STARTTLS, _USER, _PASSWORD and _FROM."""
+        port_text = env.get("FLOWSHEET_SMTP_PORT", "").strip()
+        try:
+            port = int(port_text) if port_text else 587
+        except ValueError:
+            raise ValueError(f"FLOWSHEET_SMTP_PORT is {port_text!r}: it must be a whole number.") from None
+        starttls_text = env.get("FLOWSHEET_SMTP_STARTTLS", "").strip().lower()
+        if starttls_text and starttls_text not in _TRUE | _FALSE:
+            raise ValueError(f"FLOWSHEET_SMTP_STARTTLS is {starttls_text!r}: use on or off.")
+        return cls(
+            host=env.get("FLOWSHEET_SMTP_HOST", "").strip(),
+            port=port,
+            starttls=starttls_text not in _FALSE,
+            user=env.get("FLOWSHEET_SMTP_USER", "").strip(),
+            password=env.get("FLOWSHEET_SMTP_PASSWORD", ""),
+            sender=env.get("FLOWSHEET_SMTP_FROM", "").strip(),
+        )
+
+
+@dataclass
+class RoundReport:
+    """What one sending round did."""
+
+    due: int = 0
+    sent: int = 0
+    retrying: int = 0
+    failed: int = 0
+    waiting_reason: str = ""
+
+    def __str__(self) -> str:
+        if self.waiting_reason:
+            return f"outbox: {self.due} message(s) waiting: {self.waiting_reason}"
+        return f"outbox: {self.sent} sent, {self.retrying} to retry, {self.failed} failed, of {self.due} due"
+
+
+@dataclass(frozen=True)
+class OutboxStatus:
+    """The outbox at a glance, for the dashboard."""
+
+    waiting: int
+    failed: int
+    configured: bool
+
+    @property
+    def message(self) -> str:
+        if not self.waiting and not self.failed:
+            return "No messages waiting."
+        parts = []
+        if self.waiting:
+            reason = "" if self.configured else ": SMTP is not configured"
+            parts.append(f"{self.waiting} {_messages(self.waiting)} waiting{reason}")
+        if self.failed:
+            parts.append(f"{self.failed} {_messages(self.failed)} failed")
+        return "; ".join(parts)
+
+
+def _messages(count: int) -> str:
+    return "message" if count == 1 else "messages"
+
+
+def is_due(message: Record, max_attempts: int) -> bool:
+    """Queued, or failed with attempts left."""
+    attempts = message.attempts or 0
+    return message.status == "queued" or (message.status == "failed" and attempts < max_attempts)
+
+
+def due_messages(workbook: Workbook, max_attempts: int) -> list[Record]:
+    """The messages a round would send, oldest first."""
+    table = workbook.table(OUTBOX)
+    due = [message for message in table.records() if is_due(message, max_attempts)]
+    return sorted(due, key=lambda message: message.created_at or datetime.min)
+
+
+def outbox_status(workbook: Workbook, settings: SmtpSettings) -> OutboxStatus:
+    """How many messages wait and how many failed for good, and whether SMTP is configured."""
+    table = workbook.table(OUTBOX)
+    waiting = failed = 0
+    for message in table.records():
+        if is_due(message, settings.max_attempts):
+            waiting += 1
+        elif message.status == "failed":
+            failed += 1
+    return OutboxStatus(waiting=waiting, failed=failed, configured=settings.configured)
+
+
+class SmtpUnavailable(Exception):
+    """The server could not be reached, or refused the connection or the login."""
+
+
+class _Connection:
+    """One SMTP session for a round, opened on the first message."""
+
+    def __init__(self, settings: SmtpSettings, factory: Callable[..., smtplib.SMTP]) -> None:
+        self.settings = settings
+        self.factory = factory
+        self.smtp: smtplib.SMTP | None = None
+
+    def open(self) -> smtplib.SMTP:
+        if self.smtp is not None:
+            return self.smtp
+        settings = self.settings
+        try:
+            smtp = self.factory(settings.host, settings.port, timeout=settings.timeout)
+        except (OSError, smtplib.SMTPException) as error:
+            raise SmtpUnavailable(f"cannot connect to {settings.host}:{settings.port}: {error}") from error
+        try:
+            if settings.starttls:
+                smtp.starttls(context=ssl.create_default_context())
+            if settings.user:
+                smtp.login(settings.user, settings.password)
+        except (OSError, smtplib.SMTPException) as error:
+            _quietly_quit(smtp)
+            raise SmtpUnavailable(f"{settings.host}:{settings.port} refused the session: {error}") from error
+        self.smtp = smtp
+        return smtp
+
+    def close(self) -> None:
+        if self.smtp is not None:
+            _quietly_quit(self.smtp)
+            self.smtp = None
+
+
+def _quietly_quit(smtp: smtplib.SMTP) -> None:
+    try:
+        smtp.quit()
+    except (OSError, smtplib.SMTPException):
+        smtp.close()
+
+
+def build_email(message: Record, sender: str) -> EmailMessage:
+    email = EmailMessage()
+    email["From"] = sender
+    email["To"] = message.to
+    email["Subject"] = message.subject or ""
+    email["Date"] = formatdate(localtime=True)
+    email["Message-ID"] = make_msgid(idstring=str(message.message_id))
+    email.set_content(message.body or "")
+    return email
+
+
+def send_round(
+    workbook: Workbook,
+    settings: SmtpSettings,
+    *,
+    smtp_factory: Callable[..., smtplib.SMTP] = smtplib.SMTP,
+) -> RoundReport:
+    """Send every due message once; write all the status changes in one transaction."""
+    due = due_messages(workbook, settings.max_attempts)
+    report = RoundReport(due=len(due))
+    if not due:
+        return report
+    if not settings.configured:
+        report.waiting_reason = "SMTP is not configured"
+        return report
+    changes: dict[str, dict[str, object]] = {}
+    connection = _Connection(settings, smtp_factory)
+    try:
+        for message in due:
+            try:
+                smtp = connection.open()
+            except SmtpUnavailable as error:
+                log.warning("outbox: %s", error)
+                for waiting in due:
+                    if waiting.message_id not in changes:
+                        changes[waiting.message_id] = {"error": str(error)}
+                break
+            attempts = (message.attempts or 0) + 1
+            try:
+                smtp.send_message(build_email(message, settings.sender))
+            except smtplib.SMTPServerDisconnected as error:
+                # Whether this message went out is unknown; no attempt is counted, and the round stops.
+                connection.smtp = None
+                changes[message.message_id] = {"error": f"the server disconnected: {error}"}
+                log.warning("outbox: %s disconnected while sending %s", settings.host, message.message_id)
+                break
+            except (smtplib.SMTPException, OSError, ValueError) as error:
+                gave_up = attempts >= settings.max_attempts
+                changes[message.message_id] = {
+                    "attempts": attempts,
+                    "error": _describe(error),
+                    "status": "failed" if gave_up else "queued",
+                }
+                if gave_up:
+                    report.failed += 1
+                else:
+                    report.retrying += 1
+                log.info("outbox: %s not sent (attempt %d): %s", message.message_id, attempts, error)
+                if isinstance(error, OSError):
+                    connection.close()
+                continue
+            changes[message.message_id] = {
+                "status": "sent",
+                "attempts": attempts,
+                "sent_at": workbook.clock(),
+                "error": "",
+            }
+            report.sent += 1
+    finally:
+        connection.close()
+    _write(workbook, changes)
+    return report
+
+
+def _describe(error: Exception) -> str:
+    if isinstance(error, smtplib.SMTPRecipientsRefused):
+        return "; ".join(
+            f"{address}: {code} {_text(reply)}" for address, (code, reply) in error.recipients.items()
+        )
+    if isinstance(error, smtplib.SMTPResponseException):
+        return f"{error.smtp_code} {_text(error.smtp_error)}"
+    return str(error) or type(error).__name__
+
+
+def _text(reply: bytes | str) -> str:
+    return reply.decode("utf-8", "replace") if isinstance(reply, bytes) else str(reply)
+
+
+def _write(workbook: Workbook, changes: Mapping[str, Mapping[str, object]]) -> None:
+    if not changes:
+        return
+    with workbook.transaction(OUTBOX, user=SENDER_USER, action="send messages") as tx:
+        for message_id, values in changes.items():
+            current = tx.get(OUTBOX, message_id)
+            if current is None:
+                log.info("outbox: %s was deleted from the sheet during the round", message_id)
+                continue
+            tx.update(current, values)
