@@ -4,6 +4,7 @@ python app.py              serve the web app (embedded local workbook by default
 python app.py --demo       the same, seeding demo data into an empty workbook
 python app.py init         create or upgrade every tab with its headers
 python app.py check        report data issues; exit 1 if there are any
+python app.py jobs [--once]   run the scheduled checks and the outbox sender (forever, or one cycle)
 python app.py import orders FILE.csv [--map ...]   import orders (Shopify export or mapped CSV)
 python app.py user add NAME --role staff|manager|admin   (and: user list, disable, enable, passwd)
 """
@@ -13,11 +14,15 @@ from __future__ import annotations
 import argparse
 import getpass
 import logging
+import os
 import secrets
 import sys
 from collections.abc import Sequence
 
 from config import Config
+from jobs.cycle import run_cycle
+from jobs.outbox import SmtpSettings
+from jobs.runner import run_forever, run_once, start_in_background
 from processes import stock
 from processes.accounts import Accounts
 from processes.accounts.store import AccountStore
@@ -25,7 +30,7 @@ from processes.demo import is_empty, seed_demo
 from processes.errors import ProcessError
 from processes.orders import run_import_command
 from processes.permissions import ROLES
-from sheets.errors import SheetError
+from sheets.errors import SetupError, SheetError
 from sheets.factory import open_workbook
 from sheets.tabs import ALL_TABS
 from sheets.workbook import Workbook
@@ -52,6 +57,8 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     serve.add_argument("--port", type=int, default=argparse.SUPPRESS, help="port to serve on")
     commands.add_parser("init", help="create or upgrade every tab with its headers")
     commands.add_parser("check", help="report data issues; exit 1 if there are any")
+    jobs = commands.add_parser("jobs", help="run the scheduled checks and the outbox sender forever")
+    jobs.add_argument("--once", action="store_true", help="run one cycle and one sending round, then exit")
     importing = commands.add_parser("import", help="import records from a file")
     what = importing.add_subparsers(dest="import_kind", metavar="KIND", required=True)
     orders = what.add_parser("orders", help="orders from a Shopify export or a CSV with a column mapping")
@@ -123,6 +130,20 @@ def run_user(accounts: Accounts, args: argparse.Namespace) -> int:
     return 0
 
 
+def smtp_settings() -> SmtpSettings:
+    try:
+        return SmtpSettings.from_env(os.environ)
+    except ValueError as error:
+        raise SetupError(f"SMTP settings: {error}") from None
+
+
+def run_jobs(workbook: Workbook, config: Config, *, once: bool) -> int:
+    """`python app.py jobs [--once]`: the checks and the outbox, alone or as one cycle."""
+    if once:
+        return run_once(workbook, run_cycle, data_dir=config.data_dir, smtp=smtp_settings())
+    return run_forever(workbook, run_cycle, data_dir=config.data_dir, smtp=smtp_settings())
+
+
 def run_init(workbook: Workbook) -> int:
     report = workbook.init()
     for line in report.lines() or ["every tab and column is already there"]:
@@ -173,14 +194,23 @@ def create_demo_logins(accounts: Accounts) -> None:
         print(f"demo login: {name:14} password: {password}  ({role})")
 
 
-def serve(config: Config, workbook: Workbook, accounts: Accounts, port: int | None) -> None:
-    from nicegui import ui
+def serve(
+    config: Config, workbook: Workbook, accounts: Accounts, smtp: SmtpSettings, port: int | None
+) -> None:
+    from nicegui import app, ui
 
     from pages import register_pages
     from processes import runtime
 
-    runtime.use(workbook, accounts, public_url=config.public_url)
+    runtime.use(workbook, accounts, public_url=config.public_url, smtp_configured=smtp.configured)
     register_pages()
+    # The jobs run inside the web app too; the lock in the data folder keeps a
+    # separate `python app.py jobs` and this one from both acting.
+    runners = []
+    app.on_startup(
+        lambda: runners.append(start_in_background(workbook, run_cycle, data_dir=config.data_dir, smtp=smtp))
+    )
+    app.on_shutdown(lambda: [runner.stop() for runner in runners])
     ui.run(
         title="Flowsheet",
         host=config.host,
@@ -205,15 +235,18 @@ def main(argv: Sequence[str] | None = None) -> int:
             return run_init(workbook)
         if args.command == "check":
             return run_check(workbook)
+        if args.command == "jobs":
+            return run_jobs(workbook, config, once=args.once)
         if args.command == "import":
             return run_import_command(
                 workbook, args.file, mapping=args.map, channel=args.channel, location_id=args.location
             )
+        smtp = smtp_settings()
         prepare_to_serve(workbook, accounts, demo=args.demo)
     except (SheetError, ProcessError) as error:
         print(f"flowsheet: {error}", file=sys.stderr)
         return 2
-    serve(config, workbook, accounts, args.port)
+    serve(config, workbook, accounts, smtp, args.port)
     return 0
 
 

@@ -2,6 +2,7 @@
 
 from pages import (
     aftersales,
+    alerts,
     auth,
     dashboard,
     inventory,
@@ -28,3 +29,4 @@ def register_pages() -> None:
     orders.register()
     service.register()
     aftersales.register()
+    alerts.register()

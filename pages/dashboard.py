@@ -25,6 +25,7 @@ def register() -> None:
                 return
             by_name = {count.name: count for count in counts}
             issues = sum(count.issues for count in counts)
+            await show_attention(workbook)
             if issues:
                 with ui.row().classes("items-center gap-2"):
                     ui.icon("warning", color="warning")
@@ -47,3 +48,21 @@ def describe_backend(workbook) -> str:
     if backend.kind == "google":
         return f"Google spreadsheet {backend.spreadsheet.id}"
     return f"local workbook {backend.path.name}"
+
+
+async def show_attention(workbook) -> None:
+    """Open alerts, and messages that wait because no mail server is configured."""
+    try:
+        seen = await run.io_bound(browse.attention, workbook)
+    except SheetError:
+        return
+    if seen.open_alerts:
+        with ui.row().classes("items-center gap-2"):
+            ui.icon("notifications_active", color="negative" if seen.breaches else "warning")
+            breaches = f", {seen.breaches} past a deadline" if seen.breaches else ""
+            ui.link(f"{seen.open_alerts} open alert(s){breaches}", "/alerts")
+    if seen.messages_waiting and not runtime.smtp_configured():
+        ui.label(
+            f"{seen.messages_waiting} customer message(s) waiting: SMTP is not configured "
+            "(set FLOWSHEET_SMTP_HOST and FLOWSHEET_SMTP_FROM; see README)."
+        ).classes("text-sm text-slate-600")

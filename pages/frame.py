@@ -25,6 +25,7 @@ AREA_PAGES: dict[str, tuple[tuple[str, str], ...]] = {
     "Orders": (("Orders", "/orders"), ("Import orders", "/orders/import"), ("Pick list", "/orders/picking")),
     "Customer service": (("Tickets", "/tickets"), ("Satisfaction", "/surveys")),
     "After-sales": (("Returns", "/returns"),),
+    "Management": (("Alerts", "/alerts"),),
 }
 
 #: Navigation, part two: the tabs that hold each area's records (read-only views).

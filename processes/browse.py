@@ -16,7 +16,7 @@ import pandas as pd
 from processes.stock import ledger_issues
 from sheets.schema import Kind, Tab
 from sheets.table import DataIssue, Table
-from sheets.tabs import ALL_TABS, tab_named
+from sheets.tabs import ALERTS, ALL_TABS, OUTBOX, tab_named
 from sheets.workbook import Workbook
 
 PAGE_SIZES = (25, 50, 100)
@@ -41,6 +41,21 @@ def tab_counts(workbook: Workbook) -> list[TabCount]:
         TabCount(tab.name, tab.description, len(tables[tab.name]), len(tables[tab.name].issues))
         for tab in ALL_TABS
     ]
+
+
+@dataclass(frozen=True)
+class Attention:
+    open_alerts: int
+    breaches: int
+    messages_waiting: int
+
+
+def attention(workbook: Workbook) -> Attention:
+    """What the dashboard points at: open alerts (breaches among them) and messages not yet sent."""
+    tables = workbook.tables(ALERTS, OUTBOX)
+    open_alerts = [a for a in tables[ALERTS.name].records() if a.status == "open"]
+    waiting = sum(1 for m in tables[OUTBOX.name].records() if m.status == "queued")
+    return Attention(len(open_alerts), sum(1 for a in open_alerts if a.severity == "breach"), waiting)
 
 
 def data_issues(workbook: Workbook) -> list[DataIssue]:

@@ -12,11 +12,23 @@ if TYPE_CHECKING:
 _workbook: Workbook | None = None
 _accounts: Accounts | None = None
 _public_url = ""
+_smtp_configured = False
 
 
-def use(workbook: Workbook | None, accounts: Accounts | None = None, public_url: str = "") -> None:
-    global _workbook, _accounts, _public_url
+def use(
+    workbook: Workbook | None,
+    accounts: Accounts | None = None,
+    public_url: str = "",
+    smtp_configured: bool = False,
+) -> None:
+    global _workbook, _accounts, _public_url, _smtp_configured
     _workbook, _accounts, _public_url = workbook, accounts, public_url.rstrip("/")
+    _smtp_configured = smtp_configured
+
+
+def smtp_configured() -> bool:
+    """Whether the outbox can send: without SMTP, queued messages wait (and the dashboard says so)."""
+    return _smtp_configured
 
 
 def site_url(request_base_url: str) -> str:

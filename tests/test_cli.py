@@ -186,3 +186,33 @@ def test_import_orders_from_the_command_line_twice_adds_nothing_the_second_time(
     assert again.stdout.startswith("0 order(s) imported") and "4 already imported" in again.stdout
     missing = run_app(tmp_path, "import", "orders", str(tmp_path / "nope.csv"))
     assert missing.returncode == 2 and "cannot read" in missing.stdout
+
+
+def test_jobs_once_runs_one_cycle_and_a_second_changes_nothing(tmp_path):
+    seed = (
+        "import sys\n"
+        "from sheets.backends.local import LocalBackend\n"
+        "from sheets.workbook import Workbook\n"
+        "from processes.demo import seed_demo\n"
+        "wb = Workbook(LocalBackend(sys.argv[1])); wb.init(); seed_demo(wb)\n"
+    )
+    subprocess.run([sys.executable, "-c", seed, str(tmp_path / "data")], cwd=ROOT, check=True)
+    first = run_app(tmp_path, "jobs", "--once")
+    assert first.returncode == 0, first.stdout + first.stderr
+
+    from sheets.backends.local import LocalBackend
+    from sheets.tabs import ALERTS, AUDIT
+    from sheets.workbook import Workbook
+
+    workbook = Workbook(LocalBackend(tmp_path / "data"))
+    alerts = workbook.table(ALERTS)
+    audit_rows = len(workbook.table(AUDIT))
+    assert any(alert.status == "open" for alert in alerts.records())
+    assert len({alert.key for alert in alerts.records() if alert.status == "open"}) == sum(
+        1 for alert in alerts.records() if alert.status == "open"
+    )
+
+    second = run_app(tmp_path, "jobs", "--once")
+    assert second.returncode == 0
+    workbook.invalidate()
+    assert len(workbook.table(AUDIT)) == audit_rows  # nothing written the second time

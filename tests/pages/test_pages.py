@@ -100,3 +100,17 @@ async def test_a_slow_older_answer_never_replaces_a_newer_one(app_workbook, mana
     for _ in range(20):  # give the late answer every chance to (wrongly) land
         await asyncio.sleep(0.01)
     assert shown_names(manager)[0] == "Customer 010"
+
+
+async def test_the_dashboard_points_at_open_alerts_and_messages_that_wait(app_workbook, manager: User):
+    from sheets.tabs import ALERTS, OUTBOX
+
+    with app_workbook.transaction(ALERTS, OUTBOX, user="jobs") as tx:
+        tx.insert(
+            ALERTS,
+            {"key": "order.unpaid:ORD-1", "kind": "order.unpaid", "severity": "breach", "message": "x"},
+        )
+        tx.insert(OUTBOX, {"to": "ann@example.com", "subject": "Shipped", "status": "queued"})
+    await manager.open("/")
+    await manager.should_see("1 open alert(s), 1 past a deadline")
+    await manager.should_see("1 customer message(s) waiting: SMTP is not configured")

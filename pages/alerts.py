@@ -1,0 +1,122 @@
+"""The alerts the scheduled checks raise: filters, one page read on the server, and acknowledging.
+
+Open alerts come first and breaches first among them. Managers see an
+Acknowledge button on each open alert; the rule (processes.alerts.acknowledge)
+refuses anybody else, and refuses an alert someone changed since the page read it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Any
+
+from nicegui import ui
+
+from pages.auth import signed_in
+from pages.common import call, when
+from pages.frame import frame
+from processes import alerts
+from processes.alerts import AlertQuery
+from processes.permissions import Actor, Permission
+from sheets.table import Record
+
+STATUSES = {"open": "Open", "acknowledged": "Acknowledged", "resolved": "Resolved", "all": "All"}
+SEVERITIES = {"all": "All", "breach": "Breach", "warning": "Warning", "info": "Info"}
+OWNER_ROLES = {"all": "All", "staff": "Staff", "manager": "Manager", "admin": "Admin"}
+_SEVERITY_COLOUR = {"breach": "negative", "warning": "warning", "info": "info"}
+
+
+class AlertList:
+    def __init__(self, actor: Actor) -> None:
+        self.actor = actor
+        self.query = AlertQuery()
+        self._latest = 0
+
+    def build(self) -> None:
+        with ui.row().classes("w-full items-end gap-4"):
+            self._filter("Status", STATUSES, "status")
+            self._filter("Severity", SEVERITIES, "severity")
+            self._filter("Owner", OWNER_ROLES, "owner_role")
+            ui.input("Search", on_change=lambda e: self._ask(search=e.value or "")).props(
+                "clearable debounce=300 dense"
+            ).classes("w-64").mark("alert-search")
+        self.body = ui.column().classes("w-full gap-2")
+        ui.timer(0, self.refresh, once=True)
+
+    def _filter(self, label: str, options: dict[str, str], field: str) -> None:
+        ui.select(
+            options,
+            value=getattr(self.query, field),
+            label=label,
+            on_change=lambda e: self._ask(**{field: e.value or "all"}),
+        ).props("dense").classes("w-40").mark(f"alert-{field}")
+
+    async def _ask(self, **changes: Any) -> None:
+        self.query = replace(self.query, page=changes.pop("page", 1), **changes)
+        await self.refresh()
+
+    async def refresh(self) -> None:
+        self._latest += 1
+        mine = self._latest
+        ok, page = await call(alerts.alert_page, self.query)
+        if not ok or mine != self._latest:
+            return
+        self.body.clear()
+        with self.body:
+            if page.unreadable:
+                ui.label(
+                    f"{page.unreadable} alert row(s) could not be read and are not shown; see Data issues."
+                )
+            if not page.total:
+                ui.label("No alerts match.").classes("text-slate-500").mark("no-alerts")
+                return
+            for alert in page.alerts:
+                self._row(alert)
+            with ui.row().classes("items-center gap-2"):
+                ui.button("Previous", on_click=lambda: self._ask(page=page.page - 1)).props(
+                    f"flat dense {'disable' if page.page <= 1 else ''}"
+                )
+                ui.label(f"Page {page.page} of {page.pages} · {page.total:,} alerts")
+                ui.button("Next", on_click=lambda: self._ask(page=page.page + 1)).props(
+                    f"flat dense {'disable' if page.page >= page.pages else ''}"
+                )
+
+    def _row(self, alert: Record) -> None:
+        severity = alert.severity or "warning"
+        with ui.card().classes("w-full p-3").mark(f"alert-{alert.alert_id}"):
+            with ui.row().classes("w-full items-center gap-3"):
+                ui.badge(severity, color=_SEVERITY_COLOUR.get(severity, "grey"))
+                ui.label(alert.message or alert.kind or alert.key).classes("font-medium").mark(
+                    "alert-message"
+                )
+                ui.space()
+                ui.label(alert.status or "open").classes("text-sm").mark(f"status-{alert.alert_id}")
+                if (alert.status or "open") == "open" and self.actor.may(Permission.ACKNOWLEDGE_ALERTS):
+                    ui.button(
+                        "Acknowledge", on_click=lambda _, loaded=alert: self._acknowledge(loaded)
+                    ).props("outline dense").mark(f"ack-{alert.alert_id}")
+            details = [
+                f"{alert.alert_id}",
+                f"ref {alert.ref}" if alert.ref else "",
+                f"for {alert.owner_role or 'manager'}",
+                f"first seen {when(alert.first_seen)}" if alert.first_seen else "",
+                f"last seen {when(alert.last_seen)}" if alert.last_seen else "",
+                f"resolved {when(alert.resolved_at)}" if alert.resolved_at else "",
+            ]
+            ui.label(" · ".join(part for part in details if part)).classes("text-xs text-slate-500")
+
+    async def _acknowledge(self, loaded: Record) -> None:
+        ok, _ = await call(alerts.acknowledge, loaded.alert_id, by=self.actor, base=loaded)
+        if ok:
+            ui.notify(f"Alert {loaded.alert_id} acknowledged", type="positive")
+        await self.refresh()
+
+
+def register() -> None:
+    @ui.page("/alerts")
+    async def alerts_page() -> None:
+        actor = await signed_in()
+        if actor is None:
+            return
+        with frame("Alerts", actor):
+            AlertList(actor).build()
