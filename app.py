@@ -30,6 +30,7 @@ from processes.demo import is_empty, seed_demo
 from processes.errors import ProcessError
 from processes.orders import run_import_command
 from processes.permissions import ROLES
+from processes.settings import settings_in_force
 from sheets.errors import SetupError, SheetError
 from sheets.factory import open_workbook
 from sheets.tabs import ALL_TABS
@@ -137,11 +138,22 @@ def smtp_settings() -> SmtpSettings:
         raise SetupError(f"SMTP settings: {error}") from None
 
 
+def job_intervals(workbook: Workbook) -> dict[str, float]:
+    """The runner's intervals from the Settings tab (read when the runner starts)."""
+    in_force = {setting.key: setting.value for setting in settings_in_force(workbook)}
+    return {
+        "cycle_seconds": float(in_force["jobs_cycle_minutes"]) * 60,
+        "outbox_seconds": float(in_force["outbox_send_minutes"]) * 60,
+    }
+
+
 def run_jobs(workbook: Workbook, config: Config, *, once: bool) -> int:
     """`python app.py jobs [--once]`: the checks and the outbox, alone or as one cycle."""
     if once:
         return run_once(workbook, run_cycle, data_dir=config.data_dir, smtp=smtp_settings())
-    return run_forever(workbook, run_cycle, data_dir=config.data_dir, smtp=smtp_settings())
+    return run_forever(
+        workbook, run_cycle, data_dir=config.data_dir, smtp=smtp_settings(), **job_intervals(workbook)
+    )
 
 
 def run_init(workbook: Workbook) -> int:
@@ -208,7 +220,11 @@ def serve(
     # separate `python app.py jobs` and this one from both acting.
     runners = []
     app.on_startup(
-        lambda: runners.append(start_in_background(workbook, run_cycle, data_dir=config.data_dir, smtp=smtp))
+        lambda: runners.append(
+            start_in_background(
+                workbook, run_cycle, data_dir=config.data_dir, smtp=smtp, **job_intervals(workbook)
+            )
+        )
     )
     app.on_shutdown(lambda: [runner.stop() for runner in runners])
     ui.run(

@@ -136,6 +136,15 @@ DECLARED: tuple[Setting, ...] = (
         "hours",
         "An approved refund not paid this long after approval raises an alert",
     ),
+    Setting("jobs_cycle_minutes", Kind.NUMBER, 5, "minutes", "How often the scheduled checks run", minimum=1),
+    Setting(
+        "outbox_send_minutes",
+        Kind.NUMBER,
+        1,
+        "minutes",
+        "How often queued customer messages are sent",
+        minimum=1,
+    ),
 )
 
 BY_KEY: dict[str, Setting] = {setting.key: setting for setting in DECLARED}

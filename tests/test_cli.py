@@ -216,3 +216,15 @@ def test_jobs_once_runs_one_cycle_and_a_second_changes_nothing(tmp_path):
     assert second.returncode == 0
     workbook.invalidate()
     assert len(workbook.table(AUDIT)) == audit_rows  # nothing written the second time
+
+
+def test_the_job_intervals_come_from_the_settings_tab(local_env):
+    from config import Config
+    from processes import settings
+    from processes.permissions import Actor
+
+    workbook = app.open_configured(Config.from_env())
+    workbook.init()
+    assert app.job_intervals(workbook) == {"cycle_seconds": 300, "outbox_seconds": 60}
+    settings.update_setting(workbook, "jobs_cycle_minutes", "15", by=Actor("mia", "manager"))
+    assert app.job_intervals(workbook)["cycle_seconds"] == 900
