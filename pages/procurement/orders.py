@@ -1,0 +1,199 @@
+"""Purchase orders: the list, and one order with its steps, receiving checklist and print link."""
+
+from __future__ import annotations
+
+from nicegui import run, ui
+
+from pages.common import attempt
+from pages.procurement.common import ALL, ORDER_STATES, fact, status_filter, table
+from processes import SheetError, procurement, runtime
+from processes.errors import ProcessError
+from processes.permissions import Actor
+from processes.procedure import Transition
+from processes.procurement import RECEIVING_STEPS
+
+
+class OrdersPage:
+    def __init__(self) -> None:
+        self.workbook = runtime.workbook()
+
+    async def build(self) -> None:
+        with ui.row().classes("w-full items-end gap-4"):
+            self.status = status_filter(ORDER_STATES, self.refresh)
+            ui.link("Purchase requests", "/procurement")
+        self.list = ui.column().classes("w-full")
+        await self.refresh()
+
+    async def refresh(self) -> None:
+        status = None if self.status.value == ALL else self.status.value
+        rows = await attempt(procurement.order_rows, self.workbook, status)
+        if rows is None:
+            return
+        self.list.clear()
+        with self.list:
+            if not rows:
+                ui.label("No purchase orders." if status is None else f"No purchase order is {status}.")
+                return
+            table(
+                [
+                    ("po_id", "Order"),
+                    ("request_id", "Request"),
+                    ("supplier", "Supplier"),
+                    ("product", "Product"),
+                    ("qty", "Qty"),
+                    ("received", "Received"),
+                    ("total", "Total"),
+                    ("status", "Status"),
+                    ("expected_at", "Expected"),
+                ],
+                [vars(row) for row in rows],
+                "po_id",
+                links={"po_id": "/procurement/orders/", "request_id": "/procurement/requests/"},
+            ).mark("orders")
+
+
+# --- /procurement/orders/{id}: approval, ordering, receiving -----------------------------
+
+
+class OrderPage:
+    def __init__(self, actor: Actor, po_id: str) -> None:
+        self.actor = actor
+        self.po_id = po_id
+        self.workbook = runtime.workbook()
+
+    async def build(self) -> None:
+        self.body = ui.column().classes("w-full gap-4")
+        await self.load()
+
+    async def load(self) -> None:
+        try:
+            view = await run.io_bound(procurement.order_view, self.workbook, self.po_id)
+        except (ProcessError, SheetError) as problem:
+            self.body.clear()
+            with self.body:
+                ui.label(str(problem)).classes("text-negative")
+                ui.link("All purchase orders", "/procurement/orders")
+            return
+        self.view = view
+        steps = procurement.order_steps(view.order, self.actor)
+        self.body.clear()
+        with self.body:
+            self.summary(view)
+            for step in steps:
+                if step.action not in RECEIVING_STEPS:
+                    self.step_button(step)
+            if any(step.action in RECEIVING_STEPS for step in steps):
+                self.receiving_form(view)
+            self.receipts(view)
+
+    def summary(self, view: procurement.OrderView) -> None:
+        order = view.order
+        with ui.row().classes("items-center gap-3"):
+            ui.label(
+                f"{order.po_id}: {order.qty} × {view.product.name if view.product else order.sku}"
+            ).classes("text-lg font-semibold")
+            ui.badge(order.status).props("outline")
+            ui.link("Printable purchase order", f"/procurement/orders/{order.po_id}/print", new_tab=True)
+        with ui.column().classes("gap-0"):
+            fact("Supplier", view.supplier.name if view.supplier else order.supplier_id)
+            fact("Unit price", order.unit_price)
+            fact("Total", order.total)
+            fact("Deliver to", view.location.name if view.location else order.location_id)
+            fact("Expected by", order.expected_at)
+            fact("Ordered at", order.ordered_at)
+            fact("Approved by", order.approved_by)
+            fact("Contract", order.contract_ref)
+            fact("Why this supplier", order.selection_reason)
+            if order.exception_reason:
+                fact("Quote exception", order.exception_reason)
+            fact("Received so far", f"{view.received} of {order.qty}")
+        if order.request_id:
+            ui.link(f"Request {order.request_id}", f"/procurement/requests/{order.request_id}")
+
+    def step_button(self, step: Transition) -> None:
+        """The button for one step, under the checklist the person goes through first."""
+
+        async def take() -> None:
+            done = await attempt(
+                procurement.take_order_step,
+                self.workbook,
+                self.po_id,
+                step.action,
+                by=self.actor,
+                base=self.view.order,
+            )
+            if done is not None:
+                ui.notify(f"{self.po_id} is {done.status}", type="positive")
+                await self.load()
+
+        if not step.checklist:
+            ui.button(step.label, on_click=take).props("outline")
+            return
+        with ui.card().classes("w-full max-w-3xl gap-1"):
+            for item in step.checklist:
+                ui.label(f"• {item}").classes("text-sm")
+            ui.button(step.label, on_click=take)
+
+    def receiving_form(self, view: procurement.OrderView) -> None:
+        with ui.card().classes("w-full max-w-3xl gap-1"):
+            ui.label(f"Receive a delivery: {view.outstanding} of {view.order.qty} still to come").classes(
+                "text-base font-semibold"
+            )
+            for item in procurement.PURCHASE_ORDER.transition("receive").checklist:
+                ui.label(f"• {item}").classes("text-sm")
+            with ui.row().classes("w-full items-end gap-3"):
+                received = ui.number("Quantity received", min=0, step=1, format="%.0f").classes("w-36")
+                accepted = ui.number("Quantity accepted", min=0, step=1, format="%.0f").classes("w-36")
+                rejected = ui.number("Quantity rejected", value=0, min=0, step=1, format="%.0f").classes(
+                    "w-36"
+                )
+                location = ui.select(view.locations, value=view.order.location_id, label="Put at").classes(
+                    "w-56"
+                )
+            notes = ui.input("Inspection notes").classes("w-full")
+
+            async def record() -> None:
+                receipt = await attempt(
+                    procurement.receive,
+                    self.workbook,
+                    self.po_id,
+                    qty_received=received.value,
+                    qty_accepted=accepted.value,
+                    qty_rejected=rejected.value,
+                    location_id=location.value,
+                    inspection_notes=notes.value,
+                    by=self.actor,
+                    base=self.view.order,
+                )
+                if receipt is not None:
+                    ui.notify(
+                        f"Delivery {receipt.receipt_id} recorded: {receipt.qty_accepted} into stock",
+                        type="positive",
+                    )
+                    await self.load()
+
+            ui.button("Record the delivery", on_click=record)
+
+    def receipts(self, view: procurement.OrderView) -> None:
+        ui.label("Deliveries").classes("text-base font-semibold")
+        if not view.receipts:
+            ui.label("Nothing received yet.")
+            return
+        table(
+            [
+                ("receipt_id", "Delivery"),
+                ("received_at", "Received"),
+                ("location_id", "Put at"),
+                ("qty_received", "Received"),
+                ("qty_accepted", "Accepted"),
+                ("qty_rejected", "Rejected"),
+                ("inspection_notes", "Inspection"),
+                ("received_by", "By"),
+            ],
+            [
+                receipt.to_dict()
+                | {"location_id": view.location_names.get(receipt.location_id, receipt.location_id)}
+                for receipt in view.receipts
+            ],
+            "receipt_id",
+        ).mark("receipts")

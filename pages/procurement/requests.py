@@ -1,0 +1,318 @@
+"""Purchase requests: the list with the new-request form, and one request with its quotes."""
+
+from __future__ import annotations
+
+from nicegui import run, ui
+
+from pages.common import attempt
+from pages.procurement.common import ALL, REQUEST_STATES, fact, show_context, shown, status_filter, table
+from processes import SheetError, procurement, runtime
+from processes.errors import ProcessError
+from processes.permissions import Actor, Permission
+
+
+class RequestsPage:
+    def __init__(self, actor: Actor) -> None:
+        self.actor = actor
+        self.workbook = runtime.workbook()
+
+    async def build(self) -> None:
+        choices = await attempt(procurement.form_choices, self.workbook)
+        if choices is None:
+            return
+        with ui.row().classes("w-full items-start gap-4"):
+            with ui.card().classes("w-96 gap-1"):
+                ui.label("New purchase request").classes("text-base font-semibold")
+                self.product = ui.select(
+                    choices.products, label="Product to buy", on_change=self.show_context
+                )
+                self.product.classes("w-full")
+                only_location = next(iter(choices.locations)) if len(choices.locations) == 1 else None
+                self.location = ui.select(
+                    choices.locations, label="Deliver to", value=only_location, on_change=self.show_context
+                ).classes("w-full")
+                self.qty = ui.number("Quantity", min=1, step=1, format="%.0f").classes("w-full")
+                self.needed_by = ui.input("Needed by").props("type=date stack-label").classes("w-full")
+                self.reason = ui.input("Reason").classes("w-full")
+                self.department = ui.input("Department").classes("w-full")
+                ui.button("Submit request", on_click=self.submit).classes("mt-2")
+            with ui.card().classes("grow gap-1"):
+                ui.label("Stock of this product").classes("text-base font-semibold")
+                self.context = ui.column().classes("gap-1")
+                with self.context:
+                    ui.label("Choose a product to see its stock, what is coming and what is asked for.")
+        with ui.row().classes("w-full items-end gap-4"):
+            ui.label("Purchase requests").classes("text-lg font-semibold")
+            self.status = status_filter(REQUEST_STATES, self.refresh)
+            ui.link("Purchase orders", "/procurement/orders")
+        self.list = ui.column().classes("w-full")
+        await self.refresh()
+
+    async def show_context(self) -> None:
+        if not self.product.value:
+            return
+        context = await attempt(
+            procurement.stock_context, self.workbook, self.product.value, self.location.value
+        )
+        if context is None:
+            return
+        self.context.clear()
+        with self.context:
+            show_context(context)
+
+    async def submit(self) -> None:
+        made = await attempt(
+            procurement.create_request,
+            self.workbook,
+            sku=self.product.value,
+            qty=self.qty.value,
+            needed_by=self.needed_by.value,
+            location_id=self.location.value,
+            reason=self.reason.value,
+            department=self.department.value,
+            by=self.actor,
+        )
+        if made is not None:
+            ui.notify(f"Request {made.request_id} submitted", type="positive")
+            ui.navigate.to(f"/procurement/requests/{made.request_id}")
+
+    async def refresh(self) -> None:
+        status = None if self.status.value == ALL else self.status.value
+        rows = await attempt(procurement.request_rows, self.workbook, status)
+        if rows is None:
+            return
+        self.list.clear()
+        with self.list:
+            if not rows:
+                ui.label("No purchase requests." if status is None else f"No purchase request is {status}.")
+                return
+            table(
+                [
+                    ("request_id", "Request"),
+                    ("created_at", "Created"),
+                    ("product", "Product"),
+                    ("qty", "Qty"),
+                    ("location", "For"),
+                    ("needed_by", "Needed by"),
+                    ("status", "Status"),
+                    ("quotes", "Quotes"),
+                    ("requested_by", "By"),
+                ],
+                [vars(row) for row in rows],
+                "request_id",
+                links={"request_id": "/procurement/requests/"},
+            ).mark("requests")
+
+
+# --- /procurement/requests/{id}: quotes, comparison, the choice --------------------------
+
+
+class RequestPage:
+    def __init__(self, actor: Actor, request_id: str) -> None:
+        self.actor = actor
+        self.request_id = request_id
+        self.workbook = runtime.workbook()
+
+    async def build(self) -> None:
+        self.body = ui.column().classes("w-full gap-4")
+        await self.load()
+
+    async def load(self) -> None:
+        try:
+            view = await run.io_bound(procurement.request_view, self.workbook, self.request_id)
+            choices = await run.io_bound(procurement.form_choices, self.workbook)
+        except (ProcessError, SheetError) as problem:
+            self.body.clear()
+            with self.body:
+                ui.label(str(problem)).classes("text-negative")
+                ui.link("All purchase requests", "/procurement")
+            return
+        self.view = view
+        steps = {step.action: step for step in procurement.request_steps(view.request, self.actor)}
+        self.body.clear()
+        with self.body:
+            self.summary(view)
+            with ui.card().classes("w-full gap-1"):
+                ui.label("Stock of this product").classes("text-base font-semibold")
+                show_context(view.context)
+            self.quotes(view.comparison, choosing="order" in steps)
+            if "quote" in steps:
+                self.quote_form(choices.suppliers)
+            if "order" in steps:
+                self.choice_form(view.comparison)
+            if "cancel" in steps:
+                ui.button(steps["cancel"].label, on_click=self.cancel).props("outline color=negative")
+            if view.orders:
+                ui.label("Purchase orders").classes("text-base font-semibold")
+                table(
+                    [
+                        ("po_id", "Order"),
+                        ("supplier", "Supplier"),
+                        ("qty", "Qty"),
+                        ("total", "Total"),
+                        ("status", "Status"),
+                        ("selection_reason", "Reason for the choice"),
+                    ],
+                    [vars(row) for row in view.orders],
+                    "po_id",
+                    links={"po_id": "/procurement/orders/"},
+                )
+
+    def summary(self, view: procurement.RequestView) -> None:
+        request = view.request
+        with ui.row().classes("items-center gap-3"):
+            ui.label(f"{request.request_id}: {request.qty} × {view.product}").classes("text-lg font-semibold")
+            ui.badge(request.status).props("outline")
+        with ui.column().classes("gap-0"):
+            fact("Deliver to", view.location)
+            fact("Needed by", request.needed_by)
+            fact("Reason", request.reason)
+            fact("Department", request.department)
+            fact("Requested", f"{shown(request.created_at)} by {request.requested_by or '?'}")
+
+    def quotes(self, comparison: procurement.Comparison, choosing: bool) -> None:
+        ui.label("Quotes").classes("text-base font-semibold")
+        if not comparison.lines:
+            ui.label(f"No quotes yet: ask at least {procurement.QUOTES_NEEDED} suppliers.")
+            return
+        recommended = comparison.recommended
+        rows = [
+            {
+                "quote_id": line.quote.quote_id,
+                "supplier": line.supplier_name,
+                "unit_price": line.quote.unit_price,
+                "total": line.total,
+                "lead_time": line.quote.lead_time_days,
+                "arrives_by": line.arrives_by,
+                "valid_until": line.quote.valid_until,
+                "counts": "valid" if line.valid else line.problem,
+                "on_time": _on_time(line.reputation),
+                "accepted": _rate(line.reputation.acceptance_rate),
+                "rating": "" if line.reputation.rating is None else f"{line.reputation.rating:g}/5",
+                "score": "" if line.score is None else f"{line.score:.2f}",
+                "pick": "recommended" if choosing and line is recommended else "",
+                "notes": line.quote.notes,
+            }
+            for line in comparison.lines
+        ]
+        table(
+            [
+                ("supplier", "Supplier"),
+                ("unit_price", "Unit price"),
+                ("total", "Total"),
+                ("lead_time", "Lead days"),
+                ("arrives_by", "Arrives by"),
+                ("valid_until", "Valid until"),
+                ("counts", "Counts?"),
+                ("on_time", "On time"),
+                ("accepted", "Accepted"),
+                ("rating", "Rating"),
+                ("score", "Score"),
+                ("pick", ""),
+                ("notes", "Notes"),
+            ],
+            rows,
+            "quote_id",
+        ).mark("quotes")
+        if choosing:
+            ui.label(
+                f"Valid quotes from {comparison.valid_suppliers} supplier(s); {procurement.QUOTES_NEEDED} are needed."
+            ).classes("text-sm")
+            ui.label(f"Recommended: {comparison.reason}").classes("text-sm font-medium")
+
+    def quote_form(self, suppliers: dict[str, str]) -> None:
+        with ui.card().classes("w-full max-w-3xl gap-1"):
+            ui.label("Record a quote").classes("text-base font-semibold")
+            with ui.row().classes("w-full items-end gap-3"):
+                supplier = ui.select(suppliers, label="Quoting supplier").classes("w-64")
+                price = ui.number("Unit price", min=0, step=0.01).classes("w-28")
+                lead = ui.number("Lead time (days)", min=0, step=1, format="%.0f").classes("w-32")
+                lead.props('hint="blank: the usual for the supplier"')
+                valid_until = ui.input("Valid until").props("type=date stack-label").classes("w-40")
+            notes = ui.input("Notes").classes("w-full")
+
+            async def add() -> None:
+                made = await attempt(
+                    procurement.add_quote,
+                    self.workbook,
+                    self.request_id,
+                    supplier_id=supplier.value,
+                    unit_price=price.value,
+                    lead_time_days=lead.value,
+                    valid_until=valid_until.value,
+                    notes=notes.value,
+                    by=self.actor,
+                )
+                if made is not None:
+                    ui.notify(f"Quote {made.quote_id} recorded", type="positive")
+                    await self.load()
+
+            ui.button("Add quote", on_click=add)
+
+    def choice_form(self, comparison: procurement.Comparison) -> None:
+        valid = comparison.valid_lines
+        if not valid:
+            return
+        may_waive = self.actor.may(Permission.WAIVE_THREE_QUOTES)
+        with ui.card().classes("w-full max-w-3xl gap-1"):
+            ui.label("Choose the supplier").classes("text-base font-semibold")
+            if comparison.needs_exception and not may_waive:
+                ui.label(
+                    f"Choosing needs valid quotes from at least {procurement.QUOTES_NEEDED} suppliers "
+                    f"({comparison.valid_suppliers} so far). Record more quotes, or ask a manager to "
+                    "record why fewer will do."
+                )
+                return
+            options = {
+                line.quote.quote_id: f"{line.supplier_name} · {line.quote.unit_price:,.2f} a unit · "
+                f"total {line.total:,.2f}"
+                for line in valid
+            }
+            recommended = comparison.recommended.quote.quote_id if comparison.recommended else None
+            quote = ui.select(options, value=recommended, label="Chosen quote").classes("w-full")
+            reason = ui.input("Why this supplier").classes("w-full")
+            contract = ui.input("Contract reference").classes("w-64")
+            exception = None
+            if comparison.needs_exception:
+                exception = ui.input(
+                    f"Exception: why fewer than {procurement.QUOTES_NEEDED} quotes will do"
+                ).classes("w-full")
+
+            async def choose() -> None:
+                order = await attempt(
+                    procurement.choose_supplier,
+                    self.workbook,
+                    self.request_id,
+                    quote.value,
+                    selection_reason=reason.value,
+                    contract_ref=contract.value,
+                    exception_reason=exception.value if exception else "",
+                    by=self.actor,
+                    base=self.view.request,
+                )
+                if order is not None:
+                    ui.notify(f"Purchase order {order.po_id} created ({order.status})", type="positive")
+                    ui.navigate.to(f"/procurement/orders/{order.po_id}")
+
+            ui.button("Create the purchase order", on_click=choose)
+
+    async def cancel(self) -> None:
+        done = await attempt(
+            procurement.cancel_request, self.workbook, self.request_id, by=self.actor, base=self.view.request
+        )
+        if done is not None:
+            ui.notify(f"Request {self.request_id} cancelled", type="positive")
+            await self.load()
+
+
+def _rate(rate: float | None) -> str:
+    return "" if rate is None else f"{rate:.0%}"
+
+
+def _on_time(reputation: procurement.Reputation) -> str:
+    if not reputation.deliveries:
+        return ""
+    return f"{reputation.on_time} of {reputation.deliveries}"
+
+
+# --- /procurement/orders: every purchase order -------------------------------------------
