@@ -7,13 +7,10 @@ refuses anybody else, and refuses an alert someone changed since the page read i
 
 from __future__ import annotations
 
-from dataclasses import replace
-from typing import Any
-
 from nicegui import ui
 
 from pages.auth import signed_in
-from pages.common import call, when
+from pages.common import ServerList, call, when
 from pages.frame import frame
 from processes import alerts
 from processes.alerts import AlertQuery
@@ -26,11 +23,10 @@ OWNER_ROLES = {"all": "All", "staff": "Staff", "manager": "Manager", "admin": "A
 _SEVERITY_COLOUR = {"breach": "negative", "warning": "warning", "info": "info"}
 
 
-class AlertList:
+class AlertList(ServerList):
     def __init__(self, actor: Actor) -> None:
         self.actor = actor
         self.query = AlertQuery()
-        self._latest = 0
 
     def build(self) -> None:
         with ui.row().classes("w-full items-end gap-4"):
@@ -51,15 +47,9 @@ class AlertList:
             on_change=lambda e: self._ask(**{field: e.value or "all"}),
         ).props("dense").classes("w-40").mark(f"alert-{field}")
 
-    async def _ask(self, **changes: Any) -> None:
-        self.query = replace(self.query, page=changes.pop("page", 1), **changes)
-        await self.refresh()
-
     async def refresh(self) -> None:
-        self._latest += 1
-        mine = self._latest
-        ok, page = await call(alerts.alert_page, self.query)
-        if not ok or mine != self._latest:
+        page = await self.newest(alerts.alert_page)
+        if page is None:
             return
         self.body.clear()
         with self.body:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
@@ -33,3 +34,29 @@ async def call(action: Callable[..., Any], *args: Any, **kwargs: Any) -> tuple[b
 
 def when(moment: datetime | None) -> str:
     return moment.strftime("%Y-%m-%d %H:%M") if moment else ""
+
+
+class ServerList:
+    """A list whose filtering, search and paging run on the server: the newest answer wins.
+
+    A subclass keeps its query (a dataclass with a `page` field) in `self.query`
+    and draws the page in `refresh()`, which asks for it with `newest()`.
+    """
+
+    query: Any
+    _latest: int = 0  # number of the newest request; older answers are dropped
+
+    async def _ask(self, **changes: Any) -> None:
+        """Change the query (back to page 1 unless a page is given) and redraw."""
+        self.query = replace(self.query, page=changes.pop("page", 1), **changes)
+        await self.refresh()
+
+    async def refresh(self) -> None:
+        raise NotImplementedError
+
+    async def newest(self, action: Callable[..., Any]) -> Any:
+        """`action(workbook, query)` off the event loop; None if refused or overtaken by a newer request."""
+        self._latest += 1
+        mine = self._latest
+        ok, page = await call(action, self.query)
+        return page if ok and mine == self._latest else None

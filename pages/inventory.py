@@ -7,13 +7,12 @@ offer only the steps its procedures allow from each record's state.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import replace
 from typing import Any
 
 from nicegui import ui
 
 from pages.auth import signed_in
-from pages.common import call, when
+from pages.common import ServerList, call, when
 from pages.frame import frame, show_error
 from processes import inventory, master_data
 from processes.inventory import (
@@ -91,10 +90,9 @@ STOCK_COLUMNS = (
 )
 
 
-class StockView:
+class StockView(ServerList):
     def __init__(self) -> None:
         self.query = StockQuery()
-        self._latest = 0
 
     async def build(self) -> None:
         ok, locations = await call(master_data.choices, master_data.LOCATION, active_only=False)
@@ -118,15 +116,9 @@ class StockView:
     async def _on_below_min(self, event) -> None:
         await self._ask(below_min_only=bool(event.value))
 
-    async def _ask(self, **changes: Any) -> None:
-        self.query = replace(self.query, page=changes.pop("page", 1), **changes)
-        await self.refresh()
-
     async def refresh(self) -> None:
-        self._latest += 1
-        mine = self._latest
-        ok, page = await call(inventory.stock_page, self.query)
-        if not ok or mine != self._latest:
+        page = await self.newest(inventory.stock_page)
+        if page is None:
             return
         self.body.clear()
         with self.body:
@@ -344,13 +336,12 @@ TRANSFER_ACTIONS = {
 }
 
 
-class TransfersView:
+class TransfersView(ServerList):
     """Ask for a transfer; the transfers in a view, each with only the steps allowed from its state."""
 
     def __init__(self, actor: Actor) -> None:
         self.actor = actor
         self.query = TransferQuery()
-        self._latest = 0
 
     async def build(self) -> None:
         _, products = await call(master_data.choices, master_data.PRODUCT)
@@ -407,15 +398,9 @@ class TransfersView:
     async def _on_search(self, event) -> None:
         await self._ask(search=event.value or "")
 
-    async def _ask(self, **changes: Any) -> None:
-        self.query = replace(self.query, page=changes.pop("page", 1), **changes)
-        await self.refresh()
-
     async def refresh(self) -> None:
-        self._latest += 1
-        mine = self._latest
-        ok, page = await call(inventory.transfer_page, self.query)
-        if not ok or mine != self._latest:
+        page = await self.newest(inventory.transfer_page)
+        if page is None:
             return
         self.body.clear()
         with self.body:

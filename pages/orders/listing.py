@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
-from typing import Any
-
 from nicegui import ui
 
-from pages.common import call
+from pages.common import ServerList
 from processes import orders
 from processes.orders import VIEWS, OrderQuery
 
@@ -24,11 +21,10 @@ COLUMNS = (
 )
 
 
-class OrderList:
+class OrderList(ServerList):
     def __init__(self) -> None:
         self.query = OrderQuery()
         self.table: ui.table | None = None
-        self._latest = 0
 
     def build(self) -> None:
         with ui.row().classes("w-full items-end gap-4"):
@@ -50,15 +46,9 @@ class OrderList:
     async def _on_search(self, event) -> None:
         await self._ask(search=event.value or "")
 
-    async def _ask(self, **changes: Any) -> None:
-        self.query = replace(self.query, page=changes.pop("page", 1), **changes)
-        await self.refresh()
-
     async def refresh(self) -> None:
-        self._latest += 1
-        mine = self._latest
-        ok, page = await call(orders.order_page, self.query)
-        if not ok or mine != self._latest:
+        page = await self.newest(orders.order_page)
+        if page is None:
             return
         self.body.clear()
         with self.body:
