@@ -5,12 +5,17 @@ from pages import (
     alerts,
     auth,
     dashboard,
+    export,
+    handbook,
     inventory,
     issues,
     master_data,
     orders,
     procurement,
+    review,
     service,
+    settings,
+    suggestions,
     tab_view,
     users,
 )
@@ -30,3 +35,8 @@ def register_pages() -> None:
     service.register()
     aftersales.register()
     alerts.register()
+    settings.register()
+    export.register()
+    handbook.register()
+    review.register()
+    suggestions.register()

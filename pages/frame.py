@@ -25,7 +25,8 @@ AREA_PAGES: dict[str, tuple[tuple[str, str], ...]] = {
     "Orders": (("Orders", "/orders"), ("Import orders", "/orders/import"), ("Pick list", "/orders/picking")),
     "Customer service": (("Tickets", "/tickets"), ("Satisfaction", "/surveys")),
     "After-sales": (("Returns", "/returns"),),
-    "Management": (("Alerts", "/alerts"),),
+    "Improvement": (("Handbook", "/handbook"), ("Review", "/review"), ("Suggestions", "/suggestions")),
+    "Management": (("Alerts", "/alerts"), ("Settings", "/settings"), ("Export", "/export")),
 }
 
 #: Navigation, part two: the tabs that hold each area's records (read-only views).
@@ -35,7 +36,8 @@ AREAS: dict[str, tuple[str, ...]] = {
     "Orders": ("Orders", "Order Lines"),
     "Customer service": ("Tickets", "Surveys"),
     "After-sales": ("Returns",),
-    "Management": ("Alerts", "Summary", "Suggestions", "Outbox", "Settings", "Audit"),
+    "Improvement": ("Suggestions",),
+    "Management": ("Alerts", "Summary", "Outbox", "Settings", "Audit"),
 }
 
 

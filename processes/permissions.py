@@ -22,6 +22,7 @@ class Permission(StrEnum):
     ACKNOWLEDGE_ALERTS = "acknowledge alerts"
     EDIT_SETTINGS = "edit Settings"
     MANAGE_USERS = "manage users"
+    DECIDE_SUGGESTIONS = "adopt or reject a suggestion"
 
 
 MANAGERS = frozenset({"manager", "admin"})
@@ -35,6 +36,7 @@ GRANTED_TO: dict[Permission, frozenset[str]] = {
     Permission.ACKNOWLEDGE_ALERTS: MANAGERS,
     Permission.EDIT_SETTINGS: MANAGERS,
     Permission.MANAGE_USERS: MANAGERS,
+    Permission.DECIDE_SUGGESTIONS: MANAGERS,
 }
 
 
