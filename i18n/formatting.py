@@ -17,17 +17,19 @@ def _locale(language: str | None) -> str:
 
 
 def when(value: datetime | date | None, language: str | None = None) -> str:
-    """'25 Nov 2026, 14:05' / '2026年11月25日 14:05'; a date alone without the time; '' for nothing."""
+    """'2026-11-25 14:05' / '2026年11月25日 14:05'; a date alone without the time; '' for nothing."""
     if value is None:
         return ""
     locale = _locale(language)
     if isinstance(value, datetime):
         return babel_datetime(value, _DATETIME[locale], locale=locale)
-    return babel_date(value, "medium", locale=locale)
+    return babel_date(value, _DATE[locale], locale=locale)
 
 
-#: Minutes, not seconds: nobody in the shop needs the seconds of a timestamp.
-_DATETIME = {"en_GB": "d MMM y, HH:mm", "zh_CN": "y年M月d日 HH:mm"}
+# English keeps the unambiguous ISO order an operations team sorts and types by;
+# minutes, not seconds: nobody in the shop needs the seconds of a timestamp.
+_DATETIME = {"en_GB": "yyyy-MM-dd HH:mm", "zh_CN": "y年M月d日 HH:mm"}
+_DATE = {"en_GB": "yyyy-MM-dd", "zh_CN": "y年M月d日"}
 
 
 def number(value: float | int | Decimal | None, language: str | None = None, decimals: int = 0) -> str:

@@ -8,6 +8,7 @@ from typing import Any
 
 from nicegui import run, ui
 
+from i18n.formatting import when
 from pages.frame import show_error
 from processes import SheetError, aftersales, runtime
 from processes.aftersales import ReturnView
@@ -21,7 +22,7 @@ def shown(value: Any) -> str:
     if value is None or value == "":
         return "—"
     if isinstance(value, datetime):
-        return value.strftime("%Y-%m-%d %H:%M")
+        return when(value)
     if isinstance(value, float):
         return f"{value:,.2f}"
     return str(value)

@@ -8,6 +8,7 @@ from typing import Any
 
 from nicegui import ui
 
+from i18n.formatting import when
 from processes.procurement import PURCHASE_ORDER, PURCHASE_REQUEST, StockContext
 
 REQUEST_STATES = PURCHASE_REQUEST.states
@@ -20,9 +21,9 @@ def shown(value: Any) -> str:
     if value is None:
         return ""
     if isinstance(value, datetime):
-        return value.strftime("%Y-%m-%d %H:%M")
+        return when(value)
     if isinstance(value, date):
-        return value.isoformat()
+        return when(value)
     if isinstance(value, float):
         return f"{value:,.2f}"
     return str(value)

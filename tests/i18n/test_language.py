@@ -64,7 +64,8 @@ def test_a_resolver_that_fails_outside_its_context_means_english():
 
 def test_dates_and_times_in_each_language():
     moment = datetime(2026, 11, 25, 14, 5, 33)
-    assert when(moment, "en") == "25 Nov 2026, 14:05"
+    assert when(moment, "en") == "2026-11-25 14:05"
+    assert when(date(2026, 11, 25), "en") == "2026-11-25"
     assert when(moment, "zh") == "2026年11月25日 14:05"
     assert when(date(2026, 11, 25), "zh") == "2026年11月25日"
     assert when(None, "zh") == ""
