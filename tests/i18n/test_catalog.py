@@ -35,8 +35,13 @@ def marked_texts() -> dict[str, str]:
     return found
 
 
-def placeholders(text: str) -> set[str]:
-    return {name for _, name, _, _ in string.Formatter().parse(text) if name}
+def placeholders(text: str) -> set[tuple[str, str, str]]:
+    """Each {name!conversion:spec} of a text: a translation must keep all three."""
+    return {
+        (name, spec or "", conversion or "")
+        for _, name, spec, conversion in string.Formatter().parse(text)
+        if name
+    }
 
 
 def test_the_code_marks_texts_at_all():
