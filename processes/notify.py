@@ -41,7 +41,9 @@ def render(template: str, **context: Any) -> tuple[str, str]:
     text = _environment().get_template(f"{template}.txt").render(**context)
     first, _, body = text.partition("\n")
     if not first.startswith("Subject:"):
-        raise ProcessError(f"The message template {template} must start with a 'Subject:' line.")
+        raise ProcessError(
+            _("The message template {template} must start with a 'Subject:' line.", template=template)
+        )
     return first.removeprefix("Subject:").strip(), body.strip() + "\n"
 
 
