@@ -88,3 +88,28 @@ def test_a_text_without_translation_is_shown_in_english_with_its_values():
         assert i18n._("Nobody translated this {thing}", thing="yet") == "Nobody translated this yet"
         assert i18n._("Dashboard") == "仪表盘"
     assert i18n._("Dashboard") == "Dashboard"
+
+
+def functions_that_hide_the_translator() -> list[str]:
+    """Functions that bind `_` (a throwaway variable) and also call `_()`: the call would fail."""
+    found = []
+    for folder in SOURCE_FOLDERS:
+        for path in sorted((ROOT / folder).rglob("*.py")):
+            for function in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+                if not isinstance(function, ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda):
+                    continue
+                binds = any(
+                    isinstance(node, ast.Name) and node.id == "_" and isinstance(node.ctx, ast.Store)
+                    for node in ast.walk(function)
+                ) or any(arg.arg == "_" for arg in function.args.args)
+                calls = any(
+                    isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "_"
+                    for node in ast.walk(function)
+                )
+                if binds and calls:
+                    found.append(f"{path.relative_to(ROOT)}:{function.lineno}")
+    return found
+
+
+def test_no_function_hides_the_translator_behind_a_throwaway_variable():
+    assert functions_that_hide_the_translator() == []
