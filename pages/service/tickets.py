@@ -127,9 +127,11 @@ class TicketsPage:
         self.list.clear()
         with self.list:
             if not page.total:
-                ui.label("No ticket matches." if self.query != TicketQuery() else "No open tickets.").classes(
-                    "text-slate-500"
-                )
+                ui.label(
+                    _("No ticket matches: clear the filters to see every open ticket.")
+                    if self.query != TicketQuery()
+                    else _("No open tickets. Record a customer's question or complaint with New ticket.")
+                ).classes("text-slate-500")
                 return
             rows = [{**vars(row), "sla": SLA_WORDS[row.sla]} for row in page.rows]
             table(
