@@ -51,7 +51,7 @@ def register() -> None:
         actor = await signed_in()
         if actor is None:
             return
-        with frame(f"Stocktake {session_id}", actor):
+        with frame(_("Stocktake {session_id}", session_id=session_id), actor):
             CountView(session_id, actor).build()
 
     @ui.page("/inventory/transfers")

@@ -40,7 +40,7 @@ def register() -> None:
         actor = await signed_in()
         if actor is None:
             return
-        with frame(f"Ticket {ticket_id}", actor):
+        with frame(_("Ticket {ticket_id}", ticket_id=ticket_id), actor):
             await TicketPage(actor, ticket_id, site_url=runtime.site_url(str(request.base_url))).build()
 
 

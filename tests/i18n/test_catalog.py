@@ -15,10 +15,12 @@ from sheets.tabs import ALL_TABS
 
 ROOT = Path(__file__).resolve().parents[2]
 SOURCE_FOLDERS = ("pages", "processes", "jobs", "sheets", "i18n")
+#: Calls whose first argument is shown translated: the markers, and the page frames (their titles).
+TRANSLATED_FIRST_ARGUMENT = {"_", "N_", "frame", "public_frame"}
 
 
 def marked_texts() -> dict[str, str]:
-    """English text -> where it is marked with `_()` in the code."""
+    """English text -> where the code marks it for translation (or passes it as a page title)."""
     found: dict[str, str] = {}
     for folder in SOURCE_FOLDERS:
         for path in sorted((ROOT / folder).rglob("*.py")):
@@ -26,7 +28,7 @@ def marked_texts() -> dict[str, str]:
                 if (
                     isinstance(node, ast.Call)
                     and isinstance(node.func, ast.Name)
-                    and node.func.id in {"_", "N_"}
+                    and node.func.id in TRANSLATED_FIRST_ARGUMENT
                     and node.args
                     and isinstance(node.args[0], ast.Constant)
                     and isinstance(node.args[0].value, str)
