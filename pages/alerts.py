@@ -44,7 +44,7 @@ class AlertList(ServerList):
         ui.select(
             options,
             value=getattr(self.query, field),
-            label=label,
+            label=_(label),
             on_change=lambda e: self._ask(**{field: e.value or "all"}),
         ).props("dense").classes("w-40").mark(f"alert-{field}")
 

@@ -11,7 +11,7 @@ from typing import Any
 
 from nicegui import ui
 
-from i18n import _
+from i18n import N_, _
 from pages.auth import signed_in
 from pages.common import ServerList, call, when
 from pages.frame import frame, show_error
@@ -77,16 +77,16 @@ def pager(page: int, pages: int, summary: str, go: Callable[[int], Any]) -> None
 # the stock view --------------------------------------------------------------
 
 STOCK_COLUMNS = (
-    ("sku", "SKU"),
-    ("name", "Product"),
-    ("location", "Location"),
-    ("on_hand", "On hand"),
-    ("reserved", "Reserved"),
-    ("available", "Available"),
-    ("min_qty", "Min"),
-    ("max_qty", "Max"),
-    ("incoming", "Incoming"),
-    ("last_counted", "Last counted"),
+    ("sku", N_("SKU")),
+    ("name", N_("Product")),
+    ("location", N_("Location")),
+    ("on_hand", N_("On hand")),
+    ("reserved", N_("Reserved")),
+    ("available", N_("Available")),
+    ("min_qty", N_("Min")),
+    ("max_qty", N_("Max")),
+    ("incoming", N_("Incoming")),
+    ("last_counted", N_("Last counted")),
     ("flag", ""),
 )
 
@@ -139,7 +139,7 @@ class StockView(ServerList):
                 ).classes("text-slate-500")
                 return
             columns = [
-                {"name": name, "label": label, "field": name, "align": "left"}
+                {"name": name, "label": _(label), "field": name, "align": "left"}
                 for name, label in STOCK_COLUMNS
             ]
             rows = [

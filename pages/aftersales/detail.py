@@ -31,7 +31,7 @@ def shown(value: Any) -> str:
 
 def fact(label: str, value: Any) -> None:
     with ui.row().classes("gap-2 items-baseline"):
-        ui.label(label).classes("text-sm text-slate-500 w-40")
+        ui.label(_(label)).classes("text-sm text-slate-500 w-40")
         ui.label(shown(value))
 
 

@@ -6,7 +6,7 @@ from dataclasses import replace
 
 from nicegui import run, ui
 
-from i18n import _
+from i18n import N_, _
 from pages.frame import show_error
 from pages.public import public_path
 from processes import SheetError, aftersales, runtime
@@ -14,15 +14,15 @@ from processes.aftersales import VIEWS, ReturnQuery
 from processes.browse import PAGE_SIZES
 
 COLUMNS = (
-    ("return_id", "Return"),
-    ("requested_at", "Requested"),
-    ("order", "Order"),
-    ("customer", "Customer"),
-    ("sku", "SKU"),
-    ("qty", "Qty"),
-    ("kind", "Kind"),
-    ("status", "Status"),
-    ("refund_status", "Refund"),
+    ("return_id", N_("Return")),
+    ("requested_at", N_("Requested")),
+    ("order", N_("Order")),
+    ("customer", N_("Customer")),
+    ("sku", N_("SKU")),
+    ("qty", N_("Qty")),
+    ("kind", N_("Kind")),
+    ("status", N_("Status")),
+    ("refund_status", N_("Refund")),
 )
 
 
@@ -85,7 +85,8 @@ class ReturnsList:
                 return
             grid = ui.table(
                 columns=[
-                    {"name": name, "label": label, "field": name, "align": "left"} for name, label in COLUMNS
+                    {"name": name, "label": _(label), "field": name, "align": "left"}
+                    for name, label in COLUMNS
                 ],
                 rows=page.rows,
                 row_key="return_id",

@@ -4,21 +4,21 @@ from __future__ import annotations
 
 from nicegui import ui
 
-from i18n import _
+from i18n import N_, _
 from pages.common import ServerList
 from processes import orders
 from processes.orders import VIEWS, OrderQuery
 
 COLUMNS = (
-    ("order_id", "Order"),
-    ("external_ref", "Reference"),
-    ("channel", "Channel"),
-    ("customer_name", "Customer"),
-    ("created_at", "Created"),
-    ("status", "Status"),
-    ("payment_status", "Payment"),
-    ("total", "Total"),
-    ("location_id", "Ships from"),
+    ("order_id", N_("Order")),
+    ("external_ref", N_("Reference")),
+    ("channel", N_("Channel")),
+    ("customer_name", N_("Customer")),
+    ("created_at", N_("Created")),
+    ("status", N_("Status")),
+    ("payment_status", N_("Payment")),
+    ("total", N_("Total")),
+    ("location_id", N_("Ships from")),
 )
 
 
@@ -71,7 +71,7 @@ class OrderList(ServerList):
                 ).classes("text-slate-500")
                 return
             columns = [
-                {"name": name, "label": label, "field": name, "align": "left"} for name, label in COLUMNS
+                {"name": name, "label": _(label), "field": name, "align": "left"} for name, label in COLUMNS
             ]
             self.table = ui.table(columns=columns, rows=page.rows, row_key="order_id").props(
                 "dense flat bordered hide-pagination :rows-per-page-options=[0]"

@@ -35,8 +35,10 @@ def table(
 ) -> ui.table:
     """A compact table; `links` turns a column's cells into links (column -> path prefix)."""
     grid = ui.table(
-        columns=[{"name": name, "label": label, "field": name, "align": "left"} for name, label in columns],
-        rows=[{name: shown(row.get(name)) for name, _ in columns} for row in rows],
+        columns=[
+            {"name": name, "label": _(label), "field": name, "align": "left"} for name, label in columns
+        ],
+        rows=[{name: shown(row.get(name)) for name, _label in columns} for row in rows],
         row_key=key,
     ).props("dense flat bordered hide-pagination :rows-per-page-options=[0]")
     grid.classes("w-full")
@@ -51,7 +53,7 @@ def table(
 
 def fact(label: str, value: Any) -> None:
     with ui.row().classes("gap-2 items-baseline"):
-        ui.label(label).classes("text-sm text-slate-500 w-36")
+        ui.label(_(label)).classes("text-sm text-slate-500 w-36")
         ui.label(shown(value) or "—")
 
 

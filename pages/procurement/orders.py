@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from nicegui import run, ui
 
-from i18n import _
+from i18n import N_, _
 from pages.common import attempt
 from pages.procurement.common import ALL, ORDER_STATES, fact, status_filter, table
 from processes import SheetError, procurement, runtime
@@ -43,15 +43,15 @@ class OrdersPage:
                 return
             table(
                 [
-                    ("po_id", "Order"),
-                    ("request_id", "Request"),
-                    ("supplier", "Supplier"),
-                    ("product", "Product"),
-                    ("qty", "Qty"),
-                    ("received", "Received"),
-                    ("total", "Total"),
-                    ("status", "Status"),
-                    ("expected_at", "Expected"),
+                    ("po_id", N_("Order")),
+                    ("request_id", N_("Request")),
+                    ("supplier", N_("Supplier")),
+                    ("product", N_("Product")),
+                    ("qty", N_("Qty")),
+                    ("received", N_("Received")),
+                    ("total", N_("Total")),
+                    ("status", N_("Status")),
+                    ("expected_at", N_("Expected")),
                 ],
                 [vars(row) for row in rows],
                 "po_id",
@@ -199,14 +199,14 @@ class OrderPage:
             return
         table(
             [
-                ("receipt_id", "Delivery"),
-                ("received_at", "Received"),
-                ("location_id", "Put at"),
-                ("qty_received", "Received"),
-                ("qty_accepted", "Accepted"),
-                ("qty_rejected", "Rejected"),
-                ("inspection_notes", "Inspection"),
-                ("received_by", "By"),
+                ("receipt_id", N_("Delivery")),
+                ("received_at", N_("Received")),
+                ("location_id", N_("Put at")),
+                ("qty_received", N_("Received")),
+                ("qty_accepted", N_("Accepted")),
+                ("qty_rejected", N_("Rejected")),
+                ("inspection_notes", N_("Inspection")),
+                ("received_by", N_("By")),
             ],
             [
                 receipt.to_dict()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from nicegui import run, ui
 
-from i18n import _
+from i18n import N_, _
 from pages.common import attempt
 from pages.procurement.common import ALL, REQUEST_STATES, fact, show_context, shown, status_filter, table
 from processes import SheetError, procurement, runtime
@@ -95,15 +95,15 @@ class RequestsPage:
                 return
             table(
                 [
-                    ("request_id", "Request"),
-                    ("created_at", "Created"),
-                    ("product", "Product"),
-                    ("qty", "Qty"),
-                    ("location", "For"),
-                    ("needed_by", "Needed by"),
-                    ("status", "Status"),
-                    ("quotes", "Quotes"),
-                    ("requested_by", "By"),
+                    ("request_id", N_("Request")),
+                    ("created_at", N_("Created")),
+                    ("product", N_("Product")),
+                    ("qty", N_("Qty")),
+                    ("location", N_("For")),
+                    ("needed_by", N_("Needed by")),
+                    ("status", N_("Status")),
+                    ("quotes", N_("Quotes")),
+                    ("requested_by", N_("By")),
                 ],
                 [vars(row) for row in rows],
                 "request_id",
@@ -153,12 +153,12 @@ class RequestPage:
                 ui.label(_("Purchase orders")).classes("text-base font-semibold")
                 table(
                     [
-                        ("po_id", "Order"),
-                        ("supplier", "Supplier"),
-                        ("qty", "Qty"),
-                        ("total", "Total"),
-                        ("status", "Status"),
-                        ("selection_reason", "Reason for the choice"),
+                        ("po_id", N_("Order")),
+                        ("supplier", N_("Supplier")),
+                        ("qty", N_("Qty")),
+                        ("total", N_("Total")),
+                        ("status", N_("Status")),
+                        ("selection_reason", N_("Reason for the choice")),
                     ],
                     [vars(row) for row in view.orders],
                     "po_id",
@@ -209,19 +209,19 @@ class RequestPage:
         ]
         table(
             [
-                ("supplier", "Supplier"),
-                ("unit_price", "Unit price"),
-                ("total", "Total"),
-                ("lead_time", "Lead days"),
-                ("arrives_by", "Arrives by"),
-                ("valid_until", "Valid until"),
-                ("counts", "Counts?"),
-                ("on_time", "On time"),
-                ("accepted", "Accepted"),
-                ("rating", "Rating"),
-                ("score", "Score"),
+                ("supplier", N_("Supplier")),
+                ("unit_price", N_("Unit price")),
+                ("total", N_("Total")),
+                ("lead_time", N_("Lead days")),
+                ("arrives_by", N_("Arrives by")),
+                ("valid_until", N_("Valid until")),
+                ("counts", N_("Counts?")),
+                ("on_time", N_("On time")),
+                ("accepted", N_("Accepted")),
+                ("rating", N_("Rating")),
+                ("score", N_("Score")),
                 ("pick", ""),
-                ("notes", "Notes"),
+                ("notes", N_("Notes")),
             ],
             rows,
             "quote_id",

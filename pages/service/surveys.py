@@ -11,7 +11,7 @@ from __future__ import annotations
 from fastapi import Request
 from nicegui import ui
 
-from i18n import _
+from i18n import N_, _
 from pages.auth import signed_in
 from pages.common import attempt
 from pages.frame import frame
@@ -105,12 +105,12 @@ def show_analysis(analysis: SurveyAnalysis) -> None:
     ui.label(_("By week sent")).classes("text-base font-semibold")
     table(
         [
-            ("week", "Week of"),
-            ("procedure", "Procedure"),
-            ("sent", "Sent"),
-            ("answered", "Answered"),
-            ("rate", "Response rate"),
-            ("average", "Average score"),
+            ("week", N_("Week of")),
+            ("procedure", N_("Procedure")),
+            ("sent", N_("Sent")),
+            ("answered", N_("Answered")),
+            ("rate", N_("Response rate")),
+            ("average", N_("Average score")),
         ],
         [
             {
@@ -145,7 +145,7 @@ def show_analysis(analysis: SurveyAnalysis) -> None:
 
 def _figure_card(title: str, figures: service.Figures) -> None:
     with ui.card().classes("gap-0 min-w-48"):
-        ui.label(title).classes("text-sm text-slate-500")
+        ui.label(_(title)).classes("text-sm text-slate-500")
         ui.label(_("{average} average", average=_average(figures.average))).classes(
             "text-xl font-semibold"
         ).mark(f"average {title}")

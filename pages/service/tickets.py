@@ -14,7 +14,7 @@ from typing import Any
 from fastapi import Request
 from nicegui import ui
 
-from i18n import _
+from i18n import N_, _
 from pages.auth import signed_in
 from pages.common import attempt
 from pages.frame import frame
@@ -136,16 +136,16 @@ class TicketsPage:
             rows = [{**vars(row), "sla": SLA_WORDS[row.sla]} for row in page.rows]
             table(
                 [
-                    ("ticket_id", "Ticket"),
-                    ("subject", "Subject"),
-                    ("kind", "Kind"),
-                    ("priority", "Priority"),
-                    ("status", "Status"),
-                    ("sla", "SLA"),
-                    ("due_at", "Due"),
-                    ("customer", "Customer"),
-                    ("assignee", "Assignee"),
-                    ("opened_at", "Opened"),
+                    ("ticket_id", N_("Ticket")),
+                    ("subject", N_("Subject")),
+                    ("kind", N_("Kind")),
+                    ("priority", N_("Priority")),
+                    ("status", N_("Status")),
+                    ("sla", N_("SLA")),
+                    ("due_at", N_("Due")),
+                    ("customer", N_("Customer")),
+                    ("assignee", N_("Assignee")),
+                    ("opened_at", N_("Opened")),
                 ],
                 rows,
                 "ticket_id",

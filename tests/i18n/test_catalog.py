@@ -15,8 +15,15 @@ from sheets.tabs import ALL_TABS
 
 ROOT = Path(__file__).resolve().parents[2]
 SOURCE_FOLDERS = ("pages", "processes", "jobs", "sheets", "i18n")
-#: Calls whose first argument is shown translated: the markers, and the page frames (their titles).
-TRANSLATED_FIRST_ARGUMENT = {"_", "N_", "frame", "public_frame"}
+#: Calls whose first argument is shown translated: the markers, and the helpers that translate
+#: what they are given (page titles, facts, figure cards, filters).
+TRANSLATED_FIRST_ARGUMENT = {"_", "N_", "frame", "public_frame", "fact", "_figure_card", "_filter"}
+
+
+def called_name(call: ast.Call) -> str | None:
+    if isinstance(call.func, ast.Name):
+        return call.func.id
+    return call.func.attr if isinstance(call.func, ast.Attribute) else None
 
 
 def marked_texts() -> dict[str, str]:
@@ -27,8 +34,7 @@ def marked_texts() -> dict[str, str]:
             for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
                 if (
                     isinstance(node, ast.Call)
-                    and isinstance(node.func, ast.Name)
-                    and node.func.id in TRANSLATED_FIRST_ARGUMENT
+                    and called_name(node) in TRANSLATED_FIRST_ARGUMENT
                     and node.args
                     and isinstance(node.args[0], ast.Constant)
                     and isinstance(node.args[0].value, str)
