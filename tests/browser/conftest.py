@@ -66,7 +66,8 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """Every test in this folder is a browser test; without Chromium they are skipped, saying what to install."""
     here = Path(__file__).parent
     skip = pytest.mark.skip(
-        reason=f"{' and '.join(MISSING)} not found: install the Debian packages chromium and chromium-driver"
+        reason=f"{' and '.join(MISSING)} not found: the browser tests need Debian's Chromium "
+        "(sudo apt-get install chromium chromium-driver)"
     )
     for item in items:
         if here in Path(item.path).parents:
@@ -127,23 +128,23 @@ def _app_env(data_dir: Path) -> dict[str, str]:
 
 def _add_login(workdir: Path, env: dict[str, str], name: str, role: str) -> None:
     """`python app.py user add NAME --role ROLE`, the password on standard input, as a script would."""
-    subprocess.run(
+    added = subprocess.run(
         [sys.executable, str(ROOT / "app.py"), "user", "add", name, "--role", role],
         cwd=workdir,
         env=env,
         input=PASSWORD + "\n",
         capture_output=True,
         text=True,
-        check=True,
     )
+    if added.returncode != 0:
+        pytest.fail(f"`python app.py user add {name}` failed:\n{added.stdout}{added.stderr}")
 
 
 def _seed(data_dir: Path) -> dict[str, str]:
     """Demo data, and one order entered and delivered through the rules; returns what the tests need."""
-    from processes import master_data, orders
+    from processes import master_data
     from processes.demo import seed_demo
-    from processes.permissions import Actor
-    from sheets.tabs import ALERTS, ORDER_LINES, STOCK, SURVEYS
+    from sheets.tabs import ALERTS, STOCK, SURVEYS
 
     workbook = Workbook(LocalBackend(data_dir), cache_seconds=0)
     try:
@@ -156,41 +157,46 @@ def _seed(data_dir: Path) -> dict[str, str]:
             for stock in workbook.table(STOCK).records()
             if (stock.on_hand or 0) - (stock.reserved or 0) >= 5 and stock.sku in products
         )
-        clerk = Actor("seeder", "staff")
-        order = orders.enter_order(
-            workbook,
-            customer_name="Robin Example",
-            customer_email="robin@example.com",
-            ship_address="3 Elm Row, Brookfield 40210",
-            location_id=location_id,
-            lines=[orders.read_line(sku, 2)],
-            by=clerk,
+        delivered = _deliver_an_order(workbook, sku, location_id)
+        survey = next(
+            survey for survey in workbook.table(SURVEYS).records() if survey.ref == delivered.order_id
         )
-        steps = ["confirm", "record_payment", "start_picking", "pack", "ship", "deliver"]
-        inputs = {
-            "pack": {
-                "picked": [
-                    line.line_id
-                    for line in workbook.table(ORDER_LINES).records()
-                    if line.order_id == order.order_id
-                ]
-            },
-            "ship": {"carrier": "DHL", "tracking_no": "JD0001"},
-        }
-        for step in steps:
-            orders.take_step(workbook, order.order_id, step, by=clerk, **inputs.get(step, {}))
-        survey = next(s for s in workbook.table(SURVEYS).records() if s.ref == order.order_id)
-        alert = next(a for a in workbook.table(ALERTS).records() if a.status == "open")
+        alert = next(alert for alert in workbook.table(ALERTS).records() if alert.status == "open")
         return {
             "product": products[sku],
             "location": locations[location_id],
-            "delivered_ref": order.order_id,
-            "delivered_email": "robin@example.com",
+            "delivered_ref": delivered.order_id,
+            "delivered_email": delivered.customer_email,
             "survey_token": survey.token,
             "alert_id": alert.alert_id,
         }
     finally:
         workbook.backend.close()
+
+
+def _deliver_an_order(workbook: Workbook, sku: str, location_id: str) -> Record:
+    """An order of two `sku` entered and taken through every step to delivered (which sends its survey)."""
+    from processes import orders
+    from processes.permissions import Actor
+    from sheets.tabs import ORDER_LINES
+
+    clerk = Actor("seeder", "staff")
+    order = orders.enter_order(
+        workbook,
+        customer_name="Robin Example",
+        customer_email="robin@example.com",
+        ship_address="3 Elm Row, Brookfield 40210",
+        location_id=location_id,
+        lines=[orders.read_line(sku, 2)],
+        by=clerk,
+    )
+    lines = [
+        line.line_id for line in workbook.table(ORDER_LINES).records() if line.order_id == order.order_id
+    ]
+    inputs = {"pack": {"picked": lines}, "ship": {"carrier": "DHL", "tracking_no": "JD0001"}}
+    for step in ("confirm", "record_payment", "start_picking", "pack", "ship", "deliver"):
+        order = orders.take_step(workbook, order.order_id, step, by=clerk, **inputs.get(step, {}))
+    return order
 
 
 def _wait_until_serving(server: subprocess.Popen, url: str, log: Path) -> None:
@@ -251,9 +257,11 @@ def shop(tmp_path_factory) -> Iterator[Shop]:
 
 @pytest.fixture(scope="session")
 def driver():
+    """One headless Chromium for every browser test; the screenshots of an earlier run are cleared first."""
     from selenium import webdriver
     from selenium.webdriver.chrome.service import Service
 
+    shutil.rmtree(ARTIFACTS, ignore_errors=True)
     options = webdriver.ChromeOptions()
     options.binary_location = CHROMIUM
     for flag in CHROMIUM_FLAGS:

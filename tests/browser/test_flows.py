@@ -4,8 +4,12 @@ from __future__ import annotations
 
 import re
 
+import pytest
+
 from sheets.tabs import ALERTS, AUDIT, ORDERS, RETURNS, SURVEYS
 from tests.browser.conftest import PASSWORD
+
+pytestmark = pytest.mark.browser
 
 
 def test_logging_in_leads_to_the_page_you_asked_for(browser, shop):
@@ -23,7 +27,7 @@ def test_a_wrong_password_is_refused_on_the_login_page(browser, shop):
     browser.type("User name", shop.staff)
     browser.type("Password", "not the password")
     browser.click("Log in")
-    browser.should_see("password")
+    browser.should_see("Wrong user name or password.")
     assert browser.should_be_at("/login")
 
 
