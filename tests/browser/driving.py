@@ -7,7 +7,8 @@
     page.should_see("sam (staff)")
 
 Every look-up waits (WebDriverWait) until the element is there and visible;
-nothing sleeps.
+nothing sleeps. A look-up that times out fails with a sentence saying what was
+not shown, and (`__tracebackhide__`) the report points at the test's own line.
 """
 
 from __future__ import annotations
@@ -54,42 +55,50 @@ class Browser:
 
     def until(self, condition, failure: str):
         """What `condition` answers once it is truthy; an AssertionError saying `failure` when it never is."""
+        __tracebackhide__ = True
         try:
             return self._wait().until(condition)
         except TimeoutException:
             raise AssertionError(f"{failure} within {self.wait_seconds} s") from None
 
     def visible(self, xpath: str, what: str) -> WebElement:
+        __tracebackhide__ = True
         return self.until(seen.visibility_of_element_located((By.XPATH, xpath)), f"no {what} was shown")
 
     def clickable(self, xpath: str, what: str) -> WebElement:
+        __tracebackhide__ = True
         return self.until(seen.element_to_be_clickable((By.XPATH, xpath)), f"no {what} could be clicked")
 
     # finding ------------------------------------------------------------------------------
 
     def field(self, label: str) -> WebElement:
         """The <input> or <textarea> of the field labelled `label`."""
+        __tracebackhide__ = True
         return self.visible(
             field_xpath(label) + "//*[self::input or self::textarea]", f"field labelled {label!r}"
         )
 
     def button(self, text: str, within: str = "") -> WebElement:
+        __tracebackhide__ = True
         return self.clickable(f"{within}//button[normalize-space(.) = {literal(text)}]", f"button {text!r}")
 
     # acting -------------------------------------------------------------------------------
 
     def type(self, label: str, text: str) -> None:
         """Replace what the field holds with `text`, key by key (clear() alone would not reach Vue's model)."""
+        __tracebackhide__ = True
         box = self.field(label)
         box.send_keys(Keys.CONTROL, "a")
         box.send_keys(Keys.DELETE)
         box.send_keys(text)
 
     def click(self, text: str, within: str = "") -> None:
+        __tracebackhide__ = True
         self.button(text, within).click()
 
     def choose(self, label: str, option: str) -> None:
         """Open the drop-down labelled `label` and click the option whose text contains `option`."""
+        __tracebackhide__ = True
         self.clickable(field_xpath(label), f"drop-down labelled {label!r}").click()
         self.clickable(
             "//div[contains(@class, 'q-menu')]//div[contains(@class, 'q-item')]"
@@ -102,6 +111,7 @@ class Browser:
 
     def tick(self, text: str) -> None:
         """Tick the checkbox or radio button labelled `text`."""
+        __tracebackhide__ = True
         self.clickable(
             "//div[(contains(@class, 'q-checkbox') or contains(@class, 'q-radio'))"
             f" and normalize-space(.) = {literal(text)}]",
@@ -112,13 +122,16 @@ class Browser:
 
     def should_see(self, text: str) -> WebElement:
         """The innermost visible element whose own text contains `text`."""
+        __tracebackhide__ = True
         return self.visible(f"//*[text()[contains(normalize-space(.), {literal(text)})]]", f"text {text!r}")
 
     def gone(self, xpath: str, what: str) -> None:
         """Wait until nothing matching `xpath` is shown any more."""
+        __tracebackhide__ = True
         self.until(seen.invisibility_of_element_located((By.XPATH, xpath)), f"the {what} was still shown")
 
     def notification(self, text: str) -> WebElement:
+        __tracebackhide__ = True
         return self.visible(
             f"//div[contains(@class, 'q-notification')][contains(normalize-space(.), {literal(text)})]",
             f"notification {text!r}",
@@ -126,6 +139,7 @@ class Browser:
 
     def should_be_at(self, path_pattern: str) -> str:
         """Wait until the address matches the regular expression `path_pattern` (after the site's URL)."""
+        __tracebackhide__ = True
         self.until(
             seen.url_matches("^" + self.base_url + path_pattern),
             f"the address never matched {path_pattern!r}",
@@ -133,6 +147,7 @@ class Browser:
         return self.driver.current_url.removeprefix(self.base_url)
 
     def log_in(self, name: str, password: str) -> None:
+        __tracebackhide__ = True
         self.open("/login")
         self.type("User name", name)
         self.type("Password", password)
