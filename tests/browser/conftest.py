@@ -276,7 +276,7 @@ def browser(driver, shop: Shop):
     """The browser with a fresh session (no login) for each test."""
     from tests.browser.driving import Browser
 
-    page = Browser(driver, shop.url, WAIT_SECONDS)
+    page = Browser(driver, shop.url, WAIT_SECONDS, app_log=shop.data_dir.parent / "app.log")
     page.open("/login")
     driver.delete_all_cookies()
     return page
@@ -295,6 +295,7 @@ def pytest_runtest_makereport(item: pytest.Item, call):
             page.driver.save_screenshot(str(screenshot))
             html.write_text(page.driver.page_source, encoding="utf-8")
             where = f"screenshot: {screenshot}\npage HTML: {html}\naddress: {page.driver.current_url}"
+            where += f"\napp log: {page.app_log}"
         except Exception as error:  # noqa: BLE001 - the browser itself may be what failed
             where = f"no screenshot: the browser did not answer ({error})"
         report.sections.append(("browser", where))

@@ -13,6 +13,8 @@ not shown, and (`__tracebackhide__`) the report points at the test's own line.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from selenium.common.exceptions import StaleElementReferenceException, TimeoutException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
@@ -40,8 +42,11 @@ def field_xpath(label: str) -> str:
 
 
 class Browser:
-    def __init__(self, driver: WebDriver, base_url: str, wait_seconds: float) -> None:
+    def __init__(
+        self, driver: WebDriver, base_url: str, wait_seconds: float, app_log: Path | None = None
+    ) -> None:
         self.driver = driver
+        self.app_log = app_log  # the server's output, named in a failure report
         self.base_url = base_url
         self.wait_seconds = wait_seconds
 
