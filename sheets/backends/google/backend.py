@@ -22,11 +22,12 @@ import gspread
 from google.auth.exceptions import GoogleAuthError
 from gspread.exceptions import APIError
 
-from sheets.backends.base import Backend, InitReport, Session
+from sheets.backends.base import Backend, InitReport, RawBlock, Session
 from sheets.backends.google.cells import quote_tab
 from sheets.backends.google.connect import explain
 from sheets.backends.google.http import AmbiguousWrite, GoogleFailure
 from sheets.backends.google.init import plan_init
+from sheets.backends.google.raw import prepare_requests, value_ranges
 from sheets.backends.google.writer import Writer
 from sheets.errors import SetupError, SheetError, SheetUnavailable, TabProblem
 from sheets.locate import raw_key
@@ -106,6 +107,50 @@ class GoogleBackend(Backend):
 
     def raw_rows(self, tab_name: str) -> list[list[Any]]:
         return self.fetch([tab_name])[tab_name] or []
+
+    # raw bulk access (copying a workbook) ----------------------------------
+
+    @property
+    def location(self) -> str:
+        return f"the Google spreadsheet {self.spreadsheet.id}"
+
+    def read_raw(self, tab_names: Sequence[str]) -> dict[str, list[list[Any]]]:
+        self.refresh_metadata()
+        rows = self.fetch(list(tab_names))
+        return {name: rows[name] or [] for name in tab_names}
+
+    def prepare_raw(
+        self,
+        *,
+        create: Sequence[str] = (),
+        clear: Sequence[str] = (),
+        sizes: dict[str, tuple[int, int]] | None = None,
+    ) -> None:
+        self.refresh_metadata()
+        requests = prepare_requests(self._sheets, create, clear, sizes or {})
+        if requests:
+            with self._write_lock:
+                self._send_repeatable(lambda: self.spreadsheet.batch_update({"requests": requests}), "save")
+            self.refresh_metadata()
+
+    def write_raw(self, blocks: Sequence[RawBlock]) -> None:
+        body = {"valueInputOption": "RAW", "data": value_ranges(blocks)}
+        if body["data"]:
+            with self._write_lock:
+                self._send_repeatable(lambda: self.spreadsheet.values_batch_update(body), "copy rows")
+
+    def _send_repeatable(self, action, what: str, tries: int = 3):
+        """Send a write that lands the same however often it is sent, again after an unclear failure."""
+        for attempt in range(tries):
+            try:
+                return self._call(action, what, ambiguous_ok=True)
+            except AmbiguousWrite as error:
+                if attempt == tries - 1:
+                    raise SheetUnavailable(
+                        f"{error}; could not {what}. Run the same command again to go on from there."
+                    ) from None
+                log.warning("Google Sheets: %s; sending the same write again", error)
+        raise AssertionError("unreachable")
 
     # writing ---------------------------------------------------------------
 
