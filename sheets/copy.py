@@ -33,7 +33,7 @@ from typing import Any
 
 from sheets.backends.base import Backend, RawBlock
 from sheets.errors import SheetError
-from sheets.reading import find_header, read_table
+from sheets.reading import HEADER_SEARCH_ROWS, find_header, read_table
 from sheets.settings import DECLARED as DECLARED_SETTINGS
 from sheets.tabs import ALL_TABS, AUDIT, SETTINGS, TABS_BY_NAME
 
@@ -116,6 +116,7 @@ def copy_workbook(
         sizes={tab.name: (tab.total, width(tab.source)) for tab in tabs},
     )
     write_tabs(target, tabs, report, progress, batch_rows, batch_bytes)
+    target.format_raw({name: rows[:HEADER_SEARCH_ROWS] for name, rows in wanted.items()})
     report.mismatched = differences(wanted, target.read_raw(list(wanted)))
     return report
 

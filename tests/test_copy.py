@@ -72,7 +72,8 @@ def test_google_requests_stay_few_whatever_the_size(local, google):
     assert report.complete
     assert google.fake.count("values.batchUpdate") == 3  # 12,001 Orders rows and the small tabs
     assert google.fake.count("values.batchGet") <= 4
-    assert "Orders: 5,001 / 12,001 rows" in lines and "Orders: 12,001 / 12,001 rows" in lines
+    orders = [line for line in lines if line.startswith("Orders:")]
+    assert len(orders) == 3 and orders[-1] == "Orders: 12,001 / 12,001 rows"  # progress per request
 
 
 def test_extra_columns_unreadable_rows_and_odd_layouts_survive_both_ways(local, google, tmp_path):
@@ -204,3 +205,19 @@ def test_copying_a_workbook_onto_itself_is_refused(demo):
     same = LocalBackend(demo.workbook.backend.path.parent)
     with pytest.raises(CopyRefused, match="same workbook"):
         copy_workbook(demo.workbook.backend, same)
+
+
+def test_drop_downs_and_the_frozen_header_follow_a_header_that_moved(local, google):
+    with local.workbook.backend.raw_edit() as grid:
+        rows = grid.rows(ORDERS.name)
+        header = rows[0]
+        moved = [["Orders of 2026"], [header[0], "Gift note", *header[1:]]]
+        moved.append(["ORD-0000000001", "wrapped", "manual", "", "Ana"])
+        grid.replace_rows(ORDERS.name, moved)
+    assert copy_workbook(local.workbook.backend, google.workbook.backend).complete
+    person = google.fake.person()
+    assert person.frozen_rows(ORDERS.name) == 2
+    assert person.is_bold(ORDERS.name, 2, 1)
+    assert person.validation(ORDERS.name, 2, 3) is None  # the header row itself
+    assert person.validation(ORDERS.name, 3, 2) is None  # Gift note: no drop-down
+    assert "manual" in person.validation(ORDERS.name, 3, 3).values  # channel, one column to the right

@@ -115,5 +115,8 @@ class Backend(ABC):
         """Write blocks of raw cells at fixed grid rows in one atomic step; repeating it changes nothing."""
         raise NotImplementedError(f"the {self.kind} workbook cannot be written in bulk")
 
+    def format_raw(self, heads: dict[str, list[list[Any]]]) -> None:  # noqa: B027 - nothing to do locally
+        """After a bulk write: header formatting and drop-downs where the written headers (first rows) put them."""
+
     def close(self) -> None:  # noqa: B027 - most backends hold nothing to release
         """Release connections."""

@@ -83,6 +83,11 @@ def _grow(properties: dict[str, Any], rows: int, columns: int) -> list[dict]:
     ]
 
 
+def reset_validation(sheet_id: int) -> dict:
+    """Clear every drop-down of a tab (setDataValidation without a rule)."""
+    return {"setDataValidation": {"range": {"sheetId": sheet_id}}}
+
+
 def value_ranges(blocks: Sequence[RawBlock]) -> list[dict[str, Any]]:
     """The `data` of a values:batchUpdate that writes `blocks` at their rows."""
     data = []
