@@ -108,8 +108,12 @@ def copy_workbook(
         tabs = plan_tabs(wanted, target.read_raw([name for name in wanted if name in target.tab_names()]))
     report.tabs = tabs
     report.replaced = [tab.name for tab in tabs if tab.replace]
-    if report.replaced and force:
-        progress(f"--force: replacing {', '.join(report.replaced)} in {target.location} with the source's")
+    overwritten = [tab.name for tab in tabs if tab.differs_at is not None]
+    if overwritten:
+        progress(
+            f"--force: REPLACING {', '.join(overwritten)} in {target.location} with the source's; "
+            "the rows there now are lost"
+        )
     target.prepare_raw(
         create=[name for name in wanted if name not in target.tab_names()],
         clear=report.replaced,
@@ -117,7 +121,9 @@ def copy_workbook(
     )
     write_tabs(target, tabs, report, progress, batch_rows, batch_bytes)
     target.format_raw({name: rows[:HEADER_SEARCH_ROWS] for name, rows in wanted.items()})
-    report.mismatched = differences(wanted, target.read_raw(list(wanted)))
+    if report.rows_written or report.replaced:
+        report.mismatched = differences(wanted, target.read_raw(list(wanted)))
+    # else the target was read above and already held every source row: nothing to check again
     return report
 
 
@@ -244,7 +250,7 @@ def batches(tabs: list[TabCopy], batch_rows: int, batch_bytes: int) -> Iterator[
         block: RawBlock | None = None
         for index in range(tab.start, tab.total):
             row = tab.source[index]
-            row_size = len(json.dumps(row, ensure_ascii=False)) + 1
+            row_size = len(json.dumps(row)) + 1  # as sent: non-ASCII text escaped
             if blocks and (rows + 1 > batch_rows or size + row_size > batch_bytes):
                 yield blocks
                 blocks, rows, size, block = [], 0, 0, None

@@ -146,7 +146,7 @@ def test_a_target_with_other_data_needs_force(via_fake, tmp_path, capsys):
     assert "already holds other data in Orders (row 1)" in capsys.readouterr().err
 
     assert to_google(via_fake, "--force") == 0
-    assert "--force: replacing Orders" in capsys.readouterr().out
+    assert "--force: REPLACING Orders" in capsys.readouterr().out
     assert grids(google_backend(via_fake)) == grids(source)
 
 
