@@ -93,37 +93,25 @@ def copy_workbook(
     batch_bytes: int = BATCH_BYTES,
 ) -> CopyReport:
     """Copy every tab of `source` into `target`; raises CopyRefused before writing anything."""
-    if source.location == target.location:
-        raise CopyRefused(
-            f"The source and the target are the same workbook ({source.location}): "
-            "name the other one with --data-dir or --spreadsheet-id."
-        )
+    refuse_same_workbook(source, target)
     report = CopyReport(source.location, target.location)
     wanted = source_tabs(source.read_raw(source.tab_names()))
-    tabs = plan_tabs(wanted, target.read_raw([name for name in wanted if name in target.tab_names()]))
+    tabs = read_plan(wanted, target)
     refuse_other_data(tabs, target, force)
-
     report.created = create_missing_tabs(target)
-    if report.created:
-        tabs = plan_tabs(wanted, target.read_raw([name for name in wanted if name in target.tab_names()]))
-    report.tabs = tabs
-    report.replaced = [tab.name for tab in tabs if tab.replace]
-    overwritten = [tab.name for tab in tabs if tab.differs_at is not None]
-    if overwritten:
-        progress(
-            f"--force: REPLACING {', '.join(overwritten)} in {target.location} with the source's; "
-            "the rows there now are lost"
-        )
+    report.tabs = read_plan(wanted, target) if report.created else tabs
+    report.replaced = [tab.name for tab in report.tabs if tab.replace]
+    announce_force(report.tabs, target, progress)
     target.prepare_raw(
         create=[name for name in wanted if name not in target.tab_names()],
         clear=report.replaced,
-        sizes={tab.name: (tab.total, width(tab.source)) for tab in tabs},
+        sizes={tab.name: (tab.total, width(tab.source)) for tab in report.tabs},
     )
-    write_tabs(target, tabs, report, progress, batch_rows, batch_bytes)
+    write_tabs(target, report.tabs, report, progress, batch_rows, batch_bytes)
     target.format_raw({name: rows[:HEADER_SEARCH_ROWS] for name, rows in wanted.items()})
     if report.rows_written or report.replaced:
         report.mismatched = differences(wanted, target.read_raw(list(wanted)))
-    # else the target was read above and already held every source row: nothing to check again
+    # else the plan read the target and found every source row there: nothing to check again
     return report
 
 
@@ -153,6 +141,11 @@ def source_tabs(raw: dict[str, Rows]) -> dict[str, Rows]:
     """Every tab of the source that holds anything (an empty tab, such as a new sheet's Sheet1, is left out)."""
     rows = {name: normalized(cells) for name, cells in raw.items()}
     return {name: cells for name, cells in rows.items() if cells}
+
+
+def read_plan(wanted: dict[str, Rows], target: Backend) -> list[TabCopy]:
+    """The plan per tab from the target as it is now (one read)."""
+    return plan_tabs(wanted, target.read_raw([name for name in wanted if name in target.tab_names()]))
 
 
 def plan_tabs(wanted: dict[str, Rows], target: dict[str, Rows]) -> list[TabCopy]:
@@ -196,6 +189,14 @@ def holds_only_init(name: str, rows: Rows) -> bool:
     return False
 
 
+def refuse_same_workbook(source: Backend, target: Backend) -> None:
+    if source.location == target.location:
+        raise CopyRefused(
+            f"The source and the target are the same workbook ({source.location}): "
+            "name the other one with --data-dir or --spreadsheet-id."
+        )
+
+
 def refuse_other_data(tabs: list[TabCopy], target: Backend, force: bool) -> None:
     others = [tab for tab in tabs if tab.differs_at is not None]
     if others and not force:
@@ -205,6 +206,15 @@ def refuse_other_data(tabs: list[TabCopy], target: Backend, force: bool) -> None
             f"{target.location} already holds other data in {where}{more}, or the source changed there "
             "since an earlier copy; nothing was written: copy into an empty workbook, or run again with "
             "--force to replace those tabs with the source's."
+        )
+
+
+def announce_force(tabs: list[TabCopy], target: Backend, progress: Progress) -> None:
+    overwritten = [tab.name for tab in tabs if tab.differs_at is not None]
+    if overwritten:
+        progress(
+            f"--force: REPLACING {', '.join(overwritten)} in {target.location} with the source's; "
+            "the rows there now are lost"
         )
 
 
