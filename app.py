@@ -7,6 +7,7 @@ python app.py check        report data issues; exit 1 if there are any
 python app.py jobs [--once]   run the scheduled checks and the outbox sender (forever, or one cycle)
 python app.py import orders FILE.csv [--map ...]   import orders (Shopify export or mapped CSV)
 python app.py user add NAME --role staff|manager|admin   (and: user list, disable, enable, passwd)
+python app.py copy --to google|local [--force]   copy every tab to the other backend, then check it
 """
 
 from __future__ import annotations
@@ -32,8 +33,10 @@ from processes.errors import ProcessError
 from processes.orders import run_import_command
 from processes.permissions import ROLES
 from processes.settings import settings_in_force
+from sheets.backends.base import Backend
+from sheets.copy import CopyReport, copy_workbook
 from sheets.errors import SetupError, SheetError
-from sheets.factory import open_workbook
+from sheets.factory import open_backend, open_workbook
 from sheets.tabs import ALL_TABS
 from sheets.workbook import Workbook
 
@@ -78,6 +81,7 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     )
     orders.add_argument("--channel", default="", help="the channel to record (default: shopify, or manual)")
     orders.add_argument("--location", default="", help="the location the orders ship from")
+    add_copy_command(commands)
     user = commands.add_parser(
         "user", help="manage logins (the password is asked, or read from standard input)"
     )
@@ -93,6 +97,86 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     ):
         user_commands.add_parser(action, help=text).add_argument("name")
     return parser.parse_args(argv)
+
+
+def add_copy_command(commands) -> None:
+    copy = commands.add_parser(
+        "copy",
+        help="copy every tab of the configured workbook to the other backend (local <-> Google), then check it",
+        description="Copy every tab, cell for cell, from the configured workbook (FLOWSHEET_BACKEND) to the "
+        "other backend. An interrupted copy goes on where it stopped when run again; a finished one copies "
+        "nothing more. A target holding other data is refused unless --force is given.",
+    )
+    copy.add_argument("--to", choices=("google", "local"), required=True, help="the backend to copy into")
+    copy.add_argument(
+        "--spreadsheet-id",
+        default="",
+        help="the Google spreadsheet to copy into (default FLOWSHEET_SPREADSHEET_ID)",
+    )
+    copy.add_argument(
+        "--credentials",
+        default="",
+        help="the service account's JSON key file (default GOOGLE_APPLICATION_CREDENTIALS)",
+    )
+    copy.add_argument(
+        "--data-dir",
+        default="",
+        help="the folder of the local workbook to copy into (default FLOWSHEET_DATA_DIR)",
+    )
+    copy.add_argument(
+        "--force",
+        action="store_true",
+        help="REPLACE the target's tabs that hold other data with the source's (their rows are lost)",
+    )
+
+
+def open_copy_target(config: Config, args: argparse.Namespace) -> Backend:
+    if args.to == "google":
+        return open_backend(
+            "google",
+            spreadsheet_id=args.spreadsheet_id or config.spreadsheet_id,
+            credentials_file=args.credentials or config.credentials_file,
+        )
+    return open_backend("local", data_dir=args.data_dir or config.data_dir)
+
+
+def run_copy(source: Workbook, target: Backend, *, force: bool = False) -> int:
+    """`python app.py copy`: copy every tab, then `check` the copy; exit 0 only when complete and clean."""
+    print(f"copying {source.backend.location} to {target.location}")
+    report = copy_workbook(source.backend, target, force=force, progress=print)
+    print(copy_summary(report))
+    copied = Workbook(target, cache_seconds=0)
+    issues = copied.check(assign_ids=False) + stock.ledger_issues(copied)
+    for issue in issues:
+        print(issue)
+    print(
+        f"check of the copy: {len(issues)} data issue(s)" if issues else "check of the copy: no data issues"
+    )
+    if not report.complete:
+        print(
+            f"flowsheet: the copy differs from the source in {', '.join(report.mismatched)} "
+            "(was the source or the target edited meanwhile?): run the same command again.",
+            file=sys.stderr,
+        )
+        return 1
+    if issues:
+        print(
+            f"flowsheet: the copy is complete, but {len(issues)} row(s) have data issues "
+            "(copied as they are in the source): fix them in the sheet, then run `python app.py check`.",
+            file=sys.stderr,
+        )
+        return 1
+    return 0
+
+
+def copy_summary(report: CopyReport) -> str:
+    total = sum(tab.total for tab in report.tabs)
+    if not report.rows_written:
+        return f"nothing to copy: all {len(report.tabs)} tab(s), {total:,} rows, were already there"
+    return (
+        f"copied {report.rows_written:,} row(s) in {report.writes} write(s); "
+        f"{len(report.tabs)} tab(s), {total:,} rows in all"
+    )
 
 
 def open_configured(config: Config) -> Workbook:
@@ -258,6 +342,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return run_init(workbook, args.lang)
         if args.command == "check":
             return run_check(workbook)
+        if args.command == "copy":
+            return run_copy(workbook, open_copy_target(config, args), force=args.force)
         if args.command == "jobs":
             return run_jobs(workbook, config, once=args.once)
         if args.command == "import":

@@ -48,7 +48,8 @@ def table(
             {"name": name, "label": _(label), "field": name, "align": "left"} for name, label in columns
         ],
         rows=[
-            {key: shown(row.get(key)), **{name: shown(row.get(name)) for name, _label in columns}} for row in rows
+            {key: shown(row.get(key)), **{name: shown(row.get(name)) for name, _label in columns}}
+            for row in rows
         ],
         row_key=key,
     ).props("dense flat bordered hide-pagination :rows-per-page-options=[0]")

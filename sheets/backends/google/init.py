@@ -43,6 +43,15 @@ def plan_init(
     return requests, report
 
 
+def header_format_requests(
+    tab: Tab, sheet_id: int, header_row: int, header_cells: Sequence[Any]
+) -> list[dict]:
+    """The frozen bold header and the drop-downs for a header as it stands (after a copy, say)."""
+    return _format_header(sheet_id, header_row, len(header_cells)) + _drop_downs(
+        tab, sheet_id, header_row, header_cells
+    )
+
+
 def _existing_header(
     tab: Tab, rows: list[list[Any]], report: InitReport, language: str
 ) -> tuple[int, list[Any], int]:
