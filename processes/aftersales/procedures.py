@@ -126,7 +126,7 @@ REFUND = Procedure(
             "awaiting_approval",
             "staff",
             "Set the refund",
-            automatic="Set the refund with an amount above the refund approval limit (setting refund_approval_limit)",
+            automatic="when the refund set is above the refund approval limit (setting refund_approval_limit)",
             deadline="return_settle_hours",
             informed=("manager",),
         ),
