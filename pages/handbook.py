@@ -40,9 +40,9 @@ async def _download_all() -> None:
 
 def _show_procedure(procedure: Procedure, settings: dict[str, Any]) -> None:
     before, _, after = handbook.handbook_markdown(procedure, settings, chart=CHART).partition(CHART)
-    ui.markdown(before).classes("w-full").mark("handbook-top")
+    ui.markdown(before, extras=handbook.MARKDOWN_EXTRAS).classes("w-full").mark("handbook-top")
     chart = ui.mermaid(handbook.mermaid(procedure)).classes("w-full").mark("flowchart")
-    ui.markdown(after).classes("w-full").mark("handbook-body")
+    ui.markdown(after, extras=handbook.MARKDOWN_EXTRAS).classes("w-full").mark("handbook-body")
 
     async def download() -> None:
         drawing = await _drawn_svg(chart)
@@ -78,7 +78,9 @@ def register() -> None:
         if actor is None:
             return
         with frame("Handbook", actor):
-            ui.markdown(handbook.index_markdown()).classes("w-full").mark("handbook-index")
+            ui.markdown(handbook.index_markdown(), extras=handbook.MARKDOWN_EXTRAS).classes("w-full").mark(
+                "handbook-index"
+            )
             ui.label(
                 "The download holds every procedure in one document; open it and print it (or save it as PDF)."
             ).classes("text-sm text-slate-600")

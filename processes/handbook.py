@@ -21,6 +21,7 @@ from typing import Any
 
 import markdown2
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from markupsafe import Markup
 
 from processes.declarations import ALERT_GROUPS, PROCEDURES
 from processes.permissions import GRANTED_TO, ROLES
@@ -32,7 +33,8 @@ from sheets.workbook import Workbook
 TEMPLATES_DIR = Path(__file__).resolve().parents[1] / "templates" / "handbook"
 #: Where the pages live; the index links each procedure below it.
 BASE_PATH = "/handbook"
-_MARKDOWN_EXTRAS = ["tables", "fenced-code-blocks", "header-ids", "cuddled-lists"]
+#: How the handbook's Markdown is read, here and by the pages: states and keys keep their underscores.
+MARKDOWN_EXTRAS = ["tables", "fenced-code-blocks", "header-ids", "cuddled-lists", "code-friendly"]
 
 
 # The flowchart ------------------------------------------------------------------------------
@@ -128,7 +130,7 @@ def handbook_markdown(
     `chart` replaces the Mermaid block (the HTML export puts a drawing or text there).
     """
     context = procedure_context(procedure, settings or {})
-    context["chart"] = chart if chart is not None else f"```mermaid\n{mermaid(procedure)}```"
+    context["chart"] = Markup(chart if chart is not None else f"```mermaid\n{mermaid(procedure)}```")
     return _environment().get_template("procedure.md").render(**context)
 
 
@@ -164,7 +166,7 @@ def _step(procedure: Procedure, number: int, transition: Transition, settings: M
         "number": number,
         "action": transition.action,
         "label": transition.label,
-        "sources": ", ".join(transition.sources),
+        "sources": ", ".join(f"`{source}`" for source in transition.sources),
         "target": transition.target,
         "responsible": transition.role,
         "accountable": procedure.accountable_for(transition),
@@ -180,7 +182,7 @@ def _step(procedure: Procedure, number: int, transition: Transition, settings: M
 
 
 def _deadline_text(deadline: dict[str, Any], *, several: bool) -> str:
-    return f"{deadline['key']} {deadline['value']}" if several else deadline["value"]
+    return f"`{deadline['key']}` {deadline['value']}" if several else deadline["value"]
 
 
 def _alert(procedure: Procedure, alert: Alert, settings: Mapping[str, Any]) -> dict[str, Any]:
@@ -267,7 +269,7 @@ def _chart_html(procedure: Procedure, svg: str | None) -> str:
 
 
 def _to_html(markdown: str) -> str:
-    return str(markdown2.markdown(markdown, extras=_MARKDOWN_EXTRAS))
+    return str(markdown2.markdown(markdown, extras=MARKDOWN_EXTRAS))
 
 
 def settings_values(workbook: Workbook) -> dict[str, Any]:
@@ -293,11 +295,18 @@ def _environment(autoescape: bool = False) -> Environment:
         loader=FileSystemLoader(TEMPLATES_DIR),
         undefined=StrictUndefined,
         autoescape=autoescape,
-        trim_blocks=False,
         keep_trailing_newline=True,
+        # Markdown passes HTML through: text like "sla_hours_<priority>" must show, not vanish as a tag.
+        finalize=None if autoescape else _markdown_text,
     )
     environment.filters["cell"] = _cell
     return environment
+
+
+def _markdown_text(value: Any) -> Any:
+    if isinstance(value, str) and not isinstance(value, Markup):
+        return value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return value
 
 
 def _cell(value: Any) -> str:
