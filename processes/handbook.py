@@ -34,7 +34,7 @@ TEMPLATES_DIR = Path(__file__).resolve().parents[1] / "templates" / "handbook"
 #: Where the pages live; the index links each procedure below it.
 BASE_PATH = "/handbook"
 #: How the handbook's Markdown is read, here and by the pages: states and keys keep their underscores.
-MARKDOWN_EXTRAS = ["tables", "fenced-code-blocks", "header-ids", "cuddled-lists", "code-friendly"]
+MARKDOWN_EXTRAS = ["tables", "fenced-code-blocks", "cuddled-lists", "code-friendly"]
 
 
 # The flowchart ------------------------------------------------------------------------------

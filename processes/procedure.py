@@ -14,16 +14,20 @@ the checks use those declarations rather than strings of their own.
         "Purchase order", PURCHASE_ORDERS, "status",
         transitions=(
             Transition("approve", ("awaiting_approval",), "approved", "manager", "Approve the order",
-                       permission=Permission.APPROVE_PO_OVER_LIMIT),
+                       permission=Permission.APPROVE_PO_OVER_LIMIT, deadline="po_approval_wait_hours"),
             ...
         ),
+        alerts=(Alert("procurement.approval_late", "Waiting too long for a manager", "warning",
+                      "manager", setting="po_approval_wait_hours"),),
     )
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 from processes.errors import ProcessError
 from processes.permissions import ROLES, Actor, Permission, require
@@ -184,6 +188,13 @@ class Procedure:
         if transition.permission is not None:
             require(actor, transition.permission)
         return transition
+
+
+def hours_in_force(key: str, settings: Mapping[str, Any]) -> float:
+    """A deadline setting's value in force in hours (its default when `settings` lacks it; a day is 24)."""
+    setting = DECLARED_SETTINGS[key]
+    value = float(settings.get(key, setting.default))
+    return value * 24 if setting.unit == "days" else value
 
 
 def _check_setting(where: str, key: str) -> None:

@@ -12,7 +12,7 @@ import pytest
 
 import jobs.checks
 from processes.declarations import ALERT_GROUPS, PROCEDURES, declared_alerts
-from processes.procedure import Alert, Procedure, Transition
+from processes.procedure import Alert, Procedure, Transition, hours_in_force
 from sheets.settings import BY_KEY
 from sheets.tabs import PURCHASE_ORDERS, TICKETS
 
@@ -123,3 +123,8 @@ def test_each_alert_kind_is_declared_once_and_each_procedure_has_its_own_slug():
         len(g.alerts) for g in ALERT_GROUPS
     )
     assert len({p.slug for p in PROCEDURES}) == len(PROCEDURES)
+
+
+def test_a_deadline_in_force_counts_in_hours_whatever_its_unit():
+    assert hours_in_force("unpaid_timeout_hours", {"unpaid_timeout_hours": 36.0}) == 36
+    assert hours_in_force("order_delivery_days", {}) == 240

@@ -129,6 +129,9 @@ def test_the_export_is_valid_self_contained_html_with_every_step():
             assert transition.label in text
         assert flow_text(procedure).splitlines()[1] in text  # the flowchart, drawn as text
     assert "@media print" in document
+    ids = re.findall(r'id="([^"]+)"', document)
+    assert len(ids) == len(set(ids)), "every id once"
+    assert set(re.findall(r'href="#([^"]+)"', document)) <= set(ids), "the contents link to the sections"
 
 
 def test_the_export_writes_one_document_and_one_per_procedure(tmp_path):
