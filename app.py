@@ -8,6 +8,7 @@ python app.py jobs [--once]   run the scheduled checks and the outbox sender (fo
 python app.py import orders FILE.csv [--map ...]   import orders (Shopify export or mapped CSV)
 python app.py user add NAME --role staff|manager|admin   (and: user list, disable, enable, passwd)
 python app.py copy --to google|local [--force]   copy every tab to the other backend, then check it
+python app.py handbook --out DIR   write the process handbook as printable HTML
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ import os
 import secrets
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 
 from config import Config
 from i18n import LANGUAGES
@@ -30,6 +32,7 @@ from processes.accounts import Accounts
 from processes.accounts.store import AccountStore
 from processes.demo import is_empty, seed_demo
 from processes.errors import ProcessError
+from processes.handbook import settings_values, write_handbook
 from processes.orders import run_import_command
 from processes.permissions import ROLES
 from processes.settings import settings_in_force
@@ -96,6 +99,8 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
         ("passwd", "set a new password"),
     ):
         user_commands.add_parser(action, help=text).add_argument("name")
+    handbook = commands.add_parser("handbook", help="write the process handbook as printable HTML files")
+    handbook.add_argument("--out", required=True, type=Path, help="the folder to write the files into")
     return parser.parse_args(argv)
 
 
@@ -247,6 +252,14 @@ def run_jobs(workbook: Workbook, config: Config, *, once: bool) -> int:
     )
 
 
+def run_handbook(workbook: Workbook, out_dir: Path) -> int:
+    """`python app.py handbook --out DIR`: every procedure, with the deadlines in force, as HTML."""
+    for path in write_handbook(out_dir, settings_values(workbook)):
+        print(f"wrote {path}")
+    print("Open handbook.html in a browser and print it (or save it as PDF).")
+    return 0
+
+
 def run_init(workbook: Workbook, language: str = "en") -> int:
     report = workbook.init(language=language)
     for line in report.lines() or ["every tab and column is already there"]:
@@ -346,6 +359,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return run_copy(workbook, open_copy_target(config, args), force=args.force)
         if args.command == "jobs":
             return run_jobs(workbook, config, once=args.once)
+        if args.command == "handbook":
+            return run_handbook(workbook, args.out)
         if args.command == "import":
             return run_import_command(
                 workbook, args.file, mapping=args.map, channel=args.channel, location_id=args.location
