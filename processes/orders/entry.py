@@ -8,6 +8,7 @@ from datetime import datetime
 
 from i18n import _
 from processes.errors import ProcessError
+from processes.orders.procedure import address_problem
 from processes.permissions import Actor
 from sheets.cells import CellError, is_blank, parse_cell
 from sheets.schema import Kind
@@ -107,6 +108,11 @@ def enter_order(
     email = (customer_email or "").strip()
     if email and not EMAIL.fullmatch(email):
         raise ProcessError(_("{email!r} is not an email address.", email=email))
+    # Refused here, where it can still be corrected, rather than at confirmation (the order page
+    # cannot edit an address); an empty address is left for orders collected in person.
+    problem = address_problem(ship_address) if (ship_address or "").strip() else None
+    if problem:
+        raise ProcessError(_("Cannot save the order: {problem}.", problem=problem))
     with workbook.transaction(*ORDER_TABS, user=by.name, action="enter order") as tx:
         return add_order(
             tx,
