@@ -14,7 +14,7 @@ from fastapi.responses import RedirectResponse
 from nicegui import app, run, ui
 from starlette.middleware.base import BaseHTTPMiddleware
 
-from i18n import _
+from i18n import _, in_current_language
 from pages.language import SESSION_KEY, language_switch, remember_language_of
 from processes import runtime
 from processes.errors import ProcessError
@@ -81,7 +81,10 @@ def register() -> None:
             async def log_in() -> None:
                 try:
                     actor = await run.io_bound(
-                        runtime.accounts().authenticate, name.value or "", password.value or "", address
+                        in_current_language(runtime.accounts().authenticate),
+                        name.value or "",
+                        password.value or "",
+                        address,
                     )
                 except ProcessError as refusal:
                     message.text = str(refusal)

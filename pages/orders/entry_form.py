@@ -20,6 +20,16 @@ class OrderForm:
     async def build(self) -> None:
         ok, self.products = await call(master_data.choices, master_data.PRODUCT)
         ok, locations = await call(master_data.choices, master_data.LOCATION)
+        if not self.products or not locations:
+            missing = [
+                (_("products"), "/products") if not self.products else None,
+                (_("locations"), "/locations") if not locations else None,
+            ]
+            with ui.row().classes("items-center gap-2 text-warning").mark("setup-hint"):
+                ui.icon("info")
+                ui.label(_("An order needs products to sell and a location to ship from. Add them first:"))
+                for label, path in filter(None, missing):
+                    ui.link(label, path)
         with ui.card().classes("w-full max-w-3xl gap-2"):
             ui.label(_("Customer")).classes("font-semibold")
             with ui.grid(columns="repeat(auto-fill, minmax(220px, 1fr))").classes("w-full gap-x-4"):

@@ -35,14 +35,19 @@ _DUMMY_HASH = hash_password("not a real password")
 
 class LoginRefused(ProcessError):
     def __init__(self) -> None:
-        super().__init__("Wrong user name or password.")
+        super().__init__(
+            _("Wrong user name or password. Forgotten it? A manager can set a new one on the Users page.")
+        )
 
 
 class LoginThrottled(ProcessError):
     def __init__(self, minutes: int) -> None:
         super().__init__(
-            f"Too many failed attempts: logging in is paused for {minutes} minute(s). "
-            "Ask a manager if you forgot your password."
+            _(
+                "Too many failed attempts: logging in is paused for {minutes} minute(s). "
+                "Ask a manager if you forgot your password.",
+                minutes=minutes,
+            )
         )
         self.minutes = minutes
 
