@@ -13,6 +13,7 @@ from i18n import _
 from pages.auth import signed_in
 from pages.common import ServerList, call, when
 from pages.frame import frame
+from pages.links import record_path
 from processes import alerts
 from processes.alerts import AlertQuery
 from processes.permissions import Actor, Permission
@@ -100,15 +101,22 @@ class AlertList(ServerList):
                     ui.button(
                         _("Acknowledge"), on_click=lambda _event, loaded=alert: self._acknowledge(loaded)
                     ).props("outline dense").mark(f"ack-{alert.alert_id}")
-            details = [
-                f"{alert.alert_id}",
-                f"ref {alert.ref}" if alert.ref else "",
-                f"for {alert.owner_role or 'manager'}",
-                f"first seen {when(alert.first_seen)}" if alert.first_seen else "",
-                f"last seen {when(alert.last_seen)}" if alert.last_seen else "",
-                f"resolved {when(alert.resolved_at)}" if alert.resolved_at else "",
-            ]
-            ui.label(" · ".join(part for part in details if part)).classes("text-xs text-slate-500")
+            with ui.row().classes("items-center gap-1 text-xs text-slate-500"):
+                ui.label(alert.alert_id)
+                if alert.ref:
+                    path = record_path(alert.ref)
+                    ui.label("·")
+                    if path:
+                        ui.link(alert.ref, path).mark(f"ref-{alert.alert_id}")
+                    else:
+                        ui.label(alert.ref)
+                details = [
+                    _("for {role}", role=_(alert.owner_role or "manager")),
+                    _("first seen {moment}", moment=when(alert.first_seen)) if alert.first_seen else "",
+                    _("last seen {moment}", moment=when(alert.last_seen)) if alert.last_seen else "",
+                    _("resolved {moment}", moment=when(alert.resolved_at)) if alert.resolved_at else "",
+                ]
+                ui.label(" · " + " · ".join(part for part in details if part))
 
     async def _acknowledge(self, loaded: Record) -> None:
         ok, _unused = await call(alerts.acknowledge, loaded.alert_id, by=self.actor, base=loaded)

@@ -115,3 +115,11 @@ async def test_staff_see_the_alerts_without_the_button(user: User, app_workbook,
     await eventually(lambda: messages(user) == ["TCK-7 missed its SLA", "ORD-1 is late to ship"])
     await user.should_not_see(kind=ui.button, content="Acknowledge")
     await user.should_not_see(marker=f"ack-{ids['sla-breach']}")
+
+
+async def test_an_alerts_reference_links_to_the_page_of_its_record(manager: User, app_workbook):
+    ids = add_alerts(app_workbook)
+    await manager.open("/alerts")
+    await manager.should_see(marker=f"ref-{ids['late-ship']}")
+    [link] = manager.find(marker=f"ref-{ids['late-ship']}").elements
+    assert (link.text, link.props["href"]) == ("ORD-1", "/orders/ORD-1")
