@@ -124,3 +124,12 @@ def test_a_page_carries_each_rows_key_and_filters_by_column(record):
     )
     assert [row["name"] for row in page.rows] == ["Globex"]
     assert page.keys == [record.workbook.table(SUPPLIERS).keys()[1]]
+
+
+def test_an_empty_stock_row_is_deleted_by_its_two_part_key(record):
+    keep = add_row(record.workbook, "Stock", {"sku": "MUG", "location_id": "LOC-1"}, by=STAFF)
+    gone = add_row(record.workbook, "Stock", {"sku": "MUG", "location_id": "LOC-2"}, by=STAFF)
+
+    delete_row(record.workbook, "Stock", gone.id, gone, by=STAFF)
+
+    assert record.workbook.table(STOCK).keys() == [keep.id]

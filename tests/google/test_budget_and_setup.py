@@ -34,6 +34,18 @@ def test_a_user_action_costs_one_read_and_one_write_whatever_the_row_count(googl
     assert google.fake.counts() == {"values.batchGet": 1, "batchUpdate": 1}
 
 
+@pytest.mark.parametrize("rows", [3, 400])
+def test_a_deletion_costs_one_read_and_one_write_whatever_the_row_count(google, rows):
+    orders = seed_orders(google, rows)
+    google.fake.reset_counts()
+
+    with google.workbook.transaction(ORDERS, user="bo", action="delete row") as tx:
+        tx.delete(orders[rows // 2], base=orders[rows // 2])
+
+    assert google.fake.counts() == {"values.batchGet": 1, "batchUpdate": 1}
+    assert len(google.workbook.table(ORDERS)) == rows - 1
+
+
 def test_cached_reads_cost_nothing_until_the_app_writes(google):
     seed_orders(google, 2)
     google.workbook.invalidate()

@@ -29,7 +29,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from sheets.backends.google.cells import cell_data, grid_rows, quote_tab, row_range
+from sheets.backends.google.cells import cell_data, column_range, grid_rows, row_range
 from sheets.backends.google.http import AmbiguousWrite
 from sheets.cells import same_cell
 from sheets.errors import ConflictError, DuplicateKey, RowsMoved, SheetError, WriteNotConfirmed
@@ -214,7 +214,9 @@ class Writer:
         for delete, index in sorted(resolved.deleted, key=lambda item: -item[1]):
             resolved.requests.append(_delete_row(self.sheet_id(delete.tab.name), index))
         for tab_name in sorted({delete.tab.name for delete, _ in resolved.deleted}):
-            resolved.response_ranges.append(quote_tab(tab_name))  # the whole tab, to check the deletion
+            # The key column(s) of the whole tab come back: enough to check which row went.
+            positions = resolved.headers[tab_name].key_indexes
+            resolved.response_ranges.append(column_range(tab_name, min(positions), max(positions)))
         return resolved
 
     def _write_cells(self, resolved: Resolved, target: Target, header: Header, index: int) -> None:
@@ -314,14 +316,15 @@ class Writer:
         for tab_name, deletions in _deletions_by_tab(resolved.deleted).items():
             header = resolved.headers[tab_name]
             before = self.rows.get(tab_name) or []
-            after = self._answer_tab(answer, tab_name)
-            keys_after = index_keys(header, after)
+            keys_after = index_keys(header, self._answer_keys(answer, tab_name, min(header.key_indexes)))
             meant = {delete.key for delete, _ in deletions}
             if all(key not in keys_after for key in meant) and all(
                 key in keys_after or key in meant for key in index_keys(header, before)
             ):
                 continue
             wrong.add(tab_name)
+            # Rare: read the whole tab once more to tell which rows went, rows without a key included.
+            after = self.read([tab_name]).get(tab_name) or []
             vanished = _vanished_rows(header, before, after, meant)
             positions = sorted(index for _, index in deletions)
             log.warning(
@@ -330,16 +333,15 @@ class Writer:
             self._insert_rows(tab_name, positions, vanished)
         return wrong
 
-    def _answer_tab(self, answer: dict, tab_name: str) -> list[list[Any]]:
-        """The whole tab from the answer (the longest grid starting at its first row)."""
-        grids = [
-            grid
-            for sheet in (answer.get("updatedSpreadsheet") or {}).get("sheets", [])
-            if sheet["properties"]["title"] == tab_name
-            for grid in sheet.get("data", [])
-            if grid.get("startRow", 0) == 0 and grid.get("startColumn", 0) == 0
-        ]
-        return max((grid_rows(grid) for grid in grids), key=len, default=[])
+    def _answer_keys(self, answer: dict, tab_name: str, first_column: int) -> list[list[Any]]:
+        """The tab's rows as sent back, holding only the key column(s) (at their own positions)."""
+        for sheet in (answer.get("updatedSpreadsheet") or {}).get("sheets", []):
+            if sheet["properties"]["title"] != tab_name:
+                continue
+            for grid in sheet.get("data", []):
+                if grid.get("startColumn", 0) == first_column and grid.get("startRow", 0) == 0:
+                    return [[""] * first_column + row for row in grid_rows(grid)]
+        return []
 
     def _insert_rows(self, tab_name: str, positions: list[int], rows: list[list[Any]]) -> None:
         """Insert `rows` again near `positions` in one batch (an insertion overwrites nobody)."""
