@@ -86,3 +86,16 @@ def test_the_audit_tab_is_never_deleted_from(record):
         record.workbook.transaction(AUDIT, user="bo") as tx,
     ):
         tx.delete(entry)
+
+
+def test_a_change_and_a_deletion_in_one_step_land_together(record):
+    ann, bo, cy = add_orders(record, "Ann", "Bo", "Cy")
+
+    with record.workbook.transaction(ORDERS, user="bo", action="tidy up") as tx:
+        tx.update(cy, {"carrier": "DHL"}, base=cy)
+        tx.delete(ann, base=ann)
+
+    table = record.workbook.table(ORDERS)
+    assert table.get(ann.id) is None
+    assert table.get(cy.id).carrier == "DHL"
+    assert names_in_sheet(record) == ["Bo", "Cy"]

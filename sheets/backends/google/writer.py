@@ -250,14 +250,21 @@ class Writer:
     # checking --------------------------------------------------------------
 
     def _answer_rows(self, answer: dict) -> dict[tuple[str, int], list[Any]]:
-        """(tab, row index) -> cells, from the updatedSpreadsheet Google sent back."""
+        """(tab, row index) -> cells, from the updatedSpreadsheet Google sent back.
+
+        Ranges may overlap (a written row and the key columns of its tab):
+        their cells are merged at their columns, and agree, being one snapshot.
+        """
         found: dict[tuple[str, int], list[Any]] = {}
         for sheet in (answer.get("updatedSpreadsheet") or {}).get("sheets", []):
             title = sheet["properties"]["title"]
             for grid in sheet.get("data", []):
-                start = grid.get("startRow", 0)
+                start_row, start_column = grid.get("startRow", 0), grid.get("startColumn", 0)
                 for offset, cells in enumerate(grid_rows(grid)):
-                    found[(title, start + offset)] = cells
+                    row = found.setdefault((title, start_row + offset), [])
+                    if len(row) < start_column + len(cells):
+                        row.extend([""] * (start_column + len(cells) - len(row)))
+                    row[start_column : start_column + len(cells)] = cells
         return found
 
     def _misplaced(self, resolved: Resolved, answer: dict) -> list[tuple[str, int]]:
@@ -316,7 +323,7 @@ class Writer:
         for tab_name, deletions in _deletions_by_tab(resolved.deleted).items():
             header = resolved.headers[tab_name]
             before = self.rows.get(tab_name) or []
-            keys_after = index_keys(header, self._answer_keys(answer, tab_name, min(header.key_indexes)))
+            keys_after = index_keys(header, self._answer_keys(answer, tab_name))
             meant = {delete.key for delete, _ in deletions}
             if all(key not in keys_after for key in meant) and all(
                 key in keys_after or key in meant for key in index_keys(header, before)
@@ -333,15 +340,12 @@ class Writer:
             self._insert_rows(tab_name, positions, vanished)
         return wrong
 
-    def _answer_keys(self, answer: dict, tab_name: str, first_column: int) -> list[list[Any]]:
-        """The tab's rows as sent back, holding only the key column(s) (at their own positions)."""
-        for sheet in (answer.get("updatedSpreadsheet") or {}).get("sheets", []):
-            if sheet["properties"]["title"] != tab_name:
-                continue
-            for grid in sheet.get("data", []):
-                if grid.get("startColumn", 0) == first_column and grid.get("startRow", 0) == 0:
-                    return [[""] * first_column + row for row in grid_rows(grid)]
-        return []
+    def _answer_keys(self, answer: dict, tab_name: str) -> list[list[Any]]:
+        """The tab's rows as sent back (the key columns of every row, whole rows where written)."""
+        rows = {
+            index: cells for (title, index), cells in self._answer_rows(answer).items() if title == tab_name
+        }
+        return [rows.get(index, []) for index in range(max(rows, default=-1) + 1)]
 
     def _insert_rows(self, tab_name: str, positions: list[int], rows: list[list[Any]]) -> None:
         """Insert `rows` again near `positions` in one batch (an insertion overwrites nobody)."""
