@@ -1,15 +1,39 @@
-"""A read-only view of any tab: search, sort and paging done on the server."""
+"""The grid of any tab: search, sort, filter and paging on the server; edit, add and delete rows.
+
+On the embedded local workbook there is no spreadsheet window, so this is
+where people edit the record directly. Each row has an edit action opening a
+form derived from the tab's columns; only the cells changed in it are sent.
+The rules (who may edit which tab, which cells, the type checks and the
+conflict check) live in processes/sheet_edit.py; a tab or role that may not
+edit sees no edit controls and is told why.
+"""
 
 from __future__ import annotations
 
 from dataclasses import replace
+from typing import Any
 
 from nicegui import run, ui
 
 from pages.auth import signed_in
+from pages.forms import RecordForm, label_for
 from pages.frame import frame, show_error, tab_from_path
-from processes import SheetError, browse, runtime
-from processes.browse import PAGE_SIZES, PageRequest
+from processes import SheetError, browse, runtime, sheet_edit
+from processes.browse import PAGE_SIZES, Page, PageRequest
+from processes.errors import ProcessError
+from processes.permissions import Actor
+from processes.sheet_edit import GridRules
+
+KEY_FIELD = "_key"  # each shown row's key as text: the row key of the table and of the edit actions
+
+ACTIONS_SLOT = r"""
+<q-td :props="props" auto-width>
+  <q-btn flat dense round size="sm" icon="edit" title="Edit this row"
+         @click="() => $parent.$emit('edit_row', props.row)" />
+  <q-btn flat dense round size="sm" icon="delete" color="negative" title="Delete this row"
+         @click="() => $parent.$emit('delete_row', props.row)" />
+</q-td>
+"""
 
 
 def register() -> None:
@@ -25,41 +49,72 @@ def register() -> None:
                 ui.link("Back to the dashboard", "/")
             return
         with frame(tab_name, actor):
-            TabView(tab_name).build()
+            TabView(tab_name, actor).build()
 
 
 class TabView:
-    def __init__(self, tab_name: str) -> None:
+    def __init__(self, tab_name: str, actor: Actor) -> None:
         self.tab_name = tab_name
+        self.actor = actor
+        self.rules: GridRules = sheet_edit.grid_rules(actor, tab_name)
         self.request = PageRequest()
+        self.keys: dict[str, Any] = {}  # key text of a shown row -> its key
         self._latest = 0  # number of the newest refresh; older answers are dropped
 
     def build(self) -> None:
+        self._explain()
         with ui.row().classes("w-full items-end gap-4"):
+            if self.rules.may_edit:
+                ui.button("Add row", icon="add", on_click=self.open_new)
             ui.input("Search", on_change=self._on_search).props("clearable debounce=300 dense").classes(
                 "w-64"
             )
-            self.sort = ui.select({}, label="Sort by", on_change=self._on_sort).props("dense clearable")
+            columns = self.rules.tab.column_names
+            self.sort = ui.select(columns, label="Sort by", on_change=self._on_sort).props("dense clearable")
             self.sort.classes("w-48")
             self.direction = ui.radio(
                 {"asc": "A→Z", "desc": "Z→A"}, value="asc", on_change=self._on_sort
             ).props("inline dense")
+            self.filter_column = ui.select(columns, label="Filter column", on_change=self._on_filter)
+            self.filter_column.props("dense clearable").classes("w-48")
+            self.filter_text = ui.input("Contains", on_change=self._on_filter).mark("filter-text")
+            self.filter_text.props("clearable debounce=300 dense").classes("w-40")
             self.per_page = ui.select(list(PAGE_SIZES), value=50, label="Rows", on_change=self._on_sort)
             self.per_page.props("dense").classes("w-20")
         self.body = ui.column().classes("w-full gap-2")
         ui.timer(0, self.refresh, once=True)
+
+    def _explain(self) -> None:
+        if self.rules.may_edit:
+            ui.label(
+                f"Edit a row with its pencil, or add one. {self.rules.key_note} "
+                "Every change is checked and written to the Audit tab."
+            ).classes("text-sm text-slate-500")
+        else:
+            ui.label(f"Read only: {self.rules.why_not}").classes("text-sm text-slate-500")
+
+    # the list ----------------------------------------------------------------
 
     async def _on_search(self, event) -> None:
         self.request = replace(self.request, search=event.value or "", page=1)
         await self.refresh()
 
     async def _on_sort(self) -> None:
-        self.request = PageRequest(
-            search=self.request.search,
+        self.request = replace(
+            self.request,
             sort_by=self.sort.value,
             descending=self.direction.value == "desc",
             page=1,
             per_page=int(self.per_page.value or 50),
+        )
+        await self.refresh()
+
+    async def _on_filter(self) -> None:
+        self.request = replace(
+            self.request,
+            filter_column=self.filter_column.value,
+            filter_text=self.filter_text.value or "",
+            page=1,
         )
         await self.refresh()
 
@@ -75,24 +130,18 @@ class TabView:
         except SheetError as error:
             show_error(str(error))
             return
-        if mine != self._latest:
-            return  # a newer search or sort was asked for while this one was read
-        if not self.sort.options:
-            self.sort.set_options(page.columns)
+        if page is None or mine != self._latest:
+            return  # the app is stopping, or a newer search or sort was asked for while this one was read
         self.body.clear()
         with self.body:
             self._issues(page)
             if not page.total:
+                filtered = self.request.search or (self.request.filter_column and self.request.filter_text)
                 ui.label(
-                    "No rows match the search."
-                    if self.request.search
-                    else f"{self.tab_name} has no records yet."
+                    "No rows match the search." if filtered else f"{self.tab_name} has no records yet."
                 ).classes("text-slate-500")
                 return
-            columns = [{"name": name, "label": name, "field": name, "align": "left"} for name in page.columns]
-            ui.table(columns=columns, rows=page.rows, row_key=page.columns[0]).props(
-                "dense flat bordered hide-pagination :rows-per-page-options=[0]"
-            ).classes("w-full")
+            self._table(page)
             with ui.row().classes("items-center gap-2"):
                 ui.button("Previous", on_click=lambda: self._go(page.page - 1)).props(
                     f"flat dense {'disable' if page.page <= 1 else ''}"
@@ -102,9 +151,142 @@ class TabView:
                     f"flat dense {'disable' if page.page >= page.pages else ''}"
                 )
 
-    def _issues(self, page) -> None:
+    def _table(self, page: Page) -> None:
+        self.keys = {_key_text(key): key for key in page.keys}
+        rows = [{**row, KEY_FIELD: _key_text(key)} for row, key in zip(page.rows, page.keys, strict=True)]
+        columns = [{"name": name, "label": name, "field": name, "align": "left"} for name in page.columns]
+        if self.rules.may_edit:
+            columns.insert(0, {"name": "actions", "label": "", "field": KEY_FIELD, "align": "left"})
+        table = ui.table(columns=columns, rows=rows, row_key=KEY_FIELD)
+        table.props("dense flat bordered hide-pagination :rows-per-page-options=[0]").classes("w-full")
+        if self.rules.may_edit:
+            table.add_slot("body-cell-actions", ACTIONS_SLOT)
+            table.on("edit_row", lambda event: self.open_edit(event.args[KEY_FIELD]))
+            table.on("delete_row", lambda event: self.confirm_delete(event.args[KEY_FIELD]))
+
+    def _issues(self, page: Page) -> None:
         if not page.issues:
             return
         with ui.expansion(f"{len(page.issues)} row(s) could not be read and are not shown", icon="warning"):
             for issue in page.issues[:50]:
                 ui.label(str(issue)).classes("text-sm")
+
+    # editing -----------------------------------------------------------------
+
+    async def _fresh(self, key_text: str):
+        """The row as it is in the sheet now (it becomes the base of the change), or None if refused."""
+        key = self.keys.get(key_text, key_text)
+        try:
+            return await run.io_bound(sheet_edit.row_for_edit, runtime.workbook(), self.tab_name, key)
+        except (ProcessError, SheetError) as refusal:
+            show_error(str(refusal))
+            return None
+
+    def open_new(self) -> None:
+        RowEditor(self, None).open()
+
+    async def open_edit(self, key_text: str) -> None:
+        record = await self._fresh(key_text)
+        if record is not None:
+            RowEditor(self, record).open()
+
+    async def confirm_delete(self, key_text: str) -> None:
+        record = await self._fresh(key_text)
+        if record is None:
+            return
+        with ui.dialog() as dialog, ui.card().classes("gap-2"):
+            ui.label(f"Delete {key_text} from {self.tab_name}?").classes("text-base font-semibold")
+            ui.label("The Audit tab keeps every value it holds.").classes("text-sm text-slate-500")
+            error = ui.label().classes("text-negative text-sm")
+            error.set_visibility(False)
+
+            async def delete() -> None:
+                try:
+                    await run.io_bound(
+                        sheet_edit.delete_row,
+                        runtime.workbook(),
+                        self.tab_name,
+                        record.id,
+                        record,
+                        by=self.actor,
+                    )
+                except (ProcessError, SheetError) as refusal:
+                    error.set_text(str(refusal))
+                    error.set_visibility(True)
+                    return
+                dialog.close()
+                ui.notify(f"Deleted {key_text} from {self.tab_name}", type="positive")
+                await self.refresh()
+
+            with ui.row().classes("gap-2"):
+                ui.button("Delete", color="negative", on_click=delete)
+                ui.button("Cancel", on_click=dialog.close).props("flat")
+        dialog.open()
+
+
+class RowEditor:
+    """A dialog with one field per column the grid may set; empty to add a row."""
+
+    def __init__(self, view: TabView, record) -> None:
+        self.view = view
+        self.record = record  # the row as shown in the form: the base of the edit (None: a new row)
+
+    def open(self) -> None:
+        rules, adding = self.view.rules, self.record is None
+        editable = [c for c in rules.field_columns() if rules.locked_reason(c.name, adding) is None]
+        locked = [c for c in rules.field_columns() if rules.locked_reason(c.name, adding) is not None]
+        title = f"New row in {rules.tab.name}" if adding else f"Edit {_key_text(self.record.id)}"
+        with ui.dialog() as self.dialog, ui.card().classes("w-full max-w-3xl gap-2"):
+            ui.label(title).classes("text-base font-semibold")
+            self.form = RecordForm(rules.tab, editable, self.record)
+            self.shown = self.form.values()  # what the form showed: only cells changed from it are sent
+            for column in locked:
+                self._locked_line(column, rules.locked_reason(column.name, adding) or "")
+            self.error = ui.label().classes("text-negative text-sm")
+            self.error.set_visibility(False)
+            with ui.row().classes("gap-2"):
+                ui.button("Save", on_click=self.save)
+                ui.button("Cancel", on_click=self.dialog.close).props("flat")
+        self.dialog.open()
+
+    def _locked_line(self, column, reason: str) -> None:
+        value = (
+            ""
+            if self.record is None
+            else browse.display(self.view.rules.tab, column.name, self.record[column.name])
+        )
+        shown = f": {value}" if value else ""
+        ui.label(f"{label_for(column)}{shown} — {reason}").classes("text-sm text-slate-500")
+
+    def changes(self) -> dict[str, Any]:
+        values = self.form.values()
+        return {name: value for name, value in values.items() if value != self.shown.get(name)}
+
+    async def save(self) -> None:
+        workbook, tab_name, actor = runtime.workbook(), self.view.tab_name, self.view.actor
+        try:
+            if self.record is None:
+                saved = await run.io_bound(
+                    sheet_edit.add_row, workbook, tab_name, self.form.values(), by=actor
+                )
+            else:
+                changes = self.changes()
+                if not changes:
+                    ui.notify("Nothing was changed.")
+                    self.dialog.close()
+                    return
+                saved = await run.io_bound(
+                    sheet_edit.edit_cells, workbook, tab_name, self.record.id, changes, self.record, by=actor
+                )
+        except (ProcessError, SheetError) as refusal:
+            self.form.show_error(refusal)  # the form keeps what was typed; nothing was saved
+            self.error.set_text(str(refusal))
+            self.error.set_visibility(True)
+            return
+        self.dialog.close()
+        ui.notify(f"Saved {_key_text(saved.id)} in {tab_name}", type="positive")
+        await self.view.refresh()
+
+
+def _key_text(key: Any) -> str:
+    return key if isinstance(key, str) else "/".join(map(str, key))

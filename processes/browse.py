@@ -15,7 +15,7 @@ import pandas as pd
 
 from processes.stock import ledger_issues
 from sheets.schema import Kind, Tab
-from sheets.table import DataIssue, Table
+from sheets.table import DataIssue, Key, Table
 from sheets.tabs import ALERTS, ALL_TABS, OUTBOX, tab_named
 from sheets.workbook import Workbook
 
@@ -70,6 +70,8 @@ class PageRequest:
     descending: bool = False
     page: int = 1
     per_page: int = 50
+    filter_column: str | None = None  # keep rows whose shown value in this column contains filter_text
+    filter_text: str = ""
 
 
 @dataclass
@@ -81,6 +83,7 @@ class Page:
     page: int
     pages: int
     issues: list[DataIssue] = field(default_factory=list)
+    keys: list[Key] = field(default_factory=list)  # each row's key, in the order of `rows`
 
 
 def page_of(workbook: Workbook, tab_name: str, request: PageRequest) -> Page:
@@ -95,6 +98,10 @@ def slice_table(table: Table, request: PageRequest) -> Page:
         frame = frame[
             table.search_text.str.contains(request.search.strip().casefold(), regex=False).to_numpy()
         ]
+    if request.filter_column in table.tab.column_names and request.filter_text.strip():
+        column, needle = request.filter_column, request.filter_text.strip().casefold()
+        shown = frame[column].map(lambda value: display(table.tab, column, value).casefold())
+        frame = frame[shown.str.contains(needle, regex=False).to_numpy()]
     if request.sort_by and request.sort_by in table.tab.column_names:
         frame = frame.sort_values(
             request.sort_by, ascending=not request.descending, na_position="last", kind="stable"
@@ -108,7 +115,9 @@ def slice_table(table: Table, request: PageRequest) -> Page:
         {name: display(table.tab, name, value) for name, value in zip(columns, values, strict=True)}
         for values in window[columns].itertuples(index=False, name=None)
     ]
-    return Page(table.tab, columns, rows, len(frame), page, pages, table.issues)
+    key_parts = window[list(table.tab.key)].itertuples(index=False, name=None) if table.tab.key else ()
+    keys: list[Key] = [parts[0] if len(parts) == 1 else tuple(map(str, parts)) for parts in key_parts]
+    return Page(table.tab, columns, rows, len(frame), page, pages, table.issues, keys)
 
 
 def display(tab: Tab, column: str, value: Any) -> str:

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from processes.errors import PermissionDenied
+from sheets.tabs import ALERTS, ALL_TABS, AUDIT, OUTBOX, SETTINGS, STOCK_MOVES, SUMMARY
 
 ROLES = ("staff", "manager", "admin")
 
@@ -40,6 +41,25 @@ GRANTED_TO: dict[Permission, frozenset[str]] = {
 }
 
 
+EVERYONE = frozenset(ROLES)
+
+#: Tabs nobody edits row by row in the app, and why: the app or the jobs write them.
+WRITTEN_BY_THE_APP: dict[str, str] = {
+    AUDIT.name: "it is the record of every change, written by the app itself",
+    SUMMARY.name: "the scheduled checks rewrite it",
+    STOCK_MOVES.name: "it is the stock ledger: a correction is a new move, made by a stocktake or a transfer",
+}
+
+#: Who may edit each tab's rows in the app's grid (/tabs/...): the second permission table.
+#: Staff may not edit Settings, the Alerts history or the Outbox; a tab missing here is nobody's.
+EDITORS: dict[str, frozenset[str]] = {
+    **{tab.name: EVERYONE for tab in ALL_TABS if tab.name not in WRITTEN_BY_THE_APP},
+    SETTINGS.name: MANAGERS,
+    ALERTS.name: MANAGERS,
+    OUTBOX.name: MANAGERS,
+}
+
+
 @dataclass(frozen=True)
 class Actor:
     """Who is acting: the logged-in user (or a command-line operator, or a job)."""
@@ -50,10 +70,36 @@ class Actor:
     def may(self, permission: Permission) -> bool:
         return self.role in GRANTED_TO.get(permission, frozenset())
 
+    def may_edit(self, tab_name: str) -> bool:
+        """Whether this user may edit, add and delete rows of `tab_name` in the app."""
+        return self.role in EDITORS.get(tab_name, frozenset())
+
 
 def require(actor: Actor, permission: Permission) -> None:
     """Raise PermissionDenied unless `actor` holds `permission`."""
     if not actor.may(permission):
         granted = [role for role in ROLES if role in GRANTED_TO.get(permission, ())]
-        who = " or ".join(f"{'an' if role[0] in 'aeiou' else 'a'} {role}" for role in granted) or "nobody"
-        raise PermissionDenied(f"Only {who} may {permission.value}; you are logged in as {actor.role}.")
+        raise PermissionDenied(
+            f"Only {_who(granted)} may {permission.value}; you are logged in as {actor.role}."
+        )
+
+
+def why_not_edit(actor: Actor, tab_name: str) -> str | None:
+    """Why `actor` may not edit `tab_name` in the app, in one sentence; None when they may."""
+    if actor.may_edit(tab_name):
+        return None
+    if tab_name in WRITTEN_BY_THE_APP:
+        return f"Nobody edits {tab_name} in the app: {WRITTEN_BY_THE_APP[tab_name]}."
+    granted = [role for role in ROLES if role in EDITORS.get(tab_name, ())]
+    return f"Only {_who(granted)} may edit {tab_name}; you are logged in as {actor.role}."
+
+
+def require_edit(actor: Actor, tab_name: str) -> None:
+    """Raise PermissionDenied unless `actor` may edit the rows of `tab_name`."""
+    reason = why_not_edit(actor, tab_name)
+    if reason:
+        raise PermissionDenied(reason)
+
+
+def _who(roles: list[str]) -> str:
+    return " or ".join(f"{'an' if role[0] in 'aeiou' else 'a'} {role}" for role in roles) or "nobody"

@@ -31,6 +31,15 @@ class RowAppend:
 
 
 @dataclass
+class RowDelete:
+    """Remove the row holding `key`; `before` is the row as read, for the audit and a repair."""
+
+    tab: Tab
+    key: tuple[str, ...]
+    before: dict[str, Any]  # column name -> raw value as read
+
+
+@dataclass
 class IdAssignment:
     """Give a row a person typed without an ID its ID."""
 
@@ -45,13 +54,15 @@ class WritePlan:
     updates: list[RowUpdate] = field(default_factory=list)
     appends: list[RowAppend] = field(default_factory=list)
     id_assignments: list[IdAssignment] = field(default_factory=list)
+    deletes: list[RowDelete] = field(default_factory=list)
 
     def __bool__(self) -> bool:
-        return bool(self.updates or self.appends or self.id_assignments)
+        return bool(self.updates or self.appends or self.id_assignments or self.deletes)
 
     @property
     def tabs(self) -> set[str]:
-        return {item.tab.name for item in (*self.updates, *self.appends, *self.id_assignments)}
+        items = (*self.updates, *self.appends, *self.id_assignments, *self.deletes)
+        return {item.tab.name for item in items}
 
     def update_for(self, tab: Tab, key: tuple[str, ...]) -> RowUpdate | None:
         for update in self.updates:

@@ -8,7 +8,8 @@ Values are checked against the schema before anything is written. `base` is
 the record as the user saw it: if the sheet holds something else now, the
 update is refused with what changed (rule 4). Every insert and update is
 stamped and written to the Audit tab in the same commit (rule 8), and rows a
-person added without an ID get one (rule 3).
+person added without an ID get one (rule 3). A deleted record's values are
+kept in its Audit row, so a deletion can always be read back and undone by hand.
 """
 
 from __future__ import annotations
@@ -19,9 +20,9 @@ from typing import Any
 
 from sheets.backends.base import Session
 from sheets.cells import CellError, is_blank, parse_cell, same_cell, to_cell
-from sheets.errors import ConflictError, DuplicateKey, InvalidValue, RecordNotFound
+from sheets.errors import ConflictError, DuplicateKey, InvalidValue, RecordNotFound, SheetError
 from sheets.ids import new_id
-from sheets.plan import IdAssignment, RowAppend, RowUpdate, WritePlan
+from sheets.plan import IdAssignment, RowAppend, RowDelete, RowUpdate, WritePlan
 from sheets.schema import STAMP_COLUMNS, Column, Kind, Tab
 from sheets.table import Key, Record, Table
 from sheets.tabs import AUDIT
@@ -35,11 +36,14 @@ class Transaction:
         self.now = now.replace(microsecond=0)
         self.plan = WritePlan()
         self._pending: dict[tuple[str, Key], Record] = {}
+        self._deleted: set[tuple[str, Key]] = set()
 
     # reading ---------------------------------------------------------------
 
     def get(self, tab: Tab, key: Key) -> Record | None:
         """The record as it is now, including this transaction's own changes."""
+        if (tab.name, key) in self._deleted:
+            return None
         pending = self._pending.get((tab.name, key))
         return pending if pending is not None else self.session.find(tab, key)
 
@@ -129,6 +133,43 @@ class Transaction:
         self._pending[(tab.name, key)] = updated
         self._audit("update", tab, key, changed)
         return updated
+
+    def delete(self, record: Record | Key, *, tab: Tab | None = None, base: Record | None = None) -> Record:
+        """Remove a record's row; returns the record as it was.
+
+        The row is found by key when writing, never by position, and `base`
+        refuses the deletion when the record changed since the user saw it.
+        The Audit row keeps every value the record held.
+        """
+        tab = record.schema if isinstance(record, Record) else tab
+        if tab is None:
+            raise TypeError("delete() needs a Record or a key with tab=")
+        if tab.append_only:
+            raise SheetError(f"Rows of {tab.name} are never deleted: it is the record of what happened.")
+        key = record.id if isinstance(record, Record) else record
+        current = self.require(tab, key, base=base)
+        key_parts = tab.key_of(current.to_dict())
+        if self.plan.append_for(tab, key_parts) is not None:
+            raise SheetError(f"{_key_text(key)} was added in this same step and cannot be deleted in it.")
+        # The row goes away, so a change planned for it earlier in this step goes too.
+        self.plan.updates = [
+            u for u in self.plan.updates if not (u.tab.name == tab.name and u.key == key_parts)
+        ]
+        before = {column.name: to_cell(column.kind, current[column.name]) for column in tab.columns}
+        self.plan.deletes.append(RowDelete(tab, key_parts, before))
+        self._pending.pop((tab.name, key), None)
+        self._deleted.add((tab.name, key))
+        self._audit(
+            "delete",
+            tab,
+            key,
+            [
+                (name, None, value)
+                for name, value in current.items()
+                if not is_blank(to_cell(tab.column(name).kind, value))
+            ],
+        )
+        return current
 
     def assign_missing_ids(self, tab: Tab) -> int:
         """Give every row of `tab` a person typed without an ID its ID; returns how many."""

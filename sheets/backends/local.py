@@ -25,7 +25,7 @@ from typing import Any
 from sheets.backends.base import Backend, InitReport, RawBlock, Session
 from sheets.errors import DuplicateKey, RowsMoved, SheetError, TabProblem
 from sheets.locate import key_text, padded, raw_key, same_row
-from sheets.plan import IdAssignment, RowAppend, RowUpdate, WritePlan
+from sheets.plan import IdAssignment, RowAppend, RowDelete, RowUpdate, WritePlan
 from sheets.reading import (
     HEADER_SEARCH_ROWS,
     Header,
@@ -285,20 +285,26 @@ class LocalSession(Session):
             self._apply_id(assignment)
         for append in plan.appends:
             self._apply_append(append)
+        for delete in plan.deletes:
+            self._apply_delete(delete)
         for tab_name in plan.tabs:
             _bump(self.connection, tab_name)
 
     def _require_header(self, tab: Tab, columns: Sequence[str]) -> Header:
         return require_columns(tab, self.header(tab), columns)
 
+    def _the_row(self, tab: Tab, key: tuple[str, ...]) -> tuple[int, list[Any]]:
+        """(position, cells) of the one row holding `key`; SheetError when it is gone or twice there."""
+        found = self._rows_with_key(tab, key, limit=2)
+        if not found:
+            raise SheetError(f"{tab.name} no longer has {'/'.join(key)}; nothing was saved.")
+        if len(found) > 1:
+            raise DuplicateKey(tab.name, "/".join(key), [pos + 1 for pos, _ in found])
+        return found[0]
+
     def _apply_update(self, update: RowUpdate) -> None:
         header = self._require_header(update.tab, list(update.cells))
-        found = self._rows_with_key(update.tab, update.key, limit=2)
-        if not found:
-            raise SheetError(f"{update.tab.name} no longer has {'/'.join(update.key)}; nothing was saved.")
-        if len(found) > 1:
-            raise DuplicateKey(update.tab.name, "/".join(update.key), [pos + 1 for pos, _ in found])
-        pos, cells = found[0]
+        pos, cells = self._the_row(update.tab, update.key)
         cells = padded(cells, max(header.index[name] for name in update.cells) + 1)
         for name, value in update.cells.items():
             cells[header.index[name]] = value
@@ -320,6 +326,15 @@ class LocalSession(Session):
             "INSERT INTO rows (tab, pos, row_key, cells) VALUES (?, ?, ?, ?)",
             (append.tab.name, end, key_text(raw_key(header, cells)), _dump(cells)),
         )
+
+    def _apply_delete(self, delete: RowDelete) -> None:
+        self._require_header(delete.tab, delete.tab.key)
+        pos, _ = self._the_row(delete.tab, delete.key)
+        name = delete.tab.name
+        self.connection.execute("DELETE FROM rows WHERE tab = ? AND pos = ?", (name, pos))
+        # Close the gap in two steps: positions are unique at every moment of an UPDATE.
+        self.connection.execute("UPDATE rows SET pos = -pos WHERE tab = ? AND pos > ?", (name, pos))
+        self.connection.execute("UPDATE rows SET pos = -pos - 1 WHERE tab = ? AND pos < 0", (name,))
 
     def _apply_id(self, assignment: IdAssignment) -> None:
         header = self._require_header(assignment.tab, assignment.tab.key)

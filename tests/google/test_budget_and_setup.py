@@ -34,6 +34,30 @@ def test_a_user_action_costs_one_read_and_one_write_whatever_the_row_count(googl
     assert google.fake.counts() == {"values.batchGet": 1, "batchUpdate": 1}
 
 
+@pytest.mark.parametrize("rows", [3, 400])
+def test_a_deletion_costs_one_read_and_one_write_whatever_the_row_count(google, rows):
+    orders = seed_orders(google, rows)
+    google.fake.reset_counts()
+
+    with google.workbook.transaction(ORDERS, user="bo", action="delete row") as tx:
+        tx.delete(orders[rows // 2], base=orders[rows // 2])
+
+    assert google.fake.counts() == {"values.batchGet": 1, "batchUpdate": 1}
+    assert len(google.workbook.table(ORDERS)) == rows - 1
+
+
+def test_a_change_and_a_deletion_in_one_step_cost_one_read_and_one_write(google):
+    orders = seed_orders(google, 5)
+    google.fake.reset_counts()
+
+    with google.workbook.transaction(ORDERS, user="bo", action="tidy up") as tx:
+        tx.update(orders[4], {"carrier": "DHL"}, base=orders[4])  # below the deleted row: it moves up
+        tx.delete(orders[1], base=orders[1])
+
+    assert google.fake.counts() == {"values.batchGet": 1, "batchUpdate": 1}
+    assert google.workbook.table(ORDERS).get(orders[4].id).carrier == "DHL"
+
+
 def test_cached_reads_cost_nothing_until_the_app_writes(google):
     seed_orders(google, 2)
     google.workbook.invalidate()

@@ -154,3 +154,32 @@ def test_rows_that_keep_moving_are_reported_and_what_landed_is_taken_back(google
     assert "nothing was changed" in str(moved.value)
     assert carriers(google) == before
     assert all("Dee" not in row for row in order_rows(google))
+
+
+def test_a_deletion_that_hit_a_moved_row_puts_it_back_and_deletes_the_right_one(google):
+    ann, bo, cy = (add_order(google, name) for name in ("Ann", "Bo", "Cy"))
+    sort_before_writes(google, 1)  # between the fresh read and the write: Cy, Bo, Ann
+
+    with google.workbook.transaction(ORDERS, user="bo") as tx:
+        tx.delete(ann, base=ann)
+
+    left = sorted(row[3] for row in order_rows(google))
+    assert left == ["Bo", "Cy"]
+
+
+def test_a_deletion_while_rows_keep_moving_loses_no_row(google):
+    ann, bo, cy = (add_order(google, name) for name in ("Ann", "Bo", "Cy"))
+    state = {"descending": True}
+
+    def sort():
+        google.person.sort("Orders", "customer_name", descending=state["descending"])
+        state["descending"] = not state["descending"]
+
+    google.fake.before_each(sort)  # the person sorts before every request, reads included
+    try:
+        with pytest.raises(RowsMoved), google.workbook.transaction(ORDERS, user="bo") as tx:
+            tx.delete(ann, base=ann)
+    finally:
+        google.fake.remove_before_each(sort)
+
+    assert sorted(row[3] for row in order_rows(google)) == ["Ann", "Bo", "Cy"]

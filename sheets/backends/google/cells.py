@@ -15,6 +15,21 @@ def row_range(tab_name: str, row_index: int) -> str:
     return f"{quote_tab(tab_name)}!{row_index + 1}:{row_index + 1}"
 
 
+def column_range(tab_name: str, first: int, last: int) -> str:
+    """The A1 range of whole columns, from 0-based indexes: 'Stock'!A:B."""
+    return f"{quote_tab(tab_name)}!{column_letters(first)}:{column_letters(last)}"
+
+
+def column_letters(index: int) -> str:
+    """A 0-based column index as spreadsheet letters: 0 -> A, 26 -> AA."""
+    letters = ""
+    index += 1
+    while index:
+        index, remainder = divmod(index - 1, 26)
+        letters = chr(ord("A") + remainder) + letters
+    return letters
+
+
 def cell_data(value: Any) -> dict[str, Any]:
     """CellData that writes `value` literally: text stays text even when it starts with '='."""
     if value is None or value == "":

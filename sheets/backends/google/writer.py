@@ -14,6 +14,12 @@ asks for the written rows back, and check them.
 - If rows keep moving for every round, what did land is undone (updates set
   back, appended rows cleared) and the user is told; a half-applied change is
   never left behind knowingly.
+- A row is deleted with a deleteDimension at the position its key had in the
+  fresh read, last in the batch so the other requests' positions still hold.
+  Google cannot make a delete conditional, so the whole tab comes back with
+  the answer: if the key is still there, or another record vanished, the row
+  removed was not the one meant and it is inserted again where it was, from
+  the fresh read, before trying again. Nobody's row is lost to a sort.
 """
 
 from __future__ import annotations
@@ -23,12 +29,12 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from sheets.backends.google.cells import cell_data, grid_rows, row_range
+from sheets.backends.google.cells import cell_data, column_range, grid_rows, row_range
 from sheets.backends.google.http import AmbiguousWrite
 from sheets.cells import same_cell
 from sheets.errors import ConflictError, DuplicateKey, RowsMoved, SheetError, WriteNotConfirmed
 from sheets.locate import index_keys, padded, raw_key, same_row
-from sheets.plan import RowAppend, WritePlan
+from sheets.plan import RowAppend, RowDelete, WritePlan
 from sheets.reading import Header, find_header, require_columns
 from sheets.schema import Tab
 
@@ -53,13 +59,14 @@ class Target:
 class Work:
     targets: list[Target] = field(default_factory=list)
     appends: list[RowAppend] = field(default_factory=list)
+    deletes: list[RowDelete] = field(default_factory=list)
 
     def __bool__(self) -> bool:
-        return bool(self.targets or self.appends)
+        return bool(self.targets or self.appends or self.deletes)
 
     @property
     def tabs(self) -> set[str]:
-        return {item.tab.name for item in (*self.targets, *self.appends)}
+        return {item.tab.name for item in (*self.targets, *self.appends, *self.deletes)}
 
 
 def work_of(plan: WritePlan) -> Work:
@@ -68,7 +75,7 @@ def work_of(plan: WritePlan) -> Work:
         Target(a.tab, ("row", a.fingerprint), {a.tab.key[0]: a.new_id}, {a.tab.key[0]: ""})
         for a in plan.id_assignments
     ]
-    return Work(targets, list(plan.appends))
+    return Work(targets, list(plan.appends), list(plan.deletes))
 
 
 @dataclass
@@ -77,6 +84,11 @@ class Resolved:
     response_ranges: list[str] = field(default_factory=list)
     written: dict[tuple[str, int], tuple[Target, dict[int, Any]]] = field(default_factory=dict)
     headers: dict[str, Header] = field(default_factory=dict)
+    deleted: list[tuple[RowDelete, int]] = field(default_factory=list)  # (delete, row index as read)
+
+    def after_deletes(self, tab_name: str, index: int) -> int:
+        """Where the row at `index` (as read) is once this batch's deletions above it are done."""
+        return index - sum(1 for d, i in self.deleted if d.tab.name == tab_name and i < index)
 
 
 class Writer:
@@ -113,6 +125,7 @@ class Writer:
         undo = self._undo_of(plan, repairs)
         if undo and self._rounds(undo)[0] is not None:
             return False
+        self._restore_deleted(plan)
         forget_ids = self._forget_ids_of(plan)
         return not forget_ids or self._rounds(forget_ids)[0] is None
 
@@ -134,14 +147,14 @@ class Writer:
                 repairs = []
             else:
                 misplaced = self._misplaced(resolved, answer)
-                if not misplaced:
+                wrongly_deleted = self._put_back_wrong_deletions(resolved, answer)
+                if not misplaced and not wrongly_deleted:
                     return None, Work()
-                log.warning(
-                    "rows moved in %s while saving; putting them back", sorted({t for t, _ in misplaced})
-                )
+                moved = sorted({t for t, _ in misplaced} | wrongly_deleted)
+                log.warning("rows moved in %s while saving; putting them back", moved)
                 repairs = self._repairs(resolved, answer, misplaced)
                 failure = RowsMoved(
-                    f"Rows in {', '.join(sorted({t for t, _ in misplaced}))} kept moving while saving "
+                    f"Rows in {', '.join(moved)} kept moving while saving "
                     "(is someone sorting the sheet?); nothing was changed. Try again."
                 )
             self.rows.update(self.read(sorted(work.tabs)))
@@ -167,6 +180,21 @@ class Writer:
     def _resolve(self, work: Work) -> Resolved:
         resolved = Resolved()
         keys: dict[str, dict] = {}
+        # Deletions are located first (positions of the other writes are checked after them)
+        # and sent last, bottom row first, so every position in the batch is one as read.
+        for delete in work.deletes:
+            header = self.header(delete.tab, delete.tab.key)
+            if delete.tab.name not in keys:
+                keys[delete.tab.name] = index_keys(header, self.rows.get(delete.tab.name) or [])
+            index = self._locate(
+                Target(delete.tab, ("key", delete.key), {}, {}), header, keys[delete.tab.name]
+            )
+            if index is None:
+                raise SheetError(
+                    f"{delete.tab.name} no longer has {'/'.join(delete.key)}; nothing was saved."
+                )
+            resolved.deleted.append((delete, index))
+            resolved.headers.setdefault(delete.tab.name, header)
         for target in work.targets:
             tab = target.tab
             header = self.header(tab, [*tab.key, *target.cells])
@@ -183,6 +211,12 @@ class Writer:
             self._write_cells(resolved, target, header, index)
         for tab_name, appends in _by_tab(work.appends).items():
             resolved.requests.append(self._append_request(tab_name, appends))
+        for delete, index in sorted(resolved.deleted, key=lambda item: -item[1]):
+            resolved.requests.append(_delete_row(self.sheet_id(delete.tab.name), index))
+        for tab_name in sorted({delete.tab.name for delete, _ in resolved.deleted}):
+            # The key column(s) of the whole tab come back: enough to check which row went.
+            positions = resolved.headers[tab_name].key_indexes
+            resolved.response_ranges.append(column_range(tab_name, min(positions), max(positions)))
         return resolved
 
     def _write_cells(self, resolved: Resolved, target: Target, header: Header, index: int) -> None:
@@ -194,7 +228,7 @@ class Writer:
             self.sent.setdefault((target.tab.name, name), []).append(value)
         resolved.written[(target.tab.name, index)] = (target, positions)
         resolved.headers[target.tab.name] = header
-        for row_index in (header.row_index, index):
+        for row_index in (header.row_index, resolved.after_deletes(target.tab.name, index)):
             if row_range(target.tab.name, row_index) not in resolved.response_ranges:
                 resolved.response_ranges.append(row_range(target.tab.name, row_index))
 
@@ -216,14 +250,21 @@ class Writer:
     # checking --------------------------------------------------------------
 
     def _answer_rows(self, answer: dict) -> dict[tuple[str, int], list[Any]]:
-        """(tab, row index) -> cells, from the updatedSpreadsheet Google sent back."""
+        """(tab, row index) -> cells, from the updatedSpreadsheet Google sent back.
+
+        Ranges may overlap (a written row and the key columns of its tab):
+        their cells are merged at their columns, and agree, being one snapshot.
+        """
         found: dict[tuple[str, int], list[Any]] = {}
         for sheet in (answer.get("updatedSpreadsheet") or {}).get("sheets", []):
             title = sheet["properties"]["title"]
             for grid in sheet.get("data", []):
-                start = grid.get("startRow", 0)
+                start_row, start_column = grid.get("startRow", 0), grid.get("startColumn", 0)
                 for offset, cells in enumerate(grid_rows(grid)):
-                    found[(title, start + offset)] = cells
+                    row = found.setdefault((title, start_row + offset), [])
+                    if len(row) < start_column + len(cells):
+                        row.extend([""] * (start_column + len(cells) - len(row)))
+                    row[start_column : start_column + len(cells)] = cells
         return found
 
     def _misplaced(self, resolved: Resolved, answer: dict) -> list[tuple[str, int]]:
@@ -236,7 +277,7 @@ class Writer:
         }
         misplaced = []
         for (name, index), (target, positions) in resolved.written.items():
-            now = rows.get((name, index), [])
+            now = rows.get((name, resolved.after_deletes(name, index)), [])
             kind, identity = target.locate
             if (
                 name in moved_headers
@@ -255,7 +296,7 @@ class Writer:
         for name, index in misplaced:
             target, positions = resolved.written[(name, index)]
             header = resolved.headers[name]
-            now = rows.get((name, index), [])
+            now = rows.get((name, resolved.after_deletes(name, index)), [])
             parts = raw_key(header, now)
             original = self._baseline_row(name, header, parts, now, set(positions))
             if original is None:
@@ -268,6 +309,70 @@ class Writer:
             locate = ("key", parts) if parts is not None else ("row", tuple(now))
             repairs.append(Target(target.tab, locate, cells, {}, repair=True))
         return repairs
+
+    def _put_back_wrong_deletions(self, resolved: Resolved, answer: dict) -> set[str]:
+        """Tabs where a deletion removed a row not meant; those rows are inserted again where they were.
+
+        The deletion was right when its key is gone and every other key read
+        before is still there. Otherwise the rows that vanished are known from
+        the fresh read (by key, or by content for rows without one) and put back.
+        A record a person deleted at the same moment may come back too: a row
+        shown again is better than a row lost.
+        """
+        wrong: set[str] = set()
+        for tab_name, deletions in _deletions_by_tab(resolved.deleted).items():
+            header = resolved.headers[tab_name]
+            before = self.rows.get(tab_name) or []
+            keys_after = index_keys(header, self._answer_keys(answer, tab_name))
+            meant = {delete.key for delete, _ in deletions}
+            if all(key not in keys_after for key in meant) and all(
+                key in keys_after or key in meant for key in index_keys(header, before)
+            ):
+                continue
+            wrong.add(tab_name)
+            # Rare: read the whole tab once more to tell which rows went, rows without a key included.
+            after = self.read([tab_name]).get(tab_name) or []
+            vanished = _vanished_rows(header, before, after, meant)
+            positions = sorted(index for _, index in deletions)
+            log.warning(
+                "a deletion in %s hit a row that had moved; putting %d row(s) back", tab_name, len(vanished)
+            )
+            self._insert_rows(tab_name, positions, vanished)
+        return wrong
+
+    def _answer_keys(self, answer: dict, tab_name: str) -> list[list[Any]]:
+        """The tab's rows as sent back (the key columns of every row, whole rows where written)."""
+        rows = {
+            index: cells for (title, index), cells in self._answer_rows(answer).items() if title == tab_name
+        }
+        return [rows.get(index, []) for index in range(max(rows, default=-1) + 1)]
+
+    def _insert_rows(self, tab_name: str, positions: list[int], rows: list[list[Any]]) -> None:
+        """Insert `rows` again near `positions` in one batch (an insertion overwrites nobody)."""
+        if not rows:
+            return
+        sheet_id = self.sheet_id(tab_name)
+        requests: list[dict] = []
+        for number, row in enumerate(rows):
+            at = positions[number] if number < len(positions) else positions[-1]
+            requests.append(
+                {
+                    "insertDimension": {
+                        "range": {
+                            "sheetId": sheet_id,
+                            "dimension": "ROWS",
+                            "startIndex": at,
+                            "endIndex": at + 1,
+                        },
+                        "inheritFromBefore": False,
+                    }
+                }
+            )
+            requests.append(_update_row(sheet_id, at, row))
+        try:
+            self.send(requests, [])
+        except AmbiguousWrite:
+            log.error("could not confirm putting back %d row(s) of %s; check the tab", len(rows), tab_name)
 
     def _baseline_row(self, name: str, header: Header, parts, now: list[Any], written: set[int]):
         """The row as this session first read it: by its key, or by the cells the write left alone."""
@@ -295,6 +400,9 @@ class Writer:
         for target in work.targets:
             if self._pending(target):
                 remaining.targets.append(target)
+        for delete in work.deletes:
+            if self._has_key(delete.tab, delete.key):
+                remaining.deletes.append(delete)
         return remaining
 
     def _has_key(self, tab: Tab, key: tuple[str, ...]) -> bool:
@@ -339,6 +447,21 @@ class Writer:
         undo.targets += [r for r in repairs if (r.tab.name, r.locate) not in cleared]
         return undo
 
+    def _restore_deleted(self, plan: WritePlan) -> None:
+        """Insert again, as first read, the rows of `plan` deleted before the rest failed."""
+        if not plan.deletes:
+            return
+        self.rows.update(self.read(sorted({delete.tab.name for delete in plan.deletes})))
+        for delete in plan.deletes:
+            if self._has_key(delete.tab, delete.key):
+                continue
+            header = self.header(delete.tab, delete.tab.key)
+            found = index_keys(header, self.baseline.get(delete.tab.name) or []).get(delete.key, [])
+            if found:
+                self._insert_rows(
+                    delete.tab.name, found[:1], [list(self.baseline[delete.tab.name][found[0]])]
+                )
+
     def _forget_ids_of(self, plan: WritePlan) -> Work:
         """Clear the ID of appended rows whose other cells were cleared: the last step of an undo.
 
@@ -371,7 +494,7 @@ class Writer:
 def _with_repairs(work: Work, repairs: list[Target]) -> Work:
     """`work` plus repairs; an intended change to a cell wins over putting it back."""
     intended = {(t.tab.name, t.locate, name) for t in work.targets if not t.repair for name in t.cells}
-    merged = Work(list(work.targets), list(work.appends))
+    merged = Work(list(work.targets), list(work.appends), list(work.deletes))
     for repair in repairs:
         cells = {n: v for n, v in repair.cells.items() if (repair.tab.name, repair.locate, n) not in intended}
         if cells:
@@ -393,6 +516,54 @@ def _update_cell(sheet_id: int, row: int, column: int, value: Any) -> dict:
             "fields": "userEnteredValue",
         }
     }
+
+
+def _delete_row(sheet_id: int, row: int) -> dict:
+    return {
+        "deleteDimension": {
+            "range": {"sheetId": sheet_id, "dimension": "ROWS", "startIndex": row, "endIndex": row + 1}
+        }
+    }
+
+
+def _update_row(sheet_id: int, row: int, cells: Sequence[Any]) -> dict:
+    return {
+        "updateCells": {
+            "start": {"sheetId": sheet_id, "rowIndex": row, "columnIndex": 0},
+            "rows": [{"values": [cell_data(value) for value in cells]}],
+            "fields": "userEnteredValue",
+        }
+    }
+
+
+def _deletions_by_tab(deleted: Sequence[tuple[RowDelete, int]]) -> dict[str, list[tuple[RowDelete, int]]]:
+    grouped: dict[str, list[tuple[RowDelete, int]]] = {}
+    for delete, index in deleted:
+        grouped.setdefault(delete.tab.name, []).append((delete, index))
+    return grouped
+
+
+def _vanished_rows(
+    header: Header, before: Sequence[Sequence[Any]], after: Sequence[Sequence[Any]], meant: set
+) -> list[list[Any]]:
+    """Rows of `before` missing from `after` other than the ones meant to go: by key, else by content."""
+    keys_after = index_keys(header, after)
+    vanished = [
+        list(before[index])
+        for key, indexes in index_keys(header, before).items()
+        if key not in meant and key not in keys_after
+        for index in indexes
+    ]
+    unkeyed_after = [row for row in after[header.row_index + 1 :] if raw_key(header, row) is None]
+    for row in before[header.row_index + 1 :]:
+        if raw_key(header, row) is not None:
+            continue
+        match = next((i for i, other in enumerate(unkeyed_after) if same_row(row, other)), None)
+        if match is None:
+            vanished.append(list(row))
+        else:
+            del unkeyed_after[match]
+    return vanished
 
 
 def _same_except(a: Sequence[Any], b: Sequence[Any], skip: set[int]) -> bool:

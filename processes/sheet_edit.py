@@ -1,0 +1,196 @@
+"""Editing any tab row by row in the app, as a person would in the spreadsheet.
+
+On the embedded local workbook there is no spreadsheet window, so the grid
+at /tabs/... is where people fix a typo, add a row or delete one. Every edit
+goes through the record layer like any other step: values are checked
+against the tab's columns (a bad value names its column), a row changed by
+someone else since it was shown is refused, and the Audit tab records the
+change (a deletion with the values it removed).
+
+Who may edit which tab is the EDITORS table in processes/permissions.py,
+checked here. Some cells are not edited in the grid, whoever asks:
+
+- the key of an existing row (the app assigns IDs; other tabs point at keys:
+  add a new row and delete the old one instead);
+- the stamps `updated_at` / `updated_by` (the app writes them);
+- Stock `on_hand`, `reserved` and `last_counted_at`: stock changes only
+  through stock moves, so the ledger and the balance never disagree. A count
+  goes through a stocktake, a move between locations through a transfer.
+  `min_qty` and `max_qty` are plain thresholds and are edited here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from processes.errors import ProcessError
+from processes.permissions import Actor, require_edit, why_not_edit
+from sheets.errors import InvalidValue
+from sheets.schema import STAMP_COLUMNS, Column, Tab
+from sheets.settings import BY_KEY as DECLARED_SETTINGS
+from sheets.settings import check_value
+from sheets.table import Key, Record
+from sheets.tabs import SETTINGS, STOCK, tab_named
+from sheets.transaction import coerce
+from sheets.workbook import Workbook
+
+STOCKTAKE_HINT = "change it with a stocktake (/inventory/stocktake) or a transfer (/inventory/transfers)"
+
+#: Cells the grid never edits, per tab, and why (said next to the field and in a refusal).
+LOCKED: dict[str, dict[str, str]] = {
+    STOCK.name: {
+        "on_hand": f"stock changes only through stock moves: {STOCKTAKE_HINT}",
+        "reserved": "reserved stock follows the orders: confirm or cancel the order instead",
+        "last_counted_at": "set by an approved stocktake",
+    },
+}
+
+#: Numbers that must not be negative when edited in the grid.
+NOT_NEGATIVE: dict[str, tuple[str, ...]] = {STOCK.name: ("min_qty", "max_qty")}
+
+
+@dataclass(frozen=True)
+class GridRules:
+    """What the grid of one tab lets this user do, for the page to draw (the checks are below)."""
+
+    tab: Tab
+    may_edit: bool
+    why_not: str | None  # when the user may not edit: why, in one sentence
+    key_note: str  # how the key of a row is set
+
+    def field_columns(self) -> list[Column]:
+        """The columns a row's form shows (the stamps are the app's)."""
+        return [column for column in self.tab.columns if column.name not in STAMP_COLUMNS]
+
+    def locked_reason(self, column: str, adding: bool) -> str | None:
+        """Why `column` cannot be typed into in the form, or None when it can."""
+        return locked_reason(self.tab, column, adding)
+
+
+def grid_rules(actor: Actor, tab_name: str) -> GridRules:
+    tab = tab_named(tab_name)
+    if tab.id_prefix:
+        key_note = f"{tab.key[0]} is given by the app when a row is added and cannot be changed."
+    else:
+        key_note = f"{' + '.join(tab.key)} is typed when a row is added and cannot be changed afterwards."
+    reason = why_not_edit(actor, tab.name)
+    return GridRules(tab, reason is None, reason, key_note)
+
+
+def locked_reason(tab: Tab, column: str, adding: bool) -> str | None:
+    if column in STAMP_COLUMNS:
+        return "written by the app"
+    if column in tab.key:
+        if tab.id_prefix:
+            return "given by the app"
+        return None if adding else "the key of a row cannot be changed: add a new row and delete this one"
+    return LOCKED.get(tab.name, {}).get(column)
+
+
+# reading ---------------------------------------------------------------------
+
+
+def row_for_edit(workbook: Workbook, tab_name: str, key: Key) -> Record:
+    """A row as it is in the sheet now: the form shows it and it becomes the edit's `base`."""
+    tab = tab_named(tab_name)
+    workbook.invalidate([tab.name])
+    record = workbook.table(tab).get(key)
+    if record is None:
+        raise ProcessError(f"{tab.name} has no row {_key_text(key)}; it may have been deleted in the sheet.")
+    return record
+
+
+# writing ---------------------------------------------------------------------
+
+
+def edit_cells(
+    workbook: Workbook,
+    tab_name: str,
+    record_id: Key,
+    changes: Mapping[str, Any],
+    base: Record | None,
+    *,
+    by: Actor,
+) -> Record:
+    """Change some cells of a row; refused when the row changed since `base` (the row as shown)."""
+    tab = tab_named(tab_name)
+    require_edit(by, tab.name)
+    typed = _checked(tab, changes, adding=False)
+    if tab.name == SETTINGS.name and "value" in typed:
+        _check_setting(str(base.key if base is not None else record_id), typed["value"])
+    with workbook.transaction(tab, user=by.name, action=f"edit {tab.name} row") as tx:
+        record = tx.require(tab, record_id, base=base)
+        return tx.update(record, typed, base=base)
+
+
+def add_row(workbook: Workbook, tab_name: str, values: Mapping[str, Any], *, by: Actor) -> Record:
+    """Add a row; an app-assigned ID is given by the record layer, a typed key must be new."""
+    tab = tab_named(tab_name)
+    require_edit(by, tab.name)
+    typed = {name: value for name, value in _checked(tab, values, adding=True).items() if value is not None}
+    for name in tab.key:
+        if not tab.id_prefix and not typed.get(name):
+            raise InvalidValue(tab.name, name, "is required: it is the key of the new row")
+    if tab.name == SETTINGS.name:
+        _check_setting(str(typed.get("key", "")), typed.get("value"))
+    with workbook.transaction(tab, user=by.name, action=f"add {tab.name} row") as tx:
+        return tx.insert(tab, typed)
+
+
+def delete_row(
+    workbook: Workbook, tab_name: str, record_id: Key, base: Record | None, *, by: Actor
+) -> Record:
+    """Delete a row by its key; refused when it changed since `base`. The Audit row keeps its values."""
+    tab = tab_named(tab_name)
+    require_edit(by, tab.name)
+    with workbook.transaction(tab, user=by.name, action=f"delete {tab.name} row") as tx:
+        record = tx.require(tab, record_id, base=base)
+        _refuse_deleting(tab, record)
+        return tx.delete(record, base=base)
+
+
+# checks ----------------------------------------------------------------------
+
+
+def _checked(tab: Tab, values: Mapping[str, Any], *, adding: bool) -> dict[str, Any]:
+    """Values as their columns' types; InvalidValue naming the column for anything the grid may not set."""
+    typed = {}
+    for name, value in values.items():
+        if not tab.has_column(name):
+            raise InvalidValue(tab.name, name, f"{tab.name} has no such column")
+        reason = locked_reason(tab, name, adding)
+        if reason:
+            raise InvalidValue(tab.name, name, f"cannot be edited here ({reason})")
+        column = tab.column(name)
+        typed[name] = coerce(tab, column, value)
+        if name in NOT_NEGATIVE.get(tab.name, ()) and typed[name] is not None and typed[name] < 0:
+            raise InvalidValue(tab.name, name, f"must be 0 or more, not {typed[name]}")
+    return typed
+
+
+def _check_setting(key: str, value: Any) -> None:
+    """A declared threshold's value must fit it (the same check the Settings page makes)."""
+    setting = DECLARED_SETTINGS.get(key)
+    if setting is None:
+        return
+    _, problem = check_value(setting, value)
+    if problem:
+        raise InvalidValue(SETTINGS.name, "value", f"{problem} (setting {key})")
+
+
+def _refuse_deleting(tab: Tab, record: Record) -> None:
+    if tab.name == STOCK.name and (record.on_hand or record.reserved):
+        raise ProcessError(
+            f"{_key_text(record.id)} still holds {record.on_hand or 0} unit(s), {record.reserved or 0} reserved; "
+            f"a Stock row is deleted only when it is empty: {STOCKTAKE_HINT}."
+        )
+    if tab.name == SETTINGS.name and record.key in DECLARED_SETTINGS:
+        raise ProcessError(
+            f"{record.key} is a setting the app uses; change its value instead of deleting it."
+        )
+
+
+def _key_text(key: Key) -> str:
+    return key if isinstance(key, str) else "/".join(key)
