@@ -23,6 +23,8 @@ import markdown2
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup
 
+import i18n
+from i18n import _, formatting
 from processes.declarations import ALERT_GROUPS, PROCEDURES
 from processes.permissions import GRANTED_TO, ROLES
 from processes.procedure import Alert, Procedure, Transition
@@ -58,7 +60,7 @@ def mermaid(procedure: Procedure) -> str:
     for transition in procedure.transitions:
         arrow = "-.->" if transition.automatic else "-->"
         for source in transition.sources:
-            text = _label(transition.label)
+            text = _label(_(transition.label))
             lines.append(f'    {_node(source)} {arrow}|"{text}"| {_node(transition.target)}')
     lines.append("    classDef done fill:#e2e8f0,stroke:#475569")
     finals = ",".join(_node(state) for state in procedure.states if state in _final_states(procedure))
@@ -74,8 +76,9 @@ def flow_text(procedure: Procedure) -> str:
         steps = [t for t in procedure.transitions if state in t.sources]
         entered = [e for e in procedure.entries if e.after == state]
         lines.append(f"{state}{'  (end)' if not steps and not entered else ''}")
-        moves = [(t.label + (" (by the app)" if t.automatic else ""), t.target) for t in steps]
-        moves += [("(by the app)", e.state) for e in entered]
+        by_the_app = _("(by the app)")
+        moves = [(_(t.label) + (f" {by_the_app}" if t.automatic else ""), t.target) for t in steps]
+        moves += [(by_the_app, e.state) for e in entered]
         for number, (label, target) in enumerate(moves, start=1):
             branch = "└─" if number == len(moves) else "├─"
             lines.append(f"  {branch} {label} ──> {target}")
@@ -131,20 +134,23 @@ def handbook_markdown(
     """
     context = procedure_context(procedure, settings or {})
     context["chart"] = Markup(chart if chart is not None else f"```mermaid\n{mermaid(procedure)}```")
-    return _environment().get_template("procedure.md").render(**context)
+    return _environment(language=i18n.current()).get_template("procedure.md").render(**context)
 
 
 def procedure_context(procedure: Procedure, settings: Mapping[str, Any]) -> dict[str, Any]:
     """What the page template shows, taken from the declaration."""
     steps = [_step(procedure, number, t, settings) for number, t in enumerate(procedure.transitions, 1)]
     return {
-        "name": procedure.name,
+        "name": _(procedure.name),
         "slug": procedure.slug,
-        "purpose": procedure.purpose or "",
+        "purpose": _(procedure.purpose) if procedure.purpose else "",
         "tab": procedure.tab.name,
         "status_column": procedure.status_column,
-        "accountable": procedure.accountable,
-        "entries": procedure.entries or (_first_state_entry(procedure),),
+        "accountable": _(procedure.accountable),
+        "entries": [
+            {"state": entry.state, "how": _(entry.how), "after": entry.after} for entry in procedure.entries
+        ]
+        or [_first_state_entry(procedure)],
         "steps": steps,
         "deadlines": [
             {"step": f"{step['number']}. {step['label']}", **deadline}
@@ -156,7 +162,7 @@ def procedure_context(procedure: Procedure, settings: Mapping[str, Any]) -> dict
 
 
 def _first_state_entry(procedure: Procedure) -> dict[str, Any]:
-    return {"state": procedure.states[0], "how": "A record is added in this state", "after": None}
+    return {"state": procedure.states[0], "how": _("A record is added in this state"), "after": None}
 
 
 def _step(procedure: Procedure, number: int, transition: Transition, settings: Mapping[str, Any]) -> dict:
@@ -165,17 +171,17 @@ def _step(procedure: Procedure, number: int, transition: Transition, settings: M
     return {
         "number": number,
         "action": transition.action,
-        "label": transition.label,
+        "label": _(transition.label),
         "sources": ", ".join(f"`{source}`" for source in transition.sources),
         "target": transition.target,
-        "responsible": transition.role,
-        "accountable": procedure.accountable_for(transition),
-        "consulted": ", ".join(transition.consulted),
-        "informed": ", ".join(transition.informed),
-        "checklist": transition.checklist,
-        "automatic": transition.automatic,
-        "permission": transition.permission.value if transition.permission else "",
-        "permitted": " or ".join(permitted),
+        "responsible": _(transition.role),
+        "accountable": _(procedure.accountable_for(transition)),
+        "consulted": ", ".join(_(party) for party in transition.consulted),
+        "informed": ", ".join(_(party) for party in transition.informed),
+        "checklist": [_(item) for item in transition.checklist],
+        "automatic": _(transition.automatic) if transition.automatic else "",
+        "permission": _(transition.permission.value) if transition.permission else "",
+        "permitted": _(" or ").join(_(role) for role in permitted),
         "deadline": "; ".join(_deadline_text(d, several=len(deadlines) > 1) for d in deadlines),
         "deadlines": deadlines,
     }
@@ -190,9 +196,9 @@ def _alert(procedure: Procedure, alert: Alert, settings: Mapping[str, Any]) -> d
     threshold = "; ".join(f"{key} = {_in_force(key, settings)['value']}" for key in keys)
     return {
         "kind": alert.kind,
-        "severity": alert.severity,
-        "owner_role": alert.owner_role,
-        "meaning": alert.meaning,
+        "severity": _(alert.severity),
+        "owner_role": _(alert.owner_role),
+        "meaning": _(alert.meaning),
         "threshold": threshold or "—",
     }
 
@@ -202,7 +208,7 @@ def _in_force(key: str, settings: Mapping[str, Any]) -> dict[str, Any]:
     setting = BY_KEY[key]
     value = settings.get(key, setting.default)
     shown = f"{value:g}" if isinstance(value, float) else str(value)
-    return {"key": key, "value": f"{shown} {setting.unit}", "meaning": setting.description}
+    return {"key": key, "value": f"{shown} {_(setting.unit)}", "meaning": _(setting.description)}
 
 
 # The index ------------------------------------------------------------------------------------
@@ -212,16 +218,33 @@ def index_markdown(base_path: str = BASE_PATH) -> str:
     """The handbook's index: each procedure with a link to its page, then the other alerts."""
     procedures = [
         {
-            "name": procedure.name,
+            "name": _(procedure.name),
             "link": f"{base_path}/{procedure.slug}" if base_path else f"#{procedure.slug}",
-            "purpose": procedure.purpose or "",
+            "purpose": _(procedure.purpose) if procedure.purpose else "",
             "steps": len(procedure.transitions),
             "deadlines": sum(1 for t in procedure.transitions if t.deadline),
             "alerts": len(procedure.alerts),
         }
         for procedure in PROCEDURES
     ]
-    return _environment().get_template("index.md").render(procedures=procedures, groups=ALERT_GROUPS)
+    groups = [
+        {
+            "name": _(group.name),
+            "purpose": _(group.purpose),
+            "alerts": [
+                {
+                    "kind": alert.kind,
+                    "severity": _(alert.severity),
+                    "owner_role": _(alert.owner_role),
+                    "meaning": _(alert.meaning),
+                }
+                for alert in group.alerts
+            ],
+        }
+        for group in ALERT_GROUPS
+    ]
+    environment = _environment(language=i18n.current())
+    return environment.get_template("index.md").render(procedures=procedures, groups=groups)
 
 
 # The printable document ------------------------------------------------------------------------
@@ -232,7 +255,7 @@ def handbook_html(
     settings: Mapping[str, Any] | None = None,
     *,
     drawings: Mapping[str, str] | None = None,
-    title: str = "Flowsheet process handbook",
+    title: str | None = None,
     now: datetime | None = None,
 ) -> str:
     """A self-contained HTML document of `procedures` (index first when there are several).
@@ -249,11 +272,11 @@ def handbook_html(
         body = _to_html(handbook_markdown(procedure, settings, chart=marker))
         body = body.replace(f"<p>{marker}</p>", _chart_html(procedure, (drawings or {}).get(procedure.slug)))
         sections.append({"slug": procedure.slug, "html": body})
-    generated = (now or datetime.now()).strftime("%Y-%m-%d %H:%M")
+    generated = formatting.when(now or datetime.now())
     return (
-        _environment(autoescape=True)
+        _environment(autoescape=True, language=i18n.current())
         .get_template("document.html")
-        .render(title=title, generated=generated, sections=sections)
+        .render(title=title or _("Flowsheet process handbook"), generated=generated, sections=sections)
     )
 
 
@@ -264,7 +287,7 @@ def _chart_html(procedure: Procedure, svg: str | None) -> str:
     source = html.escape(mermaid(procedure))
     return (
         f'<div class="flowchart">{drawing}</div>\n'
-        f"<details><summary>Mermaid source of the flowchart</summary><pre>{source}</pre></details>"
+        f"<details><summary>{html.escape(_('Mermaid source of the flowchart'))}</summary><pre>{source}</pre></details>"
     )
 
 
@@ -284,15 +307,18 @@ def write_handbook(out_dir: Path, settings: Mapping[str, Any] | None = None) -> 
     written[0].write_text(handbook_html(PROCEDURES, settings), encoding="utf-8")
     for procedure in PROCEDURES:
         path = out_dir / f"{procedure.slug}.html"
-        path.write_text(handbook_html([procedure], settings, title=f"{procedure.name} · handbook"), "utf-8")
+        title = _("{procedure} · handbook", procedure=_(procedure.name))
+        path.write_text(handbook_html([procedure], settings, title=title), "utf-8")
         written.append(path)
     return written
 
 
-@lru_cache(maxsize=2)
-def _environment(autoescape: bool = False) -> Environment:
+@lru_cache(maxsize=8)
+def _environment(autoescape: bool = False, language: str = i18n.ENGLISH) -> Environment:
+    # A language's own templates (templates/handbook/zh/...) come first; English fills any gap.
+    folders = [TEMPLATES_DIR / language] if (TEMPLATES_DIR / language).is_dir() else []
     environment = Environment(
-        loader=FileSystemLoader(TEMPLATES_DIR),
+        loader=FileSystemLoader([*folders, TEMPLATES_DIR]),
         undefined=StrictUndefined,
         autoescape=autoescape,
         keep_trailing_newline=True,

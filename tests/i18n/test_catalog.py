@@ -121,3 +121,33 @@ def functions_that_hide_the_translator() -> list[str]:
 
 def test_no_function_hides_the_translator_behind_a_throwaway_variable():
     assert functions_that_hide_the_translator() == []
+
+
+def declared_texts() -> set[str]:
+    """Every sentence the procedure declarations, permissions and settings show people."""
+    from processes.declarations import ALERT_GROUPS, PROCEDURES
+    from processes.permissions import Permission
+    from sheets.settings import DECLARED
+
+    texts = {permission.value for permission in Permission}
+    texts |= {text for setting in DECLARED for text in (setting.description, setting.unit)}
+    for group in ALERT_GROUPS:
+        texts |= {
+            group.name,
+            group.purpose,
+            *(a.meaning for a in group.alerts),
+            *(a.severity for a in group.alerts),
+        }
+    for procedure in PROCEDURES:
+        texts |= {procedure.name, procedure.purpose, *(entry.how for entry in procedure.entries)}
+        texts |= {alert.meaning for alert in procedure.alerts} | {
+            alert.severity for alert in procedure.alerts
+        }
+        for step in procedure.transitions:
+            texts |= {step.label, step.automatic, *step.checklist, *step.consulted, *step.informed}
+    return {text for text in texts if text}
+
+
+def test_every_declared_step_alert_permission_and_setting_has_a_chinese_translation():
+    chinese = i18n.catalog("zh")
+    assert sorted(text for text in declared_texts() if (None, text) not in chinese) == []

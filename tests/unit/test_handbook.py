@@ -8,6 +8,7 @@ from html.parser import HTMLParser
 
 import pytest
 
+import i18n
 from processes.declarations import PROCEDURES
 from processes.handbook import (
     flow_text,
@@ -138,3 +139,14 @@ def test_the_export_writes_one_document_and_one_per_procedure(tmp_path):
     written = write_handbook(tmp_path / "handbook")
     assert [path.name for path in written] == ["handbook.html", *(f"{p.slug}.html" for p in PROCEDURES)]
     assert "Confirm the order" in (tmp_path / "handbook" / "order.html").read_text()
+
+
+def test_the_handbook_in_chinese_is_written_in_chinese_from_the_same_declaration():
+    with i18n.use_language("zh"):
+        page = handbook_markdown(ORDER)
+        document = handbook_html([ORDER])
+    assert page.startswith("# 订单")
+    assert "## 步骤" in page and "确认订单" in page and "☐ 收货地址完整" in page
+    assert "Confirm the order" not in page
+    assert '<html lang="zh-CN">' in document and "确认订单" in document
+    assert handbook_markdown(ORDER).startswith("# Order")  # English again outside the block
