@@ -12,6 +12,7 @@ from typing import Any
 
 from nicegui import ui
 
+from i18n import _
 from pages.auth import signed_in
 from pages.common import call
 from pages.frame import frame
@@ -39,7 +40,7 @@ async def _download_all() -> None:
 
 
 def _show_procedure(procedure: Procedure, settings: dict[str, Any]) -> None:
-    before, _, after = handbook.handbook_markdown(procedure, settings, chart=CHART).partition(CHART)
+    before, _chart, after = handbook.handbook_markdown(procedure, settings, chart=CHART).partition(CHART)
     ui.markdown(before, extras=handbook.MARKDOWN_EXTRAS).classes("w-full").mark("handbook-top")
     chart = ui.mermaid(handbook.mermaid(procedure)).classes("w-full").mark("flowchart")
     ui.markdown(after, extras=handbook.MARKDOWN_EXTRAS).classes("w-full").mark("handbook-body")
@@ -50,13 +51,13 @@ def _show_procedure(procedure: Procedure, settings: dict[str, Any]) -> None:
             [procedure],
             await _settings(),
             drawings={procedure.slug: drawing} if drawing else None,
-            title=f"{procedure.name} · Flowsheet handbook",
+            title=_("{procedure} · handbook", procedure=_(procedure.name)),
         )
         ui.download(document.encode("utf-8"), f"handbook-{procedure.slug}.html", HTML)
 
     with ui.row().classes("gap-2"):
-        ui.button("Download for printing (HTML)", icon="download", on_click=download).mark("download")
-        ui.link("All procedures", "/handbook").classes("self-center")
+        ui.button(_("Download for printing (HTML)"), icon="download", on_click=download).mark("download")
+        ui.link(_("All procedures"), "/handbook").classes("self-center")
 
 
 async def _drawn_svg(chart: ui.mermaid) -> str | None:
@@ -82,9 +83,11 @@ def register() -> None:
                 "handbook-index"
             )
             ui.label(
-                "The download holds every procedure in one document; open it and print it (or save it as PDF)."
+                _(
+                    "The download holds every procedure in one document; open it and print it (or save it as PDF)."
+                )
             ).classes("text-sm text-slate-600")
-            ui.button("Download the handbook (HTML)", icon="download", on_click=_download_all).mark(
+            ui.button(_("Download the handbook (HTML)"), icon="download", on_click=_download_all).mark(
                 "download-all"
             )
 
@@ -96,7 +99,9 @@ def register() -> None:
         procedure = procedure_by_slug(slug)
         with frame(procedure.name if procedure else "Handbook", actor):
             if procedure is None:
-                ui.label(f"There is no procedure called {slug!r}; pick one from the handbook's index.")
-                ui.link("The handbook", "/handbook")
+                ui.label(
+                    _("There is no procedure called {slug!r}; pick one from the handbook's index.", slug=slug)
+                )
+                ui.link(_("The handbook"), "/handbook")
                 return
             _show_procedure(procedure, await _settings())

@@ -15,6 +15,7 @@ from typing import Any
 
 from nicegui import run, ui
 
+from i18n import _
 from pages.auth import signed_in
 from pages.forms import RecordForm, label_for
 from pages.frame import frame, show_error, tab_from_path
@@ -45,8 +46,8 @@ def register() -> None:
         tab_name = tab_from_path(slug)
         if tab_name is None:
             with frame("Not found", actor):
-                ui.label(f"There is no tab called {slug!r}.")
-                ui.link("Back to the dashboard", "/")
+                ui.label(_("There is no tab called {slug!r}.", slug=slug))
+                ui.link(_("Back to the dashboard"), "/")
             return
         with frame(tab_name, actor):
             TabView(tab_name, actor).build()
@@ -65,21 +66,23 @@ class TabView:
         self._explain()
         with ui.row().classes("w-full items-end gap-4"):
             if self.rules.may_edit:
-                ui.button("Add row", icon="add", on_click=self.open_new)
-            ui.input("Search", on_change=self._on_search).props("clearable debounce=300 dense").classes(
+                ui.button(_("Add row"), icon="add", on_click=self.open_new)
+            ui.input(_("Search"), on_change=self._on_search).props("clearable debounce=300 dense").classes(
                 "w-64"
             )
             columns = self.rules.tab.column_names
-            self.sort = ui.select(columns, label="Sort by", on_change=self._on_sort).props("dense clearable")
+            self.sort = ui.select(columns, label=_("Sort by"), on_change=self._on_sort).props(
+                "dense clearable"
+            )
             self.sort.classes("w-48")
             self.direction = ui.radio(
                 {"asc": "A→Z", "desc": "Z→A"}, value="asc", on_change=self._on_sort
             ).props("inline dense")
-            self.filter_column = ui.select(columns, label="Filter column", on_change=self._on_filter)
+            self.filter_column = ui.select(columns, label=_("Filter column"), on_change=self._on_filter)
             self.filter_column.props("dense clearable").classes("w-48")
-            self.filter_text = ui.input("Contains", on_change=self._on_filter).mark("filter-text")
+            self.filter_text = ui.input(_("Contains"), on_change=self._on_filter).mark("filter-text")
             self.filter_text.props("clearable debounce=300 dense").classes("w-40")
-            self.per_page = ui.select(list(PAGE_SIZES), value=50, label="Rows", on_change=self._on_sort)
+            self.per_page = ui.select(list(PAGE_SIZES), value=50, label=_("Rows"), on_change=self._on_sort)
             self.per_page.props("dense").classes("w-20")
         self.body = ui.column().classes("w-full gap-2")
         ui.timer(0, self.refresh, once=True)
@@ -87,11 +90,13 @@ class TabView:
     def _explain(self) -> None:
         if self.rules.may_edit:
             ui.label(
-                f"Edit a row with its pencil, or add one. {self.rules.key_note} "
-                "Every change is checked and written to the Audit tab."
+                _(
+                    "Edit a row with its pencil, or add one. {key_note} Every change is checked and written to the Audit tab.",
+                    key_note=self.rules.key_note,
+                )
             ).classes("text-sm text-slate-500")
         else:
-            ui.label(f"Read only: {self.rules.why_not}").classes("text-sm text-slate-500")
+            ui.label(_("Read only: {why_not}", why_not=self.rules.why_not)).classes("text-sm text-slate-500")
 
     # the list ----------------------------------------------------------------
 
@@ -143,11 +148,18 @@ class TabView:
                 return
             self._table(page)
             with ui.row().classes("items-center gap-2"):
-                ui.button("Previous", on_click=lambda: self._go(page.page - 1)).props(
+                ui.button(_("Previous"), on_click=lambda: self._go(page.page - 1)).props(
                     f"flat dense {'disable' if page.page <= 1 else ''}"
                 )
-                ui.label(f"Page {page.page} of {page.pages} · {page.total:,} rows")
-                ui.button("Next", on_click=lambda: self._go(page.page + 1)).props(
+                ui.label(
+                    _(
+                        "Page {page} of {pages} · {total:,} rows",
+                        page=page.page,
+                        pages=page.pages,
+                        total=page.total,
+                    )
+                )
+                ui.button(_("Next"), on_click=lambda: self._go(page.page + 1)).props(
                     f"flat dense {'disable' if page.page >= page.pages else ''}"
                 )
 
@@ -167,7 +179,9 @@ class TabView:
     def _issues(self, page: Page) -> None:
         if not page.issues:
             return
-        with ui.expansion(f"{len(page.issues)} row(s) could not be read and are not shown", icon="warning"):
+        with ui.expansion(
+            _("{len} row(s) could not be read and are not shown", len=len(page.issues)), icon="warning"
+        ):
             for issue in page.issues[:50]:
                 ui.label(str(issue)).classes("text-sm")
 
@@ -195,8 +209,10 @@ class TabView:
         if record is None:
             return
         with ui.dialog() as dialog, ui.card().classes("gap-2"):
-            ui.label(f"Delete {key_text} from {self.tab_name}?").classes("text-base font-semibold")
-            ui.label("The Audit tab keeps every value it holds.").classes("text-sm text-slate-500")
+            ui.label(
+                _("Delete {key_text} from {tab_name}?", key_text=key_text, tab_name=self.tab_name)
+            ).classes("text-base font-semibold")
+            ui.label(_("The Audit tab keeps every value it holds.")).classes("text-sm text-slate-500")
             error = ui.label().classes("text-negative text-sm")
             error.set_visibility(False)
 
@@ -215,12 +231,15 @@ class TabView:
                     error.set_visibility(True)
                     return
                 dialog.close()
-                ui.notify(f"Deleted {key_text} from {self.tab_name}", type="positive")
+                ui.notify(
+                    _("Deleted {key_text} from {tab_name}", key_text=key_text, tab_name=self.tab_name),
+                    type="positive",
+                )
                 await self.refresh()
 
             with ui.row().classes("gap-2"):
-                ui.button("Delete", color="negative", on_click=delete)
-                ui.button("Cancel", on_click=dialog.close).props("flat")
+                ui.button(_("Delete"), color="negative", on_click=delete)
+                ui.button(_("Cancel"), on_click=dialog.close).props("flat")
         dialog.open()
 
 
@@ -245,8 +264,8 @@ class RowEditor:
             self.error = ui.label().classes("text-negative text-sm")
             self.error.set_visibility(False)
             with ui.row().classes("gap-2"):
-                ui.button("Save", on_click=self.save)
-                ui.button("Cancel", on_click=self.dialog.close).props("flat")
+                ui.button(_("Save"), on_click=self.save)
+                ui.button(_("Cancel"), on_click=self.dialog.close).props("flat")
         self.dialog.open()
 
     def _locked_line(self, column, reason: str) -> None:
@@ -272,7 +291,7 @@ class RowEditor:
             else:
                 changes = self.changes()
                 if not changes:
-                    ui.notify("Nothing was changed.")
+                    ui.notify(_("Nothing was changed."))
                     self.dialog.close()
                     return
                 saved = await run.io_bound(
@@ -284,7 +303,10 @@ class RowEditor:
             self.error.set_visibility(True)
             return
         self.dialog.close()
-        ui.notify(f"Saved {_key_text(saved.id)} in {tab_name}", type="positive")
+        ui.notify(
+            _("Saved {key_text} in {tab_name}", key_text=_key_text(saved.id), tab_name=tab_name),
+            type="positive",
+        )
         await self.view.refresh()
 
 

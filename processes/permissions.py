@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
+from i18n import N_, _
 from processes.errors import PermissionDenied
 from sheets.tabs import ALERTS, ALL_TABS, AUDIT, OUTBOX, SETTINGS, STOCK_MOVES, SUMMARY
 
@@ -45,9 +46,11 @@ EVERYONE = frozenset(ROLES)
 
 #: Tabs nobody edits row by row in the app, and why: the app or the jobs write them.
 WRITTEN_BY_THE_APP: dict[str, str] = {
-    AUDIT.name: "it is the record of every change, written by the app itself",
-    SUMMARY.name: "the scheduled checks rewrite it",
-    STOCK_MOVES.name: "it is the stock ledger: a correction is a new move, made by a stocktake or a transfer",
+    AUDIT.name: N_("it is the record of every change, written by the app itself"),
+    SUMMARY.name: N_("the scheduled checks rewrite it"),
+    STOCK_MOVES.name: N_(
+        "it is the stock ledger: a correction is a new move, made by a stocktake or a transfer"
+    ),
 }
 
 #: Who may edit each tab's rows in the app's grid (/tabs/...): the second permission table.
@@ -80,7 +83,12 @@ def require(actor: Actor, permission: Permission) -> None:
     if not actor.may(permission):
         granted = [role for role in ROLES if role in GRANTED_TO.get(permission, ())]
         raise PermissionDenied(
-            f"Only {_who(granted)} may {permission.value}; you are logged in as {actor.role}."
+            _(
+                "Only {who} may {permission}; you are logged in as {role}.",
+                who=_who(granted),
+                permission=_(permission.value),
+                role=_(actor.role),
+            )
         )
 
 
@@ -89,9 +97,16 @@ def why_not_edit(actor: Actor, tab_name: str) -> str | None:
     if actor.may_edit(tab_name):
         return None
     if tab_name in WRITTEN_BY_THE_APP:
-        return f"Nobody edits {tab_name} in the app: {WRITTEN_BY_THE_APP[tab_name]}."
+        return _(
+            "Nobody edits {tab} in the app: {why}.", tab=_(tab_name), why=_(WRITTEN_BY_THE_APP[tab_name])
+        )
     granted = [role for role in ROLES if role in EDITORS.get(tab_name, ())]
-    return f"Only {_who(granted)} may edit {tab_name}; you are logged in as {actor.role}."
+    return _(
+        "Only {who} may edit {tab}; you are logged in as {role}.",
+        who=_who(granted),
+        tab=_(tab_name),
+        role=_(actor.role),
+    )
 
 
 def require_edit(actor: Actor, tab_name: str) -> None:
@@ -101,5 +116,9 @@ def require_edit(actor: Actor, tab_name: str) -> None:
         raise PermissionDenied(reason)
 
 
+#: A role as the subject of "Only … may": with its article in English.
+_SOMEONE = {"staff": N_("a staff member"), "manager": N_("a manager"), "admin": N_("an admin")}
+
+
 def _who(roles: list[str]) -> str:
-    return " or ".join(f"{'an' if role[0] in 'aeiou' else 'a'} {role}" for role in roles) or "nobody"
+    return _(" or ").join(_(_SOMEONE[role]) for role in roles) or _("nobody")

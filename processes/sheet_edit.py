@@ -25,6 +25,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from i18n import N_, _
 from processes.errors import ProcessError
 from processes.permissions import Actor, require_edit, why_not_edit
 from sheets.errors import InvalidValue
@@ -36,14 +37,17 @@ from sheets.tabs import SETTINGS, STOCK, tab_named
 from sheets.transaction import coerce
 from sheets.workbook import Workbook
 
-STOCKTAKE_HINT = "change it with a stocktake (/inventory/stocktake) or a transfer (/inventory/transfers)"
+STOCKTAKE_HINT = N_("change it with a stocktake (/inventory/stocktake) or a transfer (/inventory/transfers)")
 
 #: Cells the grid never edits, per tab, and why (said next to the field and in a refusal).
 LOCKED: dict[str, dict[str, str]] = {
     STOCK.name: {
-        "on_hand": f"stock changes only through stock moves: {STOCKTAKE_HINT}",
-        "reserved": "reserved stock follows the orders: confirm or cancel the order instead",
-        "last_counted_at": "set by an approved stocktake",
+        "on_hand": N_(
+            "stock changes only through stock moves: change it with a stocktake (/inventory/stocktake) "
+            "or a transfer (/inventory/transfers)"
+        ),
+        "reserved": N_("reserved stock follows the orders: confirm or cancel the order instead"),
+        "last_counted_at": N_("set by an approved stocktake"),
     },
 }
 
@@ -72,21 +76,24 @@ class GridRules:
 def grid_rules(actor: Actor, tab_name: str) -> GridRules:
     tab = tab_named(tab_name)
     if tab.id_prefix:
-        key_note = f"{tab.key[0]} is given by the app when a row is added and cannot be changed."
+        key_note = _("{key} is given by the app when a row is added and cannot be changed.", key=tab.key[0])
     else:
-        key_note = f"{' + '.join(tab.key)} is typed when a row is added and cannot be changed afterwards."
+        key_note = _(
+            "{key} is typed when a row is added and cannot be changed afterwards.", key=" + ".join(tab.key)
+        )
     reason = why_not_edit(actor, tab.name)
     return GridRules(tab, reason is None, reason, key_note)
 
 
 def locked_reason(tab: Tab, column: str, adding: bool) -> str | None:
     if column in STAMP_COLUMNS:
-        return "written by the app"
+        return _("written by the app")
     if column in tab.key:
         if tab.id_prefix:
-            return "given by the app"
-        return None if adding else "the key of a row cannot be changed: add a new row and delete this one"
-    return LOCKED.get(tab.name, {}).get(column)
+            return _("given by the app")
+        return None if adding else _("the key of a row cannot be changed: add a new row and delete this one")
+    reason = LOCKED.get(tab.name, {}).get(column)
+    return _(reason) if reason else None
 
 
 # reading ---------------------------------------------------------------------
@@ -98,7 +105,13 @@ def row_for_edit(workbook: Workbook, tab_name: str, key: Key) -> Record:
     workbook.invalidate([tab.name])
     record = workbook.table(tab).get(key)
     if record is None:
-        raise ProcessError(f"{tab.name} has no row {_key_text(key)}; it may have been deleted in the sheet.")
+        raise ProcessError(
+            _(
+                "{name} has no row {key_text}; it may have been deleted in the sheet.",
+                name=tab.name,
+                key_text=_key_text(key),
+            )
+        )
     return record
 
 
@@ -183,12 +196,17 @@ def _check_setting(key: str, value: Any) -> None:
 def _refuse_deleting(tab: Tab, record: Record) -> None:
     if tab.name == STOCK.name and (record.on_hand or record.reserved):
         raise ProcessError(
-            f"{_key_text(record.id)} still holds {record.on_hand or 0} unit(s), {record.reserved or 0} reserved; "
-            f"a Stock row is deleted only when it is empty: {STOCKTAKE_HINT}."
+            _(
+                "{key_text} still holds {value} unit(s), {value2} reserved; a Stock row is deleted only when it is empty: {STOCKTAKE_HINT}.",
+                key_text=_key_text(record.id),
+                value=record.on_hand or 0,
+                value2=record.reserved or 0,
+                STOCKTAKE_HINT=_(STOCKTAKE_HINT),
+            )
         )
     if tab.name == SETTINGS.name and record.key in DECLARED_SETTINGS:
         raise ProcessError(
-            f"{record.key} is a setting the app uses; change its value instead of deleting it."
+            _("{key} is a setting the app uses; change its value instead of deleting it.", key=record.key)
         )
 
 
