@@ -1,0 +1,276 @@
+"""What waits on whom: tasks per role derived from the procedure declarations, and today's figures.
+
+A record waits on a role when a step its procedure allows from the record's
+current state is that role's. Of the steps a person may take, those that
+abandon a record (cancel) or that the app takes itself (closing a request
+when its goods are in) are no one's task. When both staff and a manager could
+move a record on, it waits on staff: a manager is needed only where staff
+cannot act (approvals).
+
+A manager sees what needs a manager first, then the work of staff; each
+group oldest first. How long a record has waited is counted from the last
+time the app changed it (`updated_at`), or from its first date where the app
+never has (a row a person typed).
+
+Everything here is pure over Tables read once (`home` does the reading), so
+the dashboard costs one read of the workbook, and tests build their tables by hand.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+from processes.aftersales.procedures import REFUND, RETURN
+from processes.aftersales.procedures import TAKEN_BY_THE_APP as AFTERSALES_BY_THE_APP
+from processes.browse import Attention, TabCount, attention_in, counts_in
+from processes.inventory.stocktake import STOCKTAKE
+from processes.inventory.transfers import TRANSFER
+from processes.orders.procedure import ORDER
+from processes.permissions import ROLES, Actor
+from processes.procedure import Procedure, Transition
+from processes.procurement.procedures import PURCHASE_ORDER, PURCHASE_REQUEST
+from processes.procurement.procedures import TAKEN_BY_THE_APP as PROCUREMENT_BY_THE_APP
+from processes.service.procedure import TICKET
+from sheets.schema import Kind
+from sheets.table import Record, Table
+from sheets.tabs import ALERTS, ALL_TABS, ORDERS, RETURNS, TICKETS
+from sheets.workbook import Workbook
+
+#: Every declared procedure, in the order the work flows through the shop.
+PROCEDURES: tuple[Procedure, ...] = (
+    PURCHASE_REQUEST,
+    PURCHASE_ORDER,
+    STOCKTAKE,
+    TRANSFER,
+    ORDER,
+    TICKET,
+    RETURN,
+    REFUND,
+)
+
+#: Steps that abandon a record rather than move it on: a record is not waiting for them.
+ESCAPES = frozenset({"cancel"})
+#: Steps the app takes itself as the effect of another, per procedure.
+TAKEN_BY_THE_APP: dict[str, frozenset[str]] = {
+    PURCHASE_REQUEST.name: PROCUREMENT_BY_THE_APP,
+    PURCHASE_ORDER.name: PROCUREMENT_BY_THE_APP,
+    RETURN.name: AFTERSALES_BY_THE_APP,
+    REFUND.name: AFTERSALES_BY_THE_APP,
+}
+#: Procedures whose records are worked on together, by this column: one task per group.
+GROUPED_BY: dict[str, str] = {STOCKTAKE.name: "session_id"}
+#: The column that says what a record is about, shown next to its ID.
+ABOUT: dict[str, str] = {
+    "Purchase Requests": "sku",
+    "Purchase Orders": "supplier_id",
+    "Stock Counts": "location_id",
+    "Transfers": "sku",
+    "Orders": "customer_name",
+    "Tickets": "subject",
+    "Returns": "order_id",
+}
+
+
+@dataclass(frozen=True)
+class Task:
+    """A record (or a group of them) waiting on a role, and the steps that role can take."""
+
+    procedure: str  # the procedure's name
+    ref: str  # the record's ID, or the group's (a stocktake session)
+    state: str
+    role: str  # the role it waits on
+    steps: tuple[str, ...]  # what the buttons say
+    since: datetime | None  # waiting since
+    waited: timedelta | None
+    about: str = ""
+    records: int = 1  # records in the group
+
+
+def roles_of(actor: Actor) -> tuple[str, ...]:
+    """The roles whose work `actor` does, most senior first: an admin does a manager's and staff's."""
+    if actor.role not in ROLES:
+        return ()
+    return tuple(reversed(ROLES[: ROLES.index(actor.role) + 1]))
+
+
+def tasks_for(actor: Actor, tables: Mapping[str, Table], now: datetime) -> list[Task]:
+    """Every record waiting on one of `actor`'s roles: the senior role's first, oldest first within it."""
+    roles = roles_of(actor)
+    tasks = [
+        task
+        for procedure in PROCEDURES
+        if procedure.tab.name in tables
+        for task in _waiting(procedure, tables[procedure.tab.name], actor, roles, now)
+    ]
+    return sorted(tasks, key=lambda task: (roles.index(task.role), _age_order(task.since)))
+
+
+def waiting_role(steps: Sequence[Transition], roles: Sequence[str]) -> str | None:
+    """The least senior of `roles` that can take one of `steps` (None: no step for any of them)."""
+    for role in reversed(roles):
+        if any(step.role == role for step in steps):
+            return role
+    return None
+
+
+def _waiting(
+    procedure: Procedure, table: Table, actor: Actor, roles: Sequence[str], now: datetime
+) -> list[Task]:
+    default = procedure.tab.column(procedure.status_column).default
+    steps_in = {state: _task_steps(procedure, state, actor, roles) for state in procedure.states}
+    role_in = {state: waiting_role(steps, roles) for state, steps in steps_in.items()}
+    grouped_by = GROUPED_BY.get(procedure.name)
+    groups: dict[tuple[str, str], _Group] = {}
+    for index, state in enumerate(table.columns[procedure.status_column]):
+        state = state or default
+        role = role_in.get(state)
+        if role is None:
+            continue
+        record = table.record_at(index)
+        ref = str(record[grouped_by] or record.id) if grouped_by else str(record.id)
+        group = groups.setdefault((ref, role), _Group(ref, role))
+        group.add(record, state, steps_in[state])
+    return [group.task(procedure, now) for group in groups.values()]
+
+
+def _task_steps(procedure: Procedure, state: str, actor: Actor, roles: Sequence[str]) -> list[Transition]:
+    by_the_app = TAKEN_BY_THE_APP.get(procedure.name, frozenset())
+    return [
+        step
+        for step in procedure.allowed(state, actor)
+        if step.role in roles and step.action not in ESCAPES and step.action not in by_the_app
+    ]
+
+
+@dataclass
+class _Group:
+    ref: str
+    role: str
+    states: list[str] = field(default_factory=list)
+    steps: list[str] = field(default_factory=list)
+    since: datetime | None = None
+    about: str = ""
+    records: int = 0
+
+    def add(self, record: Record, state: str, steps: Sequence[Transition]) -> None:
+        self.records += 1
+        self.states += [state] if state not in self.states else []
+        self.steps += [step.label for step in steps if step.label not in self.steps]
+        since = waiting_since(record)
+        if since is not None and (self.since is None or since < self.since):
+            self.since = since
+        column = ABOUT.get(record.schema.name)
+        self.about = self.about or (str(record[column]) if column and record[column] is not None else "")
+
+    def task(self, procedure: Procedure, now: datetime) -> Task:
+        waited = max(now - self.since, timedelta(0)) if self.since else None
+        return Task(
+            procedure.name,
+            self.ref,
+            ", ".join(self.states),
+            self.role,
+            tuple(self.steps),
+            self.since,
+            waited,
+            self.about,
+            self.records,
+        )
+
+
+def waiting_since(record: Record) -> datetime | None:
+    """When the app last changed the record, else the first moment the row gives."""
+    if record.get("updated_at"):
+        return record["updated_at"]
+    for column in record.schema.columns:
+        if column.kind is Kind.DATETIME and record[column.name]:
+            return record[column.name]
+    return None
+
+
+def _age_order(since: datetime | None) -> tuple[int, datetime]:
+    return (0, since) if since else (1, datetime.min)  # unknown age last
+
+
+# alerts for my role ---------------------------------------------------------------
+
+_SEVERITY_ORDER = {"breach": 0, "warning": 1, "info": 2}
+
+
+def alerts_for(actor: Actor, table: Table, limit: int = 5) -> list[Record]:
+    """The most severe open alerts owned by one of `actor`'s roles: own role first, oldest first."""
+    roles = roles_of(actor)
+    mine = [
+        alert
+        for alert in table.records()
+        if (alert.status or "open") == "open" and (alert.owner_role or "manager") in roles
+    ]
+
+    def order(alert: Record) -> tuple[Any, ...]:
+        return (
+            _SEVERITY_ORDER.get(alert.severity or "warning", 3),
+            roles.index(alert.owner_role or "manager"),
+            _age_order(alert.first_seen),
+        )
+
+    return sorted(mine, key=order)[:limit]
+
+
+# today's figures ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Figure:
+    label: str
+    value: int
+    amount: float | None = None  # money, where the figure has it
+
+
+def todays_figures(tables: Mapping[str, Table], now: datetime) -> list[Figure]:
+    """Orders in and shipped, tickets opened and resolved, refunds paid: each counted today so far."""
+    start = datetime(now.year, now.month, now.day)
+    end = start + timedelta(days=1)
+
+    def today(tab_name: str, column: str) -> list[int]:
+        table = tables.get(tab_name)
+        values = table.columns[column] if table is not None else []
+        return [index for index, value in enumerate(values) if value is not None and start <= value < end]
+
+    refunded = today(RETURNS.name, "refunded_at")
+    amounts = tables[RETURNS.name].columns["refund_amount"] if refunded else []
+    return [
+        Figure("orders in", len(today(ORDERS.name, "created_at"))),
+        Figure("orders shipped", len(today(ORDERS.name, "shipped_at"))),
+        Figure("tickets opened", len(today(TICKETS.name, "opened_at"))),
+        Figure("tickets resolved", len(today(TICKETS.name, "resolved_at"))),
+        Figure("refunds paid", len(refunded), sum(amounts[index] or 0 for index in refunded)),
+    ]
+
+
+# the home page's one read -----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Home:
+    """Everything the dashboard shows, from one read of the workbook."""
+
+    tasks: list[Task]
+    alerts: list[Record]
+    figures: list[Figure]
+    counts: list[TabCount]
+    attention: Attention
+
+
+def home(workbook: Workbook, actor: Actor, now: datetime | None = None) -> Home:
+    """`actor`'s tasks and alerts, today's figures and the record counts, from one read of every tab."""
+    moment = now or workbook.clock()
+    tables = workbook.tables(*ALL_TABS)
+    return Home(
+        tasks=tasks_for(actor, tables, moment),
+        alerts=alerts_for(actor, tables[ALERTS.name]),
+        figures=todays_figures(tables, moment),
+        counts=counts_in(tables),
+        attention=attention_in(tables),
+    )
