@@ -1,16 +1,16 @@
 """What waits on whom: tasks per role derived from the procedure declarations, and today's figures.
 
 A record waits on a role when a step its procedure allows from the record's
-current state is that role's. Of the steps a person may take, those that
-abandon a record (cancel) or that the app takes itself (closing a request
-when its goods are in) are no one's task. When both staff and a manager could
-move a record on, it waits on staff: a manager is needed only where staff
-cannot act (approvals).
+current state, for this record (the steps its page offers), is that role's
+and moves it on. Steps that abandon a record (cancel), that leave it where it
+is (a recount, another reply) or that the app takes itself are no one's task.
+When both staff and a manager could move a record on, it waits on staff: a
+manager is needed only where staff cannot act (approvals).
 
 A manager sees what needs a manager first, then the work of staff; each
 group oldest first. How long a record has waited is counted from the last
 time the app changed it (`updated_at`), or from its first date where the app
-never has (a row a person typed).
+never has (a row a person typed). Stocktake lines are one task per session.
 
 Everything here is pure over Tables read once (`home` does the reading), so
 the dashboard costs one read of the workbook, and tests build their tables by hand.
@@ -18,22 +18,21 @@ the dashboard costs one read of the workbook, and tests build their tables by ha
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from processes.aftersales.procedures import REFUND, RETURN
-from processes.aftersales.procedures import TAKEN_BY_THE_APP as AFTERSALES_BY_THE_APP
+from processes.aftersales.procedures import REFUND, RETURN, return_steps
 from processes.browse import Attention, TabCount, attention_in, counts_in
 from processes.inventory.stocktake import STOCKTAKE
 from processes.inventory.transfers import TRANSFER
-from processes.orders.procedure import ORDER
+from processes.orders.procedure import ORDER, order_steps
 from processes.permissions import ROLES, Actor
 from processes.procedure import Procedure, Transition
-from processes.procurement.procedures import PURCHASE_ORDER, PURCHASE_REQUEST
-from processes.procurement.procedures import TAKEN_BY_THE_APP as PROCUREMENT_BY_THE_APP
-from processes.service.procedure import TICKET
+from processes.procurement.procedures import PURCHASE_ORDER, PURCHASE_REQUEST, request_steps
+from processes.procurement.procedures import order_steps as purchase_order_steps
+from processes.service.procedure import TICKET, ticket_steps
 from sheets.schema import Kind
 from sheets.table import Record, Table
 from sheets.tabs import ALERTS, ALL_TABS, ORDERS, RETURNS, TICKETS
@@ -53,13 +52,19 @@ PROCEDURES: tuple[Procedure, ...] = (
 
 #: Steps that abandon a record rather than move it on: a record is not waiting for them.
 ESCAPES = frozenset({"cancel"})
-#: Steps the app takes itself as the effect of another, per procedure.
-TAKEN_BY_THE_APP: dict[str, frozenset[str]] = {
-    PURCHASE_REQUEST.name: PROCUREMENT_BY_THE_APP,
-    PURCHASE_ORDER.name: PROCUREMENT_BY_THE_APP,
-    RETURN.name: AFTERSALES_BY_THE_APP,
-    REFUND.name: AFTERSALES_BY_THE_APP,
+StepsOf = Callable[[Record, Actor], list[Transition]]
+#: Where a procedure narrows its declared steps by the record, the steps its page offers
+#: (no payment step on a paid order, the replacement order only for an exchange, none the
+#: app takes itself); elsewhere every allowed step.
+RECORD_STEPS: dict[str, StepsOf] = {
+    PURCHASE_REQUEST.name: request_steps,
+    PURCHASE_ORDER.name: purchase_order_steps,
+    ORDER.name: order_steps,
+    TICKET.name: ticket_steps,
+    RETURN.name: return_steps,
 }
+#: Procedures whose steps are offered on another's record: a refund's, on its return.
+TAKEN_WITH: dict[str, str] = {REFUND.name: RETURN.name}
 #: Procedures whose records are worked on together, by this column: one task per group.
 GROUPED_BY: dict[str, str] = {STOCKTAKE.name: "session_id"}
 #: The column that says what a record is about, shown next to its ID.
@@ -102,7 +107,7 @@ def tasks_for(actor: Actor, tables: Mapping[str, Table], now: datetime) -> list[
     tasks = [
         task
         for procedure in PROCEDURES
-        if procedure.tab.name in tables
+        if procedure.tab.name in tables and procedure.name not in TAKEN_WITH
         for task in _waiting(procedure, tables[procedure.tab.name], actor, roles, now)
     ]
     return sorted(tasks, key=lambda task: (roles.index(task.role), _age_order(task.since)))
@@ -120,28 +125,41 @@ def _waiting(
     procedure: Procedure, table: Table, actor: Actor, roles: Sequence[str], now: datetime
 ) -> list[Task]:
     default = procedure.tab.column(procedure.status_column).default
-    steps_in = {state: _task_steps(procedure, state, actor, roles) for state in procedure.states}
-    role_in = {state: waiting_role(steps, roles) for state, steps in steps_in.items()}
+    # Only rows in a state with some step for these roles are looked at one by one.
+    candidates = {
+        state for state in procedure.states if _moving_on(procedure.allowed(state, actor), state, roles)
+    }
+    steps_of = RECORD_STEPS.get(
+        procedure.name, lambda record, who: procedure.allowed(record[procedure.status_column] or default, who)
+    )
     grouped_by = GROUPED_BY.get(procedure.name)
     groups: dict[tuple[str, str], _Group] = {}
     for index, state in enumerate(table.columns[procedure.status_column]):
-        state = state or default
-        role = role_in.get(state)
-        if role is None:
+        if (state or default) not in candidates:
             continue
         record = table.record_at(index)
+        steps = _moving_on(steps_of(record, actor), state or default, roles)
+        role = waiting_role(steps, roles)
+        if role is None:
+            continue
         ref = str(record[grouped_by] or record.id) if grouped_by else str(record.id)
         group = groups.setdefault((ref, role), _Group(ref, role))
-        group.add(record, state, steps_in[state])
+        group.add(record, state or default, steps)
     return [group.task(procedure, now) for group in groups.values()]
 
 
-def _task_steps(procedure: Procedure, state: str, actor: Actor, roles: Sequence[str]) -> list[Transition]:
-    by_the_app = TAKEN_BY_THE_APP.get(procedure.name, frozenset())
+def _moving_on(steps: Sequence[Transition], state: str, roles: Sequence[str]) -> list[Transition]:
+    """The steps one of `roles` takes that move a record on from `state`.
+
+    Not an escape (cancel), and not a step that leaves it where it is: a
+    recount of a counted line waits on nobody, its approval does.
+    """
     return [
         step
-        for step in procedure.allowed(state, actor)
-        if step.role in roles and step.action not in ESCAPES and step.action not in by_the_app
+        for step in steps
+        if step.role in roles
+        and step.action not in ESCAPES
+        and not (step.target == state and state in step.sources)
     ]
 
 
