@@ -152,6 +152,7 @@ class SuggestionBox(ServerList):
         with ui.dialog() as self.dialog, ui.card().classes("w-[32rem] max-w-full"):
             self.dialog_title = ui.label().classes("text-base font-semibold")
             self.dialog_text = ui.label().classes("text-sm whitespace-pre-wrap")
+            self.dialog_note = ui.label().classes("text-sm text-warning").mark("changed-note")
             self.outcome = ui.radio(list(OUTCOMES), value=OUTCOMES[0]).props("inline").mark("outcome")
             self.reason = ui.textarea("Reason (required)").classes("w-full").mark("reason")
             self.reason.props(f"maxlength={suggestions.REASON_LIMIT}")
@@ -165,6 +166,7 @@ class SuggestionBox(ServerList):
         self.dialog_text.text = suggestion.text or ""
         self.outcome.value = OUTCOMES[0]
         self.reason.value = ""
+        self.dialog_note.text = ""
         self.dialog.open()
 
     async def _decide(self) -> None:
@@ -187,9 +189,12 @@ class SuggestionBox(ServerList):
         # Refused (no reason, or the suggestion changed meanwhile: the message says what changed).
         # The typed reason stays; the suggestion as it is now is what a second press decides on.
         ok, current = await call(suggestions.suggestion, loaded.suggestion_id)
-        if ok and current is not None:
+        if ok and current is not None and current != loaded:
             self.deciding = current
             self.dialog_text.text = current.text or ""
+            self.dialog_note.text = (
+                "It changed since you opened it; press again to decide on it as it is now."
+            )
         await self.refresh()
 
 

@@ -8,9 +8,11 @@ When both staff and a manager could move a record on, it waits on staff: a
 manager is needed only where staff cannot act (approvals).
 
 A manager sees what needs a manager first, then the work of staff; each
-group oldest first. How long a record has waited is counted from the last
-time the app changed it (`updated_at`), or from its first date where the app
-never has (a row a person typed). Stocktake lines are one task per session.
+group oldest first. How long a record has waited is counted from when it
+entered its state, as the Audit tab tells (its insert, or the change of its
+status); where the Audit says nothing, from the last time the app changed it
+(`updated_at`), or else from the row's first date (a row a person typed).
+Stocktake lines are one task per session, waiting since the oldest line.
 
 Everything here is pure over Tables read once (`home` does the reading), so
 the dashboard costs one read of the workbook, and tests build their tables by hand.
@@ -18,6 +20,7 @@ the dashboard costs one read of the workbook, and tests build their tables by ha
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -33,9 +36,9 @@ from processes.procedure import Procedure, Transition
 from processes.procurement.procedures import PURCHASE_ORDER, PURCHASE_REQUEST, request_steps
 from processes.procurement.procedures import order_steps as purchase_order_steps
 from processes.service.procedure import TICKET, ticket_steps
-from sheets.schema import Kind
+from sheets.schema import STAMP_COLUMNS, Kind
 from sheets.table import Record, Table
-from sheets.tabs import ALERTS, ALL_TABS, ORDERS, RETURNS, TICKETS
+from sheets.tabs import ALERTS, ALL_TABS, AUDIT, ORDERS, RETURNS, TICKETS
 from sheets.workbook import Workbook
 
 #: Every declared procedure, in the order the work flows through the shop.
@@ -104,12 +107,21 @@ def roles_of(actor: Actor) -> tuple[str, ...]:
 def tasks_for(actor: Actor, tables: Mapping[str, Table], now: datetime) -> list[Task]:
     """Every record waiting on one of `actor`'s roles: the senior role's first, oldest first within it."""
     roles = roles_of(actor)
-    tasks = [
-        task
+    waiting = [
+        item
         for procedure in PROCEDURES
         if procedure.tab.name in tables and procedure.name not in TAKEN_WITH
-        for task in _waiting(procedure, tables[procedure.tab.name], actor, roles, now)
+        for item in _waiting(procedure, tables[procedure.tab.name], actor, roles)
     ]
+    entered = entered_state(tables.get(AUDIT.name), waiting)
+    groups: dict[tuple[str, str, str], _Group] = {}
+    for item in waiting:
+        record, name = item.record, item.procedure.name
+        grouped_by = GROUPED_BY.get(name)
+        ref = str(record[grouped_by] or record.id) if grouped_by else str(record.id)
+        group = groups.setdefault((name, ref, item.role), _Group(name, ref, item.role))
+        group.add(item, entered.get((record.schema.name, str(record.id))) or waiting_since(record))
+    tasks = [group.task(now) for group in groups.values()]
     return sorted(tasks, key=lambda task: (roles.index(task.role), _age_order(task.since)))
 
 
@@ -121,9 +133,18 @@ def waiting_role(steps: Sequence[Transition], roles: Sequence[str]) -> str | Non
     return None
 
 
-def _waiting(
-    procedure: Procedure, table: Table, actor: Actor, roles: Sequence[str], now: datetime
-) -> list[Task]:
+@dataclass(frozen=True)
+class _Waiting:
+    """One record waiting on `role`, and the steps that move it on."""
+
+    procedure: Procedure
+    record: Record
+    state: str
+    role: str
+    steps: list[Transition]
+
+
+def _waiting(procedure: Procedure, table: Table, actor: Actor, roles: Sequence[str]) -> list[_Waiting]:
     default = procedure.tab.column(procedure.status_column).default
     # Only rows in a state with some step for these roles are looked at one by one.
     candidates = {
@@ -132,20 +153,16 @@ def _waiting(
     steps_of = RECORD_STEPS.get(
         procedure.name, lambda record, who: procedure.allowed(record[procedure.status_column] or default, who)
     )
-    grouped_by = GROUPED_BY.get(procedure.name)
-    groups: dict[tuple[str, str], _Group] = {}
+    found = []
     for index, state in enumerate(table.columns[procedure.status_column]):
         if (state or default) not in candidates:
             continue
         record = table.record_at(index)
         steps = _moving_on(steps_of(record, actor), state or default, roles)
         role = waiting_role(steps, roles)
-        if role is None:
-            continue
-        ref = str(record[grouped_by] or record.id) if grouped_by else str(record.id)
-        group = groups.setdefault((ref, role), _Group(ref, role))
-        group.add(record, state or default, steps)
-    return [group.task(procedure, now) for group in groups.values()]
+        if role is not None:
+            found.append(_Waiting(procedure, record, state or default, role, steps))
+    return found
 
 
 def _moving_on(steps: Sequence[Transition], state: str, roles: Sequence[str]) -> list[Transition]:
@@ -163,8 +180,48 @@ def _moving_on(steps: Sequence[Transition], state: str, roles: Sequence[str]) ->
     ]
 
 
+#: Per tab, the pattern of an Audit `changes` text that changes one of its procedures' states.
+_STATE_CHANGE = {
+    tab: re.compile(
+        "(?:^|; )(?:" + "|".join(re.escape(p.status_column) for p in PROCEDURES if p.tab.name == tab) + "): "
+    )
+    for tab in {procedure.tab.name for procedure in PROCEDURES}
+}
+
+
+def entered_state(audit: Table | None, waiting: Sequence[_Waiting]) -> dict[tuple[str, str], datetime]:
+    """When each waiting record entered its state, from the Audit tab: (tab, record ID) -> moment.
+
+    The last Audit row of the record that sets a state column: a change
+    ("status: new → confirmed"), or its insert — a record that came in with
+    an earlier date of its own (an imported order) has waited since that date.
+    A record the Audit does not mention (typed by a person) is left out.
+    """
+    if audit is None or not waiting:
+        return {}
+    wanted = {(item.record.schema.name, str(item.record.id)): item.record for item in waiting}
+    entered: dict[tuple[str, str], datetime] = {}
+    columns = audit.columns
+    for tab, record_id, at, action, changes in zip(
+        columns["tab"],
+        columns["record_id"],
+        columns["at"],
+        columns["action"],
+        columns["changes"],
+        strict=True,
+    ):
+        key = (tab, record_id)
+        if key not in wanted or at is None or not changes or not _STATE_CHANGE[tab].search(changes):
+            continue
+        if (action or "").endswith("insert"):
+            at = min(at, first_moment(wanted[key]) or at)
+        entered[key] = max(at, entered.get(key, at))
+    return entered
+
+
 @dataclass
 class _Group:
+    procedure: str
     ref: str
     role: str
     states: list[str] = field(default_factory=list)
@@ -173,20 +230,20 @@ class _Group:
     about: str = ""
     records: int = 0
 
-    def add(self, record: Record, state: str, steps: Sequence[Transition]) -> None:
+    def add(self, item: _Waiting, since: datetime | None) -> None:
         self.records += 1
-        self.states += [state] if state not in self.states else []
-        self.steps += [step.label for step in steps if step.label not in self.steps]
-        since = waiting_since(record)
+        self.states += [item.state] if item.state not in self.states else []
+        self.steps += [step.label for step in item.steps if step.label not in self.steps]
         if since is not None and (self.since is None or since < self.since):
             self.since = since
-        column = ABOUT.get(record.schema.name)
-        self.about = self.about or (str(record[column]) if column and record[column] is not None else "")
+        column = ABOUT.get(item.record.schema.name)
+        value = item.record[column] if column else None
+        self.about = self.about or ("" if value is None else str(value))
 
-    def task(self, procedure: Procedure, now: datetime) -> Task:
+    def task(self, now: datetime) -> Task:
         waited = max(now - self.since, timedelta(0)) if self.since else None
         return Task(
-            procedure.name,
+            self.procedure,
             self.ref,
             ", ".join(self.states),
             self.role,
@@ -199,11 +256,14 @@ class _Group:
 
 
 def waiting_since(record: Record) -> datetime | None:
-    """When the app last changed the record, else the first moment the row gives."""
-    if record.get("updated_at"):
-        return record["updated_at"]
+    """Where the Audit says nothing: when the app last changed the record, else the row's first moment."""
+    return record.get("updated_at") or first_moment(record)
+
+
+def first_moment(record: Record) -> datetime | None:
+    """The first moment the row gives (created, opened, requested...): its first date-and-time column."""
     for column in record.schema.columns:
-        if column.kind is Kind.DATETIME and record[column.name]:
+        if column.kind is Kind.DATETIME and column.name not in STAMP_COLUMNS and record[column.name]:
             return record[column.name]
     return None
 

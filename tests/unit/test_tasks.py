@@ -11,6 +11,7 @@ from sheets.reading import read_table
 from sheets.schema import Kind, Tab
 from sheets.tabs import (
     ALERTS,
+    AUDIT,
     ORDERS,
     PURCHASE_ORDERS,
     PURCHASE_REQUESTS,
@@ -259,4 +260,51 @@ def test_todays_figures_count_what_happened_since_midnight():
         "tickets opened": (1, None),
         "tickets resolved": (2, None),
         "refunds paid": (2, 30.0),
+    }
+
+
+def test_the_wait_counts_from_when_the_audit_says_the_record_entered_its_state():
+    entries = [
+        (30, "enter order: insert", "Orders", "ORD-A", "customer_name: Ann; status: new"),
+        (10, "confirm: update", "Orders", "ORD-A", "status: new → confirmed"),
+        (2, "edit: update", "Orders", "ORD-A", "ship_address: (empty) → 1 Mill Lane"),  # no state change
+        (1, "pay: update", "Orders", "ORD-B", "payment_status: pending → paid"),  # nor this
+        (12, "receive: update", "Returns", "RET-1", "refund_status: none → pending"),
+        # Imported 5 hours ago, but the customer ordered 40 hours ago.
+        (5, "import orders: insert", "Orders", "ORD-C", "status: new; created_at: 2026-02-28 23:00:00"),
+    ]
+    audit = table(
+        AUDIT,
+        *(
+            {
+                "audit_id": f"AUD-{n}",
+                "at": ago(hours),
+                "action": verb,
+                "tab": tab,
+                "record_id": ref,
+                "changes": text,
+            }
+            for n, (hours, verb, tab, ref, text) in enumerate(entries)
+        ),
+    )
+    made = tables(
+        audit,
+        table(
+            ORDERS,
+            {"order_id": "ORD-A", "status": "confirmed", "updated_at": ago(2)},
+            {"order_id": "ORD-B", "status": "new", "created_at": ago(40), "updated_at": ago(1)},
+            {"order_id": "ORD-C", "status": "new", "created_at": ago(40), "updated_at": ago(5)},
+        ),
+        table(
+            RETURNS,
+            {"return_id": "RET-1", "kind": "return", "status": "received", "refund_status": "pending"},
+        ),
+    )
+    waited = {task.ref: task.waited for task in tasks_for(STAFF, made, NOW)}
+    # ORD-B: the Audit never saw its state set, so it waits since the app last changed it.
+    assert waited == {
+        "ORD-A": timedelta(hours=10),
+        "ORD-B": timedelta(hours=1),
+        "ORD-C": timedelta(hours=40),
+        "RET-1": timedelta(hours=12),
     }
