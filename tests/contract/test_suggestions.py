@@ -86,7 +86,9 @@ def test_staff_cannot_decide_and_a_reason_is_required(record):
 def test_a_decided_suggestion_is_neither_decided_again_nor_voted_on(record):
     made = suggestions.submit(record.workbook, "Transfer", "Move stock on Fridays only.", by=ANN)
     suggestions.decide(record.workbook, made.suggestion_id, "rejected", "Stores need stock daily.", by=MIA)
-    with pytest.raises(ProcessError, match="was rejected by mia already; only an open suggestion can be decided"):
+    with pytest.raises(
+        ProcessError, match="was rejected by mia already; only an open suggestion can be decided"
+    ):
         suggestions.decide(record.workbook, made.suggestion_id, "adopted", "Changed my mind", by=MIA)
     with pytest.raises(ProcessError, match="only an open suggestion can be voted on"):
         suggestions.vote(record.workbook, made.suggestion_id, by=BEN)
@@ -95,11 +97,15 @@ def test_a_decided_suggestion_is_neither_decided_again_nor_voted_on(record):
 
 
 def test_what_a_suggestion_is_about_must_be_a_declared_procedure_or_other(record):
-    with pytest.raises(ProcessError, match="one of Purchase request, .*Order, Ticket, .* other — not 'Lunch'"):
+    with pytest.raises(
+        ProcessError, match="one of Purchase request, .*Order, Ticket, .* other — not 'Lunch'"
+    ):
         suggestions.submit(record.workbook, "Lunch", "Pizza on Fridays.", by=ANN)
     with pytest.raises(ProcessError, match="The suggestion is required"):
         suggestions.submit(record.workbook, "other", " ", by=ANN)
-    assert suggestions.submit(record.workbook, "OTHER", "A kettle in the warehouse.", by=ANN).process == "other"
+    assert (
+        suggestions.submit(record.workbook, "OTHER", "A kettle in the warehouse.", by=ANN).process == "other"
+    )
 
 
 def test_a_decision_on_a_suggestion_changed_since_it_was_read_is_refused(record):
@@ -160,3 +166,16 @@ def test_the_list_filters_by_view_and_procedure_most_votes_first(record):
     assert shown(view="decided") == [decided]
     assert shown(view="all", process="Order") == [many, few, decided]
     assert shown(view="open", process="other") == []
+
+
+def test_the_demo_suggestions_follow_the_rules(local):
+    from processes.demo import seed_demo
+
+    seed_demo(local.workbook)
+    seeded = list(local.workbook.table(SUGGESTIONS).records())
+    assert {suggestions.status_of(item) for item in seeded} == {"open", "adopted", "rejected"}
+    for item in seeded:
+        assert item.process in suggestions.PROCESSES
+        assert item.votes == len(suggestions.voters(item))
+        assert not any(suggestions.same_person(name, item.submitted_by) for name in suggestions.voters(item))
+        assert (item.status == "open") == (item.decided_by is None)
