@@ -113,6 +113,7 @@ class SuggestionBox(ServerList):
                     suggestion.process or suggestions.OTHER,
                     f"by {suggestion.submitted_by}" if suggestion.submitted_by else "",
                     when(suggestion.submitted_at),
+                    f"voted for by {', '.join(suggestions.voters(suggestion))}" if suggestion.voters else "",
                 ]
                 ui.label(" · ".join(part for part in details if part)).classes("text-xs text-slate-500")
                 if status != "open":
