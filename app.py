@@ -2,7 +2,7 @@
 
 python app.py              serve the web app (embedded local workbook by default)
 python app.py --demo       the same, seeding demo data into an empty workbook
-python app.py init         create or upgrade every tab with its headers
+python app.py init [--lang zh]  create or upgrade every tab with its headers
 python app.py check        report data issues; exit 1 if there are any
 python app.py jobs [--once]   run the scheduled checks and the outbox sender (forever, or one cycle)
 python app.py import orders FILE.csv [--map ...]   import orders (Shopify export or mapped CSV)
@@ -20,6 +20,7 @@ import sys
 from collections.abc import Sequence
 
 from config import Config
+from i18n import LANGUAGES
 from jobs.cycle import run_cycle
 from jobs.outbox import SmtpSettings
 from jobs.runner import run_forever, run_once, start_in_background
@@ -56,7 +57,13 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
         "--demo", action="store_true", default=argparse.SUPPRESS, help="seed demo data into an empty workbook"
     )
     serve.add_argument("--port", type=int, default=argparse.SUPPRESS, help="port to serve on")
-    commands.add_parser("init", help="create or upgrade every tab with its headers")
+    init = commands.add_parser("init", help="create or upgrade every tab with its headers")
+    init.add_argument(
+        "--lang",
+        choices=sorted(LANGUAGES),
+        default="en",
+        help="the language of the headers of new tabs and columns (the app reads either)",
+    )
     commands.add_parser("check", help="report data issues; exit 1 if there are any")
     jobs = commands.add_parser("jobs", help="run the scheduled checks and the outbox sender forever")
     jobs.add_argument("--once", action="store_true", help="run one cycle and one sending round, then exit")
@@ -156,8 +163,8 @@ def run_jobs(workbook: Workbook, config: Config, *, once: bool) -> int:
     )
 
 
-def run_init(workbook: Workbook) -> int:
-    report = workbook.init()
+def run_init(workbook: Workbook, language: str = "en") -> int:
+    report = workbook.init(language=language)
     for line in report.lines() or ["every tab and column is already there"]:
         print(line)
     return 0
@@ -248,7 +255,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             return run_user(accounts, args)
         workbook = open_configured(config)
         if args.command == "init":
-            return run_init(workbook)
+            return run_init(workbook, args.lang)
         if args.command == "check":
             return run_check(workbook)
         if args.command == "jobs":

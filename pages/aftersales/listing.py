@@ -6,6 +6,7 @@ from dataclasses import replace
 
 from nicegui import run, ui
 
+from i18n import _
 from pages.frame import show_error
 from processes import SheetError, aftersales, runtime
 from processes.aftersales import VIEWS, ReturnQuery
@@ -31,14 +32,14 @@ class ReturnsList:
 
     def build(self) -> None:
         with ui.row().classes("w-full items-end gap-4"):
-            ui.select(list(VIEWS), value=self.query.view, label="Show", on_change=self._on_view).props(
+            ui.select(list(VIEWS), value=self.query.view, label=_("Show"), on_change=self._on_view).props(
                 "dense"
             ).classes("w-48")
-            ui.input("Search", on_change=self._on_search).props("clearable debounce=300 dense").classes(
+            ui.input(_("Search"), on_change=self._on_search).props("clearable debounce=300 dense").classes(
                 "w-64"
             )
             ui.select(
-                list(PAGE_SIZES), value=self.query.per_page, label="Rows", on_change=self._on_size
+                list(PAGE_SIZES), value=self.query.per_page, label=_("Rows"), on_change=self._on_size
             ).props("dense").classes("w-20")
         self.body = ui.column().classes("w-full gap-2")
         ui.timer(0, self.refresh, once=True)
@@ -90,10 +91,17 @@ class ReturnsList:
                 "{{ props.value }}</a></q-td>",
             )
             with ui.row().classes("items-center gap-2"):
-                ui.button("Previous", on_click=lambda: self._go(page.page - 1)).props(
+                ui.button(_("Previous"), on_click=lambda: self._go(page.page - 1)).props(
                     f"flat dense {'disable' if page.page <= 1 else ''}"
                 )
-                ui.label(f"Page {page.page} of {page.pages} · {page.total:,} returns")
-                ui.button("Next", on_click=lambda: self._go(page.page + 1)).props(
+                ui.label(
+                    _(
+                        "Page {page} of {pages} · {total:,} returns",
+                        page=page.page,
+                        pages=page.pages,
+                        total=page.total,
+                    )
+                )
+                ui.button(_("Next"), on_click=lambda: self._go(page.page + 1)).props(
                     f"flat dense {'disable' if page.page >= page.pages else ''}"
                 )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from nicegui import ui
 
+from i18n import _
 from pages.common import ServerList
 from processes import orders
 from processes.orders import VIEWS, OrderQuery
@@ -28,15 +29,15 @@ class OrderList(ServerList):
 
     def build(self) -> None:
         with ui.row().classes("w-full items-end gap-4"):
-            ui.select(list(VIEWS), value=self.query.view, label="Show", on_change=self._on_view).props(
+            ui.select(list(VIEWS), value=self.query.view, label=_("Show"), on_change=self._on_view).props(
                 "dense"
             ).classes("w-40")
-            ui.input("Search", on_change=self._on_search).props("clearable debounce=300 dense").classes(
+            ui.input(_("Search"), on_change=self._on_search).props("clearable debounce=300 dense").classes(
                 "w-64"
             )
             ui.space()
-            ui.button("New order", on_click=lambda: ui.navigate.to("/orders/new")).props("outline")
-            ui.button("Import", on_click=lambda: ui.navigate.to("/orders/import")).props("outline")
+            ui.button(_("New order"), on_click=lambda: ui.navigate.to("/orders/new")).props("outline")
+            ui.button(_("Import"), on_click=lambda: ui.navigate.to("/orders/import")).props("outline")
         self.body = ui.column().classes("w-full gap-2")
         ui.timer(0, self.refresh, once=True)
 
@@ -54,11 +55,14 @@ class OrderList(ServerList):
         with self.body:
             if page.unreadable:
                 ui.label(
-                    f"{page.unreadable} order row(s) could not be read and are not shown; see Data issues."
+                    _(
+                        "{unreadable} order row(s) could not be read and are not shown; see Data issues.",
+                        unreadable=page.unreadable,
+                    )
                 )
             if not page.total:
                 self.table = None
-                ui.label("No orders match.").classes("text-slate-500")
+                ui.label(_("No orders match.")).classes("text-slate-500")
                 return
             columns = [
                 {"name": name, "label": label, "field": name, "align": "left"} for name, label in COLUMNS
@@ -73,10 +77,17 @@ class OrderList(ServerList):
                 "{{ props.value }}</a></q-td>",
             )
             with ui.row().classes("items-center gap-2"):
-                ui.button("Previous", on_click=lambda: self._ask(page=page.page - 1)).props(
+                ui.button(_("Previous"), on_click=lambda: self._ask(page=page.page - 1)).props(
                     f"flat dense {'disable' if page.page <= 1 else ''}"
                 )
-                ui.label(f"Page {page.page} of {page.pages} · {page.total:,} orders")
-                ui.button("Next", on_click=lambda: self._ask(page=page.page + 1)).props(
+                ui.label(
+                    _(
+                        "Page {page} of {pages} · {total:,} orders",
+                        page=page.page,
+                        pages=page.pages,
+                        total=page.total,
+                    )
+                )
+                ui.button(_("Next"), on_click=lambda: self._ask(page=page.page + 1)).props(
                     f"flat dense {'disable' if page.page >= page.pages else ''}"
                 )

@@ -7,6 +7,8 @@ from typing import Any
 
 from nicegui import ui
 
+from i18n.formatting import when
+
 SLA_WORDS = {
     "met": "SLA met",
     "breached": "SLA breached",
@@ -28,9 +30,9 @@ def shown(value: Any) -> str:
     if value is None:
         return ""
     if isinstance(value, datetime):
-        return value.strftime("%Y-%m-%d %H:%M")
+        return when(value)
     if isinstance(value, date):
-        return value.isoformat()
+        return when(value)
     if isinstance(value, float):
         return f"{value:,.2f}".rstrip("0").rstrip(".") if value % 1 else f"{value:,.0f}"
     return str(value)

@@ -18,6 +18,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
+from i18n import LANGUAGES
 from processes.accounts.passwords import hash_password, verify_password, weakness
 from processes.accounts.store import AccountStore
 from processes.errors import ProcessError
@@ -68,6 +69,18 @@ class Accounts:
         """The active user called `name` as an Actor, or None (unknown or disabled)."""
         user = self.store.get(name)
         return Actor(user.name, user.role) if user and user.active else None
+
+    def language_of(self, name: str) -> str | None:
+        """The interface language `name` chose, or None (not chosen: the browser's is used)."""
+        return self.store.language_of(name)
+
+    def set_language(self, name: str, language: str, *, by: Actor) -> None:
+        """Remember the interface language of `name`: anyone for themself, a manager for others."""
+        if language not in LANGUAGES:
+            raise ProcessError(f"Unknown language {language!r}; choose one of {', '.join(LANGUAGES)}.")
+        if by.name.casefold() != name.casefold():
+            self._check_manager(by)
+        self.store.update(self._existing(name).name, language=language)
 
     def list_users(self, *, by: Actor | None = None) -> list[UserView]:
         self._check_manager(by)

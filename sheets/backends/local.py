@@ -141,23 +141,24 @@ class LocalBackend(Backend):
         with self._transaction(write=True) as connection:
             yield RawGrid(connection)
 
-    def ensure_tabs(self, tabs: Sequence[Tab]) -> InitReport:
+    def ensure_tabs(self, tabs: Sequence[Tab], language: str = "en") -> InitReport:
+        """Create missing tabs and columns, with headers in `language`."""
         report = InitReport()
         with self.raw_edit() as grid:
             for tab in tabs:
                 rows = grid.rows(tab.name) if grid.exists(tab.name) else None
                 if rows is None:
-                    grid.create_tab(tab.name, [tab.column_names])
+                    grid.create_tab(tab.name, [tab.headers(language)])
                     report.created_tabs.append(tab.name)
                     continue
                 header = find_header(tab, rows)
                 if header is None:
-                    grid.insert_rows(tab.name, 0, [tab.column_names])
+                    grid.insert_rows(tab.name, 0, [tab.headers(language)])
                     report.added_columns[tab.name] = tab.column_names
                     continue
                 if header.missing:
                     header_row = padded(rows[header.row_index], header.width)
-                    header_row += [name for name in tab.column_names if name in header.missing]
+                    header_row += tab.headers(language, [n for n in tab.column_names if n in header.missing])
                     grid.set_row(tab.name, header.row_index, header_row)
                     report.added_columns[tab.name] = list(header.missing)
         return report

@@ -151,10 +151,10 @@ class GoogleBackend(Backend):
 
     # init ------------------------------------------------------------------
 
-    def ensure_tabs(self, tabs: Sequence[Tab]) -> InitReport:
+    def ensure_tabs(self, tabs: Sequence[Tab], language: str = "en") -> InitReport:
         self.refresh_metadata()
         heads = self.fetch([], [tab.name for tab in tabs])
-        requests, report = plan_init(tabs, self._sheets, heads)
+        requests, report = plan_init(tabs, self._sheets, heads, language)
         if requests:
             self.batch_update(requests)
             self.refresh_metadata()
