@@ -38,7 +38,18 @@ from processes.procurement.procedures import order_steps as purchase_order_steps
 from processes.service.procedure import TICKET, ticket_steps
 from sheets.schema import STAMP_COLUMNS, Kind
 from sheets.table import Record, Table
-from sheets.tabs import ALERTS, ALL_TABS, AUDIT, ORDERS, RETURNS, TICKETS
+from sheets.tabs import (
+    ALERTS,
+    ALL_TABS,
+    AUDIT,
+    ORDERS,
+    PURCHASE_ORDERS,
+    PURCHASE_REQUESTS,
+    RETURNS,
+    STOCK_COUNTS,
+    TICKETS,
+    TRANSFERS,
+)
 from sheets.workbook import Workbook
 
 #: Every declared procedure, in the order the work flows through the shop.
@@ -72,13 +83,13 @@ TAKEN_WITH: dict[str, str] = {REFUND.name: RETURN.name}
 GROUPED_BY: dict[str, str] = {STOCKTAKE.name: "session_id"}
 #: The column that says what a record is about, shown next to its ID.
 ABOUT: dict[str, str] = {
-    "Purchase Requests": "sku",
-    "Purchase Orders": "supplier_id",
-    "Stock Counts": "location_id",
-    "Transfers": "sku",
-    "Orders": "customer_name",
-    "Tickets": "subject",
-    "Returns": "order_id",
+    PURCHASE_REQUESTS.name: "sku",
+    PURCHASE_ORDERS.name: "supplier_id",
+    STOCK_COUNTS.name: "location_id",
+    TRANSFERS.name: "sku",
+    ORDERS.name: "customer_name",
+    TICKETS.name: "subject",
+    RETURNS.name: "order_id",
 }
 
 
@@ -116,11 +127,11 @@ def tasks_for(actor: Actor, tables: Mapping[str, Table], now: datetime) -> list[
     entered = entered_state(tables.get(AUDIT.name), waiting)
     groups: dict[tuple[str, str, str], _Group] = {}
     for item in waiting:
-        record, name = item.record, item.procedure.name
-        grouped_by = GROUPED_BY.get(name)
-        ref = str(record[grouped_by] or record.id) if grouped_by else str(record.id)
+        name, grouped_by = item.procedure.name, GROUPED_BY.get(item.procedure.name)
+        ref = str(item.record[grouped_by] or item.record_id) if grouped_by else item.record_id
         group = groups.setdefault((name, ref, item.role), _Group(name, ref, item.role))
-        group.add(item, entered.get((record.schema.name, str(record.id))) or waiting_since(record))
+        since = entered.get((item.procedure.tab.name, item.record_id)) or waiting_since(item.record)
+        group.add(item, since)
     tasks = [group.task(now) for group in groups.values()]
     return sorted(tasks, key=lambda task: (roles.index(task.role), _age_order(task.since)))
 
@@ -139,6 +150,7 @@ class _Waiting:
 
     procedure: Procedure
     record: Record
+    record_id: str
     state: str
     role: str
     steps: list[Transition]
@@ -154,6 +166,7 @@ def _waiting(procedure: Procedure, table: Table, actor: Actor, roles: Sequence[s
         procedure.name, lambda record, who: procedure.allowed(record[procedure.status_column] or default, who)
     )
     found = []
+    ids = table.columns[procedure.tab.key[0]]
     for index, state in enumerate(table.columns[procedure.status_column]):
         if (state or default) not in candidates:
             continue
@@ -161,7 +174,7 @@ def _waiting(procedure: Procedure, table: Table, actor: Actor, roles: Sequence[s
         steps = _moving_on(steps_of(record, actor), state or default, roles)
         role = waiting_role(steps, roles)
         if role is not None:
-            found.append(_Waiting(procedure, record, state or default, role, steps))
+            found.append(_Waiting(procedure, record, str(ids[index]), state or default, role, steps))
     return found
 
 
@@ -199,7 +212,7 @@ def entered_state(audit: Table | None, waiting: Sequence[_Waiting]) -> dict[tupl
     """
     if audit is None or not waiting:
         return {}
-    wanted = {(item.record.schema.name, str(item.record.id)): item.record for item in waiting}
+    wanted = {(item.procedure.tab.name, item.record_id): item.record for item in waiting}
     entered: dict[tuple[str, str], datetime] = {}
     columns = audit.columns
     for tab, record_id, at, action, changes in zip(
