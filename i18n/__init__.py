@@ -111,6 +111,11 @@ def _(message: str, /, **values: Any) -> str:
     return translate(message, current(), **values)
 
 
+def N_(message: str, /) -> str:
+    """Mark a constant for translation where it is defined; translate it with `_()` where it is shown."""
+    return message
+
+
 def translate(message: str, language: str, /, context: str | None = None, **values: Any) -> str:
     text = catalog(language).get((context, message)) or message
     return text.format(**values) if values else text

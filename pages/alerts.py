@@ -62,7 +62,11 @@ class AlertList(ServerList):
                     )
                 )
             if not page.total:
-                ui.label(_("No alerts match.")).classes("text-slate-500").mark("no-alerts")
+                ui.label(
+                    _(
+                        "No alerts match. The checks run every few minutes; a condition that clears resolves its alert."
+                    )
+                ).classes("text-slate-500").mark("no-alerts")
                 return
             for alert in page.alerts:
                 self._row(alert)

@@ -51,7 +51,7 @@ def register() -> None:
         actor = await signed_in()
         if actor is None:
             return
-        with frame(f"Stocktake {session_id}", actor):
+        with frame(_("Stocktake {session_id}", session_id=session_id), actor):
             CountView(session_id, actor).build()
 
     @ui.page("/inventory/transfers")
@@ -131,7 +131,12 @@ class StockView(ServerList):
                     )
                 )
             if not page.total:
-                ui.label(_("No stock matches.")).classes("text-slate-500")
+                ui.label(
+                    _(
+                        "No stock matches. Stock rows appear when goods are received on a purchase order, "
+                        "or when a person adds them to the Stock tab."
+                    )
+                ).classes("text-slate-500")
                 return
             columns = [
                 {"name": name, "label": label, "field": name, "align": "left"}
@@ -204,7 +209,9 @@ class StocktakeList:
         self.body.clear()
         with self.body:
             if not sessions:
-                ui.label(_("No stocktakes yet.")).classes("text-slate-500")
+                ui.label(_("No stocktakes yet. Choose a location above and press Start count.")).classes(
+                    "text-slate-500"
+                )
             for session in sessions:
                 with ui.row().classes("w-full items-center gap-4 border-b py-1"):
                     ui.link(session.session_id, f"/inventory/stocktake/{session.session_id}").classes("w-48")
@@ -425,7 +432,9 @@ class TransfersView(ServerList):
         self.body.clear()
         with self.body:
             if not page.total:
-                ui.label(_("No transfers to show.")).classes("text-slate-500")
+                ui.label(
+                    _("No transfers to show. Move stock between locations with Request a transfer.")
+                ).classes("text-slate-500")
                 return
             for line in page.lines:
                 self._row(line)

@@ -33,7 +33,7 @@ class CustomerReturnPage:
     async def build(self) -> None:
         with public_frame("Return or exchange"):
             if not PUBLIC_LIMIT.allow(self.address):
-                ui.label(TOO_MANY).classes("text-negative")
+                ui.label(_(TOO_MANY)).classes("text-negative")
                 return
             ui.label(
                 _(
@@ -54,7 +54,7 @@ class CustomerReturnPage:
     def _allowed(self) -> bool:
         if PUBLIC_LIMIT.allow(self.address):
             return True
-        self._refuse(TOO_MANY)
+        self._refuse(_(TOO_MANY))
         return False
 
     def _refuse(self, text: str) -> None:

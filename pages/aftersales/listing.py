@@ -8,6 +8,7 @@ from nicegui import run, ui
 
 from i18n import _
 from pages.frame import show_error
+from pages.public import public_path
 from processes import SheetError, aftersales, runtime
 from processes.aftersales import VIEWS, ReturnQuery
 from processes.browse import PAGE_SIZES
@@ -73,9 +74,14 @@ class ReturnsList:
         self.body.clear()
         with self.body:
             if not page.total:
-                ui.label("No returns match." if self.query.search else "No returns in this list.").classes(
-                    "text-slate-500"
-                )
+                ui.label(
+                    _("No returns match: clear the search to see the whole list.")
+                    if self.query.search
+                    else _(
+                        "No returns in this list. Customers ask for returns on the public page {path}.",
+                        path=public_path("returns"),
+                    )
+                ).classes("text-slate-500")
                 return
             grid = ui.table(
                 columns=[

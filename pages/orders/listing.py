@@ -62,7 +62,13 @@ class OrderList(ServerList):
                 )
             if not page.total:
                 self.table = None
-                ui.label(_("No orders match.")).classes("text-slate-500")
+                ui.label(
+                    _("No orders match: clear the search or show all orders.")
+                    if self.query.search
+                    else _(
+                        "No orders match. New orders come from New order above, or from a file on Import orders."
+                    )
+                ).classes("text-slate-500")
                 return
             columns = [
                 {"name": name, "label": label, "field": name, "align": "left"} for name, label in COLUMNS

@@ -33,7 +33,13 @@ class OrdersPage:
         self.list.clear()
         with self.list:
             if not rows:
-                ui.label("No purchase orders." if status is None else f"No purchase order is {status}.")
+                ui.label(
+                    _(
+                        "No purchase orders. A purchase order is made from a purchase request once a supplier is chosen."
+                    )
+                    if status is None
+                    else _("No purchase order is {status}.", status=status)
+                )
                 return
             table(
                 [

@@ -85,7 +85,13 @@ class RequestsPage:
         self.list.clear()
         with self.list:
             if not rows:
-                ui.label("No purchase requests." if status is None else f"No purchase request is {status}.")
+                ui.label(
+                    _(
+                        "No purchase requests. Ask for stock with New purchase request; low stock asks by itself."
+                    )
+                    if status is None
+                    else _("No purchase request is {status}.", status=status)
+                )
                 return
             table(
                 [

@@ -42,7 +42,7 @@ def register() -> None:
         address = client_address(request)
         with public_frame("Your opinion"):
             if not PUBLIC_LIMIT.allow(address):
-                ui.label(TOO_MANY).mark("message")
+                ui.label(_(TOO_MANY)).mark("message")
                 return
             survey = await attempt(service.public_survey, runtime.workbook(), token)
             if survey is None:
@@ -71,7 +71,7 @@ class SurveyForm:
 
     async def send(self) -> None:
         if not PUBLIC_LIMIT.allow(self.address):
-            ui.notify(TOO_MANY, type="negative")
+            ui.notify(_(TOO_MANY), type="negative")
             return
         if self.score.value is None:
             ui.notify(_("Please choose a score from 1 (poor) to 5 (excellent)."), type="warning")
@@ -89,7 +89,12 @@ class SurveyForm:
 def show_analysis(analysis: SurveyAnalysis) -> None:
     overall = analysis.overall
     if not overall.sent:
-        ui.label(_("No survey has been sent yet.")).classes("text-slate-500")
+        ui.label(
+            _(
+                "No survey has been sent yet. A survey goes out by itself when an order is delivered "
+                "or a ticket is resolved."
+            )
+        ).classes("text-slate-500")
         return
     with ui.row().classes("gap-4"):
         _figure_card("All surveys", overall)

@@ -40,7 +40,7 @@ def register() -> None:
         actor = await signed_in()
         if actor is None:
             return
-        with frame(f"Ticket {ticket_id}", actor):
+        with frame(_("Ticket {ticket_id}", ticket_id=ticket_id), actor):
             await TicketPage(actor, ticket_id, site_url=runtime.site_url(str(request.base_url))).build()
 
 
@@ -127,9 +127,11 @@ class TicketsPage:
         self.list.clear()
         with self.list:
             if not page.total:
-                ui.label("No ticket matches." if self.query != TicketQuery() else "No open tickets.").classes(
-                    "text-slate-500"
-                )
+                ui.label(
+                    _("No ticket matches: clear the filters to see every open ticket.")
+                    if self.query != TicketQuery()
+                    else _("No open tickets. Record a customer's question or complaint with New ticket.")
+                ).classes("text-slate-500")
                 return
             rows = [{**vars(row), "sla": SLA_WORDS[row.sla]} for row in page.rows]
             table(

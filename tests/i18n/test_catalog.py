@@ -15,10 +15,12 @@ from sheets.tabs import ALL_TABS
 
 ROOT = Path(__file__).resolve().parents[2]
 SOURCE_FOLDERS = ("pages", "processes", "jobs", "sheets", "i18n")
+#: Calls whose first argument is shown translated: the markers, and the page frames (their titles).
+TRANSLATED_FIRST_ARGUMENT = {"_", "N_", "frame", "public_frame"}
 
 
 def marked_texts() -> dict[str, str]:
-    """English text -> where it is marked with `_()` in the code."""
+    """English text -> where the code marks it for translation (or passes it as a page title)."""
     found: dict[str, str] = {}
     for folder in SOURCE_FOLDERS:
         for path in sorted((ROOT / folder).rglob("*.py")):
@@ -26,7 +28,7 @@ def marked_texts() -> dict[str, str]:
                 if (
                     isinstance(node, ast.Call)
                     and isinstance(node.func, ast.Name)
-                    and node.func.id == "_"
+                    and node.func.id in TRANSLATED_FIRST_ARGUMENT
                     and node.args
                     and isinstance(node.args[0], ast.Constant)
                     and isinstance(node.args[0].value, str)
@@ -88,3 +90,28 @@ def test_a_text_without_translation_is_shown_in_english_with_its_values():
         assert i18n._("Nobody translated this {thing}", thing="yet") == "Nobody translated this yet"
         assert i18n._("Dashboard") == "仪表盘"
     assert i18n._("Dashboard") == "Dashboard"
+
+
+def functions_that_hide_the_translator() -> list[str]:
+    """Functions that bind `_` (a throwaway variable) and also call `_()`: the call would fail."""
+    found = []
+    for folder in SOURCE_FOLDERS:
+        for path in sorted((ROOT / folder).rglob("*.py")):
+            for function in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+                if not isinstance(function, ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda):
+                    continue
+                binds = any(
+                    isinstance(node, ast.Name) and node.id == "_" and isinstance(node.ctx, ast.Store)
+                    for node in ast.walk(function)
+                ) or any(arg.arg == "_" for arg in function.args.args)
+                calls = any(
+                    isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "_"
+                    for node in ast.walk(function)
+                )
+                if binds and calls:
+                    found.append(f"{path.relative_to(ROOT)}:{function.lineno}")
+    return found
+
+
+def test_no_function_hides_the_translator_behind_a_throwaway_variable():
+    assert functions_that_hide_the_translator() == []

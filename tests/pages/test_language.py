@@ -49,3 +49,15 @@ async def test_another_user_keeps_english(app_workbook, app_accounts, user: User
     app_accounts.set_language("sam", "zh", by=app_accounts.actor("sam"))
     await log_in(user, "kim")
     await user.should_see(kind=ui.link, content="Dashboard")
+
+
+async def test_a_refusal_from_a_rule_reaches_the_user_in_their_language(
+    app_workbook, app_accounts, user: User
+):
+    app_accounts.add_user("sam", "staff", PASSWORD)
+    app_accounts.set_language("sam", "zh", by=app_accounts.actor("sam"))
+    await log_in(user, "sam")
+    await user.should_see("sam (员工)")
+    await user.open("/orders/new")
+    user.find(kind=ui.button, content="创建订单").click()
+    await user.should_see("订单需要填写客户姓名。")
