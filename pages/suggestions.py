@@ -82,7 +82,12 @@ class SuggestionBox(ServerList):
                     f"{page.unreadable} suggestion row(s) could not be read and are not shown; see Data issues."
                 )
             if not page.total:
-                ui.label("No suggestions match.").classes("text-slate-500").mark("no-suggestions")
+                empty = (
+                    "No open suggestions yet: suggest an improvement above."
+                    if self.query == SuggestionQuery()
+                    else "No suggestions match: choose another filter, or suggest one above."
+                )
+                ui.label(empty).classes("text-slate-500").mark("no-suggestions")
                 return
             for suggestion in page.suggestions:
                 self._card(suggestion)

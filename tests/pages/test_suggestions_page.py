@@ -42,7 +42,7 @@ async def log_in_as(user: User, accounts, name: str, role: str) -> User:
 async def test_staff_submit_a_suggestion_and_see_it_listed(app_workbook, app_accounts, user: User):
     await log_in_as(user, app_accounts, "sam", "staff")
     await user.open("/suggestions")
-    await user.should_see("No suggestions match.")
+    await user.should_see("No open suggestions yet: suggest an improvement above.")
 
     user.find(marker="new-text").type("Print the checklist on the pick list.")
     user.find(marker="submit").click()
