@@ -1,12 +1,38 @@
-"""The home page: how many records each tab holds, and whether any need attention."""
+"""The home page: what waits on me, my alerts, today's figures, and how many records each tab holds.
+
+Everything on it comes from one read of the workbook (processes.tasks.home),
+off the event loop.
+"""
 
 from __future__ import annotations
+
+from datetime import timedelta
 
 from nicegui import run, ui
 
 from pages.auth import signed_in
 from pages.frame import AREAS, frame, tab_path
-from processes import SheetError, browse, runtime
+from processes import SheetError, runtime, tasks
+from processes.browse import Attention, TabCount
+from processes.permissions import Actor
+from processes.tasks import Figure, Home, Task
+from sheets.table import Record
+
+#: The page where each procedure's steps are taken ({ref}: the record's ID, or the stocktake session).
+STEP_PAGES: dict[str, str] = {
+    tasks.PURCHASE_REQUEST.name: "/procurement/requests/{ref}",
+    tasks.PURCHASE_ORDER.name: "/procurement/orders/{ref}",
+    tasks.STOCKTAKE.name: "/inventory/stocktake/{ref}",
+    tasks.TRANSFER.name: "/inventory/transfers",
+    tasks.ORDER.name: "/orders/{ref}",
+    tasks.TICKET.name: "/tickets/{ref}",
+    tasks.RETURN.name: "/returns/{ref}",
+    tasks.REFUND.name: "/returns/{ref}",
+}
+#: Tasks listed per role; the rest are counted.
+SHOWN_TASKS = 15
+ROLE_HEADINGS = {"admin": "Needs an admin", "manager": "Needs a manager", "staff": "Staff work"}
+_SEVERITY_COLOUR = {"breach": "negative", "warning": "warning", "info": "info"}
 
 
 def register() -> None:
@@ -19,28 +45,122 @@ def register() -> None:
             workbook = runtime.workbook()
             ui.label(f"Record: {describe_backend(workbook)}").classes("text-sm text-slate-500")
             try:
-                counts = await run.io_bound(browse.tab_counts, workbook)
+                seen = await run.io_bound(tasks.home, workbook, actor)
             except SheetError as error:
                 ui.label(str(error)).classes("text-negative")
                 return
-            by_name = {count.name: count for count in counts}
-            issues = sum(count.issues for count in counts)
-            await show_attention(workbook)
-            if issues:
-                with ui.row().classes("items-center gap-2"):
-                    ui.icon("warning", color="warning")
-                    ui.link(f"{issues} data issue(s) need a look", "/issues")
-            with ui.grid(columns="repeat(auto-fill, minmax(260px, 1fr))").classes("w-full gap-4"):
-                for area, tab_names in AREAS.items():
-                    with ui.card().classes("gap-1"):
-                        ui.label(area).classes("text-base font-semibold")
-                        for name in tab_names:
-                            count = by_name[name]
-                            with ui.row().classes("w-full justify-between"):
-                                ui.link(name, tab_path(name))
-                                ui.label(f"{count.records:,}").classes("tabular-nums").props(
-                                    f'data-testid="count-{name}"'
-                                )
+            show_home(seen, actor)
+
+
+def show_home(seen: Home, actor: Actor) -> None:
+    show_attention(seen.attention)
+    with ui.grid(columns="repeat(auto-fit, minmax(340px, 1fr))").classes("w-full gap-4 items-start"):
+        show_tasks(seen.tasks, actor)
+        with ui.column().classes("gap-4"):
+            show_alerts(seen.alerts)
+            show_figures(seen.figures)
+    show_counts(seen.counts)
+
+
+def show_tasks(waiting: list[Task], actor: Actor) -> None:
+    with ui.card().classes("gap-2").mark("tasks"):
+        ui.label("Waiting on you").classes("text-base font-semibold")
+        if not waiting:
+            ui.label("Nothing waits on you right now.").classes("text-slate-500").mark("no-tasks")
+            return
+        for role in tasks.roles_of(actor):
+            mine = [task for task in waiting if task.role == role]
+            if not mine:
+                continue
+            if len(tasks.roles_of(actor)) > 1:
+                ui.label(f"{ROLE_HEADINGS.get(role, role)} ({len(mine)})").classes(
+                    "text-xs uppercase tracking-wide text-slate-500 mt-2"
+                )
+            for task in mine[:SHOWN_TASKS]:
+                show_task(task)
+            if len(mine) > SHOWN_TASKS:
+                ui.label(f"… and {len(mine) - SHOWN_TASKS} more, the oldest shown first").classes(
+                    "text-sm text-slate-500"
+                )
+
+
+def show_task(task: Task) -> None:
+    with ui.row().classes("w-full items-baseline gap-2 no-wrap").mark(f"task-{task.ref}"):
+        ui.label(task.procedure).classes("text-xs text-slate-500 w-28 shrink-0")
+        with ui.column().classes("gap-0 grow"):
+            with ui.row().classes("items-baseline gap-2"):
+                ui.link(task.ref, step_page(task)).classes("font-mono text-sm")
+                if task.records > 1:
+                    ui.label(f"{task.records} lines").classes("text-xs text-slate-500")
+                if task.about:
+                    ui.label(task.about).classes("text-sm truncate max-w-xs")
+            ui.label(f"{task.state}: {' / '.join(task.steps)}").classes("text-xs text-slate-600")
+        ui.label(waited(task.waited)).classes("text-sm tabular-nums shrink-0").mark(f"waited-{task.ref}")
+
+
+def step_page(task: Task) -> str:
+    return STEP_PAGES.get(task.procedure, "/").format(ref=task.ref)
+
+
+def waited(duration: timedelta | None) -> str:
+    """How long something has waited, to the unit that matters: '3 d 4 h', '5 h 10 min', '12 min'."""
+    if duration is None:
+        return "since ?"
+    minutes = int(duration.total_seconds() // 60)
+    days, hours, minutes = minutes // 1440, minutes // 60 % 24, minutes % 60
+    if days:
+        return f"{days} d {hours} h"
+    if hours:
+        return f"{hours} h {minutes} min"
+    return f"{minutes} min"
+
+
+def show_alerts(mine: list[Record]) -> None:
+    with ui.card().classes("w-full gap-2").mark("my-alerts"):
+        with ui.row().classes("w-full items-center"):
+            ui.label("Your alerts").classes("text-base font-semibold")
+            ui.space()
+            ui.link("All alerts", "/alerts").classes("text-sm")
+        if not mine:
+            ui.label("No open alerts for your role.").classes("text-slate-500")
+        for alert in mine:
+            severity = alert.severity or "warning"
+            with ui.row().classes("w-full items-baseline gap-2 no-wrap"):
+                ui.badge(severity, color=_SEVERITY_COLOUR.get(severity, "grey"))
+                ui.label(alert.message or alert.kind or alert.key).classes("text-sm")
+
+
+def show_figures(figures: list[Figure]) -> None:
+    with ui.card().classes("w-full gap-1").mark("today"):
+        ui.label("Today so far").classes("text-base font-semibold")
+        for figure in figures:
+            with ui.row().classes("w-full justify-between"):
+                ui.label(figure.label)
+                amount = f" ({figure.amount:,.2f})" if figure.amount else ""
+                ui.label(f"{figure.value:,}{amount}").classes("tabular-nums").mark(
+                    f"today-{figure.label.replace(' ', '-')}"
+                )
+
+
+def show_counts(counts: list[TabCount]) -> None:
+    by_name = {count.name: count for count in counts}
+    issues = sum(count.issues for count in counts)
+    if issues:
+        with ui.row().classes("items-center gap-2"):
+            ui.icon("warning", color="warning")
+            ui.link(f"{issues} data issue(s) need a look", "/issues")
+    ui.label("Records").classes("text-base font-semibold mt-2")
+    with ui.grid(columns="repeat(auto-fill, minmax(260px, 1fr))").classes("w-full gap-4"):
+        for area, tab_names in AREAS.items():
+            with ui.card().classes("gap-1"):
+                ui.label(area).classes("text-base font-semibold")
+                for name in tab_names:
+                    count = by_name[name]
+                    with ui.row().classes("w-full justify-between"):
+                        ui.link(name, tab_path(name))
+                        ui.label(f"{count.records:,}").classes("tabular-nums").props(
+                            f'data-testid="count-{name}"'
+                        )
 
 
 def describe_backend(workbook) -> str:
@@ -50,12 +170,8 @@ def describe_backend(workbook) -> str:
     return f"local workbook {backend.path.name}"
 
 
-async def show_attention(workbook) -> None:
+def show_attention(seen: Attention) -> None:
     """Open alerts, and messages that wait because no mail server is configured."""
-    try:
-        seen = await run.io_bound(browse.attention, workbook)
-    except SheetError:
-        return
     if seen.open_alerts:
         with ui.row().classes("items-center gap-2"):
             ui.icon("notifications_active", color="negative" if seen.breaches else "warning")

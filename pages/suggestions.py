@@ -1,7 +1,218 @@
-"""The suggestion box: staff propose improvements, vote, and a manager decides."""
+"""The suggestion box: anyone proposes an improvement to a procedure, others vote, a manager decides.
+
+The list is filtered and paged on the server, most votes first. Every check
+(one vote each, not for your own, decided once, managers only) is in
+processes.suggestions; the buttons shown here only spare people a refusal.
+"""
 
 from __future__ import annotations
 
+from nicegui import ui
+
+from pages.auth import signed_in
+from pages.common import ServerList, call, when
+from pages.frame import frame
+from processes import suggestions
+from processes.permissions import Actor, Permission
+from processes.suggestions import OUTCOMES, PROCESSES, SuggestionQuery
+from sheets.table import Record
+
+VIEWS = {"open": "Open", "decided": "Decided", "adopted": "Adopted", "rejected": "Rejected", "all": "All"}
+_STATUS_COLOUR = {"open": "primary", "adopted": "positive", "rejected": "grey"}
+
+
+class SuggestionBox(ServerList):
+    def __init__(self, actor: Actor) -> None:
+        self.actor = actor
+        self.query = SuggestionQuery()
+
+    def build(self) -> None:
+        self._form()
+        with ui.row().classes("w-full items-end gap-4"):
+            ui.select(
+                VIEWS,
+                value=self.query.view,
+                label="Show",
+                on_change=lambda e: self._ask(view=e.value or "open"),
+            ).props("dense").classes("w-40").mark("filter-view")
+            ui.select(
+                {"all": "All procedures", **{name: name for name in PROCESSES}},
+                value=self.query.process,
+                label="Procedure",
+                on_change=lambda e: self._ask(process=e.value or "all"),
+            ).props("dense").classes("w-56").mark("filter-process")
+        self.body = ui.column().classes("w-full gap-2")
+        self._decide_dialog()
+        ui.timer(0, self.refresh, once=True)
+
+    # submitting -------------------------------------------------------------------
+
+    def _form(self) -> None:
+        with (
+            ui.expansion("Suggest an improvement", icon="lightbulb", value=True).classes("w-full"),
+            ui.column().classes("w-full gap-2 p-2"),
+        ):
+            self.process = ui.select(list(PROCESSES), label="About the procedure").classes("w-64")
+            self.process.mark("new-process")
+            self.text = ui.textarea(
+                "Your suggestion", placeholder="What would work better, and why?"
+            ).classes("w-full")
+            self.text.props(f"maxlength={suggestions.TEXT_LIMIT} counter").mark("new-text")
+            ui.button("Submit suggestion", on_click=self._submit).mark("submit")
+
+    async def _submit(self) -> None:
+        ok, made = await call(suggestions.submit, self.process.value or "", self.text.value, by=self.actor)
+        if ok:
+            ui.notify(
+                f"Suggestion {made.suggestion_id} submitted: colleagues can vote on it now", type="positive"
+            )
+            self.text.value = ""
+            await self.refresh()
+
+    # the list ---------------------------------------------------------------------
+
+    async def refresh(self) -> None:
+        page = await self.newest(suggestions.suggestion_page)
+        if page is None:
+            return
+        self.body.clear()
+        with self.body:
+            if page.unreadable:
+                ui.label(
+                    f"{page.unreadable} suggestion row(s) could not be read and are not shown; see Data issues."
+                )
+            if not page.total:
+                empty = (
+                    "No open suggestions yet: suggest an improvement above."
+                    if self.query == SuggestionQuery()
+                    else "No suggestions match: choose another filter, or suggest one above."
+                )
+                ui.label(empty).classes("text-slate-500").mark("no-suggestions")
+                return
+            for suggestion in page.suggestions:
+                self._card(suggestion)
+            with ui.row().classes("items-center gap-2"):
+                ui.button("Previous", on_click=lambda: self._ask(page=page.page - 1)).props(
+                    f"flat dense {'disable' if page.page <= 1 else ''}"
+                )
+                ui.label(f"Page {page.page} of {page.pages} · {page.total:,} suggestions")
+                ui.button("Next", on_click=lambda: self._ask(page=page.page + 1)).props(
+                    f"flat dense {'disable' if page.page >= page.pages else ''}"
+                )
+
+    def _card(self, suggestion: Record) -> None:
+        sid, status = suggestion.suggestion_id, suggestions.status_of(suggestion)
+        with (
+            ui.card().classes("w-full p-3").mark(f"suggestion-{sid}"),
+            ui.row().classes("w-full items-start gap-4 no-wrap"),
+        ):
+            with ui.column().classes("items-center gap-0 w-14 shrink-0"):
+                ui.label(str(suggestions.vote_count(suggestion))).classes("text-2xl font-semibold").mark(
+                    f"votes-{sid}"
+                )
+                ui.label("votes").classes("text-xs text-slate-500")
+            with ui.column().classes("gap-1 grow"):
+                ui.label(suggestion.text).classes("whitespace-pre-wrap").mark("suggestion-text")
+                details = [
+                    sid,
+                    suggestion.process or suggestions.OTHER,
+                    f"by {suggestion.submitted_by}" if suggestion.submitted_by else "",
+                    when(suggestion.submitted_at),
+                    f"voted for by {', '.join(suggestions.voters(suggestion))}" if suggestion.voters else "",
+                ]
+                ui.label(" · ".join(part for part in details if part)).classes("text-xs text-slate-500")
+                if status != "open":
+                    ui.label(
+                        f"{status.capitalize()} by {suggestion.decided_by or 'a manager'}: {suggestion.decision or ''}"
+                    ).classes("text-sm").mark(f"decision-{sid}")
+            with ui.column().classes("items-end gap-1 shrink-0"):
+                ui.badge(status, color=_STATUS_COLOUR.get(status, "grey")).mark(f"status-{sid}")
+                if status == "open":
+                    self._actions(suggestion)
+
+    def _actions(self, suggestion: Record) -> None:
+        sid = suggestion.suggestion_id
+        if suggestions.same_person(suggestion.submitted_by, self.actor.name):
+            ui.label("Your suggestion").classes("text-xs text-slate-500")
+        elif any(suggestions.same_person(name, self.actor.name) for name in suggestions.voters(suggestion)):
+            ui.label("You voted").classes("text-xs text-slate-500").mark(f"voted-{sid}")
+        else:
+            ui.button("Vote", icon="thumb_up", on_click=lambda _, s=sid: self._vote(s)).props(
+                "outline dense"
+            ).mark(f"vote-{sid}")
+        if self.actor.may(Permission.DECIDE_SUGGESTIONS):
+            ui.button("Decide", on_click=lambda _, s=suggestion: self._open_decision(s)).props(
+                "flat dense"
+            ).mark(f"decide-{sid}")
+
+    async def _vote(self, suggestion_id: str) -> None:
+        ok, _ = await call(suggestions.vote, suggestion_id, by=self.actor)
+        if ok:
+            ui.notify(f"Your vote for {suggestion_id} is counted", type="positive")
+        await self.refresh()
+
+    # deciding (managers) -----------------------------------------------------------
+
+    def _decide_dialog(self) -> None:
+        self.deciding: Record | None = None
+        with ui.dialog() as self.dialog, ui.card().classes("w-[32rem] max-w-full"):
+            self.dialog_title = ui.label().classes("text-base font-semibold")
+            self.dialog_text = ui.label().classes("text-sm whitespace-pre-wrap")
+            self.dialog_note = ui.label().classes("text-sm text-warning").mark("changed-note")
+            self.outcome = ui.radio(list(OUTCOMES), value=OUTCOMES[0]).props("inline").mark("outcome")
+            self.reason = ui.textarea("Reason (required)").classes("w-full").mark("reason")
+            self.reason.props(f"maxlength={suggestions.REASON_LIMIT}")
+            with ui.row().classes("w-full justify-end"):
+                ui.button("Cancel", on_click=self.dialog.close).props("flat")
+                ui.button("Record the decision", on_click=self._decide).mark("record-decision")
+
+    def _open_decision(self, suggestion: Record) -> None:
+        self.deciding = suggestion
+        self.dialog_title.text = f"Decide on {suggestion.suggestion_id}"
+        self.dialog_text.text = suggestion.text or ""
+        self.outcome.value = OUTCOMES[0]
+        self.reason.value = ""
+        self.dialog_note.text = ""
+        self.dialog.open()
+
+    async def _decide(self) -> None:
+        loaded = self.deciding
+        if loaded is None:
+            return
+        ok, decided = await call(
+            suggestions.decide,
+            loaded.suggestion_id,
+            self.outcome.value,
+            self.reason.value,
+            by=self.actor,
+            base=loaded,
+        )
+        if ok:
+            self.dialog.close()
+            ui.notify(f"Suggestion {decided.suggestion_id} {decided.status}", type="positive")
+            await self.refresh()
+            return
+        # Refused (no reason, or the suggestion changed meanwhile: the message says what changed).
+        # The typed reason stays; the suggestion as it is now is what a second press decides on.
+        ok, current = await call(suggestions.suggestion, loaded.suggestion_id)
+        if ok and current is not None and current != loaded:
+            self.deciding = current
+            self.dialog_text.text = current.text or ""
+            self.dialog_note.text = (
+                "It changed since you opened it; press again to decide on it as it is now."
+            )
+        await self.refresh()
+
 
 def register() -> None:
-    """Register the page routes."""
+    @ui.page("/suggestions")
+    async def suggestions_page() -> None:
+        actor = await signed_in()
+        if actor is None:
+            return
+        with frame("Suggestions", actor):
+            ui.label(
+                "Suggest how a procedure could work better. Colleagues vote once each; "
+                "a manager adopts or rejects each suggestion with the reason."
+            ).classes("text-sm text-slate-600")
+            SuggestionBox(actor).build()

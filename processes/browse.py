@@ -7,6 +7,7 @@ of rows to the browser however large the tab is.
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
@@ -36,10 +37,15 @@ class TabCount:
 
 def tab_counts(workbook: Workbook) -> list[TabCount]:
     """Records and data issues per tab, from one read of every tab."""
-    tables = workbook.tables(*ALL_TABS)
+    return counts_in(workbook.tables(*ALL_TABS))
+
+
+def counts_in(tables: Mapping[str, Table]) -> list[TabCount]:
+    """Records and data issues per tab of `tables` (read already)."""
     return [
         TabCount(tab.name, tab.description, len(tables[tab.name]), len(tables[tab.name].issues))
         for tab in ALL_TABS
+        if tab.name in tables
     ]
 
 
@@ -52,7 +58,11 @@ class Attention:
 
 def attention(workbook: Workbook) -> Attention:
     """What the dashboard points at: open alerts (breaches among them) and messages not yet sent."""
-    tables = workbook.tables(ALERTS, OUTBOX)
+    return attention_in(workbook.tables(ALERTS, OUTBOX))
+
+
+def attention_in(tables: Mapping[str, Table]) -> Attention:
+    """Open alerts, breaches among them, and queued messages in `tables` (read already)."""
     open_alerts = [a for a in tables[ALERTS.name].records() if a.status == "open"]
     waiting = sum(1 for m in tables[OUTBOX.name].records() if m.status == "queued")
     return Attention(len(open_alerts), sum(1 for a in open_alerts if a.severity == "breach"), waiting)

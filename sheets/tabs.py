@@ -407,6 +407,7 @@ SUGGESTIONS = record_tab(
     col("process"),
     col("text", required=True),
     col("votes", INT, default=0),
+    col("voters", description="Who voted, one login name each, separated by commas"),
     col("status", choices=("open", "adopted", "rejected"), default="open"),
     col("decided_by"),
     col("decision"),

@@ -10,11 +10,14 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
+from processes.inventory.transfers import TRANSFER
+from processes.orders.procedure import ORDER
+from processes.procurement.procedures import PURCHASE_REQUEST
 from sheets.table import Record
 from sheets.tabs import ALERTS, OUTBOX, SUGGESTIONS
 
 from .after_sales import ReturnPlan
-from .builder import BUYER, MANAGER, SERVICE, WAREHOUSE, DemoBuilder, declared_default
+from .builder import BUYER, MANAGER, SERVICE, STORE_STAFF, WAREHOUSE, DemoBuilder, declared_default
 from .choices import ALERT_STATUS, MESSAGE_STATUS, PAYMENT, RETURN_STATUS, ROLE, SEVERITY, SUGGESTION_STATUS
 from .stock import LOW_STOCK_ALERT_ROW, StockRows
 
@@ -22,14 +25,14 @@ ALERT_LOW_STOCK = "stock.low"
 ALERT_UNPAID = "order.unpaid"
 SIGNATURE = "Harbour Home & Kitchen"
 
-# submitted by, days ago, process, text, votes, status, decided by, decision
+# submitted by, days ago, process (a declared procedure's name, or "other"), text, voters, status, decided by, decision
 SUGGESTION_DATA = (
     (
         WAREHOUSE,
         21,
-        "Orders",
+        ORDER.name,
         "Print the packing checklist on the picking slip so the fragile-items step is never skipped.",
-        5,
+        (SERVICE, BUYER, STORE_STAFF, MANAGER),
         SUGGESTION_STATUS.adopted,
         MANAGER,
         "Adopted: the checklist is on the picking slip from this week.",
@@ -37,9 +40,9 @@ SUGGESTION_DATA = (
     (
         SERVICE,
         9,
-        "Customer service",
+        "other",
         "Send the satisfaction survey two days after delivery, not one: people have not unpacked yet.",
-        3,
+        (WAREHOUSE, STORE_STAFF),
         SUGGESTION_STATUS.open,
         None,
         None,
@@ -47,12 +50,22 @@ SUGGESTION_DATA = (
     (
         BUYER,
         15,
-        "Procurement",
+        PURCHASE_REQUEST.name,
         "Skip the third quote for repeat orders under 500.",
-        1,
+        (WAREHOUSE,),
         SUGGESTION_STATUS.rejected,
         MANAGER,
         "Rejected: three quotes keep prices honest; repeat items belong under a framework contract.",
+    ),
+    (
+        STORE_STAFF,
+        2,
+        TRANSFER.name,
+        "Write the destination store on transfer parcels as well as the transfer ID.",
+        (),
+        SUGGESTION_STATUS.open,
+        None,
+        None,
     ),
 )
 
@@ -67,7 +80,8 @@ def seed_alerts(
 
 
 def seed_suggestions(demo: DemoBuilder) -> None:
-    for by, days_ago, process, text, votes, status, decided_by, decision in SUGGESTION_DATA:
+    """Suggestions in every state; each voter votes once and never for their own."""
+    for by, days_ago, process, text, voters, status, decided_by, decision in SUGGESTION_DATA:
         demo.add(
             SUGGESTIONS,
             {
@@ -75,7 +89,8 @@ def seed_suggestions(demo: DemoBuilder) -> None:
                 "submitted_at": demo.ago(days=days_ago),
                 "process": process,
                 "text": text,
-                "votes": votes,
+                "votes": len(voters),
+                "voters": ", ".join(voters),
                 "status": status,
                 "decided_by": decided_by,
                 "decision": decision,
