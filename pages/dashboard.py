@@ -12,7 +12,7 @@ from nicegui import run, ui
 
 from pages.auth import signed_in
 from pages.frame import AREAS, frame, tab_path
-from processes import SheetError, runtime, tasks
+from processes import SheetError, declarations, runtime, tasks
 from processes.browse import Attention, TabCount
 from processes.permissions import Actor
 from processes.tasks import Figure, Home, Task
@@ -20,14 +20,14 @@ from sheets.table import Record
 
 #: The page where each procedure's steps are taken ({ref}: the record's ID, or the stocktake session).
 STEP_PAGES: dict[str, str] = {
-    tasks.PURCHASE_REQUEST.name: "/procurement/requests/{ref}",
-    tasks.PURCHASE_ORDER.name: "/procurement/orders/{ref}",
-    tasks.STOCKTAKE.name: "/inventory/stocktake/{ref}",
-    tasks.TRANSFER.name: "/inventory/transfers",
-    tasks.ORDER.name: "/orders/{ref}",
-    tasks.TICKET.name: "/tickets/{ref}",
-    tasks.RETURN.name: "/returns/{ref}",
-    tasks.REFUND.name: "/returns/{ref}",
+    declarations.PURCHASE_REQUEST.name: "/procurement/requests/{ref}",
+    declarations.PURCHASE_ORDER.name: "/procurement/orders/{ref}",
+    declarations.STOCKTAKE.name: "/inventory/stocktake/{ref}",
+    declarations.TRANSFER.name: "/inventory/transfers",
+    declarations.ORDER.name: "/orders/{ref}",
+    declarations.TICKET.name: "/tickets/{ref}",
+    declarations.RETURN.name: "/returns/{ref}",
+    declarations.REFUND.name: "/returns/{ref}",
 }
 #: Tasks listed per role; the rest are counted.
 SHOWN_TASKS = 15

@@ -21,10 +21,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
+from processes.declarations import PROCEDURES
 from processes.errors import ProcessError
 from processes.permissions import Actor, Permission, require
 from processes.service import inputs
-from processes.tasks import PROCEDURES
 from sheets.table import Record, Table
 from sheets.tabs import SUGGESTIONS
 from sheets.workbook import Workbook

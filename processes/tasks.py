@@ -28,8 +28,8 @@ from typing import Any
 
 from processes.aftersales.procedures import REFUND, RETURN, return_steps
 from processes.browse import Attention, TabCount, attention_in, counts_in
+from processes.declarations import PROCEDURES
 from processes.inventory.stocktake import STOCKTAKE
-from processes.inventory.transfers import TRANSFER
 from processes.orders.procedure import ORDER, order_steps
 from processes.permissions import ROLES, Actor
 from processes.procedure import Procedure, Transition
@@ -51,18 +51,6 @@ from sheets.tabs import (
     TRANSFERS,
 )
 from sheets.workbook import Workbook
-
-#: Every declared procedure, in the order the work flows through the shop.
-PROCEDURES: tuple[Procedure, ...] = (
-    PURCHASE_REQUEST,
-    PURCHASE_ORDER,
-    STOCKTAKE,
-    TRANSFER,
-    ORDER,
-    TICKET,
-    RETURN,
-    REFUND,
-)
 
 #: Steps that abandon a record rather than move it on: a record is not waiting for them.
 ESCAPES = frozenset({"cancel"})
