@@ -10,6 +10,7 @@ from datetime import timedelta
 
 from nicegui import run, ui
 
+from i18n import N_, _
 from pages.auth import signed_in
 from pages.frame import AREAS, frame, tab_path
 from processes import SheetError, declarations, runtime, tasks
@@ -31,7 +32,7 @@ STEP_PAGES: dict[str, str] = {
 }
 #: Tasks listed per role; the rest are counted.
 SHOWN_TASKS = 15
-ROLE_HEADINGS = {"admin": "Needs an admin", "manager": "Needs a manager", "staff": "Staff work"}
+ROLE_HEADINGS = {"admin": N_("Needs an admin"), "manager": N_("Needs a manager"), "staff": N_("Staff work")}
 _SEVERITY_COLOUR = {"breach": "negative", "warning": "warning", "info": "info"}
 
 
@@ -43,7 +44,9 @@ def register() -> None:
             return
         with frame("Dashboard", actor):
             workbook = runtime.workbook()
-            ui.label(f"Record: {describe_backend(workbook)}").classes("text-sm text-slate-500")
+            ui.label(_("Record: {describe_backend}", describe_backend=describe_backend(workbook))).classes(
+                "text-sm text-slate-500"
+            )
             try:
                 seen = await run.io_bound(tasks.home, workbook, actor)
             except SheetError as error:
@@ -64,24 +67,24 @@ def show_home(seen: Home, actor: Actor) -> None:
 
 def show_tasks(waiting: list[Task], actor: Actor) -> None:
     with ui.card().classes("gap-2").mark("tasks"):
-        ui.label("Waiting on you").classes("text-base font-semibold")
+        ui.label(_("Waiting on you")).classes("text-base font-semibold")
         if not waiting:
-            ui.label("Nothing waits on you right now.").classes("text-slate-500").mark("no-tasks")
+            ui.label(_("Nothing waits on you right now.")).classes("text-slate-500").mark("no-tasks")
             return
         for role in tasks.roles_of(actor):
             mine = [task for task in waiting if task.role == role]
             if not mine:
                 continue
             if len(tasks.roles_of(actor)) > 1:
-                ui.label(f"{ROLE_HEADINGS.get(role, role)} ({len(mine)})").classes(
-                    "text-xs uppercase tracking-wide text-slate-500 mt-2"
-                )
+                ui.label(
+                    _("{heading} ({count})", heading=_(ROLE_HEADINGS.get(role, role)), count=len(mine))
+                ).classes("text-xs uppercase tracking-wide text-slate-500 mt-2")
             for task in mine[:SHOWN_TASKS]:
                 show_task(task)
             if len(mine) > SHOWN_TASKS:
-                ui.label(f"… and {len(mine) - SHOWN_TASKS} more, the oldest shown first").classes(
-                    "text-sm text-slate-500"
-                )
+                ui.label(
+                    _("… and {value} more, the oldest shown first", value=len(mine) - SHOWN_TASKS)
+                ).classes("text-sm text-slate-500")
 
 
 def show_task(task: Task) -> None:
@@ -91,7 +94,7 @@ def show_task(task: Task) -> None:
             with ui.row().classes("items-baseline gap-2"):
                 ui.link(task.ref, step_page(task)).classes("font-mono text-sm")
                 if task.records > 1:
-                    ui.label(f"{task.records} lines").classes("text-xs text-slate-500")
+                    ui.label(_("{records} lines", records=task.records)).classes("text-xs text-slate-500")
                 if task.about:
                     ui.label(task.about).classes("text-sm truncate max-w-xs")
             ui.label(f"{task.state}: {' / '.join(task.steps)}").classes("text-xs text-slate-600")
@@ -118,11 +121,11 @@ def waited(duration: timedelta | None) -> str:
 def show_alerts(mine: list[Record]) -> None:
     with ui.card().classes("w-full gap-2").mark("my-alerts"):
         with ui.row().classes("w-full items-center"):
-            ui.label("Your alerts").classes("text-base font-semibold")
+            ui.label(_("Your alerts")).classes("text-base font-semibold")
             ui.space()
-            ui.link("All alerts", "/alerts").classes("text-sm")
+            ui.link(_("All alerts"), "/alerts").classes("text-sm")
         if not mine:
-            ui.label("No open alerts for your role.").classes("text-slate-500")
+            ui.label(_("No open alerts for your role.")).classes("text-slate-500")
         for alert in mine:
             severity = alert.severity or "warning"
             with ui.row().classes("w-full items-baseline gap-2 no-wrap"):
@@ -132,7 +135,7 @@ def show_alerts(mine: list[Record]) -> None:
 
 def show_figures(figures: list[Figure]) -> None:
     with ui.card().classes("w-full gap-1").mark("today"):
-        ui.label("Today so far").classes("text-base font-semibold")
+        ui.label(_("Today so far")).classes("text-base font-semibold")
         for figure in figures:
             with ui.row().classes("w-full justify-between"):
                 ui.label(figure.label)
@@ -148,8 +151,8 @@ def show_counts(counts: list[TabCount]) -> None:
     if issues:
         with ui.row().classes("items-center gap-2"):
             ui.icon("warning", color="warning")
-            ui.link(f"{issues} data issue(s) need a look", "/issues")
-    ui.label("Records").classes("text-base font-semibold mt-2")
+            ui.link(_("{issues} data issue(s) need a look", issues=issues), "/issues")
+    ui.label(_("Records")).classes("text-base font-semibold mt-2")
     with ui.grid(columns="repeat(auto-fill, minmax(260px, 1fr))").classes("w-full gap-4"):
         for area, tab_names in AREAS.items():
             with ui.card().classes("gap-1"):
@@ -175,10 +178,22 @@ def show_attention(seen: Attention) -> None:
     if seen.open_alerts:
         with ui.row().classes("items-center gap-2"):
             ui.icon("notifications_active", color="negative" if seen.breaches else "warning")
-            breaches = f", {seen.breaches} past a deadline" if seen.breaches else ""
-            ui.link(f"{seen.open_alerts} open alert(s){breaches}", "/alerts")
+            ui.link(
+                (
+                    _(
+                        "{open_alerts} open alert(s), {breaches} past a deadline",
+                        open_alerts=seen.open_alerts,
+                        breaches=seen.breaches,
+                    )
+                    if seen.breaches
+                    else _("{open_alerts} open alert(s)", open_alerts=seen.open_alerts)
+                ),
+                "/alerts",
+            )
     if seen.messages_waiting and not runtime.smtp_configured():
         ui.label(
-            f"{seen.messages_waiting} customer message(s) waiting: SMTP is not configured "
-            "(set FLOWSHEET_SMTP_HOST and FLOWSHEET_SMTP_FROM; see README)."
+            _(
+                "{messages_waiting} customer message(s) waiting: SMTP is not configured (set FLOWSHEET_SMTP_HOST and FLOWSHEET_SMTP_FROM; see README).",
+                messages_waiting=seen.messages_waiting,
+            )
         ).classes("text-sm text-slate-600")

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from nicegui import ui
 
+from i18n import _
 from pages.auth import signed_in
 from pages.common import ServerList, call, when
 from pages.frame import frame
@@ -32,13 +33,13 @@ class SuggestionBox(ServerList):
             ui.select(
                 VIEWS,
                 value=self.query.view,
-                label="Show",
+                label=_("Show"),
                 on_change=lambda e: self._ask(view=e.value or "open"),
             ).props("dense").classes("w-40").mark("filter-view")
             ui.select(
                 {"all": "All procedures", **{name: name for name in PROCESSES}},
                 value=self.query.process,
-                label="Procedure",
+                label=_("Procedure"),
                 on_change=lambda e: self._ask(process=e.value or "all"),
             ).props("dense").classes("w-56").mark("filter-process")
         self.body = ui.column().classes("w-full gap-2")
@@ -49,22 +50,26 @@ class SuggestionBox(ServerList):
 
     def _form(self) -> None:
         with (
-            ui.expansion("Suggest an improvement", icon="lightbulb", value=True).classes("w-full"),
+            ui.expansion(_("Suggest an improvement"), icon="lightbulb", value=True).classes("w-full"),
             ui.column().classes("w-full gap-2 p-2"),
         ):
-            self.process = ui.select(list(PROCESSES), label="About the procedure").classes("w-64")
+            self.process = ui.select(list(PROCESSES), label=_("About the procedure")).classes("w-64")
             self.process.mark("new-process")
             self.text = ui.textarea(
-                "Your suggestion", placeholder="What would work better, and why?"
+                _("Your suggestion"), placeholder=_("What would work better, and why?")
             ).classes("w-full")
             self.text.props(f"maxlength={suggestions.TEXT_LIMIT} counter").mark("new-text")
-            ui.button("Submit suggestion", on_click=self._submit).mark("submit")
+            ui.button(_("Submit suggestion"), on_click=self._submit).mark("submit")
 
     async def _submit(self) -> None:
         ok, made = await call(suggestions.submit, self.process.value or "", self.text.value, by=self.actor)
         if ok:
             ui.notify(
-                f"Suggestion {made.suggestion_id} submitted: colleagues can vote on it now", type="positive"
+                _(
+                    "Suggestion {suggestion_id} submitted: colleagues can vote on it now",
+                    suggestion_id=made.suggestion_id,
+                ),
+                type="positive",
             )
             self.text.value = ""
             await self.refresh()
@@ -79,7 +84,10 @@ class SuggestionBox(ServerList):
         with self.body:
             if page.unreadable:
                 ui.label(
-                    f"{page.unreadable} suggestion row(s) could not be read and are not shown; see Data issues."
+                    _(
+                        "{unreadable} suggestion row(s) could not be read and are not shown; see Data issues.",
+                        unreadable=page.unreadable,
+                    )
                 )
             if not page.total:
                 empty = (
@@ -92,11 +100,18 @@ class SuggestionBox(ServerList):
             for suggestion in page.suggestions:
                 self._card(suggestion)
             with ui.row().classes("items-center gap-2"):
-                ui.button("Previous", on_click=lambda: self._ask(page=page.page - 1)).props(
+                ui.button(_("Previous"), on_click=lambda: self._ask(page=page.page - 1)).props(
                     f"flat dense {'disable' if page.page <= 1 else ''}"
                 )
-                ui.label(f"Page {page.page} of {page.pages} · {page.total:,} suggestions")
-                ui.button("Next", on_click=lambda: self._ask(page=page.page + 1)).props(
+                ui.label(
+                    _(
+                        "Page {page} of {pages} · {total:,} suggestions",
+                        page=page.page,
+                        pages=page.pages,
+                        total=page.total,
+                    )
+                )
+                ui.button(_("Next"), on_click=lambda: self._ask(page=page.page + 1)).props(
                     f"flat dense {'disable' if page.page >= page.pages else ''}"
                 )
 
@@ -118,12 +133,19 @@ class SuggestionBox(ServerList):
                     suggestion.process or suggestions.OTHER,
                     f"by {suggestion.submitted_by}" if suggestion.submitted_by else "",
                     when(suggestion.submitted_at),
-                    f"voted for by {', '.join(suggestions.voters(suggestion))}" if suggestion.voters else "",
+                    _("voted for by {names}", names=", ".join(suggestions.voters(suggestion)))
+                    if suggestion.voters
+                    else "",
                 ]
                 ui.label(" · ".join(part for part in details if part)).classes("text-xs text-slate-500")
                 if status != "open":
                     ui.label(
-                        f"{status.capitalize()} by {suggestion.decided_by or 'a manager'}: {suggestion.decision or ''}"
+                        _(
+                            "{status} by {who}: {reason}",
+                            status=_(status.capitalize()),
+                            who=suggestion.decided_by or _("a manager"),
+                            reason=suggestion.decision or "",
+                        )
                     ).classes("text-sm").mark(f"decision-{sid}")
             with ui.column().classes("items-end gap-1 shrink-0"):
                 ui.badge(status, color=_STATUS_COLOUR.get(status, "grey")).mark(f"status-{sid}")
@@ -133,22 +155,24 @@ class SuggestionBox(ServerList):
     def _actions(self, suggestion: Record) -> None:
         sid = suggestion.suggestion_id
         if suggestions.same_person(suggestion.submitted_by, self.actor.name):
-            ui.label("Your suggestion").classes("text-xs text-slate-500")
+            ui.label(_("Your suggestion")).classes("text-xs text-slate-500")
         elif any(suggestions.same_person(name, self.actor.name) for name in suggestions.voters(suggestion)):
-            ui.label("You voted").classes("text-xs text-slate-500").mark(f"voted-{sid}")
+            ui.label(_("You voted")).classes("text-xs text-slate-500").mark(f"voted-{sid}")
         else:
-            ui.button("Vote", icon="thumb_up", on_click=lambda _, s=sid: self._vote(s)).props(
+            ui.button(_("Vote"), icon="thumb_up", on_click=lambda _event, s=sid: self._vote(s)).props(
                 "outline dense"
             ).mark(f"vote-{sid}")
         if self.actor.may(Permission.DECIDE_SUGGESTIONS):
-            ui.button("Decide", on_click=lambda _, s=suggestion: self._open_decision(s)).props(
+            ui.button(_("Decide"), on_click=lambda _event, s=suggestion: self._open_decision(s)).props(
                 "flat dense"
             ).mark(f"decide-{sid}")
 
     async def _vote(self, suggestion_id: str) -> None:
-        ok, _ = await call(suggestions.vote, suggestion_id, by=self.actor)
+        ok, _unused = await call(suggestions.vote, suggestion_id, by=self.actor)
         if ok:
-            ui.notify(f"Your vote for {suggestion_id} is counted", type="positive")
+            ui.notify(
+                _("Your vote for {suggestion_id} is counted", suggestion_id=suggestion_id), type="positive"
+            )
         await self.refresh()
 
     # deciding (managers) -----------------------------------------------------------
@@ -160,11 +184,11 @@ class SuggestionBox(ServerList):
             self.dialog_text = ui.label().classes("text-sm whitespace-pre-wrap")
             self.dialog_note = ui.label().classes("text-sm text-warning").mark("changed-note")
             self.outcome = ui.radio(list(OUTCOMES), value=OUTCOMES[0]).props("inline").mark("outcome")
-            self.reason = ui.textarea("Reason (required)").classes("w-full").mark("reason")
+            self.reason = ui.textarea(_("Reason (required)")).classes("w-full").mark("reason")
             self.reason.props(f"maxlength={suggestions.REASON_LIMIT}")
             with ui.row().classes("w-full justify-end"):
-                ui.button("Cancel", on_click=self.dialog.close).props("flat")
-                ui.button("Record the decision", on_click=self._decide).mark("record-decision")
+                ui.button(_("Cancel"), on_click=self.dialog.close).props("flat")
+                ui.button(_("Record the decision"), on_click=self._decide).mark("record-decision")
 
     def _open_decision(self, suggestion: Record) -> None:
         self.deciding = suggestion
@@ -189,7 +213,14 @@ class SuggestionBox(ServerList):
         )
         if ok:
             self.dialog.close()
-            ui.notify(f"Suggestion {decided.suggestion_id} {decided.status}", type="positive")
+            ui.notify(
+                _(
+                    "Suggestion {suggestion_id} {status}",
+                    suggestion_id=decided.suggestion_id,
+                    status=decided.status,
+                ),
+                type="positive",
+            )
             await self.refresh()
             return
         # Refused (no reason, or the suggestion changed meanwhile: the message says what changed).
@@ -212,7 +243,9 @@ def register() -> None:
             return
         with frame("Suggestions", actor):
             ui.label(
-                "Suggest how a procedure could work better. Colleagues vote once each; "
-                "a manager adopts or rejects each suggestion with the reason."
+                _(
+                    "Suggest how a procedure could work better. Colleagues vote once each; "
+                    "a manager adopts or rejects each suggestion with the reason."
+                )
             ).classes("text-sm text-slate-600")
             SuggestionBox(actor).build()

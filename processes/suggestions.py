@@ -21,6 +21,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
+from i18n import N_, _
 from processes.declarations import PROCEDURES
 from processes.errors import ProcessError
 from processes.permissions import Actor, Permission, require
@@ -60,13 +61,16 @@ def vote(workbook: Workbook, suggestion_id: str, *, by: Actor) -> Record:
     """Add `by`'s one vote to an open suggestion somebody else made."""
     with workbook.transaction(SUGGESTIONS, user=by.name, action="vote on suggestion") as tx:
         suggestion = tx.require(SUGGESTIONS, _id(suggestion_id))
-        _refuse_unless_open(suggestion, "voted on")
+        _refuse_unless_open(suggestion, N_("only an open suggestion can be voted on"))
         if same_person(suggestion.submitted_by, by.name):
-            raise ProcessError("You made this suggestion, so you cannot vote for it; ask a colleague to.")
+            raise ProcessError(_("You made this suggestion, so you cannot vote for it; ask a colleague to."))
         names = voters(suggestion)
         if any(same_person(name, by.name) for name in names):
             raise ProcessError(
-                f"You have already voted for {suggestion.suggestion_id}; each person votes once."
+                _(
+                    "You have already voted for {suggestion_id}; each person votes once.",
+                    suggestion_id=suggestion.suggestion_id,
+                )
             )
         return tx.update(
             suggestion, {"voters": ", ".join([*names, by.name]), "votes": vote_count(suggestion) + 1}
@@ -89,11 +93,13 @@ def decide(
     """
     require(by, Permission.DECIDE_SUGGESTIONS)
     if outcome not in OUTCOMES:
-        raise ProcessError(f"A suggestion is {' or '.join(OUTCOMES)}, not {outcome!r}.")
+        raise ProcessError(
+            _("A suggestion is {join}, not {outcome!r}.", join=" or ".join(OUTCOMES), outcome=outcome)
+        )
     why = inputs.text(reason, "The reason for the decision", limit=REASON_LIMIT, required=True)
     with workbook.transaction(SUGGESTIONS, user=by.name, action=f"decide suggestion: {outcome}") as tx:
         suggestion = tx.require(SUGGESTIONS, _id(suggestion_id), base=base)
-        _refuse_unless_open(suggestion, "decided")
+        _refuse_unless_open(suggestion, N_("only an open suggestion can be decided"))
         return tx.update(suggestion, {"status": outcome, "decided_by": by.name, "decision": why})
 
 
@@ -138,13 +144,17 @@ def _unique(names: Iterable[str]) -> list[str]:
     return list(seen.values())
 
 
-def _refuse_unless_open(suggestion: Record, what: str) -> None:
+def _refuse_unless_open(suggestion: Record, rule: str) -> None:
     status = status_of(suggestion)
     if status != "open":
-        decided = f" by {suggestion.decided_by}" if suggestion.decided_by else ""
         raise ProcessError(
-            f"Suggestion {suggestion.suggestion_id} was {status}{decided} already; "
-            f"only an open suggestion can be {what}."
+            _(
+                "Suggestion {suggestion_id} was {status} by {who} already; {rule}.",
+                suggestion_id=suggestion.suggestion_id,
+                status=_(status),
+                who=suggestion.decided_by or _("a manager"),
+                rule=_(rule),
+            )
         )
 
 
