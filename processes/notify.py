@@ -15,7 +15,7 @@ from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
-from i18n import _
+from i18n import ENGLISH, _
 from processes.errors import ProcessError
 from sheets.table import Record
 from sheets.tabs import OUTBOX
@@ -26,20 +26,22 @@ log = logging.getLogger(__name__)
 MESSAGES_DIR = Path(__file__).resolve().parents[1] / "templates" / "messages"
 
 
-@lru_cache(maxsize=1)
-def _environment() -> Environment:
-    # Plain-text email: no HTML escaping, but nothing undefined slips through.
+@lru_cache(maxsize=4)
+def _environment(language: str = ENGLISH) -> Environment:
+    # Plain-text email: no HTML escaping, but nothing undefined slips through. A language's
+    # own templates (templates/messages/zh/...) come first; English fills any gap.
+    folders = [MESSAGES_DIR / language] if language != ENGLISH and (MESSAGES_DIR / language).is_dir() else []
     return Environment(
-        loader=FileSystemLoader(MESSAGES_DIR),
+        loader=FileSystemLoader([*folders, MESSAGES_DIR]),
         undefined=StrictUndefined,
         autoescape=False,
         keep_trailing_newline=False,
     )
 
 
-def render(template: str, **context: Any) -> tuple[str, str]:
-    """(subject, body) of `templates/messages/<template>.txt` filled with `context`."""
-    text = _environment().get_template(f"{template}.txt").render(**context)
+def render(template: str, language: str = ENGLISH, **context: Any) -> tuple[str, str]:
+    """(subject, body) of `templates/messages/[<language>/]<template>.txt` filled with `context`."""
+    text = _environment(language).get_template(f"{template}.txt").render(**context)
     first, _newline, body = text.partition("\n")
     if not first.startswith("Subject:"):
         raise ProcessError(
