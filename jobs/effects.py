@@ -13,6 +13,11 @@ batchUpdate on Google, applied atomically):
 - `CreateRecord`: a record the checks raise themselves (an automatic
   purchase request), not created when an equal one appeared since the snapshot.
 - `WriteSummary`: the managers' Summary figures, written where they changed.
+- `WriteLease`: the runner's lease row in the Summary tab (jobs/lease.py).
+
+Only alerts the cycle's checks speak for (`covers`, from the areas that ran)
+are compared: the alerts of a check skipped this cycle are neither resolved
+nor refreshed.
 
 The difference is worked out against the snapshot: when there is none no
 transaction is opened (no request at all).
@@ -47,7 +52,7 @@ request), and also respects edits made in that window.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -58,6 +63,7 @@ from sheets.tabs import ALERTS, SUMMARY
 from sheets.transaction import Transaction
 from sheets.workbook import Workbook
 
+from .lease import WriteLease, write_lease
 from .snapshot import Snapshot
 from .summary import WriteSummary, summary_changes, write_summary
 
@@ -90,7 +96,11 @@ class CreateRecord:
     match: Mapping[str, tuple[Any, ...]] = field(default_factory=dict)
 
 
-Effect = OpenAlert | CreateRecord | WriteSummary
+Effect = OpenAlert | CreateRecord | WriteSummary | WriteLease
+
+
+def every_key(key: str) -> bool:
+    return True
 
 
 def alert(kind: str, ref: str, severity: str, message: str, owner_role: str) -> OpenAlert:
@@ -105,6 +115,7 @@ class AppliedReport:
     resolved: int = 0
     created: int = 0
     summary_rows: int = 0
+    lease_written: bool = False
     read: bool = False  # whether the transaction read the record again (not when seeded by the snapshot)
     committed: bool = False  # whether it wrote anything
 
@@ -124,13 +135,18 @@ class AlertChanges:
         return bool(self.inserts or self.refreshes or self.resolves)
 
 
-def alert_changes(alerts: Table, wanted: Sequence[OpenAlert], now: datetime) -> AlertChanges:
-    """What turns the Alerts rows into exactly one active row per wanted key, and no other active row."""
+def alert_changes(
+    alerts: Table, wanted: Sequence[OpenAlert], now: datetime, covers: Callable[[str], bool] = every_key
+) -> AlertChanges:
+    """What turns the Alerts rows into exactly one active row per wanted key, and no other active row.
+
+    Rows whose key `covers` says no for (a check that did not run) are left as they are.
+    """
     by_key = {item.key: item for item in wanted}
     current: dict[str, Record] = {}
     changes = AlertChanges()
     for row in alerts.records():
-        if (row.status or "open") not in ACTIVE:
+        if (row.status or "open") not in ACTIVE or not covers(row.key or ""):
             continue
         if row.key in by_key and row.key not in current:
             current[row.key] = row
@@ -150,6 +166,16 @@ def alert_changes(alerts: Table, wanted: Sequence[OpenAlert], now: datetime) -> 
     return changes
 
 
+def still_active(alerts: Table, covers: Callable[[str], bool]) -> list[OpenAlert]:
+    """The active alerts no check of this cycle speaks for, as they stand (one per key): for the Summary."""
+    found: dict[str, OpenAlert] = {}
+    for row in alerts.records():
+        key = row.key or ""
+        if (row.status or "open") in ACTIVE and not covers(key) and key not in found:
+            found[key] = OpenAlert(key, *(row[name] or "" for name in ALERT_FIELDS))
+    return list(found.values())
+
+
 def records_to_create(
     creates: Sequence[CreateRecord], before: Table | None, now: Table | None
 ) -> list[CreateRecord]:
@@ -166,49 +192,65 @@ def records_to_create(
     ]
 
 
-def apply_effects(workbook: Workbook, snapshot: Snapshot, effects: Sequence[Effect]) -> AppliedReport:
-    """Write what `effects` change, in one transaction; nothing at all when they change nothing."""
-    alerts = [item for item in effects if isinstance(item, OpenAlert)]
-    creates = [item for item in effects if isinstance(item, CreateRecord)]
+@dataclass
+class Wanted:
+    """A cycle's effects, sorted by what they do."""
+
+    alerts: list[OpenAlert]
+    creates: list[CreateRecord]
+    summary: WriteSummary | None
+    lease: WriteLease | None
+    covers: Callable[[str], bool]
+
+
+def apply_effects(
+    workbook: Workbook,
+    snapshot: Snapshot,
+    effects: Sequence[Effect],
+    covers: Callable[[str], bool] = every_key,
+) -> AppliedReport:
+    """Write what `effects` change, in one transaction; nothing at all when they change nothing.
+
+    `covers` says which alert keys the cycle's checks speak for (default: all).
+    """
     summaries = [item for item in effects if isinstance(item, WriteSummary)]
-    summary = summaries[-1] if summaries else None
-    if not _anything_to_do(snapshot, alerts, creates, summary):
+    leases = [item for item in effects if isinstance(item, WriteLease)]
+    wanted = Wanted(
+        alerts=[item for item in effects if isinstance(item, OpenAlert)],
+        creates=[item for item in effects if isinstance(item, CreateRecord)],
+        summary=summaries[-1] if summaries else None,
+        lease=leases[-1] if leases else None,
+        covers=covers,
+    )
+    if not _anything_to_do(snapshot, wanted):
         return AppliedReport()
-    tabs = {ALERTS.name: ALERTS, **{item.tab.name: item.tab for item in creates}}
-    if summary is not None:
+    tabs = {ALERTS.name: ALERTS, **{item.tab.name: item.tab for item in wanted.creates}}
+    if wanted.summary is not None or wanted.lease is not None:
         tabs[SUMMARY.name] = SUMMARY
     with workbook.transaction(
         *tabs.values(), user=JOBS_USER, action="scheduled checks", seed=snapshot.seed
     ) as tx:
-        report = _apply(tx, snapshot, alerts, creates, summary)
+        report = _apply(tx, snapshot, wanted)
     report.read = snapshot.seed is None
-    report.committed = bool(
+    report.committed = report.lease_written or bool(
         report.opened + report.refreshed + report.resolved + report.created + report.summary_rows
     )
     return report
 
 
-def _anything_to_do(
-    snapshot: Snapshot,
-    alerts: list[OpenAlert],
-    creates: list[CreateRecord],
-    summary: WriteSummary | None,
-) -> bool:
-    if creates or alert_changes(snapshot.table(ALERTS), alerts, snapshot.now):
+def _anything_to_do(snapshot: Snapshot, wanted: Wanted) -> bool:
+    if wanted.creates or wanted.lease is not None:
         return True
+    if alert_changes(snapshot.table(ALERTS), wanted.alerts, snapshot.now, wanted.covers):
+        return True
+    summary = wanted.summary
     return summary is not None and bool(summary_changes(snapshot.tables[SUMMARY.name], summary))
 
 
-def _apply(
-    tx: Transaction,
-    snapshot: Snapshot,
-    alerts: list[OpenAlert],
-    creates: list[CreateRecord],
-    summary: WriteSummary | None,
-) -> AppliedReport:
+def _apply(tx: Transaction, snapshot: Snapshot, wanted: Wanted) -> AppliedReport:
     now = snapshot.now
     report = AppliedReport()
-    changes = alert_changes(tx.table(ALERTS), alerts, now)
+    changes = alert_changes(tx.table(ALERTS), wanted.alerts, now, wanted.covers)
     for values in changes.inserts:
         tx.insert(ALERTS, values)
     for row, values in changes.refreshes:
@@ -221,13 +263,15 @@ def _apply(
         len(changes.resolves),
     )
     by_tab: dict[str, list[CreateRecord]] = {}
-    for item in creates:
+    for item in wanted.creates:
         by_tab.setdefault(item.tab.name, []).append(item)
     for name, items in by_tab.items():
         tab = items[0].tab
         for item in records_to_create(items, snapshot.tables.get(name), tx.table(tab)):
             tx.insert(tab, dict(item.values))
             report.created += 1
-    if summary is not None:
-        report.summary_rows = write_summary(tx, summary, now)
+    if wanted.summary is not None:
+        report.summary_rows = write_summary(tx, wanted.summary, now)
+    if wanted.lease is not None:
+        report.lease_written = write_lease(tx, wanted.lease, now)
     return report
