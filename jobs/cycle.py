@@ -23,7 +23,7 @@ from sheets.tabs import ALERTS, SUMMARY
 from sheets.workbook import Workbook
 
 from .checks import AREA_NAMES, covered_by, due_areas, run_checks
-from .effects import JOBS_USER, OpenAlert, apply_effects, still_active
+from .effects import JOBS_USER, OpenAlert, apply_effects, no_key, still_active
 from .lease import (
     ACT,
     CLAIM,
@@ -130,7 +130,7 @@ def _lease_only(
     workbook: Workbook, snapshot: Snapshot, decision: LeaseDecision, started: float
 ) -> CycleReport:
     """A cycle that claims the lease, or waits for another runner's: no check runs."""
-    applied = apply_effects(workbook, snapshot, [decision.write]) if decision.write else None
+    applied = apply_effects(workbook, snapshot, [decision.write], no_key) if decision.write else None
     return CycleReport(
         opened=0,
         refreshed=0,

@@ -103,6 +103,11 @@ def every_key(key: str) -> bool:
     return True
 
 
+def no_key(key: str) -> bool:
+    """For a write that is not about alerts (a lease claim): every alert row is left alone."""
+    return False
+
+
 def alert(kind: str, ref: str, severity: str, message: str, owner_role: str) -> OpenAlert:
     """An OpenAlert keyed `kind:ref`."""
     return OpenAlert(f"{kind}:{ref}", kind, severity, ref, message, owner_role)
