@@ -28,12 +28,13 @@ from .lease import (
     ACT,
     CLAIM,
     LEASE_CYCLES,
-    LEASE_KEY,
     LeaseDecision,
     decide,
+    lease_key,
     new_holder,
     parse_lease,
-    read_lease,
+    read_claims,
+    this_host,
 )
 from .snapshot import Snapshot, take_snapshot
 from .summary import summarise
@@ -44,6 +45,7 @@ class CycleState:
     """What a runner carries from one cycle to the next."""
 
     holder: str = field(default_factory=new_holder)
+    seat: str = field(default_factory=this_host)  # names this machine's lease row
     last_ran: dict[str, datetime] = field(default_factory=dict)  # area -> the snapshot time it last ran
     uses_lease: bool = False  # set by the first cycle on Google
     lease: LeaseDecision | None = None  # the last cycle's
@@ -123,7 +125,7 @@ def run_cycle(
 
 def _lease_step(snapshot: Snapshot, state: CycleState) -> LeaseDecision:
     length = timedelta(minutes=float(snapshot.setting("jobs_cycle_minutes")) * LEASE_CYCLES)
-    return decide(read_lease(snapshot.table(SUMMARY)), state.holder, snapshot.now, length)
+    return decide(read_claims(snapshot.table(SUMMARY)), state.holder, state.seat, snapshot.now, length)
 
 
 def _lease_only(
@@ -163,7 +165,7 @@ def release_lease(workbook: Workbook, state: CycleState) -> bool:
     if not state.uses_lease or state.lease is None or state.lease.step not in (ACT, CLAIM):
         return False
     with workbook.transaction(SUMMARY, user=JOBS_USER, action="scheduled checks stopped") as tx:
-        record = tx.get(SUMMARY, LEASE_KEY)
+        record = tx.get(SUMMARY, lease_key(state.seat))
         if record is None or parse_lease(record.value).holder != state.holder:
             return False
         tx.update(record, {"value": "", "as_of": workbook.clock()})

@@ -1,25 +1,27 @@
-"""One runner at a time across machines on Google: a lease row in the Summary tab.
+"""One runner at a time across machines on Google: lease rows in the Summary tab.
 
 The file lock (jobs/runner.py) keeps two runners on one machine apart; two
 machines share only the spreadsheet, which has no compare-and-set. So:
 
-- The lease is one row of the Summary tab, which the jobs own: section
-  `Runner`, figure `lease`, value `<holder> until <YYYY-MM-DD HH:MM:SS>`. Every
-  cycle's snapshot reads it in its one request.
-- A runner that finds it free (blank, released) or expired writes its claim
-  (holder = host:pid:random, until = now + LEASE_CYCLES cycles) and does
-  nothing else in that cycle.
-- In its next cycle it acts only if the lease still names it: two runners
-  that claimed at the same moment both read the last writer's name then, so
-  exactly one of them acts.
-- The holder renews the lease in the same write as its effects when less than
+- Each machine has one row in the Summary tab, which the jobs own: section
+  `Runner`, figure `lease <host>`, value `<holder> until <YYYY-MM-DD HH:MM:SS>`
+  (holder = host:pid:random, blank when free). Every cycle's snapshot reads
+  them in its one request. A row per machine, not one shared row: two machines
+  adding the first row at the same moment would make two rows with one key.
+- A runner that finds no live claim (none, all blank or expired) writes its
+  claim (until = now + LEASE_CYCLES cycles) and does nothing else that cycle.
+- In its next cycle it acts only if its claim is the live one with the
+  smallest holder name: every runner reads the same rows, so when two claimed
+  at the same moment exactly one of them acts. The other blanks its claim
+  and waits.
+- The holder renews its claim in the same write as its effects when less than
   half of it is left, so most quiet cycles still write nothing.
-- On stop the holder releases it (the value blanked) if it still names it, so
-  another runner may claim it at once; a runner that dies holds it until it
-  expires: LEASE_CYCLES cycles at most, plus one to confirm a new claim.
+- On stop the holder blanks its claim, so another runner may claim at once; a
+  runner that dies holds the lease until it expires: LEASE_CYCLES cycles at
+  most, and one more to confirm a new claim.
 
 What it assumes: a claim's write lands within one cycle of the read that found
-the lease free (the HTTP client gives up long before), and the machines'
+no live claim (the HTTP client gives up long before), and the machines'
 clocks agree to well within a cycle.
 """
 
@@ -35,8 +37,8 @@ from sheets.table import Table
 from sheets.tabs import SUMMARY
 from sheets.transaction import Transaction
 
-LEASE_SECTION, LEASE_FIGURE = "Runner", "lease"
-LEASE_KEY = (LEASE_SECTION, LEASE_FIGURE)
+LEASE_SECTION = "Runner"
+LEASE_FIGURE = "lease"
 #: How many cycles a claim or a renewal lasts.
 LEASE_CYCLES = 6
 TIME_FORMAT = "%Y-%m-%d %H:%M:%S"
@@ -45,9 +47,18 @@ UNTIL = " until "
 ACT, CLAIM, WAIT = "act", "claim", "wait"
 
 
+def this_host() -> str:
+    return socket.gethostname()
+
+
 def new_holder() -> str:
     """A name no other runner has: host, process and a random part."""
-    return f"{socket.gethostname()}:{os.getpid()}:{secrets.token_hex(3)}"
+    return f"{this_host()}:{os.getpid()}:{secrets.token_hex(3)}"
+
+
+def lease_key(seat: str) -> tuple[str, str]:
+    """The Summary key of the lease row of the machine `seat`."""
+    return (LEASE_SECTION, f"{LEASE_FIGURE} {seat}")
 
 
 @dataclass(frozen=True)
@@ -68,7 +79,7 @@ FREE = Lease("", None)
 
 
 def parse_lease(text: object) -> Lease:
-    """The lease a Summary value holds; a value that cannot be read counts as free."""
+    """The claim a Summary value holds; a value that cannot be read counts as free."""
     holder, _, until = str(text or "").strip().rpartition(UNTIL)
     try:
         return Lease(holder.strip(), datetime.strptime(until.strip(), TIME_FORMAT)) if holder else FREE
@@ -76,15 +87,21 @@ def parse_lease(text: object) -> Lease:
         return FREE
 
 
-def read_lease(summary: Table) -> Lease:
-    record = summary.get(LEASE_KEY)
-    return parse_lease(record.value) if record is not None else FREE
+def read_claims(summary: Table) -> dict[str, Lease]:
+    """Seat -> the claim in its lease row, for every lease row of the Summary tab."""
+    prefix = f"{LEASE_FIGURE} "
+    return {
+        (row.figure or "")[len(prefix) :]: parse_lease(row.value)
+        for row in summary.records()
+        if row.section == LEASE_SECTION and (row.figure or "").startswith(prefix)
+    }
 
 
 @dataclass(frozen=True)
 class WriteLease:
-    """The lease row as it should be: `holder` until `until` (a blank holder releases it)."""
+    """The lease row of machine `seat` as it should be: `holder` until `until` (a blank holder frees it)."""
 
+    seat: str
     holder: str
     until: datetime | None
 
@@ -96,8 +113,8 @@ class WriteLease:
 @dataclass(frozen=True)
 class LeaseDecision:
     step: str  # ACT, CLAIM or WAIT
-    lease: Lease  # as the snapshot read it
-    write: WriteLease | None  # the claim or the renewal to write, if any
+    lease: Lease  # the live claim that wins (FREE if none)
+    write: WriteLease | None  # a claim, a renewal or a withdrawal to write, if any
 
     @property
     def until(self) -> datetime | None:
@@ -107,22 +124,27 @@ class LeaseDecision:
         return self.write.until if self.write is not None else self.lease.until
 
 
-def decide(lease: Lease, me: str, now: datetime, length: timedelta) -> LeaseDecision:
-    """What runner `me` does in a cycle that read `lease` at `now`."""
-    if lease.free_at(now):
-        return LeaseDecision(CLAIM, lease, WriteLease(me, now + length))
-    if lease.holder != me:
-        return LeaseDecision(WAIT, lease, None)
-    renew = lease.until - now < length / 2
-    return LeaseDecision(ACT, lease, WriteLease(me, now + length) if renew else None)
+def decide(claims: dict[str, Lease], me: str, seat: str, now: datetime, length: timedelta) -> LeaseDecision:
+    """What runner `me` on machine `seat` does in a cycle that read `claims` at `now`."""
+    live = [claim for claim in claims.values() if not claim.free_at(now)]
+    if not live:
+        return LeaseDecision(CLAIM, FREE, WriteLease(seat, me, now + length))
+    winner = min(live, key=lambda claim: claim.holder)
+    if winner.holder == me:
+        renew = winner.until - now < length / 2
+        return LeaseDecision(ACT, winner, WriteLease(seat, me, now + length) if renew else None)
+    mine = claims.get(seat, FREE)
+    withdraw = WriteLease(seat, "", None) if mine.holder == me else None  # lost a race: step back
+    return LeaseDecision(WAIT, winner, withdraw)
 
 
 def write_lease(tx: Transaction, lease: WriteLease, now: datetime) -> bool:
-    """Set the lease row in `tx`; True if it changed."""
-    record = tx.get(SUMMARY, LEASE_KEY)
+    """Set the lease row of `lease.seat` in `tx`; True if it changed."""
+    key = lease_key(lease.seat)
+    record = tx.get(SUMMARY, key)
     if record is None:
-        values = {"section": LEASE_SECTION, "figure": LEASE_FIGURE}
-        tx.insert(SUMMARY, {**values, "value": lease.text, "as_of": now})
+        values = {"section": key[0], "figure": key[1], "value": lease.text, "as_of": now}
+        tx.insert(SUMMARY, values)
         return True
     if (record.value or "") == lease.text:
         return False
