@@ -69,6 +69,8 @@ class CycleReport:
     seconds: float
     ran: tuple[str, ...] = AREA_NAMES  # the areas whose checks ran
     lease: str = ""  # on Google: what this runner did about the lease
+    #: From the snapshot's read to the write: the window in which a person's edit is not seen.
+    checks_seconds: float = 0.0
 
     def __str__(self) -> str:
         if self.lease and not self.ran:
@@ -99,6 +101,7 @@ def run_cycle(
         if decision.step != ACT:
             state.lease = decision
             return _lease_only(workbook, snapshot, decision, started)
+    read_done = time.perf_counter()
     areas = due_areas(snapshot, state.last_ran) if state is not None else AREA_NAMES
     covers = covered_by(areas)
     effects = run_checks(snapshot, areas)
@@ -106,6 +109,7 @@ def run_cycle(
     effects.append(summarise(snapshot, found + still_active(snapshot.table(ALERTS), covers)))
     if decision is not None and decision.write is not None:
         effects.append(decision.write)  # the renewal rides with the effects
+    checks_seconds = time.perf_counter() - read_done
     applied = apply_effects(workbook, snapshot, effects, covers)
     if state is not None:
         state.last_ran.update(dict.fromkeys(areas, snapshot.now))
@@ -120,6 +124,7 @@ def run_cycle(
         seconds=time.perf_counter() - started,
         ran=areas,
         lease=_said(decision),
+        checks_seconds=checks_seconds,
     )
 
 
