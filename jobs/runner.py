@@ -293,7 +293,7 @@ def run_once(
             out(f"jobs: the checks failed: {error}")
             ok = False
         if not runner.holds_lease():
-            out("jobs: another runner holds the lease; it sends the outbox")
+            out("jobs: this runner does not hold the lease, so it sends no message")
             return 0 if ok else 1
         try:
             out(str(send(workbook, runner.smtp)))
