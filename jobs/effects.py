@@ -9,9 +9,10 @@ batchUpdate on Google, applied atomically):
   and `last_seen`) only when something changed; an acknowledged one stays
   acknowledged. A resolved row is never reopened: the condition coming back
   is a new row.
-- An open or acknowledged alert whose key no check produced is resolved.
+- An open or acknowledged alert whose key no check that ran produced is resolved.
 - `CreateRecord`: a record the checks raise themselves (an automatic
-  purchase request), not created when an equal one appeared since the snapshot.
+  purchase request); on the local backend not created when an equal one
+  appeared since the snapshot (on Google see the window below).
 - `WriteSummary`: the managers' Summary figures, written where they changed.
 - `WriteLease`: the runner's lease row in the Summary tab (jobs/lease.py).
 
@@ -26,9 +27,9 @@ On Google the transaction starts from the snapshot's own rows (its seed)
 instead of reading Alerts, Summary and the tabs it adds records to again, so
 a changing cycle costs one read and one write. The window in which a
 person's edit is not seen is therefore the time between the snapshot's read
-and the write: the time the checks take (well under a second at 10k orders,
-about a second at 100k; `python -m bench.jobs_cycle`). What an edit in that
-window can do:
+and the write: the time the checks take (about a second at 100k orders: the
+`window` figure of `python -m bench.jobs_cycle`). What an edit in that window
+can do:
 
 - Rows inserted, deleted above or sorted in Alerts or Summary: the write is
   aimed at the row positions of the snapshot, but the writer checks every
