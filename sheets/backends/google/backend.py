@@ -105,14 +105,14 @@ class GoogleBackend(Backend):
         rows = self.fetch([tab.name for tab in tabs])
         return {tab.name: read_table(tab, rows[tab.name]) for tab in tabs}
 
-    def raw_rows(self, tab_name: str) -> list[list[Any]]:
-        return self.fetch([tab_name])[tab_name] or []
-
     def read_for_writing(self, tabs: Sequence[Tab]) -> tuple[dict[str, Table], Seed]:
         """Tables for `tabs` and the header rows of every other tab, in one values:batchGet."""
         names = [tab.name for tab in tabs]
         rows = self.fetch(names, header_only=self.tab_names())
         return {tab.name: read_table(tab, rows[tab.name]) for tab in tabs}, Seed(rows, frozenset(names))
+
+    def raw_rows(self, tab_name: str) -> list[list[Any]]:
+        return self.fetch([tab_name])[tab_name] or []
 
     # writing ---------------------------------------------------------------
 
