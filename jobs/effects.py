@@ -9,20 +9,51 @@ batchUpdate on Google, applied atomically):
   and `last_seen`) only when something changed; an acknowledged one stays
   acknowledged. A resolved row is never reopened: the condition coming back
   is a new row.
-- An open or acknowledged alert whose key no check produced is resolved.
+- An open or acknowledged alert whose key no check that ran produced is resolved.
 - `CreateRecord`: a record the checks raise themselves (an automatic
-  purchase request), not created when an equal one appeared since the snapshot.
+  purchase request); on the local backend not created when an equal one
+  appeared since the snapshot (on Google see the window below).
 - `WriteSummary`: the managers' Summary figures, written where they changed.
+- `WriteLease`: the runner's lease row in the Summary tab (jobs/lease.py).
 
-The difference is worked out first against the snapshot: when there is none
-no transaction is opened (no request at all). Otherwise it is worked out
-again inside the transaction, against the fresh rows, so an alert a manager
-acknowledged or a row a person changed in between is respected.
+Only alerts the cycle's checks speak for (`covers`, from the areas that ran)
+are compared: the alerts of a check skipped this cycle are neither resolved
+nor refreshed.
+
+The difference is worked out against the snapshot: when there is none no
+transaction is opened (no request at all).
+
+On Google the transaction starts from the snapshot's own rows (its seed)
+instead of reading Alerts, Summary and the tabs it adds records to again, so
+a changing cycle costs one read and one write. The window in which a
+person's edit is not seen is therefore the time between the snapshot's read
+and the write: the time the checks take (about a second at 100k orders: the
+`window` figure of `python -m bench.jobs_cycle`). What an edit in that window
+can do:
+
+- Rows inserted, deleted above or sorted in Alerts or Summary: the write is
+  aimed at the row positions of the snapshot, but the writer checks every
+  written row's key in the answer to the write; cells that landed on another
+  row are put back and written again on the row found by key (a fault path:
+  it reads again).
+- An alert acknowledged in the window: a refresh writes message, severity,
+  owner and last_seen only, so the acknowledgement stays; a resolve sets
+  `resolved`, which is where an acknowledged alert whose condition cleared
+  goes anyway.
+- A cell of an alert the cycle rewrites typed over in the window (the message
+  say): the cycle's value wins, as it would have a moment later.
+- An active alert row deleted in the window: the write fails (the key is gone),
+  what landed of it is put back, and the next cycle reads afresh.
+- A purchase request a person enters in the window for a product the cycle
+  reorders: both are kept (the next cycle counts both and asks for no more).
+
+On the local backend the transaction reads fresh (a local read costs no
+request), and also respects edits made in that window.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -33,6 +64,7 @@ from sheets.tabs import ALERTS, SUMMARY
 from sheets.transaction import Transaction
 from sheets.workbook import Workbook
 
+from .lease import WriteLease, write_lease
 from .snapshot import Snapshot
 from .summary import WriteSummary, summary_changes, write_summary
 
@@ -65,7 +97,16 @@ class CreateRecord:
     match: Mapping[str, tuple[Any, ...]] = field(default_factory=dict)
 
 
-Effect = OpenAlert | CreateRecord | WriteSummary
+Effect = OpenAlert | CreateRecord | WriteSummary | WriteLease
+
+
+def every_key(key: str) -> bool:
+    return True
+
+
+def no_key(key: str) -> bool:
+    """For a write that is not about alerts (a lease claim): every alert row is left alone."""
+    return False
 
 
 def alert(kind: str, ref: str, severity: str, message: str, owner_role: str) -> OpenAlert:
@@ -80,13 +121,14 @@ class AppliedReport:
     resolved: int = 0
     created: int = 0
     summary_rows: int = 0
-    transaction: bool = False  # whether a transaction was opened (its fresh read)
+    lease_written: bool = False
+    read: bool = False  # whether the transaction read the record again (not when seeded by the snapshot)
     committed: bool = False  # whether it wrote anything
 
     @property
     def requests(self) -> int:
-        """Calls to the record this apply made: the transaction's read and its one write."""
-        return int(self.transaction) + int(self.committed)
+        """Calls to the record this apply made: the transaction's own read if any, and its one write."""
+        return int(self.read) + int(self.committed)
 
 
 @dataclass
@@ -99,13 +141,18 @@ class AlertChanges:
         return bool(self.inserts or self.refreshes or self.resolves)
 
 
-def alert_changes(alerts: Table, wanted: Sequence[OpenAlert], now: datetime) -> AlertChanges:
-    """What turns the Alerts rows into exactly one active row per wanted key, and no other active row."""
+def alert_changes(
+    alerts: Table, wanted: Sequence[OpenAlert], now: datetime, covers: Callable[[str], bool] = every_key
+) -> AlertChanges:
+    """What turns the Alerts rows into exactly one active row per wanted key, and no other active row.
+
+    Rows whose key `covers` says no for (a check that did not run) are left as they are.
+    """
     by_key = {item.key: item for item in wanted}
     current: dict[str, Record] = {}
     changes = AlertChanges()
     for row in alerts.records():
-        if (row.status or "open") not in ACTIVE:
+        if (row.status or "open") not in ACTIVE or not covers(row.key or ""):
             continue
         if row.key in by_key and row.key not in current:
             current[row.key] = row
@@ -125,6 +172,16 @@ def alert_changes(alerts: Table, wanted: Sequence[OpenAlert], now: datetime) -> 
     return changes
 
 
+def still_active(alerts: Table, covers: Callable[[str], bool]) -> list[OpenAlert]:
+    """The active alerts no check of this cycle speaks for, as they stand (one per key): for the Summary."""
+    found: dict[str, OpenAlert] = {}
+    for row in alerts.records():
+        key = row.key or ""
+        if (row.status or "open") in ACTIVE and not covers(key) and key not in found:
+            found[key] = OpenAlert(key, *(row[name] or "" for name in ALERT_FIELDS))
+    return list(found.values())
+
+
 def records_to_create(
     creates: Sequence[CreateRecord], before: Table | None, now: Table | None
 ) -> list[CreateRecord]:
@@ -141,47 +198,65 @@ def records_to_create(
     ]
 
 
-def apply_effects(workbook: Workbook, snapshot: Snapshot, effects: Sequence[Effect]) -> AppliedReport:
-    """Write what `effects` change, in one transaction; nothing at all when they change nothing."""
-    alerts = [item for item in effects if isinstance(item, OpenAlert)]
-    creates = [item for item in effects if isinstance(item, CreateRecord)]
+@dataclass
+class Wanted:
+    """A cycle's effects, sorted by what they do."""
+
+    alerts: list[OpenAlert]
+    creates: list[CreateRecord]
+    summary: WriteSummary | None
+    lease: WriteLease | None
+    covers: Callable[[str], bool]
+
+
+def apply_effects(
+    workbook: Workbook,
+    snapshot: Snapshot,
+    effects: Sequence[Effect],
+    covers: Callable[[str], bool] = every_key,
+) -> AppliedReport:
+    """Write what `effects` change, in one transaction; nothing at all when they change nothing.
+
+    `covers` says which alert keys the cycle's checks speak for (default: all).
+    """
     summaries = [item for item in effects if isinstance(item, WriteSummary)]
-    summary = summaries[-1] if summaries else None
-    if not _anything_to_do(snapshot, alerts, creates, summary):
+    leases = [item for item in effects if isinstance(item, WriteLease)]
+    wanted = Wanted(
+        alerts=[item for item in effects if isinstance(item, OpenAlert)],
+        creates=[item for item in effects if isinstance(item, CreateRecord)],
+        summary=summaries[-1] if summaries else None,
+        lease=leases[-1] if leases else None,
+        covers=covers,
+    )
+    if not _anything_to_do(snapshot, wanted):
         return AppliedReport()
-    tabs = {ALERTS.name: ALERTS, **{item.tab.name: item.tab for item in creates}}
-    if summary is not None:
+    tabs = {ALERTS.name: ALERTS, **{item.tab.name: item.tab for item in wanted.creates}}
+    if wanted.summary is not None or wanted.lease is not None:
         tabs[SUMMARY.name] = SUMMARY
-    with workbook.transaction(*tabs.values(), user=JOBS_USER, action="scheduled checks") as tx:
-        report = _apply(tx, snapshot, alerts, creates, summary)
-    report.transaction = True
-    report.committed = bool(
+    with workbook.transaction(
+        *tabs.values(), user=JOBS_USER, action="scheduled checks", seed=snapshot.seed
+    ) as tx:
+        report = _apply(tx, snapshot, wanted)
+    report.read = snapshot.seed is None
+    report.committed = report.lease_written or bool(
         report.opened + report.refreshed + report.resolved + report.created + report.summary_rows
     )
     return report
 
 
-def _anything_to_do(
-    snapshot: Snapshot,
-    alerts: list[OpenAlert],
-    creates: list[CreateRecord],
-    summary: WriteSummary | None,
-) -> bool:
-    if creates or alert_changes(snapshot.table(ALERTS), alerts, snapshot.now):
+def _anything_to_do(snapshot: Snapshot, wanted: Wanted) -> bool:
+    if wanted.creates or wanted.lease is not None:
         return True
+    if alert_changes(snapshot.table(ALERTS), wanted.alerts, snapshot.now, wanted.covers):
+        return True
+    summary = wanted.summary
     return summary is not None and bool(summary_changes(snapshot.tables[SUMMARY.name], summary))
 
 
-def _apply(
-    tx: Transaction,
-    snapshot: Snapshot,
-    alerts: list[OpenAlert],
-    creates: list[CreateRecord],
-    summary: WriteSummary | None,
-) -> AppliedReport:
+def _apply(tx: Transaction, snapshot: Snapshot, wanted: Wanted) -> AppliedReport:
     now = snapshot.now
     report = AppliedReport()
-    changes = alert_changes(tx.table(ALERTS), alerts, now)
+    changes = alert_changes(tx.table(ALERTS), wanted.alerts, now, wanted.covers)
     for values in changes.inserts:
         tx.insert(ALERTS, values)
     for row, values in changes.refreshes:
@@ -194,13 +269,15 @@ def _apply(
         len(changes.resolves),
     )
     by_tab: dict[str, list[CreateRecord]] = {}
-    for item in creates:
+    for item in wanted.creates:
         by_tab.setdefault(item.tab.name, []).append(item)
     for name, items in by_tab.items():
         tab = items[0].tab
         for item in records_to_create(items, snapshot.tables.get(name), tx.table(tab)):
             tx.insert(tab, dict(item.values))
             report.created += 1
-    if summary is not None:
-        report.summary_rows = write_summary(tx, summary, now)
+    if wanted.summary is not None:
+        report.summary_rows = write_summary(tx, wanted.summary, now)
+    if wanted.lease is not None:
+        report.lease_written = write_lease(tx, wanted.lease, now)
     return report

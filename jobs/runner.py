@@ -8,7 +8,10 @@ Only one runner acts at a time: it holds an exclusive lock on
 `FLOWSHEET_DATA_DIR/jobs.lock` (fcntl.flock, never waited for) while it runs.
 A runner that finds the lock taken does nothing and tries again at its next
 interval, so the web app's runner takes over when a `jobs` process stops.
-The file lock protects one machine only.
+The file lock protects one machine only; on Google, runners on several
+machines also share a lease row in the sheet (jobs/lease.py): the cycle
+claims, confirms and renews it, the outbox sends only while it is held, and
+stopping releases it.
 
 A cycle (or a sending round) that raises is logged; the runner goes on at the
 next interval.
@@ -20,12 +23,15 @@ import fcntl
 import logging
 import os
 import threading
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import IO, Any
 
 import schedule
 
+from jobs.cycle import CycleState, release_lease
+from jobs.lease import CLAIM
 from jobs.outbox import SmtpSettings, send_round
 from sheets.workbook import Workbook
 
@@ -36,8 +42,11 @@ DEFAULT_CYCLE_SECONDS = 300
 DEFAULT_OUTBOX_SECONDS = 60
 #: The longest the loop waits without looking at the schedule (the stop event ends a wait at once).
 MAX_WAIT_SECONDS = 60.0
+#: `jobs --once` on Google: how long after claiming the lease it reads again to confirm it.
+LEASE_SETTLE_SECONDS = 15.0
 
-Cycle = Callable[[Workbook], Any]
+#: `cycle(workbook, state=CycleState)`, as jobs.cycle.run_cycle.
+Cycle = Callable[..., Any]
 
 
 class RunnerLock:
@@ -96,12 +105,14 @@ class JobRunner:
         self.smtp = smtp if smtp is not None else SmtpSettings.from_env(os.environ)
         self.send = send
         self.lock = RunnerLock(data_dir)
+        self.state = CycleState()
         self.scheduler = schedule.Scheduler()
         self.scheduler.every(cycle_seconds).seconds.do(self.run_cycle).tag("cycle")
         self.scheduler.every(outbox_seconds).seconds.do(self.run_outbox).tag("outbox")
         self._stop = stop_event if stop_event is not None else threading.Event()
         self._thread: threading.Thread | None = None
         self._said_locked = False
+        self._said_lease = False
 
     # one run of each job ---------------------------------------------------
 
@@ -116,12 +127,16 @@ class JobRunner:
             self._said_locked = True
         return False
 
+    def holds_lease(self) -> bool:
+        """Whether the lease (Google) is this runner's as its last cycle left it; always True elsewhere."""
+        return not self.state.uses_lease or self.state.holds_lease(self.workbook.clock())
+
     def run_cycle(self) -> bool:
         """One check cycle, if this runner holds the lock; False when it raised (logged) or was not ours."""
         if not self._may_act():
             return False
         try:
-            report = self.cycle(self.workbook)
+            report = self.cycle(self.workbook, state=self.state)
         except Exception:
             log.exception("jobs: the check cycle failed; the next one runs as scheduled")
             return False
@@ -129,9 +144,15 @@ class JobRunner:
         return True
 
     def run_outbox(self) -> bool:
-        """One sending round, if this runner holds the lock; False when it raised (logged) or was not ours."""
+        """One sending round, if this runner holds the lock (and lease); False when it raised (logged) or was not ours."""
         if not self._may_act():
             return False
+        if not self.holds_lease():
+            if not self._said_lease:
+                log.info("jobs: the lease is not this runner's (yet); the outbox waits")
+                self._said_lease = True
+            return False
+        self._said_lease = False
         try:
             report = self.send(self.workbook, self.smtp)
         except Exception:
@@ -156,6 +177,16 @@ class JobRunner:
                 wait = MAX_WAIT_SECONDS if idle is None else min(max(idle, 0.0), MAX_WAIT_SECONDS)
                 self._stop.wait(timeout=wait)
         finally:
+            self.release()
+
+    def release(self) -> None:
+        """Let go of the lease (Google) and the lock, so another runner may act at once."""
+        try:
+            if self.lock.held and release_lease(self.workbook, self.state):
+                log.info("jobs: lease released")
+        except Exception:
+            log.exception("jobs: the lease could not be released; it expires by itself")
+        finally:
             self.lock.release()
 
     def start(self) -> JobRunner:
@@ -169,7 +200,7 @@ class JobRunner:
         """End the loop; True once the thread has ended (a cycle under way is finished first)."""
         self._stop.set()
         if self._thread is None:
-            self.lock.release()
+            self.release()
             return True
         self._thread.join(timeout)
         return not self._thread.is_alive()
@@ -235,10 +266,16 @@ def run_once(
     smtp: SmtpSettings | None = None,
     send: Callable[[Workbook, SmtpSettings], Any] = send_round,
     out: Callable[[str], Any] = print,
+    settle_seconds: float = LEASE_SETTLE_SECONDS,
 ) -> int:
     """`python app.py jobs --once`: one cycle and one sending round, unless another runner holds the lock.
 
-    Exit code: 0 when both ran (or another runner holds the lock: nothing to do), 1 when one raised.
+    On Google the cycle first claims the lease; `settle_seconds` later a second
+    cycle confirms it and runs the checks (a runner on another machine that
+    claimed at the same moment then sees which of the two won). The lease is
+    released at the end.
+
+    Exit code: 0 when both ran (or another runner holds the lock or lease: nothing to do), 1 when one raised.
     """
     runner = JobRunner(workbook, cycle, data_dir=data_dir, smtp=smtp, send=send)
     if not runner.lock.acquire():
@@ -246,16 +283,24 @@ def run_once(
         return 0
     try:
         ok = True
-        for label, job in (
-            ("checks", lambda: cycle(workbook)),
-            ("outbox", lambda: send(workbook, runner.smtp)),
-        ):
-            try:
-                out(str(job()))
-            except Exception as error:
-                log.exception("jobs: the %s failed", label)
-                out(f"jobs: the {label} failed: {error}")
-                ok = False
+        try:
+            out(str(cycle(workbook, state=runner.state)))
+            if runner.state.lease is not None and runner.state.lease.step == CLAIM:
+                time.sleep(settle_seconds)
+                out(str(cycle(workbook, state=runner.state)))
+        except Exception as error:
+            log.exception("jobs: the checks failed")
+            out(f"jobs: the checks failed: {error}")
+            ok = False
+        if not runner.holds_lease():
+            out("jobs: this runner does not hold the lease, so it sends no message")
+            return 0 if ok else 1
+        try:
+            out(str(send(workbook, runner.smtp)))
+        except Exception as error:
+            log.exception("jobs: the outbox failed")
+            out(f"jobs: the outbox failed: {error}")
+            ok = False
         return 0 if ok else 1
     finally:
-        runner.lock.release()
+        runner.release()

@@ -8,7 +8,7 @@ hand-made tables (`snapshot_of`) and the runner from the workbook
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
@@ -31,6 +31,8 @@ class Snapshot:
     tables: Mapping[str, Table]
     settings: Mapping[str, Any]  # the value in force of every declared setting
     issues: tuple[DataIssue, ...]  # rows the record layer could not read, in every tab read
+    #: What the cycle's write may start from instead of reading again (Google; None elsewhere).
+    seed: Any = field(default=None, repr=False, compare=False)
 
     def table(self, tab: Tab) -> Table:
         return self.tables[tab.name]
@@ -43,15 +45,16 @@ class Snapshot:
 
 
 def take_snapshot(workbook: Workbook, now: datetime) -> Snapshot:
-    """The tables a cycle needs, fresh, in one read (one values:batchGet on Google)."""
-    if workbook.backend.versions(SNAPSHOT_TABS) is None:
-        # The backend cannot say whether a cached table is current: a person's edit
-        # since the last read must be seen, so read everything again.
-        workbook.invalidate([tab.name for tab in SNAPSHOT_TABS])
-    return snapshot_of(workbook.tables(*SNAPSHOT_TABS), now)
+    """The tables a cycle needs, fresh, in one read (one values:batchGet on Google).
+
+    On Google that read also serves the cycle's write (`Snapshot.seed`), so a
+    cycle reads once in all.
+    """
+    tables, seed = workbook.tables_for_writing(*SNAPSHOT_TABS)
+    return snapshot_of(tables, now, seed=seed)
 
 
-def snapshot_of(tables: Mapping[str, Table], now: datetime) -> Snapshot:
+def snapshot_of(tables: Mapping[str, Table], now: datetime, *, seed: Any = None) -> Snapshot:
     """A Snapshot of `tables` (by tab name); a tab not given is empty."""
     complete = {
         tab.name: tables[tab.name] if tab.name in tables else read_table(tab, [tab.column_names])
@@ -63,4 +66,4 @@ def snapshot_of(tables: Mapping[str, Table], now: datetime) -> Snapshot:
         record = settings_table.get(key)
         settings[key] = read_setting(setting, record.value if record else None)[0]
     issues = tuple(issue for table in complete.values() for issue in table.issues)
-    return Snapshot(now.replace(microsecond=0), complete, settings, issues)
+    return Snapshot(now.replace(microsecond=0), complete, settings, issues, seed)

@@ -216,6 +216,56 @@ DECLARED: tuple[Setting, ...] = (
         "How often queued customer messages are sent",
         minimum=1,
     ),
+    # How often each area's checks run, at most once per cycle; 0 means every cycle.
+    Setting(
+        "check_stock_minutes",
+        Kind.NUMBER,
+        0,
+        "minutes",
+        "How often the stock checks run (0: every cycle)",
+    ),
+    Setting(
+        "check_locations_minutes",
+        Kind.NUMBER,
+        0,
+        "minutes",
+        "How often the locations and transfers checks run (0: every cycle)",
+    ),
+    Setting(
+        "check_procurement_minutes",
+        Kind.NUMBER,
+        0,
+        "minutes",
+        "How often the procurement checks run (0: every cycle)",
+    ),
+    Setting(
+        "check_orders_minutes",
+        Kind.NUMBER,
+        0,
+        "minutes",
+        "How often the orders checks run (0: every cycle)",
+    ),
+    Setting(
+        "check_service_minutes",
+        Kind.NUMBER,
+        0,
+        "minutes",
+        "How often the customer service checks run (0: every cycle)",
+    ),
+    Setting(
+        "check_aftersales_minutes",
+        Kind.NUMBER,
+        0,
+        "minutes",
+        "How often the after-sales checks run (0: every cycle)",
+    ),
+    Setting(
+        "check_data_minutes",
+        Kind.NUMBER,
+        0,
+        "minutes",
+        "How often the data checks run (0: every cycle)",
+    ),
 )
 
 BY_KEY: dict[str, Setting] = {setting.key: setting for setting in DECLARED}

@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from sheets.backends.base import Backend, InitReport
 from sheets.settings import DECLARED as DECLARED_SETTINGS
@@ -88,10 +89,27 @@ class Workbook:
 
     # writing ---------------------------------------------------------------
 
+    def tables_for_writing(self, *tabs) -> tuple[dict[str, Table], Any]:
+        """Fresh Tables for `tabs` in one request, and a seed `transaction(..., seed=)` may start from.
+
+        With the seed, the transaction reads nothing: it works on these rows as
+        they were read, and the backend still finds and checks every row by key
+        when it writes. For a caller that writes soon after reading (the jobs).
+        """
+        versions = self.backend.versions(tabs)
+        if versions is not None:
+            return self.tables(*tabs), None  # a backend that tracks versions reads cheaply in a session
+        now = time.monotonic()
+        tables, seed = self.backend.read_for_writing(tabs)
+        with self._lock:
+            self._cache.update({tab.name: _Cached(tables[tab.name], None, now) for tab in tabs})
+        return tables, seed
+
     @contextmanager
-    def transaction(self, *tabs, user: str, action: str = "") -> Iterator[Transaction]:
-        """One user action: fresh reads of `tabs`, then one atomic write on success."""
-        with self.backend.session(tabs) as session:
+    def transaction(self, *tabs, user: str, action: str = "", seed: Any = None) -> Iterator[Transaction]:
+        """One user action: fresh reads of `tabs` (or the rows of `seed`), then one atomic write on success."""
+        opened = self.backend.session(tabs) if seed is None else self.backend.seeded_session(tabs, seed)
+        with opened as session:
             tx = Transaction(session, user=user, action=action, now=self.clock())
             yield tx
             for tab in {item.tab.name: item.tab for item in (*tx.plan.updates, *tx.plan.appends)}.values():

@@ -51,7 +51,7 @@ class Calls:
         self.fail_first = fail_first
         self.happened = threading.Event()
 
-    def __call__(self, *args) -> str:
+    def __call__(self, *args, **kwargs) -> str:
         self.count += 1
         self.happened.set()
         if self.count <= self.fail_first:
@@ -179,7 +179,7 @@ RUN_ONCE = """
 import sys
 from jobs.outbox import SmtpSettings
 from jobs.runner import run_once
-def cycle(workbook):
+def cycle(workbook, state=None):
     print("the cycle ran")
 sys.exit(run_once(object(), cycle, data_dir=sys.argv[1], smtp=SmtpSettings(), send=lambda w, s: "sent"))
 """

@@ -80,6 +80,19 @@ class Backend(ABC):
     @contextmanager
     def session(self, tabs: Sequence[Tab]) -> Iterator[Session]: ...
 
+    def read_for_writing(self, tabs: Sequence[Tab]) -> tuple[dict[str, Table], Any]:
+        """Fresh Tables for `tabs` in one request, and a seed that `seeded_session` may start from.
+
+        The seed is None where a session's own read costs no request worth saving.
+        """
+        return self.read_tables(tabs), None
+
+    @contextmanager
+    def seeded_session(self, tabs: Sequence[Tab], seed: Any) -> Iterator[Session]:
+        """A Session that starts from `seed` (from `read_for_writing`) instead of reading `tabs` again."""
+        with self.session(tabs) as session:
+            yield session
+
     @abstractmethod
     def ensure_tabs(self, tabs: Sequence[Tab], language: str = "en") -> InitReport: ...
 

@@ -16,6 +16,7 @@ import logging
 import threading
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from dataclasses import dataclass
 from typing import Any
 
 import gspread
@@ -106,6 +107,12 @@ class GoogleBackend(Backend):
         rows = self.fetch([tab.name for tab in tabs])
         return {tab.name: read_table(tab, rows[tab.name]) for tab in tabs}
 
+    def read_for_writing(self, tabs: Sequence[Tab]) -> tuple[dict[str, Table], Seed]:
+        """Tables for `tabs` and the header rows of every other tab, in one values:batchGet."""
+        names = [tab.name for tab in tabs]
+        rows = self.fetch(names, header_only=self.tab_names())
+        return {tab.name: read_table(tab, rows[tab.name]) for tab in tabs}, Seed(rows, frozenset(names))
+
     def raw_rows(self, tab_name: str) -> list[list[Any]]:
         return self.fetch([tab_name])[tab_name] or []
 
@@ -182,6 +189,12 @@ class GoogleBackend(Backend):
         with self._write_lock:
             yield GoogleSession(self, [tab.name for tab in tabs])
 
+    @contextmanager
+    def seeded_session(self, tabs: Sequence[Tab], seed: Seed) -> Iterator[Session]:
+        """A session over rows read earlier: no read of its own (the Writer still checks every row it writes)."""
+        with self._write_lock:
+            yield GoogleSession(self, [tab.name for tab in tabs], seed=seed)
+
     def batch_update(self, requests: list[dict], response_ranges: Sequence[str] = ()) -> dict:
         body: dict[str, Any] = {"requests": requests}
         if response_ranges:
@@ -229,12 +242,25 @@ class GoogleBackend(Backend):
         return report
 
 
+@dataclass(frozen=True)
+class Seed:
+    """Raw rows read in one request: `full` tabs whole, every other tab's header rows."""
+
+    rows: dict[str, list[list[Any]] | None]
+    full: frozenset[str]
+
+
 class GoogleSession(Session):
-    def __init__(self, backend: GoogleBackend, full_tabs: list[str]) -> None:
+    def __init__(self, backend: GoogleBackend, full_tabs: list[str], seed: Seed | None = None) -> None:
         self.backend = backend
-        self.full = set(full_tabs)
-        self.rows = backend.fetch(full_tabs, header_only=list(backend.tab_names()))
         self._tables: dict[str, Table] = {}
+        if seed is None:
+            self.full = set(full_tabs)
+            self.rows = backend.fetch(full_tabs, header_only=list(backend.tab_names()))
+        else:
+            self.full = set(seed.full)
+            self.rows = dict(seed.rows)  # the Writer updates its copy when it reads again
+            self._ensure_full(full_tabs)  # a tab the seed lacks costs one more read (logged)
 
     # reading ---------------------------------------------------------------
 

@@ -132,8 +132,13 @@ class Writer:
     def _rounds(self, work: Work) -> tuple[SheetError | None, Work]:
         """Write `work` until it has all landed; the last failure and what is left if it has not."""
         failure: SheetError | None = None
-        for _ in range(WRITE_ROUNDS):
-            resolved = self._resolve(work)
+        for round_number in range(WRITE_ROUNDS):
+            try:
+                resolved = self._resolve(work)
+            except SheetError as error:
+                if round_number == 0:
+                    raise  # nothing was sent yet
+                return error, work  # a row deleted while saving: what landed is taken back
             if not resolved.requests:
                 return None, work
             try:
