@@ -258,7 +258,7 @@ def weekly_volumes(timelines: Mapping[str, pd.DataFrame], period: Period) -> Wee
     for procedure in REVIEWED:
         events = timelines[procedure.name]
         at = events["at"][events["state"].isin(first_states(procedure)) & period.holds(events["at"])]
-        monday = at.dt.normalize() - pd.to_timedelta(at.dt.weekday, unit="D")
+        monday = at.dt.normalize() - pd.to_timedelta(at.dt.day_of_week, unit="D")
         counts = monday.value_counts()
         started[procedure.name] = [int(counts.get(week, 0)) for week in weeks]
     return WeeklyVolumes([week.date() for week in weeks], started)
@@ -346,7 +346,7 @@ def suppliers(tables: Tables, period: Period) -> SupplierFigures:
             "expected": moments(column(orders, "expected_at")).dt.normalize(),
         }
     )
-    deliveries["received_at"] = deliveries["po_id"].map(first)
+    deliveries["received_at"] = first.reindex(deliveries["po_id"]).to_numpy()
     deliveries = deliveries.dropna(subset=["expected", "received_at"])
     deliveries["on_time"] = deliveries["received_at"].dt.normalize() <= deliveries["expected"]
 
