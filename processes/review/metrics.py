@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+import numpy
 import pandas as pd
 
 from processes.aftersales.procedures import REFUND, RETURN
@@ -47,7 +48,7 @@ from sheets.tabs import (
 )
 
 from .figures import Figure, Period, mean, quantile, share
-from .timeline import Stage, column, entries, first_states, moments, stage_times, stages
+from .timeline import Stage, column, entries, first_states, moments, stage_times, stages, status_changes
 
 #: The procedures the review measures, in the order it shows them.
 REVIEWED: tuple[Procedure, ...] = (
@@ -194,8 +195,9 @@ class Review:
 def review(tables: Tables, period: Period, settings: Mapping[str, Any] | None = None) -> Review:
     """Every figure of the review for `period`, beside the period of the same length before it."""
     settings = {key: setting.default for key, setting in BY_KEY.items()} | dict(settings or {})
-    audit = table(tables, AUDIT.name)
-    timelines = {p.name: entries(p, table(tables, p.tab.name), audit) for p in REVIEWED}
+    reviewed_tabs = {p.tab.name for p in REVIEWED} | {SUGGESTIONS.name}
+    changes = status_changes(table(tables, AUDIT.name), reviewed_tabs)  # parsed once for every procedure
+    timelines = {p.name: entries(p, table(tables, p.tab.name), changes) for p in REVIEWED}
     return Review(
         period=period,
         previous=period.previous(),
@@ -205,7 +207,7 @@ def review(tables: Tables, period: Period, settings: Mapping[str, Any] | None = 
         suppliers=suppliers(tables, period),
         refunds=refunds(tables, period),
         satisfaction=satisfaction(tables, period),
-        suggestions=suggestions(tables, period),
+        suggestions=suggestions(tables, period, changes),
         weekly=weekly_volumes(timelines, period),
     )
 
@@ -227,26 +229,34 @@ def compare(period: Period, measure: Callable[[Period], float | None], unit: str
 def procedure_figures(procedure: Procedure, events: pd.DataFrame, period: Period) -> ProcedureFigures:
     """Records started and the time each declared stage took, for the stages that ended in the period."""
     times = stage_times(procedure, events)
-    by_stage = dict(list(times.groupby("stage", sort=False)))
-    starts = events[events["state"].isin(first_states(procedure))]["at"]
+    previous = period.previous()
+    times["period"] = pd.Categorical(
+        numpy.select([period.holds(times["ended"]), previous.holds(times["ended"])], ["now", "before"], ""),
+        categories=["now", "before"],
+    )
+    hours = times.dropna(subset=["period"]).groupby(["stage", "period"], observed=True)["hours"]
+    counts, medians, p90s = hours.size(), hours.quantile(0.5), hours.quantile(0.9)
 
-    def stage_figures(stage: Stage) -> StageFigures:
-        done = by_stage.get(stage.name, times.iloc[0:0])
+    def figure(values: pd.Series, stage: Stage, unit: str) -> Figure:
+        def of(which: str) -> float | None:
+            key = (stage.name, which)
+            return float(values[key]) if key in values.index else (0 if unit == "count" else None)
 
-        def hours_in(p: Period) -> pd.Series:
-            return done["hours"][p.holds(done["ended"])]
+        return Figure(of("now"), of("before"), unit)
 
-        return StageFigures(
-            stage,
-            count=compare(period, lambda p: len(hours_in(p)), "count"),
-            median=compare(period, lambda p: quantile(hours_in(p), 0.5), "hours"),
-            p90=compare(period, lambda p: quantile(hours_in(p), 0.9), "hours"),
-        )
-
+    starts = events["at"][events["state"].isin(first_states(procedure))]
     return ProcedureFigures(
         procedure.name,
         started=compare(period, lambda p: int(p.holds(starts).sum()), "count"),
-        stages=[stage_figures(stage) for stage in stages(procedure)],
+        stages=[
+            StageFigures(
+                stage,
+                count=figure(counts, stage, "count"),
+                median=figure(medians, stage, "hours"),
+                p90=figure(p90s, stage, "hours"),
+            )
+            for stage in stages(procedure)
+        ],
     )
 
 
@@ -416,7 +426,7 @@ def satisfaction(tables: Tables, period: Period) -> Satisfaction:
     )
 
 
-def suggestions(tables: Tables, period: Period) -> Suggestions:
+def suggestions(tables: Tables, period: Period, changes: pd.DataFrame | None = None) -> Suggestions:
     """Suggestions adopted in the period, each credited to the person who made it."""
     frame = table(tables, SUGGESTIONS.name)
     rows = pd.DataFrame(
@@ -425,7 +435,9 @@ def suggestions(tables: Tables, period: Period) -> Suggestions:
     rows["submitted_at"] = moments(column(frame, "submitted_at"))
     rows = rows[rows["status"].eq("adopted")]
     # Adopted when the Audit saw it adopted; a row typed in the sheet, when it was submitted.
-    decided = _adopted_at(table(tables, AUDIT.name)).reindex(rows["suggestion_id"])
+    if changes is None:
+        changes = status_changes(table(tables, AUDIT.name))
+    decided = _adopted_at(changes).reindex(rows["suggestion_id"])
     rows["adopted_at"] = pd.Series(decided.to_numpy(), index=rows.index).fillna(rows["submitted_at"])
 
     def adopted(p: Period) -> pd.DataFrame:
@@ -448,19 +460,12 @@ def suggestions(tables: Tables, period: Period) -> Suggestions:
     return Suggestions(compare(period, lambda p: len(adopted(p)), "count"), items, credits)
 
 
-def _adopted_at(audit: pd.DataFrame) -> pd.Series:
-    """Suggestion ID -> when the Audit saw it adopted (the latest time)."""
-    if audit.empty:
-        return pd.Series(dtype="datetime64[ns]")
-    rows = audit[column(audit, "tab").eq(SUGGESTIONS.name).to_numpy()]
-    changed = (
-        column(rows, "changes").astype("string").str.contains(r"(?:^|; )status: [^;]* → adopted", regex=True)
-    )
-    changed = changed.fillna(False).astype(bool).to_numpy()
-    found = pd.DataFrame(
-        {"id": column(rows, "record_id")[changed], "at": moments(column(rows, "at"))[changed]}
-    )
-    return found.dropna().groupby("id")["at"].max()
+def _adopted_at(changes: pd.DataFrame) -> pd.Series:
+    """Suggestion ID -> when the Audit last saw it adopted."""
+    adopted = changes[
+        changes["tab"].eq(SUGGESTIONS.name) & changes["column"].eq("status") & changes["new"].eq("adopted")
+    ]
+    return adopted.dropna(subset=["record", "at"]).groupby("record")["at"].max()
 
 
 def _names(frame: pd.DataFrame, key: str) -> dict[str, str]:

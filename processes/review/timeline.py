@@ -20,8 +20,10 @@ orders); an unreadable or missing moment is skipped, never guessed.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 
+import numpy
 import pandas as pd
 
 from processes.procedure import Procedure
@@ -107,58 +109,98 @@ def column(frame: pd.DataFrame, name: str) -> pd.Series:
     return pd.Series([None] * len(frame), dtype="object")
 
 
-def entries(procedure: Procedure, records: pd.DataFrame, audit: pd.DataFrame) -> pd.DataFrame:
-    """One row per time a record entered a state: columns record, state, at (sorted by record and time)."""
-    key = procedure.tab.key[0]
-    ids = column(records, key).astype("object")
-    from_columns = [
-        pd.DataFrame({"record": ids, "state": state, "at": moments(column(records, name))})
-        for state, name in stamp_columns(procedure).items()
-    ]
-    stamped = pd.concat(from_columns, ignore_index=True) if from_columns else _no_events()
-    stamped = stamped.dropna(subset=["record", "at"])
-    from_audit = audit_entries(procedure, audit)
-    # The tab's own stamp wins; the Audit fills the states the tab has no (filled) column for.
-    covered = pd.MultiIndex.from_frame(stamped[["record", "state"]])
-    from_audit = from_audit[~pd.MultiIndex.from_frame(from_audit[["record", "state"]]).isin(covered)]
-    events = pd.concat([stamped, from_audit], ignore_index=True)
-    order = {state: position for position, state in enumerate(procedure.states)}
-    events["_order"] = events["state"].map(order)
-    events = events.sort_values(["record", "at", "_order"], kind="stable").drop(columns="_order")
-    return events.reset_index(drop=True)
+def entries(procedure: Procedure, records: pd.DataFrame, changes: pd.DataFrame) -> pd.DataFrame:
+    """One row per time a record entered a state: columns record, state, at (sorted by record and time).
+
+    `changes` is the Audit's status changes (`status_changes`), read once for every procedure.
+    """
+    ids = column(records, procedure.tab.key[0]).astype("object")
+    from_audit = audit_entries(procedure, changes)
+    parts = [from_audit.iloc[0:0]]
+    for state, name in stamp_columns(procedure).items():
+        stamped = pd.DataFrame({"record": ids, "state": state, "at": moments(column(records, name))})
+        stamped = stamped.dropna(subset=["record", "at"])
+        # The tab's own stamp wins; the Audit fills the states the tab has no (filled) column for.
+        same_state = from_audit["state"].eq(state).to_numpy()
+        if same_state.any():
+            stamped_too = numpy.zeros(len(from_audit), dtype=bool)
+            stamped_too[same_state] = from_audit["record"][same_state].isin(stamped["record"]).to_numpy()
+            from_audit = from_audit[~stamped_too]
+        parts.append(stamped)
+    events = pd.concat([*parts, from_audit], ignore_index=True)
+    events["at"] = events["at"].astype("datetime64[ns]")
+    events["state"] = pd.Categorical(events["state"], categories=procedure.states)
+    # By record, then time; two entries at the same moment in the order the states are declared.
+    records = pd.factorize(events["record"])[0]
+    order = numpy.lexsort((events["state"].cat.codes.to_numpy(), events["at"].to_numpy(), records))
+    return events.iloc[order].reset_index(drop=True)
 
 
-def audit_entries(procedure: Procedure, audit: pd.DataFrame) -> pd.DataFrame:
-    """The Audit's record of entering each state: a change "status: a → b", or an insert into a first state."""
+STATUS_CHANGE = re.compile(r"(?:^|; )(\w*status): (?:([^;]*?) → )?([^;]*)")
+
+
+def status_changes(audit: pd.DataFrame | None, tabs: Iterable[str] | None = None) -> pd.DataFrame:
+    """Every change of a status column in the Audit: tab, record, column, old (None: inserted), new, at.
+
+    The Audit's `changes` reads "status: new → confirmed; paid_at: (empty) → …" for
+    an update and "status: new; …" for an insert (sheets/transaction.py). With
+    `tabs`, only the rows about those tabs are read.
+    """
     if audit is None or audit.empty:
-        return _no_events()
-    rows = audit[column(audit, "tab").eq(procedure.tab.name).to_numpy()]
-    if rows.empty:
-        return _no_events()
-    changes = column(rows, "changes").astype("string")
-    pattern = rf"(?:^|; ){re.escape(procedure.status_column)}: (?:(?P<old>[^;]*?) → )?(?P<new>[^;]+?)(?:;|$)"
-    found = changes.str.extract(pattern)
-    found["record"] = column(rows, "record_id").astype("object")
-    found["at"] = moments(column(rows, "at"))
-    inserted = found["old"].isna()
-    known = found["new"].isin(procedure.states)
-    keep = known & (~inserted | found["new"].isin(first_states(procedure)))
-    found = found[keep.fillna(False).astype(bool)].rename(columns={"new": "state"})
-    return found[EVENT_COLUMNS].dropna(subset=["record", "at"]).astype({"state": "object"})
+        return pd.DataFrame(columns=["tab", "record", "column", "old", "new", "at"])
+    if tabs is not None:
+        audit = audit[column(audit, "tab").isin(list(tabs)).to_numpy()]
+    texts = column(audit, "changes").to_numpy()
+    found = pd.DataFrame(
+        [
+            (row, *match.groups())
+            for row, text in enumerate(texts)
+            if isinstance(text, str) and "status: " in text
+            for match in STATUS_CHANGE.finditer(text)
+        ],
+        columns=["row", "column", "old", "new"],
+    )
+    rows = found["row"].to_numpy(dtype="int64")
+    found["tab"] = pd.Categorical(column(audit, "tab").to_numpy()[rows])
+    found["column"] = found["column"].astype("category")  # compared once per procedure
+    found["record"] = column(audit, "record_id").to_numpy()[rows]
+    found["at"] = moments(column(audit, "at")).to_numpy()[rows]
+    return found.drop(columns="row")
+
+
+def audit_entries(procedure: Procedure, changes: pd.DataFrame) -> pd.DataFrame:
+    """The Audit's record of entering each state: a change "status: a → b", or an insert into a first state."""
+    mine = changes[changes["tab"].eq(procedure.tab.name) & changes["column"].eq(procedure.status_column)]
+    known = mine["new"].isin(procedure.states)
+    keep = known & (mine["old"].notna() | mine["new"].isin(first_states(procedure)))
+    found = mine[keep].rename(columns={"new": "state"})[EVENT_COLUMNS]
+    return found.dropna(subset=["record", "at"]).astype({"record": "object", "state": "object"})
 
 
 def stage_times(procedure: Procedure, events: pd.DataFrame) -> pd.DataFrame:
-    """One row per stage a record went through: stage (its name), ended (a moment) and hours."""
-    previous = events.groupby("record", sort=False).shift(1)
-    moved = pd.DataFrame(
+    """One row per stage a record went through: stage (its name), ended (a moment) and hours.
+
+    `events` are sorted by record and time (`entries`): each entry after the
+    first of a record ends the stage from the state before it, if declared.
+    """
+    states = list(procedure.states)
+    declared = stages(procedure)
+    # A move from state a to state b is the number a × n + b; `stage_of` turns it into the stage's number.
+    stage_of = numpy.full(len(states) ** 2, -1)
+    for number, stage in enumerate(declared):
+        stage_of[states.index(stage.source) * len(states) + states.index(stage.target)] = number
+    records = events["record"].to_numpy()
+    state = events["state"].cat.codes.to_numpy().astype("int64")
+    at = events["at"].to_numpy()
+    stage = stage_of[state[:-1] * len(states) + state[1:]]
+    ends = numpy.flatnonzero((records[1:] == records[:-1]) & (stage >= 0)) + 1
+    return pd.DataFrame(
         {
-            "stage": previous["state"].astype("object") + " → " + events["state"].astype("object"),
-            "ended": events["at"],
-            "hours": (events["at"] - previous["at"]).dt.total_seconds() / 3600,
+            "stage": pd.Categorical.from_codes(stage[ends - 1], categories=[s.name for s in declared]),
+            "ended": pd.Series(at[ends], dtype="datetime64[ns]"),
+            "hours": (at[ends] - at[ends - 1]) / numpy.timedelta64(1, "h"),
         }
-    ).dropna(subset=["stage", "hours"])
-    declared = {stage.name for stage in stages(procedure)}
-    return moved[moved["stage"].isin(declared)].reset_index(drop=True)
+    )
 
 
 def _no_events() -> pd.DataFrame:

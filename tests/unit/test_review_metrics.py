@@ -11,7 +11,7 @@ from processes.errors import ProcessError
 from processes.inventory.transfers import TRANSFER
 from processes.orders.procedure import ORDER
 from processes.review import NO_DATA, Figure, Period, period_from, render_html, render_markdown, review
-from processes.review.timeline import entries, stage_times, stages, stamp_columns
+from processes.review.timeline import entries, stage_times, stages, stamp_columns, status_changes
 from processes.service.procedure import TICKET
 
 PERIOD = Period(date(2026, 3, 1), date(2026, 3, 30))  # 30 days; the previous one is 2026-01-30 to 02-28
@@ -99,7 +99,7 @@ def test_a_stage_the_tab_has_no_column_for_is_taken_from_the_audit():
     assert confirming.count.value == 2
     assert confirming.median.value == pytest.approx(6.5)
     paying = stage(result, "Order", "confirmed → paid")  # from the Audit to the paid_at column
-    assert sorted(stage_times(ORDER, entries(ORDER, orders, trail))["hours"]) == [4, 5, 8, 12]
+    assert sorted(stage_times(ORDER, entries(ORDER, orders, status_changes(trail)))["hours"]) == [4, 5, 8, 12]
     assert paying.median.value == pytest.approx(8.0)
 
 
