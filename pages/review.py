@@ -194,8 +194,8 @@ def _stage_chart(procedure: ProcedureFigures) -> None:
     ui.echart(
         {
             "tooltip": {"trigger": "axis"},
-            "legend": {},
-            "grid": {"containLabel": True},
+            "legend": {"top": 0},
+            "grid": {"top": 30, "bottom": 24, "left": 10, "right": 50, "containLabel": True},
             "xAxis": {"type": "value", "name": "hours"},
             "yAxis": {"type": "category", "data": [s.stage.name for s in measured], "inverse": True},
             "series": [
@@ -208,7 +208,7 @@ def _stage_chart(procedure: ProcedureFigures) -> None:
                 },
             ],
         }
-    ).classes("w-full").style(f"height: {120 + 40 * len(measured)}px").mark(f"chart {procedure.name}")
+    ).classes("w-full").style(f"height: {90 + 50 * len(measured)}px").mark(f"chart {procedure.name}")
 
 
 def _volumes(review: Review) -> None:

@@ -13,6 +13,11 @@ When a state was entered is read from the record itself:
   written straight into a later state (demo data, an import) tells nothing
   about when it got there, so an inserted row counts only for a first state.
 
+A stamp may come before the state it names: an order paid before it was
+confirmed has a paid_at earlier than its confirmation. Its timeline then goes
+from new to paid, a move the declaration does not have, so that step counts
+in no stage; the stages after it count as usual.
+
 Everything here works on whole columns at once (the record can hold 100k
 orders); an unreadable or missing moment is skipped, never guessed.
 """
@@ -78,15 +83,15 @@ def first_states(procedure: Procedure) -> tuple[str, ...]:
 def stamp_columns(procedure: Procedure) -> dict[str, str]:
     """State -> the tab's column saying when a record entered it (states without one are left out)."""
     tab = procedure.tab
-    moments = {c.name for c in tab.columns if c.kind in (Kind.DATETIME, Kind.DATE)} - {"updated_at"}
+    stamped = {c.name for c in tab.columns if c.kind in (Kind.DATETIME, Kind.DATE)} - {"updated_at"}
     # A record is created in the status column's default: the tab's creation stamp says when.
     default = procedure.tab.column(procedure.status_column).default
     created_in = default if default in first_states(procedure) else None
-    creation = next((name for name in CREATION_COLUMNS if name in moments), None)
+    creation = next((name for name in CREATION_COLUMNS if name in stamped), None)
     columns = {}
     for state in procedure.states:
         named = NAMED_OTHERWISE.get((tab.name, procedure.status_column, state), f"{state}_at")
-        if named in moments:
+        if named in stamped:
             columns[state] = named
         elif state == created_in and creation:
             columns[state] = creation
