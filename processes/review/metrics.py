@@ -19,7 +19,7 @@ What counts in a period:
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -186,7 +186,6 @@ class Review:
     satisfaction: Satisfaction
     suggestions: Suggestions
     weekly: WeeklyVolumes
-    notes: list[str] = field(default_factory=list)
 
 
 # --- the whole review ------------------------------------------------------------
@@ -230,8 +229,8 @@ def procedure_figures(procedure: Procedure, events: pd.DataFrame, period: Period
     """Records started and the time each declared stage took, for the stages that ended in the period."""
     times = stage_times(procedure, events)
     previous = period.previous()
-    times["period"] = pd.Categorical(
-        numpy.select([period.holds(times["ended"]), previous.holds(times["ended"])], ["now", "before"], ""),
+    times["period"] = pd.Categorical.from_codes(
+        numpy.select([period.holds(times["ended"]), previous.holds(times["ended"])], [0, 1], -1),
         categories=["now", "before"],
     )
     hours = times.dropna(subset=["period"]).groupby(["stage", "period"], observed=True)["hours"]
