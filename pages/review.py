@@ -256,6 +256,9 @@ def _suppliers(review: Review) -> None:
 def _satisfaction(review: Review) -> None:
     seen = review.satisfaction
     ui.label("Satisfaction").classes("text-lg font-semibold")
+    if not seen.sent:
+        ui.label("No survey was sent in this period: no data.").classes("text-sm text-slate-500")
+        return
     ui.label(f"{seen.answered} of {seen.sent} surveys sent in the period were answered.").classes("text-sm")
     if not seen.answered:
         return

@@ -7,6 +7,7 @@ the Markdown escaped: a suggestion cannot add markup to the report.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import markdown2
@@ -29,9 +30,17 @@ _markdown = Environment(
 _html = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=True, undefined=StrictUndefined)
 
 
+MARKDOWN_SIGNS = re.compile(r"([\\`*_\[\]|#])")
+
+
 def cell(text: object) -> str:
-    """Text safe in one Markdown table cell: one line, pipes escaped."""
-    return " ".join(str(text).split()).replace("|", "\\|")
+    """Text people typed, safe in one Markdown table cell: one line, every Markdown sign escaped."""
+    return MARKDOWN_SIGNS.sub(r"\\\1", " ".join(str(text).split()))
+
+
+def stage(name: str) -> str:
+    """A stage's states as code, so `in_progress → waiting_on_customer` keeps its underscores."""
+    return " → ".join(f"`{state}`" for state in name.split(" → "))
 
 
 def row(figure: Figure) -> str:
@@ -40,6 +49,7 @@ def row(figure: Figure) -> str:
 
 
 _markdown.filters["cell"] = cell
+_markdown.filters["stage"] = stage
 _markdown.filters["hours"] = lambda hours: f"{hours:g} hours"
 _markdown.filters["day"] = lambda moment: moment.strftime("%Y-%m-%d")
 _markdown.globals["row"] = row

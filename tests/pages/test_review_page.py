@@ -53,7 +53,7 @@ async def test_a_manager_sees_the_figures_of_the_last_30_days_and_exports_them(d
     report = (await manager.download.next(timeout=3)).text
     assert report.startswith("# Process review: 2026-02-01 to 2026-03-02")
     assert f"| Tickets resolved by their deadline | {tickets_in_time} |" in report
-    assert "| requested → in_transit | staff |" in report
+    assert "| `requested` → `in_transit` | staff |" in report
     assert credits in report
 
     manager.find(kind=ui.button, content="HTML").click()

@@ -316,6 +316,7 @@ def test_an_empty_period_says_no_data():
     assert all(not p.measured for p in result.procedures)
     text = render_markdown(result)
     assert "no data" in text
+    assert "No survey was sent in this period: no data." in text
     assert "nan" not in text.lower()
     assert "NaN" not in render_html(result)
 
@@ -334,18 +335,22 @@ def test_the_report_holds_the_figures_and_no_markup_from_a_suggestion():
     suggestions = pd.DataFrame(
         {
             "suggestion_id": ["SUG-1"],
-            "submitted_by": ["tom"],
+            "submitted_by": ["tom_b"],
             "submitted_at": [DAY],
             "process": ["Orders"],
-            "text": ["<script>alert(1)</script> | split\nlines"],
+            "text": ["<script>alert(1)</script> | split\nlines *now*"],
             "status": ["adopted"],
         }
     )
     result = review({"Transfers": transfers([1, 2, 3, 4, 10]), "Suggestions": suggestions}, PERIOD)
     text = render_markdown(result)
-    assert "| requested → in_transit | staff | 5 | 3.0 h | no data | — | 7.6 h |" in text
-    assert "Thanks to tom (1)." in text
-    assert "\\| split lines" in text
+    assert "| `requested` → `in_transit` | staff | 5 | 3.0 h | no data | — | 7.6 h |" in text
+    assert "No data for: `in_transit` → `received`, `requested` → `cancelled`." in text
+    assert "Thanks to tom\\_b (1)." in text
+    assert "\\| split lines \\*now\\*" in text
     page = render_html(result)
+    assert "<td><code>requested</code> → <code>in_transit</code></td>" in page
     assert "<td>7.6 h</td>" in page
-    assert "<script>" not in page
+    assert "Thanks to tom_b (1)." in page
+    assert "&lt;script&gt;alert(1)&lt;/script&gt; | split lines *now*" in page
+    assert "<script>" not in page and "<em>" not in page
