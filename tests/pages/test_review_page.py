@@ -86,3 +86,14 @@ async def test_staff_may_view_the_review(demo, user: User, app_accounts):
     await user.should_see("sam (staff)")
     await user.open("/review")
     await eventually(lambda: texts(user, TICKETS_IN_TIME) not in ([], ["no data"]))
+
+
+async def test_an_empty_workbook_says_no_data(app_workbook, manager: User):
+    await manager.open("/review")
+    await eventually(lambda: texts(manager, TICKETS_IN_TIME) == ["no data"])
+    await manager.should_see("No survey was sent in this period: no data.")
+    await manager.should_see("No suggestion was adopted in this period.")
+    manager.find(kind=ui.button, content="Markdown").click()
+    report = (await manager.download.next(timeout=3)).text
+    assert "| Tickets resolved by their deadline | no data | no data | — | no tickets resolved |" in report
+    assert "nan" not in report.lower()
