@@ -1,7 +1,288 @@
-"""The periodic process review: cycle times, SLA figures and volumes per procedure."""
+"""The periodic process review: cycle times, SLA figures and volumes per procedure.
+
+Anyone logged in may open it: the review meeting is for everyone who runs
+the procedures, the figures are about the process rather than any customer,
+and the suggestions it credits were made to be seen. Everything shown is
+computed in processes/review; the page reads it off the event loop.
+"""
 
 from __future__ import annotations
 
+from nicegui import ui
+
+from pages.auth import signed_in
+from pages.common import attempt
+from pages.frame import frame
+from processes import review as reviewing
+from processes import runtime
+from processes.review import Figure, Review
+from processes.review.metrics import ProcedureFigures
+
+MARKDOWN = "text/markdown; charset=utf-8"
+HTML = "text/html; charset=utf-8"
+
 
 def register() -> None:
-    """Register the page routes."""
+    @ui.page("/review")
+    async def review_page() -> None:
+        actor = await signed_in()
+        if actor is None:
+            return
+        with frame("Review", actor):
+            page = ReviewPage()
+            page.build()
+            await page.show()
+
+
+class ReviewPage:
+    """The date range, the export buttons, and the figures of the chosen period below them."""
+
+    review: Review | None = None
+
+    def build(self) -> None:
+        default = reviewing.last_days(runtime.workbook().clock().date())
+        with ui.row().classes("items-end gap-4"):
+            self.start = _date_input("From", default.start.isoformat())
+            self.end = _date_input("To", default.end.isoformat())
+            ui.button("Show", on_click=self.show)
+            ui.space()
+            self.exports = ui.row().classes("gap-2")
+            with self.exports:
+                ui.button("Markdown", icon="download", on_click=self.download_markdown).props("outline")
+                ui.button("HTML", icon="download", on_click=self.download_html).props("outline")
+        self.body = ui.column().classes("w-full gap-4")
+
+    async def show(self) -> None:
+        found = await attempt(reviewing.review_of, runtime.workbook(), self.start.value, self.end.value)
+        if found is None:
+            return
+        self.review = found
+        self.body.clear()
+        with self.body:
+            show_review(found)
+
+    def download_markdown(self) -> None:
+        if self.review is not None:
+            text = reviewing.render_markdown(self.review)
+            ui.download.content(text.encode(), f"review-{_dates(self.review)}.md", MARKDOWN)
+
+    def download_html(self) -> None:
+        if self.review is not None:
+            text = reviewing.render_html(self.review)
+            ui.download.content(text.encode(), f"review-{_dates(self.review)}.html", HTML)
+
+
+def _dates(review: Review) -> str:
+    return f"{review.period.start.isoformat()}-to-{review.period.end.isoformat()}"
+
+
+def _date_input(label: str, value: str) -> ui.input:
+    """A date typed as 2026-03-01, or picked from a calendar."""
+    with ui.input(label, value=value).props("dense").classes("w-40") as field:
+        with ui.menu().props("no-parent-event") as menu:
+            ui.date(mask="YYYY-MM-DD").bind_value(field)
+        with field.add_slot("append"):
+            ui.icon("edit_calendar").on("click", menu.open).classes("cursor-pointer")
+    return field
+
+
+# --- the figures -------------------------------------------------------------------
+
+
+def show_review(review: Review) -> None:
+    ui.label(
+        f"{review.period} ({review.period.days} days), compared with {review.previous}. "
+        "Times are the median (p50) and 90th percentile (p90) of the stages that ended in the period."
+    ).classes("text-sm text-slate-600")
+    _service_levels(review)
+    ui.label("Cycle times per procedure").classes("text-lg font-semibold")
+    for procedure in review.procedures:
+        _procedure(procedure)
+    _volumes(review)
+    _suppliers(review)
+    _satisfaction(review)
+    _suggestions(review)
+
+
+def _service_levels(review: Review) -> None:
+    levels = review.service_levels
+    cards = (
+        ("Tickets resolved by their deadline", levels.tickets_resolved_in_time),
+        (f"First reply within {levels.first_response_hours:g} hours", levels.first_response_in_time),
+        (f"Orders shipped within {levels.shipping_hours:g} hours of payment", levels.orders_shipped_in_time),
+        ("Supplier deliveries by the expected day", review.suppliers.on_time),
+        ("Stocktake lines counted exactly", review.stocktake.accuracy),
+        ("Stocktake units off, in all", review.stocktake.absolute_variance),
+        ("Return request to refund (median)", review.refunds.median),
+        ("Return request to refund (p90)", review.refunds.p90),
+        ("Satisfaction (average of 5)", review.satisfaction.average),
+        ("Surveys answered", review.satisfaction.response_rate),
+        ("Suggestions adopted", review.suggestions.adopted),
+    )
+    with ui.grid(columns="repeat(auto-fill, minmax(220px, 1fr))").classes("w-full gap-3"):
+        for title, figure in cards:
+            _figure_card(title, figure)
+
+
+def _figure_card(title: str, figure: Figure) -> None:
+    with ui.card().classes("gap-0"):
+        ui.label(title).classes("text-sm text-slate-500")
+        ui.label(figure.shown).classes("text-2xl font-semibold").mark(f"figure {title}")
+        ui.label(f"previous {figure.shown_previous} · {figure.shown_change}").classes("text-sm")
+        if figure.basis:
+            ui.label(figure.basis).classes("text-xs text-slate-500")
+
+
+STAGE_COLUMNS = (
+    ("stage", "Stage"),
+    ("role", "Who"),
+    ("done", "Done"),
+    ("p50", "p50"),
+    ("p50_previous", "previous"),
+    ("p50_change", "change"),
+    ("p90", "p90"),
+    ("p90_previous", "previous"),
+    ("p90_change", "change"),
+)
+
+
+def _procedure(procedure: ProcedureFigures) -> None:
+    started = procedure.started
+    with ui.card().classes("w-full gap-2"):
+        with ui.row().classes("items-baseline gap-4"):
+            ui.label(procedure.name).classes("text-base font-semibold")
+            ui.label(
+                f"started {started.shown} (previous {started.shown_previous}, {started.shown_change})"
+            ).classes("text-sm text-slate-600")
+        measured = procedure.measured
+        if not measured:
+            ui.label("No stage ended in this period or the previous one: no data.").classes(
+                "text-sm text-slate-500"
+            )
+            return
+        ui.table(
+            columns=[{"name": n, "label": label, "field": n, "align": "left"} for n, label in STAGE_COLUMNS],
+            rows=[
+                {
+                    "stage": s.stage.name,
+                    "role": s.stage.role,
+                    "done": s.count.shown,
+                    "p50": s.median.shown,
+                    "p50_previous": s.median.shown_previous,
+                    "p50_change": s.median.shown_change,
+                    "p90": s.p90.shown,
+                    "p90_previous": s.p90.shown_previous,
+                    "p90_change": s.p90.shown_change,
+                }
+                for s in measured
+            ],
+            row_key="stage",
+        ).props("dense flat bordered hide-pagination :rows-per-page-options=[0]").classes("w-full").mark(
+            f"stages {procedure.name}"
+        )
+        _stage_chart(procedure)
+        if procedure.unmeasured:
+            ui.label(f"No data for: {', '.join(procedure.unmeasured)}.").classes("text-xs text-slate-500")
+
+
+def _hours(value: float | None) -> float | None:
+    return None if value is None else round(value, 1)
+
+
+def _stage_chart(procedure: ProcedureFigures) -> None:
+    measured = procedure.measured
+    ui.echart(
+        {
+            "tooltip": {"trigger": "axis"},
+            "legend": {"top": 0},
+            "grid": {"top": 30, "bottom": 24, "left": 10, "right": 50, "containLabel": True},
+            "xAxis": {"type": "value", "name": "hours"},
+            "yAxis": {"type": "category", "data": [s.stage.name for s in measured], "inverse": True},
+            "series": [
+                {"name": "p50", "type": "bar", "data": [_hours(s.median.value) for s in measured]},
+                {"name": "p90", "type": "bar", "data": [_hours(s.p90.value) for s in measured]},
+                {
+                    "name": "previous p50",
+                    "type": "scatter",
+                    "data": [_hours(s.median.previous) for s in measured],
+                },
+            ],
+        }
+    ).classes("w-full").style(f"height: {90 + 50 * len(measured)}px").mark(f"chart {procedure.name}")
+
+
+def _volumes(review: Review) -> None:
+    weekly = review.weekly
+    ui.label("Records started per week").classes("text-lg font-semibold")
+    ui.echart(
+        {
+            "tooltip": {"trigger": "axis"},
+            "legend": {"type": "scroll"},
+            "xAxis": {"type": "category", "data": [week.isoformat() for week in weekly.weeks]},
+            "yAxis": {"type": "value", "minInterval": 1},
+            "series": [
+                {"name": name, "type": "line", "data": counts} for name, counts in weekly.started.items()
+            ],
+        }
+    ).classes("w-full h-72").mark("chart volumes")
+
+
+def _suppliers(review: Review) -> None:
+    ui.label("Suppliers").classes("text-lg font-semibold")
+    lines = review.suppliers.by_supplier
+    if not lines:
+        ui.label("No delivery from a supplier in this period: no data.").classes("text-sm text-slate-500")
+        return
+    ui.table(
+        columns=[
+            {"name": "supplier", "label": "Supplier", "field": "supplier", "align": "left"},
+            {"name": "deliveries", "label": "Deliveries", "field": "deliveries"},
+            {"name": "on_time", "label": "On time", "field": "on_time"},
+            {"name": "rate", "label": "Rate", "field": "rate"},
+        ],
+        rows=[
+            {
+                "supplier": line.supplier,
+                "deliveries": line.deliveries,
+                "on_time": line.on_time,
+                "rate": f"{line.rate:.0%}",
+            }
+            for line in lines
+        ],
+        row_key="supplier",
+    ).props("dense flat bordered hide-pagination :rows-per-page-options=[0]").mark("suppliers")
+
+
+def _satisfaction(review: Review) -> None:
+    seen = review.satisfaction
+    ui.label("Satisfaction").classes("text-lg font-semibold")
+    if not seen.sent:
+        ui.label("No survey was sent in this period: no data.").classes("text-sm text-slate-500")
+        return
+    ui.label(f"{seen.answered} of {seen.sent} surveys sent in the period were answered.").classes("text-sm")
+    if not seen.answered:
+        return
+    ui.echart(
+        {
+            "tooltip": {},
+            "xAxis": {"type": "category", "data": [f"{score} of 5" for score in seen.distribution]},
+            "yAxis": {"type": "value", "minInterval": 1, "name": "answers"},
+            "series": [{"name": "answers", "type": "bar", "data": list(seen.distribution.values())}],
+        }
+    ).classes("w-full h-56").mark("chart satisfaction")
+
+
+def _suggestions(review: Review) -> None:
+    adopted = review.suggestions
+    ui.label("Adopted suggestions").classes("text-lg font-semibold")
+    if not adopted.items:
+        ui.label("No suggestion was adopted in this period.").classes("text-sm text-slate-500")
+        return
+    thanks = ", ".join(f"{credit.author} ({credit.adopted})" for credit in adopted.credits)
+    ui.label(f"Thanks to {thanks}.").mark("credits")
+    for item in adopted.items:
+        with ui.column().classes("gap-0 border-l-4 pl-2"):
+            ui.label(f"{item.adopted_at:%Y-%m-%d} · {item.author} · {item.process}").classes(
+                "text-xs text-slate-500"
+            )
+            ui.label(item.text).classes("whitespace-pre-wrap")
