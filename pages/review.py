@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from nicegui import ui
 
+from i18n import N_, _
 from pages.auth import signed_in
 from pages.common import attempt
 from pages.frame import frame
@@ -44,12 +45,12 @@ class ReviewPage:
         with ui.row().classes("items-end gap-4"):
             self.start = _date_input("From", default.start.isoformat())
             self.end = _date_input("To", default.end.isoformat())
-            ui.button("Show", on_click=self.show)
+            ui.button(_("Show"), on_click=self.show)
             ui.space()
             self.exports = ui.row().classes("gap-2")
             with self.exports:
-                ui.button("Markdown", icon="download", on_click=self.download_markdown).props("outline")
-                ui.button("HTML", icon="download", on_click=self.download_html).props("outline")
+                ui.button(_("Markdown"), icon="download", on_click=self.download_markdown).props("outline")
+                ui.button(_("HTML"), icon="download", on_click=self.download_html).props("outline")
         self.body = ui.column().classes("w-full gap-4")
 
     async def show(self) -> None:
@@ -91,11 +92,15 @@ def _date_input(label: str, value: str) -> ui.input:
 
 def show_review(review: Review) -> None:
     ui.label(
-        f"{review.period} ({review.period.days} days), compared with {review.previous}. "
-        "Times are the median (p50) and 90th percentile (p90) of the stages that ended in the period."
+        _(
+            "{period} ({days} days), compared with {previous}. Times are the median (p50) and 90th percentile (p90) of the stages that ended in the period.",
+            period=review.period,
+            days=review.period.days,
+            previous=review.previous,
+        )
     ).classes("text-sm text-slate-600")
     _service_levels(review)
-    ui.label("Cycle times per procedure").classes("text-lg font-semibold")
+    ui.label(_("Cycle times per procedure")).classes("text-lg font-semibold")
     for procedure in review.procedures:
         _procedure(procedure)
     _volumes(review)
@@ -107,17 +112,23 @@ def show_review(review: Review) -> None:
 def _service_levels(review: Review) -> None:
     levels = review.service_levels
     cards = (
-        ("Tickets resolved by their deadline", levels.tickets_resolved_in_time),
-        (f"First reply within {levels.first_response_hours:g} hours", levels.first_response_in_time),
-        (f"Orders shipped within {levels.shipping_hours:g} hours of payment", levels.orders_shipped_in_time),
-        ("Supplier deliveries by the expected day", review.suppliers.on_time),
-        ("Stocktake lines counted exactly", review.stocktake.accuracy),
-        ("Stocktake units off, in all", review.stocktake.absolute_variance),
-        ("Return request to refund (median)", review.refunds.median),
-        ("Return request to refund (p90)", review.refunds.p90),
-        ("Satisfaction (average of 5)", review.satisfaction.average),
-        ("Surveys answered", review.satisfaction.response_rate),
-        ("Suggestions adopted", review.suggestions.adopted),
+        (N_("Tickets resolved by their deadline"), levels.tickets_resolved_in_time),
+        (
+            _("First reply within {hours:g} hours", hours=levels.first_response_hours),
+            levels.first_response_in_time,
+        ),
+        (
+            _("Orders shipped within {hours:g} hours of payment", hours=levels.shipping_hours),
+            levels.orders_shipped_in_time,
+        ),
+        (N_("Supplier deliveries by the expected day"), review.suppliers.on_time),
+        (N_("Stocktake lines counted exactly"), review.stocktake.accuracy),
+        (N_("Stocktake units off, in all"), review.stocktake.absolute_variance),
+        (N_("Return request to refund (median)"), review.refunds.median),
+        (N_("Return request to refund (p90)"), review.refunds.p90),
+        (N_("Satisfaction (average of 5)"), review.satisfaction.average),
+        (N_("Surveys answered"), review.satisfaction.response_rate),
+        (N_("Suggestions adopted"), review.suggestions.adopted),
     )
     with ui.grid(columns="repeat(auto-fill, minmax(220px, 1fr))").classes("w-full gap-3"):
         for title, figure in cards:
@@ -126,23 +137,29 @@ def _service_levels(review: Review) -> None:
 
 def _figure_card(title: str, figure: Figure) -> None:
     with ui.card().classes("gap-0"):
-        ui.label(title).classes("text-sm text-slate-500")
+        ui.label(_(title)).classes("text-sm text-slate-500")
         ui.label(figure.shown).classes("text-2xl font-semibold").mark(f"figure {title}")
-        ui.label(f"previous {figure.shown_previous} · {figure.shown_change}").classes("text-sm")
+        ui.label(
+            _(
+                "previous {shown_previous} · {shown_change}",
+                shown_previous=figure.shown_previous,
+                shown_change=figure.shown_change,
+            )
+        ).classes("text-sm")
         if figure.basis:
             ui.label(figure.basis).classes("text-xs text-slate-500")
 
 
 STAGE_COLUMNS = (
-    ("stage", "Stage"),
-    ("role", "Who"),
-    ("done", "Done"),
-    ("p50", "p50"),
-    ("p50_previous", "previous"),
-    ("p50_change", "change"),
-    ("p90", "p90"),
-    ("p90_previous", "previous"),
-    ("p90_change", "change"),
+    ("stage", N_("Stage")),
+    ("role", N_("Who")),
+    ("done", N_("Done")),
+    ("p50", N_("p50")),
+    ("p50_previous", N_("previous")),
+    ("p50_change", N_("change")),
+    ("p90", N_("p90")),
+    ("p90_previous", N_("previous")),
+    ("p90_change", N_("change")),
 )
 
 
@@ -150,22 +167,29 @@ def _procedure(procedure: ProcedureFigures) -> None:
     started = procedure.started
     with ui.card().classes("w-full gap-2"):
         with ui.row().classes("items-baseline gap-4"):
-            ui.label(procedure.name).classes("text-base font-semibold")
+            ui.label(_(procedure.name)).classes("text-base font-semibold")
             ui.label(
-                f"started {started.shown} (previous {started.shown_previous}, {started.shown_change})"
+                _(
+                    "started {shown} (previous {shown_previous}, {shown_change})",
+                    shown=started.shown,
+                    shown_previous=started.shown_previous,
+                    shown_change=started.shown_change,
+                )
             ).classes("text-sm text-slate-600")
         measured = procedure.measured
         if not measured:
-            ui.label("No stage ended in this period or the previous one: no data.").classes(
+            ui.label(_("No stage ended in this period or the previous one: no data.")).classes(
                 "text-sm text-slate-500"
             )
             return
         ui.table(
-            columns=[{"name": n, "label": label, "field": n, "align": "left"} for n, label in STAGE_COLUMNS],
+            columns=[
+                {"name": n, "label": _(label), "field": n, "align": "left"} for n, label in STAGE_COLUMNS
+            ],
             rows=[
                 {
                     "stage": s.stage.name,
-                    "role": s.stage.role,
+                    "role": _(s.stage.role),
                     "done": s.count.shown,
                     "p50": s.median.shown,
                     "p50_previous": s.median.shown_previous,
@@ -182,7 +206,9 @@ def _procedure(procedure: ProcedureFigures) -> None:
         )
         _stage_chart(procedure)
         if procedure.unmeasured:
-            ui.label(f"No data for: {', '.join(procedure.unmeasured)}.").classes("text-xs text-slate-500")
+            ui.label(_("No data for: {join}.", join=", ".join(procedure.unmeasured))).classes(
+                "text-xs text-slate-500"
+            )
 
 
 def _hours(value: float | None) -> float | None:
@@ -213,7 +239,7 @@ def _stage_chart(procedure: ProcedureFigures) -> None:
 
 def _volumes(review: Review) -> None:
     weekly = review.weekly
-    ui.label("Records started per week").classes("text-lg font-semibold")
+    ui.label(_("Records started per week")).classes("text-lg font-semibold")
     ui.echart(
         {
             "tooltip": {"trigger": "axis"},
@@ -228,17 +254,17 @@ def _volumes(review: Review) -> None:
 
 
 def _suppliers(review: Review) -> None:
-    ui.label("Suppliers").classes("text-lg font-semibold")
+    ui.label(_("Suppliers")).classes("text-lg font-semibold")
     lines = review.suppliers.by_supplier
     if not lines:
-        ui.label("No delivery from a supplier in this period: no data.").classes("text-sm text-slate-500")
+        ui.label(_("No delivery from a supplier in this period: no data.")).classes("text-sm text-slate-500")
         return
     ui.table(
         columns=[
-            {"name": "supplier", "label": "Supplier", "field": "supplier", "align": "left"},
-            {"name": "deliveries", "label": "Deliveries", "field": "deliveries"},
-            {"name": "on_time", "label": "On time", "field": "on_time"},
-            {"name": "rate", "label": "Rate", "field": "rate"},
+            {"name": "supplier", "label": _("Supplier"), "field": "supplier", "align": "left"},
+            {"name": "deliveries", "label": _("Deliveries"), "field": "deliveries"},
+            {"name": "on_time", "label": _("On time"), "field": "on_time"},
+            {"name": "rate", "label": _("Rate"), "field": "rate"},
         ],
         rows=[
             {
@@ -255,11 +281,17 @@ def _suppliers(review: Review) -> None:
 
 def _satisfaction(review: Review) -> None:
     seen = review.satisfaction
-    ui.label("Satisfaction").classes("text-lg font-semibold")
+    ui.label(_("Satisfaction")).classes("text-lg font-semibold")
     if not seen.sent:
-        ui.label("No survey was sent in this period: no data.").classes("text-sm text-slate-500")
+        ui.label(_("No survey was sent in this period: no data.")).classes("text-sm text-slate-500")
         return
-    ui.label(f"{seen.answered} of {seen.sent} surveys sent in the period were answered.").classes("text-sm")
+    ui.label(
+        _(
+            "{answered} of {sent} surveys sent in the period were answered.",
+            answered=seen.answered,
+            sent=seen.sent,
+        )
+    ).classes("text-sm")
     if not seen.answered:
         return
     ui.echart(
@@ -274,12 +306,12 @@ def _satisfaction(review: Review) -> None:
 
 def _suggestions(review: Review) -> None:
     adopted = review.suggestions
-    ui.label("Adopted suggestions").classes("text-lg font-semibold")
+    ui.label(_("Adopted suggestions")).classes("text-lg font-semibold")
     if not adopted.items:
-        ui.label("No suggestion was adopted in this period.").classes("text-sm text-slate-500")
+        ui.label(_("No suggestion was adopted in this period.")).classes("text-sm text-slate-500")
         return
     thanks = ", ".join(f"{credit.author} ({credit.adopted})" for credit in adopted.credits)
-    ui.label(f"Thanks to {thanks}.").mark("credits")
+    ui.label(_("Thanks to {thanks}.", thanks=thanks)).mark("credits")
     for item in adopted.items:
         with ui.column().classes("gap-0 border-l-4 pl-2"):
             ui.label(f"{item.adopted_at:%Y-%m-%d} · {item.author} · {item.process}").classes(

@@ -7,6 +7,7 @@ from datetime import date, datetime, timedelta
 
 import pandas as pd
 
+from i18n import _
 from processes.errors import ProcessError
 
 NO_DATA = "no data"
@@ -56,7 +57,13 @@ def period_from(start: str | date | None, end: str | date | None, today: date) -
     first = _day(start, "start") or default.start
     last = _day(end, "end") or default.end
     if first > last:
-        raise ProcessError(f"The start date {first} is after the end date {last}: swap them or pick another.")
+        raise ProcessError(
+            _(
+                "The start date {first} is after the end date {last}: swap them or pick another.",
+                first=first,
+                last=last,
+            )
+        )
     return Period(first, last)
 
 
@@ -70,7 +77,11 @@ def _day(value: str | date | None, which: str) -> date | None:
         return date.fromisoformat(text)
     except ValueError:
         raise ProcessError(
-            f"The {which} date {text!r} is not a date: type it as year-month-day, like 2026-03-01."
+            _(
+                "The {which} date {text!r} is not a date: type it as year-month-day, like 2026-03-01.",
+                which=which,
+                text=text,
+            )
         ) from None
 
 
