@@ -14,6 +14,9 @@ import markdown2
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup
 
+import i18n
+from i18n import _
+
 from .figures import Figure
 from .metrics import Review
 
@@ -50,19 +53,23 @@ def row(figure: Figure) -> str:
 
 _markdown.filters["cell"] = cell
 _markdown.filters["stage"] = stage
-_markdown.filters["hours"] = lambda hours: f"{hours:g} hours"
+_markdown.filters["hours"] = lambda hours: _("{hours:g} hours", hours=hours)
+_markdown.filters["translated"] = lambda text: _(text)
 _markdown.filters["day"] = lambda moment: moment.strftime("%Y-%m-%d")
 _markdown.globals["row"] = row
 
 
 def render_markdown(review: Review) -> str:
     """The review as Markdown."""
-    return _markdown.get_template("review/report.md").render(review=review)
+    language = i18n.current()
+    return _markdown.select_template([f"review/{language}/report.md", "review/report.md"]).render(
+        review=review
+    )
 
 
 def render_html(review: Review) -> str:
     """The review as one HTML page (the Markdown report, formatted)."""
     body = markdown2.markdown(render_markdown(review), extras=["tables"], safe_mode="escape")
     return _html.get_template("review/report.html").render(
-        title=f"Process review: {review.period}", body=Markup(body)
+        title=_("Process review: {period}", period=review.period), body=Markup(body), language=i18n.current()
     )

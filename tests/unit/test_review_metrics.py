@@ -7,6 +7,7 @@ from datetime import date, datetime, timedelta
 import pandas as pd
 import pytest
 
+import i18n
 from processes.errors import ProcessError
 from processes.inventory.transfers import TRANSFER
 from processes.orders.procedure import ORDER
@@ -354,3 +355,12 @@ def test_the_report_holds_the_figures_and_no_markup_from_a_suggestion():
     assert "Thanks to tom_b (1)." in page
     assert "&lt;script&gt;alert(1)&lt;/script&gt; | split lines *now*" in page
     assert "<script>" not in page and "<em>" not in page
+
+
+def test_the_report_in_chinese_uses_the_chinese_template():
+    result = review({}, PERIOD)
+    with i18n.use_language("zh"):
+        markdown, page = render_markdown(result), render_html(result)
+    assert markdown.startswith("# 流程评审") and "## 服务水平" in markdown
+    assert '<html lang="zh">' in page and "本期没有发出调查" in page
+    assert render_markdown(result).startswith("# Process review")
