@@ -78,6 +78,11 @@ class Backend(ABC):
     def raw_rows(self, tab_name: str) -> list[list[Any]]:
         """Every row of a tab as raw cells, header included (for check, export, tests)."""
 
+    def raw_tabs(self, tab_names: Sequence[str]) -> dict[str, list[list[Any]] | None]:
+        """Raw rows of several tabs, headers included (None: no such tab); one request where possible."""
+        present = set(self.tab_names())
+        return {name: self.raw_rows(name) if name in present else None for name in tab_names}
+
     @abstractmethod
     def tab_names(self) -> list[str]: ...
 

@@ -107,6 +107,9 @@ class GoogleBackend(Backend):
     def raw_rows(self, tab_name: str) -> list[list[Any]]:
         return self.fetch([tab_name])[tab_name] or []
 
+    def raw_tabs(self, tab_names: Sequence[str]) -> dict[str, list[list[Any]] | None]:
+        return self.fetch(list(tab_names))
+
     # writing ---------------------------------------------------------------
 
     @contextmanager
