@@ -7,6 +7,7 @@ python app.py check        report data issues; exit 1 if there are any
 python app.py jobs [--once]   run the scheduled checks and the outbox sender (forever, or one cycle)
 python app.py import orders FILE.csv [--map ...]   import orders (Shopify export or mapped CSV)
 python app.py user add NAME --role staff|manager|admin   (and: user list, disable, enable, passwd)
+python app.py export [--tab NAME] [--format csv|xlsx] --out FILE   a tab or the whole workbook to a file
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ from processes.accounts import Accounts
 from processes.accounts.store import AccountStore
 from processes.demo import is_empty, seed_demo
 from processes.errors import ProcessError
+from processes.export import FORMATS, run_export_command
 from processes.orders import run_import_command
 from processes.permissions import ROLES
 from processes.settings import settings_in_force
@@ -71,6 +73,14 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     )
     orders.add_argument("--channel", default="", help="the channel to record (default: shopify, or manual)")
     orders.add_argument("--location", default="", help="the location the orders ship from")
+    exporting = commands.add_parser("export", help="write a tab or the whole workbook to a CSV or .xlsx file")
+    exporting.add_argument(
+        "--tab", default="", help="the tab to export, e.g. Orders (default: the whole workbook)"
+    )
+    exporting.add_argument(
+        "--format", choices=FORMATS, default="", help="csv (one tab) or xlsx (default: from the file name)"
+    )
+    exporting.add_argument("--out", required=True, help="the file to write")
     user = commands.add_parser(
         "user", help="manage logins (the password is asked, or read from standard input)"
     )
@@ -253,6 +263,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return run_check(workbook)
         if args.command == "jobs":
             return run_jobs(workbook, config, once=args.once)
+        if args.command == "export":
+            return run_export_command(workbook, args.out, tab=args.tab, file_format=args.format)
         if args.command == "import":
             return run_import_command(
                 workbook, args.file, mapping=args.map, channel=args.channel, location_id=args.location
