@@ -165,11 +165,14 @@ def _xlsx_cell(sheet, value: Any) -> Any:
         return None
     if not isinstance(value, str):
         return value
-    # Characters XML cannot hold (control characters other than tab and newlines) are dropped.
-    cell = WriteOnlyCell(sheet, value=ILLEGAL_CHARACTERS_RE.sub("", value))
+    if ILLEGAL_CHARACTERS_RE.search(value):
+        # Characters XML cannot hold (control characters other than tab and newlines) are dropped.
+        value = ILLEGAL_CHARACTERS_RE.sub("", value)
+    if not looks_like_formula(value):
+        return value  # openpyxl stores other text as text by itself
+    cell = WriteOnlyCell(sheet, value=value)
     cell.data_type = "s"  # assigning "=..." made it a formula; a string cell it is
-    if looks_like_formula(value):
-        cell.quotePrefix = True
+    cell.quotePrefix = True  # and editing it in Excel keeps it text
     return cell
 
 
