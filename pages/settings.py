@@ -17,8 +17,7 @@ from processes import SheetError, runtime
 from processes import settings as rules
 from processes.errors import ProcessError
 from processes.permissions import Actor
-from processes.settings import SettingInForce
-from sheets.errors import ConflictError
+from processes.settings import ChangedMeanwhile, SettingInForce
 
 
 def register() -> None:
@@ -97,7 +96,7 @@ class SettingsView:
                 by=self.actor,
                 base=shown,
             )
-        except ConflictError as conflict:
+        except ChangedMeanwhile as conflict:
             show_error(str(conflict))
             await self.refresh()
             return

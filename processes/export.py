@@ -79,32 +79,33 @@ def export(
         raise ProcessError(f"Export as {' or '.join(FORMATS)}, not {file_format!r}.")
     if tab == WHOLE_WORKBOOK and file_format == "csv":
         raise ProcessError("A CSV file holds one tab: choose a tab, or .xlsx for the whole workbook.")
-    if tab == WHOLE_WORKBOOK:
-        wanted = tabs_for(by)
-        left_out = [
-            f"{name} (only a manager or an admin may export it)"
-            for name in MANAGER_TABS
-            if name not in wanted
-        ]
-    else:
-        name = tab_called(tab).name
-        if not may_export(by, name):
-            require(by, Permission.EXPORT_AUDIT_AND_SETTINGS)
-        wanted, left_out = [name], []
-    read = workbook.backend.raw_tabs(wanted)
+    wanted, left_out = _tabs_to_export(by, tab)
+    read = workbook.backend.raw_tabs(wanted)  # one request on Google, however many tabs
     missing = [name for name in wanted if read.get(name) is None]
     if tab != WHOLE_WORKBOOK and missing:
         raise ProcessError(f"The workbook has no {missing[0]} tab; run `python app.py init`.")
     left_out += [f"{name} (the workbook has no such tab)" for name in missing]
-    tabs = {name: export_files.tidy(read[name]) for name in wanted if read.get(name) is not None}
-    stem = "flowsheet" if tab == WHOLE_WORKBOOK else f"flowsheet-{_slug(wanted[0])}"
-    filename = f"{stem}-{now():%Y-%m-%d}.{file_format}"
+    tabs = {name: export_files.tidy(read[name]) for name in wanted if name not in missing}
     if file_format == "csv":
         content, media_type = export_files.write_csv(tabs[wanted[0]]), export_files.CSV_MEDIA_TYPE
     else:
         content, media_type = export_files.write_xlsx(tabs), export_files.XLSX_MEDIA_TYPE
+    stem = "flowsheet" if tab == WHOLE_WORKBOOK else f"flowsheet-{_slug(wanted[0])}"
     rows = sum(len(rows) for rows in tabs.values())
+    filename = f"{stem}-{now():%Y-%m-%d}.{file_format}"
     return ExportFile(filename, media_type, content, tuple(tabs), rows, tuple(left_out))
+
+
+def _tabs_to_export(by: Actor, tab: str) -> tuple[list[str], list[str]]:
+    """The tabs to read, and the ones left out with why; refuses a single tab `by` may not export."""
+    if tab == WHOLE_WORKBOOK:
+        wanted = tabs_for(by)
+        refused = [name for name in MANAGER_TABS if name not in wanted]
+        return wanted, [f"{name} (only a manager or an admin may export it)" for name in refused]
+    name = tab_called(tab).name
+    if not may_export(by, name):
+        require(by, Permission.EXPORT_AUDIT_AND_SETTINGS)
+    return [name], []
 
 
 def read_export(content: bytes, file_format: str, tab: str = "") -> dict[str, export_files.Rows]:

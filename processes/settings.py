@@ -15,7 +15,6 @@ from typing import Any
 from processes.errors import PermissionDenied, ProcessError
 from processes.permissions import Actor, Permission, require
 from sheets.cells import is_blank, same_cell
-from sheets.errors import ConflictError
 from sheets.settings import BY_KEY, DECLARED, Setting, check_value, read_setting
 from sheets.table import Record
 from sheets.tabs import SETTINGS
@@ -54,6 +53,10 @@ AREA_ORDER = (
     "Scheduled jobs",
     OTHER_AREA,
 )
+
+
+class ChangedMeanwhile(ProcessError):
+    """The setting was changed in the sheet since the page showed it; nothing was saved."""
 
 
 @dataclass(frozen=True)
@@ -137,7 +140,7 @@ def update_setting(
 
     `base` is the setting as the page showed it: if the sheet holds another
     value now (someone typed one in the meantime), ConflictError names the new
-    value and nothing is written. Returns the setting as it is now in force.
+    value (ChangedMeanwhile) and nothing is written. Returns the setting as it is now in force.
     """
     require(by, Permission.EDIT_SETTINGS)
     setting = BY_KEY.get(key)
@@ -174,7 +177,15 @@ def refusal(setting: Setting, value: Any, problem: str) -> str:
 def _refuse_if_changed_since(base: SettingInForce, current: Record | None) -> None:
     now = None if current is None or is_blank(current.value) else str(current.value)
     if (base.typed is None) != (now is None) or (now is not None and not same_cell(base.typed, now)):
-        raise ConflictError(SETTINGS.name, base.key, [("value", base.typed, now)])
+        raise ChangedMeanwhile(
+            f"{base.key} was changed in the Settings tab since this page showed it: "
+            f"it is {_shown(now)} now, it was {_shown(base.typed)}. Nothing was saved; "
+            "look at the new value and save again if yours should still replace it."
+        )
+
+
+def _shown(typed: str | None) -> str:
+    return "empty" if typed is None else repr(typed)
 
 
 def show_value(value: Any) -> str:

@@ -7,7 +7,6 @@ import pytest
 from processes import settings
 from processes.errors import PermissionDenied, ProcessError
 from processes.permissions import Actor
-from sheets.errors import ConflictError
 from sheets.settings import DECLARED
 from sheets.tabs import AUDIT
 
@@ -57,8 +56,11 @@ def test_a_value_changed_in_the_sheet_since_the_page_showed_it_is_not_overwritte
     page = shown(record, "sla_hours_high")
     record.person.set_cell("Settings", settings_row(record, "sla_hours_high"), 2, "36")
     audits = audit_count(record)
-    with pytest.raises(ConflictError, match="'24' → '36'"):
+    with pytest.raises(settings.ChangedMeanwhile) as refused:
         settings.update_setting(record.workbook, "sla_hours_high", "30", by=MANAGER, base=page)
+    assert str(refused.value).startswith(
+        "sla_hours_high was changed in the Settings tab since this page showed it: it is '36' now, it was '24'."
+    )
     assert shown(record, "sla_hours_high").value == 36
     assert audit_count(record) == audits
 
