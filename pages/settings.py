@@ -70,7 +70,7 @@ class SettingsView:
                     ui.label(f"The sheet holds {setting.typed!r}: {setting.problem}.").classes(
                         "text-sm text-negative"
                     ).mark(f"problem-{setting.key}")
-            ui.label(f"{rules.show_value(setting.value)} {setting.unit}").classes("w-32 font-semibold").mark(
+            ui.label(amount(setting.value, setting.unit)).classes("w-32 font-semibold").mark(
                 f"in-force-{setting.key}"
             )
             if not self.read_only:
@@ -104,5 +104,11 @@ class SettingsView:
             error.text = str(refusal)
             show_error(str(refusal))
             return
-        ui.notify(f"{saved.description}: {rules.show_value(saved.value)} {saved.unit} saved", type="positive")
+        ui.notify(f"{saved.description}: {amount(saved.value, saved.unit)} saved", type="positive")
         await self.refresh()
+
+
+def amount(value, unit: str) -> str:
+    """A value with its unit as people say it: "48 hours", and a sum of money without a word after it."""
+    shown = rules.show_value(value)
+    return shown if unit == "money" else f"{shown} {unit}"
