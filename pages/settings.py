@@ -61,7 +61,7 @@ class SettingsView:
 
     def _row(self, setting: SettingInForce) -> None:
         with ui.row().classes("w-full items-start gap-4 border-b py-2 no-wrap"):
-            with ui.column().classes("gap-0 grow"):
+            with ui.column().classes("gap-0 flex-1 min-w-0"):
                 ui.label(setting.description).classes("font-medium")
                 ui.label(f"{setting.key} · in {setting.unit} · default {setting.default_text}").classes(
                     "text-xs text-slate-500"
@@ -111,4 +111,6 @@ class SettingsView:
 def amount(value, unit: str) -> str:
     """A value with its unit as people say it: "48 hours", and a sum of money without a word after it."""
     shown = rules.show_value(value)
-    return shown if unit == "money" else f"{shown} {unit}"
+    if unit == "money":
+        return shown
+    return f"{shown} {unit[:-1] if shown == '1' and unit.endswith('s') else unit}"
