@@ -2,11 +2,13 @@
 
 python app.py              serve the web app (embedded local workbook by default)
 python app.py --demo       the same, seeding demo data into an empty workbook
-python app.py init         create or upgrade every tab with its headers
+python app.py init [--lang zh]  create or upgrade every tab with its headers
 python app.py check        report data issues; exit 1 if there are any
 python app.py jobs [--once]   run the scheduled checks and the outbox sender (forever, or one cycle)
 python app.py import orders FILE.csv [--map ...]   import orders (Shopify export or mapped CSV)
 python app.py user add NAME --role staff|manager|admin   (and: user list, disable, enable, passwd)
+python app.py copy --to google|local [--force]   copy every tab to the other backend, then check it
+python app.py handbook --out DIR   write the process handbook as printable HTML
 python app.py export [--tab NAME] [--format csv|xlsx] --out FILE   a tab or the whole workbook to a file
 """
 
@@ -19,8 +21,10 @@ import os
 import secrets
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 
 from config import Config
+from i18n import LANGUAGES
 from jobs.cycle import run_cycle
 from jobs.outbox import SmtpSettings
 from jobs.runner import run_forever, run_once, start_in_background
@@ -30,11 +34,14 @@ from processes.accounts.store import AccountStore
 from processes.demo import is_empty, seed_demo
 from processes.errors import ProcessError
 from processes.export import FORMATS, run_export_command
+from processes.handbook import settings_values, write_handbook
 from processes.orders import run_import_command
 from processes.permissions import ROLES
 from processes.settings import settings_in_force
+from sheets.backends.base import Backend
+from sheets.copy import CopyReport, copy_workbook
 from sheets.errors import SetupError, SheetError
-from sheets.factory import open_workbook
+from sheets.factory import open_backend, open_workbook
 from sheets.tabs import ALL_TABS
 from sheets.workbook import Workbook
 
@@ -58,7 +65,13 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
         "--demo", action="store_true", default=argparse.SUPPRESS, help="seed demo data into an empty workbook"
     )
     serve.add_argument("--port", type=int, default=argparse.SUPPRESS, help="port to serve on")
-    commands.add_parser("init", help="create or upgrade every tab with its headers")
+    init = commands.add_parser("init", help="create or upgrade every tab with its headers")
+    init.add_argument(
+        "--lang",
+        choices=sorted(LANGUAGES),
+        default="en",
+        help="the language of the headers of new tabs and columns (the app reads either)",
+    )
     commands.add_parser("check", help="report data issues; exit 1 if there are any")
     jobs = commands.add_parser("jobs", help="run the scheduled checks and the outbox sender forever")
     jobs.add_argument("--once", action="store_true", help="run one cycle and one sending round, then exit")
@@ -73,6 +86,7 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     )
     orders.add_argument("--channel", default="", help="the channel to record (default: shopify, or manual)")
     orders.add_argument("--location", default="", help="the location the orders ship from")
+    add_copy_command(commands)
     exporting = commands.add_parser("export", help="write a tab or the whole workbook to a CSV or .xlsx file")
     exporting.add_argument(
         "--tab", default="", help="the tab to export, e.g. Orders (default: the whole workbook)"
@@ -95,7 +109,89 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
         ("passwd", "set a new password"),
     ):
         user_commands.add_parser(action, help=text).add_argument("name")
+    handbook = commands.add_parser("handbook", help="write the process handbook as printable HTML files")
+    handbook.add_argument("--out", required=True, type=Path, help="the folder to write the files into")
     return parser.parse_args(argv)
+
+
+def add_copy_command(commands) -> None:
+    copy = commands.add_parser(
+        "copy",
+        help="copy every tab of the configured workbook to the other backend (local <-> Google), then check it",
+        description="Copy every tab, cell for cell, from the configured workbook (FLOWSHEET_BACKEND) to the "
+        "other backend. An interrupted copy goes on where it stopped when run again; a finished one copies "
+        "nothing more. A target holding other data is refused unless --force is given.",
+    )
+    copy.add_argument("--to", choices=("google", "local"), required=True, help="the backend to copy into")
+    copy.add_argument(
+        "--spreadsheet-id",
+        default="",
+        help="the Google spreadsheet to copy into (default FLOWSHEET_SPREADSHEET_ID)",
+    )
+    copy.add_argument(
+        "--credentials",
+        default="",
+        help="the service account's JSON key file (default GOOGLE_APPLICATION_CREDENTIALS)",
+    )
+    copy.add_argument(
+        "--data-dir",
+        default="",
+        help="the folder of the local workbook to copy into (default FLOWSHEET_DATA_DIR)",
+    )
+    copy.add_argument(
+        "--force",
+        action="store_true",
+        help="REPLACE the target's tabs that hold other data with the source's (their rows are lost)",
+    )
+
+
+def open_copy_target(config: Config, args: argparse.Namespace) -> Backend:
+    if args.to == "google":
+        return open_backend(
+            "google",
+            spreadsheet_id=args.spreadsheet_id or config.spreadsheet_id,
+            credentials_file=args.credentials or config.credentials_file,
+        )
+    return open_backend("local", data_dir=args.data_dir or config.data_dir)
+
+
+def run_copy(source: Workbook, target: Backend, *, force: bool = False) -> int:
+    """`python app.py copy`: copy every tab, then `check` the copy; exit 0 only when complete and clean."""
+    print(f"copying {source.backend.location} to {target.location}")
+    report = copy_workbook(source.backend, target, force=force, progress=print)
+    print(copy_summary(report))
+    copied = Workbook(target, cache_seconds=0)
+    issues = copied.check(assign_ids=False) + stock.ledger_issues(copied)
+    for issue in issues:
+        print(issue)
+    print(
+        f"check of the copy: {len(issues)} data issue(s)" if issues else "check of the copy: no data issues"
+    )
+    if not report.complete:
+        print(
+            f"flowsheet: the copy differs from the source in {', '.join(report.mismatched)} "
+            "(was the source or the target edited meanwhile?): run the same command again.",
+            file=sys.stderr,
+        )
+        return 1
+    if issues:
+        print(
+            f"flowsheet: the copy is complete, but {len(issues)} row(s) have data issues "
+            "(copied as they are in the source): fix them in the sheet, then run `python app.py check`.",
+            file=sys.stderr,
+        )
+        return 1
+    return 0
+
+
+def copy_summary(report: CopyReport) -> str:
+    total = sum(tab.total for tab in report.tabs)
+    if not report.rows_written:
+        return f"nothing to copy: all {len(report.tabs)} tab(s), {total:,} rows, were already there"
+    return (
+        f"copied {report.rows_written:,} row(s) in {report.writes} write(s); "
+        f"{len(report.tabs)} tab(s), {total:,} rows in all"
+    )
 
 
 def open_configured(config: Config) -> Workbook:
@@ -166,8 +262,16 @@ def run_jobs(workbook: Workbook, config: Config, *, once: bool) -> int:
     )
 
 
-def run_init(workbook: Workbook) -> int:
-    report = workbook.init()
+def run_handbook(workbook: Workbook, out_dir: Path) -> int:
+    """`python app.py handbook --out DIR`: every procedure, with the deadlines in force, as HTML."""
+    for path in write_handbook(out_dir, settings_values(workbook)):
+        print(f"wrote {path}")
+    print("Open handbook.html in a browser and print it (or save it as PDF).")
+    return 0
+
+
+def run_init(workbook: Workbook, language: str = "en") -> int:
+    report = workbook.init(language=language)
     for line in report.lines() or ["every tab and column is already there"]:
         print(line)
     return 0
@@ -258,11 +362,15 @@ def main(argv: Sequence[str] | None = None) -> int:
             return run_user(accounts, args)
         workbook = open_configured(config)
         if args.command == "init":
-            return run_init(workbook)
+            return run_init(workbook, args.lang)
         if args.command == "check":
             return run_check(workbook)
+        if args.command == "copy":
+            return run_copy(workbook, open_copy_target(config, args), force=args.force)
         if args.command == "jobs":
             return run_jobs(workbook, config, once=args.once)
+        if args.command == "handbook":
+            return run_handbook(workbook, args.out)
         if args.command == "export":
             return run_export_command(workbook, args.out, tab=args.tab, file_format=args.format)
         if args.command == "import":

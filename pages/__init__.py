@@ -9,6 +9,7 @@ from pages import (
     handbook,
     inventory,
     issues,
+    language,
     master_data,
     orders,
     procurement,
@@ -23,6 +24,7 @@ from pages import (
 
 def register_pages() -> None:
     """Register every page's routes (called from the entry point, and by the test main file)."""
+    language.install()
     auth.register()
     dashboard.register()
     tab_view.register()

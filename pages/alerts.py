@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from nicegui import ui
 
+from i18n import _
 from pages.auth import signed_in
 from pages.common import ServerList, call, when
 from pages.frame import frame
@@ -33,7 +34,7 @@ class AlertList(ServerList):
             self._filter("Status", STATUSES, "status")
             self._filter("Severity", SEVERITIES, "severity")
             self._filter("Owner", OWNER_ROLES, "owner_role")
-            ui.input("Search", on_change=lambda e: self._ask(search=e.value or "")).props(
+            ui.input(_("Search"), on_change=lambda e: self._ask(search=e.value or "")).props(
                 "clearable debounce=300 dense"
             ).classes("w-64").mark("alert-search")
         self.body = ui.column().classes("w-full gap-2")
@@ -43,7 +44,7 @@ class AlertList(ServerList):
         ui.select(
             options,
             value=getattr(self.query, field),
-            label=label,
+            label=_(label),
             on_change=lambda e: self._ask(**{field: e.value or "all"}),
         ).props("dense").classes("w-40").mark(f"alert-{field}")
 
@@ -55,19 +56,33 @@ class AlertList(ServerList):
         with self.body:
             if page.unreadable:
                 ui.label(
-                    f"{page.unreadable} alert row(s) could not be read and are not shown; see Data issues."
+                    _(
+                        "{unreadable} alert row(s) could not be read and are not shown; see Data issues.",
+                        unreadable=page.unreadable,
+                    )
                 )
             if not page.total:
-                ui.label("No alerts match.").classes("text-slate-500").mark("no-alerts")
+                ui.label(
+                    _(
+                        "No alerts match. The checks run every few minutes; a condition that clears resolves its alert."
+                    )
+                ).classes("text-slate-500").mark("no-alerts")
                 return
             for alert in page.alerts:
                 self._row(alert)
             with ui.row().classes("items-center gap-2"):
-                ui.button("Previous", on_click=lambda: self._ask(page=page.page - 1)).props(
+                ui.button(_("Previous"), on_click=lambda: self._ask(page=page.page - 1)).props(
                     f"flat dense {'disable' if page.page <= 1 else ''}"
                 )
-                ui.label(f"Page {page.page} of {page.pages} · {page.total:,} alerts")
-                ui.button("Next", on_click=lambda: self._ask(page=page.page + 1)).props(
+                ui.label(
+                    _(
+                        "Page {page} of {pages} · {total:,} alerts",
+                        page=page.page,
+                        pages=page.pages,
+                        total=page.total,
+                    )
+                )
+                ui.button(_("Next"), on_click=lambda: self._ask(page=page.page + 1)).props(
                     f"flat dense {'disable' if page.page >= page.pages else ''}"
                 )
 
@@ -83,7 +98,7 @@ class AlertList(ServerList):
                 ui.label(alert.status or "open").classes("text-sm").mark(f"status-{alert.alert_id}")
                 if (alert.status or "open") == "open" and self.actor.may(Permission.ACKNOWLEDGE_ALERTS):
                     ui.button(
-                        "Acknowledge", on_click=lambda _, loaded=alert: self._acknowledge(loaded)
+                        _("Acknowledge"), on_click=lambda _event, loaded=alert: self._acknowledge(loaded)
                     ).props("outline dense").mark(f"ack-{alert.alert_id}")
             details = [
                 f"{alert.alert_id}",
@@ -96,9 +111,9 @@ class AlertList(ServerList):
             ui.label(" · ".join(part for part in details if part)).classes("text-xs text-slate-500")
 
     async def _acknowledge(self, loaded: Record) -> None:
-        ok, _ = await call(alerts.acknowledge, loaded.alert_id, by=self.actor, base=loaded)
+        ok, _unused = await call(alerts.acknowledge, loaded.alert_id, by=self.actor, base=loaded)
         if ok:
-            ui.notify(f"Alert {loaded.alert_id} acknowledged", type="positive")
+            ui.notify(_("Alert {alert_id} acknowledged", alert_id=loaded.alert_id), type="positive")
         await self.refresh()
 
 

@@ -14,6 +14,8 @@ from fastapi.responses import RedirectResponse
 from nicegui import app, run, ui
 from starlette.middleware.base import BaseHTTPMiddleware
 
+from i18n import _
+from pages.language import SESSION_KEY, language_switch, remember_language_of
 from processes import runtime
 from processes.errors import ProcessError
 from processes.permissions import Actor
@@ -66,11 +68,13 @@ def register() -> None:
         if app.storage.user.get("username"):
             return RedirectResponse(safe_next(next))
         address = request.client.host if request.client else "unknown"
-        ui.page_title("Log in · Flowsheet")
+        ui.page_title(f"{_('Log in')} · Flowsheet")
         with ui.card().classes("absolute-center w-80 gap-3"):
-            ui.label("Flowsheet").classes("text-xl font-semibold")
-            name = ui.input("User name").props("autofocus autocomplete=username").classes("w-full")
-            password = ui.input("Password", password=True, password_toggle_button=True).classes("w-full")
+            with ui.row().classes("w-full items-center justify-between"):
+                ui.label("Flowsheet").classes("text-xl font-semibold")
+                language_switch()
+            name = ui.input(_("User name")).props("autofocus autocomplete=username").classes("w-full")
+            password = ui.input(_("Password"), password=True, password_toggle_button=True).classes("w-full")
             password.props("autocomplete=current-password")
             message = ui.label().classes("text-negative text-sm")
 
@@ -84,17 +88,24 @@ def register() -> None:
                     password.value = ""
                     return
                 app.storage.user.update(username=actor.name)
+                await remember_language_of(actor)
                 ui.navigate.to(safe_next(next))
 
             password.on("keydown.enter", log_in)
-            ui.button("Log in", on_click=log_in).classes("w-full")
+            ui.button(_("Log in"), on_click=log_in).classes("w-full")
             if not await run.io_bound(runtime.accounts().has_users):
                 ui.label(
-                    "No logins exist yet. On the server, run: python app.py user add NAME --role admin"
+                    _(
+                        "No logins exist yet. On the server, run: {command}",
+                        command="python app.py user add NAME --role admin",
+                    )
                 ).classes("text-sm text-slate-600")
         return None
 
     @ui.page("/logout")
     def logout() -> RedirectResponse:
+        language = app.storage.user.get(SESSION_KEY)
         app.storage.user.clear()
+        if language:  # the login page after logging out speaks the language the user chose
+            app.storage.user[SESSION_KEY] = language
         return RedirectResponse(LOGIN_PATH)

@@ -9,6 +9,7 @@ from typing import Any
 
 from nicegui import run
 
+from i18n import formatting, in_current_language
 from pages.frame import show_error
 from processes import SheetError, runtime
 from processes.errors import ProcessError
@@ -17,7 +18,7 @@ from processes.errors import ProcessError
 async def attempt(action: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
     """Run a rule off the event loop; a refusal is shown and gives None."""
     try:
-        return await run.io_bound(action, *args, **kwargs)
+        return await run.io_bound(in_current_language(action), *args, **kwargs)
     except (ProcessError, SheetError) as refusal:
         show_error(str(refusal))
         return None
@@ -26,14 +27,15 @@ async def attempt(action: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
 async def call(action: Callable[..., Any], *args: Any, **kwargs: Any) -> tuple[bool, Any]:
     """Run a rule with the workbook, off the event loop; a refusal is shown and answers (False, None)."""
     try:
-        return True, await run.io_bound(action, runtime.workbook(), *args, **kwargs)
+        return True, await run.io_bound(in_current_language(action), runtime.workbook(), *args, **kwargs)
     except (ProcessError, SheetError) as refusal:
         show_error(str(refusal))
         return False, None
 
 
 def when(moment: datetime | None) -> str:
-    return moment.strftime("%Y-%m-%d %H:%M") if moment else ""
+    """A moment as the reader's language writes it."""
+    return formatting.when(moment)
 
 
 class ServerList:

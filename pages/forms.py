@@ -89,7 +89,7 @@ def _as_text(value: Any) -> str:
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     if isinstance(value, datetime):
-        return value.strftime("%Y-%m-%d %H:%M")
+        return value.strftime("%Y-%m-%d %H:%M")  # what the field parses back
     if isinstance(value, date):
         return value.isoformat()
     return str(value)

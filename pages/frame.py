@@ -7,6 +7,8 @@ from contextlib import contextmanager
 
 from nicegui import ui
 
+from i18n import _
+from pages.language import language_switch
 from processes.browse import tab_names
 from processes.permissions import Actor, Permission
 
@@ -55,28 +57,29 @@ def tab_from_path(slug: str) -> str | None:
 @contextmanager
 def frame(title: str, actor: Actor) -> Iterator[None]:
     """Header and navigation around a page body: `with frame('Orders', actor): ...`."""
-    ui.page_title(f"{title} · {APP_NAME}")
+    ui.page_title(f"{_(title)} · {APP_NAME}")
     with ui.header().classes("items-center bg-slate-800 text-white px-4 py-2"):
         menu = ui.button(icon="menu", on_click=lambda: drawer.toggle())
-        menu.props("flat color=white dense aria-label=Menu")
+        menu.props(f'flat color=white dense aria-label="{_("Menu")}"')
         ui.link(APP_NAME, "/").classes("text-lg font-semibold text-white no-underline")
         ui.label("·").classes("opacity-50")
-        ui.label(title).classes("text-lg")
+        ui.label(_(title)).classes("text-lg")
         ui.space()
-        ui.label(f"{actor.name} ({actor.role})").classes("text-sm opacity-80")
-        ui.link("Log out", "/logout").classes("text-sm text-white")
+        language_switch(actor).props("dark")
+        ui.label(f"{actor.name} ({_(actor.role)})").classes("text-sm opacity-80")
+        ui.link(_("Log out"), "/logout").classes("text-sm text-white")
     with ui.left_drawer(value=True).classes("bg-slate-50 px-2") as drawer:
-        ui.link("Dashboard", "/").classes("block font-semibold py-1")
-        ui.link("Data issues", "/issues").classes("block py-1")
+        ui.link(_("Dashboard"), "/").classes("block font-semibold py-1")
+        ui.link(_("Data issues"), "/issues").classes("block py-1")
         if actor.may(Permission.MANAGE_USERS):
-            ui.link("Users", "/users").classes("block py-1")
+            ui.link(_("Users"), "/users").classes("block py-1")
         for area, names in AREAS.items():
-            ui.label(area).classes("text-xs uppercase tracking-wide text-slate-500 mt-3")
+            ui.label(_(area)).classes("text-xs uppercase tracking-wide text-slate-500 mt-3")
             pages = AREA_PAGES.get(area, ())
             for label, path in pages:
-                ui.link(label, path).classes("block py-0.5 pl-2 font-medium text-slate-900")
+                ui.link(_(label), path).classes("block py-0.5 pl-2 font-medium text-slate-900")
             if pages:  # the raw records fold away behind the procedure pages
-                with ui.expansion("Records", value=False).props("dense").classes("text-sm text-slate-600"):
+                with ui.expansion(_("Records"), value=False).props("dense").classes("text-sm text-slate-600"):
                     _tab_links(names)
             else:
                 _tab_links(names)
@@ -86,7 +89,7 @@ def frame(title: str, actor: Actor) -> Iterator[None]:
 
 def _tab_links(names: tuple[str, ...]) -> None:
     for name in names:
-        ui.link(name, tab_path(name)).classes("block py-0.5 pl-2 text-slate-700")
+        ui.link(_(name), tab_path(name)).classes("block py-0.5 pl-2 text-slate-700")
 
 
 def show_error(message: str) -> None:

@@ -11,6 +11,7 @@ from typing import Any
 
 from nicegui import ui
 
+from i18n import N_, _
 from pages.auth import signed_in
 from pages.common import ServerList, call, when
 from pages.frame import frame, show_error
@@ -50,7 +51,7 @@ def register() -> None:
         actor = await signed_in()
         if actor is None:
             return
-        with frame(f"Stocktake {session_id}", actor):
+        with frame(_("Stocktake {session_id}", session_id=session_id), actor):
             CountView(session_id, actor).build()
 
     @ui.page("/inventory/transfers")
@@ -64,11 +65,11 @@ def register() -> None:
 
 def pager(page: int, pages: int, summary: str, go: Callable[[int], Any]) -> None:
     with ui.row().classes("items-center gap-2"):
-        ui.button("Previous", on_click=lambda: go(page - 1)).props(
+        ui.button(_("Previous"), on_click=lambda: go(page - 1)).props(
             f"flat dense {'disable' if page <= 1 else ''}"
         )
-        ui.label(f"Page {page} of {pages} · {summary}")
-        ui.button("Next", on_click=lambda: go(page + 1)).props(
+        ui.label(_("Page {page} of {pages} · {summary}", page=page, pages=pages, summary=summary))
+        ui.button(_("Next"), on_click=lambda: go(page + 1)).props(
             f"flat dense {'disable' if page >= pages else ''}"
         )
 
@@ -76,16 +77,16 @@ def pager(page: int, pages: int, summary: str, go: Callable[[int], Any]) -> None
 # the stock view --------------------------------------------------------------
 
 STOCK_COLUMNS = (
-    ("sku", "SKU"),
-    ("name", "Product"),
-    ("location", "Location"),
-    ("on_hand", "On hand"),
-    ("reserved", "Reserved"),
-    ("available", "Available"),
-    ("min_qty", "Min"),
-    ("max_qty", "Max"),
-    ("incoming", "Incoming"),
-    ("last_counted", "Last counted"),
+    ("sku", N_("SKU")),
+    ("name", N_("Product")),
+    ("location", N_("Location")),
+    ("on_hand", N_("On hand")),
+    ("reserved", N_("Reserved")),
+    ("available", N_("Available")),
+    ("min_qty", N_("Min")),
+    ("max_qty", N_("Max")),
+    ("incoming", N_("Incoming")),
+    ("last_counted", N_("Last counted")),
     ("flag", ""),
 )
 
@@ -97,13 +98,13 @@ class StockView(ServerList):
     async def build(self) -> None:
         ok, locations = await call(master_data.choices, master_data.LOCATION, active_only=False)
         with ui.row().classes("w-full items-end gap-4"):
-            ui.input("Search", on_change=self._on_search).props("clearable debounce=300 dense").classes(
+            ui.input(_("Search"), on_change=self._on_search).props("clearable debounce=300 dense").classes(
                 "w-64"
             )
-            ui.select(locations or {}, label="Location", on_change=self._on_location).props(
+            ui.select(locations or {}, label=_("Location"), on_change=self._on_location).props(
                 "dense clearable"
             ).classes("w-56")
-            ui.checkbox("Below min only", on_change=self._on_below_min)
+            ui.checkbox(_("Below min only"), on_change=self._on_below_min)
         self.body = ui.column().classes("w-full gap-2")
         ui.timer(0, self.refresh, once=True)
 
@@ -124,13 +125,21 @@ class StockView(ServerList):
         with self.body:
             if page.issues:
                 ui.label(
-                    f"{len(page.issues)} stock row(s) could not be read and are not shown; see Data issues."
+                    _(
+                        "{len} stock row(s) could not be read and are not shown; see Data issues.",
+                        len=len(page.issues),
+                    )
                 )
             if not page.total:
-                ui.label("No stock matches.").classes("text-slate-500")
+                ui.label(
+                    _(
+                        "No stock matches. Stock rows appear when goods are received on a purchase order, "
+                        "or when a person adds them to the Stock tab."
+                    )
+                ).classes("text-slate-500")
                 return
             columns = [
-                {"name": name, "label": label, "field": name, "align": "left"}
+                {"name": name, "label": _(label), "field": name, "align": "left"}
                 for name, label in STOCK_COLUMNS
             ]
             rows = [
@@ -175,19 +184,19 @@ class StocktakeList:
     async def build(self) -> None:
         ok, locations = await call(master_data.choices, master_data.LOCATION)
         with ui.card().classes("w-full max-w-xl gap-2"):
-            ui.label("Start a stocktake").classes("font-semibold")
-            ui.label("Counters get a blind checklist: they never see the quantity the book expects.").classes(
-                "text-sm text-slate-600"
-            )
+            ui.label(_("Start a stocktake")).classes("font-semibold")
+            ui.label(
+                _("Counters get a blind checklist: they never see the quantity the book expects.")
+            ).classes("text-sm text-slate-600")
             with ui.row().classes("items-end gap-2"):
-                self.location = ui.select(locations or {}, label="Location to count").classes("w-64")
-                ui.button("Start count", on_click=self.start)
+                self.location = ui.select(locations or {}, label=_("Location to count")).classes("w-64")
+                ui.button(_("Start count"), on_click=self.start)
         self.body = ui.column().classes("w-full gap-1")
         ui.timer(0, self.refresh, once=True)
 
     async def start(self) -> None:
         if not self.location.value:
-            show_error("Choose the location to count.")
+            show_error(_("Choose the location to count."))
             return
         ok, session_id = await call(inventory.start_stocktake, self.location.value, by=self.actor)
         if ok:
@@ -200,13 +209,21 @@ class StocktakeList:
         self.body.clear()
         with self.body:
             if not sessions:
-                ui.label("No stocktakes yet.").classes("text-slate-500")
+                ui.label(_("No stocktakes yet. Choose a location above and press Start count.")).classes(
+                    "text-slate-500"
+                )
             for session in sessions:
                 with ui.row().classes("w-full items-center gap-4 border-b py-1"):
                     ui.link(session.session_id, f"/inventory/stocktake/{session.session_id}").classes("w-48")
                     ui.label(session.location_name).classes("w-48")
                     ui.label(session.status).classes("w-36")
-                    ui.label(f"{session.lines - session.open} of {session.lines} counted").classes("w-36")
+                    ui.label(
+                        _(
+                            "{value} of {lines} counted",
+                            value=session.lines - session.open,
+                            lines=session.lines,
+                        )
+                    ).classes("w-36")
                     ui.label(when(session.last_counted_at)).classes("text-slate-500")
 
 
@@ -228,34 +245,42 @@ class CountView:
         if not ok:
             self.body.clear()
             with self.body:
-                ui.label(f"Stocktake {self.session_id} could not be shown.").classes("text-slate-500")
-                ui.link("All stocktakes", "/inventory/stocktake")
+                ui.label(_("Stocktake {session_id} could not be shown.", session_id=self.session_id)).classes(
+                    "text-slate-500"
+                )
+                ui.link(_("All stocktakes"), "/inventory/stocktake")
             return
         shown: list[Variance] | None = []
         if self.approver:
-            _, shown = await call(inventory.variances, self.session_id, by=self.actor)
+            _ok, shown = await call(inventory.variances, self.session_id, by=self.actor)
         self.body.clear()
         with self.body:
-            ui.label(f"Counting {sheet.location_name} ({sheet.location_id})").classes("text-base")
-            ui.link("All stocktakes", "/inventory/stocktake").classes("text-sm")
+            ui.label(
+                _(
+                    "Counting {location_name} ({location_id})",
+                    location_name=sheet.location_name,
+                    location_id=sheet.location_id,
+                )
+            ).classes("text-base")
+            ui.link(_("All stocktakes"), "/inventory/stocktake").classes("text-sm")
             self._count_sheet(sheet)
             if shown:
                 self._variances(shown)
             if self.approver and sheet.to_count:
                 ui.button(
-                    "Close the stocktake without adjusting",
+                    _("Close the stocktake without adjusting"),
                     on_click=lambda: self.decide("reject", None),
                 ).props("flat color=negative").tooltip(
-                    "Rejects every line not yet decided; stock stays as it is"
+                    _("Rejects every line not yet decided; stock stays as it is")
                 )
 
     def _count_sheet(self, sheet: CountSheet) -> None:
         self.inputs = {}
         if not sheet.to_count:
-            ui.label("Every line of this stocktake is decided.").classes("text-slate-500")
+            ui.label(_("Every line of this stocktake is decided.")).classes("text-slate-500")
             return
         with ui.card().classes("w-full gap-2"):
-            ui.label("Count sheet").classes("font-semibold")
+            ui.label(_("Count sheet")).classes("font-semibold")
             for item in COUNT_CHECKLIST:
                 ui.label(f"☐ {item}").classes("text-sm text-slate-600")
             for line in sheet.to_count:
@@ -264,7 +289,7 @@ class CountView:
                     ui.label(line.name).classes("w-56")
                     self.inputs[line.count_id] = (
                         ui.input(
-                            f"Count of {line.sku}",
+                            _("Count of {sku}", sku=line.sku),
                             value="" if line.counted_qty is None else str(line.counted_qty),
                             placeholder=line.unit,
                         )
@@ -273,48 +298,48 @@ class CountView:
                     )
                     status = f"counted by {line.counted_by}" if line.status == "counted" else "to count"
                     ui.label(status).classes("text-sm text-slate-500")
-            ui.button("Save counts", on_click=self.save_counts)
+            ui.button(_("Save counts"), on_click=self.save_counts)
 
     async def save_counts(self) -> None:
         typed = {
             count_id: field.value for count_id, field in self.inputs.items() if (field.value or "").strip()
         }
         if not typed:
-            show_error("Enter at least one count before saving.")
+            show_error(_("Enter at least one count before saving."))
             return
         ok, saved = await call(inventory.record_counts, self.session_id, typed, by=self.actor)
         if ok:
-            ui.notify(f"{len(saved)} count(s) saved", type="positive")
+            ui.notify(_("{len} count(s) saved", len=len(saved)), type="positive")
             await self.refresh()
 
     def _variances(self, shown: list[Variance]) -> None:
         waiting = [entry.line for entry in shown if entry.line.status == "counted"]
         with ui.card().classes("w-full gap-2"):
-            ui.label("Variances").classes("font-semibold")
+            ui.label(_("Variances")).classes("font-semibold")
             for entry in shown:
                 line = entry.line
                 with ui.row().classes("w-full items-center gap-4 border-b py-1"):
                     ui.label(line.sku).classes("w-32 font-medium")
                     ui.label(entry.name).classes("w-48")
-                    ui.label(f"book {line.book_qty}").classes("w-24")
-                    ui.label(f"counted {line.counted_qty}").classes("w-28")
-                    ui.label(f"variance {entry.variance:+d}").classes(
+                    ui.label(_("book {book_qty}", book_qty=line.book_qty)).classes("w-24")
+                    ui.label(_("counted {counted_qty}", counted_qty=line.counted_qty)).classes("w-28")
+                    ui.label(_("variance {variance:+d}", variance=entry.variance)).classes(
                         "w-28 " + ("text-negative font-medium" if entry.variance else "text-slate-500")
                     )
                     if line.status == "counted":
-                        ui.button("Approve", on_click=lambda line=line: self.decide("approve", [line])).props(
-                            "flat dense"
-                        ).mark(f"approve-{line.sku}")
-                        ui.button("Reject", on_click=lambda line=line: self.decide("reject", [line])).props(
-                            "flat dense color=negative"
-                        ).mark(f"reject-{line.sku}")
+                        ui.button(
+                            _("Approve"), on_click=lambda line=line: self.decide("approve", [line])
+                        ).props("flat dense").mark(f"approve-{line.sku}")
+                        ui.button(
+                            _("Reject"), on_click=lambda line=line: self.decide("reject", [line])
+                        ).props("flat dense color=negative").mark(f"reject-{line.sku}")
                     else:
-                        ui.label(f"{line.status} by {line.approved_by or '?'}").classes(
-                            "text-sm text-slate-500"
-                        )
+                        ui.label(
+                            _("{status} by {value}", status=line.status, value=line.approved_by or "?")
+                        ).classes("text-sm text-slate-500")
             if len(waiting) > 1:
                 ui.button(
-                    f"Approve all {len(waiting)} counted lines",
+                    _("Approve all {len} counted lines", len=len(waiting)),
                     on_click=lambda: self.decide("approve", waiting),
                 )
 
@@ -323,7 +348,7 @@ class CountView:
         action = inventory.approve_counts if verb == "approve" else inventory.reject_counts
         ok, decided = await call(action, self.session_id, by=self.actor, loaded=lines)
         if ok:
-            ui.notify(f"{len(decided)} line(s) {verb}d", type="positive")
+            ui.notify(_("{len} line(s) {verb}d", len=len(decided), verb=verb), type="positive")
             await self.refresh()
 
 
@@ -344,23 +369,23 @@ class TransfersView(ServerList):
         self.query = TransferQuery()
 
     async def build(self) -> None:
-        _, products = await call(master_data.choices, master_data.PRODUCT)
-        _, locations = await call(master_data.choices, master_data.LOCATION)
+        _ok, products = await call(master_data.choices, master_data.PRODUCT)
+        _ok, locations = await call(master_data.choices, master_data.LOCATION)
         with ui.card().classes("w-full gap-2"):
-            ui.label("Request a transfer").classes("font-semibold")
+            ui.label(_("Request a transfer")).classes("font-semibold")
             with ui.row().classes("w-full items-end gap-2"):
-                self.product = ui.select(products or {}, label="Product to move", with_input=True).classes(
+                self.product = ui.select(products or {}, label=_("Product to move"), with_input=True).classes(
                     "w-64"
                 )
-                self.origin = ui.select(locations or {}, label="From location").classes("w-56")
-                self.destination = ui.select(locations or {}, label="To location").classes("w-56")
-                self.qty = ui.input("Quantity").props("inputmode=numeric").classes("w-28")
-                ui.button("Request transfer", on_click=self.request)
+                self.origin = ui.select(locations or {}, label=_("From location")).classes("w-56")
+                self.destination = ui.select(locations or {}, label=_("To location")).classes("w-56")
+                self.qty = ui.input(_("Quantity")).props("inputmode=numeric").classes("w-28")
+                ui.button(_("Request transfer"), on_click=self.request)
         with ui.row().classes("w-full items-end gap-4"):
-            ui.select(list(VIEWS), value=self.query.view, label="Show", on_change=self._on_view).classes(
+            ui.select(list(VIEWS), value=self.query.view, label=_("Show"), on_change=self._on_view).classes(
                 "w-40"
             )
-            ui.input("Search", on_change=self._on_search).props("clearable debounce=300 dense").classes(
+            ui.input(_("Search"), on_change=self._on_search).props("clearable debounce=300 dense").classes(
                 "w-64"
             )
         self.body = ui.column().classes("w-full gap-1")
@@ -377,7 +402,7 @@ class TransfersView(ServerList):
             if not field.value
         ]
         if missing:
-            show_error(f"Choose {', '.join(missing)}.")
+            show_error(_("Choose {join}.", join=", ".join(missing)))
             return
         ok, transfer = await call(
             inventory.request_transfer,
@@ -388,7 +413,9 @@ class TransfersView(ServerList):
             by=self.actor,
         )
         if ok:
-            ui.notify(f"Transfer {transfer.transfer_id} requested", type="positive")
+            ui.notify(
+                _("Transfer {transfer_id} requested", transfer_id=transfer.transfer_id), type="positive"
+            )
             self.qty.value = ""
             await self.refresh()
 
@@ -405,7 +432,9 @@ class TransfersView(ServerList):
         self.body.clear()
         with self.body:
             if not page.total:
-                ui.label("No transfers to show.").classes("text-slate-500")
+                ui.label(
+                    _("No transfers to show. Move stock between locations with Request a transfer.")
+                ).classes("text-slate-500")
                 return
             for line in page.lines:
                 self._row(line)
@@ -431,5 +460,12 @@ class TransfersView(ServerList):
     async def act(self, action: str, transfer: Mapping[str, Any]) -> None:
         ok, done = await call(TRANSFER_ACTIONS[action], transfer["transfer_id"], by=self.actor, base=transfer)
         if ok:
-            ui.notify(f"Transfer {done.transfer_id} is {done.status.replace('_', ' ')}", type="positive")
+            ui.notify(
+                _(
+                    "Transfer {transfer_id} is {replace}",
+                    transfer_id=done.transfer_id,
+                    replace=done.status.replace("_", " "),
+                ),
+                type="positive",
+            )
             await self.refresh()

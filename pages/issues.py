@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from nicegui import run, ui
 
+from i18n import _
 from pages.auth import signed_in
 from pages.frame import frame
 from processes import DataIssue, SheetError, browse, runtime
@@ -17,8 +18,10 @@ def register() -> None:
             return
         with frame("Data issues", actor):
             ui.label(
-                "These rows are skipped by every page and job, and left exactly as they are. "
-                "Fix them in the sheet; they disappear here on the next read."
+                _(
+                    "These rows are skipped by every page and job, and left exactly as they are. "
+                    "Fix them in the sheet; they disappear here on the next read."
+                )
             ).classes("text-slate-600")
             try:
                 issues = await run.io_bound(browse.data_issues, runtime.workbook())
@@ -26,16 +29,21 @@ def register() -> None:
                 ui.label(str(error)).classes("text-negative")
                 return
             if not issues:
-                ui.label("No data issues: every row can be read.").classes("text-positive")
+                ui.label(_("No data issues: every row can be read.")).classes("text-positive")
                 return
-            ui.label(f"{len(issues)} data issue(s)").classes("font-semibold")
+            ui.label(_("{len} data issue(s)", len=len(issues))).classes("font-semibold")
             for tab_name, tab_issues in group_by_tab(issues).items():
                 with ui.card().classes("w-full gap-1"):
                     ui.label(f"{tab_name} · {len(tab_issues)}").classes("font-semibold")
                     for issue in tab_issues[:SHOWN_PER_TAB]:
                         ui.label(describe(issue)).classes("text-sm")
                     if len(tab_issues) > SHOWN_PER_TAB:
-                        ui.label(f"… and {len(tab_issues) - SHOWN_PER_TAB} more: run `python app.py check`")
+                        ui.label(
+                            _(
+                                "… and {value} more: run `python app.py check`",
+                                value=len(tab_issues) - SHOWN_PER_TAB,
+                            )
+                        )
 
 
 SHOWN_PER_TAB = 100

@@ -8,6 +8,7 @@ from typing import Any
 
 from nicegui import run, ui
 
+from i18n import _
 from pages.auth import signed_in
 from pages.forms import RecordForm, label_for
 from pages.frame import frame, show_error
@@ -57,11 +58,11 @@ class MasterDataView:
         self.editor = ui.card().classes("w-full gap-2")
         self.editor.set_visibility(False)
         with ui.row().classes("w-full items-end gap-4"):
-            ui.button(f"Add a {noun}", icon="add", on_click=self.open_new)
-            ui.input("Search", on_change=self._on_search).props("clearable debounce=300 dense").classes(
+            ui.button(_("Add a {noun}", noun=noun), icon="add", on_click=self.open_new)
+            ui.input(_("Search"), on_change=self._on_search).props("clearable debounce=300 dense").classes(
                 "w-64"
             )
-            ui.checkbox("Show inactive", on_change=self._on_inactive)
+            ui.checkbox(_("Show inactive"), on_change=self._on_inactive)
         self.body = ui.column().classes("w-full gap-2")
         ui.timer(0, self.refresh, once=True)
 
@@ -92,17 +93,30 @@ class MasterDataView:
         self.body.clear()
         with self.body:
             if page.issues:
-                ui.label(f"{len(page.issues)} row(s) could not be read and are not shown; see Data issues.")
+                ui.label(
+                    _(
+                        "{len} row(s) could not be read and are not shown; see Data issues.",
+                        len=len(page.issues),
+                    )
+                )
             if not page.total:
                 ui.label(self._nothing_shown()).classes("text-slate-500")
                 return
             self._grid(page)
             with ui.row().classes("items-center gap-2"):
-                ui.button("Previous", on_click=lambda: self._go(page.page - 1)).props(
+                ui.button(_("Previous"), on_click=lambda: self._go(page.page - 1)).props(
                     f"flat dense {'disable' if page.page <= 1 else ''}"
                 )
-                ui.label(f"Page {page.page} of {page.pages} · {page.total:,} {self.kind.noun}s")
-                ui.button("Next", on_click=lambda: self._go(page.page + 1)).props(
+                ui.label(
+                    _(
+                        "Page {page} of {pages} · {total:,} {noun}s",
+                        page=page.page,
+                        pages=page.pages,
+                        total=page.total,
+                        noun=self.kind.noun,
+                    )
+                )
+                ui.button(_("Next"), on_click=lambda: self._go(page.page + 1)).props(
                     f"flat dense {'disable' if page.page >= page.pages else ''}"
                 )
 
@@ -125,9 +139,9 @@ class MasterDataView:
                 for name in page.columns:
                     ui.label(row[name]).classes("" if active else "text-slate-400")
                 with ui.row().classes("gap-1 no-wrap"):
-                    ui.button("Edit", on_click=lambda key=key: self.open_edit(key)).props("flat dense").mark(
-                        f"edit-{key}"
-                    )
+                    ui.button(_("Edit"), on_click=lambda key=key: self.open_edit(key)).props(
+                        "flat dense"
+                    ).mark(f"edit-{key}")
                     verb = "Deactivate" if active else "Reactivate"
                     ui.button(
                         verb, on_click=lambda key=key, active=active: self.set_active(key, not active)
@@ -165,8 +179,8 @@ class MasterDataView:
             ui.label(title).classes("text-base font-semibold")
             self.form = RecordForm(self.kind.tab, self.kind.form_columns(adding), record)
             with ui.row().classes("gap-2"):
-                ui.button("Save", on_click=self.save)
-                ui.button("Close", on_click=self.close_editor).props("flat")
+                ui.button(_("Save"), on_click=self.save)
+                ui.button(_("Close"), on_click=self.close_editor).props("flat")
         self.editor.set_visibility(True)
 
     def close_editor(self) -> None:
@@ -196,6 +210,6 @@ class MasterDataView:
         except (ProcessError, SheetError) as refusal:
             form.show_error(refusal)  # the form keeps what was typed
             return
-        ui.notify(f"Saved {self.kind.noun} {saved.id}", type="positive")
+        ui.notify(_("Saved {noun} {id}", noun=self.kind.noun, id=saved.id), type="positive")
         self.close_editor()
         await self.refresh()

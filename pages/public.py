@@ -15,6 +15,7 @@ from contextlib import contextmanager
 from fastapi import Request
 from nicegui import ui
 
+from i18n import N_, _
 from pages.auth import PUBLIC_PREFIX
 
 APP_NAME = "Flowsheet"
@@ -43,7 +44,7 @@ class RateLimiter:
 
 #: Page loads and form submissions on public pages, per address.
 PUBLIC_LIMIT = RateLimiter(limit=30, window=600)
-TOO_MANY = "Too many requests from your address; please try again in a few minutes."
+TOO_MANY = N_("Too many requests from your address; please try again in a few minutes.")
 
 
 def public_path(path: str) -> str:
@@ -58,8 +59,8 @@ def client_address(request: Request) -> str:
 @contextmanager
 def public_frame(title: str) -> Iterator[None]:
     """The customer-facing layout: no staff navigation, nothing about other records."""
-    ui.page_title(f"{title} · {APP_NAME}")
+    ui.page_title(f"{_(title)} · {APP_NAME}")
     with ui.header().classes("items-center bg-slate-800 text-white px-4 py-2"):
-        ui.label(title).classes("text-lg")
+        ui.label(_(title)).classes("text-lg")
     with ui.column().classes("w-full max-w-xl mx-auto p-4 gap-4"):
         yield

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from nicegui import run, ui
 
+from i18n import _
 from pages.auth import signed_in
 from pages.frame import frame
 from processes import runtime
@@ -19,7 +20,7 @@ def register() -> None:
             return
         with frame("Users", actor):
             if not actor.may(Permission.MANAGE_USERS):
-                ui.label("Only a manager or an admin may manage users.").classes("text-negative")
+                ui.label(_("Only a manager or an admin may manage users.")).classes("text-negative")
                 return
             UsersView(actor).build()
 
@@ -30,14 +31,14 @@ class UsersView:
 
     def build(self) -> None:
         with ui.card().classes("w-full max-w-xl gap-2"):
-            ui.label("New login").classes("font-semibold")
+            ui.label(_("New login")).classes("font-semibold")
             with ui.row().classes("w-full items-end gap-2"):
-                self.name = ui.input("User name").classes("w-40")
-                self.role = ui.select(list(ROLES), value="staff", label="Role").classes("w-32")
-                self.password = ui.input("Password", password=True, password_toggle_button=True).classes(
+                self.name = ui.input(_("User name")).classes("w-40")
+                self.role = ui.select(list(ROLES), value="staff", label=_("Role")).classes("w-32")
+                self.password = ui.input(_("Password"), password=True, password_toggle_button=True).classes(
                     "w-48"
                 )
-                ui.button("Add", on_click=self.add)
+                ui.button(_("Add"), on_click=self.add)
         self.list = ui.column().classes("w-full gap-1")
         ui.timer(0, self.refresh, once=True)
 
@@ -92,9 +93,13 @@ class UsersView:
                 done=f"{u.name} {'disabled' if u.active else 'enabled'}",
             ),
         ).props("flat dense")
-        new_password = ui.input(f"New password for {user.name}", password=True).props("dense").classes("w-48")
+        new_password = (
+            ui.input(_("New password for {name}", name=user.name), password=True)
+            .props("dense")
+            .classes("w-48")
+        )
         ui.button(
-            "Set",
+            _("Set"),
             on_click=lambda u=user, field=new_password: self._act(
                 accounts.change_password, u.name, field.value or "", done=f"new password set for {u.name}"
             ),

@@ -6,6 +6,7 @@ import math
 from dataclasses import dataclass
 from datetime import datetime
 
+from i18n import _
 from processes.errors import ProcessError
 from processes.permissions import Actor, Permission, require
 from sheets.table import Record
@@ -20,7 +21,11 @@ def acknowledge(workbook: Workbook, alert_id: str, *, by: Actor, base: Record | 
         alert = tx.require(ALERTS, alert_id)
         if alert.status != "open":
             raise ProcessError(
-                f"Alert {alert_id} is {alert.status}, not open: only an open alert is acknowledged."
+                _(
+                    "Alert {alert_id} is {status}, not open: only an open alert is acknowledged.",
+                    alert_id=alert_id,
+                    status=alert.status,
+                )
             )
         return tx.update(alert, {"status": "acknowledged"}, base=base)
 

@@ -80,8 +80,9 @@ def export(
     if tab == WHOLE_WORKBOOK and file_format == "csv":
         raise ProcessError("A CSV file holds one tab: choose a tab, or .xlsx for the whole workbook.")
     wanted, left_out = _tabs_to_export(by, tab)
-    read = workbook.backend.raw_tabs(wanted)  # one request on Google, however many tabs
-    missing = [name for name in wanted if read.get(name) is None]
+    read = workbook.backend.read_raw(wanted)  # one read request on Google, however many tabs
+    present = set(workbook.backend.tab_names())  # known afresh after that read
+    missing = [name for name in wanted if name not in present]
     if tab != WHOLE_WORKBOOK and missing:
         raise ProcessError(f"The workbook has no {missing[0]} tab; run `python app.py init`.")
     left_out += [f"{name} (the workbook has no such tab)" for name in missing]

@@ -16,6 +16,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from i18n import _
 from processes.browse import PAGE_SIZES, display
 from processes.errors import ProcessError
 from processes.permissions import Actor
@@ -119,7 +120,9 @@ def get_record(workbook: Workbook, kind: MasterData, key: str) -> Record:
     workbook.invalidate([kind.tab.name])
     record = workbook.table(kind.tab).get(key)
     if record is None:
-        raise ProcessError(f"There is no {kind.noun} {key}; it may have been deleted in the sheet.")
+        raise ProcessError(
+            _("There is no {noun} {key}; it may have been deleted in the sheet.", noun=kind.noun, key=key)
+        )
     return record
 
 
@@ -148,7 +151,14 @@ def add_record(workbook: Workbook, kind: MasterData, values: Mapping[str, Any], 
             taken = {str(existing).casefold(): existing for existing in tx.table(kind.tab).columns[key]}
             if typed[key].casefold() in taken:
                 existing = taken[typed[key].casefold()]
-                raise ProcessError(f"A {kind.noun} with {key.upper()} {existing} already exists.")
+                raise ProcessError(
+                    _(
+                        "A {noun} with {upper} {existing} already exists.",
+                        noun=kind.noun,
+                        upper=key.upper(),
+                        existing=existing,
+                    )
+                )
         return tx.insert(kind.tab, typed)
 
 
@@ -179,8 +189,11 @@ def deactivate(
             held = sum(row.on_hand or 0 for row in tx.table(STOCK).records() if row.location_id == key)
             if held > 0:
                 raise ProcessError(
-                    f"{record.name} still holds {held} unit(s) of stock; transfer or adjust it "
-                    "before deactivating the location."
+                    _(
+                        "{name} still holds {held} unit(s) of stock; transfer or adjust it before deactivating the location.",
+                        name=record.name,
+                        held=held,
+                    )
                 )
         return tx.update(record, {"active": False}, base=base)
 
@@ -221,5 +234,7 @@ def _check_limits(kind: MasterData, column: Column, value: Any) -> None:
 def _require(tx, kind: MasterData, key: str) -> Record:
     record = tx.get(kind.tab, key)
     if record is None:
-        raise ProcessError(f"There is no {kind.noun} {key}; it may have been deleted in the sheet.")
+        raise ProcessError(
+            _("There is no {noun} {key}; it may have been deleted in the sheet.", noun=kind.noun, key=key)
+        )
     return record

@@ -15,6 +15,7 @@ from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
+from i18n import _
 from processes.errors import ProcessError
 from sheets.table import Record
 from sheets.tabs import OUTBOX
@@ -39,9 +40,11 @@ def _environment() -> Environment:
 def render(template: str, **context: Any) -> tuple[str, str]:
     """(subject, body) of `templates/messages/<template>.txt` filled with `context`."""
     text = _environment().get_template(f"{template}.txt").render(**context)
-    first, _, body = text.partition("\n")
+    first, _newline, body = text.partition("\n")
     if not first.startswith("Subject:"):
-        raise ProcessError(f"The message template {template} must start with a 'Subject:' line.")
+        raise ProcessError(
+            _("The message template {template} must start with a 'Subject:' line.", template=template)
+        )
     return first.removeprefix("Subject:").strip(), body.strip() + "\n"
 
 

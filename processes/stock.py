@@ -18,6 +18,7 @@ from __future__ import annotations
 from collections import defaultdict
 from datetime import datetime
 
+from i18n import _
 from processes.errors import ProcessError
 from sheets.table import DataIssue, Record
 from sheets.tabs import STOCK, STOCK_MOVES
@@ -46,14 +47,22 @@ def post_move(
 ) -> Record:
     """Record a move and change the Stock balances it touches; refuses to take stock below zero."""
     if qty <= 0:
-        raise ProcessError(f"A stock move needs a positive quantity, not {qty}.")
+        raise ProcessError(_("A stock move needs a positive quantity, not {qty}.", qty=qty))
     if not (from_location or to_location):
-        raise ProcessError("A stock move needs a location it leaves or a location it enters.")
+        raise ProcessError(_("A stock move needs a location it leaves or a location it enters."))
     if from_location:
         source = tx.get(STOCK, (sku, from_location))
         on_hand = source.on_hand if source else 0
         if on_hand - qty < 0:
-            raise ProcessError(f"Only {on_hand} of {sku} are at {from_location}; {qty} cannot leave it.")
+            raise ProcessError(
+                _(
+                    "Only {on_hand} of {sku} are at {from_location}; {qty} cannot leave it.",
+                    on_hand=on_hand,
+                    sku=sku,
+                    from_location=from_location,
+                    qty=qty,
+                )
+            )
         tx.update(source, {"on_hand": on_hand - qty})
     if to_location:
         target = tx.get(STOCK, (sku, to_location))

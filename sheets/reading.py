@@ -87,8 +87,8 @@ def _map_header(tab: Tab, row_index: int, row: Sequence[Any]) -> Header:
     return header
 
 
-def _spellings(column) -> list[str]:
-    return list(dict.fromkeys(normalize_header(text) for text in (column.name, *column.aliases)))
+def _spellings(column) -> tuple[str, ...]:
+    return column.spellings
 
 
 def read_table(tab: Tab, rows: Sequence[Sequence[Any]] | None, first_row: int = 1) -> Table:

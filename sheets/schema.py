@@ -7,10 +7,14 @@ a drop-down, a type check and the header in the sheet cannot disagree.
 
 from __future__ import annotations
 
+import functools
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
+
+import i18n
 
 
 class Kind(StrEnum):
@@ -45,11 +49,18 @@ class Column:
     def header(self) -> str:
         return self.name
 
+    def header_in(self, language: str) -> str:
+        """The header `init` writes in `language` (the name itself in English)."""
+        return i18n.header(self.name, language)
+
+    @functools.cached_property
+    def spellings(self) -> tuple[str, ...]:
+        """Every header text this column is known by, normalized: its name, aliases, translations."""
+        texts = (self.name, *self.aliases, *i18n.headers_of(self.name))
+        return tuple(dict.fromkeys(normalize_header(text) for text in texts))
+
     def matches(self, header_text: str) -> bool:
-        wanted = normalize_header(header_text)
-        return wanted == normalize_header(self.name) or any(
-            wanted == normalize_header(alias) for alias in self.aliases
-        )
+        return normalize_header(header_text) in self.spellings
 
 
 _HEADER_NOISE = re.compile(r"[\s_\-]+")
@@ -96,6 +107,12 @@ class Tab:
     @property
     def column_names(self) -> list[str]:
         return [column.name for column in self.columns]
+
+    def headers(self, language: str = i18n.ENGLISH, names: Sequence[str] | None = None) -> list[str]:
+        """The header cells `init` writes for `names` (default: every column), in `language`."""
+        return [
+            self.column(name).header_in(language) for name in (self.column_names if names is None else names)
+        ]
 
     @property
     def keyed(self) -> bool:

@@ -105,9 +105,9 @@ class Workbook:
 
     # init and check --------------------------------------------------------
 
-    def init(self, user: str = "init") -> InitReport:
-        """Create missing tabs and columns, and the Settings rows that are missing."""
-        report = self.backend.ensure_tabs(ALL_TABS)
+    def init(self, user: str = "init", language: str = "en") -> InitReport:
+        """Create missing tabs and columns (headers in `language`), and the Settings rows that are missing."""
+        report = self.backend.ensure_tabs(ALL_TABS, language)
         self.invalidate()
         with self.transaction(SETTINGS, user=user, action="init") as tx:
             present = set(tx.table(SETTINGS).keys())

@@ -137,3 +137,36 @@ def test_a_user_may_change_their_own_password_and_it_clears_their_failures(accou
     accounts.change_password("sam", "another good one", by=Actor("sam", "staff"))
     assert accounts.store.failures_since(0, username="sam") == []
     assert accounts.authenticate("sam", "another good one", "10.0.0.1").name == "sam"
+
+
+def test_a_user_chooses_their_own_language_and_only_a_manager_chooses_for_others(tmp_path):
+    accounts = Accounts(AccountStore(tmp_path))
+    accounts.add_user("sam", "staff", "correct horse 1")
+    accounts.add_user("kim", "staff", "correct horse 2")
+    accounts.add_user("lin", "manager", "correct horse 3")
+    sam, lin = accounts.actor("sam"), accounts.actor("lin")
+
+    assert accounts.language_of("sam") is None
+    accounts.set_language("sam", "zh", by=sam)
+    assert accounts.language_of("sam") == "zh"
+    with pytest.raises(PermissionDenied):
+        accounts.set_language("kim", "zh", by=sam)
+    accounts.set_language("kim", "zh", by=lin)
+    assert accounts.language_of("kim") == "zh"
+    with pytest.raises(ProcessError, match="Unknown language"):
+        accounts.set_language("sam", "fr", by=sam)
+
+
+def test_a_state_file_from_before_languages_gains_the_column(tmp_path):
+    import sqlite3
+
+    with sqlite3.connect(tmp_path / "app_state.sqlite3") as old:
+        old.execute(
+            "CREATE TABLE users (name TEXT PRIMARY KEY COLLATE NOCASE, role TEXT NOT NULL, "
+            "password_hash TEXT NOT NULL, active INTEGER NOT NULL DEFAULT 1, created_at TEXT NOT NULL, "
+            "password_changed_at TEXT NOT NULL)"
+        )
+    accounts = Accounts(AccountStore(tmp_path))
+    accounts.add_user("sam", "staff", "correct horse 1")
+    accounts.set_language("sam", "zh", by=accounts.actor("sam"))
+    assert accounts.language_of("sam") == "zh"

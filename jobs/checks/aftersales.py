@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from processes.aftersales.procedures import REFUND_LATE, RETURN_REVIEW_LATE
 from sheets.tabs import RETURNS
 
 from ..effects import Effect, alert
@@ -13,24 +14,24 @@ def check_aftersales(snapshot: Snapshot) -> list[Effect]:
     df = snapshot.df(RETURNS)
     effects: list[Effect] = []
 
-    limit = snapshot.setting("return_review_hours")
+    limit = snapshot.setting(RETURN_REVIEW_LATE.setting)
     waiting = df[(df["status"] == "requested") & waited(df["requested_at"], snapshot.now, limit)]
     for return_id, order_id, requested in waiting[["return_id", "order_id", "requested_at"]].itertuples(
         index=False
     ):
         effects.append(
             alert(
-                "aftersales.review_late",
+                RETURN_REVIEW_LATE.kind,
                 return_id,
-                "warning",
+                RETURN_REVIEW_LATE.severity,
                 f"Return {return_id} (order {order_id}) requested {shown(requested)} awaits review "
                 f"(limit {hours(limit)})",
-                "staff",
+                RETURN_REVIEW_LATE.owner_role,
             )
         )
 
     # Approved refunds wait since the return was last changed through the app (the approval).
-    limit = snapshot.setting("refund_payment_hours")
+    limit = snapshot.setting(REFUND_LATE.setting)
     unpaid = df[(df["refund_status"] == "approved") & waited(df["updated_at"], snapshot.now, limit)]
     for return_id, amount, since in (
         unpaid[["return_id", "refund_amount", "updated_at"]]
@@ -39,12 +40,12 @@ def check_aftersales(snapshot: Snapshot) -> list[Effect]:
     ):
         effects.append(
             alert(
-                "aftersales.refund_late",
+                REFUND_LATE.kind,
                 return_id,
-                "warning",
+                REFUND_LATE.severity,
                 f"Refund of {amount:g} for return {return_id} "
                 f"approved {shown(since)} is not paid (limit {hours(limit)})",
-                "staff",
+                REFUND_LATE.owner_role,
             )
         )
     return effects

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from processes.declarations import DUPLICATE_IDS, LEDGER_MISMATCH, UNREADABLE_ROWS
+from processes.procedure import Alert
 from processes.stock import ledger_balances
 from sheets.table import DataIssue
 from sheets.tabs import STOCK, STOCK_MOVES
@@ -20,16 +22,17 @@ def check_data(snapshot: Snapshot) -> list[Effect]:
 
 
 def _issues(issues: tuple[DataIssue, ...]) -> list[Effect]:
-    grouped: dict[tuple[str, str], list[DataIssue]] = {}
+    grouped: dict[tuple[Alert, str], list[DataIssue]] = {}
     for issue in issues:
-        kind = "data.duplicate_id" if DUPLICATE in issue.reason else "data.unreadable"
-        grouped.setdefault((kind, issue.tab), []).append(issue)
+        raised = DUPLICATE_IDS if DUPLICATE in issue.reason else UNREADABLE_ROWS
+        grouped.setdefault((raised, issue.tab), []).append(issue)
     effects: list[Effect] = []
-    for (kind, tab), found in grouped.items():
-        what = "rows share an ID" if kind == "data.duplicate_id" else "problems keep rows from being read"
+    for (raised, tab), found in grouped.items():
+        what = "rows share an ID" if raised is DUPLICATE_IDS else "problems keep rows from being read"
         quoted = "; ".join(str(issue) for issue in found[:QUOTED])
         more = f" (and {len(found) - QUOTED} more)" if len(found) > QUOTED else ""
-        effects.append(alert(kind, tab, "warning", f"{tab}: {len(found)} {what}: {quoted}{more}", "manager"))
+        message = f"{tab}: {len(found)} {what}: {quoted}{more}"
+        effects.append(alert(raised.kind, tab, raised.severity, message, raised.owner_role))
     return effects
 
 
@@ -44,12 +47,12 @@ def _ledger(snapshot: Snapshot) -> list[Effect]:
         if (on_hand or 0) != expected:
             effects.append(
                 alert(
-                    "data.ledger",
+                    LEDGER_MISMATCH.kind,
                     f"{sku}@{location}",
-                    "warning",
+                    LEDGER_MISMATCH.severity,
                     f"{sku} at {location}: on_hand is {on_hand or 0} but the Stock Moves ledger adds up to "
                     f"{expected}; post an adjustment or correct the cell",
-                    "manager",
+                    LEDGER_MISMATCH.owner_role,
                 )
             )
     return effects

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from processes.declarations import TRANSFER_SUGGESTED
 from sheets.tabs import LOCATIONS, PRODUCTS, TRANSFERS
 
 from ..effects import Effect, alert
@@ -44,13 +45,13 @@ def check_locations(snapshot: Snapshot) -> list[Effect]:
         qty = min(spare, max(maximum, minimum) - available)
         effects.append(
             alert(
-                "location.transfer",
+                TRANSFER_SUGGESTED.kind,
                 f"{sku}@{location}",
-                "info",
+                TRANSFER_SUGGESTED.severity,
                 f"{products.get(sku, sku)}: {available} available at {locations.get(location, location)} "
                 f"(minimum {minimum}) while {locations.get(source, source)} holds {spare} above its "
                 f"maximum; transfer {qty}",
-                "manager",
+                TRANSFER_SUGGESTED.owner_role,
             )
         )
     return effects

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from processes.orders.procedure import OPEN_STATES, PAID
+from processes.orders.procedure import OPEN_STATES, ORDER_NO_TRACKING, ORDER_UNPAID, ORDER_UNSHIPPED, PAID
 from sheets.tabs import ORDERS
 
 from ..effects import Effect, alert
@@ -16,33 +16,33 @@ def check_orders(snapshot: Snapshot) -> list[Effect]:
     open_orders = df["status"].isin(OPEN_STATES)
     effects: list[Effect] = []
 
-    limit = snapshot.setting("unpaid_timeout_hours")
+    limit = snapshot.setting(ORDER_UNPAID.setting)
     unpaid = df[open_orders & (df["payment_status"] == "pending") & waited(df["created_at"], now, limit)]
     for order_id, customer, created in unpaid[["order_id", "customer_name", "created_at"]].itertuples(
         index=False
     ):
         effects.append(
             alert(
-                "order.unpaid",
+                ORDER_UNPAID.kind,
                 order_id,
-                "breach",
+                ORDER_UNPAID.severity,
                 f"Order {order_id} from {customer} unpaid since {shown(created)} (limit {hours(limit)})",
-                "staff",
+                ORDER_UNPAID.owner_role,
             )
         )
 
-    limit = snapshot.setting("paid_unshipped_hours")
+    limit = snapshot.setting(ORDER_UNSHIPPED.setting)
     unshipped = df[open_orders & df["payment_status"].isin(PAID) & waited(df["paid_at"], now, limit)]
     for order_id, customer, paid in unshipped[["order_id", "customer_name", "paid_at"]].itertuples(
         index=False
     ):
         effects.append(
             alert(
-                "order.unshipped",
+                ORDER_UNSHIPPED.kind,
                 order_id,
-                "warning",
+                ORDER_UNSHIPPED.severity,
                 f"Order {order_id} from {customer} paid {shown(paid)} and not shipped (limit {hours(limit)})",
-                "staff",
+                ORDER_UNSHIPPED.owner_role,
             )
         )
 
@@ -50,11 +50,11 @@ def check_orders(snapshot: Snapshot) -> list[Effect]:
     for order_id, carrier in untracked[["order_id", "carrier"]].itertuples(index=False):
         effects.append(
             alert(
-                "order.no_tracking",
+                ORDER_NO_TRACKING.kind,
                 order_id,
-                "warning",
+                ORDER_NO_TRACKING.severity,
                 f"Order {order_id} is shipped{f' with {carrier}' if carrier else ''} but has no tracking number",
-                "staff",
+                ORDER_NO_TRACKING.owner_role,
             )
         )
     return effects

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from processes.procurement.procedures import APPROVAL_LATE, PO_LATE, QUOTES_LATE
 from sheets.tabs import PURCHASE_ORDERS, PURCHASE_REQUESTS, QUOTES, RECEIPTS
 
 from ..effects import Effect, alert
@@ -21,7 +22,7 @@ def check_procurement(snapshot: Snapshot) -> list[Effect]:
 
 
 def _quotes_late(snapshot: Snapshot) -> list[Effect]:
-    limit = snapshot.setting("quote_wait_hours")
+    limit = snapshot.setting(QUOTES_LATE.setting)
     df = snapshot.df(PURCHASE_REQUESTS)
     late = df[df["status"].isin(QUOTING_STATES) & waited(df["created_at"], snapshot.now, limit)]
     if not len(late):
@@ -29,12 +30,12 @@ def _quotes_late(snapshot: Snapshot) -> list[Effect]:
     quotes = snapshot.df(QUOTES)["request_id"].value_counts()
     return [
         alert(
-            "procurement.quotes_late",
+            QUOTES_LATE.kind,
             request_id,
-            "warning",
+            QUOTES_LATE.severity,
             f"Purchase request {request_id} ({qty} × {sku}) has waited for quotes since {shown(created)}: "
             f"{int(quotes.get(request_id, 0))} received (limit {hours(limit)})",
-            "staff",
+            QUOTES_LATE.owner_role,
         )
         for request_id, sku, qty, created in late[["request_id", "sku", "qty", "created_at"]].itertuples(
             index=False
@@ -51,12 +52,12 @@ def _orders_late(snapshot: Snapshot) -> list[Effect]:
     received = snapshot.df(RECEIPTS).groupby("po_id")["qty_received"].sum()
     return [
         alert(
-            "procurement.po_late",
+            PO_LATE.kind,
             po_id,
-            "warning",
+            PO_LATE.severity,
             f"Purchase order {po_id} ({qty} × {sku}) was expected on {expected:%Y-%m-%d}: "
             f"{int(received.get(po_id, 0))} of {qty} received",
-            "staff",
+            PO_LATE.owner_role,
         )
         for po_id, sku, qty, expected in late[["po_id", "sku", "qty", "expected_at"]].itertuples(index=False)
     ]
@@ -64,17 +65,17 @@ def _orders_late(snapshot: Snapshot) -> list[Effect]:
 
 def _approvals_late(snapshot: Snapshot) -> list[Effect]:
     """Orders awaiting approval, waiting since they were last changed (submitted) through the app."""
-    limit = snapshot.setting("po_approval_wait_hours")
+    limit = snapshot.setting(APPROVAL_LATE.setting)
     df = snapshot.df(PURCHASE_ORDERS)
     late = df[(df["status"] == "awaiting_approval") & waited(df["updated_at"], snapshot.now, limit)]
     return [
         alert(
-            "procurement.approval_late",
+            APPROVAL_LATE.kind,
             po_id,
-            "warning",
+            APPROVAL_LATE.severity,
             f"Purchase order {po_id} (total {total:g}) has awaited approval since {shown(since)} "
             f"(limit {hours(limit)})",
-            "manager",
+            APPROVAL_LATE.owner_role,
         )
         for po_id, total, since in late[["po_id", "total", "updated_at"]]
         .fillna({"total": 0})

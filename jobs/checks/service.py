@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from processes.service.procedure import ACTIVE_STATES
+from processes.service.procedure import ACTIVE_STATES, TICKET_DUE_SOON, TICKET_NO_RESPONSE, TICKET_OVERDUE
 from sheets.tabs import TICKETS
 
 from ..effects import Effect, alert
@@ -24,37 +24,37 @@ def check_service(snapshot: Snapshot) -> list[Effect]:
     for ticket_id, priority, due_at in overdue[["ticket_id", "priority", "due_at"]].itertuples(index=False):
         effects.append(
             alert(
-                "service.overdue",
+                TICKET_OVERDUE.kind,
                 ticket_id,
-                "breach",
+                TICKET_OVERDUE.severity,
                 f"Ticket {ticket_id} ({priority}) was due {shown(due_at)}",
-                "manager",
+                TICKET_OVERDUE.owner_role,
             )
         )
 
-    soon = snapshot.setting("ticket_due_soon_hours")
+    soon = snapshot.setting(TICKET_DUE_SOON.setting)
     due_soon = df[paused.isna() & (due >= now) & (due <= now + pd.Timedelta(hours=soon))]
     for ticket_id, priority, due_at in due_soon[["ticket_id", "priority", "due_at"]].itertuples(index=False):
         effects.append(
             alert(
-                "service.due_soon",
+                TICKET_DUE_SOON.kind,
                 ticket_id,
-                "warning",
+                TICKET_DUE_SOON.severity,
                 f"Ticket {ticket_id} ({priority}) is due {shown(due_at)}",
-                "staff",
+                TICKET_DUE_SOON.owner_role,
             )
         )
 
-    limit = snapshot.setting("first_response_hours")
+    limit = snapshot.setting(TICKET_NO_RESPONSE.setting)
     silent = df[df["first_response_at"].isna() & waited(df["opened_at"], snapshot.now, limit)]
     for ticket_id, opened in silent[["ticket_id", "opened_at"]].itertuples(index=False):
         effects.append(
             alert(
-                "service.no_response",
+                TICKET_NO_RESPONSE.kind,
                 ticket_id,
-                "warning",
+                TICKET_NO_RESPONSE.severity,
                 f"Ticket {ticket_id} opened {shown(opened)} has no reply yet (limit {hours(limit)})",
-                "staff",
+                TICKET_NO_RESPONSE.owner_role,
             )
         )
     return effects

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import pandas as pd
 
+from processes.declarations import STOCK_HIGH, STOCK_LOW
+from processes.inventory.stocktake import STOCKTAKE_DUE
 from processes.procurement.procedures import OPEN_ORDER_STATES
 from sheets.tabs import LOCATIONS, PRODUCTS, PURCHASE_ORDERS, PURCHASE_REQUESTS, RECEIPTS, STOCK
 
@@ -64,12 +66,12 @@ def check_stock(snapshot: Snapshot) -> list[Effect]:
     ].itertuples(index=False):
         effects.append(
             alert(
-                "stock.high",
+                STOCK_HIGH.kind,
                 f"{sku}@{location}",
-                "info",
+                STOCK_HIGH.severity,
                 f"{products.get(sku, sku)}: {available} available at {locations.get(location, location)}, "
                 f"maximum {maximum}",
-                "manager",
+                STOCK_HIGH.owner_role,
             )
         )
     effects += _stocktakes(snapshot, frame, locations)
@@ -86,11 +88,11 @@ def _low_stock(snapshot: Snapshot, low: pd.DataFrame, products, locations) -> li
         name, place = products.get(sku, sku), locations.get(location, location)
         effects.append(
             alert(
-                "stock.low",
+                STOCK_LOW.kind,
                 f"{sku}@{location}",
-                "warning",
+                STOCK_LOW.severity,
                 f"{name}: {available} available at {place}, minimum {minimum}",
-                "manager",
+                STOCK_LOW.owner_role,
             )
         )
         short = max(maximum, minimum) - available - requested.get((sku, location), 0)
@@ -142,7 +144,7 @@ def incoming_quantities(snapshot: Snapshot) -> dict[tuple[str, str], int]:
 
 
 def _stocktakes(snapshot: Snapshot, frame: pd.DataFrame, locations: dict[str, str]) -> list[Effect]:
-    days = snapshot.setting("stocktake_interval_days")
+    days = snapshot.setting(STOCKTAKE_DUE.setting)
     latest = frame.groupby("location_id")["last_counted_at"].max()
     cutoff = pd.Timestamp(snapshot.now) - pd.Timedelta(days=days)
     effects: list[Effect] = []
@@ -152,11 +154,11 @@ def _stocktakes(snapshot: Snapshot, frame: pd.DataFrame, locations: dict[str, st
         when = f"last counted {counted:%Y-%m-%d}" if pd.notna(counted) else "never counted"
         effects.append(
             alert(
-                "stock.stocktake",
+                STOCKTAKE_DUE.kind,
                 location,
-                "warning",
+                STOCKTAKE_DUE.severity,
                 f"{locations.get(location, location)}: {when}; a stocktake is due every {days} days",
-                "manager",
+                STOCKTAKE_DUE.owner_role,
             )
         )
     return effects

@@ -10,6 +10,7 @@ from __future__ import annotations
 from fastapi import Request
 from nicegui import ui
 
+from i18n import _
 from pages.auth import signed_in
 from pages.frame import frame
 from pages.public import public_path
@@ -35,7 +36,7 @@ def register() -> None:
         actor = await signed_in()
         if actor is None:
             return
-        with frame(f"Return {return_id}", actor):
+        with frame(_("Return {return_id}", return_id=return_id), actor):
             await ReturnPage(actor, return_id).build()
 
     @ui.page(PUBLIC_RETURNS)

@@ -12,6 +12,7 @@ import logging
 from fastapi import Request
 from nicegui import run, ui
 
+from i18n import _
 from pages.public import PUBLIC_LIMIT, TOO_MANY, client_address, public_frame
 from processes import SheetError, aftersales, runtime
 from processes.aftersales import CustomerOrder
@@ -32,22 +33,28 @@ class CustomerReturnPage:
     async def build(self) -> None:
         with public_frame("Return or exchange"):
             if not PUBLIC_LIMIT.allow(self.address):
-                ui.label(TOO_MANY).classes("text-negative")
+                ui.label(_(TOO_MANY)).classes("text-negative")
                 return
             ui.label(
-                "Give your order number (as in your order confirmation, for example #1001) and the email "
-                "address you ordered with."
+                _(
+                    "Give your order number (as in your order confirmation, for example #1001) and the email "
+                    "address you ordered with."
+                )
             )
-            self.ref_input = ui.input("Order number").props("maxlength=64 autocomplete=off").classes("w-full")
-            self.email_input = ui.input("Email address").props("maxlength=254 type=email").classes("w-full")
-            ui.button("Find my order", on_click=self.find)
+            self.ref_input = (
+                ui.input(_("Order number")).props("maxlength=64 autocomplete=off").classes("w-full")
+            )
+            self.email_input = (
+                ui.input(_("Email address")).props("maxlength=254 type=email").classes("w-full")
+            )
+            ui.button(_("Find my order"), on_click=self.find)
             self.message = ui.label().classes("text-negative")
             self.body = ui.column().classes("w-full gap-3")
 
     def _allowed(self) -> bool:
         if PUBLIC_LIMIT.allow(self.address):
             return True
-        self._refuse(TOO_MANY)
+        self._refuse(_(TOO_MANY))
         return False
 
     def _refuse(self, text: str) -> None:
@@ -79,19 +86,23 @@ class CustomerReturnPage:
 
     def _show(self, order: CustomerOrder) -> None:
         with self.body:
-            ui.label(f"Order {order.reference}").classes("text-lg font-semibold")
+            ui.label(_("Order {reference}", reference=order.reference)).classes("text-lg font-semibold")
             if order.problem:
                 ui.label(order.problem)
                 return
             if not order.returnable:
-                ui.label("Every item of this order has already been asked back.")
+                ui.label(_("Every item of this order has already been asked back."))
                 return
             items = {line.sku: f"{line.name} (up to {line.returnable})" for line in order.returnable}
-            self.item = ui.select(items, label="Item", value=next(iter(items))).classes("w-full")
-            self.qty = ui.input("Quantity", value="1").props("maxlength=6 inputmode=numeric").classes("w-32")
-            self.kind = ui.select(KIND_CHOICES, label="Return or exchange", value="return").classes("w-full")
-            self.reason = ui.textarea("Reason").props("maxlength=500 counter").classes("w-full")
-            ui.button("Send the request", on_click=self.send)
+            self.item = ui.select(items, label=_("Item"), value=next(iter(items))).classes("w-full")
+            self.qty = (
+                ui.input(_("Quantity"), value="1").props("maxlength=6 inputmode=numeric").classes("w-32")
+            )
+            self.kind = ui.select(KIND_CHOICES, label=_("Return or exchange"), value="return").classes(
+                "w-full"
+            )
+            self.reason = ui.textarea(_("Reason")).props("maxlength=500 counter").classes("w-full")
+            ui.button(_("Send the request"), on_click=self.send)
 
     async def send(self) -> None:
         self.message.text = ""
@@ -111,10 +122,12 @@ class CustomerReturnPage:
             return
         self.body.clear()
         with self.body:
-            ui.label(f"Your request {made.return_id} is recorded.").classes("text-lg font-semibold").mark(
-                "return-reference"
-            )
+            ui.label(_("Your request {return_id} is recorded.", return_id=made.return_id)).classes(
+                "text-lg font-semibold"
+            ).mark("return-reference")
             ui.label(
-                f"Please keep the reference {made.return_id}. We review every request and tell you our "
-                "decision by email, usually within two working days."
+                _(
+                    "Please keep the reference {return_id}. We review every request and tell you our decision by email, usually within two working days.",
+                    return_id=made.return_id,
+                )
             )

@@ -8,6 +8,8 @@ from typing import Any
 
 from nicegui import run, ui
 
+from i18n import _
+from i18n.formatting import when
 from pages.frame import show_error
 from processes import SheetError, aftersales, runtime
 from processes.aftersales import ReturnView
@@ -21,7 +23,7 @@ def shown(value: Any) -> str:
     if value is None or value == "":
         return "—"
     if isinstance(value, datetime):
-        return value.strftime("%Y-%m-%d %H:%M")
+        return when(value)
     if isinstance(value, float):
         return f"{value:,.2f}"
     return str(value)
@@ -29,7 +31,7 @@ def shown(value: Any) -> str:
 
 def fact(label: str, value: Any) -> None:
     with ui.row().classes("gap-2 items-baseline"):
-        ui.label(label).classes("text-sm text-slate-500 w-40")
+        ui.label(_(label)).classes("text-sm text-slate-500 w-40")
         ui.label(shown(value))
 
 
@@ -40,7 +42,7 @@ class ReturnPage:
         self.view: ReturnView | None = None
 
     async def build(self) -> None:
-        ui.link("All returns", "/returns").classes("text-sm")
+        ui.link(_("All returns"), "/returns").classes("text-sm")
         self.body = ui.column().classes("w-full gap-4")
         await self.refresh()
 
@@ -121,8 +123,11 @@ class ReturnPage:
             )
         elif view.ret.refund_status == "awaiting_approval":
             ui.label(
-                f"The refund of {shown(view.ret.refund_amount)} is above the limit of {view.refund_limit:,.2f}: "
-                "it waits for a manager's approval."
+                _(
+                    "The refund of {shown} is above the limit of {refund_limit:,.2f}: it waits for a manager's approval.",
+                    shown=shown(view.ret.refund_amount),
+                    refund_limit=view.refund_limit,
+                )
             ).classes("text-slate-600")
         if "pay_refund" in actions:
             self._pay(view, actions["pay_refund"])
@@ -136,16 +141,20 @@ class ReturnPage:
             )
         if not view.steps and view.ret.status in ("closed", "rejected"):
             ui.label(
-                f"This {view.ret.kind or 'return'} is {view.ret.status}; nothing is left to do."
+                _(
+                    "This {value} is {status}; nothing is left to do.",
+                    value=view.ret.kind or "return",
+                    status=view.ret.status,
+                )
             ).classes("text-slate-600")
 
     def _review(self, actions: dict) -> None:
         base = self.view.ret
         with ui.card().classes("w-full max-w-xl gap-2"):
-            ui.label("Review the request").classes("font-semibold")
+            ui.label(_("Review the request")).classes("font-semibold")
             for item in actions.get("approve", actions.get("reject")).checklist:
                 ui.label(f"• {item}").classes("text-sm")
-            note = ui.textarea("Note to the customer").props("maxlength=1000").classes("w-full")
+            note = ui.textarea(_("Note to the customer")).props("maxlength=1000").classes("w-full")
             with ui.row().classes("gap-2"):
                 if "approve" in actions:
                     ui.button(
@@ -174,19 +183,19 @@ class ReturnPage:
             ui.label(step.label).classes("font-semibold")
             for item in step.checklist:
                 ui.label(f"• {item}").classes("text-sm")
-            notes = ui.textarea("Inspection notes").props("maxlength=1000").classes("w-full")
-            disposition = ui.select(DISPOSITION_CHOICES, label="Restock or write off", value="restock")
+            notes = ui.textarea(_("Inspection notes")).props("maxlength=1000").classes("w-full")
+            disposition = ui.select(DISPOSITION_CHOICES, label=_("Restock or write off"), value="restock")
             disposition.classes("w-48")
             location = ui.select(
                 view.locations,
-                label="Back to location",
+                label=_("Back to location"),
                 value=order_location if order_location in view.locations else None,
             ).classes("w-64")
-            qty = ui.input("Quantity restocked", value=str(view.ret.qty)).classes("w-40")
+            qty = ui.input(_("Quantity restocked"), value=str(view.ret.qty)).classes("w-40")
             location.bind_visibility_from(disposition, "value", value="restock")
             qty.bind_visibility_from(disposition, "value", value="restock")
             ui.button(
-                "Record the inspection",
+                _("Record the inspection"),
                 on_click=lambda: self._act(
                     aftersales.receive_return,
                     inspection_notes=notes.value or "",
@@ -201,14 +210,19 @@ class ReturnPage:
     def _refund(self, view: ReturnView) -> None:
         most = view.refundable.most if view.refundable else 0.0
         with ui.card().classes("w-full max-w-xl gap-2"):
-            ui.label("Refund").classes("font-semibold")
+            ui.label(_("Refund")).classes("font-semibold")
             ui.label(
-                f"At most {most:,.2f} (what the customer paid for these items, less earlier refunds). "
-                f"Above {view.refund_limit:,.2f} a manager approves it."
+                _(
+                    "At most {most:,.2f} (what the customer paid for these items, less earlier refunds). Above {refund_limit:,.2f} a manager approves it.",
+                    most=most,
+                    refund_limit=view.refund_limit,
+                )
             ).classes("text-sm")
-            amount = ui.input("Refund amount", value=f"{most:.2f}").props("inputmode=decimal").classes("w-40")
+            amount = (
+                ui.input(_("Refund amount"), value=f"{most:.2f}").props("inputmode=decimal").classes("w-40")
+            )
             ui.button(
-                "Set the refund",
+                _("Set the refund"),
                 on_click=lambda: self._act(
                     aftersales.set_refund, amount=amount.value, base=view.ret, done="Refund set"
                 ),
@@ -216,10 +230,12 @@ class ReturnPage:
 
     def _pay(self, view: ReturnView, step) -> None:
         with ui.card().classes("w-full max-w-xl gap-2"):
-            ui.label(f"Pay the refund of {shown(view.ret.refund_amount)}").classes("font-semibold")
+            ui.label(_("Pay the refund of {shown}", shown=shown(view.ret.refund_amount))).classes(
+                "font-semibold"
+            )
             for item in step.checklist:
                 ui.label(f"• {item}").classes("text-sm")
-            reference = ui.input("Payment reference").props("maxlength=100").classes("w-64")
+            reference = ui.input(_("Payment reference")).props("maxlength=100").classes("w-64")
             ui.button(
                 step.label,
                 on_click=lambda: self._act(

@@ -6,21 +6,23 @@ from dataclasses import replace
 
 from nicegui import run, ui
 
+from i18n import N_, _
 from pages.frame import show_error
+from pages.public import public_path
 from processes import SheetError, aftersales, runtime
 from processes.aftersales import VIEWS, ReturnQuery
 from processes.browse import PAGE_SIZES
 
 COLUMNS = (
-    ("return_id", "Return"),
-    ("requested_at", "Requested"),
-    ("order", "Order"),
-    ("customer", "Customer"),
-    ("sku", "SKU"),
-    ("qty", "Qty"),
-    ("kind", "Kind"),
-    ("status", "Status"),
-    ("refund_status", "Refund"),
+    ("return_id", N_("Return")),
+    ("requested_at", N_("Requested")),
+    ("order", N_("Order")),
+    ("customer", N_("Customer")),
+    ("sku", N_("SKU")),
+    ("qty", N_("Qty")),
+    ("kind", N_("Kind")),
+    ("status", N_("Status")),
+    ("refund_status", N_("Refund")),
 )
 
 
@@ -31,14 +33,14 @@ class ReturnsList:
 
     def build(self) -> None:
         with ui.row().classes("w-full items-end gap-4"):
-            ui.select(list(VIEWS), value=self.query.view, label="Show", on_change=self._on_view).props(
+            ui.select(list(VIEWS), value=self.query.view, label=_("Show"), on_change=self._on_view).props(
                 "dense"
             ).classes("w-48")
-            ui.input("Search", on_change=self._on_search).props("clearable debounce=300 dense").classes(
+            ui.input(_("Search"), on_change=self._on_search).props("clearable debounce=300 dense").classes(
                 "w-64"
             )
             ui.select(
-                list(PAGE_SIZES), value=self.query.per_page, label="Rows", on_change=self._on_size
+                list(PAGE_SIZES), value=self.query.per_page, label=_("Rows"), on_change=self._on_size
             ).props("dense").classes("w-20")
         self.body = ui.column().classes("w-full gap-2")
         ui.timer(0, self.refresh, once=True)
@@ -72,13 +74,19 @@ class ReturnsList:
         self.body.clear()
         with self.body:
             if not page.total:
-                ui.label("No returns match." if self.query.search else "No returns in this list.").classes(
-                    "text-slate-500"
-                )
+                ui.label(
+                    _("No returns match: clear the search to see the whole list.")
+                    if self.query.search
+                    else _(
+                        "No returns in this list. Customers ask for returns on the public page {path}.",
+                        path=public_path("returns"),
+                    )
+                ).classes("text-slate-500")
                 return
             grid = ui.table(
                 columns=[
-                    {"name": name, "label": label, "field": name, "align": "left"} for name, label in COLUMNS
+                    {"name": name, "label": _(label), "field": name, "align": "left"}
+                    for name, label in COLUMNS
                 ],
                 rows=page.rows,
                 row_key="return_id",
@@ -90,10 +98,17 @@ class ReturnsList:
                 "{{ props.value }}</a></q-td>",
             )
             with ui.row().classes("items-center gap-2"):
-                ui.button("Previous", on_click=lambda: self._go(page.page - 1)).props(
+                ui.button(_("Previous"), on_click=lambda: self._go(page.page - 1)).props(
                     f"flat dense {'disable' if page.page <= 1 else ''}"
                 )
-                ui.label(f"Page {page.page} of {page.pages} · {page.total:,} returns")
-                ui.button("Next", on_click=lambda: self._go(page.page + 1)).props(
+                ui.label(
+                    _(
+                        "Page {page} of {pages} · {total:,} returns",
+                        page=page.page,
+                        pages=page.pages,
+                        total=page.total,
+                    )
+                )
+                ui.button(_("Next"), on_click=lambda: self._go(page.page + 1)).props(
                     f"flat dense {'disable' if page.page >= page.pages else ''}"
                 )

@@ -9,6 +9,7 @@ from __future__ import annotations
 from fastapi import Request
 from nicegui import ui
 
+from i18n import _
 from pages.auth import signed_in
 from pages.frame import frame
 from processes import runtime
@@ -58,5 +59,5 @@ def register() -> None:
         actor = await signed_in()
         if actor is None:
             return
-        with frame(f"Order {order_id}", actor):
+        with frame(_("Order {order_id}", order_id=order_id), actor):
             OrderDetail(order_id, actor, site_url=runtime.site_url(str(request.base_url))).build()

@@ -6,6 +6,7 @@ from typing import Any
 
 from nicegui import ui
 
+from i18n import _
 from pages.common import call, when
 from processes import master_data, orders
 from processes.orders import OrderView, order_steps
@@ -45,8 +46,8 @@ class OrderDetail:
         self.body.clear()
         with self.body:
             if view is None:
-                ui.label(f"There is no order {self.order_id}.")
-                ui.link("Back to the orders", "/orders")
+                ui.label(_("There is no order {order_id}.", order_id=self.order_id))
+                ui.link(_("Back to the orders"), "/orders")
                 return
             self._summary(view)
             self._lines(view)
@@ -61,20 +62,28 @@ class OrderDetail:
                 if order.external_ref:
                     ui.label(f"{order.channel} {order.external_ref}").classes("text-slate-600")
                 ui.badge(order.status or "new").mark("order-status")
-                ui.badge(f"payment {order.payment_status or 'pending'}", color="grey").mark("payment-status")
+                ui.badge(_("payment {value}", value=order.payment_status or "pending"), color="grey").mark(
+                    "payment-status"
+                )
             ui.label(f"{order.customer_name} · {order.customer_email or 'no email'}")
-            ui.label(f"Ship to: {order.ship_address or '(no address)'}")
-            ui.label(f"Ships from: {view.location_name or '(not chosen yet)'}")
-            ui.label(f"Total: {money(order.total)}")
+            ui.label(_("Ship to: {value}", value=order.ship_address or "(no address)"))
+            ui.label(_("Ships from: {value}", value=view.location_name or "(not chosen yet)"))
+            ui.label(_("Total: {money}", money=money(order.total)))
             if order.carrier or order.tracking_no:
-                ui.label(f"Carrier: {order.carrier or ''} · tracking {order.tracking_no or ''}")
+                ui.label(
+                    _(
+                        "Carrier: {value} · tracking {value2}",
+                        value=order.carrier or "",
+                        value2=order.tracking_no or "",
+                    )
+                )
 
     def _lines(self, view: OrderView) -> None:
         columns = [
-            {"name": "sku", "label": "SKU", "field": "sku", "align": "left"},
-            {"name": "name", "label": "Product", "field": "name", "align": "left"},
-            {"name": "qty", "label": "Qty", "field": "qty"},
-            {"name": "unit_price", "label": "Unit price", "field": "unit_price"},
+            {"name": "sku", "label": _("SKU"), "field": "sku", "align": "left"},
+            {"name": "name", "label": _("Product"), "field": "name", "align": "left"},
+            {"name": "qty", "label": _("Qty"), "field": "qty"},
+            {"name": "unit_price", "label": _("Unit price"), "field": "unit_price"},
         ]
         rows = [
             {
@@ -93,10 +102,10 @@ class OrderDetail:
     def _steps(self, view: OrderView, locations: dict[str, str]) -> None:
         steps = order_steps(view.order, self.actor)
         if not steps:
-            ui.label("Nothing more to do for this order.").classes("text-slate-500")
+            ui.label(_("Nothing more to do for this order.")).classes("text-slate-500")
             return
         with ui.card().classes("w-full max-w-3xl gap-3"):
-            ui.label("Next steps").classes("font-semibold")
+            ui.label(_("Next steps")).classes("font-semibold")
             for step in steps:
                 with ui.column().classes("gap-1 border-b pb-2 w-full"):
                     self._step(step, view, locations)
@@ -106,12 +115,12 @@ class OrderDetail:
         for item in step.checklist if step.action != "pack" else ():
             ui.label(f"☐ {item}").classes("text-sm text-slate-600")
         if step.action == "confirm":
-            field = ui.select(locations, label="Ships from", value=view.order.location_id or None).classes(
+            field = ui.select(locations, label=_("Ships from"), value=view.order.location_id or None).classes(
                 "w-72"
             )
             inputs["location_id"] = lambda: field.value
         elif step.action == "pack":
-            ui.label("Pick list: tick each line as it is taken").classes("text-sm")
+            ui.label(_("Pick list: tick each line as it is taken")).classes("text-sm")
             boxes = {
                 line.line_id: ui.checkbox(f"{line.qty} × {line.name} ({line.sku})").mark(
                     f"pick-{line.line_id}"
@@ -120,8 +129,8 @@ class OrderDetail:
             }
             inputs["picked"] = lambda: [line_id for line_id, box in boxes.items() if box.value]
         elif step.action == "ship":
-            carrier = ui.input("Carrier").classes("w-48")
-            tracking = ui.input("Tracking number").classes("w-64")
+            carrier = ui.input(_("Carrier")).classes("w-48")
+            tracking = ui.input(_("Tracking number")).classes("w-64")
             inputs["carrier"] = lambda: carrier.value or ""
             inputs["tracking_no"] = lambda: tracking.value or ""
         elif step.action == "deliver":
@@ -139,11 +148,14 @@ class OrderDetail:
             orders.take_step, self.order_id, action, by=self.actor, base=self.view.order, **values
         )
         if ok:
-            ui.notify(f"Order {self.order_id} {DONE.get(action, 'is updated')}", type="positive")
+            ui.notify(
+                _("Order {order_id} {get}", order_id=self.order_id, get=DONE.get(action, "is updated")),
+                type="positive",
+            )
             await self.refresh()
 
     def _timeline(self, view: OrderView) -> None:
-        ui.label("Timeline").classes("font-semibold")
+        ui.label(_("Timeline")).classes("font-semibold")
         with ui.column().classes("gap-0"):
             for event in view.timeline:
                 who = f" · {event.who}" if event.who else ""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from nicegui import ui
 
+from i18n import _
 from pages.common import call
 from processes import master_data, orders
 from processes.errors import ProcessError
@@ -20,30 +21,36 @@ class OrderForm:
         ok, self.products = await call(master_data.choices, master_data.PRODUCT)
         ok, locations = await call(master_data.choices, master_data.LOCATION)
         with ui.card().classes("w-full max-w-3xl gap-2"):
-            ui.label("Customer").classes("font-semibold")
+            ui.label(_("Customer")).classes("font-semibold")
             with ui.grid(columns="repeat(auto-fill, minmax(220px, 1fr))").classes("w-full gap-x-4"):
-                self.name = ui.input("Customer name *")
-                self.email = ui.input("Customer email")
-                self.street = ui.input("Street and number")
-                self.postcode = ui.input("Postcode")
-                self.city = ui.input("Town")
-                self.country = ui.input("Country")
-                self.location = ui.select(locations or {}, label="Ships from").props("clearable")
-            ui.label("Lines").classes("font-semibold")
+                self.name = ui.input(_("Customer name *"))
+                self.email = ui.input(_("Customer email"))
+                self.street = ui.input(_("Street and number"))
+                self.postcode = ui.input(_("Postcode"))
+                self.city = ui.input(_("Town"))
+                self.country = ui.input(_("Country"))
+                self.location = ui.select(locations or {}, label=_("Ships from")).props("clearable")
+            ui.label(_("Lines")).classes("font-semibold")
             self.line_area = ui.column().classes("w-full gap-1")
             self._add_line()
             with ui.row().classes("gap-2"):
-                ui.button("Add a line", on_click=self._add_line).props("flat")
-                ui.button("Create order", on_click=self.create)
+                ui.button(_("Add a line"), on_click=self._add_line).props("flat")
+                ui.button(_("Create order"), on_click=self.create)
 
     def _add_line(self) -> None:
         number = len(self.lines) + 1
         with self.line_area, ui.row().classes("items-end gap-2"):
-            product = ui.select(self.products or {}, label=f"Product {number}", with_input=True).classes(
-                "w-72"
+            product = ui.select(
+                self.products or {}, label=_("Product {number}", number=number), with_input=True
+            ).classes("w-72")
+            qty = (
+                ui.input(_("Quantity {number}", number=number), value="1")
+                .props("inputmode=numeric")
+                .classes("w-28")
             )
-            qty = ui.input(f"Quantity {number}", value="1").props("inputmode=numeric").classes("w-28")
-            price = ui.input(f"Unit price {number}", placeholder="the product's").classes("w-36")
+            price = ui.input(_("Unit price {number}", number=number), placeholder=_("the product's")).classes(
+                "w-36"
+            )
         self.lines.append((product, qty, price))
 
     async def create(self) -> None:
@@ -67,5 +74,5 @@ class OrderForm:
             by=self.actor,
         )
         if ok:
-            ui.notify(f"Order {order.order_id} created", type="positive")
+            ui.notify(_("Order {order_id} created", order_id=order.order_id), type="positive")
             ui.navigate.to(f"/orders/{order.order_id}")

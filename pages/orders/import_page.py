@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from nicegui import events, ui
 
+from i18n import _
 from pages.common import call
 from processes import master_data, orders
 from processes.orders import FIELDS, REQUIRED_FIELDS, FileProblem, ImportReport, header_of, is_shopify
@@ -26,14 +27,16 @@ class ImportView:
     async def build(self) -> None:
         ok, locations = await call(master_data.choices, master_data.LOCATION)
         ui.label(
-            "Upload Shopify's orders export as it is, or any CSV file and say which column holds what. "
-            "Importing the same file again adds nothing; a changed payment status is brought up to date."
+            _(
+                "Upload Shopify's orders export as it is, or any CSV file and say which column holds what. "
+                "Importing the same file again adds nothing; a changed payment status is brought up to date."
+            )
         ).classes("text-sm text-slate-600 max-w-3xl")
-        ui.upload(label="Orders file (.csv)", auto_upload=True, on_upload=self.on_upload).props(
+        ui.upload(label=_("Orders file (.csv)"), auto_upload=True, on_upload=self.on_upload).props(
             "accept=.csv,text/csv"
         ).classes("w-96")
         self.location = (
-            ui.select(locations or {}, label="Ships from (optional)").props("clearable").classes("w-72")
+            ui.select(locations or {}, label=_("Ships from (optional)")).props("clearable").classes("w-72")
         )
         self.setup = ui.column().classes("w-full gap-2")
         self.progress = ui.linear_progress(value=0, show_value=False).classes("w-96")
@@ -57,18 +60,24 @@ class ImportView:
             return
         with self.setup:
             if is_shopify(columns):
-                ui.label(f"{self.file_name}: a Shopify orders export.").mark("file-kind")
+                ui.label(_("{file_name}: a Shopify orders export.", file_name=self.file_name)).mark(
+                    "file-kind"
+                )
                 self.channel = None
             else:
-                ui.label(f"{self.file_name}: say which column holds what (* is needed).").mark("file-kind")
+                ui.label(
+                    _("{file_name}: say which column holds what (* is needed).", file_name=self.file_name)
+                ).mark("file-kind")
                 with ui.grid(columns="repeat(auto-fill, minmax(240px, 1fr))").classes("w-full gap-x-4"):
                     for name, label in FIELDS.items():
                         guess = next((c for c in columns if c.casefold() == name.replace("_", " ")), None)
                         self.mapping[name] = ui.select(
                             columns, label=f"{label}{' *' if name in REQUIRED_FIELDS else ''}", value=guess
                         ).props("clearable")
-                self.channel = ui.select(list(CHANNELS), value="marketplace", label="Channel").classes("w-48")
-            ui.button("Import", on_click=self.run_import).mark("run-import")
+                self.channel = ui.select(list(CHANNELS), value="marketplace", label=_("Channel")).classes(
+                    "w-48"
+                )
+            ui.button(_("Import"), on_click=self.run_import).mark("run-import")
 
     async def run_import(self) -> None:
         if self.data is None or self.running:

@@ -4,20 +4,21 @@ from __future__ import annotations
 
 from nicegui import ui
 
+from i18n import N_, _
 from pages.common import ServerList
 from processes import orders
 from processes.orders import VIEWS, OrderQuery
 
 COLUMNS = (
-    ("order_id", "Order"),
-    ("external_ref", "Reference"),
-    ("channel", "Channel"),
-    ("customer_name", "Customer"),
-    ("created_at", "Created"),
-    ("status", "Status"),
-    ("payment_status", "Payment"),
-    ("total", "Total"),
-    ("location_id", "Ships from"),
+    ("order_id", N_("Order")),
+    ("external_ref", N_("Reference")),
+    ("channel", N_("Channel")),
+    ("customer_name", N_("Customer")),
+    ("created_at", N_("Created")),
+    ("status", N_("Status")),
+    ("payment_status", N_("Payment")),
+    ("total", N_("Total")),
+    ("location_id", N_("Ships from")),
 )
 
 
@@ -28,15 +29,15 @@ class OrderList(ServerList):
 
     def build(self) -> None:
         with ui.row().classes("w-full items-end gap-4"):
-            ui.select(list(VIEWS), value=self.query.view, label="Show", on_change=self._on_view).props(
+            ui.select(list(VIEWS), value=self.query.view, label=_("Show"), on_change=self._on_view).props(
                 "dense"
             ).classes("w-40")
-            ui.input("Search", on_change=self._on_search).props("clearable debounce=300 dense").classes(
+            ui.input(_("Search"), on_change=self._on_search).props("clearable debounce=300 dense").classes(
                 "w-64"
             )
             ui.space()
-            ui.button("New order", on_click=lambda: ui.navigate.to("/orders/new")).props("outline")
-            ui.button("Import", on_click=lambda: ui.navigate.to("/orders/import")).props("outline")
+            ui.button(_("New order"), on_click=lambda: ui.navigate.to("/orders/new")).props("outline")
+            ui.button(_("Import"), on_click=lambda: ui.navigate.to("/orders/import")).props("outline")
         self.body = ui.column().classes("w-full gap-2")
         ui.timer(0, self.refresh, once=True)
 
@@ -54,14 +55,23 @@ class OrderList(ServerList):
         with self.body:
             if page.unreadable:
                 ui.label(
-                    f"{page.unreadable} order row(s) could not be read and are not shown; see Data issues."
+                    _(
+                        "{unreadable} order row(s) could not be read and are not shown; see Data issues.",
+                        unreadable=page.unreadable,
+                    )
                 )
             if not page.total:
                 self.table = None
-                ui.label("No orders match.").classes("text-slate-500")
+                ui.label(
+                    _("No orders match: clear the search or show all orders.")
+                    if self.query.search
+                    else _(
+                        "No orders match. New orders come from New order above, or from a file on Import orders."
+                    )
+                ).classes("text-slate-500")
                 return
             columns = [
-                {"name": name, "label": label, "field": name, "align": "left"} for name, label in COLUMNS
+                {"name": name, "label": _(label), "field": name, "align": "left"} for name, label in COLUMNS
             ]
             self.table = ui.table(columns=columns, rows=page.rows, row_key="order_id").props(
                 "dense flat bordered hide-pagination :rows-per-page-options=[0]"
@@ -73,10 +83,17 @@ class OrderList(ServerList):
                 "{{ props.value }}</a></q-td>",
             )
             with ui.row().classes("items-center gap-2"):
-                ui.button("Previous", on_click=lambda: self._ask(page=page.page - 1)).props(
+                ui.button(_("Previous"), on_click=lambda: self._ask(page=page.page - 1)).props(
                     f"flat dense {'disable' if page.page <= 1 else ''}"
                 )
-                ui.label(f"Page {page.page} of {page.pages} · {page.total:,} orders")
-                ui.button("Next", on_click=lambda: self._ask(page=page.page + 1)).props(
+                ui.label(
+                    _(
+                        "Page {page} of {pages} · {total:,} orders",
+                        page=page.page,
+                        pages=page.pages,
+                        total=page.total,
+                    )
+                )
+                ui.button(_("Next"), on_click=lambda: self._ask(page=page.page + 1)).props(
                     f"flat dense {'disable' if page.page >= page.pages else ''}"
                 )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from nicegui import ui
 
+from i18n import _
 from pages.common import call
 from processes import orders
 
@@ -15,7 +16,7 @@ class BatchPickView:
         self.tables: dict[str, ui.table] = {}
 
     def build(self) -> None:
-        self.choice = ui.select(CHOICES, value="picking", label="Orders", on_change=self.refresh).classes(
+        self.choice = ui.select(CHOICES, value="picking", label=_("Orders"), on_change=self.refresh).classes(
             "w-80"
         )
         self.body = ui.column().classes("w-full gap-4")
@@ -30,13 +31,13 @@ class BatchPickView:
         self.tables = {}
         with self.body:
             if not groups:
-                ui.label("Nothing to pick.").classes("text-slate-500")
+                ui.label(_("Nothing to pick.")).classes("text-slate-500")
                 return
             columns = [
-                {"name": "sku", "label": "SKU", "field": "sku", "align": "left"},
-                {"name": "name", "label": "Product", "field": "name", "align": "left"},
-                {"name": "qty", "label": "Take", "field": "qty"},
-                {"name": "orders", "label": "For orders", "field": "orders", "align": "left"},
+                {"name": "sku", "label": _("SKU"), "field": "sku", "align": "left"},
+                {"name": "name", "label": _("Product"), "field": "name", "align": "left"},
+                {"name": "qty", "label": _("Take"), "field": "qty"},
+                {"name": "orders", "label": _("For orders"), "field": "orders", "align": "left"},
             ]
             for group in groups:
                 ui.label(

@@ -13,6 +13,7 @@ from html import escape
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from nicegui import app, run, ui
 
+from i18n import _
 from pages.auth import LOGIN_PATH, signed_in
 from pages.frame import frame
 from pages.procurement.orders import OrderPage, OrdersPage
@@ -35,7 +36,7 @@ def register() -> None:
         actor = await signed_in()
         if actor is None:
             return
-        with frame(f"Purchase request {request_id}", actor):
+        with frame(_("Purchase request {request_id}", request_id=request_id), actor):
             await RequestPage(actor, request_id).build()
 
     @ui.page("/procurement/orders")
@@ -51,7 +52,7 @@ def register() -> None:
         actor = await signed_in()
         if actor is None:
             return
-        with frame(f"Purchase order {po_id}", actor):
+        with frame(_("Purchase order {po_id}", po_id=po_id), actor):
             await OrderPage(actor, po_id).build()
 
     @app.get("/procurement/orders/{po_id}/print", response_class=HTMLResponse)

@@ -8,6 +8,8 @@ from typing import Any
 
 from nicegui import ui
 
+from i18n import _
+from i18n.formatting import when
 from processes.procurement import PURCHASE_ORDER, PURCHASE_REQUEST, StockContext
 
 REQUEST_STATES = PURCHASE_REQUEST.states
@@ -20,9 +22,9 @@ def shown(value: Any) -> str:
     if value is None:
         return ""
     if isinstance(value, datetime):
-        return value.strftime("%Y-%m-%d %H:%M")
+        return when(value)
     if isinstance(value, date):
-        return value.isoformat()
+        return when(value)
     if isinstance(value, float):
         return f"{value:,.2f}"
     return str(value)
@@ -33,8 +35,10 @@ def table(
 ) -> ui.table:
     """A compact table; `links` turns a column's cells into links (column -> path prefix)."""
     grid = ui.table(
-        columns=[{"name": name, "label": label, "field": name, "align": "left"} for name, label in columns],
-        rows=[{name: shown(row.get(name)) for name, _ in columns} for row in rows],
+        columns=[
+            {"name": name, "label": _(label), "field": name, "align": "left"} for name, label in columns
+        ],
+        rows=[{name: shown(row.get(name)) for name, _label in columns} for row in rows],
         row_key=key,
     ).props("dense flat bordered hide-pagination :rows-per-page-options=[0]")
     grid.classes("w-full")
@@ -49,7 +53,7 @@ def table(
 
 def fact(label: str, value: Any) -> None:
     with ui.row().classes("gap-2 items-baseline"):
-        ui.label(label).classes("text-sm text-slate-500 w-36")
+        ui.label(_(label)).classes("text-sm text-slate-500 w-36")
         ui.label(shown(value) or "—")
 
 
@@ -57,42 +61,70 @@ def show_context(context: StockContext) -> None:
     """Stock on hand, what is on its way and what is already asked for: so nobody orders twice."""
     here = context.here
     if context.location_id is None:
-        ui.label("No delivery location chosen: stock everywhere.")
+        ui.label(_("No delivery location chosen: stock everywhere."))
     elif here is None:
-        ui.label("No stock of it is kept at this location yet.")
+        ui.label(_("No stock of it is kept at this location yet."))
     else:
         ui.label(
-            f"At {here.location_name}: {here.on_hand} on hand, {here.reserved} reserved, "
-            f"{here.available} available (min {here.min_qty}, max {here.max_qty})"
+            _(
+                "At {location_name}: {on_hand} on hand, {reserved} reserved, {available} available (min {min_qty}, max {max_qty})",
+                location_name=here.location_name,
+                on_hand=here.on_hand,
+                reserved=here.reserved,
+                available=here.available,
+                min_qty=here.min_qty,
+                max_qty=here.max_qty,
+            )
         )
     for line in context.elsewhere:
-        ui.label(f"At {line.location_name}: {line.on_hand} on hand, {line.available} available").classes(
-            "text-sm text-slate-600"
-        )
+        ui.label(
+            _(
+                "At {location_name}: {on_hand} on hand, {available} available",
+                location_name=line.location_name,
+                on_hand=line.on_hand,
+                available=line.available,
+            )
+        ).classes("text-sm text-slate-600")
     if context.incoming:
-        ui.label(f"Incoming: {context.incoming_qty} on open purchase orders").classes("font-medium")
+        ui.label(
+            _("Incoming: {incoming_qty} on open purchase orders", incoming_qty=context.incoming_qty)
+        ).classes("font-medium")
         for line in context.incoming:
             expected = f", expected {line.expected_at.isoformat()}" if line.expected_at else ""
             ui.link(
-                f"{line.po_id}: {line.outstanding} from {line.supplier_name} ({line.status}{expected})",
+                _(
+                    "{po_id}: {outstanding} from {supplier_name} ({status}{expected})",
+                    po_id=line.po_id,
+                    outstanding=line.outstanding,
+                    supplier_name=line.supplier_name,
+                    status=line.status,
+                    expected=expected,
+                ),
                 f"/procurement/orders/{line.po_id}",
             ).classes("text-sm")
     else:
-        ui.label("Nothing incoming on open purchase orders.")
+        ui.label(_("Nothing incoming on open purchase orders."))
     if context.open_requests:
-        ui.label("Open requests for it:").classes("font-medium")
+        ui.label(_("Open requests for it:")).classes("font-medium")
         for request in context.open_requests:
             needed = f", needed by {request.needed_by.isoformat()}" if request.needed_by else ""
             ui.link(
-                f"{request.request_id}: {request.qty} for {request.location_id} ({request.status}{needed})",
+                _(
+                    "{request_id}: {qty} for {location_id} ({status}{needed})",
+                    request_id=request.request_id,
+                    qty=request.qty,
+                    location_id=request.location_id,
+                    status=request.status,
+                    needed=needed,
+                ),
                 f"/procurement/requests/{request.request_id}",
             ).classes("text-sm")
     else:
-        ui.label("No open request for it.")
+        ui.label(_("No open request for it."))
 
 
 def status_filter(states: tuple[str, ...], on_change: Callable[[], Any]) -> ui.select:
-    return ui.select([ALL, *states], value=ALL, label="Status", on_change=on_change).classes("w-48")
+    return ui.select([ALL, *states], value=ALL, label=_("Status"), on_change=on_change).classes("w-48")
 
 
 # --- /procurement: the requests, and a new one ------------------------------------------

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from nicegui import run, ui
 
+from i18n import N_, _
 from pages.common import attempt
 from pages.procurement.common import ALL, ORDER_STATES, fact, status_filter, table
 from processes import SheetError, procurement, runtime
@@ -20,7 +21,7 @@ class OrdersPage:
     async def build(self) -> None:
         with ui.row().classes("w-full items-end gap-4"):
             self.status = status_filter(ORDER_STATES, self.refresh)
-            ui.link("Purchase requests", "/procurement")
+            ui.link(_("Purchase requests"), "/procurement")
         self.list = ui.column().classes("w-full")
         await self.refresh()
 
@@ -32,19 +33,25 @@ class OrdersPage:
         self.list.clear()
         with self.list:
             if not rows:
-                ui.label("No purchase orders." if status is None else f"No purchase order is {status}.")
+                ui.label(
+                    _(
+                        "No purchase orders. A purchase order is made from a purchase request once a supplier is chosen."
+                    )
+                    if status is None
+                    else _("No purchase order is {status}.", status=status)
+                )
                 return
             table(
                 [
-                    ("po_id", "Order"),
-                    ("request_id", "Request"),
-                    ("supplier", "Supplier"),
-                    ("product", "Product"),
-                    ("qty", "Qty"),
-                    ("received", "Received"),
-                    ("total", "Total"),
-                    ("status", "Status"),
-                    ("expected_at", "Expected"),
+                    ("po_id", N_("Order")),
+                    ("request_id", N_("Request")),
+                    ("supplier", N_("Supplier")),
+                    ("product", N_("Product")),
+                    ("qty", N_("Qty")),
+                    ("received", N_("Received")),
+                    ("total", N_("Total")),
+                    ("status", N_("Status")),
+                    ("expected_at", N_("Expected")),
                 ],
                 [vars(row) for row in rows],
                 "po_id",
@@ -72,7 +79,7 @@ class OrderPage:
             self.body.clear()
             with self.body:
                 ui.label(str(problem)).classes("text-negative")
-                ui.link("All purchase orders", "/procurement/orders")
+                ui.link(_("All purchase orders"), "/procurement/orders")
             return
         self.view = view
         steps = procurement.order_steps(view.order, self.actor)
@@ -93,7 +100,7 @@ class OrderPage:
                 f"{order.po_id}: {order.qty} × {view.product.name if view.product else order.sku}"
             ).classes("text-lg font-semibold")
             ui.badge(order.status).props("outline")
-            ui.link("Printable purchase order", f"/procurement/orders/{order.po_id}/print", new_tab=True)
+            ui.link(_("Printable purchase order"), f"/procurement/orders/{order.po_id}/print", new_tab=True)
         with ui.column().classes("gap-0"):
             fact("Supplier", view.supplier.name if view.supplier else order.supplier_id)
             fact("Unit price", order.unit_price)
@@ -108,7 +115,10 @@ class OrderPage:
                 fact("Quote exception", order.exception_reason)
             fact("Received so far", f"{view.received} of {order.qty}")
         if order.request_id:
-            ui.link(f"Request {order.request_id}", f"/procurement/requests/{order.request_id}")
+            ui.link(
+                _("Request {request_id}", request_id=order.request_id),
+                f"/procurement/requests/{order.request_id}",
+            )
 
     def step_button(self, step: Transition) -> None:
         """The button for one step, under the checklist the person goes through first."""
@@ -123,7 +133,7 @@ class OrderPage:
                 base=self.view.order,
             )
             if done is not None:
-                ui.notify(f"{self.po_id} is {done.status}", type="positive")
+                ui.notify(_("{po_id} is {status}", po_id=self.po_id, status=done.status), type="positive")
                 await self.load()
 
         if not step.checklist:
@@ -136,21 +146,25 @@ class OrderPage:
 
     def receiving_form(self, view: procurement.OrderView) -> None:
         with ui.card().classes("w-full max-w-3xl gap-1"):
-            ui.label(f"Receive a delivery: {view.outstanding} of {view.order.qty} still to come").classes(
-                "text-base font-semibold"
-            )
+            ui.label(
+                _(
+                    "Receive a delivery: {outstanding} of {qty} still to come",
+                    outstanding=view.outstanding,
+                    qty=view.order.qty,
+                )
+            ).classes("text-base font-semibold")
             for item in procurement.PURCHASE_ORDER.transition("receive").checklist:
                 ui.label(f"• {item}").classes("text-sm")
             with ui.row().classes("w-full items-end gap-3"):
-                received = ui.number("Quantity received", min=0, step=1, format="%.0f").classes("w-36")
-                accepted = ui.number("Quantity accepted", min=0, step=1, format="%.0f").classes("w-36")
-                rejected = ui.number("Quantity rejected", value=0, min=0, step=1, format="%.0f").classes(
+                received = ui.number(_("Quantity received"), min=0, step=1, format="%.0f").classes("w-36")
+                accepted = ui.number(_("Quantity accepted"), min=0, step=1, format="%.0f").classes("w-36")
+                rejected = ui.number(_("Quantity rejected"), value=0, min=0, step=1, format="%.0f").classes(
                     "w-36"
                 )
-                location = ui.select(view.locations, value=view.order.location_id, label="Put at").classes(
+                location = ui.select(view.locations, value=view.order.location_id, label=_("Put at")).classes(
                     "w-56"
                 )
-            notes = ui.input("Inspection notes").classes("w-full")
+            notes = ui.input(_("Inspection notes")).classes("w-full")
 
             async def record() -> None:
                 receipt = await attempt(
@@ -167,28 +181,32 @@ class OrderPage:
                 )
                 if receipt is not None:
                     ui.notify(
-                        f"Delivery {receipt.receipt_id} recorded: {receipt.qty_accepted} into stock",
+                        _(
+                            "Delivery {receipt_id} recorded: {qty_accepted} into stock",
+                            receipt_id=receipt.receipt_id,
+                            qty_accepted=receipt.qty_accepted,
+                        ),
                         type="positive",
                     )
                     await self.load()
 
-            ui.button("Record the delivery", on_click=record)
+            ui.button(_("Record the delivery"), on_click=record)
 
     def receipts(self, view: procurement.OrderView) -> None:
-        ui.label("Deliveries").classes("text-base font-semibold")
+        ui.label(_("Deliveries")).classes("text-base font-semibold")
         if not view.receipts:
-            ui.label("Nothing received yet.")
+            ui.label(_("Nothing received yet."))
             return
         table(
             [
-                ("receipt_id", "Delivery"),
-                ("received_at", "Received"),
-                ("location_id", "Put at"),
-                ("qty_received", "Received"),
-                ("qty_accepted", "Accepted"),
-                ("qty_rejected", "Rejected"),
-                ("inspection_notes", "Inspection"),
-                ("received_by", "By"),
+                ("receipt_id", N_("Delivery")),
+                ("received_at", N_("Received")),
+                ("location_id", N_("Put at")),
+                ("qty_received", N_("Received")),
+                ("qty_accepted", N_("Accepted")),
+                ("qty_rejected", N_("Rejected")),
+                ("inspection_notes", N_("Inspection")),
+                ("received_by", N_("By")),
             ],
             [
                 receipt.to_dict()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from nicegui import run, ui
 
+from i18n import N_, _
 from pages.common import attempt
 from pages.procurement.common import ALL, REQUEST_STATES, fact, show_context, shown, status_filter, table
 from processes import SheetError, procurement, runtime
@@ -22,29 +23,29 @@ class RequestsPage:
             return
         with ui.row().classes("w-full items-start gap-4"):
             with ui.card().classes("w-96 gap-1"):
-                ui.label("New purchase request").classes("text-base font-semibold")
+                ui.label(_("New purchase request")).classes("text-base font-semibold")
                 self.product = ui.select(
-                    choices.products, label="Product to buy", on_change=self.show_context
+                    choices.products, label=_("Product to buy"), on_change=self.show_context
                 )
                 self.product.classes("w-full")
                 only_location = next(iter(choices.locations)) if len(choices.locations) == 1 else None
                 self.location = ui.select(
-                    choices.locations, label="Deliver to", value=only_location, on_change=self.show_context
+                    choices.locations, label=_("Deliver to"), value=only_location, on_change=self.show_context
                 ).classes("w-full")
-                self.qty = ui.number("Quantity", min=1, step=1, format="%.0f").classes("w-full")
-                self.needed_by = ui.input("Needed by").props("type=date stack-label").classes("w-full")
-                self.reason = ui.input("Reason").classes("w-full")
-                self.department = ui.input("Department").classes("w-full")
-                ui.button("Submit request", on_click=self.submit).classes("mt-2")
+                self.qty = ui.number(_("Quantity"), min=1, step=1, format="%.0f").classes("w-full")
+                self.needed_by = ui.input(_("Needed by")).props("type=date stack-label").classes("w-full")
+                self.reason = ui.input(_("Reason")).classes("w-full")
+                self.department = ui.input(_("Department")).classes("w-full")
+                ui.button(_("Submit request"), on_click=self.submit).classes("mt-2")
             with ui.card().classes("grow gap-1"):
-                ui.label("Stock of this product").classes("text-base font-semibold")
+                ui.label(_("Stock of this product")).classes("text-base font-semibold")
                 self.context = ui.column().classes("gap-1")
                 with self.context:
-                    ui.label("Choose a product to see its stock, what is coming and what is asked for.")
+                    ui.label(_("Choose a product to see its stock, what is coming and what is asked for."))
         with ui.row().classes("w-full items-end gap-4"):
-            ui.label("Purchase requests").classes("text-lg font-semibold")
+            ui.label(_("Purchase requests")).classes("text-lg font-semibold")
             self.status = status_filter(REQUEST_STATES, self.refresh)
-            ui.link("Purchase orders", "/procurement/orders")
+            ui.link(_("Purchase orders"), "/procurement/orders")
         self.list = ui.column().classes("w-full")
         await self.refresh()
 
@@ -73,7 +74,7 @@ class RequestsPage:
             by=self.actor,
         )
         if made is not None:
-            ui.notify(f"Request {made.request_id} submitted", type="positive")
+            ui.notify(_("Request {request_id} submitted", request_id=made.request_id), type="positive")
             ui.navigate.to(f"/procurement/requests/{made.request_id}")
 
     async def refresh(self) -> None:
@@ -84,19 +85,25 @@ class RequestsPage:
         self.list.clear()
         with self.list:
             if not rows:
-                ui.label("No purchase requests." if status is None else f"No purchase request is {status}.")
+                ui.label(
+                    _(
+                        "No purchase requests. Ask for stock with New purchase request; low stock asks by itself."
+                    )
+                    if status is None
+                    else _("No purchase request is {status}.", status=status)
+                )
                 return
             table(
                 [
-                    ("request_id", "Request"),
-                    ("created_at", "Created"),
-                    ("product", "Product"),
-                    ("qty", "Qty"),
-                    ("location", "For"),
-                    ("needed_by", "Needed by"),
-                    ("status", "Status"),
-                    ("quotes", "Quotes"),
-                    ("requested_by", "By"),
+                    ("request_id", N_("Request")),
+                    ("created_at", N_("Created")),
+                    ("product", N_("Product")),
+                    ("qty", N_("Qty")),
+                    ("location", N_("For")),
+                    ("needed_by", N_("Needed by")),
+                    ("status", N_("Status")),
+                    ("quotes", N_("Quotes")),
+                    ("requested_by", N_("By")),
                 ],
                 [vars(row) for row in rows],
                 "request_id",
@@ -125,7 +132,7 @@ class RequestPage:
             self.body.clear()
             with self.body:
                 ui.label(str(problem)).classes("text-negative")
-                ui.link("All purchase requests", "/procurement")
+                ui.link(_("All purchase requests"), "/procurement")
             return
         self.view = view
         steps = {step.action: step for step in procurement.request_steps(view.request, self.actor)}
@@ -133,7 +140,7 @@ class RequestPage:
         with self.body:
             self.summary(view)
             with ui.card().classes("w-full gap-1"):
-                ui.label("Stock of this product").classes("text-base font-semibold")
+                ui.label(_("Stock of this product")).classes("text-base font-semibold")
                 show_context(view.context)
             self.quotes(view.comparison, choosing="order" in steps)
             if "quote" in steps:
@@ -143,15 +150,15 @@ class RequestPage:
             if "cancel" in steps:
                 ui.button(steps["cancel"].label, on_click=self.cancel).props("outline color=negative")
             if view.orders:
-                ui.label("Purchase orders").classes("text-base font-semibold")
+                ui.label(_("Purchase orders")).classes("text-base font-semibold")
                 table(
                     [
-                        ("po_id", "Order"),
-                        ("supplier", "Supplier"),
-                        ("qty", "Qty"),
-                        ("total", "Total"),
-                        ("status", "Status"),
-                        ("selection_reason", "Reason for the choice"),
+                        ("po_id", N_("Order")),
+                        ("supplier", N_("Supplier")),
+                        ("qty", N_("Qty")),
+                        ("total", N_("Total")),
+                        ("status", N_("Status")),
+                        ("selection_reason", N_("Reason for the choice")),
                     ],
                     [vars(row) for row in view.orders],
                     "po_id",
@@ -171,9 +178,14 @@ class RequestPage:
             fact("Requested", f"{shown(request.created_at)} by {request.requested_by or '?'}")
 
     def quotes(self, comparison: procurement.Comparison, choosing: bool) -> None:
-        ui.label("Quotes").classes("text-base font-semibold")
+        ui.label(_("Quotes")).classes("text-base font-semibold")
         if not comparison.lines:
-            ui.label(f"No quotes yet: ask at least {procurement.QUOTES_NEEDED} suppliers.")
+            ui.label(
+                _(
+                    "No quotes yet: ask at least {QUOTES_NEEDED} suppliers.",
+                    QUOTES_NEEDED=procurement.QUOTES_NEEDED,
+                )
+            )
             return
         recommended = comparison.recommended
         rows = [
@@ -197,39 +209,43 @@ class RequestPage:
         ]
         table(
             [
-                ("supplier", "Supplier"),
-                ("unit_price", "Unit price"),
-                ("total", "Total"),
-                ("lead_time", "Lead days"),
-                ("arrives_by", "Arrives by"),
-                ("valid_until", "Valid until"),
-                ("counts", "Counts?"),
-                ("on_time", "On time"),
-                ("accepted", "Accepted"),
-                ("rating", "Rating"),
-                ("score", "Score"),
+                ("supplier", N_("Supplier")),
+                ("unit_price", N_("Unit price")),
+                ("total", N_("Total")),
+                ("lead_time", N_("Lead days")),
+                ("arrives_by", N_("Arrives by")),
+                ("valid_until", N_("Valid until")),
+                ("counts", N_("Counts?")),
+                ("on_time", N_("On time")),
+                ("accepted", N_("Accepted")),
+                ("rating", N_("Rating")),
+                ("score", N_("Score")),
                 ("pick", ""),
-                ("notes", "Notes"),
+                ("notes", N_("Notes")),
             ],
             rows,
             "quote_id",
         ).mark("quotes")
         if choosing:
             ui.label(
-                f"Valid quotes from {comparison.valid_suppliers} supplier(s); {procurement.QUOTES_NEEDED} are needed."
+                _(
+                    "Valid quotes from {valid_suppliers} supplier(s); {QUOTES_NEEDED} are needed.",
+                    valid_suppliers=comparison.valid_suppliers,
+                    QUOTES_NEEDED=procurement.QUOTES_NEEDED,
+                )
             ).classes("text-sm")
-            ui.label(f"Recommended: {comparison.reason}").classes("text-sm font-medium")
+            ui.label(_("Recommended: {reason}", reason=comparison.reason)).classes("text-sm font-medium")
 
     def quote_form(self, suppliers: dict[str, str]) -> None:
         with ui.card().classes("w-full max-w-3xl gap-1"):
-            ui.label("Record a quote").classes("text-base font-semibold")
+            ui.label(_("Record a quote")).classes("text-base font-semibold")
             with ui.row().classes("w-full items-end gap-3"):
-                supplier = ui.select(suppliers, label="Quoting supplier").classes("w-64")
-                price = ui.number("Unit price", min=0, step=0.01).classes("w-28")
-                lead = ui.number("Lead time (days)", min=0, step=1, format="%.0f").classes("w-32")
+                supplier = ui.select(suppliers, label=_("Quoting supplier")).classes("w-64")
+                price = ui.number(_("Unit price"), min=0, step=0.01).classes("w-28")
+                lead = ui.number(_("Lead time (days)"), min=0, step=1, format="%.0f").classes("w-32")
                 lead.props('hint="blank: the usual for the supplier"')
-                valid_until = ui.input("Valid until").props("type=date stack-label").classes("w-40")
-            notes = ui.input("Notes").classes("w-full")
+                valid_until = ui.input(_("Valid until")).props("type=date stack-label").classes("w-40")
+            notes = ui.input(_("Notes")).classes("w-full")
 
             async def add() -> None:
                 made = await attempt(
@@ -244,10 +260,10 @@ class RequestPage:
                     by=self.actor,
                 )
                 if made is not None:
-                    ui.notify(f"Quote {made.quote_id} recorded", type="positive")
+                    ui.notify(_("Quote {quote_id} recorded", quote_id=made.quote_id), type="positive")
                     await self.load()
 
-            ui.button("Add quote", on_click=add)
+            ui.button(_("Add quote"), on_click=add)
 
     def choice_form(self, comparison: procurement.Comparison) -> None:
         valid = comparison.valid_lines
@@ -255,12 +271,14 @@ class RequestPage:
             return
         may_waive = self.actor.may(Permission.WAIVE_THREE_QUOTES)
         with ui.card().classes("w-full max-w-3xl gap-1"):
-            ui.label("Choose the supplier").classes("text-base font-semibold")
+            ui.label(_("Choose the supplier")).classes("text-base font-semibold")
             if comparison.needs_exception and not may_waive:
                 ui.label(
-                    f"Choosing needs valid quotes from at least {procurement.QUOTES_NEEDED} suppliers "
-                    f"({comparison.valid_suppliers} so far). Record more quotes, or ask a manager to "
-                    "record why fewer will do."
+                    _(
+                        "Choosing needs valid quotes from at least {QUOTES_NEEDED} suppliers ({valid_suppliers} so far). Record more quotes, or ask a manager to record why fewer will do.",
+                        QUOTES_NEEDED=procurement.QUOTES_NEEDED,
+                        valid_suppliers=comparison.valid_suppliers,
+                    )
                 )
                 return
             options = {
@@ -269,13 +287,16 @@ class RequestPage:
                 for line in valid
             }
             recommended = comparison.recommended.quote.quote_id if comparison.recommended else None
-            quote = ui.select(options, value=recommended, label="Chosen quote").classes("w-full")
-            reason = ui.input("Why this supplier").classes("w-full")
-            contract = ui.input("Contract reference").classes("w-64")
+            quote = ui.select(options, value=recommended, label=_("Chosen quote")).classes("w-full")
+            reason = ui.input(_("Why this supplier")).classes("w-full")
+            contract = ui.input(_("Contract reference")).classes("w-64")
             exception = None
             if comparison.needs_exception:
                 exception = ui.input(
-                    f"Exception: why fewer than {procurement.QUOTES_NEEDED} quotes will do"
+                    _(
+                        "Exception: why fewer than {QUOTES_NEEDED} quotes will do",
+                        QUOTES_NEEDED=procurement.QUOTES_NEEDED,
+                    )
                 ).classes("w-full")
 
             async def choose() -> None:
@@ -291,17 +312,24 @@ class RequestPage:
                     base=self.view.request,
                 )
                 if order is not None:
-                    ui.notify(f"Purchase order {order.po_id} created ({order.status})", type="positive")
+                    ui.notify(
+                        _(
+                            "Purchase order {po_id} created ({status})",
+                            po_id=order.po_id,
+                            status=order.status,
+                        ),
+                        type="positive",
+                    )
                     ui.navigate.to(f"/procurement/orders/{order.po_id}")
 
-            ui.button("Create the purchase order", on_click=choose)
+            ui.button(_("Create the purchase order"), on_click=choose)
 
     async def cancel(self) -> None:
         done = await attempt(
             procurement.cancel_request, self.workbook, self.request_id, by=self.actor, base=self.view.request
         )
         if done is not None:
-            ui.notify(f"Request {self.request_id} cancelled", type="positive")
+            ui.notify(_("Request {request_id} cancelled", request_id=self.request_id), type="positive")
             await self.load()
 
 

@@ -7,6 +7,9 @@ from typing import Any
 
 from nicegui import ui
 
+from i18n import _
+from i18n.formatting import when
+
 SLA_WORDS = {
     "met": "SLA met",
     "breached": "SLA breached",
@@ -28,9 +31,9 @@ def shown(value: Any) -> str:
     if value is None:
         return ""
     if isinstance(value, datetime):
-        return value.strftime("%Y-%m-%d %H:%M")
+        return when(value)
     if isinstance(value, date):
-        return value.isoformat()
+        return when(value)
     if isinstance(value, float):
         return f"{value:,.2f}".rstrip("0").rstrip(".") if value % 1 else f"{value:,.0f}"
     return str(value)
@@ -41,9 +44,12 @@ def table(
 ):
     """A compact table of text cells; `links` turns a column's cells into links (column -> path prefix)."""
     grid = ui.table(
-        columns=[{"name": name, "label": label, "field": name, "align": "left"} for name, label in columns],
+        columns=[
+            {"name": name, "label": _(label), "field": name, "align": "left"} for name, label in columns
+        ],
         rows=[
-            {key: shown(row.get(key)), **{name: shown(row.get(name)) for name, _ in columns}} for row in rows
+            {key: shown(row.get(key)), **{name: shown(row.get(name)) for name, _label in columns}}
+            for row in rows
         ],
         row_key=key,
     ).props("dense flat bordered hide-pagination :rows-per-page-options=[0]")
@@ -59,5 +65,5 @@ def table(
 
 def fact(label: str, value: Any) -> None:
     with ui.row().classes("gap-2 items-baseline"):
-        ui.label(label).classes("text-sm text-slate-500 w-36")
+        ui.label(_(label)).classes("text-sm text-slate-500 w-36")
         ui.label(shown(value) or "—")

@@ -11,6 +11,7 @@ from __future__ import annotations
 from fastapi import Request
 from nicegui import ui
 
+from i18n import N_, _
 from pages.auth import signed_in
 from pages.common import attempt
 from pages.frame import frame
@@ -41,7 +42,7 @@ def register() -> None:
         address = client_address(request)
         with public_frame("Your opinion"):
             if not PUBLIC_LIMIT.allow(address):
-                ui.label(TOO_MANY).mark("message")
+                ui.label(_(TOO_MANY)).mark("message")
                 return
             survey = await attempt(service.public_survey, runtime.workbook(), token)
             if survey is None:
@@ -62,18 +63,18 @@ class SurveyForm:
         )
         self.body = ui.column().classes("w-full gap-3")
         with self.body:
-            ui.label(f"How satisfied are you with {about}?").classes("text-lg")
+            ui.label(_("How satisfied are you with {about}?", about=about)).classes("text-lg")
             self.score = ui.radio(SCORE_OPTIONS).props("inline")
-            self.comment = ui.textarea("Comment (optional)").classes("w-full")
+            self.comment = ui.textarea(_("Comment (optional)")).classes("w-full")
             self.comment.props(f"maxlength={service.COMMENT_LIMIT} counter")
-            ui.button("Send", on_click=self.send)
+            ui.button(_("Send"), on_click=self.send)
 
     async def send(self) -> None:
         if not PUBLIC_LIMIT.allow(self.address):
-            ui.notify(TOO_MANY, type="negative")
+            ui.notify(_(TOO_MANY), type="negative")
             return
         if self.score.value is None:
-            ui.notify("Please choose a score from 1 (poor) to 5 (excellent).", type="warning")
+            ui.notify(_("Please choose a score from 1 (poor) to 5 (excellent)."), type="warning")
             return
         answered = await attempt(
             service.answer_survey, runtime.workbook(), self.token, self.score.value, self.comment.value or ""
@@ -88,7 +89,12 @@ class SurveyForm:
 def show_analysis(analysis: SurveyAnalysis) -> None:
     overall = analysis.overall
     if not overall.sent:
-        ui.label("No survey has been sent yet.").classes("text-slate-500")
+        ui.label(
+            _(
+                "No survey has been sent yet. A survey goes out by itself when an order is delivered "
+                "or a ticket is resolved."
+            )
+        ).classes("text-slate-500")
         return
     with ui.row().classes("gap-4"):
         _figure_card("All surveys", overall)
@@ -96,15 +102,15 @@ def show_analysis(analysis: SurveyAnalysis) -> None:
             if name in analysis.by_procedure:
                 _figure_card(f"After {name}", analysis.by_procedure[name])
     _chart(analysis)
-    ui.label("By week sent").classes("text-base font-semibold")
+    ui.label(_("By week sent")).classes("text-base font-semibold")
     table(
         [
-            ("week", "Week of"),
-            ("procedure", "Procedure"),
-            ("sent", "Sent"),
-            ("answered", "Answered"),
-            ("rate", "Response rate"),
-            ("average", "Average score"),
+            ("week", N_("Week of")),
+            ("procedure", N_("Procedure")),
+            ("sent", N_("Sent")),
+            ("answered", N_("Answered")),
+            ("rate", N_("Response rate")),
+            ("average", N_("Average score")),
         ],
         [
             {
@@ -120,26 +126,37 @@ def show_analysis(analysis: SurveyAnalysis) -> None:
         ],
         "key",
     ).mark("weeks")
-    ui.label("Latest comments").classes("text-base font-semibold")
+    ui.label(_("Latest comments")).classes("text-base font-semibold")
     if not analysis.comments:
-        ui.label("No comments yet.").classes("text-slate-500")
+        ui.label(_("No comments yet.")).classes("text-slate-500")
     for comment in analysis.comments:
         with ui.column().classes("gap-0 border-l-4 pl-2"):
             ui.label(
-                f"{shown(comment.answered_at)} · {comment.procedure} {comment.ref} · {comment.score} of 5"
+                _(
+                    "{shown} · {procedure} {ref} · {score} of 5",
+                    shown=shown(comment.answered_at),
+                    procedure=comment.procedure,
+                    ref=comment.ref,
+                    score=comment.score,
+                )
             ).classes("text-xs text-slate-500")
             ui.label(comment.text).classes("whitespace-pre-wrap").mark("comment")
 
 
 def _figure_card(title: str, figures: service.Figures) -> None:
     with ui.card().classes("gap-0 min-w-48"):
-        ui.label(title).classes("text-sm text-slate-500")
-        ui.label(f"{_average(figures.average)} average").classes("text-xl font-semibold").mark(
-            f"average {title}"
-        )
-        ui.label(f"{figures.response_rate:.0%} answered ({figures.answered} of {figures.sent})").mark(
-            f"rate {title}"
-        )
+        ui.label(_(title)).classes("text-sm text-slate-500")
+        ui.label(_("{average} average", average=_average(figures.average))).classes(
+            "text-xl font-semibold"
+        ).mark(f"average {title}")
+        ui.label(
+            _(
+                "{response_rate:.0%} answered ({answered} of {sent})",
+                response_rate=figures.response_rate,
+                answered=figures.answered,
+                sent=figures.sent,
+            )
+        ).mark(f"rate {title}")
 
 
 def _average(value: float | None) -> str:

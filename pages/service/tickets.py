@@ -14,6 +14,7 @@ from typing import Any
 from fastapi import Request
 from nicegui import ui
 
+from i18n import N_, _
 from pages.auth import signed_in
 from pages.common import attempt
 from pages.frame import frame
@@ -39,7 +40,7 @@ def register() -> None:
         actor = await signed_in()
         if actor is None:
             return
-        with frame(f"Ticket {ticket_id}", actor):
+        with frame(_("Ticket {ticket_id}", ticket_id=ticket_id), actor):
             await TicketPage(actor, ticket_id, site_url=runtime.site_url(str(request.base_url))).build()
 
 
@@ -51,33 +52,35 @@ class TicketsPage:
         self._latest = 0  # number of the newest refresh; older answers are dropped
 
     async def build(self) -> None:
-        with ui.expansion("New ticket", icon="add").classes("w-full border rounded"):
+        with ui.expansion(_("New ticket"), icon="add").classes("w-full border rounded"):
             self._form()
         with ui.row().classes("w-full items-end gap-4"):
             self.status = ui.select(
                 {ACTIVE: "active (not resolved)", ALL: "all", **{s: s for s in TICKET.states}},
                 value=ACTIVE,
-                label="Status",
+                label=_("Status"),
                 on_change=self._on_filter,
             ).classes("w-56")
             self.priority = ui.select(
-                [ALL, *PRIORITIES], value=ALL, label="Priority", on_change=self._on_filter
+                [ALL, *PRIORITIES], value=ALL, label=_("Priority"), on_change=self._on_filter
             ).classes("w-40")
-            self.search = ui.input("Search", on_change=self._on_filter).props("clearable debounce=300 dense")
+            self.search = ui.input(_("Search"), on_change=self._on_filter).props(
+                "clearable debounce=300 dense"
+            )
             self.search.classes("w-64")
         self.list = ui.column().classes("w-full gap-2")
         await self.refresh()
 
     def _form(self) -> None:
         with ui.grid(columns="repeat(auto-fill, minmax(220px, 1fr))").classes("w-full gap-x-4 gap-y-1 p-2"):
-            self.subject = ui.input("Subject").props("maxlength=200")
-            self.kind = ui.select(list(service.KINDS), value="inquiry", label="Kind")
-            self.new_priority = ui.select(list(PRIORITIES), value="normal", label="Ticket priority")
-            self.order_id = ui.input("Order number (optional)")
-            self.customer_name = ui.input("Customer name")
-            self.customer_email = ui.input("Customer email")
-        self.details = ui.textarea("Details").classes("w-full px-2").props("maxlength=5000")
-        ui.button("Open ticket", on_click=self.open_ticket).classes("m-2")
+            self.subject = ui.input(_("Subject")).props("maxlength=200")
+            self.kind = ui.select(list(service.KINDS), value="inquiry", label=_("Kind"))
+            self.new_priority = ui.select(list(PRIORITIES), value="normal", label=_("Ticket priority"))
+            self.order_id = ui.input(_("Order number (optional)"))
+            self.customer_name = ui.input(_("Customer name"))
+            self.customer_email = ui.input(_("Customer email"))
+        self.details = ui.textarea(_("Details")).classes("w-full px-2").props("maxlength=5000")
+        ui.button(_("Open ticket"), on_click=self.open_ticket).classes("m-2")
 
     async def open_ticket(self) -> None:
         made = await attempt(
@@ -93,7 +96,14 @@ class TicketsPage:
             by=self.actor,
         )
         if made is not None:
-            ui.notify(f"Ticket {made.ticket_id} opened, due {shown(made.due_at)}", type="positive")
+            ui.notify(
+                _(
+                    "Ticket {ticket_id} opened, due {shown}",
+                    ticket_id=made.ticket_id,
+                    shown=shown(made.due_at),
+                ),
+                type="positive",
+            )
             ui.navigate.to(f"/tickets/{made.ticket_id}")
 
     async def _on_filter(self) -> None:
@@ -117,34 +127,43 @@ class TicketsPage:
         self.list.clear()
         with self.list:
             if not page.total:
-                ui.label("No ticket matches." if self.query != TicketQuery() else "No open tickets.").classes(
-                    "text-slate-500"
-                )
+                ui.label(
+                    _("No ticket matches: clear the filters to see every open ticket.")
+                    if self.query != TicketQuery()
+                    else _("No open tickets. Record a customer's question or complaint with New ticket.")
+                ).classes("text-slate-500")
                 return
             rows = [{**vars(row), "sla": SLA_WORDS[row.sla]} for row in page.rows]
             table(
                 [
-                    ("ticket_id", "Ticket"),
-                    ("subject", "Subject"),
-                    ("kind", "Kind"),
-                    ("priority", "Priority"),
-                    ("status", "Status"),
-                    ("sla", "SLA"),
-                    ("due_at", "Due"),
-                    ("customer", "Customer"),
-                    ("assignee", "Assignee"),
-                    ("opened_at", "Opened"),
+                    ("ticket_id", N_("Ticket")),
+                    ("subject", N_("Subject")),
+                    ("kind", N_("Kind")),
+                    ("priority", N_("Priority")),
+                    ("status", N_("Status")),
+                    ("sla", N_("SLA")),
+                    ("due_at", N_("Due")),
+                    ("customer", N_("Customer")),
+                    ("assignee", N_("Assignee")),
+                    ("opened_at", N_("Opened")),
                 ],
                 rows,
                 "ticket_id",
                 links={"ticket_id": "/tickets/"},
             ).mark("tickets")
             with ui.row().classes("items-center gap-2"):
-                ui.button("Previous", on_click=lambda: self._go(page.page - 1)).props(
+                ui.button(_("Previous"), on_click=lambda: self._go(page.page - 1)).props(
                     f"flat dense {'disable' if page.page <= 1 else ''}"
                 )
-                ui.label(f"Page {page.page} of {page.pages} · {page.total:,} tickets")
-                ui.button("Next", on_click=lambda: self._go(page.page + 1)).props(
+                ui.label(
+                    _(
+                        "Page {page} of {pages} · {total:,} tickets",
+                        page=page.page,
+                        pages=page.pages,
+                        total=page.total,
+                    )
+                )
+                ui.button(_("Next"), on_click=lambda: self._go(page.page + 1)).props(
                     f"flat dense {'disable' if page.page >= page.pages else ''}"
                 )
 
@@ -158,7 +177,7 @@ class TicketPage:
         self.view: TicketView | None = None
 
     async def build(self) -> None:
-        ui.link("All tickets", "/tickets")
+        ui.link(_("All tickets"), "/tickets")
         self.body = ui.column().classes("w-full gap-4")
         await self.refresh()
 
@@ -198,10 +217,14 @@ class TicketPage:
         if ticket.details:
             ui.label(ticket.details).classes("whitespace-pre-wrap")
         if ticket.resolution:
-            ui.label(f"Resolution: {ticket.resolution}").classes("whitespace-pre-wrap font-medium")
+            ui.label(_("Resolution: {resolution}", resolution=ticket.resolution)).classes(
+                "whitespace-pre-wrap font-medium"
+            )
         for survey in view.surveys:
             if survey.answered_at is None:
-                ui.label(f"Satisfaction survey sent {shown(survey.sent_at)}; not answered yet.")
+                ui.label(
+                    _("Satisfaction survey sent {shown}; not answered yet.", shown=shown(survey.sent_at))
+                )
             else:
                 ui.label(
                     f"Satisfaction survey answered {shown(survey.answered_at)}: {survey.score} of 5"
@@ -209,9 +232,9 @@ class TicketPage:
                 ).classes("whitespace-pre-wrap")
 
     def _notes(self, view: TicketView) -> None:
-        ui.label("Notes").classes("text-base font-semibold")
+        ui.label(_("Notes")).classes("text-base font-semibold")
         if not view.notes:
-            ui.label("No replies yet.").classes("text-slate-500")
+            ui.label(_("No replies yet.")).classes("text-slate-500")
         for note in view.notes:
             with ui.column().classes("gap-0 border-l-4 pl-2"):
                 ui.label(f"{note.at} · {note.author}".strip(" ·")).classes("text-xs text-slate-500")
@@ -221,7 +244,7 @@ class TicketPage:
         steps = service.ticket_steps(view.ticket, self.actor)
         if not steps:
             return
-        ui.label("Next steps").classes("text-base font-semibold")
+        ui.label(_("Next steps")).classes("text-base font-semibold")
         with ui.column().classes("w-full max-w-2xl gap-3"):
             for step in steps:
                 self._step(step)
@@ -229,7 +252,7 @@ class TicketPage:
     def _step(self, step: Transition) -> None:
         if step.action == "assign":
             with ui.row().classes("items-end gap-2"):
-                who = ui.input("Assign to", value=self.view.ticket.assignee or self.actor.name)
+                who = ui.input(_("Assign to"), value=self.view.ticket.assignee or self.actor.name)
                 ui.button(step.label, on_click=lambda: self.take(service.assign, who.value))
         elif step.action in ("reply", "wait", "resolve"):
             label = {
@@ -252,5 +275,12 @@ class TicketPage:
         assert self.view is not None
         done = await attempt(rule, self.workbook, self.ticket_id, *args, by=self.actor, base=self.view.ticket)
         if done is not None:
-            ui.notify(f"Ticket {self.ticket_id}: {done.status.replace('_', ' ')}", type="positive")
+            ui.notify(
+                _(
+                    "Ticket {ticket_id}: {replace}",
+                    ticket_id=self.ticket_id,
+                    replace=done.status.replace("_", " "),
+                ),
+                type="positive",
+            )
             await self.refresh()

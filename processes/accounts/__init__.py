@@ -18,6 +18,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
+from i18n import LANGUAGES, _
 from processes.accounts.passwords import hash_password, verify_password, weakness
 from processes.accounts.store import AccountStore
 from processes.errors import ProcessError
@@ -69,6 +70,24 @@ class Accounts:
         user = self.store.get(name)
         return Actor(user.name, user.role) if user and user.active else None
 
+    def language_of(self, name: str) -> str | None:
+        """The interface language `name` chose, or None (not chosen: the browser's is used)."""
+        return self.store.language_of(name)
+
+    def set_language(self, name: str, language: str, *, by: Actor) -> None:
+        """Remember the interface language of `name`: anyone for themself, a manager for others."""
+        if language not in LANGUAGES:
+            raise ProcessError(
+                _(
+                    "Unknown language {language!r}; choose one of {join}.",
+                    language=language,
+                    join=", ".join(LANGUAGES),
+                )
+            )
+        if by.name.casefold() != name.casefold():
+            self._check_manager(by)
+        self.store.update(self._existing(name).name, language=language)
+
     def list_users(self, *, by: Actor | None = None) -> list[UserView]:
         self._check_manager(by)
         return [UserView(u.name, u.role, u.active, u.created_at) for u in self.store.all()]
@@ -81,14 +100,16 @@ class Accounts:
         name = name.strip()
         if not USERNAME.match(name):
             raise ProcessError(
-                "A user name has 2 to 32 letters, digits, dots, dashes or underscores, starting with a letter or digit."
+                _(
+                    "A user name has 2 to 32 letters, digits, dots, dashes or underscores, starting with a letter or digit."
+                )
             )
         if role not in ROLES:
-            raise ProcessError(f"The role must be one of: {', '.join(ROLES)}.")
+            raise ProcessError(_("The role must be one of: {join}.", join=", ".join(ROLES)))
         self._refuse_weak(name, password)
         now = _now_text()
         if not self.store.insert(name, role, hash_password(password), now):
-            raise ProcessError(f"There is already a user called {name}.")
+            raise ProcessError(_("There is already a user called {name}.", name=name))
         log.info("user %s added with role %s by %s", name, role, by.name if by else "the command line")
         return UserView(name, role, True, now)
 
@@ -104,7 +125,7 @@ class Accounts:
         user = self._existing(name)
         self._check_manager(by, granting=user.role)
         if by is not None and by.name.casefold() == user.name.casefold() and not active:
-            raise ProcessError("You cannot disable your own login.")
+            raise ProcessError(_("You cannot disable your own login."))
         self.store.update(user.name, active=int(active))
         log.info(
             "user %s %s by %s",
@@ -147,7 +168,7 @@ class Accounts:
     def _existing(self, name: str):
         user = self.store.get(name.strip())
         if user is None:
-            raise ProcessError(f"There is no user called {name.strip()}.")
+            raise ProcessError(_("There is no user called {strip}.", strip=name.strip()))
         return user
 
     def _check_manager(self, by: Actor | None, granting: str | None = None) -> None:
@@ -155,7 +176,7 @@ class Accounts:
             return  # the command line: whoever runs it already controls the server
         require(by, Permission.MANAGE_USERS)
         if granting == "admin" and by.role != "admin":
-            raise ProcessError("Only an admin may create or change an admin's login.")
+            raise ProcessError(_("Only an admin may create or change an admin's login."))
 
     @staticmethod
     def _refuse_weak(name: str, password: str) -> None:

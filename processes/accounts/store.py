@@ -34,6 +34,16 @@ CREATE INDEX IF NOT EXISTS failures_by_user ON login_failures (username, at);
 CREATE INDEX IF NOT EXISTS failures_by_address ON login_failures (address, at);
 """
 
+#: Columns added after the first release, created on an older state file when it is opened.
+LATER_COLUMNS = {"language": "TEXT"}
+
+
+def _add_missing_columns(connection: sqlite3.Connection) -> None:
+    present = {row[1] for row in connection.execute("PRAGMA table_info(users)")}
+    for column, kind in LATER_COLUMNS.items():
+        if column not in present:
+            connection.execute(f"ALTER TABLE users ADD COLUMN {column} {kind}")
+
 
 @dataclass(frozen=True)
 class StoredUser:
@@ -50,6 +60,7 @@ class AccountStore:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         with self._connect() as connection:
             connection.executescript(SCHEMA)
+            _add_missing_columns(connection)
         self.path.chmod(0o600)
 
     @contextmanager
@@ -78,6 +89,11 @@ class AccountStore:
             ).fetchall()
         return [StoredUser(r[0], r[1], r[2], bool(r[3]), r[4]) for r in rows]
 
+    def language_of(self, name: str) -> str | None:
+        with self._connect() as connection:
+            row = connection.execute("SELECT language FROM users WHERE name = ?", (name,)).fetchone()
+        return row[0] if row else None
+
     def count(self) -> int:
         with self._connect() as connection:
             return connection.execute("SELECT count(*) FROM users").fetchone()[0]
@@ -97,7 +113,7 @@ class AccountStore:
 
     def update(self, name: str, **fields: object) -> bool:
         """Change some of role, password_hash, active, password_changed_at; False if no such user."""
-        allowed = {"role", "password_hash", "active", "password_changed_at"}
+        allowed = {"role", "password_hash", "active", "password_changed_at", "language"}
         if not fields or set(fields) - allowed:
             raise ValueError(f"can only update {sorted(allowed)}")
         assignments = ", ".join(f"{column} = ?" for column in fields)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
+from i18n import _
 from processes.errors import ProcessError
 from sheets.cells import CellError, is_blank, parse_cell
 from sheets.schema import Kind
@@ -20,41 +21,60 @@ def text(raw: Any, what: str, *, limit: int, required: bool = False) -> str:
     """Typed text without surrounding spaces, at most `limit` characters; '' for nothing unless required."""
     value = "" if raw is None else str(raw).strip()
     if required and not value:
-        raise ProcessError(f"{what} is required.")
+        raise ProcessError(_("{what} is required.", what=what))
     if len(value) > limit:
-        raise ProcessError(f"{what} is too long: at most {limit} characters, not {len(value)}.")
+        raise ProcessError(
+            _(
+                "{what} is too long: at most {limit} characters, not {len}.",
+                what=what,
+                limit=limit,
+                len=len(value),
+            )
+        )
     return value
 
 
 def whole_number(raw: Any, what: str, *, minimum: int = 1) -> int:
     if is_blank(raw):
-        raise ProcessError(f"{what} is required.")
+        raise ProcessError(_("{what} is required.", what=what))
     try:
         value = parse_cell(Kind.INT, str(raw)[:20])
     except CellError:
-        raise ProcessError(f"{what} must be a whole number, not {str(raw)[:20]!r}.") from None
+        raise ProcessError(
+            _("{what} must be a whole number, not {value!r}.", what=what, value=str(raw)[:20])
+        ) from None
     if value < minimum:
-        raise ProcessError(f"{what} must be at least {minimum}, not {value}.")
+        raise ProcessError(
+            _("{what} must be at least {minimum}, not {value}.", what=what, minimum=minimum, value=value)
+        )
     return value
 
 
 def money(raw: Any, what: str) -> float:
     """A positive amount of money, rounded to cents."""
     if is_blank(raw):
-        raise ProcessError(f"{what} is required.")
+        raise ProcessError(_("{what} is required.", what=what))
     try:
         value = parse_cell(Kind.NUMBER, str(raw)[:30])
     except CellError:
-        raise ProcessError(f"{what} must be an amount of money, not {str(raw)[:30]!r}.") from None
+        raise ProcessError(
+            _("{what} must be an amount of money, not {value!r}.", what=what, value=str(raw)[:30])
+        ) from None
     if value <= 0:
-        raise ProcessError(f"{what} must be more than 0.")
+        raise ProcessError(_("{what} must be more than 0.", what=what))
     return round(value, 2)
 
 
 def order_of(tx: Transaction, ret: Record) -> Record:
     order = tx.get(ORDERS, ret.order_id)
     if order is None:
-        raise ProcessError(f"The order {ret.order_id} of {ret.return_id} is no longer in Orders.")
+        raise ProcessError(
+            _(
+                "The order {order_id} of {return_id} is no longer in Orders.",
+                order_id=ret.order_id,
+                return_id=ret.return_id,
+            )
+        )
     return order
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from i18n import _
 from processes.errors import ProcessError
 from processes.notify import queue_message
 from processes.permissions import Actor
@@ -45,7 +46,7 @@ def _review(
 ) -> Record:
     note = text(note, "The note", limit=LIMITS["note"])
     if action == "reject" and not note:
-        raise ProcessError("Say why the request is rejected: the customer reads the note.")
+        raise ProcessError(_("Say why the request is rejected: the customer reads the note."))
     with workbook.transaction(*REVIEW_TABS, user=by.name, action=f"{action} a return") as tx:
         ret = tx.require(RETURNS, return_id, base=base)
         transition = RETURN.check(action, ret.status, by)
@@ -81,7 +82,7 @@ def receive_return(
     notes = text(inspection_notes, "The inspection notes", limit=LIMITS["note"], required=True)
     disposition = text(disposition, "Restock or write off", limit=20, required=True).casefold()
     if disposition not in DISPOSITIONS:
-        raise ProcessError("Choose whether the goods are restocked or written off.")
+        raise ProcessError(_("Choose whether the goods are restocked or written off."))
     with workbook.transaction(
         RETURNS, LOCATIONS, *LEDGER_TABS, user=by.name, action="receive a return"
     ) as tx:
@@ -93,7 +94,13 @@ def receive_return(
                 ret.qty if restock_qty in (None, "") else whole_number(restock_qty, "The quantity restocked")
             )
             if restocked > ret.qty:
-                raise ProcessError(f"{ret.return_id} is for {ret.qty}; at most {ret.qty} can be restocked.")
+                raise ProcessError(
+                    _(
+                        "{return_id} is for {qty}; at most {qty} can be restocked.",
+                        return_id=ret.return_id,
+                        qty=ret.qty,
+                    )
+                )
             location = _location(tx, location_id)
             post_move(
                 tx, sku=ret.sku, qty=restocked, reason="return", ref=ret.return_id, to_location=location
@@ -111,10 +118,16 @@ def receive_return(
 
 def _location(tx: Transaction, location_id: str | None) -> str:
     if not location_id:
-        raise ProcessError("Choose the location the goods go back to.")
+        raise ProcessError(_("Choose the location the goods go back to."))
     location = tx.get(LOCATIONS, str(location_id))
     if location is None:
-        raise ProcessError(f"There is no location {location_id!r} in Locations.")
+        raise ProcessError(_("There is no location {location_id!r} in Locations.", location_id=location_id))
     if location.active is False:
-        raise ProcessError(f"{location.name} ({location.location_id}) is marked inactive in Locations.")
+        raise ProcessError(
+            _(
+                "{name} ({location_id}) is marked inactive in Locations.",
+                name=location.name,
+                location_id=location.location_id,
+            )
+        )
     return location.location_id

@@ -14,7 +14,7 @@ or `refund_over_limit` by the amount.
 from __future__ import annotations
 
 from processes.permissions import Actor, Permission
-from processes.procedure import Procedure, Transition
+from processes.procedure import Alert, Entry, Procedure, Transition
 from sheets.table import Record
 from sheets.tabs import RETURNS
 
@@ -25,11 +25,28 @@ RECEIVING_CHECKLIST = (
     "Restock what can be sold again; write off the rest",
 )
 
+RETURN_REVIEW_LATE = Alert(
+    "aftersales.review_late",
+    "A customer's return request has waited this long for review: approve or reject it.",
+    "warning",
+    "staff",
+    setting="return_review_hours",
+)
+REFUND_LATE = Alert(
+    "aftersales.refund_late",
+    "An approved refund is still not paid this long after approval: pay it and record the reference.",
+    "warning",
+    "staff",
+    setting="refund_payment_hours",
+)
+
 RETURN = Procedure(
     "Return",
     RETURNS,
     "status",
     purpose="A customer's return or exchange: reviewed, received and inspected, then refunded or replaced.",
+    entries=(Entry("requested", "The customer asks for a return or an exchange on the returns page"),),
+    alerts=(RETURN_REVIEW_LATE,),
     transitions=(
         Transition(
             "approve",
@@ -41,9 +58,19 @@ RETURN = Procedure(
                 "The order was delivered within the return window",
                 "The reason is one the returns policy accepts",
             ),
-            deadline_hours=48,
+            deadline="return_review_hours",
+            informed=("customer",),
         ),
-        Transition("reject", ("requested",), "rejected", "staff", "Reject the request", deadline_hours=48),
+        Transition(
+            "reject",
+            ("requested",),
+            "rejected",
+            "staff",
+            "Reject the request",
+            checklist=("Write down why: the customer reads the note",),
+            deadline="return_review_hours",
+            informed=("customer",),
+        ),
         Transition(
             "receive",
             ("approved",),
@@ -59,9 +86,17 @@ RETURN = Procedure(
             "staff",
             "Create the replacement order",
             checklist=("The returned items are in and inspected",),
-            deadline_hours=48,
+            deadline="return_settle_hours",
+            informed=("customer",),
         ),
-        Transition("close", ("received",), "closed", "staff", "Close the return"),
+        Transition(
+            "close",
+            ("received",),
+            "closed",
+            "staff",
+            "Close the return",
+            automatic="when the refund is paid",
+        ),
     ),
 )
 
@@ -70,15 +105,30 @@ REFUND = Procedure(
     RETURNS,
     "refund_status",
     purpose="Pay back at most what the customer paid for the returned items; a manager approves above the limit.",
+    entries=(
+        Entry("none", "A return or an exchange is requested: no refund is due yet"),
+        Entry("pending", "The returned goods of a return (not an exchange) are received", after="none"),
+    ),
+    alerts=(REFUND_LATE,),
     transitions=(
-        Transition("refund", ("pending",), "approved", "staff", "Set the refund", deadline_hours=48),
+        Transition(
+            "refund",
+            ("pending",),
+            "approved",
+            "staff",
+            "Set the refund",
+            checklist=("At most what the customer paid for the returned items",),
+            deadline="return_settle_hours",
+        ),
         Transition(
             "refund_over_limit",
             ("pending",),
             "awaiting_approval",
             "staff",
             "Set the refund",
-            deadline_hours=48,
+            automatic="when the refund set is above the refund approval limit (setting refund_approval_limit)",
+            deadline="return_settle_hours",
+            informed=("manager",),
         ),
         Transition(
             "approve_refund",
@@ -87,7 +137,7 @@ REFUND = Procedure(
             "manager",
             "Approve the refund",
             permission=Permission.APPROVE_REFUND_OVER_LIMIT,
-            deadline_hours=24,
+            deadline="refund_approval_wait_hours",
         ),
         Transition(
             "pay_refund",
@@ -96,13 +146,14 @@ REFUND = Procedure(
             "staff",
             "Record the refund payment",
             checklist=("Pay the amount back the way the customer paid", "Write down the payment's reference"),
-            deadline_hours=48,
+            deadline="refund_payment_hours",
+            informed=("customer",),
         ),
     ),
 )
 
 #: Steps the app takes as the effect of another; no page offers them as buttons.
-TAKEN_BY_THE_APP = frozenset({"close", "refund_over_limit"})
+TAKEN_BY_THE_APP = frozenset(t.action for t in (*RETURN.transitions, *REFUND.transitions) if t.automatic)
 #: Refund states in which the money is promised or paid.
 REFUND_COMMITTED = ("awaiting_approval", "approved", "paid")
 

@@ -13,6 +13,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from i18n import _
 from processes.errors import ProcessError
 from processes.settings import value_of
 from sheets.table import Record
@@ -86,7 +87,7 @@ def request_return(
     count = whole_number(qty, "The quantity")
     kind = text(kind, "Return or exchange", limit=10, required=True).casefold()
     if kind not in KINDS:
-        raise ProcessError("Choose a return or an exchange.")
+        raise ProcessError(_("Choose a return or an exchange."))
     reason = text(reason, "The reason", limit=LIMITS["reason"], required=True)
     with workbook.transaction(*REQUEST_TABS, user=CUSTOMER, action="request a return") as tx:
         order = match_order(tx.table(ORDERS).records(), reference, email)
@@ -96,18 +97,25 @@ def request_return(
             raise ProcessError(problem)
         lines = lines_of(tx.table(ORDER_LINES).records(), order.order_id, sku)
         if not lines:
-            raise ProcessError(f"Order {order_ref(order)} has no item {sku}.")
+            raise ProcessError(_("Order {order_ref} has no item {sku}.", order_ref=order_ref(order), sku=sku))
         shipped = paid_for(lines)[0]
         left = shipped - asked_back(tx.table(RETURNS).records(), order.order_id, sku)
         if count > left:
             raise ProcessError(
-                f"At most {max(left, 0)} of {sku} can still be returned from order {order_ref(order)} "
-                f"({shipped} shipped, {shipped - left} already asked back), not {count}."
+                _(
+                    "At most {max} of {sku} can still be returned from order {order_ref} ({shipped} shipped, {value} already asked back), not {count}.",
+                    max=max(left, 0),
+                    sku=sku,
+                    order_ref=order_ref(order),
+                    shipped=shipped,
+                    value=shipped - left,
+                    count=count,
+                )
             )
         product = tx.get(PRODUCTS, sku)
         if kind == "exchange" and (product is None or product.active is False):
             raise ProcessError(
-                f"{sku} is no longer sold, so it cannot be exchanged; ask for a return instead."
+                _("{sku} is no longer sold, so it cannot be exchanged; ask for a return instead.", sku=sku)
             )
         return tx.insert(
             RETURNS,

@@ -15,6 +15,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from i18n import _
 from processes.errors import ProcessError
 from processes.notify import queue_message
 from processes.orders import ORDER_TABS, OrderLine, add_order
@@ -147,7 +148,10 @@ def create_replacement(
         ret = tx.require(RETURNS, return_id, base=base)
         if ret.kind != "exchange":
             raise ProcessError(
-                f"{ret.return_id} is a return: it is settled with a refund, not a replacement."
+                _(
+                    "{return_id} is a return: it is settled with a refund, not a replacement.",
+                    return_id=ret.return_id,
+                )
             )
         transition = RETURN.check("exchange", ret.status, by)
         order = order_of(tx, ret)
@@ -177,26 +181,46 @@ def _refund_stage(ret: Record) -> None:
     """Refusals that say more than the refund's state alone: an exchange, or goods not yet received."""
     if ret.kind == "exchange":
         raise ProcessError(
-            f"{ret.return_id} is an exchange: it is settled with a replacement order, not a refund."
+            _(
+                "{return_id} is an exchange: it is settled with a replacement order, not a refund.",
+                return_id=ret.return_id,
+            )
         )
     if ret.status in ("requested", "approved"):
         raise ProcessError(
-            f"{ret.return_id} is {ret.status}: the goods are received and inspected before any refund."
+            _(
+                "{return_id} is {status}: the goods are received and inspected before any refund.",
+                return_id=ret.return_id,
+                status=ret.status,
+            )
         )
     if ret.status == "rejected":
-        raise ProcessError(f"{ret.return_id} was rejected: there is nothing to refund.")
+        raise ProcessError(
+            _("{return_id} was rejected: there is nothing to refund.", return_id=ret.return_id)
+        )
 
 
 def _check_amount(tx: Transaction, ret: Record, order: Record, value: float) -> None:
     if order.payment_status not in REFUNDABLE_PAYMENTS:
         raise ProcessError(
-            f"Order {order.order_id} is {order.payment_status or 'without a payment status'}: "
-            "only a paid order can be refunded."
+            _(
+                "Order {order_id} is {value}: only a paid order can be refunded.",
+                order_id=order.order_id,
+                value=order.payment_status or "without a payment status",
+            )
         )
     limit = refundable(ret, tx.table(ORDER_LINES).records(), tx.table(RETURNS).records())
     if value > limit.most + 0.005:
         already = f", less {limit.already:,.2f} already refunded for it" if limit.already else ""
         raise ProcessError(
-            f"At most {limit.most:,.2f} can be refunded for {ret.return_id}: the customer paid "
-            f"{limit.for_items:,.2f} for {ret.qty} of {ret.sku}{already}; {value:,.2f} is too much."
+            _(
+                "At most {most:,.2f} can be refunded for {return_id}: the customer paid {for_items:,.2f} for {qty} of {sku}{already}; {value:,.2f} is too much.",
+                most=limit.most,
+                return_id=ret.return_id,
+                for_items=limit.for_items,
+                qty=ret.qty,
+                sku=ret.sku,
+                already=already,
+                value=value,
+            )
         )

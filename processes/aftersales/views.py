@@ -7,6 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
+from i18n import _
 from processes.browse import PAGE_SIZES
 from processes.errors import ProcessError
 from processes.permissions import Actor
@@ -113,7 +114,7 @@ def return_view(workbook: Workbook, return_id: str, actor: Actor) -> ReturnView:
     returns = tables[RETURNS.name]
     ret = returns.get(return_id)
     if ret is None:
-        raise ProcessError(f"There is no return {return_id}.")
+        raise ProcessError(_("There is no return {return_id}.", return_id=return_id))
     product = tables[PRODUCTS.name].get(ret.sku)
     limit = tables[SETTINGS.name].get("refund_approval_limit")
     return ReturnView(

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from i18n import _
 from processes.browse import PAGE_SIZES
 from processes.errors import ProcessError
 from processes.permissions import Actor
@@ -178,7 +179,7 @@ def set_limits(
     """Set a row's minimum and maximum (0 for no maximum); on_hand is never touched here."""
     low, high = _limit(min_qty, "min_qty", "Minimum"), _limit(max_qty, "max_qty", "Maximum")
     if high and high < low:
-        raise ProcessError(f"Maximum ({high}) cannot be below the minimum ({low}).")
+        raise ProcessError(_("Maximum ({high}) cannot be below the minimum ({low}).", high=high, low=low))
     with workbook.transaction(STOCK, user=by.name, action="set stock limits") as tx:
         row = tx.get(STOCK, (sku, location_id))
         if row is None:
@@ -194,5 +195,5 @@ def _limit(value: Any, column: str, label: str) -> int:
     if typed is None:
         return 0
     if typed < 0:
-        raise ProcessError(f"{label} cannot be negative ({typed}).")
+        raise ProcessError(_("{label} cannot be negative ({typed}).", label=label, typed=typed))
     return typed

@@ -19,7 +19,7 @@ from typing import Any
 
 from processes.errors import ProcessError
 from processes.permissions import Actor, Permission, require
-from processes.procedure import Procedure, Transition
+from processes.procedure import Alert, Entry, Procedure, Transition
 from processes.stock import LEDGER_TABS, post_move
 from sheets.errors import InvalidValue
 from sheets.ids import new_id
@@ -27,6 +27,14 @@ from sheets.table import Record
 from sheets.tabs import LOCATIONS, PRODUCTS, STOCK, STOCK_COUNTS
 from sheets.transaction import Transaction, coerce
 from sheets.workbook import Workbook
+
+STOCKTAKE_DUE = Alert(
+    "stock.stocktake",
+    "A location has not been counted within the stocktake interval: start a stocktake there.",
+    "warning",
+    "manager",
+    setting="stocktake_interval_days",
+)
 
 STOCKTAKE = Procedure(
     "Stocktake",
@@ -44,7 +52,7 @@ STOCKTAKE = Procedure(
                 "Enter what you counted, not what a label or a list says",
                 "Count again before saving if the number surprises you",
             ),
-            deadline_hours=24,
+            deadline="stocktake_count_hours",
         ),
         Transition(
             "approve",
@@ -53,7 +61,7 @@ STOCKTAKE = Procedure(
             "manager",
             "Approve the adjustment",
             permission=Permission.APPROVE_STOCK_ADJUSTMENT,
-            deadline_hours=48,
+            deadline="stocktake_approval_hours",
         ),
         Transition(
             "reject",
@@ -65,6 +73,8 @@ STOCKTAKE = Procedure(
         ),
     ),
     purpose="Count a location blind; book the differences only with a manager's approval",
+    entries=(Entry("open", "Staff start a stocktake of a location: one line per product kept there"),),
+    alerts=(STOCKTAKE_DUE,),
 )
 
 #: What the counter confirms, shown on the count sheet.

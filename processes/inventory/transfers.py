@@ -15,7 +15,7 @@ from typing import Any
 from processes.browse import PAGE_SIZES
 from processes.errors import ProcessError
 from processes.permissions import Actor
-from processes.procedure import Procedure, Transition
+from processes.procedure import Entry, Procedure, Transition
 from processes.stock import LEDGER_TABS, available, post_move
 from sheets.errors import InvalidValue
 from sheets.table import Record, Table
@@ -38,7 +38,7 @@ TRANSFER = Procedure(
                 "Pick the quantity asked for at the origin",
                 "Label the parcel with the transfer ID",
             ),
-            deadline_hours=48,
+            deadline="transfer_ship_hours",
         ),
         Transition(
             "receive",
@@ -47,11 +47,12 @@ TRANSFER = Procedure(
             "staff",
             "Receive",
             checklist=("Count what arrived against the transfer", "Put the goods away at the destination"),
-            deadline_hours=72,
+            deadline="transfer_receive_hours",
         ),
         Transition("cancel", ("requested",), "cancelled", "staff", "Cancel"),
     ),
     purpose="Move stock between locations; what is on the road belongs to neither",
+    entries=(Entry("requested", "Staff ask for stock to move from one location to another"),),
 )
 
 #: The lists a transfers page can show: status filter -> the statuses it holds (None: all).

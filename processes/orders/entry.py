@@ -6,7 +6,9 @@ import re
 from dataclasses import dataclass
 from datetime import datetime
 
+from i18n import _
 from processes.errors import ProcessError
+from processes.orders.procedure import address_problem
 from processes.permissions import Actor
 from sheets.cells import CellError, is_blank, parse_cell
 from sheets.schema import Kind
@@ -47,9 +49,9 @@ def add_order(
     `created_at` is when the customer ordered (an import knows it); by default now.
     """
     if not (customer_name or "").strip():
-        raise ProcessError("An order needs the customer's name.")
+        raise ProcessError(_("An order needs the customer's name."))
     if not lines:
-        raise ProcessError("An order needs at least one line.")
+        raise ProcessError(_("An order needs at least one line."))
     priced = [_priced(tx, line) for line in lines]
     total = round(sum(line.qty * line.unit_price for line in priced), 2)
     order = tx.insert(
@@ -78,15 +80,15 @@ def add_order(
 
 def _priced(tx: Transaction, line: OrderLine) -> OrderLine:
     if line.qty is None or line.qty <= 0:
-        raise ProcessError(f"{line.sku}: the quantity must be at least 1.")
+        raise ProcessError(_("{sku}: the quantity must be at least 1.", sku=line.sku))
     product = tx.get(PRODUCTS, line.sku)
     if product is None:
-        raise ProcessError(f"There is no product {line.sku}.")
+        raise ProcessError(_("There is no product {sku}.", sku=line.sku))
     if product.active is False:
-        raise ProcessError(f"{line.sku} ({product.name}) is no longer sold.")
+        raise ProcessError(_("{sku} ({name}) is no longer sold.", sku=line.sku, name=product.name))
     price = line.unit_price if line.unit_price is not None else product.price
     if price is None or price < 0:
-        raise ProcessError(f"{line.sku} has no price: give one.")
+        raise ProcessError(_("{sku} has no price: give one.", sku=line.sku))
     return OrderLine(line.sku, int(line.qty), float(price))
 
 
@@ -105,7 +107,12 @@ def enter_order(
     """An order typed by staff (the manual entry form): checked, then created with its lines in one commit."""
     email = (customer_email or "").strip()
     if email and not EMAIL.fullmatch(email):
-        raise ProcessError(f"{email!r} is not an email address.")
+        raise ProcessError(_("{email!r} is not an email address.", email=email))
+    # Refused here, where it can still be corrected, rather than at confirmation (the order page
+    # cannot edit an address); an empty address is left for orders collected in person.
+    problem = address_problem(ship_address) if (ship_address or "").strip() else None
+    if problem:
+        raise ProcessError(_("Cannot save the order: {problem}.", problem=problem))
     with workbook.transaction(*ORDER_TABS, user=by.name, action="enter order") as tx:
         return add_order(
             tx,
@@ -122,15 +129,19 @@ def enter_order(
 def read_line(sku: str, qty: object, unit_price: object = None) -> OrderLine:
     """A line as typed in a form: the quantity a whole number, the price a number or blank (the product's)."""
     if not (sku or "").strip():
-        raise ProcessError("Choose a product for every line.")
+        raise ProcessError(_("Choose a product for every line."))
     try:
         quantity = parse_cell(Kind.INT, qty) if not is_blank(qty) else None
     except CellError:
-        raise ProcessError(f"{sku}: the quantity {qty!r} is not a whole number.") from None
+        raise ProcessError(
+            _("{sku}: the quantity {qty!r} is not a whole number.", sku=sku, qty=qty)
+        ) from None
     if quantity is None:
-        raise ProcessError(f"{sku}: enter a quantity.")
+        raise ProcessError(_("{sku}: enter a quantity.", sku=sku))
     try:
         price = None if is_blank(unit_price) else parse_cell(Kind.NUMBER, unit_price)
     except CellError:
-        raise ProcessError(f"{sku}: the price {unit_price!r} is not a number.") from None
+        raise ProcessError(
+            _("{sku}: the price {unit_price!r} is not a number.", sku=sku, unit_price=unit_price)
+        ) from None
     return OrderLine(sku.strip(), quantity, price)

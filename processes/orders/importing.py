@@ -19,6 +19,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from i18n import _
 from processes.errors import ProcessError
 from processes.permissions import Actor
 from sheets.cells import CellError
@@ -89,7 +90,7 @@ def import_orders(
     report = ImportReport()
     channel = channel or ("shopify" if mapping is None else "marketplace")
     if channel not in CHANNELS:
-        raise ProcessError(f"The channel must be one of: {', '.join(CHANNELS)}.")
+        raise ProcessError(_("The channel must be one of: {join}.", join=", ".join(CHANNELS)))
     say(0.05, "reading the file")
     try:
         orders, loose, report.lines_read = read_orders(decode(data), mapping)
@@ -202,7 +203,9 @@ def parse_mapping(text: str) -> dict[str, str]:
     for part in filter(None, (piece.strip() for piece in text.split(","))):
         name, sep, column = part.partition("=")
         if not sep or name.strip() not in FIELDS:
-            raise ProcessError(f"{part!r} is not field=Column; the fields are: {', '.join(FIELDS)}.")
+            raise ProcessError(
+                _("{part!r} is not field=Column; the fields are: {join}.", part=part, join=", ".join(FIELDS))
+            )
         mapping[name.strip()] = column.strip()
     return mapping
 

@@ -17,6 +17,7 @@ from collections.abc import Collection
 from datetime import datetime
 from typing import Any
 
+from i18n import _
 from processes import notify
 from processes.errors import ProcessError
 from processes.permissions import Actor
@@ -67,11 +68,11 @@ def confirm_order(
         ORDER.check("confirm", order.status or "new", by)
         problem = address_problem(order.ship_address)
         if problem:
-            raise ProcessError(f"Cannot confirm {order_id}: {problem}.")
+            raise ProcessError(_("Cannot confirm {order_id}: {problem}.", order_id=order_id, problem=problem))
         location = _location(tx, (location_id or "").strip() or order.location_id)
         needs = quantities(lines_of(tx.table(ORDER_LINES), order_id))
         if not needs:
-            raise ProcessError(f"Cannot confirm {order_id}: it has no lines.")
+            raise ProcessError(_("Cannot confirm {order_id}: it has no lines.", order_id=order_id))
         short = []
         for sku, qty in sorted(needs.items()):
             stock = tx.get(STOCK, (sku, location.location_id))
@@ -80,8 +81,12 @@ def confirm_order(
                 short.append(f"{sku} needs {qty}, {free} available")
         if short:
             raise ProcessError(
-                f"Cannot confirm {order_id}: not enough stock at {location.name or location.location_id} "
-                f"({'; '.join(short)})."
+                _(
+                    "Cannot confirm {order_id}: not enough stock at {value} ({join}).",
+                    order_id=order_id,
+                    value=location.name or location.location_id,
+                    join="; ".join(short),
+                )
             )
         for sku, qty in needs.items():
             stock = tx.require(STOCK, (sku, location.location_id))
@@ -97,7 +102,7 @@ def record_payment(workbook: Workbook, order_id: str, *, by: Actor, base: Record
     with workbook.transaction(ORDERS, user=by.name, action="record payment") as tx:
         order = _unchanged(tx, order_id, base)
         if (order.payment_status or "pending") in PAID:
-            raise ProcessError(f"{order_id} is already paid.")
+            raise ProcessError(_("{order_id} is already paid.", order_id=order_id))
         state = order.status or "new"
         action = "record_payment_early" if state == "new" else "record_payment"
         transition = ORDER.check(action, state, by)
@@ -125,7 +130,11 @@ def start_picking(workbook: Workbook, order_id: str, *, by: Actor, base: Record 
         transition = ORDER.check("start_picking", order.status or "new", by)
         if (order.payment_status or "pending") not in PAID:
             raise ProcessError(
-                f"Cannot start picking {order_id}: its payment is {order.payment_status or 'pending'}, not paid."
+                _(
+                    "Cannot start picking {order_id}: its payment is {value}, not paid.",
+                    order_id=order_id,
+                    value=order.payment_status or "pending",
+                )
             )
         return tx.update(order, {"status": transition.target})
 
@@ -147,7 +156,9 @@ def pack_order(
         ]
         if missing:
             listed = ", ".join(f"{line.qty} × {line.sku}" for line in missing)
-            raise ProcessError(f"Cannot pack {order_id}: not picked yet: {listed}.")
+            raise ProcessError(
+                _("Cannot pack {order_id}: not picked yet: {listed}.", order_id=order_id, listed=listed)
+            )
         return tx.update(order, {"status": transition.target})
 
 
@@ -166,7 +177,7 @@ def ship_order(
         what for what, value in (("the carrier", carrier), ("the tracking number", tracking_no)) if not value
     ]
     if missing:
-        raise ProcessError(f"Shipping needs {' and '.join(missing)}.")
+        raise ProcessError(_("Shipping needs {join}.", join=" and ".join(missing)))
     tabs = (ORDERS, ORDER_LINES, PRODUCTS, *LEDGER_TABS, OUTBOX)
     with workbook.transaction(*tabs, user=by.name, action="ship order") as tx:
         order = _unchanged(tx, order_id, base)
@@ -248,7 +259,7 @@ def take_step(
     }
     step = steps.get(action)
     if step is None:
-        raise ProcessError(f"An order has no step called {action!r}.")
+        raise ProcessError(_("An order has no step called {action!r}.", action=action))
     return step(workbook, order_id, by=by, base=base, **inputs)
 
 
@@ -257,12 +268,12 @@ def take_step(
 
 def _location(tx: Transaction, location_id: str | None) -> Record:
     if not location_id:
-        raise ProcessError("Choose the location the order ships from.")
+        raise ProcessError(_("Choose the location the order ships from."))
     location = tx.get(LOCATIONS, location_id)
     if location is None:
-        raise ProcessError(f"There is no location {location_id}.")
+        raise ProcessError(_("There is no location {location_id}.", location_id=location_id))
     if location.active is False:
-        raise ProcessError(f"{location.name} is inactive; orders cannot ship from it.")
+        raise ProcessError(_("{name} is inactive; orders cannot ship from it.", name=location.name))
     return location
 
 

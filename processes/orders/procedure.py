@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 
 from processes.permissions import Actor
-from processes.procedure import Procedure, Transition
+from processes.procedure import Alert, Entry, Procedure, Transition
 from sheets.table import Record
 from sheets.tabs import ORDERS
 
@@ -26,11 +26,34 @@ PICK_CHECKLIST = (
     "Check the SKU on the item against the pick list",
 )
 
+ORDER_UNPAID = Alert(
+    "order.unpaid",
+    "An open order is still unpaid this long after it arrived: chase the payment or cancel the order.",
+    "breach",
+    "staff",
+    setting="unpaid_timeout_hours",
+)
+ORDER_UNSHIPPED = Alert(
+    "order.unshipped",
+    "A paid order has not shipped this long after payment: pick, pack and ship it.",
+    "warning",
+    "staff",
+    setting="paid_unshipped_hours",
+)
+ORDER_NO_TRACKING = Alert(
+    "order.no_tracking",
+    "A shipped order has no tracking number: write down the one the carrier gave.",
+    "warning",
+    "staff",
+)
+
 ORDER = Procedure(
     "Order",
     ORDERS,
     "status",
     purpose="Take a customer's order from entry or import to delivery, reserving and shipping the stock.",
+    entries=(Entry("new", "Staff enter the order, or it is imported from the shop's export"),),
+    alerts=(ORDER_UNPAID, ORDER_UNSHIPPED, ORDER_NO_TRACKING),
     transitions=(
         Transition(
             "confirm",
@@ -42,7 +65,7 @@ ORDER = Procedure(
                 "The shipping address is complete",
                 "Stock is available at the location the order ships from",
             ),
-            deadline_hours=24,
+            deadline="order_confirm_hours",
         ),
         Transition(
             "record_payment_early",
@@ -51,6 +74,7 @@ ORDER = Procedure(
             "staff",
             "Record the payment",
             checklist=("The money has arrived in the account",),
+            deadline="unpaid_timeout_hours",
         ),
         Transition(
             "record_payment",
@@ -59,9 +83,9 @@ ORDER = Procedure(
             "staff",
             "Record the payment",
             checklist=("The money has arrived in the account",),
-            deadline_hours=48,
+            deadline="unpaid_timeout_hours",
         ),
-        Transition("start_picking", ("paid",), "picking", "staff", "Start picking", deadline_hours=24),
+        Transition("start_picking", ("paid",), "picking", "staff", "Start picking"),
         Transition(
             "pack",
             ("picking",),
@@ -69,7 +93,6 @@ ORDER = Procedure(
             "staff",
             "Mark as packed",
             checklist=(*PICK_CHECKLIST, "Pack the items with the delivery note"),
-            deadline_hours=24,
         ),
         Transition(
             "ship",
@@ -78,9 +101,18 @@ ORDER = Procedure(
             "staff",
             "Ship",
             checklist=("Hand the parcel to the carrier", "Write down the carrier and the tracking number"),
-            deadline_hours=24,
+            deadline="paid_unshipped_hours",  # counted from the payment: picking and packing included
+            informed=("customer",),  # the shipping message with the tracking number
         ),
-        Transition("deliver", ("shipped",), "delivered", "staff", "Mark as delivered", deadline_hours=240),
+        Transition(
+            "deliver",
+            ("shipped",),
+            "delivered",
+            "staff",
+            "Mark as delivered",
+            deadline="order_delivery_days",
+            informed=("customer",),  # the satisfaction survey
+        ),
         Transition(
             "cancel",
             ("new", "confirmed", "paid", "picking", "packed"),

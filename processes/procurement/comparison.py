@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from i18n import _
 from processes.errors import ProcessError
 from sheets.table import Record, Table
 from sheets.tabs import PURCHASE_ORDERS, PURCHASE_REQUESTS, QUOTES, RECEIPTS, SUPPLIERS
@@ -64,7 +65,7 @@ def compare_quotes(workbook: Workbook, request_id: str) -> Comparison:
     tables = workbook.tables(PURCHASE_REQUESTS, QUOTES, SUPPLIERS, PURCHASE_ORDERS, RECEIPTS)
     request = tables[PURCHASE_REQUESTS.name].get(request_id)
     if request is None:
-        raise ProcessError(f"There is no purchase request {request_id}.")
+        raise ProcessError(_("There is no purchase request {request_id}.", request_id=request_id))
     return comparison_from(request, tables, workbook.clock().date())
 
 

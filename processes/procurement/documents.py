@@ -10,6 +10,7 @@ from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
+from i18n import _
 from processes.errors import ProcessError
 from sheets.tabs import LOCATIONS, PRODUCTS, PURCHASE_ORDERS, SUPPLIERS
 from sheets.workbook import Workbook
@@ -38,7 +39,7 @@ def render_purchase_order(workbook: Workbook, po_id: str) -> str:
     tables = workbook.tables(PURCHASE_ORDERS, SUPPLIERS, PRODUCTS, LOCATIONS)
     order = tables[PURCHASE_ORDERS.name].get(po_id)
     if order is None:
-        raise ProcessError(f"There is no purchase order {po_id}.")
+        raise ProcessError(_("There is no purchase order {po_id}.", po_id=po_id))
     return _templates.get_template("purchase_order.html").render(
         order=order,
         supplier=tables[SUPPLIERS.name].get(order.supplier_id),

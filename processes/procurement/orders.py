@@ -14,6 +14,7 @@ from collections.abc import Callable
 from datetime import date, timedelta
 from typing import Any
 
+from i18n import _
 from processes.errors import ProcessError
 from processes.permissions import Actor, Permission, require
 from processes.settings import setting_in
@@ -57,11 +58,24 @@ def choose_supplier(
         quotes = quotes_for(tx.table(QUOTES).records(), request.request_id)
         quote = next((quote for quote in quotes if quote.quote_id == inputs.text(quote_id)), None)
         if quote is None:
-            raise ProcessError(f"{request.request_id} has no quote {inputs.text(quote_id)!r}.")
+            raise ProcessError(
+                _(
+                    "{request_id} has no quote {text!r}.",
+                    request_id=request.request_id,
+                    text=inputs.text(quote_id),
+                )
+            )
         supplier = active_supplier(tx.get(SUPPLIERS, quote.supplier_id), quote.supplier_id)
         problem = quote_problem(quote, supplier, today)
         if problem:
-            raise ProcessError(f"Quote {quote.quote_id} from {supplier.name} does not count: {problem}.")
+            raise ProcessError(
+                _(
+                    "Quote {quote_id} from {name} does not count: {problem}.",
+                    quote_id=quote.quote_id,
+                    name=supplier.name,
+                    problem=problem,
+                )
+            )
         exception = _exception(
             len(valid_suppliers(quotes, lambda key: tx.get(SUPPLIERS, key), today)),
             exception_reason,
@@ -100,8 +114,11 @@ def _exception(valid: int, reason: Any, by: Actor, today: date) -> str | None:
     given = inputs.text(reason)
     if not given:
         raise ProcessError(
-            f"Choosing a supplier needs valid quotes from at least {QUOTES_NEEDED} suppliers; "
-            f"this request has {valid}. Record more quotes, or a manager records why fewer will do."
+            _(
+                "Choosing a supplier needs valid quotes from at least {QUOTES_NEEDED} suppliers; this request has {valid}. Record more quotes, or a manager records why fewer will do.",
+                QUOTES_NEEDED=QUOTES_NEEDED,
+                valid=valid,
+            )
         )
     require(by, Permission.WAIVE_THREE_QUOTES)
     return f"{given} (exception by {by.name}, {today.isoformat()})"
@@ -197,5 +214,7 @@ def take_order_step(
     """Take the button step `action` on an order (what a page calls)."""
     step = ORDER_STEPS.get(action)
     if step is None:
-        raise ProcessError(f"A purchase order has no step called {action!r} to take with a button.")
+        raise ProcessError(
+            _("A purchase order has no step called {action!r} to take with a button.", action=action)
+        )
     return step(workbook, po_id, by=by, base=base)

@@ -10,7 +10,7 @@ cancelled; receiving picks `receive` or `receive_part` by the quantities.
 from __future__ import annotations
 
 from processes.permissions import Actor, Permission
-from processes.procedure import Procedure, Transition
+from processes.procedure import Alert, Entry, Procedure, Transition
 from sheets.table import Record
 from sheets.tabs import PURCHASE_ORDERS, PURCHASE_REQUESTS
 
@@ -22,11 +22,36 @@ RECEIVING_CHECKLIST = (
     "Put the accepted goods at their location",
 )
 
+QUOTES_LATE = Alert(
+    "procurement.quotes_late",
+    "A purchase request has waited this long for quotes: ask more suppliers, or choose from those in hand.",
+    "warning",
+    "staff",
+    setting="quote_wait_hours",
+)
+PO_LATE = Alert(
+    "procurement.po_late",
+    "A purchase order's goods are not all in by the expected date: ask the supplier when they come.",
+    "warning",
+    "staff",
+)
+APPROVAL_LATE = Alert(
+    "procurement.approval_late",
+    "A purchase order above the approval limit has waited this long for a manager: approve or cancel it.",
+    "warning",
+    "manager",
+    setting="po_approval_wait_hours",
+)
+
 PURCHASE_REQUEST = Procedure(
     "Purchase request",
     PURCHASE_REQUESTS,
     "status",
     purpose="Ask for stock to be bought, collect quotes and choose the supplier on price and reputation.",
+    entries=(
+        Entry("open", "Staff ask for stock, or the low-stock check asks when stock falls below its minimum"),
+    ),
+    alerts=(QUOTES_LATE,),
     transitions=(
         Transition(
             "quote",
@@ -38,7 +63,8 @@ PURCHASE_REQUEST = Procedure(
                 "Ask at least three suppliers",
                 "Note each quote's unit price, lead time and how long it is valid",
             ),
-            deadline_hours=72,
+            deadline="quote_wait_hours",
+            consulted=("supplier",),
         ),
         Transition(
             "order",
@@ -51,10 +77,25 @@ PURCHASE_REQUEST = Procedure(
                 "Write down why this supplier",
                 "Fewer than three valid quotes: a manager writes down why that will do",
             ),
-            deadline_hours=120,
+            deadline="supplier_choice_hours",
+            consulted=("manager",),  # when fewer than three valid quotes are in
         ),
-        Transition("close", ("ordered",), "closed", "staff", "Close the request"),
-        Transition("reopen", ("ordered",), "quoting", "staff", "Reopen for quotes"),
+        Transition(
+            "close",
+            ("ordered",),
+            "closed",
+            "staff",
+            "Close the request",
+            automatic="when all the goods of its purchase order are received",
+        ),
+        Transition(
+            "reopen",
+            ("ordered",),
+            "quoting",
+            "staff",
+            "Reopen for quotes",
+            automatic="when its purchase order is cancelled",
+        ),
         Transition("cancel", ("open", "quoting"), "cancelled", "staff", "Cancel the request"),
     ),
 )
@@ -64,6 +105,17 @@ PURCHASE_ORDER = Procedure(
     PURCHASE_ORDERS,
     "status",
     purpose="Order from the chosen supplier, approved above the limit, and receive the goods into stock.",
+    entries=(
+        Entry(
+            "approved", "Choosing the supplier of a request makes the order, approved at once up to the limit"
+        ),
+        Entry(
+            "awaiting_approval",
+            "Choosing the supplier makes an order above the limit (setting po_approval_limit) wait for a manager",
+        ),
+        Entry("draft", "A person types an order into the Purchase Orders tab"),
+    ),
+    alerts=(APPROVAL_LATE, PO_LATE),
     transitions=(
         Transition("submit", ("draft",), "awaiting_approval", "staff", "Submit for approval"),
         Transition(
@@ -74,7 +126,7 @@ PURCHASE_ORDER = Procedure(
             "Approve the order",
             permission=Permission.APPROVE_PO_OVER_LIMIT,
             checklist=("The price is the chosen quote's", "The total is within the budget"),
-            deadline_hours=24,
+            deadline="po_approval_wait_hours",
         ),
         Transition(
             "mark_ordered",
@@ -86,7 +138,8 @@ PURCHASE_ORDER = Procedure(
                 "Send the printed purchase order to the supplier",
                 "The supplier confirmed the price and the delivery date",
             ),
-            deadline_hours=48,
+            deadline="po_send_hours",
+            informed=("supplier",),
         ),
         Transition(
             "receive_part",
@@ -115,7 +168,7 @@ PURCHASE_ORDER = Procedure(
 )
 
 #: Steps the app takes itself as the effect of another step; no page offers them.
-TAKEN_BY_THE_APP = frozenset({"close", "reopen"})
+TAKEN_BY_THE_APP = frozenset(t.action for t in PURCHASE_REQUEST.transitions if t.automatic)
 #: Steps done through the receiving checklist rather than a button.
 RECEIVING_STEPS = frozenset({"receive", "receive_part"})
 #: Request states in which the request is still being worked on.

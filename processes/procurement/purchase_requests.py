@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from i18n import _
 from processes.errors import ProcessError
 from processes.permissions import Actor
 from processes.stock import available
@@ -33,14 +34,24 @@ def create_request(
     with workbook.transaction(PRODUCTS, LOCATIONS, user=by.name, action="request purchase") as tx:
         product = tx.get(PRODUCTS, inputs.required_text(sku, "Product"))
         if product is None:
-            raise ProcessError(f"There is no product {inputs.text(sku)!r} in Products.")
+            raise ProcessError(_("There is no product {text!r} in Products.", text=inputs.text(sku)))
         if product.active is False:
-            raise ProcessError(f"{product.name} ({product.sku}) is no longer active in Products.")
+            raise ProcessError(
+                _("{name} ({sku}) is no longer active in Products.", name=product.name, sku=product.sku)
+            )
         location = tx.get(LOCATIONS, inputs.required_text(location_id, "Location"))
         if location is None:
-            raise ProcessError(f"There is no location {inputs.text(location_id)!r} in Locations.")
+            raise ProcessError(
+                _("There is no location {text!r} in Locations.", text=inputs.text(location_id))
+            )
         if location.active is False:
-            raise ProcessError(f"{location.name} ({location.location_id}) is marked inactive in Locations.")
+            raise ProcessError(
+                _(
+                    "{name} ({location_id}) is marked inactive in Locations.",
+                    name=location.name,
+                    location_id=location.location_id,
+                )
+            )
         return tx.insert(
             PURCHASE_REQUESTS,
             {

@@ -6,6 +6,7 @@ from collections.abc import Callable, Iterable
 from datetime import date
 from typing import Any
 
+from i18n import _
 from processes.errors import ProcessError
 from processes.permissions import Actor
 from sheets.table import Record
@@ -89,9 +90,15 @@ def add_quote(
 
 def active_supplier(supplier: Record | None, supplier_id: str) -> Record:
     if supplier is None:
-        raise ProcessError(f"There is no supplier {inputs.text(supplier_id)!r} in Suppliers.")
+        raise ProcessError(_("There is no supplier {text!r} in Suppliers.", text=inputs.text(supplier_id)))
     if supplier.active is False:
-        raise ProcessError(f"{supplier.name} ({supplier.supplier_id}) is marked inactive in Suppliers.")
+        raise ProcessError(
+            _(
+                "{name} ({supplier_id}) is marked inactive in Suppliers.",
+                name=supplier.name,
+                supplier_id=supplier.supplier_id,
+            )
+        )
     return supplier
 
 
@@ -100,6 +107,9 @@ def lead_time(raw: Any, supplier: Record) -> int:
     usual = supplier.lead_time_days
     if usual is None and inputs.text(raw) == "":
         raise ProcessError(
-            f"Lead time (days) is required: Suppliers has no usual lead time for {supplier.name}."
+            _(
+                "Lead time (days) is required: Suppliers has no usual lead time for {name}.",
+                name=supplier.name,
+            )
         )
     return inputs.whole_number(raw, "Lead time (days)", default=usual)

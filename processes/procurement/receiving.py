@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
+from i18n import _
 from processes.errors import ProcessError
 from processes.permissions import Actor
 from processes.stock import LEDGER_TABS, post_move
@@ -45,8 +46,13 @@ def receive(
     rejected = inputs.whole_number(qty_rejected, "Quantity rejected", default=0)
     if accepted + rejected != received:
         raise ProcessError(
-            f"{received} received must be accepted plus rejected; {accepted} accepted and "
-            f"{rejected} rejected make {accepted + rejected}."
+            _(
+                "{received} received must be accepted plus rejected; {accepted} accepted and {rejected} rejected make {value}.",
+                received=received,
+                accepted=accepted,
+                rejected=rejected,
+                value=accepted + rejected,
+            )
         )
     tabs = (PURCHASE_ORDERS, RECEIPTS, PURCHASE_REQUESTS, LOCATIONS, *LEDGER_TABS)
     with workbook.transaction(*tabs, user=by.name, action="receive goods") as tx:
@@ -56,8 +62,14 @@ def receive(
         transition = PURCHASE_ORDER.check("receive" if completes else "receive_part", order.status, by)
         if so_far + received > order.qty:
             raise ProcessError(
-                f"{order.po_id} is for {order.qty}; {so_far} already received, so at most "
-                f"{order.qty - so_far} more can be received, not {received}."
+                _(
+                    "{po_id} is for {qty}; {so_far} already received, so at most {value} more can be received, not {received}.",
+                    po_id=order.po_id,
+                    qty=order.qty,
+                    so_far=so_far,
+                    value=order.qty - so_far,
+                    received=received,
+                )
             )
         location = _location(tx, inputs.text(location_id) or order.location_id)
         receipt = tx.insert(
@@ -95,12 +107,18 @@ def received_so_far(receipts: Iterable[Record], po_id: str) -> int:
 
 def _location(tx: Transaction, location_id: str | None) -> str:
     if not location_id:
-        raise ProcessError("Say where the goods are put: the order has no delivery location.")
+        raise ProcessError(_("Say where the goods are put: the order has no delivery location."))
     location = tx.get(LOCATIONS, location_id)
     if location is None:
-        raise ProcessError(f"There is no location {location_id!r} in Locations.")
+        raise ProcessError(_("There is no location {location_id!r} in Locations.", location_id=location_id))
     if location.active is False:
-        raise ProcessError(f"{location.name} ({location_id}) is marked inactive in Locations.")
+        raise ProcessError(
+            _(
+                "{name} ({location_id}) is marked inactive in Locations.",
+                name=location.name,
+                location_id=location_id,
+            )
+        )
     return location.location_id
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from i18n import _
 from processes.errors import ProcessError
 from sheets.table import Record, Table
 from sheets.tabs import (
@@ -149,7 +150,7 @@ def request_view(workbook: Workbook, request_id: str) -> RequestView:
     tables = workbook.tables(*VIEW_TABS)
     request = tables[PURCHASE_REQUESTS.name].get(request_id)
     if request is None:
-        raise ProcessError(f"There is no purchase request {request_id}.")
+        raise ProcessError(_("There is no purchase request {request_id}.", request_id=request_id))
     return RequestView(
         request=request,
         product=display_name(tables[PRODUCTS.name].get(request.sku), request.sku),
@@ -188,7 +189,7 @@ def order_view(workbook: Workbook, po_id: str) -> OrderView:
     tables = workbook.tables(PRODUCTS, LOCATIONS, SUPPLIERS, PURCHASE_ORDERS, RECEIPTS)
     order = tables[PURCHASE_ORDERS.name].get(po_id)
     if order is None:
-        raise ProcessError(f"There is no purchase order {po_id}.")
+        raise ProcessError(_("There is no purchase order {po_id}.", po_id=po_id))
     return OrderView(
         order=order,
         supplier=tables[SUPPLIERS.name].get(order.supplier_id),

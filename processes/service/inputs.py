@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from i18n import _
 from processes.errors import ProcessError
 
 #: Control characters other than tab and newline are dropped from typed text.
@@ -15,9 +16,16 @@ def text(raw: Any, what: str, *, limit: int, required: bool = False) -> str:
     """Typed text, trimmed and without control characters; refused when required and blank, or too long."""
     value = _CONTROL.sub("", "" if raw is None else str(raw)).replace("\r\n", "\n").strip()
     if required and not value:
-        raise ProcessError(f"{what} is required.")
+        raise ProcessError(_("{what} is required.", what=what))
     if len(value) > limit:
-        raise ProcessError(f"{what} is too long: at most {limit} characters, not {len(value)}.")
+        raise ProcessError(
+            _(
+                "{what} is too long: at most {limit} characters, not {len}.",
+                what=what,
+                limit=limit,
+                len=len(value),
+            )
+        )
     return value
 
 
@@ -25,5 +33,5 @@ def email(raw: Any) -> str:
     """An email address, or '' for none; refused when it cannot be one."""
     value = text(raw, "The customer's email", limit=254)
     if value and not re.fullmatch(r"[^@\s]+@[^@\s]+\.[^@\s]+", value):
-        raise ProcessError(f"{value!r} is not an email address.")
+        raise ProcessError(_("{value!r} is not an email address.", value=value))
     return value

@@ -8,9 +8,31 @@ with the time spent waiting on the customer left out.
 from __future__ import annotations
 
 from processes.permissions import Actor
-from processes.procedure import Procedure, Transition
+from processes.procedure import Alert, Entry, Procedure, Transition
 from sheets.table import Record
 from sheets.tabs import PRIORITIES, TICKETS
+
+TICKET_OVERDUE = Alert(
+    "service.overdue",
+    "A ticket is past its due time (the SLA hours of its priority, waiting on the customer not counted).",
+    "breach",
+    "manager",
+    setting="sla_hours_{priority}",
+)
+TICKET_DUE_SOON = Alert(
+    "service.due_soon",
+    "A ticket is due within this many hours: resolve it, or ask the customer for what is missing.",
+    "warning",
+    "staff",
+    setting="ticket_due_soon_hours",
+)
+TICKET_NO_RESPONSE = Alert(
+    "service.no_response",
+    "A ticket has had no reply this long after it was opened: answer the customer.",
+    "warning",
+    "staff",
+    setting="first_response_hours",
+)
 
 TICKET = Procedure(
     "Ticket",
@@ -20,6 +42,8 @@ TICKET = Procedure(
         "Answer a customer's inquiry or complaint and resolve it within the SLA hours of its priority "
         "(Settings: sla_hours_<priority>); time spent waiting on the customer does not count."
     ),
+    entries=(Entry("open", "Staff open a ticket for a customer's inquiry or complaint"),),
+    alerts=(TICKET_OVERDUE, TICKET_DUE_SOON, TICKET_NO_RESPONSE),
     transitions=(
         Transition(
             "assign",
@@ -36,6 +60,8 @@ TICKET = Procedure(
             "staff",
             "Reply",
             checklist=("Answer the customer's question, or say what happens next and when",),
+            deadline="first_response_hours",  # the first reply, counted from opening
+            informed=("customer",),
         ),
         Transition(
             "wait",
@@ -56,6 +82,8 @@ TICKET = Procedure(
                 "Write down what was done for the customer",
                 "A satisfaction survey goes to the customer",
             ),
+            deadline="sla_hours_{priority}",  # counted from opening, waiting on the customer left out
+            informed=("customer",),
         ),
         Transition("close", ("resolved",), "closed", "staff", "Close"),
     ),

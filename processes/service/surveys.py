@@ -17,6 +17,7 @@ import secrets
 from dataclasses import dataclass
 from typing import Any
 
+from i18n import _
 from processes.errors import ProcessError
 from processes.notify import queue_message
 from sheets.table import Record
@@ -101,7 +102,7 @@ def _score(raw: Any) -> int:
     except (TypeError, ValueError):
         value = None
     if value not in SCORES:
-        raise ProcessError("Please choose a score from 1 (poor) to 5 (excellent).")
+        raise ProcessError(_("Please choose a score from 1 (poor) to 5 (excellent)."))
     return int(value)
 
 

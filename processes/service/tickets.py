@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from i18n import _
 from processes.errors import ProcessError
 from processes.notify import queue_message
 from processes.permissions import Actor
@@ -58,9 +59,15 @@ def open_ticket(
     order where none is typed.
     """
     if kind not in KINDS:
-        raise ProcessError(f"A ticket is an {' or a '.join(KINDS)}, not {kind!r}.")
+        raise ProcessError(_("A ticket is an {join}, not {kind!r}.", join=" or a ".join(KINDS), kind=kind))
     if priority not in PRIORITIES:
-        raise ProcessError(f"The priority must be one of {', '.join(PRIORITIES)}, not {priority!r}.")
+        raise ProcessError(
+            _(
+                "The priority must be one of {join}, not {priority!r}.",
+                join=", ".join(PRIORITIES),
+                priority=priority,
+            )
+        )
     values = {
         "subject": inputs.text(subject, "The subject", limit=SUBJECT_LIMIT, required=True),
         "details": inputs.text(details, "The details", limit=DETAILS_LIMIT),
@@ -73,7 +80,9 @@ def open_ticket(
         if wanted_order:
             order = tx.get(ORDERS, wanted_order)
             if order is None:
-                raise ProcessError(f"There is no order {wanted_order}: check the order number.")
+                raise ProcessError(
+                    _("There is no order {wanted_order}: check the order number.", wanted_order=wanted_order)
+                )
             values["customer_name"] = values["customer_name"] or order.customer_name
             values["customer_email"] = values["customer_email"] or order.customer_email or ""
         return tx.insert(
@@ -223,7 +232,7 @@ def append_note(notes: str | None, at: datetime, author: str, text: str) -> str:
     entry = f"[{at.strftime(NOTE_TIME_FORMAT)} {author}] {text}"
     combined = f"{notes.rstrip()}\n{entry}" if notes and notes.strip() else entry
     if len(combined) > NOTES_LIMIT:
-        raise ProcessError("This ticket's notes are full; open a new ticket to carry on the conversation.")
+        raise ProcessError(_("This ticket's notes are full; open a new ticket to carry on the conversation."))
     return combined
 
 

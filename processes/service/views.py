@@ -9,6 +9,7 @@ from datetime import datetime
 import numpy as np
 import pandas as pd
 
+from i18n import _
 from processes.errors import ProcessError
 from sheets.table import Record
 from sheets.tabs import ORDERS, SURVEYS, TICKETS
@@ -119,7 +120,7 @@ def ticket_view(workbook: Workbook, ticket_id: str) -> TicketView:
     tables = workbook.tables(TICKETS, ORDERS, SURVEYS)
     ticket = tables[TICKETS.name].get(ticket_id)
     if ticket is None:
-        raise ProcessError(f"There is no ticket {ticket_id}.")
+        raise ProcessError(_("There is no ticket {ticket_id}.", ticket_id=ticket_id))
     return TicketView(
         ticket=ticket,
         sla=sla_status(ticket, workbook.clock()),

@@ -36,6 +36,15 @@ class InitReport:
         return out
 
 
+@dataclass
+class RawBlock:
+    """Rows of raw cells to write into one tab, from grid row `start` (0-based) down."""
+
+    tab: str
+    start: int
+    rows: list[list[Any]]
+
+
 class Session(ABC):
     """A write unit over fresh data: read what you need, then commit once."""
 
@@ -72,19 +81,42 @@ class Backend(ABC):
     def session(self, tabs: Sequence[Tab]) -> Iterator[Session]: ...
 
     @abstractmethod
-    def ensure_tabs(self, tabs: Sequence[Tab]) -> InitReport: ...
+    def ensure_tabs(self, tabs: Sequence[Tab], language: str = "en") -> InitReport: ...
 
     @abstractmethod
     def raw_rows(self, tab_name: str) -> list[list[Any]]:
         """Every row of a tab as raw cells, header included (for check, export, tests)."""
 
-    def raw_tabs(self, tab_names: Sequence[str]) -> dict[str, list[list[Any]] | None]:
-        """Raw rows of several tabs, headers included (None: no such tab); one request where possible."""
-        present = set(self.tab_names())
-        return {name: self.raw_rows(name) if name in present else None for name in tab_names}
-
     @abstractmethod
     def tab_names(self) -> list[str]: ...
+
+    # raw bulk access, for copying a whole workbook (sheets/copy.py) ---------
+
+    @property
+    def location(self) -> str:
+        """Where this workbook lives, in words (and to tell two workbooks apart)."""
+        return self.kind
+
+    def read_raw(self, tab_names: Sequence[str]) -> dict[str, list[list[Any]]]:
+        """Every row of several tabs as raw cells, header included, in one request."""
+        return {name: self.raw_rows(name) for name in tab_names}
+
+    def prepare_raw(
+        self,
+        *,
+        create: Sequence[str] = (),
+        clear: Sequence[str] = (),
+        sizes: dict[str, tuple[int, int]] | None = None,
+    ) -> None:
+        """In one atomic step: create tabs, empty tabs, and make room for (rows, columns) per tab."""
+        raise NotImplementedError(f"the {self.kind} workbook cannot be written in bulk")
+
+    def write_raw(self, blocks: Sequence[RawBlock]) -> None:
+        """Write blocks of raw cells at fixed grid rows in one atomic step; repeating it changes nothing."""
+        raise NotImplementedError(f"the {self.kind} workbook cannot be written in bulk")
+
+    def format_raw(self, heads: dict[str, list[list[Any]]]) -> None:  # noqa: B027 - nothing to do locally
+        """After a bulk write: header formatting and drop-downs where the written headers (first rows) put them."""
 
     def close(self) -> None:  # noqa: B027 - most backends hold nothing to release
         """Release connections."""

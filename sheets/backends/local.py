@@ -22,7 +22,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from sheets.backends.base import Backend, InitReport, Session
+from sheets.backends.base import Backend, InitReport, RawBlock, Session
 from sheets.errors import DuplicateKey, RowsMoved, SheetError, TabProblem
 from sheets.locate import key_text, padded, raw_key, same_row
 from sheets.plan import IdAssignment, RowAppend, RowUpdate, WritePlan
@@ -128,6 +128,36 @@ class LocalBackend(Backend):
         with self._connection() as connection:
             return [name for (name,) in connection.execute("SELECT name FROM tabs ORDER BY position")]
 
+    # raw bulk access (copying a workbook) ----------------------------------
+
+    @property
+    def location(self) -> str:
+        return f"the local workbook {self.path.resolve()}"
+
+    def read_raw(self, tab_names: Sequence[str]) -> dict[str, list[list[Any]]]:
+        with self._transaction(write=False) as connection:
+            return {name: _all_rows(connection, name) for name in tab_names}
+
+    def prepare_raw(
+        self,
+        *,
+        create: Sequence[str] = (),
+        clear: Sequence[str] = (),
+        sizes: dict[str, tuple[int, int]] | None = None,
+    ) -> None:
+        # A local tab has no fixed size: `sizes` needs nothing here.
+        with self.raw_edit() as grid:
+            for name in create:
+                if not grid.exists(name):
+                    grid.create_tab(name)
+            for name in clear:
+                grid.replace_rows(name, [])
+
+    def write_raw(self, blocks: Sequence[RawBlock]) -> None:
+        with self.raw_edit() as grid:
+            for block in blocks:
+                grid.put_rows(block.tab, block.start, block.rows)
+
     # writing ---------------------------------------------------------------
 
     @contextmanager
@@ -141,23 +171,24 @@ class LocalBackend(Backend):
         with self._transaction(write=True) as connection:
             yield RawGrid(connection)
 
-    def ensure_tabs(self, tabs: Sequence[Tab]) -> InitReport:
+    def ensure_tabs(self, tabs: Sequence[Tab], language: str = "en") -> InitReport:
+        """Create missing tabs and columns, with headers in `language`."""
         report = InitReport()
         with self.raw_edit() as grid:
             for tab in tabs:
                 rows = grid.rows(tab.name) if grid.exists(tab.name) else None
                 if rows is None:
-                    grid.create_tab(tab.name, [tab.column_names])
+                    grid.create_tab(tab.name, [tab.headers(language)])
                     report.created_tabs.append(tab.name)
                     continue
                 header = find_header(tab, rows)
                 if header is None:
-                    grid.insert_rows(tab.name, 0, [tab.column_names])
+                    grid.insert_rows(tab.name, 0, [tab.headers(language)])
                     report.added_columns[tab.name] = tab.column_names
                     continue
                 if header.missing:
                     header_row = padded(rows[header.row_index], header.width)
-                    header_row += [name for name in tab.column_names if name in header.missing]
+                    header_row += tab.headers(language, [n for n in tab.column_names if n in header.missing])
                     grid.set_row(tab.name, header.row_index, header_row)
                     report.added_columns[tab.name] = list(header.missing)
         return report
@@ -371,6 +402,37 @@ class RawGrid:
         rows[row] = padded(rows[row], column + 1)
         rows[row][column] = value
         self.replace_rows(tab_name, rows)
+
+    def put_rows(self, tab_name: str, start: int, new_rows: Sequence[Sequence[Any]]) -> None:
+        """Set whole rows from grid row `start` down, replacing what is there (bulk copies).
+
+        Unlike the edits above this touches only the rows written, so writing a
+        large tab block by block stays linear.
+        """
+        (end,) = self.connection.execute(
+            "SELECT coalesce(max(pos), -1) + 1 FROM rows WHERE tab = ?", (tab_name,)
+        ).fetchone()
+        gap = [[] for _ in range(end, start)]  # positions stay dense
+        rows = [*gap, *(list(row) for row in new_rows)]
+        first = min(start, end)
+        self.connection.executemany(
+            "INSERT OR REPLACE INTO rows (tab, pos, row_key, cells) VALUES (?, ?, NULL, ?)",
+            ((tab_name, first + offset, _dump(row)) for offset, row in enumerate(rows)),
+        )
+        if first < HEADER_SEARCH_ROWS:
+            self._reindex(tab_name)  # the header may be among the rows written
+            return
+        tab = TABS_BY_NAME.get(tab_name)
+        header = find_header(tab, _head_rows(self.connection, tab_name)) if tab and tab.keyed else None
+        if header is not None and header.complete_key:
+            self.connection.executemany(
+                "UPDATE rows SET row_key = ? WHERE tab = ? AND pos = ?",
+                (
+                    (key_text(raw_key(header, row)), tab_name, first + offset)
+                    for offset, row in enumerate(rows)
+                ),
+            )
+        _bump(self.connection, tab_name)
 
     def insert_rows(self, tab_name: str, index: int, new_rows: Sequence[Sequence[Any]]) -> None:
         rows = self.rows(tab_name)

@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from processes.errors import ProcessError
-from processes.orders import ORDER_TABS, OrderLine, add_order
+from processes.orders import ORDER_TABS, OrderLine, add_order, enter_order
+from processes.permissions import Actor
 from sheets.tabs import ORDER_LINES, ORDERS, PRODUCTS
 
 
@@ -47,4 +48,17 @@ def test_an_order_is_new_with_its_lines_and_their_total(catalogue):
 def test_a_bad_order_is_refused_and_nothing_is_written(catalogue, lines, says):
     with pytest.raises(ProcessError, match=says):
         enter(catalogue, lines)
+    assert len(catalogue.workbook.table(ORDERS)) == 0
+
+
+def test_an_order_typed_with_an_incomplete_address_is_refused_before_anything_is_saved(catalogue):
+    with pytest.raises(ProcessError, match="incomplete"):
+        enter_order(
+            catalogue.workbook,
+            customer_name="Ann Lee",
+            ship_address="1 A Road",
+            lines=[OrderLine("KIT-001", 1)],
+            by=Actor("sam", "staff"),
+        )
+    catalogue.workbook.invalidate()
     assert len(catalogue.workbook.table(ORDERS)) == 0

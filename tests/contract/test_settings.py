@@ -116,3 +116,7 @@ def test_a_setting_whose_row_a_person_deleted_is_added_back_on_save(record):
     settings.update_setting(record.workbook, "stocktake_interval_days", "60", by=MANAGER, base=page)
     row = record.person.values("Settings")[settings_row(record, "stocktake_interval_days") - 1]
     assert row[:3] == ["stocktake_interval_days", "60", "Each location is counted at least this often (days)"]
+
+
+def test_every_declared_setting_has_an_area():
+    assert [setting.key for setting in DECLARED if setting.key not in settings.AREA_OF] == []

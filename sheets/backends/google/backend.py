@@ -22,11 +22,12 @@ import gspread
 from google.auth.exceptions import GoogleAuthError
 from gspread.exceptions import APIError
 
-from sheets.backends.base import Backend, InitReport, Session
+from sheets.backends.base import Backend, InitReport, RawBlock, Session
 from sheets.backends.google.cells import quote_tab
 from sheets.backends.google.connect import explain
 from sheets.backends.google.http import AmbiguousWrite, GoogleFailure
-from sheets.backends.google.init import plan_init
+from sheets.backends.google.init import header_format_requests, plan_init
+from sheets.backends.google.raw import prepare_requests, reset_validation, value_ranges
 from sheets.backends.google.writer import Writer
 from sheets.errors import SetupError, SheetError, SheetUnavailable, TabProblem
 from sheets.locate import raw_key
@@ -34,6 +35,7 @@ from sheets.plan import WritePlan
 from sheets.reading import HEADER_SEARCH_ROWS, Header, find_header, read_table
 from sheets.schema import Tab
 from sheets.table import Key, Record, Table
+from sheets.tabs import TABS_BY_NAME
 
 log = logging.getLogger(__name__)
 
@@ -107,8 +109,71 @@ class GoogleBackend(Backend):
     def raw_rows(self, tab_name: str) -> list[list[Any]]:
         return self.fetch([tab_name])[tab_name] or []
 
-    def raw_tabs(self, tab_names: Sequence[str]) -> dict[str, list[list[Any]] | None]:
-        return self.fetch(list(tab_names))
+    # raw bulk access (copying a workbook) ----------------------------------
+
+    @property
+    def location(self) -> str:
+        return f"the Google spreadsheet {self.spreadsheet.id}"
+
+    def read_raw(self, tab_names: Sequence[str]) -> dict[str, list[list[Any]]]:
+        self.refresh_metadata()
+        rows = self.fetch(list(tab_names))
+        return {name: rows[name] or [] for name in tab_names}
+
+    def prepare_raw(
+        self,
+        *,
+        create: Sequence[str] = (),
+        clear: Sequence[str] = (),
+        sizes: dict[str, tuple[int, int]] | None = None,
+    ) -> None:
+        self.refresh_metadata()
+        requests = prepare_requests(self._sheets, create, clear, sizes or {})
+        if requests:
+            with self._write_lock:
+                self._send_repeatable(lambda: self.spreadsheet.batch_update({"requests": requests}), "save")
+            self.refresh_metadata()
+
+    def write_raw(self, blocks: Sequence[RawBlock]) -> None:
+        body = {"valueInputOption": "RAW", "data": value_ranges(blocks)}
+        if body["data"]:
+            with self._write_lock:
+                self._send_repeatable(lambda: self.spreadsheet.values_batch_update(body), "copy rows")
+
+    def format_raw(self, heads: dict[str, list[list[Any]]]) -> None:
+        # `init` put the header in row 1 and the drop-downs under the declared columns. A
+        # copied header elsewhere (a title row above it, columns in another order) moves
+        # them: the old rules are cleared and set again where that header puts them.
+        requests = []
+        for name, rows in heads.items():
+            tab = TABS_BY_NAME.get(name)
+            header = find_header(tab, rows) if tab else None
+            if tab is None or header is None or name not in self._sheets:
+                continue
+            cells = rows[header.row_index]
+            if header.row_index == 0 and list(cells) == tab.column_names:
+                continue
+            sheet_id = self._sheets[name]["sheetId"]
+            requests += [
+                reset_validation(sheet_id),
+                *header_format_requests(tab, sheet_id, header.row_index, cells),
+            ]
+        if requests:
+            with self._write_lock:
+                self._send_repeatable(lambda: self.spreadsheet.batch_update({"requests": requests}), "save")
+
+    def _send_repeatable(self, action, what: str, tries: int = 3):
+        """Send a write that lands the same however often it is sent, again after an unclear failure."""
+        for attempt in range(tries):
+            try:
+                return self._call(action, what, ambiguous_ok=True)
+            except AmbiguousWrite as error:
+                if attempt == tries - 1:
+                    raise SheetUnavailable(
+                        f"{error}; could not {what}. Run the same command again to go on from there."
+                    ) from None
+                log.warning("Google Sheets: %s; sending the same write again", error)
+        raise AssertionError("unreachable")
 
     # writing ---------------------------------------------------------------
 
@@ -154,10 +219,10 @@ class GoogleBackend(Backend):
 
     # init ------------------------------------------------------------------
 
-    def ensure_tabs(self, tabs: Sequence[Tab]) -> InitReport:
+    def ensure_tabs(self, tabs: Sequence[Tab], language: str = "en") -> InitReport:
         self.refresh_metadata()
         heads = self.fetch([], [tab.name for tab in tabs])
-        requests, report = plan_init(tabs, self._sheets, heads)
+        requests, report = plan_init(tabs, self._sheets, heads, language)
         if requests:
             self.batch_update(requests)
             self.refresh_metadata()

@@ -18,19 +18,21 @@ def plan_init(
     tabs: Sequence[Tab],
     sheets: Mapping[str, dict[str, Any]],
     heads: Mapping[str, list[list[Any]] | None],
+    language: str = "en",
 ) -> tuple[list[dict], InitReport]:
-    """The batchUpdate requests that bring the spreadsheet up to the schema, and what they do."""
+    """The batchUpdate requests that bring the spreadsheet up to the schema (headers in `language`)."""
     requests: list[dict] = []
     report = InitReport()
     taken = {properties["sheetId"] for properties in sheets.values()}
     for position, tab in enumerate(tabs):
         if tab.name in sheets:
             sheet_id = sheets[tab.name]["sheetId"]
-            header_row, header_cells, first_new = _existing_header(tab, heads.get(tab.name) or [], report)
+            rows = heads.get(tab.name) or []
+            header_row, header_cells, first_new = _existing_header(tab, rows, report, language)
             requests += _grow_columns(sheet_id, sheets[tab.name], len(header_cells))
         else:
             sheet_id = _new_sheet_id(taken)
-            header_row, header_cells, first_new = 0, tab.column_names, 0
+            header_row, header_cells, first_new = 0, tab.headers(language), 0
             requests.append(_add_sheet(tab, sheet_id, position, len(header_cells)))
             report.created_tabs.append(tab.name)
         if first_new < len(header_cells):
@@ -41,7 +43,18 @@ def plan_init(
     return requests, report
 
 
-def _existing_header(tab: Tab, rows: list[list[Any]], report: InitReport) -> tuple[int, list[Any], int]:
+def header_format_requests(
+    tab: Tab, sheet_id: int, header_row: int, header_cells: Sequence[Any]
+) -> list[dict]:
+    """The frozen bold header and the drop-downs for a header as it stands (after a copy, say)."""
+    return _format_header(sheet_id, header_row, len(header_cells)) + _drop_downs(
+        tab, sheet_id, header_row, header_cells
+    )
+
+
+def _existing_header(
+    tab: Tab, rows: list[list[Any]], report: InitReport, language: str
+) -> tuple[int, list[Any], int]:
     """(header row index, header cells after init, index of the first cell init writes)."""
     header = find_header(tab, rows)
     if header is None:
@@ -52,11 +65,11 @@ def _existing_header(tab: Tab, rows: list[list[Any]], report: InitReport) -> tup
                 "insert an empty first row and run init again."
             )
         report.added_columns[tab.name] = tab.column_names
-        return 0, tab.column_names, 0
+        return 0, tab.headers(language), 0
     cells = padded(rows[header.row_index], header.width)
     first_new = len(cells)
     if header.missing:
-        cells += [name for name in tab.column_names if name in header.missing]
+        cells += tab.headers(language, [name for name in tab.column_names if name in header.missing])
         report.added_columns[tab.name] = list(header.missing)
     return header.row_index, cells, first_new
 

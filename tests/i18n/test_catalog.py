@@ -1,0 +1,123 @@
+"""The Chinese catalog covers every text the code marks, and keeps every placeholder."""
+
+from __future__ import annotations
+
+import ast
+import string
+from pathlib import Path
+
+import pytest
+
+import i18n
+from pages.frame import AREA_PAGES, AREAS
+from processes.permissions import ROLES
+from sheets.tabs import ALL_TABS
+
+ROOT = Path(__file__).resolve().parents[2]
+SOURCE_FOLDERS = ("pages", "processes", "jobs", "sheets", "i18n")
+#: Calls whose first argument is shown translated: the markers, and the helpers that translate
+#: what they are given (page titles, facts, figure cards, filters).
+TRANSLATED_FIRST_ARGUMENT = {"_", "N_", "frame", "public_frame", "fact", "_figure_card", "_filter"}
+
+
+def called_name(call: ast.Call) -> str | None:
+    if isinstance(call.func, ast.Name):
+        return call.func.id
+    return call.func.attr if isinstance(call.func, ast.Attribute) else None
+
+
+def marked_texts() -> dict[str, str]:
+    """English text -> where the code marks it for translation (or passes it as a page title)."""
+    found: dict[str, str] = {}
+    for folder in SOURCE_FOLDERS:
+        for path in sorted((ROOT / folder).rglob("*.py")):
+            for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+                if (
+                    isinstance(node, ast.Call)
+                    and called_name(node) in TRANSLATED_FIRST_ARGUMENT
+                    and node.args
+                    and isinstance(node.args[0], ast.Constant)
+                    and isinstance(node.args[0].value, str)
+                ):
+                    found.setdefault(node.args[0].value, f"{path.relative_to(ROOT)}:{node.lineno}")
+    return found
+
+
+def placeholders(text: str) -> set[tuple[str, str, str]]:
+    """Each {name!conversion:spec} of a text: a translation must keep all three."""
+    return {
+        (name, spec or "", conversion or "")
+        for _, name, spec, conversion in string.Formatter().parse(text)
+        if name
+    }
+
+
+def test_the_code_marks_texts_at_all():
+    assert len(marked_texts()) >= 5  # the scan would pass vacuously if it found nothing
+
+
+def test_every_marked_text_has_a_chinese_translation():
+    chinese = i18n.catalog("zh")
+    missing = [f"{where}: {text!r}" for text, where in marked_texts().items() if (None, text) not in chinese]
+    assert missing == [], "add these to i18n/zh.po:\n" + "\n".join(missing)
+
+
+def test_every_translation_keeps_the_placeholders_of_its_english():
+    wrong = [
+        english
+        for (_, english), chinese in i18n.catalog("zh").items()
+        if placeholders(english) != placeholders(chinese)
+    ]
+    assert wrong == []
+
+
+@pytest.mark.parametrize("tab", ALL_TABS, ids=lambda tab: tab.name)
+def test_every_column_has_a_chinese_header_unique_in_its_tab(tab):
+    headers = tab.headers("zh")
+    untranslated = [name for name, header in zip(tab.column_names, headers, strict=True) if header == name]
+    assert set(untranslated) <= {"sku"}  # SKU is what Chinese shops call it too
+    assert len(set(headers)) == len(headers)
+
+
+def test_every_navigation_label_and_role_has_a_chinese_translation():
+    chinese = i18n.catalog("zh")
+    labels = {
+        *AREA_PAGES,
+        *(label for pages in AREA_PAGES.values() for label, _ in pages),
+        *AREAS,
+        *(name for names in AREAS.values() for name in names),
+        *ROLES,
+    }
+    assert sorted(label for label in labels if (None, label) not in chinese) == []
+
+
+def test_a_text_without_translation_is_shown_in_english_with_its_values():
+    with i18n.use_language("zh"):
+        assert i18n._("Nobody translated this {thing}", thing="yet") == "Nobody translated this yet"
+        assert i18n._("Dashboard") == "仪表盘"
+    assert i18n._("Dashboard") == "Dashboard"
+
+
+def functions_that_hide_the_translator() -> list[str]:
+    """Functions that bind `_` (a throwaway variable) and also call `_()`: the call would fail."""
+    found = []
+    for folder in SOURCE_FOLDERS:
+        for path in sorted((ROOT / folder).rglob("*.py")):
+            for function in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+                if not isinstance(function, ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda):
+                    continue
+                binds = any(
+                    isinstance(node, ast.Name) and node.id == "_" and isinstance(node.ctx, ast.Store)
+                    for node in ast.walk(function)
+                ) or any(arg.arg == "_" for arg in function.args.args)
+                calls = any(
+                    isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "_"
+                    for node in ast.walk(function)
+                )
+                if binds and calls:
+                    found.append(f"{path.relative_to(ROOT)}:{function.lineno}")
+    return found
+
+
+def test_no_function_hides_the_translator_behind_a_throwaway_variable():
+    assert functions_that_hide_the_translator() == []

@@ -1,0 +1,63 @@
+"""The language switch: per user, remembered with the login, and the pages speak it."""
+
+from __future__ import annotations
+
+from nicegui import ui
+from nicegui.testing import User
+
+from tests.pages.conftest import PASSWORD, log_in
+
+
+def choose_language(user: User, language: str) -> None:
+    (switch,) = user.find(marker="language").elements
+    switch.value = language
+
+
+async def test_switching_to_chinese_translates_the_frame_and_is_remembered(
+    app_workbook, app_accounts, user: User
+):
+    app_accounts.add_user("sam", "staff", PASSWORD)
+    await log_in(user, "sam")
+    await user.should_see(kind=ui.link, content="Data issues")
+
+    choose_language(user, "zh")
+    await user.open("/")
+
+    await user.should_see(kind=ui.link, content="数据问题")
+    await user.should_see("sam (员工)")
+    assert app_accounts.language_of("sam") == "zh"
+
+
+async def test_the_login_page_after_logging_out_keeps_the_language(app_workbook, app_accounts, user: User):
+    app_accounts.add_user("sam", "staff", PASSWORD)
+    await log_in(user, "sam")
+    choose_language(user, "zh")
+    await user.open("/logout")
+    await user.should_see(kind=ui.button, content="登录")
+
+
+async def test_the_choice_follows_the_user_to_a_new_session(app_workbook, app_accounts, user: User):
+    app_accounts.add_user("sam", "staff", PASSWORD)
+    app_accounts.set_language("sam", "zh", by=app_accounts.actor("sam"))
+    await log_in(user, "sam")
+    await user.should_see(kind=ui.link, content="仪表盘")
+
+
+async def test_another_user_keeps_english(app_workbook, app_accounts, user: User):
+    app_accounts.add_user("sam", "staff", PASSWORD)
+    app_accounts.add_user("kim", "staff", PASSWORD)
+    app_accounts.set_language("sam", "zh", by=app_accounts.actor("sam"))
+    await log_in(user, "kim")
+    await user.should_see(kind=ui.link, content="Dashboard")
+
+
+async def test_a_refusal_from_a_rule_reaches_the_user_in_their_language(
+    app_workbook, app_accounts, user: User
+):
+    app_accounts.add_user("sam", "staff", PASSWORD)
+    app_accounts.set_language("sam", "zh", by=app_accounts.actor("sam"))
+    await log_in(user, "sam")
+    await user.should_see("sam (员工)")
+    await user.open("/orders/new")
+    user.find(kind=ui.button, content="创建订单").click()
+    await user.should_see("订单需要填写客户姓名。")
