@@ -53,3 +53,13 @@ def test_in_a_csv_a_declared_text_column_stays_text_even_when_it_looks_like_a_nu
 def test_trailing_blanks_are_dropped_and_blank_rows_between_are_kept():
     rows = [["a", "", None], [], ["b"], [""], []]
     assert read_csv(write_csv(rows)) == [["a"], [], ["b"]]
+
+
+def test_text_columns_are_found_by_their_chinese_headers_too():
+    header = ORDERS.headers("zh")
+    row = ["" for _ in header]
+    row[ORDERS.column_names.index("external_ref")] = "1001"
+    row[ORDERS.column_names.index("total")] = 1001
+    back = read_csv(write_csv([header, row]), ORDERS)
+    assert back[1][ORDERS.column_names.index("external_ref")] == "1001"
+    assert back[1][ORDERS.column_names.index("total")] == 1001
