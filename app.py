@@ -9,6 +9,7 @@ python app.py import orders FILE.csv [--map ...]   import orders (Shopify export
 python app.py user add NAME --role staff|manager|admin   (and: user list, disable, enable, passwd)
 python app.py copy --to google|local [--force]   copy every tab to the other backend, then check it
 python app.py handbook --out DIR   write the process handbook as printable HTML
+python app.py export [--tab NAME] [--format csv|xlsx] --out FILE   a tab or the whole workbook to a file
 """
 
 from __future__ import annotations
@@ -32,6 +33,7 @@ from processes.accounts import Accounts
 from processes.accounts.store import AccountStore
 from processes.demo import is_empty, seed_demo
 from processes.errors import ProcessError
+from processes.export import FORMATS, run_export_command
 from processes.handbook import settings_values, write_handbook
 from processes.orders import run_import_command
 from processes.permissions import ROLES
@@ -85,6 +87,14 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     orders.add_argument("--channel", default="", help="the channel to record (default: shopify, or manual)")
     orders.add_argument("--location", default="", help="the location the orders ship from")
     add_copy_command(commands)
+    exporting = commands.add_parser("export", help="write a tab or the whole workbook to a CSV or .xlsx file")
+    exporting.add_argument(
+        "--tab", default="", help="the tab to export, e.g. Orders (default: the whole workbook)"
+    )
+    exporting.add_argument(
+        "--format", choices=FORMATS, default="", help="csv (one tab) or xlsx (default: from the file name)"
+    )
+    exporting.add_argument("--out", required=True, help="the file to write")
     user = commands.add_parser(
         "user", help="manage logins (the password is asked, or read from standard input)"
     )
@@ -361,6 +371,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return run_jobs(workbook, config, once=args.once)
         if args.command == "handbook":
             return run_handbook(workbook, args.out)
+        if args.command == "export":
+            return run_export_command(workbook, args.out, tab=args.tab, file_format=args.format)
         if args.command == "import":
             return run_import_command(
                 workbook, args.file, mapping=args.map, channel=args.channel, location_id=args.location

@@ -1,7 +1,66 @@
-"""Export a tab or the whole workbook as CSV or .xlsx."""
+"""Export a tab or the whole workbook as CSV or .xlsx, downloaded from the page.
+
+The file is built by processes.export off the event loop; the rule there
+decides which tabs the user may export, and this page only offers those.
+"""
 
 from __future__ import annotations
 
+from nicegui import ui
+
+from pages.auth import signed_in
+from pages.common import call
+from pages.frame import frame
+from processes import export
+from processes.permissions import Actor
+
+FORMAT_LABELS = {"xlsx": "Excel workbook (.xlsx)", "csv": "CSV (one tab)"}
+
 
 def register() -> None:
-    """Register the page routes."""
+    @ui.page("/export")
+    async def export_page() -> None:
+        actor = await signed_in()
+        if actor is None:
+            return
+        with frame("Export", actor):
+            ExportView(actor).build()
+
+
+class ExportView:
+    def __init__(self, actor: Actor) -> None:
+        self.actor = actor
+
+    def build(self) -> None:
+        ui.label(
+            "Download the record as it is in the spreadsheet: every row and column, the ones people added "
+            "included. A CSV file holds one tab; an Excel workbook holds one sheet per tab."
+        ).classes("text-slate-600")
+        tabs = {export.WHOLE_WORKBOOK: "Whole workbook"} | {
+            name: name for name in export.tabs_for(self.actor)
+        }
+        with ui.row().classes("items-end gap-4"):
+            self.tab = ui.select(tabs, value=export.WHOLE_WORKBOOK, label="What").classes("w-64").mark("tab")
+            self.format = ui.radio(FORMAT_LABELS, value="xlsx").props("inline").mark("format")
+            ui.button("Download", icon="download", on_click=self.download).mark("download")
+        hidden = [name for name in export.MANAGER_TABS if name not in tabs]
+        if hidden:
+            ui.label(
+                f"{' and '.join(hidden)} are not offered: only a manager or an admin may export them."
+            ).classes("text-sm text-slate-500").mark("not-offered")
+        ui.label(
+            "Text that begins with = + - or @ stays text, so no spreadsheet program runs it as a formula: "
+            "in CSV it gets a leading apostrophe ('=SUM(A1)), in Excel it is stored as text."
+        ).classes("text-sm text-slate-500")
+        self.result = ui.label().classes("text-sm").mark("result")
+
+    async def download(self) -> None:
+        self.result.text = ""
+        ok, made = await call(
+            export.export, by=self.actor, tab=self.tab.value or "", file_format=self.format.value
+        )
+        if not ok:
+            return
+        ui.download.content(made.content, made.filename, made.media_type)
+        left_out = f" Left out: {'; '.join(made.left_out)}." if made.left_out else ""
+        self.result.text = f"Downloaded {made.filename} ({made.contents()}).{left_out}"

@@ -1,7 +1,116 @@
-"""The Settings page: every threshold with its meaning, unit and default."""
+"""The Settings page: every threshold with its meaning, unit and default, and the value in force.
+
+Managers change a value here; the rule (processes.settings.update_setting)
+checks it, refuses staff, and refuses a value someone changed in the sheet
+since the page showed it. A value a person mistyped in the sheet is shown as
+wrong, with what is wrong and the default in force instead.
+"""
 
 from __future__ import annotations
 
+from nicegui import run, ui
+
+from pages.auth import signed_in
+from pages.common import call
+from pages.frame import frame, show_error
+from processes import SheetError, runtime
+from processes import settings as rules
+from processes.errors import ProcessError
+from processes.permissions import Actor
+from processes.settings import ChangedMeanwhile, SettingInForce
+
 
 def register() -> None:
-    """Register the page routes."""
+    @ui.page("/settings")
+    async def settings_page() -> None:
+        actor = await signed_in()
+        if actor is None:
+            return
+        with frame("Settings", actor):
+            SettingsView(actor).build()
+
+
+class SettingsView:
+    def __init__(self, actor: Actor) -> None:
+        self.actor = actor
+        self.read_only = rules.why_read_only(actor)
+
+    def build(self) -> None:
+        ui.label(
+            "Thresholds and deadlines the procedures and the scheduled checks use. "
+            "They live in the Settings tab of the spreadsheet; a value typed there directly counts too."
+        ).classes("text-slate-600")
+        if self.read_only:
+            ui.label(f"You can look at the settings but not change them. {self.read_only}").classes(
+                "text-warning"
+            ).mark("read-only")
+        self.body = ui.column().classes("w-full gap-4")
+        ui.timer(0, self.refresh, once=True)
+
+    async def refresh(self) -> None:
+        ok, areas = await call(rules.settings_by_area)
+        if not ok:
+            return
+        self.body.clear()
+        with self.body:
+            for area, settings in areas.items():
+                with ui.card().classes("w-full gap-1").mark(f"area-{area}"):
+                    ui.label(area).classes("text-lg font-semibold")
+                    for setting in settings:
+                        self._row(setting)
+
+    def _row(self, setting: SettingInForce) -> None:
+        with ui.row().classes("w-full items-start gap-4 border-b py-2 no-wrap"):
+            with ui.column().classes("gap-0 flex-1 min-w-0"):
+                ui.label(setting.description).classes("font-medium")
+                ui.label(f"{setting.key} · in {setting.unit} · default {setting.default_text}").classes(
+                    "text-xs text-slate-500"
+                )
+                if setting.problem:
+                    ui.label(f"The sheet holds {setting.typed!r}: {setting.problem}.").classes(
+                        "text-sm text-negative"
+                    ).mark(f"problem-{setting.key}")
+            ui.label(amount(setting.value, setting.unit)).classes("w-32 font-semibold").mark(
+                f"in-force-{setting.key}"
+            )
+            if not self.read_only:
+                self._editor(setting)
+
+    def _editor(self, setting: SettingInForce) -> None:
+        field = ui.input("New value", value=rules.show_value(setting.value)).props("dense").classes("w-32")
+        field.mark(f"value-{setting.key}")
+        error = ui.label().classes("text-sm text-negative w-64").mark(f"error-{setting.key}")
+        ui.button("Save", on_click=lambda: self._save(setting, field, error)).props("dense").mark(
+            f"save-{setting.key}"
+        )
+
+    async def _save(self, shown: SettingInForce, field: ui.input, error: ui.label) -> None:
+        """Save one value; a refusal keeps what was typed, a change made meanwhile in the sheet is shown."""
+        error.text = ""
+        try:
+            saved = await run.io_bound(
+                rules.update_setting,
+                runtime.workbook(),
+                shown.key,
+                field.value or "",
+                by=self.actor,
+                base=shown,
+            )
+        except ChangedMeanwhile as conflict:
+            show_error(str(conflict))
+            await self.refresh()
+            return
+        except (ProcessError, SheetError) as refusal:
+            error.text = str(refusal)
+            show_error(str(refusal))
+            return
+        ui.notify(f"{saved.description}: {amount(saved.value, saved.unit)} saved", type="positive")
+        await self.refresh()
+
+
+def amount(value, unit: str) -> str:
+    """A value with its unit as people say it: "48 hours", and a sum of money without a word after it."""
+    shown = rules.show_value(value)
+    if unit == "money":
+        return shown
+    return f"{shown} {unit[:-1] if shown == '1' and unit.endswith('s') else unit}"

@@ -25,6 +25,7 @@ class Permission(StrEnum):
     EDIT_SETTINGS = "edit Settings"
     MANAGE_USERS = "manage users"
     DECIDE_SUGGESTIONS = "adopt or reject a suggestion"
+    EXPORT_AUDIT_AND_SETTINGS = "export the Audit and Settings tabs"
 
 
 MANAGERS = frozenset({"manager", "admin"})
@@ -39,6 +40,7 @@ GRANTED_TO: dict[Permission, frozenset[str]] = {
     Permission.EDIT_SETTINGS: MANAGERS,
     Permission.MANAGE_USERS: MANAGERS,
     Permission.DECIDE_SUGGESTIONS: MANAGERS,
+    Permission.EXPORT_AUDIT_AND_SETTINGS: MANAGERS,
 }
 
 

@@ -1,0 +1,152 @@
+"""Exporting the record: one tab as CSV or .xlsx, or the whole workbook as .xlsx.
+
+An export holds the tabs as people see them in the spreadsheet: every row
+with its cells, the header row and the columns people added included, read
+raw (not through the app's typed view, which leaves extra columns and rows it
+cannot read out). The whole workbook is read in one request on Google.
+
+Who may export: anyone logged in may export the record tabs, which they can
+already read page by page in the app. The Audit tab (who did what, for every
+person) and the Settings tab (the approval limits and deadlines) are a
+manager's: a whole-workbook export by staff leaves them out and says so.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+from processes import export_files
+from processes.errors import ProcessError
+from processes.permissions import Actor, Permission, require
+from sheets.schema import Tab, normalize_header
+from sheets.tabs import ALL_TABS, AUDIT, SETTINGS
+from sheets.workbook import Workbook
+
+FORMATS = ("xlsx", "csv")
+WHOLE_WORKBOOK = ""  # the `tab` that means every tab
+MANAGER_TABS = (AUDIT.name, SETTINGS.name)
+#: What a command-line export acts as: whoever runs it already holds the whole workbook.
+COMMAND_LINE = Actor("command line", "admin")
+
+
+@dataclass(frozen=True)
+class ExportFile:
+    filename: str
+    media_type: str
+    content: bytes
+    tabs: tuple[str, ...]  # the tabs in the file, in workbook order
+    rows: int  # rows written, header rows included
+    left_out: tuple[str, ...] = field(default=())  # tabs not in the file, each with the reason
+
+    def contents(self) -> str:
+        """What the file holds, in words: "Orders, 120 rows" or "22 tabs, 1,204 rows"."""
+        what = self.tabs[0] if len(self.tabs) == 1 else f"{len(self.tabs)} tabs"
+        return f"{what}, {self.rows:,} rows"
+
+
+def may_export(actor: Actor, tab_name: str) -> bool:
+    return tab_name not in MANAGER_TABS or actor.may(Permission.EXPORT_AUDIT_AND_SETTINGS)
+
+
+def tabs_for(actor: Actor) -> list[str]:
+    """The tabs `actor` may export, in workbook order."""
+    return [tab.name for tab in ALL_TABS if may_export(actor, tab.name)]
+
+
+def tab_called(name: str) -> Tab:
+    """The tab named `name` ("Stock Moves", "stock moves" or "stock-moves"); ProcessError if none is."""
+    wanted = normalize_header(name)
+    for tab in ALL_TABS:
+        if normalize_header(tab.name) == wanted:
+            return tab
+    names = ", ".join(tab.name for tab in ALL_TABS)
+    raise ProcessError(f"There is no tab called {name!r}. The tabs are: {names}.")
+
+
+def export(
+    workbook: Workbook,
+    *,
+    by: Actor,
+    tab: str = WHOLE_WORKBOOK,
+    file_format: str = "xlsx",
+    now: Callable[[], datetime] = datetime.now,
+) -> ExportFile:
+    """Build the export file for `tab` (or the whole workbook) in `file_format`; refuses what `by` may not export."""
+    if file_format not in FORMATS:
+        raise ProcessError(f"Export as {' or '.join(FORMATS)}, not {file_format!r}.")
+    if tab == WHOLE_WORKBOOK and file_format == "csv":
+        raise ProcessError("A CSV file holds one tab: choose a tab, or .xlsx for the whole workbook.")
+    wanted, left_out = _tabs_to_export(by, tab)
+    read = workbook.backend.read_raw(wanted)  # one read request on Google, however many tabs
+    present = set(workbook.backend.tab_names())  # known afresh after that read
+    missing = [name for name in wanted if name not in present]
+    if tab != WHOLE_WORKBOOK and missing:
+        raise ProcessError(f"The workbook has no {missing[0]} tab; run `python app.py init`.")
+    left_out += [f"{name} (the workbook has no such tab)" for name in missing]
+    tabs = {name: export_files.tidy(read[name]) for name in wanted if name not in missing}
+    if file_format == "csv":
+        content, media_type = export_files.write_csv(tabs[wanted[0]]), export_files.CSV_MEDIA_TYPE
+    else:
+        content, media_type = export_files.write_xlsx(tabs), export_files.XLSX_MEDIA_TYPE
+    stem = "flowsheet" if tab == WHOLE_WORKBOOK else f"flowsheet-{_slug(wanted[0])}"
+    rows = sum(len(rows) for rows in tabs.values())
+    filename = f"{stem}-{now():%Y-%m-%d}.{file_format}"
+    return ExportFile(filename, media_type, content, tuple(tabs), rows, tuple(left_out))
+
+
+def _tabs_to_export(by: Actor, tab: str) -> tuple[list[str], list[str]]:
+    """The tabs to read, and the ones left out with why; refuses a single tab `by` may not export."""
+    if tab == WHOLE_WORKBOOK:
+        wanted = tabs_for(by)
+        refused = [name for name in MANAGER_TABS if name not in wanted]
+        return wanted, [f"{name} (only a manager or an admin may export it)" for name in refused]
+    name = tab_called(tab).name
+    if not may_export(by, name):
+        require(by, Permission.EXPORT_AUDIT_AND_SETTINGS)
+    return [name], []
+
+
+def read_export(content: bytes, file_format: str, tab: str = "") -> dict[str, export_files.Rows]:
+    """The tabs in an exported file, as raw rows, the text protection undone.
+
+    A CSV file holds one tab: name it (`tab`) so its text columns stay text;
+    without a name it is read as the tab "" with every column typed by its look.
+    """
+    if file_format == "xlsx":
+        return export_files.read_xlsx(content)
+    if file_format == "csv":
+        declared = tab_called(tab) if tab else None
+        return {declared.name if declared else "": export_files.read_csv(content, declared)}
+    raise ProcessError(f"Read {' or '.join(FORMATS)} files, not {file_format!r}.")
+
+
+def format_of(path: str | Path) -> str:
+    """The export format a file name asks for (by its ending); xlsx unless it ends in .csv."""
+    return "csv" if str(path).lower().endswith(".csv") else "xlsx"
+
+
+def run_export_command(
+    workbook: Workbook,
+    out: str | Path,
+    *,
+    tab: str = WHOLE_WORKBOOK,
+    file_format: str = "",
+    say: Callable[[str], None] = print,
+) -> int:
+    """`python app.py export [--tab NAME] [--format csv|xlsx] --out FILE`: write the file, say what is in it."""
+    made = export(workbook, by=COMMAND_LINE, tab=tab, file_format=file_format or format_of(out))
+    try:
+        Path(out).write_bytes(made.content)
+    except OSError as error:
+        raise ProcessError(f"Cannot write {out}: {error.strerror or error}.") from None
+    say(f"wrote {out}: {made.contents()}")
+    for reason in made.left_out:
+        say(f"left out {reason}")
+    return 0
+
+
+def _slug(tab_name: str) -> str:
+    return tab_name.lower().replace(" ", "-")
