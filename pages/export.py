@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from nicegui import ui
 
+from i18n import _
 from pages.auth import signed_in
 from pages.common import call
 from pages.frame import frame
@@ -33,24 +34,33 @@ class ExportView:
 
     def build(self) -> None:
         ui.label(
-            "Download the record as it is in the spreadsheet: every row and column, the ones people added "
-            "included. A CSV file holds one tab; an Excel workbook holds one sheet per tab."
+            _(
+                "Download the record as it is in the spreadsheet: every row and column, the ones people added "
+                "included. A CSV file holds one tab; an Excel workbook holds one sheet per tab."
+            )
         ).classes("text-slate-600")
         tabs = {export.WHOLE_WORKBOOK: "Whole workbook"} | {
             name: name for name in export.tabs_for(self.actor)
         }
         with ui.row().classes("items-end gap-4"):
-            self.tab = ui.select(tabs, value=export.WHOLE_WORKBOOK, label="What").classes("w-64").mark("tab")
+            self.tab = (
+                ui.select(tabs, value=export.WHOLE_WORKBOOK, label=_("What")).classes("w-64").mark("tab")
+            )
             self.format = ui.radio(FORMAT_LABELS, value="xlsx").props("inline").mark("format")
-            ui.button("Download", icon="download", on_click=self.download).mark("download")
+            ui.button(_("Download"), icon="download", on_click=self.download).mark("download")
         hidden = [name for name in export.MANAGER_TABS if name not in tabs]
         if hidden:
             ui.label(
-                f"{' and '.join(hidden)} are not offered: only a manager or an admin may export them."
+                _(
+                    "{join} are not offered: only a manager or an admin may export them.",
+                    join=" and ".join(hidden),
+                )
             ).classes("text-sm text-slate-500").mark("not-offered")
         ui.label(
-            "Text that begins with = + - or @ stays text, so no spreadsheet program runs it as a formula: "
-            "in CSV it gets a leading apostrophe ('=SUM(A1)), in Excel it is stored as text."
+            _(
+                "Text that begins with = + - or @ stays text, so no spreadsheet program runs it as a formula: "
+                "in CSV it gets a leading apostrophe ('=SUM(A1)), in Excel it is stored as text."
+            )
         ).classes("text-sm text-slate-500")
         self.result = ui.label().classes("text-sm").mark("result")
 

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from nicegui import run, ui
 
+import i18n
+from i18n import _
 from pages.auth import signed_in
 from pages.common import call
 from pages.frame import frame, show_error
@@ -37,13 +39,15 @@ class SettingsView:
 
     def build(self) -> None:
         ui.label(
-            "Thresholds and deadlines the procedures and the scheduled checks use. "
-            "They live in the Settings tab of the spreadsheet; a value typed there directly counts too."
+            _(
+                "Thresholds and deadlines the procedures and the scheduled checks use. "
+                "They live in the Settings tab of the spreadsheet; a value typed there directly counts too."
+            )
         ).classes("text-slate-600")
         if self.read_only:
-            ui.label(f"You can look at the settings but not change them. {self.read_only}").classes(
-                "text-warning"
-            ).mark("read-only")
+            ui.label(
+                _("You can look at the settings but not change them. {read_only}", read_only=self.read_only)
+            ).classes("text-warning").mark("read-only")
         self.body = ui.column().classes("w-full gap-4")
         ui.timer(0, self.refresh, once=True)
 
@@ -55,21 +59,30 @@ class SettingsView:
         with self.body:
             for area, settings in areas.items():
                 with ui.card().classes("w-full gap-1").mark(f"area-{area}"):
-                    ui.label(area).classes("text-lg font-semibold")
+                    ui.label(_(area)).classes("text-lg font-semibold")
                     for setting in settings:
                         self._row(setting)
 
     def _row(self, setting: SettingInForce) -> None:
         with ui.row().classes("w-full items-start gap-4 border-b py-2 no-wrap"):
             with ui.column().classes("gap-0 flex-1 min-w-0"):
-                ui.label(setting.description).classes("font-medium")
-                ui.label(f"{setting.key} · in {setting.unit} · default {setting.default_text}").classes(
-                    "text-xs text-slate-500"
-                )
+                ui.label(_(setting.description)).classes("font-medium")
+                ui.label(
+                    _(
+                        "{key} · in {unit} · default {default_text}",
+                        key=setting.key,
+                        unit=setting.unit,
+                        default_text=setting.default_text,
+                    )
+                ).classes("text-xs text-slate-500")
                 if setting.problem:
-                    ui.label(f"The sheet holds {setting.typed!r}: {setting.problem}.").classes(
-                        "text-sm text-negative"
-                    ).mark(f"problem-{setting.key}")
+                    ui.label(
+                        _(
+                            "The sheet holds {typed!r}: {problem}.",
+                            typed=setting.typed,
+                            problem=setting.problem,
+                        )
+                    ).classes("text-sm text-negative").mark(f"problem-{setting.key}")
             ui.label(amount(setting.value, setting.unit)).classes("w-32 font-semibold").mark(
                 f"in-force-{setting.key}"
             )
@@ -77,10 +90,10 @@ class SettingsView:
                 self._editor(setting)
 
     def _editor(self, setting: SettingInForce) -> None:
-        field = ui.input("New value", value=rules.show_value(setting.value)).props("dense").classes("w-32")
+        field = ui.input(_("New value"), value=rules.show_value(setting.value)).props("dense").classes("w-32")
         field.mark(f"value-{setting.key}")
         error = ui.label().classes("text-sm text-negative w-64").mark(f"error-{setting.key}")
-        ui.button("Save", on_click=lambda: self._save(setting, field, error)).props("dense").mark(
+        ui.button(_("Save"), on_click=lambda: self._save(setting, field, error)).props("dense").mark(
             f"save-{setting.key}"
         )
 
@@ -104,7 +117,14 @@ class SettingsView:
             error.text = str(refusal)
             show_error(str(refusal))
             return
-        ui.notify(f"{saved.description}: {amount(saved.value, saved.unit)} saved", type="positive")
+        ui.notify(
+            _(
+                "{description}: {amount} saved",
+                description=_(saved.description),
+                amount=amount(saved.value, saved.unit),
+            ),
+            type="positive",
+        )
         await self.refresh()
 
 
@@ -113,4 +133,6 @@ def amount(value, unit: str) -> str:
     shown = rules.show_value(value)
     if unit == "money":
         return shown
+    if i18n.current() != i18n.ENGLISH:
+        return f"{shown} {_(unit)}"
     return f"{shown} {unit[:-1] if shown == '1' and unit.endswith('s') else unit}"

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
+from i18n import _
 from processes import export_files
 from processes.errors import ProcessError
 from processes.permissions import Actor, Permission, require
@@ -63,7 +64,7 @@ def tab_called(name: str) -> Tab:
         if normalize_header(tab.name) == wanted:
             return tab
     names = ", ".join(tab.name for tab in ALL_TABS)
-    raise ProcessError(f"There is no tab called {name!r}. The tabs are: {names}.")
+    raise ProcessError(_("There is no tab called {name!r}. The tabs are: {names}.", name=name, names=names))
 
 
 def export(
@@ -76,15 +77,17 @@ def export(
 ) -> ExportFile:
     """Build the export file for `tab` (or the whole workbook) in `file_format`; refuses what `by` may not export."""
     if file_format not in FORMATS:
-        raise ProcessError(f"Export as {' or '.join(FORMATS)}, not {file_format!r}.")
+        raise ProcessError(
+            _("Export as {join}, not {file_format!r}.", join=" or ".join(FORMATS), file_format=file_format)
+        )
     if tab == WHOLE_WORKBOOK and file_format == "csv":
-        raise ProcessError("A CSV file holds one tab: choose a tab, or .xlsx for the whole workbook.")
+        raise ProcessError(_("A CSV file holds one tab: choose a tab, or .xlsx for the whole workbook."))
     wanted, left_out = _tabs_to_export(by, tab)
     read = workbook.backend.read_raw(wanted)  # one read request on Google, however many tabs
     present = set(workbook.backend.tab_names())  # known afresh after that read
     missing = [name for name in wanted if name not in present]
     if tab != WHOLE_WORKBOOK and missing:
-        raise ProcessError(f"The workbook has no {missing[0]} tab; run `python app.py init`.")
+        raise ProcessError(_("The workbook has no {value} tab; run `python app.py init`.", value=missing[0]))
     left_out += [f"{name} (the workbook has no such tab)" for name in missing]
     tabs = {name: export_files.tidy(read[name]) for name in wanted if name not in missing}
     if file_format == "csv":
@@ -120,7 +123,9 @@ def read_export(content: bytes, file_format: str, tab: str = "") -> dict[str, ex
     if file_format == "csv":
         declared = tab_called(tab) if tab else None
         return {declared.name if declared else "": export_files.read_csv(content, declared)}
-    raise ProcessError(f"Read {' or '.join(FORMATS)} files, not {file_format!r}.")
+    raise ProcessError(
+        _("Read {join} files, not {file_format!r}.", join=" or ".join(FORMATS), file_format=file_format)
+    )
 
 
 def format_of(path: str | Path) -> str:
@@ -141,7 +146,9 @@ def run_export_command(
     try:
         Path(out).write_bytes(made.content)
     except OSError as error:
-        raise ProcessError(f"Cannot write {out}: {error.strerror or error}.") from None
+        raise ProcessError(
+            _("Cannot write {out}: {value}.", out=out, value=error.strerror or error)
+        ) from None
     say(f"wrote {out}: {made.contents()}")
     for reason in made.left_out:
         say(f"left out {reason}")

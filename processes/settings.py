@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from i18n import _
 from processes.errors import PermissionDenied, ProcessError
 from processes.permissions import Actor, Permission, require
 from sheets.cells import is_blank, same_cell
@@ -52,6 +53,13 @@ AREA_OF: dict[str, str] = {
     "refund_payment_hours": "After-sales",
     "jobs_cycle_minutes": "Scheduled jobs",
     "outbox_send_minutes": "Scheduled jobs",
+    "check_stock_minutes": "Scheduled jobs",
+    "check_locations_minutes": "Scheduled jobs",
+    "check_procurement_minutes": "Scheduled jobs",
+    "check_orders_minutes": "Scheduled jobs",
+    "check_service_minutes": "Scheduled jobs",
+    "check_aftersales_minutes": "Scheduled jobs",
+    "check_data_minutes": "Scheduled jobs",
 }
 OTHER_AREA = "Other"
 AREA_ORDER = (
@@ -155,7 +163,7 @@ def update_setting(
     require(by, Permission.EDIT_SETTINGS)
     setting = BY_KEY.get(key)
     if setting is None:
-        raise ProcessError(f"There is no setting called {key}.")
+        raise ProcessError(_("There is no setting called {key}.", key=key))
     value = value.strip() if isinstance(value, str) else value
     typed, problem = check_value(setting, value)
     if problem:
@@ -180,22 +188,37 @@ def refusal(setting: Setting, value: Any, problem: str) -> str:
     shown = str(value).strip()
     if problem.startswith("must be at least"):
         # check_value parsed the number: only its size is wrong (a negative number of hours, say).
-        problem = f"{problem} {setting.unit}; {shown} {setting.unit} is not possible"
-    return f"{setting.description} ({setting.key}): {problem}. Nothing was saved."
+        problem = _(
+            "{problem} {unit}; {shown} {unit} is not possible",
+            problem=problem,
+            unit=_(setting.unit),
+            shown=shown,
+        )
+    return _(
+        "{description} ({key}): {problem}. Nothing was saved.",
+        description=_(setting.description),
+        key=setting.key,
+        problem=problem,
+    )
 
 
 def _refuse_if_changed_since(base: SettingInForce, current: Record | None) -> None:
     now = None if current is None or is_blank(current.value) else str(current.value)
     if (base.typed is None) != (now is None) or (now is not None and not same_cell(base.typed, now)):
         raise ChangedMeanwhile(
-            f"{base.key} was changed in the Settings tab since this page showed it: "
-            f"it is {_shown(now)} now, it was {_shown(base.typed)}. Nothing was saved; "
-            "look at the new value and save again if yours should still replace it."
+            _(
+                "{key} was changed in the Settings tab since this page showed it: it is {now} now, it was "
+                "{before}. Nothing was saved; look at the new value and save again if yours should still "
+                "replace it.",
+                key=base.key,
+                now=_shown(now),
+                before=_shown(base.typed),
+            )
         )
 
 
 def _shown(typed: str | None) -> str:
-    return "empty" if typed is None else repr(typed)
+    return _("empty") if typed is None else repr(typed)
 
 
 def show_value(value: Any) -> str:
