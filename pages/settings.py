@@ -71,7 +71,7 @@ class SettingsView:
                     _(
                         "{key} · in {unit} · default {default_text}",
                         key=setting.key,
-                        unit=setting.unit,
+                        unit=_(setting.unit),
                         default_text=setting.default_text,
                     )
                 ).classes("text-xs text-slate-500")
@@ -102,7 +102,7 @@ class SettingsView:
         error.text = ""
         try:
             saved = await run.io_bound(
-                rules.update_setting,
+                i18n.in_current_language(rules.update_setting),
                 runtime.workbook(),
                 shown.key,
                 field.value or "",
@@ -133,6 +133,8 @@ def amount(value, unit: str) -> str:
     shown = rules.show_value(value)
     if unit == "money":
         return shown
+    if unit == "language":
+        return i18n.LANGUAGES.get(shown, shown)
     if i18n.current() != i18n.ENGLISH:
         return f"{shown} {_(unit)}"
     return f"{shown} {unit[:-1] if shown == '1' and unit.endswith('s') else unit}"

@@ -17,11 +17,15 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
 from i18n import ENGLISH, _
 from processes.errors import ProcessError
+from sheets.settings import BY_KEY, read_setting
 from sheets.table import Record
-from sheets.tabs import OUTBOX
+from sheets.tabs import OUTBOX, SETTINGS
 from sheets.transaction import Transaction
 
 log = logging.getLogger(__name__)
+
+#: The tabs a transaction that may queue a customer message reads: the Outbox, and Settings for the language.
+MESSAGE_TABS = (OUTBOX, SETTINGS)
 
 MESSAGES_DIR = Path(__file__).resolve().parents[1] / "templates" / "messages"
 
@@ -39,6 +43,13 @@ def _environment(language: str = ENGLISH) -> Environment:
     )
 
 
+def customer_language(tx: Transaction) -> str:
+    """The language customers are written to in, from Settings (English when the cell is unusable)."""
+    setting = BY_KEY["customer_language"]
+    record = tx.get(SETTINGS, setting.key)
+    return read_setting(setting, record.value if record else None)[0]
+
+
 def render(template: str, language: str = ENGLISH, **context: Any) -> tuple[str, str]:
     """(subject, body) of `templates/messages/[<language>/]<template>.txt` filled with `context`."""
     text = _environment(language).get_template(f"{template}.txt").render(**context)
@@ -53,11 +64,15 @@ def render(template: str, language: str = ENGLISH, **context: Any) -> tuple[str,
 def queue_message(
     tx: Transaction, *, to: str | None, template: str, ref: str, **context: Any
 ) -> Record | None:
-    """Queue a message in the Outbox in the same transaction; None when there is no address to send to."""
+    """Queue a message in the Outbox in the same transaction; None when there is no address to send to.
+
+    The message is written in the customers' language from Settings (`customer_language`);
+    a transaction that queues messages declares MESSAGE_TABS so that costs no extra read.
+    """
     if not to or "@" not in to:
         log.info("no email address for %s: the %s message was not queued", ref, template)
         return None
-    subject, body = render(template, **context)
+    subject, body = render(template, customer_language(tx), **context)
     return tx.insert(
         OUTBOX,
         {

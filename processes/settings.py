@@ -25,6 +25,7 @@ from sheets.workbook import Workbook
 #: The area each threshold belongs to, for grouping on the Settings page.
 #: A setting declared later and not listed here shows under OTHER_AREA.
 AREA_OF: dict[str, str] = {
+    "customer_language": "Customer service",
     "po_approval_limit": "Procurement",
     "quote_wait_hours": "Procurement",
     "supplier_choice_hours": "Procurement",

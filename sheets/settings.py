@@ -21,6 +21,7 @@ class Setting:
     unit: str
     description: str
     minimum: float | None = 0
+    choices: tuple[str, ...] = ()  # a text setting's allowed values
 
 
 DECLARED: tuple[Setting, ...] = (
@@ -266,6 +267,15 @@ DECLARED: tuple[Setting, ...] = (
         "minutes",
         "How often the data checks run (0: every cycle)",
     ),
+    Setting(
+        "customer_language",
+        Kind.TEXT,
+        "en",
+        "language",
+        "The language of the messages customers get: en (English) or zh (Chinese)",
+        minimum=None,
+        choices=("en", "zh"),
+    ),
 )
 
 BY_KEY: dict[str, Setting] = {setting.key: setting for setting in DECLARED}
@@ -279,6 +289,11 @@ def check_value(setting: Setting, raw: Any) -> tuple[Any, str | None]:
         value = parse_cell(setting.kind, raw)
     except CellError as error:
         return None, str(error)
+    if setting.choices:
+        value = str(value).strip().lower()
+        if value not in setting.choices:
+            return None, f"must be one of {', '.join(setting.choices)}"
+        return value, None
     if setting.minimum is not None and value < setting.minimum:
         return None, f"must be at least {setting.minimum:g}"
     return value, None

@@ -12,11 +12,11 @@ from typing import Any
 
 from i18n import _
 from processes.errors import ProcessError
-from processes.notify import queue_message
+from processes.notify import MESSAGE_TABS, queue_message
 from processes.permissions import Actor
 from processes.stock import LEDGER_TABS, post_move
 from sheets.table import Record
-from sheets.tabs import LOCATIONS, ORDERS, OUTBOX, PRODUCTS, RETURNS
+from sheets.tabs import LOCATIONS, ORDERS, PRODUCTS, RETURNS
 from sheets.transaction import Transaction
 from sheets.workbook import Workbook
 
@@ -24,7 +24,7 @@ from .common import LIMITS, message_context, order_of, text, whole_number
 from .procedures import RETURN
 
 DISPOSITIONS = ("restock", "write_off")
-REVIEW_TABS = (RETURNS, ORDERS, PRODUCTS, OUTBOX)
+REVIEW_TABS = (RETURNS, ORDERS, PRODUCTS, *MESSAGE_TABS)
 
 
 def approve_return(

@@ -17,12 +17,12 @@ from typing import Any
 
 from i18n import _
 from processes.errors import ProcessError
-from processes.notify import queue_message
+from processes.notify import MESSAGE_TABS, queue_message
 from processes.orders import ORDER_TABS, OrderLine, add_order
 from processes.permissions import Actor
 from processes.settings import setting_in
 from sheets.table import Record
-from sheets.tabs import ORDER_LINES, OUTBOX, RETURNS, SETTINGS
+from sheets.tabs import ORDER_LINES, RETURNS
 from sheets.transaction import Transaction
 from sheets.workbook import Workbook
 
@@ -37,7 +37,7 @@ from .common import (
 )
 from .procedures import REFUND, REFUND_COMMITTED, RETURN
 
-SETTLEMENT_TABS = (RETURNS, *ORDER_TABS, SETTINGS, OUTBOX)
+SETTLEMENT_TABS = (RETURNS, *ORDER_TABS, *MESSAGE_TABS)
 REFUNDABLE_PAYMENTS = ("paid", "partially_refunded")
 
 

@@ -24,7 +24,7 @@ from processes.permissions import Actor
 from processes.service.surveys import create_survey
 from processes.stock import LEDGER_TABS, available, post_move
 from sheets.table import Record, Table
-from sheets.tabs import LOCATIONS, ORDER_LINES, ORDERS, OUTBOX, PRODUCTS, STOCK, SURVEYS
+from sheets.tabs import LOCATIONS, ORDER_LINES, ORDERS, PRODUCTS, STOCK, SURVEYS
 from sheets.transaction import Transaction
 from sheets.workbook import Workbook
 
@@ -178,7 +178,7 @@ def ship_order(
     ]
     if missing:
         raise ProcessError(_("Shipping needs {join}.", join=" and ".join(missing)))
-    tabs = (ORDERS, ORDER_LINES, PRODUCTS, *LEDGER_TABS, OUTBOX)
+    tabs = (ORDERS, ORDER_LINES, PRODUCTS, *LEDGER_TABS, *notify.MESSAGE_TABS)
     with workbook.transaction(*tabs, user=by.name, action="ship order") as tx:
         order = _unchanged(tx, order_id, base)
         transition = ORDER.check("ship", order.status or "new", by)
@@ -217,7 +217,9 @@ def deliver_order(
 
     `site_url` is the address customers reach the app at; the link is that plus /public/survey/<token>.
     """
-    with workbook.transaction(ORDERS, SURVEYS, OUTBOX, user=by.name, action="mark order delivered") as tx:
+    with workbook.transaction(
+        ORDERS, SURVEYS, *notify.MESSAGE_TABS, user=by.name, action="mark order delivered"
+    ) as tx:
         order = _unchanged(tx, order_id, base)
         transition = ORDER.check("deliver", order.status or "new", by)
         delivered = tx.update(order, {"status": transition.target, "delivered_at": tx.now})

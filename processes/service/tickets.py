@@ -22,7 +22,7 @@ from typing import Any
 
 from i18n import _
 from processes.errors import ProcessError
-from processes.notify import queue_message
+from processes.notify import MESSAGE_TABS, queue_message
 from processes.permissions import Actor
 from sheets.table import Record
 from sheets.tabs import ORDERS, PRIORITIES, SETTINGS, TICKETS
@@ -195,7 +195,9 @@ def _step(
 ) -> Record:
     """One declared step on a ticket: checked, then the new state and `changes` in one commit."""
     transition = TICKET.transition(action)
-    with workbook.transaction(TICKETS, user=by.name, action=f"ticket: {transition.label.lower()}") as tx:
+    with workbook.transaction(
+        TICKETS, *MESSAGE_TABS, user=by.name, action=f"ticket: {transition.label.lower()}"
+    ) as tx:
         ticket = tx.require(
             TICKETS, inputs.text(ticket_id, "The ticket", limit=100, required=True), base=base
         )

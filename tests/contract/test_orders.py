@@ -345,3 +345,15 @@ def test_a_manual_order_with_a_bad_line_or_email_is_refused(shop):
     with pytest.raises(ProcessError, match="There is no product NOPE"):
         shop.order(lines=(("NOPE", 1),))
     assert len(shop.workbook.table(ORDERS)) == 0
+
+
+def test_the_shipping_notice_is_written_in_the_customer_language_from_settings(shop):
+    from processes.settings import update_setting
+    from sheets.tabs import OUTBOX
+
+    update_setting(shop.workbook, "customer_language", "zh", by=Actor("mia", "manager"))
+    order = shop.order()
+    walk(shop, order.order_id, "packed")
+    ship_order(shop.workbook, order.order_id, by=STAFF, carrier="DHL", tracking_no="JD0001")
+    [notice] = [m for m in shop.workbook.table(OUTBOX).records() if m.ref == order.order_id]
+    assert notice.subject.startswith("您的订单") and "运单号：JD0001" in notice.body
