@@ -19,6 +19,7 @@ import time
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
+import i18n
 from sheets.tabs import ALERTS, SUMMARY
 from sheets.workbook import Workbook
 
@@ -104,7 +105,8 @@ def run_cycle(
     read_done = time.perf_counter()
     areas = due_areas(snapshot, state.last_ran) if state is not None else AREA_NAMES
     covers = covered_by(areas)
-    effects = run_checks(snapshot, areas)
+    with i18n.use_language(snapshot.setting("sheet_language")):  # alerts are written for the sheet's readers
+        effects = run_checks(snapshot, areas)
     found = [item for item in effects if isinstance(item, OpenAlert)]
     effects.append(summarise(snapshot, found + still_active(snapshot.table(ALERTS), covers)))
     if decision is not None and decision.write is not None:

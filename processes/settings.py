@@ -26,6 +26,7 @@ from sheets.workbook import Workbook
 #: A setting declared later and not listed here shows under OTHER_AREA.
 AREA_OF: dict[str, str] = {
     "customer_language": "Customer service",
+    "sheet_language": "Scheduled jobs",
     "po_approval_limit": "Procurement",
     "quote_wait_hours": "Procurement",
     "supplier_choice_hours": "Procurement",

@@ -268,6 +268,15 @@ DECLARED: tuple[Setting, ...] = (
         "How often the data checks run (0: every cycle)",
     ),
     Setting(
+        "sheet_language",
+        Kind.TEXT,
+        "en",
+        "language",
+        "The language the scheduled checks write alert messages in: en (English) or zh (Chinese)",
+        minimum=None,
+        choices=("en", "zh"),
+    ),
+    Setting(
         "customer_language",
         Kind.TEXT,
         "en",

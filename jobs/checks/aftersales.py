@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from i18n import _
 from processes.aftersales.procedures import REFUND_LATE, RETURN_REVIEW_LATE
 from sheets.tabs import RETURNS
 
@@ -24,8 +25,13 @@ def check_aftersales(snapshot: Snapshot) -> list[Effect]:
                 RETURN_REVIEW_LATE.kind,
                 return_id,
                 RETURN_REVIEW_LATE.severity,
-                f"Return {return_id} (order {order_id}) requested {shown(requested)} awaits review "
-                f"(limit {hours(limit)})",
+                _(
+                    "Return {return_id} (order {order_id}) requested {shown} awaits review (limit {hours})",
+                    return_id=return_id,
+                    order_id=order_id,
+                    shown=shown(requested),
+                    hours=hours(limit),
+                ),
                 RETURN_REVIEW_LATE.owner_role,
             )
         )
@@ -43,8 +49,13 @@ def check_aftersales(snapshot: Snapshot) -> list[Effect]:
                 REFUND_LATE.kind,
                 return_id,
                 REFUND_LATE.severity,
-                f"Refund of {amount:g} for return {return_id} "
-                f"approved {shown(since)} is not paid (limit {hours(limit)})",
+                _(
+                    "Refund of {amount:g} for return {return_id} approved {shown} is not paid (limit {hours})",
+                    amount=amount,
+                    return_id=return_id,
+                    shown=shown(since),
+                    hours=hours(limit),
+                ),
                 REFUND_LATE.owner_role,
             )
         )

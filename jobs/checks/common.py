@@ -6,6 +6,7 @@ from datetime import datetime
 
 import pandas as pd
 
+from i18n import _, formatting
 from sheets.table import Table
 
 
@@ -20,9 +21,9 @@ def names(table: Table, key: str, column: str = "name") -> dict[str, str]:
 
 
 def shown(moment: object) -> str:
-    """A moment as people read it in a message: 2026-03-02 09:00."""
-    return pd.Timestamp(moment).strftime("%Y-%m-%d %H:%M")
+    """A moment as people read it in a message, in the language alerts are written in: 2026-03-02 09:00."""
+    return formatting.when(pd.Timestamp(moment).to_pydatetime())
 
 
 def hours(value: float) -> str:
-    return f"{value:g} hours"
+    return _("{hours:g} hours", hours=value)

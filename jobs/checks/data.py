@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from i18n import _
 from processes.declarations import DUPLICATE_IDS, LEDGER_MISMATCH, UNREADABLE_ROWS
 from processes.procedure import Alert
 from processes.stock import ledger_balances
@@ -50,8 +51,13 @@ def _ledger(snapshot: Snapshot) -> list[Effect]:
                     LEDGER_MISMATCH.kind,
                     f"{sku}@{location}",
                     LEDGER_MISMATCH.severity,
-                    f"{sku} at {location}: on_hand is {on_hand or 0} but the Stock Moves ledger adds up to "
-                    f"{expected}; post an adjustment or correct the cell",
+                    _(
+                        "{sku} at {location}: on_hand is {value} but the Stock Moves ledger adds up to {expected}; post an adjustment or correct the cell",
+                        sku=sku,
+                        location=location,
+                        value=on_hand or 0,
+                        expected=expected,
+                    ),
                     LEDGER_MISMATCH.owner_role,
                 )
             )

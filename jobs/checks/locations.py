@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from i18n import _
 from processes.declarations import TRANSFER_SUGGESTED
 from sheets.tabs import LOCATIONS, PRODUCTS, TRANSFERS
 
@@ -48,9 +49,17 @@ def check_locations(snapshot: Snapshot) -> list[Effect]:
                 TRANSFER_SUGGESTED.kind,
                 f"{sku}@{location}",
                 TRANSFER_SUGGESTED.severity,
-                f"{products.get(sku, sku)}: {available} available at {locations.get(location, location)} "
-                f"(minimum {minimum}) while {locations.get(source, source)} holds {spare} above its "
-                f"maximum; transfer {qty}",
+                _(
+                    "{product}: {available} available at {location} (minimum {minimum}) while {source} holds "
+                    "{spare} above its maximum; transfer {qty}",
+                    product=products.get(sku, sku),
+                    available=available,
+                    location=locations.get(location, location),
+                    minimum=minimum,
+                    source=locations.get(source, source),
+                    spare=spare,
+                    qty=qty,
+                ),
                 TRANSFER_SUGGESTED.owner_role,
             )
         )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from i18n import _
 from processes.orders.procedure import OPEN_STATES, ORDER_NO_TRACKING, ORDER_UNPAID, ORDER_UNSHIPPED, PAID
 from sheets.tabs import ORDERS
 
@@ -26,7 +27,13 @@ def check_orders(snapshot: Snapshot) -> list[Effect]:
                 ORDER_UNPAID.kind,
                 order_id,
                 ORDER_UNPAID.severity,
-                f"Order {order_id} from {customer} unpaid since {shown(created)} (limit {hours(limit)})",
+                _(
+                    "Order {order_id} from {customer} unpaid since {shown} (limit {hours})",
+                    order_id=order_id,
+                    customer=customer,
+                    shown=shown(created),
+                    hours=hours(limit),
+                ),
                 ORDER_UNPAID.owner_role,
             )
         )
@@ -41,7 +48,13 @@ def check_orders(snapshot: Snapshot) -> list[Effect]:
                 ORDER_UNSHIPPED.kind,
                 order_id,
                 ORDER_UNSHIPPED.severity,
-                f"Order {order_id} from {customer} paid {shown(paid)} and not shipped (limit {hours(limit)})",
+                _(
+                    "Order {order_id} from {customer} paid {shown} and not shipped (limit {hours})",
+                    order_id=order_id,
+                    customer=customer,
+                    shown=shown(paid),
+                    hours=hours(limit),
+                ),
                 ORDER_UNSHIPPED.owner_role,
             )
         )
@@ -53,7 +66,13 @@ def check_orders(snapshot: Snapshot) -> list[Effect]:
                 ORDER_NO_TRACKING.kind,
                 order_id,
                 ORDER_NO_TRACKING.severity,
-                f"Order {order_id} is shipped{f' with {carrier}' if carrier else ''} but has no tracking number",
+                _(
+                    "Order {order_id} is shipped with {carrier} but has no tracking number",
+                    order_id=order_id,
+                    carrier=carrier,
+                )
+                if carrier
+                else _("Order {order_id} is shipped but has no tracking number", order_id=order_id),
                 ORDER_NO_TRACKING.owner_role,
             )
         )

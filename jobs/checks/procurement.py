@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from i18n import _
 from processes.procurement.procedures import APPROVAL_LATE, PO_LATE, QUOTES_LATE
 from sheets.tabs import PURCHASE_ORDERS, PURCHASE_REQUESTS, QUOTES, RECEIPTS
 
@@ -33,8 +34,15 @@ def _quotes_late(snapshot: Snapshot) -> list[Effect]:
             QUOTES_LATE.kind,
             request_id,
             QUOTES_LATE.severity,
-            f"Purchase request {request_id} ({qty} × {sku}) has waited for quotes since {shown(created)}: "
-            f"{int(quotes.get(request_id, 0))} received (limit {hours(limit)})",
+            _(
+                "Purchase request {request_id} ({qty} × {sku}) has waited for quotes since {shown}: {int} received (limit {hours})",
+                request_id=request_id,
+                qty=qty,
+                sku=sku,
+                shown=shown(created),
+                int=int(quotes.get(request_id, 0)),
+                hours=hours(limit),
+            ),
             QUOTES_LATE.owner_role,
         )
         for request_id, sku, qty, created in late[["request_id", "sku", "qty", "created_at"]].itertuples(
@@ -55,8 +63,14 @@ def _orders_late(snapshot: Snapshot) -> list[Effect]:
             PO_LATE.kind,
             po_id,
             PO_LATE.severity,
-            f"Purchase order {po_id} ({qty} × {sku}) was expected on {expected:%Y-%m-%d}: "
-            f"{int(received.get(po_id, 0))} of {qty} received",
+            _(
+                "Purchase order {po_id} ({qty} × {sku}) was expected on {expected:%Y-%m-%d}: {int} of {qty} received",
+                po_id=po_id,
+                qty=qty,
+                sku=sku,
+                expected=expected,
+                int=int(received.get(po_id, 0)),
+            ),
             PO_LATE.owner_role,
         )
         for po_id, sku, qty, expected in late[["po_id", "sku", "qty", "expected_at"]].itertuples(index=False)
@@ -73,8 +87,13 @@ def _approvals_late(snapshot: Snapshot) -> list[Effect]:
             APPROVAL_LATE.kind,
             po_id,
             APPROVAL_LATE.severity,
-            f"Purchase order {po_id} (total {total:g}) has awaited approval since {shown(since)} "
-            f"(limit {hours(limit)})",
+            _(
+                "Purchase order {po_id} (total {total:g}) has awaited approval since {shown} (limit {hours})",
+                po_id=po_id,
+                total=total,
+                shown=shown(since),
+                hours=hours(limit),
+            ),
             APPROVAL_LATE.owner_role,
         )
         for po_id, total, since in late[["po_id", "total", "updated_at"]]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from i18n import _
 from processes.service.procedure import ACTIVE_STATES, TICKET_DUE_SOON, TICKET_NO_RESPONSE, TICKET_OVERDUE
 from sheets.tabs import TICKETS
 
@@ -27,7 +28,12 @@ def check_service(snapshot: Snapshot) -> list[Effect]:
                 TICKET_OVERDUE.kind,
                 ticket_id,
                 TICKET_OVERDUE.severity,
-                f"Ticket {ticket_id} ({priority}) was due {shown(due_at)}",
+                _(
+                    "Ticket {ticket_id} ({priority}) was due {shown}",
+                    ticket_id=ticket_id,
+                    priority=priority,
+                    shown=shown(due_at),
+                ),
                 TICKET_OVERDUE.owner_role,
             )
         )
@@ -40,7 +46,12 @@ def check_service(snapshot: Snapshot) -> list[Effect]:
                 TICKET_DUE_SOON.kind,
                 ticket_id,
                 TICKET_DUE_SOON.severity,
-                f"Ticket {ticket_id} ({priority}) is due {shown(due_at)}",
+                _(
+                    "Ticket {ticket_id} ({priority}) is due {shown}",
+                    ticket_id=ticket_id,
+                    priority=priority,
+                    shown=shown(due_at),
+                ),
                 TICKET_DUE_SOON.owner_role,
             )
         )
@@ -53,7 +64,12 @@ def check_service(snapshot: Snapshot) -> list[Effect]:
                 TICKET_NO_RESPONSE.kind,
                 ticket_id,
                 TICKET_NO_RESPONSE.severity,
-                f"Ticket {ticket_id} opened {shown(opened)} has no reply yet (limit {hours(limit)})",
+                _(
+                    "Ticket {ticket_id} opened {shown} has no reply yet (limit {hours})",
+                    ticket_id=ticket_id,
+                    shown=shown(opened),
+                    hours=hours(limit),
+                ),
                 TICKET_NO_RESPONSE.owner_role,
             )
         )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from i18n import _, formatting
 from processes.declarations import STOCK_HIGH, STOCK_LOW
 from processes.inventory.stocktake import STOCKTAKE_DUE
 from processes.procurement.procedures import OPEN_ORDER_STATES
@@ -69,8 +70,13 @@ def check_stock(snapshot: Snapshot) -> list[Effect]:
                 STOCK_HIGH.kind,
                 f"{sku}@{location}",
                 STOCK_HIGH.severity,
-                f"{products.get(sku, sku)}: {available} available at {locations.get(location, location)}, "
-                f"maximum {maximum}",
+                _(
+                    "{product}: {available} available at {location}, maximum {maximum}",
+                    product=products.get(sku, sku),
+                    available=available,
+                    location=locations.get(location, location),
+                    maximum=maximum,
+                ),
                 STOCK_HIGH.owner_role,
             )
         )
@@ -91,7 +97,13 @@ def _low_stock(snapshot: Snapshot, low: pd.DataFrame, products, locations) -> li
                 STOCK_LOW.kind,
                 f"{sku}@{location}",
                 STOCK_LOW.severity,
-                f"{name}: {available} available at {place}, minimum {minimum}",
+                _(
+                    "{name}: {available} available at {place}, minimum {minimum}",
+                    name=name,
+                    available=available,
+                    place=place,
+                    minimum=minimum,
+                ),
                 STOCK_LOW.owner_role,
             )
         )
@@ -151,13 +163,22 @@ def _stocktakes(snapshot: Snapshot, frame: pd.DataFrame, locations: dict[str, st
     for location, counted in latest.items():
         if pd.notna(counted) and counted > cutoff:
             continue
-        when = f"last counted {counted:%Y-%m-%d}" if pd.notna(counted) else "never counted"
+        when = (
+            _("last counted {day}", day=formatting.when(counted.date()))
+            if pd.notna(counted)
+            else _("never counted")
+        )
         effects.append(
             alert(
                 STOCKTAKE_DUE.kind,
                 location,
                 STOCKTAKE_DUE.severity,
-                f"{locations.get(location, location)}: {when}; a stocktake is due every {days} days",
+                _(
+                    "{location}: {when}; a stocktake is due every {days} days",
+                    location=locations.get(location, location),
+                    when=when,
+                    days=days,
+                ),
                 STOCKTAKE_DUE.owner_role,
             )
         )

@@ -153,3 +153,19 @@ def test_a_fault_while_writing_leaves_no_partial_or_duplicated_effects(google, f
     assert google.fake.count("batchUpdate") == 0 and again.created == 0
     assert created == 3  # the three short rows of the demo, once each
     assert all(len(rows) == 1 for rows in active(google).values())
+
+
+def test_alerts_are_written_in_the_sheet_language_and_rewritten_once_when_it_changes(shop):
+    from processes.permissions import Actor
+    from processes.settings import update_setting
+
+    key = demo_key(shop, UNPAID)
+    run_cycle(shop.workbook, now=NOW)
+    unpaid = one(shop, key)
+    assert unpaid.message.startswith("Order ")
+
+    update_setting(shop.workbook, "sheet_language", "zh", by=Actor("mia", "manager"))
+    run_cycle(shop.workbook, now=NOW)
+    unpaid = one(shop, unpaid.key)
+    assert "未付款" in unpaid.message and unpaid.status == "open"
+    assert len(active(shop)[unpaid.key]) == 1  # refreshed in place, not opened again
