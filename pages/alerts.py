@@ -11,7 +11,7 @@ from nicegui import ui
 
 from i18n import _
 from pages.auth import signed_in
-from pages.common import ServerList, call, when
+from pages.common import ServerList, call, pager, when
 from pages.frame import frame
 from pages.links import record_path
 from processes import alerts
@@ -71,21 +71,12 @@ class AlertList(ServerList):
                 return
             for alert in page.alerts:
                 self._row(alert)
-            with ui.row().classes("items-center gap-2"):
-                ui.button(_("Previous"), on_click=lambda: self._ask(page=page.page - 1)).props(
-                    f"flat dense {'disable' if page.page <= 1 else ''}"
-                )
-                ui.label(
-                    _(
-                        "Page {page} of {pages} · {total:,} alerts",
-                        page=page.page,
-                        pages=page.pages,
-                        total=page.total,
-                    )
-                )
-                ui.button(_("Next"), on_click=lambda: self._ask(page=page.page + 1)).props(
-                    f"flat dense {'disable' if page.page >= page.pages else ''}"
-                )
+            pager(
+                page.page,
+                page.pages,
+                _("{total:,} alerts", total=page.total),
+                lambda number: self._ask(page=number),
+            )
 
     def _row(self, alert: Record) -> None:
         severity = alert.severity or "warning"

@@ -6,14 +6,14 @@ offer only the steps its procedures allow from each record's state.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from nicegui import ui
 
 from i18n import N_, _
 from pages.auth import signed_in
-from pages.common import ServerList, call, when
+from pages.common import ServerList, call, pager, when
 from pages.frame import frame, show_error
 from processes import inventory, master_data
 from processes.inventory import (
@@ -61,17 +61,6 @@ def register() -> None:
             return
         with frame("Transfers", actor):
             await TransfersView(actor).build()
-
-
-def pager(page: int, pages: int, summary: str, go: Callable[[int], Any]) -> None:
-    with ui.row().classes("items-center gap-2"):
-        ui.button(_("Previous"), on_click=lambda: go(page - 1)).props(
-            f"flat dense {'disable' if page <= 1 else ''}"
-        )
-        ui.label(_("Page {page} of {pages} · {summary}", page=page, pages=pages, summary=summary))
-        ui.button(_("Next"), on_click=lambda: go(page + 1)).props(
-            f"flat dense {'disable' if page >= pages else ''}"
-        )
 
 
 # the stock view --------------------------------------------------------------
@@ -167,7 +156,7 @@ class StockView(ServerList):
             pager(
                 page.page,
                 page.pages,
-                f"{page.total:,} rows · {page.below_min} below min",
+                _("{total:,} rows · {below_min} below min", total=page.total, below_min=page.below_min),
                 lambda number: self._ask(page=number),
             )
 
@@ -438,7 +427,12 @@ class TransfersView(ServerList):
                 return
             for line in page.lines:
                 self._row(line)
-            pager(page.page, page.pages, f"{page.total:,} transfers", lambda number: self._ask(page=number))
+            pager(
+                page.page,
+                page.pages,
+                _("{total:,} transfers", total=page.total),
+                lambda number: self._ask(page=number),
+            )
 
     def _row(self, line: TransferLine) -> None:
         transfer = line.transfer

@@ -10,6 +10,7 @@ from nicegui import run, ui
 
 from i18n import _
 from pages.auth import signed_in
+from pages.common import pager
 from pages.forms import RecordForm, label_for
 from pages.frame import frame, show_error
 from processes import SheetError, master_data, runtime
@@ -103,22 +104,9 @@ class MasterDataView:
                 ui.label(self._nothing_shown()).classes("text-slate-500")
                 return
             self._grid(page)
-            with ui.row().classes("items-center gap-2"):
-                ui.button(_("Previous"), on_click=lambda: self._go(page.page - 1)).props(
-                    f"flat dense {'disable' if page.page <= 1 else ''}"
-                )
-                ui.label(
-                    _(
-                        "Page {page} of {pages} · {total:,} {noun}s",
-                        page=page.page,
-                        pages=page.pages,
-                        total=page.total,
-                        noun=self.kind.noun,
-                    )
-                )
-                ui.button(_("Next"), on_click=lambda: self._go(page.page + 1)).props(
-                    f"flat dense {'disable' if page.page >= page.pages else ''}"
-                )
+            pager(
+                page.page, page.pages, _("{total:,} {noun}s", total=page.total, noun=self.kind.noun), self._go
+            )
 
     def _nothing_shown(self) -> str:
         if self.request.search:

@@ -11,7 +11,7 @@ from nicegui import ui
 
 from i18n import _
 from pages.auth import signed_in
-from pages.common import ServerList, call, when
+from pages.common import ServerList, call, pager, when
 from pages.frame import frame
 from processes import suggestions
 from processes.permissions import Actor, Permission
@@ -99,21 +99,12 @@ class SuggestionBox(ServerList):
                 return
             for suggestion in page.suggestions:
                 self._card(suggestion)
-            with ui.row().classes("items-center gap-2"):
-                ui.button(_("Previous"), on_click=lambda: self._ask(page=page.page - 1)).props(
-                    f"flat dense {'disable' if page.page <= 1 else ''}"
-                )
-                ui.label(
-                    _(
-                        "Page {page} of {pages} · {total:,} suggestions",
-                        page=page.page,
-                        pages=page.pages,
-                        total=page.total,
-                    )
-                )
-                ui.button(_("Next"), on_click=lambda: self._ask(page=page.page + 1)).props(
-                    f"flat dense {'disable' if page.page >= page.pages else ''}"
-                )
+            pager(
+                page.page,
+                page.pages,
+                _("{total:,} suggestions", total=page.total),
+                lambda number: self._ask(page=number),
+            )
 
     def _card(self, suggestion: Record) -> None:
         sid, status = suggestion.suggestion_id, suggestions.status_of(suggestion)

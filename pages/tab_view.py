@@ -17,6 +17,7 @@ from nicegui import run, ui
 
 from i18n import _
 from pages.auth import signed_in
+from pages.common import pager
 from pages.forms import RecordForm, label_for
 from pages.frame import frame, show_error, tab_from_path
 from processes import SheetError, browse, runtime, sheet_edit
@@ -147,21 +148,7 @@ class TabView:
                 ).classes("text-slate-500")
                 return
             self._table(page)
-            with ui.row().classes("items-center gap-2"):
-                ui.button(_("Previous"), on_click=lambda: self._go(page.page - 1)).props(
-                    f"flat dense {'disable' if page.page <= 1 else ''}"
-                )
-                ui.label(
-                    _(
-                        "Page {page} of {pages} · {total:,} rows",
-                        page=page.page,
-                        pages=page.pages,
-                        total=page.total,
-                    )
-                )
-                ui.button(_("Next"), on_click=lambda: self._go(page.page + 1)).props(
-                    f"flat dense {'disable' if page.page >= page.pages else ''}"
-                )
+            pager(page.page, page.pages, _("{total:,} rows", total=page.total), self._go)
 
     def _table(self, page: Page) -> None:
         self.keys = {_key_text(key): key for key in page.keys}

@@ -7,6 +7,7 @@ from dataclasses import replace
 from nicegui import run, ui
 
 from i18n import N_, _
+from pages.common import pager
 from pages.frame import show_error
 from pages.public import public_path
 from processes import SheetError, aftersales, runtime
@@ -97,18 +98,4 @@ class ReturnsList:
                 '<q-td :props="props"><a class="text-primary" :href="\'/returns/\' + props.value">'
                 "{{ props.value }}</a></q-td>",
             )
-            with ui.row().classes("items-center gap-2"):
-                ui.button(_("Previous"), on_click=lambda: self._go(page.page - 1)).props(
-                    f"flat dense {'disable' if page.page <= 1 else ''}"
-                )
-                ui.label(
-                    _(
-                        "Page {page} of {pages} · {total:,} returns",
-                        page=page.page,
-                        pages=page.pages,
-                        total=page.total,
-                    )
-                )
-                ui.button(_("Next"), on_click=lambda: self._go(page.page + 1)).props(
-                    f"flat dense {'disable' if page.page >= page.pages else ''}"
-                )
+            pager(page.page, page.pages, _("{total:,} returns", total=page.total), self._go)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from nicegui import ui
 
 from i18n import N_, _
-from pages.common import ServerList
+from pages.common import ServerList, pager
 from processes import orders
 from processes.orders import VIEWS, OrderQuery
 
@@ -82,18 +82,9 @@ class OrderList(ServerList):
                 '<q-td :props="props"><a :href="\'/orders/\' + props.value" class="text-primary">'
                 "{{ props.value }}</a></q-td>",
             )
-            with ui.row().classes("items-center gap-2"):
-                ui.button(_("Previous"), on_click=lambda: self._ask(page=page.page - 1)).props(
-                    f"flat dense {'disable' if page.page <= 1 else ''}"
-                )
-                ui.label(
-                    _(
-                        "Page {page} of {pages} · {total:,} orders",
-                        page=page.page,
-                        pages=page.pages,
-                        total=page.total,
-                    )
-                )
-                ui.button(_("Next"), on_click=lambda: self._ask(page=page.page + 1)).props(
-                    f"flat dense {'disable' if page.page >= page.pages else ''}"
-                )
+            pager(
+                page.page,
+                page.pages,
+                _("{total:,} orders", total=page.total),
+                lambda number: self._ask(page=number),
+            )

@@ -16,7 +16,7 @@ from nicegui import ui
 
 from i18n import N_, _
 from pages.auth import signed_in
-from pages.common import attempt
+from pages.common import attempt, pager
 from pages.frame import frame
 from processes import runtime, service
 from processes.permissions import Actor
@@ -151,21 +151,7 @@ class TicketsPage:
                 "ticket_id",
                 links={"ticket_id": "/tickets/"},
             ).mark("tickets")
-            with ui.row().classes("items-center gap-2"):
-                ui.button(_("Previous"), on_click=lambda: self._go(page.page - 1)).props(
-                    f"flat dense {'disable' if page.page <= 1 else ''}"
-                )
-                ui.label(
-                    _(
-                        "Page {page} of {pages} · {total:,} tickets",
-                        page=page.page,
-                        pages=page.pages,
-                        total=page.total,
-                    )
-                )
-                ui.button(_("Next"), on_click=lambda: self._go(page.page + 1)).props(
-                    f"flat dense {'disable' if page.page >= page.pages else ''}"
-                )
+            pager(page.page, page.pages, _("{total:,} tickets", total=page.total), self._go)
 
 
 class TicketPage:
