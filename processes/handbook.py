@@ -273,10 +273,21 @@ def handbook_html(
         body = body.replace(f"<p>{marker}</p>", _chart_html(procedure, (drawings or {}).get(procedure.slug)))
         sections.append({"slug": procedure.slug, "html": body})
     generated = formatting.when(now or datetime.now())
+    title = title or _("Flowsheet process handbook")
     return (
         _environment(autoescape=True, language=i18n.current())
         .get_template("document.html")
-        .render(title=title or _("Flowsheet process handbook"), generated=generated, sections=sections)
+        .render(
+            title=title,
+            language=i18n.current(),
+            note=_(
+                "{title} · generated {generated} from the procedures as the app runs them, "
+                "with the Settings in force.",
+                title=title,
+                generated=generated,
+            ),
+            sections=sections,
+        )
     )
 
 
