@@ -29,6 +29,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from i18n import _
 from processes.errors import ProcessError
 from processes.permissions import ROLES, Actor, Permission, require
 from sheets.schema import Tab
@@ -166,7 +167,9 @@ class Procedure:
         try:
             return self._by_action[action]
         except KeyError:
-            raise ProcessError(f"{self.name} has no step called {action!r}.") from None
+            raise ProcessError(
+                _("{name} has no step called {action!r}.", name=self.name, action=action)
+            ) from None
 
     def allowed(self, state: str, actor: Actor | None = None) -> list[Transition]:
         """The actions possible from `state` (for `actor`, if given): the only buttons a page shows."""
@@ -180,10 +183,15 @@ class Procedure:
         """The transition for `action`, provided it is a valid next step now and `actor` may take it."""
         transition = self.transition(action)
         if state not in transition.sources:
-            allowed = ", ".join(t.label.lower() for t in self.allowed(state)) or "nothing"
+            allowed = _(", ").join(_(t.label).lower() for t in self.allowed(state)) or _("nothing")
             raise ProcessError(
-                f"Cannot {transition.label.lower()}: the {self.tab.name.lower().rstrip('s')} is {state}. "
-                f"From {state} you can: {allowed}."
+                _(
+                    "Cannot {step}: the {record} is {state}. From {state} you can: {allowed}.",
+                    step=_(transition.label).lower(),
+                    record=_(self.name).lower(),
+                    state=state,
+                    allowed=allowed,
+                )
             )
         if transition.permission is not None:
             require(actor, transition.permission)

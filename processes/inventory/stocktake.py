@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from i18n import _
 from processes.errors import ProcessError
 from processes.permissions import Actor, Permission, require
 from processes.procedure import Alert, Entry, Procedure, Transition
@@ -146,18 +147,21 @@ def start_stocktake(workbook: Workbook, location_id: str, *, by: Actor) -> str:
     with workbook.transaction(LOCATIONS, STOCK, STOCK_COUNTS, user=by.name, action="start stocktake") as tx:
         location = tx.get(LOCATIONS, location_id)
         if location is None:
-            raise ProcessError(f"There is no location {location_id}.")
+            raise ProcessError(_("There is no location {location_id}.", location_id=location_id))
         if location.active is False:
-            raise ProcessError(f"{location.name} is inactive; reactivate it before counting it.")
+            raise ProcessError(_("{name} is inactive; reactivate it before counting it.", name=location.name))
         for line in tx.table(STOCK_COUNTS).records():
             if line.location_id == location_id and _status(line) in UNFINISHED:
                 raise ProcessError(
-                    f"Stocktake {line.session_id} at {location.name} is not finished yet: "
-                    "finish it (or have a manager reject its lines) before starting another."
+                    _(
+                        "Stocktake {session_id} at {name} is not finished yet: finish it (or have a manager reject its lines) before starting another.",
+                        session_id=line.session_id,
+                        name=location.name,
+                    )
                 )
         skus = sorted({row.sku for row in tx.table(STOCK).records() if row.location_id == location_id})
         if not skus:
-            raise ProcessError(f"{location.name} holds no stock rows to count.")
+            raise ProcessError(_("{name} holds no stock rows to count.", name=location.name))
         session_id = new_id(SESSION_PREFIX)
         for sku in skus:
             tx.insert(
@@ -196,7 +200,7 @@ def record_counts(
 ) -> list[Record]:
     """Record counted quantities ({count_id: qty}) in one write; the book quantity is taken now."""
     if not counts:
-        raise ProcessError("Enter at least one count before saving.")
+        raise ProcessError(_("Enter at least one count before saving."))
     with workbook.transaction(STOCK_COUNTS, STOCK, user=by.name, action="record stock count") as tx:
         saved = []
         for count_id, typed in counts.items():
@@ -311,14 +315,21 @@ def _status(line: Record) -> str:
 def _session_lines(records, session_id: str) -> list[Record]:
     lines = sorted((line for line in records if line.session_id == session_id), key=lambda line: line.sku)
     if not lines:
-        raise ProcessError(f"There is no stocktake {session_id}.")
+        raise ProcessError(_("There is no stocktake {session_id}.", session_id=session_id))
     return lines
 
 
 def _line_of(tx: Transaction, session_id: str, count_id: str) -> Record:
     line = tx.require(STOCK_COUNTS, count_id)
     if line.session_id != session_id:
-        raise ProcessError(f"Count line {count_id} belongs to stocktake {line.session_id}, not {session_id}.")
+        raise ProcessError(
+            _(
+                "Count line {count_id} belongs to stocktake {session_id}, not {session_id2}.",
+                count_id=count_id,
+                session_id=line.session_id,
+                session_id2=session_id,
+            )
+        )
     return line
 
 
@@ -337,7 +348,13 @@ def _lines_to_decide(
         ]
         pairs = [(None, line) for line in lines]
     if not pairs:
-        raise ProcessError(f"Nothing to {verb}: no line of stocktake {session_id} is waiting for it.")
+        raise ProcessError(
+            _(
+                "Nothing to {verb}: no line of stocktake {session_id} is waiting for it.",
+                verb=verb,
+                session_id=session_id,
+            )
+        )
     return pairs
 
 
@@ -345,11 +362,17 @@ def _counted_qty(sku: str, typed: Any) -> int:
     try:
         counted = coerce(STOCK_COUNTS, STOCK_COUNTS.column("counted_qty"), typed)
     except InvalidValue as error:
-        raise ProcessError(f"The count for {sku}: {str(error).removeprefix('counted_qty: ')}.") from None
+        raise ProcessError(
+            _(
+                "The count for {sku}: {removeprefix}.",
+                sku=sku,
+                removeprefix=str(error).removeprefix("counted_qty: "),
+            )
+        ) from None
     if counted is None:
-        raise ProcessError(f"The count for {sku} is empty; enter the number counted (0 if none).")
+        raise ProcessError(_("The count for {sku} is empty; enter the number counted (0 if none).", sku=sku))
     if counted < 0:
-        raise ProcessError(f"The count for {sku} cannot be negative ({counted}).")
+        raise ProcessError(_("The count for {sku} cannot be negative ({counted}).", sku=sku, counted=counted))
     return counted
 
 
@@ -368,5 +391,10 @@ def _post_adjustment(tx: Transaction, line: Record) -> None:
         post_move(tx, sku=line.sku, qty=abs(variance), reason="adjustment", ref=line.count_id, **direction)
     except ProcessError as refusal:
         raise ProcessError(
-            f"The variance of {variance} for {line.sku} cannot be applied: {refusal}"
+            _(
+                "The variance of {variance} for {sku} cannot be applied: {refusal}",
+                variance=variance,
+                sku=line.sku,
+                refusal=refusal,
+            )
         ) from None

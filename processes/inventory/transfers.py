@@ -12,6 +12,7 @@ import math
 from dataclasses import dataclass
 from typing import Any
 
+from i18n import _
 from processes.browse import PAGE_SIZES
 from processes.errors import ProcessError
 from processes.permissions import Actor
@@ -98,16 +99,16 @@ def request_transfer(
     """Ask for stock to move; refused when the origin has fewer available than asked for."""
     quantity = _quantity(qty)
     if from_location == to_location:
-        raise ProcessError("A transfer needs two different locations.")
+        raise ProcessError(_("A transfer needs two different locations."))
     with workbook.transaction(
         PRODUCTS, LOCATIONS, STOCK, TRANSFERS, user=by.name, action="request transfer"
     ) as tx:
         if tx.get(PRODUCTS, sku) is None:
-            raise ProcessError(f"There is no product {sku}.")
+            raise ProcessError(_("There is no product {sku}.", sku=sku))
         origin = _location(tx, from_location)
         destination = _location(tx, to_location)
         if destination.active is False:
-            raise ProcessError(f"{destination.name} is inactive; it cannot receive stock.")
+            raise ProcessError(_("{name} is inactive; it cannot receive stock.", name=destination.name))
         _check_available(tx, sku, origin, quantity)
         return tx.insert(
             TRANSFERS,
@@ -198,16 +199,18 @@ def _quantity(qty: Any) -> int:
     try:
         quantity = coerce(TRANSFERS, TRANSFERS.column("qty"), qty)
     except InvalidValue as error:
-        raise ProcessError(f"Quantity: {str(error).removeprefix('qty: ')}.") from None
+        raise ProcessError(
+            _("Quantity: {removeprefix}.", removeprefix=str(error).removeprefix("qty: "))
+        ) from None
     if quantity is None or quantity <= 0:
-        raise ProcessError("Quantity: enter how many to move (at least 1).")
+        raise ProcessError(_("Quantity: enter how many to move (at least 1)."))
     return quantity
 
 
 def _location(tx: Transaction, location_id: str) -> Record:
     location = tx.get(LOCATIONS, location_id)
     if location is None:
-        raise ProcessError(f"There is no location {location_id}.")
+        raise ProcessError(_("There is no location {location_id}.", location_id=location_id))
     return location
 
 
@@ -216,7 +219,13 @@ def _check_available(tx: Transaction, sku: str, origin: Record, qty: int) -> Non
     free = available(stock) if stock else 0
     if qty > free:
         raise ProcessError(
-            f"Only {max(free, 0)} of {sku} are available at {origin.name}; {qty} cannot be moved."
+            _(
+                "Only {max} of {sku} are available at {name}; {qty} cannot be moved.",
+                max=max(free, 0),
+                sku=sku,
+                name=origin.name,
+                qty=qty,
+            )
         )
 
 
