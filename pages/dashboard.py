@@ -89,7 +89,7 @@ def show_tasks(waiting: list[Task], actor: Actor) -> None:
 
 def show_task(task: Task) -> None:
     with ui.row().classes("w-full items-baseline gap-2 no-wrap").mark(f"task-{task.ref}"):
-        ui.label(task.procedure).classes("text-xs text-slate-500 w-28 shrink-0")
+        ui.label(_(task.procedure)).classes("text-xs text-slate-500 w-28 shrink-0")
         with ui.column().classes("gap-0 grow"):
             with ui.row().classes("items-baseline gap-2"):
                 ui.link(task.ref, step_page(task)).classes("font-mono text-sm")
@@ -97,7 +97,9 @@ def show_task(task: Task) -> None:
                     ui.label(_("{records} lines", records=task.records)).classes("text-xs text-slate-500")
                 if task.about:
                     ui.label(task.about).classes("text-sm truncate max-w-xs")
-            ui.label(f"{task.state}: {' / '.join(task.steps)}").classes("text-xs text-slate-600")
+            ui.label(f"{task.state}: {' / '.join(_(step) for step in task.steps)}").classes(
+                "text-xs text-slate-600"
+            )
         ui.label(waited(task.waited)).classes("text-sm tabular-nums shrink-0").mark(f"waited-{task.ref}")
 
 
@@ -108,14 +110,14 @@ def step_page(task: Task) -> str:
 def waited(duration: timedelta | None) -> str:
     """How long something has waited, to the unit that matters: '3 d 4 h', '5 h 10 min', '12 min'."""
     if duration is None:
-        return "since ?"
+        return _("since ?")
     minutes = int(duration.total_seconds() // 60)
     days, hours, minutes = minutes // 1440, minutes // 60 % 24, minutes % 60
     if days:
-        return f"{days} d {hours} h"
+        return _("{days} d {hours} h", days=days, hours=hours)
     if hours:
-        return f"{hours} h {minutes} min"
-    return f"{minutes} min"
+        return _("{hours} h {minutes} min", hours=hours, minutes=minutes)
+    return _("{minutes} min", minutes=minutes)
 
 
 def show_alerts(mine: list[Record]) -> None:
@@ -129,7 +131,7 @@ def show_alerts(mine: list[Record]) -> None:
         for alert in mine:
             severity = alert.severity or "warning"
             with ui.row().classes("w-full items-baseline gap-2 no-wrap"):
-                ui.badge(severity, color=_SEVERITY_COLOUR.get(severity, "grey"))
+                ui.badge(_(severity), color=_SEVERITY_COLOUR.get(severity, "grey"))
                 ui.label(alert.message or alert.kind or alert.key).classes("text-sm")
 
 
@@ -138,7 +140,7 @@ def show_figures(figures: list[Figure]) -> None:
         ui.label(_("Today so far")).classes("text-base font-semibold")
         for figure in figures:
             with ui.row().classes("w-full justify-between"):
-                ui.label(figure.label)
+                ui.label(_(figure.label))
                 amount = f" ({figure.amount:,.2f})" if figure.amount else ""
                 ui.label(f"{figure.value:,}{amount}").classes("tabular-nums").mark(
                     f"today-{figure.label.replace(' ', '-')}"
@@ -156,11 +158,11 @@ def show_counts(counts: list[TabCount]) -> None:
     with ui.grid(columns="repeat(auto-fill, minmax(260px, 1fr))").classes("w-full gap-4"):
         for area, tab_names in AREAS.items():
             with ui.card().classes("gap-1"):
-                ui.label(area).classes("text-base font-semibold")
+                ui.label(_(area)).classes("text-base font-semibold")
                 for name in tab_names:
                     count = by_name[name]
                     with ui.row().classes("w-full justify-between"):
-                        ui.link(name, tab_path(name))
+                        ui.link(_(name), tab_path(name))
                         ui.label(f"{count.records:,}").classes("tabular-nums").props(
                             f'data-testid="count-{name}"'
                         )
@@ -169,8 +171,8 @@ def show_counts(counts: list[TabCount]) -> None:
 def describe_backend(workbook) -> str:
     backend = workbook.backend
     if backend.kind == "google":
-        return f"Google spreadsheet {backend.spreadsheet.id}"
-    return f"local workbook {backend.path.name}"
+        return _("Google spreadsheet {spreadsheet_id}", spreadsheet_id=backend.spreadsheet.id)
+    return _("local workbook {file}", file=backend.path.name)
 
 
 def show_attention(seen: Attention) -> None:

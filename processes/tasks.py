@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
+from i18n import N_
 from processes.aftersales.procedures import REFUND, RETURN, return_steps
 from processes.browse import Attention, TabCount, attention_in, counts_in
 from processes.declarations import PROCEDURES
@@ -320,11 +321,11 @@ def todays_figures(tables: Mapping[str, Table], now: datetime) -> list[Figure]:
     refunded = today(RETURNS.name, "refunded_at")
     amounts = tables[RETURNS.name].columns["refund_amount"] if refunded else []
     return [
-        Figure("orders in", len(today(ORDERS.name, "created_at"))),
-        Figure("orders shipped", len(today(ORDERS.name, "shipped_at"))),
-        Figure("tickets opened", len(today(TICKETS.name, "opened_at"))),
-        Figure("tickets resolved", len(today(TICKETS.name, "resolved_at"))),
-        Figure("refunds paid", len(refunded), sum(amounts[index] or 0 for index in refunded)),
+        Figure(N_("orders in"), len(today(ORDERS.name, "created_at"))),
+        Figure(N_("orders shipped"), len(today(ORDERS.name, "shipped_at"))),
+        Figure(N_("tickets opened"), len(today(TICKETS.name, "opened_at"))),
+        Figure(N_("tickets resolved"), len(today(TICKETS.name, "resolved_at"))),
+        Figure(N_("refunds paid"), len(refunded), sum(amounts[index] or 0 for index in refunded)),
     ]
 
 
