@@ -34,6 +34,8 @@ LANGUAGES: dict[str, str] = {"en": "English", "zh": "简体中文"}
 LOCALES: dict[str, str] = {"en": "en_GB", "zh": "zh_CN"}
 #: The message context of column headers in the catalog (`init --lang zh` writes them).
 HEADER_CONTEXT = "column header"
+#: The message context of the values of choice columns (states, kinds, priorities) as shown.
+VALUE_CONTEXT = "value"
 
 _CATALOG_DIR = Path(__file__).parent
 _chosen: ContextVar[str | None] = ContextVar("flowsheet_language", default=None)
@@ -119,6 +121,14 @@ def N_(message: str, /) -> str:
 def translate(message: str, language: str, /, context: str | None = None, **values: Any) -> str:
     text = catalog(language).get((context, message)) or message
     return text.format(**values) if values else text
+
+
+def value(text: str) -> str:
+    """A choice column's value (a state like `awaiting_approval`) as the reader's language shows it.
+
+    Only the display changes: the sheet keeps the English value the code compares against.
+    """
+    return catalog(current()).get((VALUE_CONTEXT, text)) or text
 
 
 def header(column_name: str, language: str) -> str:

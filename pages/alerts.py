@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from nicegui import ui
 
+import i18n
 from i18n import _
 from pages.auth import signed_in
 from pages.common import ServerList, call, pager, when
@@ -82,12 +83,14 @@ class AlertList(ServerList):
         severity = alert.severity or "warning"
         with ui.card().classes("w-full p-3").mark(f"alert-{alert.alert_id}"):
             with ui.row().classes("w-full items-center gap-3"):
-                ui.badge(severity, color=_SEVERITY_COLOUR.get(severity, "grey"))
+                ui.badge(i18n.value(severity), color=_SEVERITY_COLOUR.get(severity, "grey"))
                 ui.label(alert.message or alert.kind or alert.key).classes("font-medium").mark(
                     "alert-message"
                 )
                 ui.space()
-                ui.label(alert.status or "open").classes("text-sm").mark(f"status-{alert.alert_id}")
+                ui.label(i18n.value(alert.status or "open")).classes("text-sm").mark(
+                    f"status-{alert.alert_id}"
+                )
                 if (alert.status or "open") == "open" and self.actor.may(Permission.ACKNOWLEDGE_ALERTS):
                     ui.button(
                         _("Acknowledge"), on_click=lambda _event, loaded=alert: self._acknowledge(loaded)

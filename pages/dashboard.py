@@ -10,6 +10,7 @@ from datetime import timedelta
 
 from nicegui import run, ui
 
+import i18n
 from i18n import N_, _
 from pages.auth import signed_in
 from pages.frame import AREAS, frame, tab_path
@@ -97,7 +98,7 @@ def show_task(task: Task) -> None:
                     ui.label(_("{records} lines", records=task.records)).classes("text-xs text-slate-500")
                 if task.about:
                     ui.label(task.about).classes("text-sm truncate max-w-xs")
-            ui.label(f"{task.state}: {' / '.join(_(step) for step in task.steps)}").classes(
+            ui.label(f"{i18n.value(task.state)}: {' / '.join(_(step) for step in task.steps)}").classes(
                 "text-xs text-slate-600"
             )
         ui.label(waited(task.waited)).classes("text-sm tabular-nums shrink-0").mark(f"waited-{task.ref}")
@@ -131,7 +132,7 @@ def show_alerts(mine: list[Record]) -> None:
         for alert in mine:
             severity = alert.severity or "warning"
             with ui.row().classes("w-full items-baseline gap-2 no-wrap"):
-                ui.badge(_(severity), color=_SEVERITY_COLOUR.get(severity, "grey"))
+                ui.badge(i18n.value(severity), color=_SEVERITY_COLOUR.get(severity, "grey"))
                 ui.label(alert.message or alert.kind or alert.key).classes("text-sm")
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from nicegui import ui
 
+import i18n
 from i18n import _
 from pages.auth import signed_in
 from pages.common import ServerList, call, pager, when
@@ -139,7 +140,7 @@ class SuggestionBox(ServerList):
                         )
                     ).classes("text-sm").mark(f"decision-{sid}")
             with ui.column().classes("items-end gap-1 shrink-0"):
-                ui.badge(status, color=_STATUS_COLOUR.get(status, "grey")).mark(f"status-{sid}")
+                ui.badge(i18n.value(status), color=_STATUS_COLOUR.get(status, "grey")).mark(f"status-{sid}")
                 if status == "open":
                     self._actions(suggestion)
 

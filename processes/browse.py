@@ -14,6 +14,8 @@ from typing import Any
 
 import pandas as pd
 
+import i18n
+from i18n import _, formatting
 from processes.stock import ledger_issues
 from sheets.schema import Kind, Tab
 from sheets.table import DataIssue, Key, Table
@@ -134,13 +136,16 @@ def display(tab: Tab, column: str, value: Any) -> str:
     """How a typed value is shown in a list."""
     if value is None or value is pd.NaT or (isinstance(value, float) and math.isnan(value)) or value is pd.NA:
         return ""
-    kind = tab.column(column).kind
+    declared = tab.column(column)
+    kind = declared.kind
     if kind is Kind.DATETIME and isinstance(value, (datetime, pd.Timestamp)):
-        return value.strftime("%Y-%m-%d %H:%M")
+        return formatting.when(pd.Timestamp(value).to_pydatetime())
     if kind is Kind.DATE and isinstance(value, (date, pd.Timestamp)):
-        return value.strftime("%Y-%m-%d")
+        return formatting.when(pd.Timestamp(value).date())
     if kind is Kind.BOOL:
-        return "yes" if value else "no"
+        return _("yes") if value else _("no")
+    if declared.choices:
+        return i18n.value(str(value))
     if kind is Kind.NUMBER:
         return f"{float(value):,.2f}"
     return str(value)

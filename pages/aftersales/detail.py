@@ -8,6 +8,7 @@ from typing import Any
 
 from nicegui import run, ui
 
+import i18n
 from i18n import _
 from i18n.formatting import when
 from pages.frame import show_error
@@ -78,7 +79,7 @@ class ReturnPage:
             ui.label(f"{(ret.kind or 'return').capitalize()} {ret.return_id}").classes(
                 "text-xl font-semibold"
             )
-            ui.badge(ret.status or "").props("outline")
+            ui.badge(i18n.value(ret.status or "")).props("outline")
         with ui.card().classes("w-full gap-1"):
             if order is not None:
                 fact("Order", f"{order.external_ref or order.order_id} ({order.order_id})")

@@ -6,6 +6,7 @@ from typing import Any
 
 from nicegui import ui
 
+import i18n
 from i18n import _
 from pages.common import call, when
 from processes import master_data, orders
@@ -61,10 +62,10 @@ class OrderDetail:
                 ui.label(order.order_id).classes("text-lg font-semibold")
                 if order.external_ref:
                     ui.label(f"{order.channel} {order.external_ref}").classes("text-slate-600")
-                ui.badge(order.status or "new").mark("order-status")
-                ui.badge(_("payment {value}", value=order.payment_status or "pending"), color="grey").mark(
-                    "payment-status"
-                )
+                ui.badge(i18n.value(order.status or "new")).mark("order-status")
+                ui.badge(
+                    _("payment {value}", value=i18n.value(order.payment_status or "pending")), color="grey"
+                ).mark("payment-status")
             ui.label(f"{order.customer_name} · {order.customer_email or 'no email'}")
             ui.label(_("Ship to: {value}", value=order.ship_address or "(no address)"))
             ui.label(_("Ships from: {value}", value=view.location_name or "(not chosen yet)"))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from nicegui import run, ui
 
+import i18n
 from i18n import N_, _
 from pages.common import attempt
 from pages.procurement.common import ALL, ORDER_STATES, fact, status_filter, table
@@ -99,7 +100,7 @@ class OrderPage:
             ui.label(
                 f"{order.po_id}: {order.qty} × {view.product.name if view.product else order.sku}"
             ).classes("text-lg font-semibold")
-            ui.badge(order.status).props("outline")
+            ui.badge(i18n.value(order.status)).props("outline")
             ui.link(_("Printable purchase order"), f"/procurement/orders/{order.po_id}/print", new_tab=True)
         with ui.column().classes("gap-0"):
             fact("Supplier", view.supplier.name if view.supplier else order.supplier_id)

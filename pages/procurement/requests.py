@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from nicegui import run, ui
 
+import i18n
 from i18n import N_, _
 from pages.common import attempt
 from pages.procurement.common import ALL, REQUEST_STATES, fact, show_context, shown, status_filter, table
@@ -169,7 +170,7 @@ class RequestPage:
         request = view.request
         with ui.row().classes("items-center gap-3"):
             ui.label(f"{request.request_id}: {request.qty} × {view.product}").classes("text-lg font-semibold")
-            ui.badge(request.status).props("outline")
+            ui.badge(i18n.value(request.status)).props("outline")
         with ui.column().classes("gap-0"):
             fact("Deliver to", view.location)
             fact("Needed by", request.needed_by)

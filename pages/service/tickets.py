@@ -14,6 +14,7 @@ from typing import Any
 from fastapi import Request
 from nicegui import ui
 
+import i18n
 from i18n import N_, _
 from pages.auth import signed_in
 from pages.common import attempt, pager
@@ -182,7 +183,7 @@ class TicketPage:
         ticket = view.ticket
         with ui.row().classes("items-center gap-3"):
             ui.label(ticket.subject).classes("text-xl font-semibold")
-            ui.badge(ticket.status or "open")
+            ui.badge(i18n.value(ticket.status or "open"))
             ui.label(SLA_WORDS[view.sla]).classes(f"text-{SLA_COLOURS[view.sla]} font-medium").mark("sla")
         with ui.row().classes("w-full gap-8 items-start"):
             with ui.column().classes("gap-0"):

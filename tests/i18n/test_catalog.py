@@ -151,3 +151,20 @@ def declared_texts() -> set[str]:
 def test_every_declared_step_alert_permission_and_setting_has_a_chinese_translation():
     chinese = i18n.catalog("zh")
     assert sorted(text for text in declared_texts() if (None, text) not in chinese) == []
+
+
+@pytest.mark.parametrize("tab", [tab for tab in ALL_TABS if tab.choice_columns()], ids=lambda tab: tab.name)
+def test_every_choice_value_has_a_chinese_label(tab):
+    chinese = i18n.catalog("zh")
+    values = {value for column in tab.choice_columns() for value in column.choices}
+    assert sorted(value for value in values if (i18n.VALUE_CONTEXT, value) not in chinese) == []
+
+
+def test_a_choice_value_is_shown_translated_but_stored_as_it_is():
+    from processes.browse import display
+    from sheets.tabs import ORDERS
+
+    with i18n.use_language("zh"):
+        assert display(ORDERS, "status", "awaiting_payment") == "awaiting_payment"  # unknown: as typed
+        assert display(ORDERS, "status", "shipped") == "已发货"
+    assert display(ORDERS, "status", "shipped") == "shipped"
