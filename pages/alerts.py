@@ -20,9 +20,10 @@ from processes.alerts import AlertQuery
 from processes.permissions import Actor, Permission
 from sheets.table import Record
 
-STATUSES = {"open": "Open", "acknowledged": "Acknowledged", "resolved": "Resolved", "all": "All"}
-SEVERITIES = {"all": "All", "breach": "Breach", "warning": "Warning", "info": "Info"}
-OWNER_ROLES = {"all": "All", "staff": "Staff", "manager": "Manager", "admin": "Admin"}
+#: The filters' choices, as the Alerts tab spells them; shown through i18n.value.
+STATUSES = ("open", "acknowledged", "resolved", "all")
+SEVERITIES = ("all", "breach", "warning", "info")
+OWNER_ROLES = ("all", "staff", "manager", "admin")
 _SEVERITY_COLOUR = {"breach": "negative", "warning": "warning", "info": "info"}
 
 
@@ -42,9 +43,9 @@ class AlertList(ServerList):
         self.body = ui.column().classes("w-full gap-2")
         ui.timer(0, self.refresh, once=True)
 
-    def _filter(self, label: str, options: dict[str, str], field: str) -> None:
+    def _filter(self, label: str, options: tuple[str, ...], field: str) -> None:
         ui.select(
-            options,
+            {option: i18n.value(option).capitalize() for option in options},
             value=getattr(self.query, field),
             label=_(label),
             on_change=lambda e: self._ask(**{field: e.value or "all"}),

@@ -11,6 +11,7 @@ from typing import Any
 
 from nicegui import ui
 
+import i18n
 from i18n import N_, _
 from pages.auth import signed_in
 from pages.common import ServerList, call, pager, when
@@ -271,7 +272,7 @@ class CountView:
         with ui.card().classes("w-full gap-2"):
             ui.label(_("Count sheet")).classes("font-semibold")
             for item in COUNT_CHECKLIST:
-                ui.label(f"☐ {item}").classes("text-sm text-slate-600")
+                ui.label(f"☐ {_(item)}").classes("text-sm text-slate-600")
             for line in sheet.to_count:
                 with ui.row().classes("w-full items-center gap-4 border-b py-1"):
                     ui.label(line.sku).classes("w-32 font-medium")
@@ -371,9 +372,12 @@ class TransfersView(ServerList):
                 self.qty = ui.input(_("Quantity")).props("inputmode=numeric").classes("w-28")
                 ui.button(_("Request transfer"), on_click=self.request)
         with ui.row().classes("w-full items-end gap-4"):
-            ui.select(list(VIEWS), value=self.query.view, label=_("Show"), on_change=self._on_view).classes(
-                "w-40"
-            )
+            ui.select(
+                {view: i18n.value(view) for view in VIEWS},
+                value=self.query.view,
+                label=_("Show"),
+                on_change=self._on_view,
+            ).classes("w-40")
             ui.input(_("Search"), on_change=self._on_search).props("clearable debounce=300 dense").classes(
                 "w-64"
             )
@@ -446,10 +450,10 @@ class TransfersView(ServerList):
                 "text-sm text-slate-500"
             )
             for step in TRANSFER.allowed(status, self.actor):
-                button = ui.button(step.label, on_click=lambda step=step: self.act(step.action, transfer))
+                button = ui.button(_(step.label), on_click=lambda step=step: self.act(step.action, transfer))
                 button.props("flat dense").mark(f"{step.action}-{transfer.transfer_id}")
                 if step.checklist:
-                    button.tooltip(" · ".join(step.checklist))
+                    button.tooltip(" · ".join(_(item) for item in step.checklist))
 
     async def act(self, action: str, transfer: Mapping[str, Any]) -> None:
         ok, done = await call(TRANSFER_ACTIONS[action], transfer["transfer_id"], by=self.actor, base=transfer)

@@ -54,7 +54,9 @@ class SuggestionBox(ServerList):
             ui.expansion(_("Suggest an improvement"), icon="lightbulb", value=True).classes("w-full"),
             ui.column().classes("w-full gap-2 p-2"),
         ):
-            self.process = ui.select(list(PROCESSES), label=_("About the procedure")).classes("w-64")
+            self.process = ui.select(
+                {process: _(process) for process in PROCESSES}, label=_("About the procedure")
+            ).classes("w-64")
             self.process.mark("new-process")
             self.text = ui.textarea(
                 _("Your suggestion"), placeholder=_("What would work better, and why?")
@@ -175,7 +177,11 @@ class SuggestionBox(ServerList):
             self.dialog_title = ui.label().classes("text-base font-semibold")
             self.dialog_text = ui.label().classes("text-sm whitespace-pre-wrap")
             self.dialog_note = ui.label().classes("text-sm text-warning").mark("changed-note")
-            self.outcome = ui.radio(list(OUTCOMES), value=OUTCOMES[0]).props("inline").mark("outcome")
+            self.outcome = (
+                ui.radio({outcome: i18n.value(outcome) for outcome in OUTCOMES}, value=OUTCOMES[0])
+                .props("inline")
+                .mark("outcome")
+            )
             self.reason = ui.textarea(_("Reason (required)")).classes("w-full").mark("reason")
             self.reason.props(f"maxlength={suggestions.REASON_LIMIT}")
             with ui.row().classes("w-full justify-end"):

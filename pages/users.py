@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from nicegui import run, ui
 
+import i18n
 from i18n import _
 from pages.auth import signed_in
 from pages.frame import frame
@@ -34,7 +35,9 @@ class UsersView:
             ui.label(_("New login")).classes("font-semibold")
             with ui.row().classes("w-full items-end gap-2"):
                 self.name = ui.input(_("User name")).classes("w-40")
-                self.role = ui.select(list(ROLES), value="staff", label=_("Role")).classes("w-32")
+                self.role = ui.select(
+                    {role: i18n.value(role) for role in ROLES}, value="staff", label=_("Role")
+                ).classes("w-32")
                 self.password = ui.input(_("Password"), password=True, password_toggle_button=True).classes(
                     "w-48"
                 )

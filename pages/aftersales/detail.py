@@ -135,7 +135,7 @@ class ReturnPage:
         if "exchange" in actions:
             step = actions["exchange"]
             ui.button(
-                step.label,
+                _(step.label),
                 on_click=lambda: self._act(
                     aftersales.create_replacement, base=view.ret, done="Replacement order created"
                 ),
@@ -154,7 +154,7 @@ class ReturnPage:
         with ui.card().classes("w-full max-w-xl gap-2"):
             ui.label(_("Review the request")).classes("font-semibold")
             for item in actions.get("approve", actions.get("reject")).checklist:
-                ui.label(f"• {item}").classes("text-sm")
+                ui.label(f"• {_(item)}").classes("text-sm")
             note = ui.textarea(_("Note to the customer")).props("maxlength=1000").classes("w-full")
             with ui.row().classes("gap-2"):
                 if "approve" in actions:
@@ -181,9 +181,9 @@ class ReturnPage:
     def _receive(self, view: ReturnView, step) -> None:
         order_location = view.order.location_id if view.order is not None else None
         with ui.card().classes("w-full max-w-xl gap-2"):
-            ui.label(step.label).classes("font-semibold")
+            ui.label(_(step.label)).classes("font-semibold")
             for item in step.checklist:
-                ui.label(f"• {item}").classes("text-sm")
+                ui.label(f"• {_(item)}").classes("text-sm")
             notes = ui.textarea(_("Inspection notes")).props("maxlength=1000").classes("w-full")
             disposition = ui.select(DISPOSITION_CHOICES, label=_("Restock or write off"), value="restock")
             disposition.classes("w-48")
@@ -235,10 +235,10 @@ class ReturnPage:
                 "font-semibold"
             )
             for item in step.checklist:
-                ui.label(f"• {item}").classes("text-sm")
+                ui.label(f"• {_(item)}").classes("text-sm")
             reference = ui.input(_("Payment reference")).props("maxlength=100").classes("w-64")
             ui.button(
-                step.label,
+                _(step.label),
                 on_click=lambda: self._act(
                     aftersales.pay_refund, refund_ref=reference.value or "", base=view.ret, done="Refund paid"
                 ),

@@ -6,6 +6,7 @@ from dataclasses import replace
 
 from nicegui import run, ui
 
+import i18n
 from i18n import N_, _
 from pages.common import pager
 from pages.frame import show_error
@@ -34,9 +35,12 @@ class ReturnsList:
 
     def build(self) -> None:
         with ui.row().classes("w-full items-end gap-4"):
-            ui.select(list(VIEWS), value=self.query.view, label=_("Show"), on_change=self._on_view).props(
-                "dense"
-            ).classes("w-48")
+            ui.select(
+                {view: i18n.value(view) for view in VIEWS},
+                value=self.query.view,
+                label=_("Show"),
+                on_change=self._on_view,
+            ).props("dense").classes("w-48")
             ui.input(_("Search"), on_change=self._on_search).props("clearable debounce=300 dense").classes(
                 "w-64"
             )

@@ -114,7 +114,7 @@ class OrderDetail:
     def _step(self, step, view: OrderView, locations: dict[str, str]) -> None:
         inputs: dict[str, Any] = {}
         for item in step.checklist if step.action != "pack" else ():
-            ui.label(f"☐ {item}").classes("text-sm text-slate-600")
+            ui.label(f"☐ {_(item)}").classes("text-sm text-slate-600")
         if step.action == "confirm":
             field = ui.select(locations, label=_("Ships from"), value=view.order.location_id or None).classes(
                 "w-72"
@@ -137,7 +137,7 @@ class OrderDetail:
         elif step.action == "deliver":
             inputs["site_url"] = lambda: self.site_url
         color = "negative" if step.action == "cancel" else "primary"
-        ui.button(step.label, on_click=lambda: self._take(step.action, inputs), color=color).mark(
+        ui.button(_(step.label), on_click=lambda: self._take(step.action, inputs), color=color).mark(
             f"step-{step.action}"
         )
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from nicegui import events, ui
 
+import i18n
 from i18n import _
 from pages.common import call
 from processes import master_data, orders
@@ -74,9 +75,11 @@ class ImportView:
                         self.mapping[name] = ui.select(
                             columns, label=f"{label}{' *' if name in REQUIRED_FIELDS else ''}", value=guess
                         ).props("clearable")
-                self.channel = ui.select(list(CHANNELS), value="marketplace", label=_("Channel")).classes(
-                    "w-48"
-                )
+                self.channel = ui.select(
+                    {channel: i18n.value(channel) for channel in CHANNELS},
+                    value="marketplace",
+                    label=_("Channel"),
+                ).classes("w-48")
             ui.button(_("Import"), on_click=self.run_import).mark("run-import")
 
     async def run_import(self) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from nicegui import ui
 
+import i18n
 from i18n import N_, _
 from pages.common import ServerList, pager
 from processes import orders
@@ -29,9 +30,12 @@ class OrderList(ServerList):
 
     def build(self) -> None:
         with ui.row().classes("w-full items-end gap-4"):
-            ui.select(list(VIEWS), value=self.query.view, label=_("Show"), on_change=self._on_view).props(
-                "dense"
-            ).classes("w-40")
+            ui.select(
+                {view: i18n.value(view) for view in VIEWS},
+                value=self.query.view,
+                label=_("Show"),
+                on_change=self._on_view,
+            ).props("dense").classes("w-40")
             ui.input(_("Search"), on_change=self._on_search).props("clearable debounce=300 dense").classes(
                 "w-64"
             )

@@ -8,6 +8,7 @@ from typing import Any
 
 from nicegui import ui
 
+import i18n
 from i18n import _
 from i18n.formatting import when
 from processes.procurement import PURCHASE_ORDER, PURCHASE_REQUEST, StockContext
@@ -124,7 +125,12 @@ def show_context(context: StockContext) -> None:
 
 
 def status_filter(states: tuple[str, ...], on_change: Callable[[], Any]) -> ui.select:
-    return ui.select([ALL, *states], value=ALL, label=_("Status"), on_change=on_change).classes("w-48")
+    return ui.select(
+        {state: i18n.value(state) for state in (ALL, *states)},
+        value=ALL,
+        label=_("Status"),
+        on_change=on_change,
+    ).classes("w-48")
 
 
 # --- /procurement: the requests, and a new one ------------------------------------------

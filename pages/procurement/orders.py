@@ -138,12 +138,12 @@ class OrderPage:
                 await self.load()
 
         if not step.checklist:
-            ui.button(step.label, on_click=take).props("outline")
+            ui.button(_(step.label), on_click=take).props("outline")
             return
         with ui.card().classes("w-full max-w-3xl gap-1"):
             for item in step.checklist:
-                ui.label(f"• {item}").classes("text-sm")
-            ui.button(step.label, on_click=take)
+                ui.label(f"• {_(item)}").classes("text-sm")
+            ui.button(_(step.label), on_click=take)
 
     def receiving_form(self, view: procurement.OrderView) -> None:
         with ui.card().classes("w-full max-w-3xl gap-1"):
@@ -155,7 +155,7 @@ class OrderPage:
                 )
             ).classes("text-base font-semibold")
             for item in procurement.PURCHASE_ORDER.transition("receive").checklist:
-                ui.label(f"• {item}").classes("text-sm")
+                ui.label(f"• {_(item)}").classes("text-sm")
             with ui.row().classes("w-full items-end gap-3"):
                 received = ui.number(_("Quantity received"), min=0, step=1, format="%.0f").classes("w-36")
                 accepted = ui.number(_("Quantity accepted"), min=0, step=1, format="%.0f").classes("w-36")

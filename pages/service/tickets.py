@@ -57,13 +57,16 @@ class TicketsPage:
             self._form()
         with ui.row().classes("w-full items-end gap-4"):
             self.status = ui.select(
-                {ACTIVE: "active (not resolved)", ALL: "all", **{s: s for s in TICKET.states}},
+                {ACTIVE: _("active (not resolved)"), **{s: i18n.value(s) for s in (ALL, *TICKET.states)}},
                 value=ACTIVE,
                 label=_("Status"),
                 on_change=self._on_filter,
             ).classes("w-56")
             self.priority = ui.select(
-                [ALL, *PRIORITIES], value=ALL, label=_("Priority"), on_change=self._on_filter
+                {p: i18n.value(p) for p in (ALL, *PRIORITIES)},
+                value=ALL,
+                label=_("Priority"),
+                on_change=self._on_filter,
             ).classes("w-40")
             self.search = ui.input(_("Search"), on_change=self._on_filter).props(
                 "clearable debounce=300 dense"
@@ -75,8 +78,14 @@ class TicketsPage:
     def _form(self) -> None:
         with ui.grid(columns="repeat(auto-fill, minmax(220px, 1fr))").classes("w-full gap-x-4 gap-y-1 p-2"):
             self.subject = ui.input(_("Subject")).props("maxlength=200")
-            self.kind = ui.select(list(service.KINDS), value="inquiry", label=_("Kind"))
-            self.new_priority = ui.select(list(PRIORITIES), value="normal", label=_("Ticket priority"))
+            self.kind = ui.select(
+                {kind: i18n.value(kind) for kind in service.KINDS}, value="inquiry", label=_("Kind")
+            )
+            self.new_priority = ui.select(
+                {priority: i18n.value(priority) for priority in PRIORITIES},
+                value="normal",
+                label=_("Ticket priority"),
+            )
             self.order_id = ui.input(_("Order number (optional)"))
             self.customer_name = ui.input(_("Customer name"))
             self.customer_email = ui.input(_("Customer email"))
@@ -240,7 +249,7 @@ class TicketPage:
         if step.action == "assign":
             with ui.row().classes("items-end gap-2"):
                 who = ui.input(_("Assign to"), value=self.view.ticket.assignee or self.actor.name)
-                ui.button(step.label, on_click=lambda: self.take(service.assign, who.value))
+                ui.button(_(step.label), on_click=lambda: self.take(service.assign, who.value))
         elif step.action in ("reply", "wait", "resolve"):
             label = {
                 "reply": "Reply to the customer",
@@ -250,10 +259,10 @@ class TicketPage:
             rule = {"reply": service.reply, "wait": service.wait_on_customer, "resolve": self._resolve}
             with ui.column().classes("w-full gap-1"):
                 text = ui.textarea(label[step.action]).classes("w-full").props("maxlength=5000 autogrow")
-                ui.button(step.label, on_click=lambda r=rule[step.action], t=text: self.take(r, t.value))
+                ui.button(_(step.label), on_click=lambda r=rule[step.action], t=text: self.take(r, t.value))
         else:
             rule = {"resume": service.resume, "close": service.close}[step.action]
-            ui.button(step.label, on_click=lambda r=rule: self.take(r))
+            ui.button(_(step.label), on_click=lambda r=rule: self.take(r))
 
     def _resolve(self, *args: Any, **kwargs: Any) -> Any:
         return service.resolve(*args, site_url=self.site_url, **kwargs)
