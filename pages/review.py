@@ -43,8 +43,8 @@ class ReviewPage:
     def build(self) -> None:
         default = reviewing.last_days(runtime.workbook().clock().date())
         with ui.row().classes("items-end gap-4"):
-            self.start = _date_input("From", default.start.isoformat())
-            self.end = _date_input("To", default.end.isoformat())
+            self.start = _date_input(_("From"), default.start.isoformat())
+            self.end = _date_input(_("To"), default.end.isoformat())
             ui.button(_("Show"), on_click=self.show)
             ui.space()
             self.exports = ui.row().classes("gap-2")
@@ -222,13 +222,13 @@ def _stage_chart(procedure: ProcedureFigures) -> None:
             "tooltip": {"trigger": "axis"},
             "legend": {"top": 0},
             "grid": {"top": 30, "bottom": 24, "left": 10, "right": 50, "containLabel": True},
-            "xAxis": {"type": "value", "name": "hours"},
+            "xAxis": {"type": "value", "name": _("hours")},
             "yAxis": {"type": "category", "data": [s.stage.name for s in measured], "inverse": True},
             "series": [
                 {"name": "p50", "type": "bar", "data": [_hours(s.median.value) for s in measured]},
                 {"name": "p90", "type": "bar", "data": [_hours(s.p90.value) for s in measured]},
                 {
-                    "name": "previous p50",
+                    "name": _("previous p50"),
                     "type": "scatter",
                     "data": [_hours(s.median.previous) for s in measured],
                 },

@@ -7,10 +7,10 @@ from datetime import date, datetime, timedelta
 
 import pandas as pd
 
-from i18n import _
+from i18n import N_, _
 from processes.errors import ProcessError
 
-NO_DATA = "no data"
+NO_DATA = N_("no data")
 DEFAULT_DAYS = 30
 
 
@@ -43,7 +43,7 @@ class Period:
         return moments.notna() & (moments >= self.begins) & (moments < self.ends)
 
     def __str__(self) -> str:
-        return f"{self.start.isoformat()} to {self.end.isoformat()}"
+        return _("{start} to {end}", start=self.start.isoformat(), end=self.end.isoformat())
 
 
 def last_days(today: date, days: int = DEFAULT_DAYS) -> Period:
@@ -123,16 +123,16 @@ class Figure:
         if change is None:
             return "—"
         if self.unit == "share":
-            return f"{_signed(change * 100)} pts"
+            return _("{change} pts", change=_signed(change * 100))
         return f"{_signed(change * 100)}%"
 
 
 def show(value: float | None, unit: str) -> str:
     """A value as people read it: 18 h, 3.5 d, 92%, 4.2, 1,204 — or "no data"."""
     if value is None:
-        return NO_DATA
+        return _(NO_DATA)
     if unit == "hours":
-        return f"{value / 24:.1f} d" if value >= 72 else f"{value:.1f} h"
+        return _("{days:.1f} d", days=value / 24) if value >= 72 else _("{hours:.1f} h", hours=value)
     if unit == "share":
         return f"{value:.0%}"
     if unit == "score":

@@ -26,6 +26,7 @@ from typing import Any
 import numpy
 import pandas as pd
 
+from i18n import N_, _
 from processes.aftersales.procedures import REFUND, RETURN
 from processes.inventory.stocktake import STOCKTAKE
 from processes.inventory.transfers import TRANSFER
@@ -300,18 +301,22 @@ def service_levels(tables: Tables, period: Period, settings: Mapping[str, Any]) 
         return compare(period, lambda p: share(measured(p)), "share", lambda p: _of(measured(p), noun))
 
     return ServiceLevels(
-        tickets_resolved_in_time=in_time(resolved, due, "tickets resolved"),
+        tickets_resolved_in_time=in_time(resolved, due, N_("tickets resolved")),
         first_response_in_time=in_time(
-            answered, opened + pd.Timedelta(hours=response_hours), "first replies"
+            answered, opened + pd.Timedelta(hours=response_hours), N_("first replies")
         ),
-        orders_shipped_in_time=in_time(shipped, paid + pd.Timedelta(hours=shipping_hours), "orders shipped"),
+        orders_shipped_in_time=in_time(
+            shipped, paid + pd.Timedelta(hours=shipping_hours), N_("orders shipped")
+        ),
         first_response_hours=response_hours,
         shipping_hours=shipping_hours,
     )
 
 
 def _of(met: pd.Series, noun: str) -> str:
-    return f"{int(met.sum())} of {len(met)} {noun}" if len(met) else f"no {noun}"
+    if not len(met):
+        return _("no {things}", things=_(noun))
+    return _("{met} of {total} {things}", met=int(met.sum()), total=len(met), things=_(noun))
 
 
 # --- stocktake, suppliers, refunds -----------------------------------------------------
@@ -332,7 +337,7 @@ def stocktake(tables: Tables, period: Period) -> StocktakeFigures:
     return StocktakeFigures(
         lines=compare(period, lambda p: len(lines(p)), "count"),
         accuracy=compare(
-            period, lambda p: share(lines(p).eq(0)), "share", lambda p: _of(lines(p).eq(0), "lines exact")
+            period, lambda p: share(lines(p).eq(0)), "share", lambda p: _of(lines(p).eq(0), N_("lines exact"))
         ),
         absolute_variance=compare(
             period, lambda p: float(lines(p).abs().sum()) if len(lines(p)) else None, "count"
@@ -374,7 +379,7 @@ def suppliers(tables: Tables, period: Period) -> SupplierFigures:
             period,
             lambda p: share(delivered(p)["on_time"]),
             "share",
-            lambda p: _of(delivered(p)["on_time"], "deliveries on time"),
+            lambda p: _of(delivered(p)["on_time"], N_("deliveries on time")),
         ),
         by_supplier=by_supplier,
     )
@@ -417,7 +422,7 @@ def satisfaction(tables: Tables, period: Period) -> Satisfaction:
             period,
             lambda p: share(sent(p).notna()),
             "share",
-            lambda p: _of(sent(p).notna(), "surveys answered"),
+            lambda p: _of(sent(p).notna(), N_("surveys answered")),
         ),
         sent=len(current),
         answered=int(current.notna().sum()),
