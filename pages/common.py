@@ -9,6 +9,7 @@ from typing import Any
 
 from nicegui import run, ui
 
+import i18n
 from i18n import _, formatting, in_current_language
 from pages.frame import show_error
 from processes import SheetError, runtime
@@ -74,3 +75,49 @@ def pager(page: int, pages: int, summary: str, go: Callable[[int], Any]) -> None
         ui.button(_("Next"), on_click=lambda: go(page + 1)).props(
             f"flat dense {'disable' if page >= pages else ''}"
         )
+
+
+#: Columns whose values are states or kinds: shown in the reader's language, kept as stored.
+VALUE_COLUMNS = frozenset(
+    {"status", "kind", "priority", "source", "refund_status", "payment_status", "disposition", "severity"}
+)
+
+
+def record_table(
+    columns: list[tuple[str, str]],
+    rows: list[dict[str, Any]],
+    key: str,
+    show: Callable[[Any], str],
+    links: dict[str, str] | None = None,
+) -> ui.table:
+    """A compact table of records' cells; `links` turns a column's cells into links (column -> path prefix)."""
+
+    def cell(name: str, value: Any) -> str:
+        text = show(value)
+        return i18n.value(text) if name in VALUE_COLUMNS else text
+
+    grid = ui.table(
+        columns=[
+            {"name": name, "label": _(label), "field": name, "align": "left"} for name, label in columns
+        ],
+        rows=[
+            {key: show(row.get(key)), **{name: cell(name, row.get(name)) for name, _label in columns}}
+            for row in rows
+        ],
+        row_key=key,
+    ).props("dense flat bordered hide-pagination :rows-per-page-options=[0]")
+    grid.classes("w-full")
+    for column, prefix in (links or {}).items():
+        grid.add_slot(
+            f"body-cell-{column}",
+            f'<q-td :props="props"><a class="text-primary" :href="\'{prefix}\' + props.value">'
+            "{{ props.value }}</a></q-td>",
+        )
+    return grid
+
+
+def fact(label: str, text: str, width: str = "w-36") -> None:
+    """A labelled value on a record's page: "Supplier   Acme Ltd"."""
+    with ui.row().classes("gap-2 items-baseline"):
+        ui.label(_(label)).classes(f"text-sm text-slate-500 {width}")
+        ui.label(text or "—")

@@ -11,6 +11,7 @@ from nicegui import run, ui
 import i18n
 from i18n import _
 from i18n.formatting import when
+from pages.common import fact as common_fact
 from pages.frame import show_error
 from processes import SheetError, aftersales, runtime
 from processes.aftersales import ReturnView
@@ -31,9 +32,7 @@ def shown(value: Any) -> str:
 
 
 def fact(label: str, value: Any) -> None:
-    with ui.row().classes("gap-2 items-baseline"):
-        ui.label(_(label)).classes("text-sm text-slate-500 w-40")
-        ui.label(shown(value))
+    common_fact(label, shown(value), "w-40")
 
 
 class ReturnPage:

@@ -11,6 +11,8 @@ from nicegui import ui
 import i18n
 from i18n import _
 from i18n.formatting import when
+from pages.common import fact as common_fact
+from pages.common import record_table
 from processes.procurement import PURCHASE_ORDER, PURCHASE_REQUEST, StockContext
 
 REQUEST_STATES = PURCHASE_REQUEST.states
@@ -34,28 +36,12 @@ def shown(value: Any) -> str:
 def table(
     columns: list[tuple[str, str]], rows: list[dict[str, Any]], key: str, links: dict[str, str] | None = None
 ) -> ui.table:
-    """A compact table; `links` turns a column's cells into links (column -> path prefix)."""
-    grid = ui.table(
-        columns=[
-            {"name": name, "label": _(label), "field": name, "align": "left"} for name, label in columns
-        ],
-        rows=[{name: shown(row.get(name)) for name, _label in columns} for row in rows],
-        row_key=key,
-    ).props("dense flat bordered hide-pagination :rows-per-page-options=[0]")
-    grid.classes("w-full")
-    for column, prefix in (links or {}).items():
-        grid.add_slot(
-            f"body-cell-{column}",
-            f'<q-td :props="props"><a class="text-primary" :href="\'{prefix}\' + props.value">'
-            "{{ props.value }}</a></q-td>",
-        )
-    return grid
+    """A compact table of this area's records (see pages.common.record_table)."""
+    return record_table(columns, rows, key, shown, links)
 
 
 def fact(label: str, value: Any) -> None:
-    with ui.row().classes("gap-2 items-baseline"):
-        ui.label(_(label)).classes("text-sm text-slate-500 w-36")
-        ui.label(shown(value) or "—")
+    common_fact(label, shown(value), "w-36")
 
 
 def show_context(context: StockContext) -> None:
