@@ -7,16 +7,17 @@ from typing import Any
 
 from nicegui import ui
 
+from i18n import N_
 from i18n.formatting import when
 from pages.common import fact as common_fact
 from pages.common import record_table
 
 SLA_WORDS = {
-    "met": "SLA met",
-    "breached": "SLA breached",
-    "due_soon": "due soon",
-    "on_track": "on track",
-    "paused": "paused: waiting on the customer",
+    "met": N_("SLA met"),
+    "breached": N_("SLA breached"),
+    "due_soon": N_("due soon"),
+    "on_track": N_("on track"),
+    "paused": N_("paused: waiting on the customer"),
 }
 SLA_COLOURS = {
     "met": "positive",

@@ -143,7 +143,7 @@ class TicketsPage:
                     else _("No open tickets. Record a customer's question or complaint with New ticket.")
                 ).classes("text-slate-500")
                 return
-            rows = [{**vars(row), "sla": SLA_WORDS[row.sla]} for row in page.rows]
+            rows = [{**vars(row), "sla": _(SLA_WORDS[row.sla])} for row in page.rows]
             table(
                 [
                     ("ticket_id", N_("Ticket")),
@@ -193,7 +193,7 @@ class TicketPage:
         with ui.row().classes("items-center gap-3"):
             ui.label(ticket.subject).classes("text-xl font-semibold")
             ui.badge(i18n.value(ticket.status or "open"))
-            ui.label(SLA_WORDS[view.sla]).classes(f"text-{SLA_COLOURS[view.sla]} font-medium").mark("sla")
+            ui.label(_(SLA_WORDS[view.sla])).classes(f"text-{SLA_COLOURS[view.sla]} font-medium").mark("sla")
         with ui.row().classes("w-full gap-8 items-start"):
             with ui.column().classes("gap-0"):
                 fact("Kind", ticket.kind)
