@@ -19,7 +19,7 @@ from processes.permissions import Actor, Permission
 from processes.suggestions import OUTCOMES, PROCESSES, SuggestionQuery
 from sheets.table import Record
 
-VIEWS = {"open": "Open", "decided": "Decided", "adopted": "Adopted", "rejected": "Rejected", "all": "All"}
+VIEWS = ("open", "decided", "adopted", "rejected", "all")
 _STATUS_COLOUR = {"open": "primary", "adopted": "positive", "rejected": "grey"}
 
 
@@ -32,13 +32,13 @@ class SuggestionBox(ServerList):
         self._form()
         with ui.row().classes("w-full items-end gap-4"):
             ui.select(
-                VIEWS,
+                {view: i18n.value(view).capitalize() for view in VIEWS},
                 value=self.query.view,
                 label=_("Show"),
                 on_change=lambda e: self._ask(view=e.value or "open"),
             ).props("dense").classes("w-40").mark("filter-view")
             ui.select(
-                {"all": "All procedures", **{name: name for name in PROCESSES}},
+                {"all": _("All procedures"), **{name: _(name) for name in PROCESSES}},
                 value=self.query.process,
                 label=_("Procedure"),
                 on_change=lambda e: self._ask(process=e.value or "all"),
@@ -119,13 +119,13 @@ class SuggestionBox(ServerList):
                 ui.label(str(suggestions.vote_count(suggestion))).classes("text-2xl font-semibold").mark(
                     f"votes-{sid}"
                 )
-                ui.label("votes").classes("text-xs text-slate-500")
+                ui.label(_("votes")).classes("text-xs text-slate-500")
             with ui.column().classes("gap-1 grow"):
                 ui.label(suggestion.text).classes("whitespace-pre-wrap").mark("suggestion-text")
                 details = [
                     sid,
-                    suggestion.process or suggestions.OTHER,
-                    f"by {suggestion.submitted_by}" if suggestion.submitted_by else "",
+                    _(suggestion.process or suggestions.OTHER),
+                    _("by {name}", name=suggestion.submitted_by) if suggestion.submitted_by else "",
                     when(suggestion.submitted_at),
                     _("voted for by {names}", names=", ".join(suggestions.voters(suggestion)))
                     if suggestion.voters
