@@ -34,7 +34,7 @@ def register() -> None:
             ui.label(_("{len} data issue(s)", len=len(issues))).classes("font-semibold")
             for tab_name, tab_issues in group_by_tab(issues).items():
                 with ui.card().classes("w-full gap-1"):
-                    ui.label(f"{tab_name} · {len(tab_issues)}").classes("font-semibold")
+                    ui.label(f"{_(tab_name)} · {len(tab_issues)}").classes("font-semibold")
                     for issue in tab_issues[:SHOWN_PER_TAB]:
                         ui.label(describe(issue)).classes("text-sm")
                     if len(tab_issues) > SHOWN_PER_TAB:

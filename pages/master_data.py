@@ -142,7 +142,9 @@ class MasterDataView:
         except (ProcessError, SheetError) as refusal:
             show_error(str(refusal))
             return
-        ui.notify(f"{key} {'reactivated' if active else 'deactivated'}", type="positive")
+        ui.notify(
+            _("{key} reactivated", key=key) if active else _("{key} deactivated", key=key), type="positive"
+        )
         await self.refresh()
 
     # the editor ---------------------------------------------------------------

@@ -12,7 +12,7 @@ from nicegui import ui
 
 from i18n import N_, _
 from pages.auth import signed_in
-from pages.common import attempt
+from pages.common import attempt, when
 from pages.frame import frame
 from processes import review as reviewing
 from processes import runtime
@@ -314,7 +314,7 @@ def _suggestions(review: Review) -> None:
     ui.label(_("Thanks to {thanks}.", thanks=thanks)).mark("credits")
     for item in adopted.items:
         with ui.column().classes("gap-0 border-l-4 pl-2"):
-            ui.label(f"{item.adopted_at:%Y-%m-%d} · {item.author} · {item.process}").classes(
+            ui.label(f"{when(item.adopted_at)} · {item.author} · {_(item.process)}").classes(
                 "text-xs text-slate-500"
             )
             ui.label(item.text).classes("whitespace-pre-wrap")

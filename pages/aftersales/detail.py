@@ -75,14 +75,14 @@ class ReturnPage:
     def _facts(self, view: ReturnView) -> None:
         ret, order = view.ret, view.order
         with ui.row().classes("items-center gap-3"):
-            ui.label(f"{(ret.kind or 'return').capitalize()} {ret.return_id}").classes(
+            ui.label(f"{i18n.value(ret.kind or 'return').capitalize()} {ret.return_id}").classes(
                 "text-xl font-semibold"
             )
             ui.badge(i18n.value(ret.status or "")).props("outline")
         with ui.card().classes("w-full gap-1"):
             if order is not None:
                 fact("Order", f"{order.external_ref or order.order_id} ({order.order_id})")
-                fact("Customer", f"{order.customer_name} <{order.customer_email or 'no email'}>")
+                fact("Customer", f"{order.customer_name} <{order.customer_email or _('no email')}>")
                 fact("Delivered", order.delivered_at)
                 fact("Payment", order.payment_status)
             else:

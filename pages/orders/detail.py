@@ -66,8 +66,8 @@ class OrderDetail:
                 ui.badge(
                     _("payment {value}", value=i18n.value(order.payment_status or "pending")), color="grey"
                 ).mark("payment-status")
-            ui.label(f"{order.customer_name} · {order.customer_email or 'no email'}")
-            ui.label(_("Ship to: {value}", value=order.ship_address or "(no address)"))
+            ui.label(f"{order.customer_name} · {order.customer_email or _('no email')}")
+            ui.label(_("Ship to: {value}", value=order.ship_address or _("(no address)")))
             ui.label(_("Ships from: {value}", value=view.location_name or "(not chosen yet)"))
             ui.label(_("Total: {money}", money=money(order.total)))
             if order.carrier or order.tracking_no:
