@@ -8,6 +8,8 @@ from datetime import datetime
 
 import pandas as pd
 
+import i18n
+from i18n import _
 from processes.browse import PAGE_SIZES, display
 from sheets.table import Record
 from sheets.tabs import AUDIT, LOCATIONS, ORDER_LINES, ORDERS, PRODUCTS, STOCK_MOVES
@@ -118,11 +120,11 @@ def order_view(workbook: Workbook, order_id: str) -> OrderView | None:
 
 def timeline(tables: dict, order: Record) -> list[Event]:
     """What happened to an order, oldest first: its stamps, every change made through the app, its stock moves."""
-    events = [Event(order.created_at, "", "order placed")] if order.created_at else []
+    events = [Event(order.created_at, "", _("order placed"))] if order.created_at else []
     for column, words in (
-        ("paid_at", "payment received"),
-        ("shipped_at", "shipped"),
-        ("delivered_at", "delivered"),
+        ("paid_at", _("payment received")),
+        ("shipped_at", i18n.value("shipped")),
+        ("delivered_at", i18n.value("delivered")),
     ):
         if order[column]:
             events.append(Event(order[column], "", words))
@@ -130,16 +132,35 @@ def timeline(tables: dict, order: Record) -> list[Event]:
     for index in _indexes(audit.columns["record_id"], order.order_id):
         row = audit.record_at(index)
         if row.at:
-            events.append(Event(row.at, row.user or "", f"{row.action}: {row.changes or ''}".rstrip(": ")))
+            events.append(Event(row.at, row.user or "", _audit_line(row.action or "", row.changes or "")))
     moves = tables[STOCK_MOVES.name]
     for index in _indexes(moves.columns["ref"], order.order_id):
         move = moves.record_at(index)
         if move.at:
             where = move.from_location or move.to_location
             events.append(
-                Event(move.at, move.by or "", f"stock {move.reason}: {move.qty} × {move.sku} at {where}")
+                Event(
+                    move.at,
+                    move.by or "",
+                    _(
+                        "stock {reason}: {qty} × {sku} at {where}",
+                        reason=i18n.value(move.reason or ""),
+                        qty=move.qty,
+                        sku=move.sku,
+                        where=where,
+                    ),
+                )
             )
     return sorted(events, key=lambda event: event.at)
+
+
+def _audit_line(action: str, changes: str) -> str:
+    """An Audit row as a line of the timeline: the step, and the state it moved (not every cell it wrote)."""
+    step = action.rsplit(": ", 1)[0]
+    moved = [part for part in changes.split("; ") if part.startswith(("status:", "payment_status:"))]
+    if action.endswith(": insert") or not moved:
+        return step
+    return f"{step} ({'; '.join(moved)})"
 
 
 def _indexes(column: list, value: str) -> list[int]:
