@@ -56,7 +56,9 @@ class OrderPage:
 
 def order_page(workbook: Workbook, query: OrderQuery) -> OrderPage:
     """One page of orders in a view, newest first; search and paging on the server."""
-    table = workbook.table(ORDERS)
+    tables = workbook.tables(ORDERS, LOCATIONS)
+    table = tables[ORDERS.name]
+    locations = tables[LOCATIONS.name]
     frame = table.df
     statuses = VIEWS.get(query.view, VIEWS["open"])
     keep = pd.Series(True, index=frame.index)
@@ -74,6 +76,10 @@ def order_page(workbook: Workbook, query: OrderQuery) -> OrderPage:
         {name: display(ORDERS, name, value) for name, value in zip(LIST_COLUMNS, values, strict=True)}
         for values in window[list(LIST_COLUMNS)].itertuples(index=False, name=None)
     ]
+    for row in rows:  # where an order ships from, by the location's name rather than its ID
+        row["location_id"] = (
+            _name(locations.get(row["location_id"]), row["location_id"]) if row["location_id"] else ""
+        )
     return OrderPage(rows, len(frame), page, pages, len(table.issues))
 
 

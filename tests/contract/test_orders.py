@@ -357,3 +357,15 @@ def test_the_shipping_notice_is_written_in_the_customer_language_from_settings(s
     ship_order(shop.workbook, order.order_id, by=STAFF, carrier="DHL", tracking_no="JD0001")
     [notice] = [m for m in shop.workbook.table(OUTBOX).records() if m.ref == order.order_id]
     assert notice.subject.startswith("您的订单") and "运单号：JD0001" in notice.body
+
+
+def test_the_orders_list_names_the_location_an_order_ships_from(shop):
+    from processes.orders import OrderQuery, order_page
+
+    order = shop.order()
+    [row] = [
+        row
+        for row in order_page(shop.workbook, OrderQuery(view="all")).rows
+        if row["order_id"] == order.order_id
+    ]
+    assert row["location_id"] == "Main warehouse"
