@@ -31,7 +31,7 @@ AREA_PAGES: dict[str, tuple[tuple[str, str], ...]] = {
     "Management": (("Alerts", "/alerts"), ("Settings", "/settings"), ("Export", "/export")),
 }
 
-#: Navigation, part two: the tabs that hold each area's records (read-only views).
+#: Navigation, part two: the tabs that hold each area's records (the editable grid of each tab).
 AREAS: dict[str, tuple[str, ...]] = {
     "Procurement": ("Purchase Requests", "Quotes", "Purchase Orders", "Receipts", "Suppliers"),
     "Inventory": ("Stock", "Stock Moves", "Stock Counts", "Transfers", "Products", "Locations"),
