@@ -16,6 +16,11 @@ from processes import SheetError, runtime
 from processes.errors import ProcessError
 
 
+async def background(action: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+    """`action(*args, **kwargs)` off the event loop, in the language of the page that asked."""
+    return await run.io_bound(in_current_language(action), *args, **kwargs)
+
+
 async def attempt(action: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
     """Run a rule off the event loop; a refusal is shown and gives None."""
     try:

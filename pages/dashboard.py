@@ -8,11 +8,12 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from nicegui import run, ui
+from nicegui import ui
 
 import i18n
 from i18n import N_, _
 from pages.auth import signed_in
+from pages.common import background
 from pages.frame import AREAS, frame, tab_path
 from processes import SheetError, declarations, runtime, tasks
 from processes.browse import Attention, TabCount
@@ -49,7 +50,7 @@ def register() -> None:
                 "text-sm text-slate-500"
             )
             try:
-                seen = await run.io_bound(tasks.home, workbook, actor)
+                seen = await background(tasks.home, workbook, actor)
             except SheetError as error:
                 ui.label(str(error)).classes("text-negative")
                 return

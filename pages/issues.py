@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from nicegui import run, ui
+from nicegui import ui
 
 from i18n import _
 from pages.auth import signed_in
+from pages.common import background
 from pages.frame import frame
 from processes import DataIssue, SheetError, browse, runtime
 
@@ -24,7 +25,7 @@ def register() -> None:
                 )
             ).classes("text-slate-600")
             try:
-                issues = await run.io_bound(browse.data_issues, runtime.workbook())
+                issues = await background(browse.data_issues, runtime.workbook())
             except SheetError as error:
                 ui.label(str(error)).classes("text-negative")
                 return

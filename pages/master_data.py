@@ -6,11 +6,11 @@ from collections.abc import Mapping
 from dataclasses import replace
 from typing import Any
 
-from nicegui import run, ui
+from nicegui import ui
 
 from i18n import _
 from pages.auth import signed_in
-from pages.common import pager
+from pages.common import background, pager
 from pages.forms import RecordForm, label_for
 from pages.frame import frame, show_error
 from processes import SheetError, master_data, runtime
@@ -85,7 +85,7 @@ class MasterDataView:
         self._latest += 1
         mine = self._latest
         try:
-            page = await run.io_bound(master_data.record_page, runtime.workbook(), self.kind, self.request)
+            page = await background(master_data.record_page, runtime.workbook(), self.kind, self.request)
         except SheetError as error:
             show_error(str(error))
             return
@@ -138,7 +138,7 @@ class MasterDataView:
     async def set_active(self, key: str, active: bool) -> None:
         action = master_data.reactivate if active else master_data.deactivate
         try:
-            await run.io_bound(action, runtime.workbook(), self.kind, key, by=self.actor)
+            await background(action, runtime.workbook(), self.kind, key, by=self.actor)
         except (ProcessError, SheetError) as refusal:
             show_error(str(refusal))
             return
@@ -155,7 +155,7 @@ class MasterDataView:
 
     async def open_edit(self, key: str) -> None:
         try:
-            record = await run.io_bound(master_data.get_record, runtime.workbook(), self.kind, key)
+            record = await background(master_data.get_record, runtime.workbook(), self.kind, key)
         except (ProcessError, SheetError) as refusal:
             show_error(str(refusal))
             return
@@ -184,11 +184,11 @@ class MasterDataView:
         form, loaded, workbook = self.form, self.loaded, runtime.workbook()
         try:
             if loaded is None:
-                saved = await run.io_bound(
+                saved = await background(
                     master_data.add_record, workbook, self.kind, form.values(), by=self.actor
                 )
             else:
-                saved = await run.io_bound(
+                saved = await background(
                     master_data.update_record,
                     workbook,
                     self.kind,

@@ -8,12 +8,12 @@ wrong, with what is wrong and the default in force instead.
 
 from __future__ import annotations
 
-from nicegui import run, ui
+from nicegui import ui
 
 import i18n
 from i18n import _
 from pages.auth import signed_in
-from pages.common import call
+from pages.common import background, call
 from pages.frame import frame, show_error
 from processes import SheetError, runtime
 from processes import settings as rules
@@ -101,8 +101,8 @@ class SettingsView:
         """Save one value; a refusal keeps what was typed, a change made meanwhile in the sheet is shown."""
         error.text = ""
         try:
-            saved = await run.io_bound(
-                i18n.in_current_language(rules.update_setting),
+            saved = await background(
+                rules.update_setting,
                 runtime.workbook(),
                 shown.key,
                 field.value or "",

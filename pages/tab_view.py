@@ -13,11 +13,11 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Any
 
-from nicegui import run, ui
+from nicegui import ui
 
 from i18n import _
 from pages.auth import signed_in
-from pages.common import pager
+from pages.common import background, pager
 from pages.forms import RecordForm, label_for
 from pages.frame import frame, show_error, tab_from_path
 from processes import SheetError, browse, runtime, sheet_edit
@@ -132,7 +132,7 @@ class TabView:
         self._latest += 1
         mine = self._latest
         try:
-            page = await run.io_bound(browse.page_of, runtime.workbook(), self.tab_name, self.request)
+            page = await background(browse.page_of, runtime.workbook(), self.tab_name, self.request)
         except SheetError as error:
             show_error(str(error))
             return
@@ -178,7 +178,7 @@ class TabView:
         """The row as it is in the sheet now (it becomes the base of the change), or None if refused."""
         key = self.keys.get(key_text, key_text)
         try:
-            return await run.io_bound(sheet_edit.row_for_edit, runtime.workbook(), self.tab_name, key)
+            return await background(sheet_edit.row_for_edit, runtime.workbook(), self.tab_name, key)
         except (ProcessError, SheetError) as refusal:
             show_error(str(refusal))
             return None
@@ -205,7 +205,7 @@ class TabView:
 
             async def delete() -> None:
                 try:
-                    await run.io_bound(
+                    await background(
                         sheet_edit.delete_row,
                         runtime.workbook(),
                         self.tab_name,
@@ -272,16 +272,14 @@ class RowEditor:
         workbook, tab_name, actor = runtime.workbook(), self.view.tab_name, self.view.actor
         try:
             if self.record is None:
-                saved = await run.io_bound(
-                    sheet_edit.add_row, workbook, tab_name, self.form.values(), by=actor
-                )
+                saved = await background(sheet_edit.add_row, workbook, tab_name, self.form.values(), by=actor)
             else:
                 changes = self.changes()
                 if not changes:
                     ui.notify(_("Nothing was changed."))
                     self.dialog.close()
                     return
-                saved = await run.io_bound(
+                saved = await background(
                     sheet_edit.edit_cells, workbook, tab_name, self.record.id, changes, self.record, by=actor
                 )
         except (ProcessError, SheetError) as refusal:

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from nicegui import run, ui
+from nicegui import ui
 
 import i18n
 from i18n import _
 from pages.auth import signed_in
+from pages.common import background
 from pages.frame import frame
 from processes import runtime
 from processes.errors import ProcessError
@@ -47,7 +48,7 @@ class UsersView:
 
     async def _act(self, action, *args, done: str) -> bool:
         try:
-            await run.io_bound(action, *args, by=self.actor)
+            await background(action, *args, by=self.actor)
         except ProcessError as refusal:
             ui.notify(str(refusal), type="negative")
             return False
@@ -69,7 +70,7 @@ class UsersView:
 
     async def refresh(self) -> None:
         try:
-            users = await run.io_bound(runtime.accounts().list_users, by=self.actor)
+            users = await background(runtime.accounts().list_users, by=self.actor)
         except ProcessError as refusal:
             ui.notify(str(refusal), type="negative")
             return

@@ -10,9 +10,10 @@ from __future__ import annotations
 import logging
 
 from fastapi import Request
-from nicegui import run, ui
+from nicegui import ui
 
 from i18n import _
+from pages.common import background
 from pages.public import PUBLIC_LIMIT, TOO_MANY, client_address, public_frame
 from processes import SheetError, aftersales, runtime
 from processes.aftersales import CustomerOrder
@@ -64,7 +65,7 @@ class CustomerReturnPage:
     async def _call(self, action, *args, **kwargs):
         """Run a rule off the event loop; a refusal is shown and gives None."""
         try:
-            return await run.io_bound(action, *args, **kwargs)
+            return await background(action, *args, **kwargs)
         except ProcessError as refusal:
             self._refuse(str(refusal))
         except SheetError:

@@ -6,11 +6,12 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
-from nicegui import run, ui
+from nicegui import ui
 
 import i18n
 from i18n import _
 from i18n.formatting import when
+from pages.common import background
 from pages.common import fact as common_fact
 from pages.frame import show_error
 from processes import SheetError, aftersales, runtime
@@ -48,7 +49,7 @@ class ReturnPage:
 
     async def refresh(self) -> None:
         try:
-            view = await run.io_bound(aftersales.return_view, runtime.workbook(), self.return_id, self.actor)
+            view = await background(aftersales.return_view, runtime.workbook(), self.return_id, self.actor)
         except (ProcessError, SheetError) as error:
             self.body.clear()
             with self.body:
@@ -63,7 +64,7 @@ class ReturnPage:
     async def _act(self, action: Callable[..., Any], *args: Any, done: str, **kwargs: Any) -> None:
         """Run a step's rule off the event loop on the record as shown; a refusal is shown, the form kept."""
         try:
-            await run.io_bound(action, runtime.workbook(), self.return_id, *args, by=self.actor, **kwargs)
+            await background(action, runtime.workbook(), self.return_id, *args, by=self.actor, **kwargs)
         except (ProcessError, SheetError) as refusal:
             show_error(str(refusal))
             return

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from nicegui import run, ui
+from nicegui import ui
 
 import i18n
 from i18n import N_, _
-from pages.common import pager
+from pages.common import background, pager
 from pages.frame import show_error
 from pages.public import public_path
 from processes import SheetError, aftersales, runtime
@@ -70,7 +70,7 @@ class ReturnsList:
         self._latest += 1
         mine = self._latest
         try:
-            page = await run.io_bound(aftersales.return_list, runtime.workbook(), self.query)
+            page = await background(aftersales.return_list, runtime.workbook(), self.query)
         except SheetError as error:
             show_error(str(error))
             return

@@ -11,10 +11,11 @@ from __future__ import annotations
 from html import escape
 
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
-from nicegui import app, run, ui
+from nicegui import app, ui
 
 from i18n import _
 from pages.auth import LOGIN_PATH, signed_in
+from pages.common import background
 from pages.frame import frame
 from pages.procurement.orders import OrderPage, OrdersPage
 from pages.procurement.requests import RequestPage, RequestsPage
@@ -58,11 +59,11 @@ def register() -> None:
     @app.get("/procurement/orders/{po_id}/print", response_class=HTMLResponse)
     async def printable_order(po_id: str) -> Response:
         name = app.storage.user.get("username")
-        actor = await run.io_bound(runtime.accounts().actor, name) if name else None
+        actor = await background(runtime.accounts().actor, name) if name else None
         if actor is None:
             return RedirectResponse(LOGIN_PATH)
         try:
-            page = await run.io_bound(procurement.render_purchase_order, runtime.workbook(), po_id)
+            page = await background(procurement.render_purchase_order, runtime.workbook(), po_id)
         except (ProcessError, SheetError) as refusal:
             return HTMLResponse(f"<p>{escape(str(refusal))}</p>", status_code=404)
         return HTMLResponse(page)

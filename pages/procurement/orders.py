@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from nicegui import run, ui
+from nicegui import ui
 
 import i18n
 from i18n import N_, _
-from pages.common import attempt
+from pages.common import attempt, background
 from pages.procurement.common import ALL, ORDER_STATES, fact, status_filter, table
 from processes import SheetError, procurement, runtime
 from processes.errors import ProcessError
@@ -75,7 +75,7 @@ class OrderPage:
 
     async def load(self) -> None:
         try:
-            view = await run.io_bound(procurement.order_view, self.workbook, self.po_id)
+            view = await background(procurement.order_view, self.workbook, self.po_id)
         except (ProcessError, SheetError) as problem:
             self.body.clear()
             with self.body:

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from nicegui import run, ui
+from nicegui import ui
 
 import i18n
 from i18n import N_, _
-from pages.common import attempt
+from pages.common import attempt, background
 from pages.procurement.common import ALL, REQUEST_STATES, fact, show_context, shown, status_filter, table
 from processes import SheetError, procurement, runtime
 from processes.errors import ProcessError
@@ -127,8 +127,8 @@ class RequestPage:
 
     async def load(self) -> None:
         try:
-            view = await run.io_bound(procurement.request_view, self.workbook, self.request_id)
-            choices = await run.io_bound(procurement.form_choices, self.workbook)
+            view = await background(procurement.request_view, self.workbook, self.request_id)
+            choices = await background(procurement.form_choices, self.workbook)
         except (ProcessError, SheetError) as problem:
             self.body.clear()
             with self.body:

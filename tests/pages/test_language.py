@@ -62,3 +62,20 @@ async def test_a_refusal_from_a_rule_reaches_the_user_in_their_language(
     await user.open("/orders/new")
     user.find(kind=ui.button, content="创建订单").click()
     await user.should_see("订单需要填写客户姓名。")
+
+
+async def test_the_grid_shows_states_and_yes_no_in_chinese_and_keeps_them_in_english(
+    app_workbook, app_accounts, user: User
+):
+    from sheets.tabs import SUPPLIERS
+
+    with app_workbook.transaction(SUPPLIERS, user="seed") as tx:
+        tx.insert(SUPPLIERS, {"name": "Acme", "active": True})
+    app_accounts.add_user("sam", "staff", PASSWORD)
+    app_accounts.set_language("sam", "zh", by=app_accounts.actor("sam"))
+    await log_in(user, "sam")
+    await user.should_see("sam (员工)")
+    await user.open("/tabs/suppliers")
+    await user.should_see(kind=ui.table)
+    await eventually(lambda: [row["active"] for row in user.find(ui.table).elements.pop().rows] == ["是"])
+    assert [supplier.active for supplier in app_workbook.table(SUPPLIERS).records()] == [True]
