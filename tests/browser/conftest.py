@@ -48,6 +48,7 @@ CHROMIUM_FLAGS = (
     "--disable-component-update",
     "--disable-sync",
     "--window-size=1400,1000",
+    "--lang=en-US",  # the flows read English, whatever the machine's locale
 )
 
 
@@ -266,6 +267,7 @@ def driver():
     options.binary_location = CHROMIUM
     for flag in CHROMIUM_FLAGS:
         options.add_argument(flag)
+    options.add_experimental_option("prefs", {"intl.accept_languages": "en-US,en"})
     chrome = webdriver.Chrome(options=options, service=Service(executable_path=CHROMEDRIVER))
     yield chrome
     chrome.quit()

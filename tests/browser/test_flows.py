@@ -124,3 +124,25 @@ def test_a_manager_acknowledges_an_open_alert(browser, shop):
         if entry.record_id == shop.alert_id and entry.action.startswith("acknowledge alert")
     ]
     assert acknowledged_by == [shop.manager]
+
+
+def test_a_user_switches_to_chinese_and_the_app_speaks_it(browser, shop):
+    from selenium.webdriver.common.by import By
+
+    browser.log_in(shop.staff, PASSWORD)
+    browser.clickable("//*[@aria-label='Language']", "the language switch").click()
+    browser.clickable(
+        "//div[contains(@class, 'q-menu')]//div[contains(@class, 'q-item')][contains(., '简体中文')]",
+        "the Chinese option",
+    ).click()
+    browser.visible("//a[normalize-space(.)='仪表盘']", "the Dashboard link in Chinese")
+    browser.should_see(f"{shop.staff} (员工)")
+    browser.open("/orders")
+    browser.button("新建订单")
+    assert browser.driver.find_element(By.TAG_NAME, "body").text.count("Dashboard") == 0
+    browser.clickable("//*[@aria-label='语言']", "the language switch").click()
+    browser.clickable(
+        "//div[contains(@class, 'q-menu')]//div[contains(@class, 'q-item')][contains(., 'English')]",
+        "the English option",
+    ).click()
+    browser.visible("//a[normalize-space(.)='Dashboard']", "the Dashboard link in English")
