@@ -206,46 +206,34 @@ class JobRunner:
         return not self._thread.is_alive()
 
 
-def start_in_background(
-    workbook: Workbook,
-    cycle: Cycle,
-    *,
-    data_dir: Path,
-    cycle_seconds: float = DEFAULT_CYCLE_SECONDS,
-    outbox_seconds: float = DEFAULT_OUTBOX_SECONDS,
-    smtp: SmtpSettings | None = None,
-) -> JobRunner:
-    """The runner in a daemon thread of the web app; call `stop()` on shutdown."""
-    runner = JobRunner(
-        workbook,
-        cycle,
-        data_dir=data_dir,
-        cycle_seconds=cycle_seconds,
-        outbox_seconds=outbox_seconds,
-        smtp=smtp,
-    )
-    return runner.start()
+def start_in_background(workbook: Workbook, cycle: Cycle, **settings: Any) -> JobRunner:
+    """The runner in a daemon thread of the web app; call `stop()` on shutdown.
+
+    `settings` are JobRunner's: data_dir, cycle_seconds, outbox_seconds, smtp.
+    """
+    return JobRunner(workbook, cycle, **settings).start()
 
 
 def run_forever(
     workbook: Workbook,
     cycle: Cycle,
     *,
-    data_dir: Path,
     cycle_seconds: float = DEFAULT_CYCLE_SECONDS,
     outbox_seconds: float = DEFAULT_OUTBOX_SECONDS,
-    smtp: SmtpSettings | None = None,
     stop: threading.Event | None = None,
+    **settings: Any,
 ) -> int:
-    """`python app.py jobs`: run in this thread until Ctrl-C (or `stop` is set); returns the exit code 0."""
+    """`python app.py jobs`: run in this thread until Ctrl-C (or `stop` is set); returns the exit code 0.
+
+    `settings` are JobRunner's other ones: data_dir, smtp.
+    """
     runner = JobRunner(
         workbook,
         cycle,
-        data_dir=data_dir,
         cycle_seconds=cycle_seconds,
         outbox_seconds=outbox_seconds,
-        smtp=smtp,
         stop_event=stop,
+        **settings,
     )
     print(
         f"jobs: checks every {cycle_seconds:g} s, outbox every {outbox_seconds:g} s; "
