@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import replace
 from typing import Any
 
 from nicegui import ui
 
 from i18n import _
 from pages.auth import signed_in
-from pages.common import background, pager
+from pages.common import ServerList, background, pager
 from pages.forms import RecordForm, label_for
 from pages.frame import frame, show_error
 from processes import SheetError, master_data, runtime
@@ -41,18 +40,17 @@ def _register(path: str, title: str, kind: MasterData) -> None:
             MasterDataView(kind, actor).build()
 
 
-class MasterDataView:
+class MasterDataView(ServerList):
     """Search and page through one kind of record; add one, edit one, take one out of use."""
 
     def __init__(self, kind: MasterData, actor: Actor) -> None:
         self.kind = kind
         self.actor = actor
-        self.request = ListQuery()
+        self.query = ListQuery()
         self.loaded: Mapping[str, Any] | None = (
             None  # the record being edited, as it was loaded: the base of the save
         )
         self.form: RecordForm | None = None
-        self._latest = 0
 
     def build(self) -> None:
         noun = self.kind.noun
@@ -70,27 +68,18 @@ class MasterDataView:
     # the list -----------------------------------------------------------------
 
     async def _on_search(self, event) -> None:
-        self.request = replace(self.request, search=event.value or "", page=1)
-        await self.refresh()
+        await self._ask(search=event.value or "")
 
     async def _on_inactive(self, event) -> None:
-        self.request = replace(self.request, include_inactive=bool(event.value), page=1)
-        await self.refresh()
+        await self._ask(include_inactive=bool(event.value))
 
     async def _go(self, page: int) -> None:
-        self.request = replace(self.request, page=page)
-        await self.refresh()
+        await self._ask(page=page)
 
     async def refresh(self) -> None:
-        self._latest += 1
-        mine = self._latest
-        try:
-            page = await background(master_data.record_page, runtime.workbook(), self.kind, self.request)
-        except SheetError as error:
-            show_error(str(error))
-            return
-        if mine != self._latest:
-            return  # a newer search was asked for while this one was read
+        page = await self.newest(self._page)
+        if page is None:
+            return  # refused (shown), or a newer search was asked for while this one was read
         self.body.clear()
         with self.body:
             if page.issues:
@@ -109,11 +98,14 @@ class MasterDataView:
             )
 
     def _nothing_shown(self) -> str:
-        if self.request.search:
+        if self.query.search:
             return "Nothing matches the search."
-        if not self.request.include_inactive:
+        if not self.query.include_inactive:
             return f"No active {self.kind.noun}s (tick Show inactive to see the others)."
         return f"No {self.kind.noun}s yet."
+
+    def _page(self, workbook, query: ListQuery) -> RecordPage:
+        return master_data.record_page(workbook, self.kind, query)
 
     def _grid(self, page: RecordPage) -> None:
         tab = self.kind.tab

@@ -10,14 +10,13 @@ edit sees no edit controls and is told why.
 
 from __future__ import annotations
 
-from dataclasses import replace
 from typing import Any
 
 from nicegui import ui
 
 from i18n import _
 from pages.auth import signed_in
-from pages.common import background, pager
+from pages.common import ServerList, background, pager
 from pages.forms import RecordForm, label_for
 from pages.frame import frame, show_error, tab_from_path
 from processes import SheetError, browse, runtime, sheet_edit
@@ -54,14 +53,13 @@ def register() -> None:
             TabView(tab_name, actor).build()
 
 
-class TabView:
+class TabView(ServerList):
     def __init__(self, tab_name: str, actor: Actor) -> None:
         self.tab_name = tab_name
         self.actor = actor
         self.rules: GridRules = sheet_edit.grid_rules(actor, tab_name)
-        self.request = PageRequest()
+        self.query = PageRequest()
         self.keys: dict[str, Any] = {}  # key text of a shown row -> its key
-        self._latest = 0  # number of the newest refresh; older answers are dropped
 
     def build(self) -> None:
         self._explain()
@@ -102,53 +100,41 @@ class TabView:
     # the list ----------------------------------------------------------------
 
     async def _on_search(self, event) -> None:
-        self.request = replace(self.request, search=event.value or "", page=1)
-        await self.refresh()
+        await self._ask(search=event.value or "")
 
     async def _on_sort(self) -> None:
-        self.request = replace(
-            self.request,
+        await self._ask(
             sort_by=self.sort.value,
             descending=self.direction.value == "desc",
-            page=1,
             per_page=int(self.per_page.value or 50),
         )
-        await self.refresh()
 
     async def _on_filter(self) -> None:
-        self.request = replace(
-            self.request,
-            filter_column=self.filter_column.value,
-            filter_text=self.filter_text.value or "",
-            page=1,
-        )
-        await self.refresh()
+        await self._ask(filter_column=self.filter_column.value, filter_text=self.filter_text.value or "")
 
     async def _go(self, page: int) -> None:
-        self.request = replace(self.request, page=page)
-        await self.refresh()
+        await self._ask(page=page)
 
     async def refresh(self) -> None:
-        self._latest += 1
-        mine = self._latest
-        try:
-            page = await background(browse.page_of, runtime.workbook(), self.tab_name, self.request)
-        except SheetError as error:
-            show_error(str(error))
-            return
-        if page is None or mine != self._latest:
-            return  # the app is stopping, or a newer search or sort was asked for while this one was read
+        page = await self.newest(self._page)
+        if page is None:
+            return  # refused (shown), or a newer search or sort was asked for while this one was read
         self.body.clear()
         with self.body:
             self._issues(page)
             if not page.total:
-                filtered = self.request.search or (self.request.filter_column and self.request.filter_text)
+                filtered = self.query.search or (self.query.filter_column and self.query.filter_text)
                 ui.label(
-                    "No rows match the search." if filtered else f"{self.tab_name} has no records yet."
+                    _("No rows match the search.")
+                    if filtered
+                    else _("{tab} has no records yet.", tab=_(self.tab_name))
                 ).classes("text-slate-500")
                 return
             self._table(page)
             pager(page.page, page.pages, _("{total:,} rows", total=page.total), self._go)
+
+    def _page(self, workbook, query: PageRequest) -> Page:
+        return browse.page_of(workbook, self.tab_name, query)
 
     def _table(self, page: Page) -> None:
         self.keys = {_key_text(key): key for key in page.keys}
