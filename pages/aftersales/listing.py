@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 from nicegui import ui
 
 import i18n
 from i18n import N_, _
-from pages.common import background, pager
-from pages.frame import show_error
+from pages.common import ServerList, pager
 from pages.public import public_path
-from processes import SheetError, aftersales, runtime
+from processes import aftersales
 from processes.aftersales import VIEWS, ReturnQuery
 from processes.browse import PAGE_SIZES
 
@@ -28,10 +25,9 @@ COLUMNS = (
 )
 
 
-class ReturnsList:
+class ReturnsList(ServerList):
     def __init__(self) -> None:
         self.query = ReturnQuery()
-        self._latest = 0  # number of the newest refresh; older answers are dropped
 
     def build(self) -> None:
         with ui.row().classes("w-full items-end gap-4"):
@@ -51,31 +47,21 @@ class ReturnsList:
         ui.timer(0, self.refresh, once=True)
 
     async def _on_view(self, event) -> None:
-        self.query = replace(self.query, view=event.value or "all", page=1)
-        await self.refresh()
+        await self._ask(view=event.value or "all")
 
     async def _on_search(self, event) -> None:
-        self.query = replace(self.query, search=event.value or "", page=1)
-        await self.refresh()
+        await self._ask(search=event.value or "")
 
     async def _on_size(self, event) -> None:
-        self.query = replace(self.query, per_page=int(event.value or 50), page=1)
-        await self.refresh()
+        await self._ask(per_page=int(event.value or 50))
 
     async def _go(self, page: int) -> None:
-        self.query = replace(self.query, page=page)
-        await self.refresh()
+        await self._ask(page=page)
 
     async def refresh(self) -> None:
-        self._latest += 1
-        mine = self._latest
-        try:
-            page = await background(aftersales.return_list, runtime.workbook(), self.query)
-        except SheetError as error:
-            show_error(str(error))
-            return
-        if mine != self._latest:
-            return  # a newer filter or search was asked for meanwhile
+        page = await self.newest(aftersales.return_list)
+        if page is None:
+            return  # refused (shown), or a newer filter or search was asked for meanwhile
         self.body.clear()
         with self.body:
             if not page.total:

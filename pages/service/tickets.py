@@ -8,7 +8,6 @@ now, and a refusal is shown as a notification while the form keeps what was type
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import replace
 from typing import Any
 
 from fastapi import Request
@@ -17,7 +16,7 @@ from nicegui import ui
 import i18n
 from i18n import N_, _
 from pages.auth import signed_in
-from pages.common import attempt, pager
+from pages.common import ServerList, attempt, pager
 from pages.frame import frame
 from processes import runtime, service
 from processes.permissions import Actor
@@ -45,12 +44,11 @@ def register() -> None:
             await TicketPage(actor, ticket_id, site_url=runtime.site_url(str(request.base_url))).build()
 
 
-class TicketsPage:
+class TicketsPage(ServerList):
     def __init__(self, actor: Actor) -> None:
         self.actor = actor
         self.workbook = runtime.workbook()
         self.query = TicketQuery()
-        self._latest = 0  # number of the newest refresh; older answers are dropped
 
     async def build(self) -> None:
         with ui.expansion(_("New ticket"), icon="add").classes("w-full border rounded"):
@@ -117,23 +115,19 @@ class TicketsPage:
             ui.navigate.to(f"/tickets/{made.ticket_id}")
 
     async def _on_filter(self) -> None:
-        self.query = TicketQuery(
+        await self._ask(
             status=self.status.value or ACTIVE,
             priority=self.priority.value or ALL,
             search=self.search.value or "",
         )
-        await self.refresh()
 
     async def _go(self, page: int) -> None:
-        self.query = replace(self.query, page=page)
-        await self.refresh()
+        await self._ask(page=page)
 
     async def refresh(self) -> None:
-        self._latest += 1
-        mine = self._latest
-        page = await attempt(service.ticket_page, self.workbook, self.query)
-        if page is None or mine != self._latest:
-            return
+        page = await self.newest(service.ticket_page)
+        if page is None:
+            return  # refused (shown), or a newer filter was asked for meanwhile
         self.list.clear()
         with self.list:
             if not page.total:
