@@ -40,6 +40,26 @@ def table(
     return record_table(columns, rows, key, shown, links)
 
 
+def status_list(
+    container: ui.column,
+    rows: list[Any],
+    status: str | None,
+    *,
+    nothing: str,
+    nothing_in_state: str,
+    columns: list[tuple[str, str]],
+    key: str,
+    links: dict[str, str],
+) -> ui.table | None:
+    """Redraw a list of requests or orders in one state (None: all); say what to do when it is empty."""
+    container.clear()
+    with container:
+        if not rows:
+            ui.label(_(nothing) if status is None else _(nothing_in_state, status=i18n.value(status)))
+            return None
+        return table(columns, [vars(row) for row in rows], key, links=links)
+
+
 def fact(label: str, value: Any) -> None:
     common_fact(label, shown(value), "w-36")
 

@@ -7,7 +7,7 @@ from nicegui import ui
 import i18n
 from i18n import N_, _
 from pages.common import attempt, background
-from pages.procurement.common import ALL, ORDER_STATES, fact, status_filter, table
+from pages.procurement.common import ALL, ORDER_STATES, fact, status_filter, status_list, table
 from processes import SheetError, procurement, runtime
 from processes.errors import ProcessError
 from processes.permissions import Actor
@@ -31,33 +31,30 @@ class OrdersPage:
         rows = await attempt(procurement.order_rows, self.workbook, status)
         if rows is None:
             return
-        self.list.clear()
-        with self.list:
-            if not rows:
-                ui.label(
-                    _(
-                        "No purchase orders. A purchase order is made from a purchase request once a supplier is chosen."
-                    )
-                    if status is None
-                    else _("No purchase order is {status}.", status=status)
-                )
-                return
-            table(
-                [
-                    ("po_id", N_("Order")),
-                    ("request_id", N_("Request")),
-                    ("supplier", N_("Supplier")),
-                    ("product", N_("Product")),
-                    ("qty", N_("Qty")),
-                    ("received", N_("Received")),
-                    ("total", N_("Total")),
-                    ("status", N_("Status")),
-                    ("expected_at", N_("Expected")),
-                ],
-                [vars(row) for row in rows],
-                "po_id",
-                links={"po_id": "/procurement/orders/", "request_id": "/procurement/requests/"},
-            ).mark("orders")
+        drawn = status_list(
+            self.list,
+            rows,
+            status,
+            nothing=N_(
+                "No purchase orders. A purchase order is made from a purchase request once a supplier is chosen."
+            ),
+            nothing_in_state=N_("No purchase order is {status}."),
+            columns=[
+                ("po_id", N_("Order")),
+                ("request_id", N_("Request")),
+                ("supplier", N_("Supplier")),
+                ("product", N_("Product")),
+                ("qty", N_("Qty")),
+                ("received", N_("Received")),
+                ("total", N_("Total")),
+                ("status", N_("Status")),
+                ("expected_at", N_("Expected")),
+            ],
+            key="po_id",
+            links={"po_id": "/procurement/orders/", "request_id": "/procurement/requests/"},
+        )
+        if drawn is not None:
+            drawn.mark("orders")
 
 
 # --- /procurement/orders/{id}: approval, ordering, receiving -----------------------------

@@ -7,7 +7,16 @@ from nicegui import ui
 import i18n
 from i18n import N_, _
 from pages.common import attempt, background
-from pages.procurement.common import ALL, REQUEST_STATES, fact, show_context, shown, status_filter, table
+from pages.procurement.common import (
+    ALL,
+    REQUEST_STATES,
+    fact,
+    show_context,
+    shown,
+    status_filter,
+    status_list,
+    table,
+)
 from processes import SheetError, procurement, runtime
 from processes.errors import ProcessError
 from processes.permissions import Actor, Permission
@@ -83,33 +92,30 @@ class RequestsPage:
         rows = await attempt(procurement.request_rows, self.workbook, status)
         if rows is None:
             return
-        self.list.clear()
-        with self.list:
-            if not rows:
-                ui.label(
-                    _(
-                        "No purchase requests. Ask for stock with New purchase request; low stock asks by itself."
-                    )
-                    if status is None
-                    else _("No purchase request is {status}.", status=status)
-                )
-                return
-            table(
-                [
-                    ("request_id", N_("Request")),
-                    ("created_at", N_("Created")),
-                    ("product", N_("Product")),
-                    ("qty", N_("Qty")),
-                    ("location", N_("For")),
-                    ("needed_by", N_("Needed by")),
-                    ("status", N_("Status")),
-                    ("quotes", N_("Quotes")),
-                    ("requested_by", N_("By")),
-                ],
-                [vars(row) for row in rows],
-                "request_id",
-                links={"request_id": "/procurement/requests/"},
-            ).mark("requests")
+        drawn = status_list(
+            self.list,
+            rows,
+            status,
+            nothing=N_(
+                "No purchase requests. Ask for stock with New purchase request; low stock asks by itself."
+            ),
+            nothing_in_state=N_("No purchase request is {status}."),
+            columns=[
+                ("request_id", N_("Request")),
+                ("created_at", N_("Created")),
+                ("product", N_("Product")),
+                ("qty", N_("Qty")),
+                ("location", N_("For")),
+                ("needed_by", N_("Needed by")),
+                ("status", N_("Status")),
+                ("quotes", N_("Quotes")),
+                ("requested_by", N_("By")),
+            ],
+            key="request_id",
+            links={"request_id": "/procurement/requests/"},
+        )
+        if drawn is not None:
+            drawn.mark("requests")
 
 
 # --- /procurement/requests/{id}: quotes, comparison, the choice --------------------------
