@@ -97,15 +97,16 @@ def show_context(context: StockContext) -> None:
             _("Incoming: {incoming_qty} on open purchase orders", incoming_qty=context.incoming_qty)
         ).classes("font-medium")
         for line in context.incoming:
-            expected = f", expected {line.expected_at.isoformat()}" if line.expected_at else ""
+            state = i18n.value(line.status)
+            if line.expected_at:
+                state = _("{state}, expected {day}", state=state, day=when(line.expected_at))
             ui.link(
                 _(
-                    "{po_id}: {outstanding} from {supplier_name} ({status}{expected})",
+                    "{po_id}: {outstanding} from {supplier_name} ({state})",
                     po_id=line.po_id,
                     outstanding=line.outstanding,
                     supplier_name=line.supplier_name,
-                    status=line.status,
-                    expected=expected,
+                    state=state,
                 ),
                 f"/procurement/orders/{line.po_id}",
             ).classes("text-sm")
@@ -114,15 +115,16 @@ def show_context(context: StockContext) -> None:
     if context.open_requests:
         ui.label(_("Open requests for it:")).classes("font-medium")
         for request in context.open_requests:
-            needed = f", needed by {request.needed_by.isoformat()}" if request.needed_by else ""
+            state = i18n.value(request.status)
+            if request.needed_by:
+                state = _("{state}, needed by {day}", state=state, day=when(request.needed_by))
             ui.link(
                 _(
-                    "{request_id}: {qty} for {location_id} ({status}{needed})",
+                    "{request_id}: {qty} for {location_id} ({state})",
                     request_id=request.request_id,
                     qty=request.qty,
                     location_id=request.location_id,
-                    status=request.status,
-                    needed=needed,
+                    state=state,
                 ),
                 f"/procurement/requests/{request.request_id}",
             ).classes("text-sm")
