@@ -94,9 +94,9 @@ class SuggestionBox(ServerList):
                 )
             if not page.total:
                 empty = (
-                    "No open suggestions yet: suggest an improvement above."
+                    _("No open suggestions yet: suggest an improvement above.")
                     if self.query == SuggestionQuery()
-                    else "No suggestions match: choose another filter, or suggest one above."
+                    else _("No suggestions match: choose another filter, or suggest one above.")
                 )
                 ui.label(empty).classes("text-slate-500").mark("no-suggestions")
                 return
