@@ -17,8 +17,7 @@ from nicegui import ui
 
 from i18n import N_, _
 from pages.auth import PUBLIC_PREFIX
-
-APP_NAME = "Flowsheet"
+from pages.frame import APP_NAME
 
 
 class RateLimiter:

@@ -12,7 +12,7 @@ import logging
 from fastapi import Request
 from nicegui import ui
 
-from i18n import _
+from i18n import N_, _
 from pages.common import background
 from pages.public import PUBLIC_LIMIT, TOO_MANY, client_address, public_frame
 from processes import SheetError, aftersales, runtime
@@ -21,7 +21,7 @@ from processes.errors import ProcessError
 
 log = logging.getLogger(__name__)
 
-TRY_LATER = "Your request could not be handled just now; please try again in a few minutes."
+TRY_LATER = N_("Your request could not be handled just now; please try again in a few minutes.")
 KIND_CHOICES = {"return": "Return it for a refund", "exchange": "Exchange it for the same item"}
 
 
@@ -70,7 +70,7 @@ class CustomerReturnPage:
             self._refuse(str(refusal))
         except SheetError:
             log.warning("public returns page: the record could not be read or written", exc_info=True)
-            self._refuse(TRY_LATER)
+            self._refuse(_(TRY_LATER))
         return None
 
     async def find(self) -> None:

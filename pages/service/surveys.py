@@ -23,7 +23,7 @@ from .common import shown, table
 
 SCORE_OPTIONS = {5: "5 · excellent", 4: "4 · good", 3: "3 · fair", 2: "2 · poor", 1: "1 · very poor"}
 PROCEDURES = ("delivery", "ticket")
-THANKS = "Thank you! Your answer has been saved."
+THANKS = N_("Thank you! Your answer has been saved.")
 
 
 def register() -> None:
@@ -46,9 +46,9 @@ def register() -> None:
                 return
             survey = await attempt(service.public_survey, runtime.workbook(), token)
             if survey is None:
-                ui.label(service.NO_SUCH_SURVEY).mark("message")
+                ui.label(_(service.NO_SUCH_SURVEY)).mark("message")
             elif survey.answered:
-                ui.label(service.ALREADY_ANSWERED).mark("message")
+                ui.label(_(service.ALREADY_ANSWERED)).mark("message")
             else:
                 SurveyForm(token, address, survey.procedure).build()
 
@@ -83,7 +83,7 @@ class SurveyForm:
             return
         self.body.clear()
         with self.body:
-            ui.label(THANKS).classes("text-lg").mark("message")
+            ui.label(_(THANKS)).classes("text-lg").mark("message")
 
 
 def show_analysis(analysis: SurveyAnalysis) -> None:

@@ -17,7 +17,7 @@ import secrets
 from dataclasses import dataclass
 from typing import Any
 
-from i18n import _
+from i18n import N_, _
 from processes.errors import ProcessError
 from processes.notify import queue_message
 from sheets.table import Record
@@ -33,8 +33,8 @@ SCORES = (1, 2, 3, 4, 5)
 COMMENT_LIMIT = 1000
 #: Who answers a survey, as the Audit tab shows it.
 CUSTOMER = "customer (survey link)"
-NO_SUCH_SURVEY = "This survey link is not valid. Please check the link in your email."
-ALREADY_ANSWERED = "This survey has already been answered. Thank you for your feedback!"
+NO_SUCH_SURVEY = N_("This survey link is not valid. Please check the link in your email.")
+ALREADY_ANSWERED = N_("This survey has already been answered. Thank you for your feedback!")
 _TOKEN = re.compile(r"[A-Za-z0-9_-]{16,64}")
 
 PROCEDURES: dict[str, str] = {"ORD-": "delivery", "TCK-": "ticket"}
@@ -89,10 +89,10 @@ def answer_survey(workbook: Workbook, token: str, score: Any, comment: Any = "")
     with workbook.transaction(SURVEYS, user=CUSTOMER, action="answer survey") as tx:
         survey = _by_token(tx.table(SURVEYS).records(), token)
         if survey is None:
-            raise ProcessError(NO_SUCH_SURVEY)
+            raise ProcessError(_(NO_SUCH_SURVEY))
         current = tx.require(SURVEYS, survey.survey_id)
         if current.answered_at is not None or current.score is not None:
-            raise ProcessError(ALREADY_ANSWERED)
+            raise ProcessError(_(ALREADY_ANSWERED))
         return tx.update(current, {"answered_at": tx.now, "score": typed_score, "comment": text or None})
 
 
