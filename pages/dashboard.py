@@ -15,23 +15,13 @@ from i18n import N_, _
 from pages.auth import signed_in
 from pages.common import background
 from pages.frame import AREAS, frame, tab_path
+from pages.links import record_path
 from processes import SheetError, declarations, runtime, tasks
 from processes.browse import Attention, TabCount
 from processes.permissions import Actor
 from processes.tasks import Figure, Home, Task
 from sheets.table import Record
 
-#: The page where each procedure's steps are taken ({ref}: the record's ID, or the stocktake session).
-STEP_PAGES: dict[str, str] = {
-    declarations.PURCHASE_REQUEST.name: "/procurement/requests/{ref}",
-    declarations.PURCHASE_ORDER.name: "/procurement/orders/{ref}",
-    declarations.STOCKTAKE.name: "/inventory/stocktake/{ref}",
-    declarations.TRANSFER.name: "/inventory/transfers",
-    declarations.ORDER.name: "/orders/{ref}",
-    declarations.TICKET.name: "/tickets/{ref}",
-    declarations.RETURN.name: "/returns/{ref}",
-    declarations.REFUND.name: "/returns/{ref}",
-}
 #: Tasks listed per role; the rest are counted.
 SHOWN_TASKS = 15
 ROLE_HEADINGS = {"admin": N_("Needs an admin"), "manager": N_("Needs a manager"), "staff": N_("Staff work")}
@@ -106,7 +96,9 @@ def show_task(task: Task) -> None:
 
 
 def step_page(task: Task) -> str:
-    return STEP_PAGES.get(task.procedure, "/").format(ref=task.ref)
+    if task.procedure == declarations.STOCKTAKE.name:  # a stocktake task is a whole session
+        return f"/inventory/stocktake/{task.ref}"
+    return record_path(task.ref) or "/"
 
 
 def waited(duration: timedelta | None) -> str:

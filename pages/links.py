@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sheets.tabs import ORDERS, PURCHASE_ORDERS, PURCHASE_REQUESTS, RETURNS, TICKETS
+from sheets.tabs import ORDERS, PURCHASE_ORDERS, PURCHASE_REQUESTS, RETURNS, TICKETS, TRANSFERS
 
 #: ID prefix -> the page that shows one record of that kind.
 RECORD_PAGES: dict[str, str] = {
@@ -14,9 +14,16 @@ RECORD_PAGES: dict[str, str] = {
 }
 
 
+#: ID prefix -> the list a record of that kind is worked on in, where it has no page of its own.
+LIST_PAGES: dict[str, str] = {f"{TRANSFERS.id_prefix}-": "/inventory/transfers"}
+
+
 def record_path(record_id: str | None) -> str | None:
-    """The page of the record `record_id` names, or None when it has no page of its own."""
+    """The page of the record `record_id` names (or the list it is worked in); None when there is none."""
     for prefix, path in RECORD_PAGES.items():
         if record_id and record_id.startswith(prefix):
             return path + record_id
+    for prefix, path in LIST_PAGES.items():
+        if record_id and record_id.startswith(prefix):
+            return path
     return None
