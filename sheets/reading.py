@@ -150,7 +150,18 @@ def convert_rows(
         issues,
         rows_without_id=without_id,
         missing_columns=list(header.missing),
+        unreadable=_raw_cells_of(header, raw_columns, row_numbers, sorted(bad)),
     )
+
+
+def _raw_cells_of(
+    header: Header, raw_columns: list[tuple[Any, ...]], row_numbers: list[int], indexes: list[int]
+) -> list[tuple[int, dict[str, Any]]]:
+    """(sheet row, {column name: raw cell}) of the rows at `indexes`, as a person left them."""
+    return [
+        (row_numbers[index], {name: raw_columns[position][index] for name, position in header.index.items()})
+        for index in indexes
+    ]
 
 
 def _columns_of_non_blank_rows(

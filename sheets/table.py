@@ -115,6 +115,9 @@ class Table:
     issues: list[DataIssue] = field(default_factory=list)
     rows_without_id: list[int] = field(default_factory=list)
     missing_columns: list[str] = field(default_factory=list)
+    #: (sheet row, {column name: raw cell}) of each row left out as a data issue, so a caller can
+    #: still recognise a record it cannot read (an import must not add it a second time).
+    unreadable: list[tuple[int, dict[str, Any]]] = field(default_factory=list)
 
     def __len__(self) -> int:
         return len(self.rows)
