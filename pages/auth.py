@@ -2,7 +2,8 @@
 
 The session cookie is signed with FLOWSHEET_STORAGE_SECRET; the server keeps
 only the user name in `app.storage.user`. The role is looked up on every page
-load, so a disabled login or a changed role takes effect at once.
+load and again before every action a page takes (pages.session), so a disabled
+login or a changed role takes effect at once, on pages already open too.
 """
 
 from __future__ import annotations
@@ -16,11 +17,11 @@ from starlette.middleware.base import BaseHTTPMiddleware
 
 from i18n import _, in_current_language
 from pages.language import SESSION_KEY, language_switch, remember_language_of
+from pages.session import LOGIN_PATH, USERNAME, draw_page_for, logged_in_name, take_notice
 from processes import runtime
 from processes.errors import ProcessError
 from processes.permissions import Actor
 
-LOGIN_PATH = "/login"
 #: Pages anyone may open: the login page, and customer pages reached with a per-record token.
 PUBLIC_PATHS = {LOGIN_PATH}
 PUBLIC_PREFIX = "/public/"
@@ -34,7 +35,7 @@ class LoginRequired(BaseHTTPMiddleware):
     """Sends a visitor without a session to the login page, remembering where they wanted to go."""
 
     async def dispatch(self, request: Request, call_next):
-        if is_public(request.url.path) or app.storage.user.get("username"):
+        if is_public(request.url.path) or logged_in_name():
             return await call_next(request)
         wanted = request.url.path + (f"?{request.url.query}" if request.url.query else "")
         return RedirectResponse(f"{LOGIN_PATH}?next={quote(wanted, safe='')}")
@@ -52,11 +53,13 @@ def safe_next(target: str | None) -> str:
 
 async def signed_in() -> Actor | None:
     """The user of this page, or None after sending them to log in (unknown or disabled login)."""
-    name = app.storage.user.get("username")
+    name = logged_in_name()
     actor = await run.io_bound(runtime.accounts().actor, name) if name else None
     if actor is None:
         app.storage.user.clear()
         ui.navigate.to(LOGIN_PATH)
+        return None
+    draw_page_for(actor)
     return actor
 
 
@@ -65,7 +68,7 @@ def register() -> None:
 
     @ui.page(LOGIN_PATH)
     async def login_page(request: Request, next: str = "/"):  # noqa: A002 - the query parameter's name
-        if app.storage.user.get("username"):
+        if logged_in_name():
             return RedirectResponse(safe_next(next))
         address = request.client.host if request.client else "unknown"
         ui.page_title(f"{_('Log in')} · Flowsheet")
@@ -76,7 +79,7 @@ def register() -> None:
             name = ui.input(_("User name")).props("autofocus autocomplete=username").classes("w-full")
             password = ui.input(_("Password"), password=True, password_toggle_button=True).classes("w-full")
             password.props("autocomplete=current-password")
-            message = ui.label().classes("text-negative text-sm")
+            message = ui.label(take_notice() or "").classes("text-negative text-sm")
 
             async def log_in() -> None:
                 try:
@@ -90,7 +93,7 @@ def register() -> None:
                     message.text = str(refusal)
                     password.value = ""
                     return
-                app.storage.user.update(username=actor.name)
+                app.storage.user[USERNAME] = actor.name
                 await remember_language_of(actor)
                 ui.navigate.to(safe_next(next))
 

@@ -7,24 +7,28 @@ from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
-from nicegui import run, ui
+from nicegui import ui
 
 import i18n
-from i18n import _, formatting, in_current_language
+from i18n import _, formatting
 from pages.frame import show_error
+from pages.session import act
 from processes import SheetError, runtime
 from processes.errors import ProcessError
 
 
 async def background(action: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
-    """`action(*args, **kwargs)` off the event loop, in the language of the page that asked."""
-    return await run.io_bound(in_current_language(action), *args, **kwargs)
+    """`action(*args, **kwargs)` off the event loop, in the language of the page that asked.
+
+    Like every way below, only while the page's login is still enabled with its role (pages.session).
+    """
+    return await act(action, *args, **kwargs)
 
 
 async def attempt(action: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
     """Run a rule off the event loop; a refusal is shown and gives None."""
     try:
-        return await run.io_bound(in_current_language(action), *args, **kwargs)
+        return await act(action, *args, **kwargs)
     except (ProcessError, SheetError) as refusal:
         show_error(str(refusal))
         return None
@@ -33,7 +37,7 @@ async def attempt(action: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
 async def call(action: Callable[..., Any], *args: Any, **kwargs: Any) -> tuple[bool, Any]:
     """Run a rule with the workbook, off the event loop; a refusal is shown and answers (False, None)."""
     try:
-        return True, await run.io_bound(in_current_language(action), runtime.workbook(), *args, **kwargs)
+        return True, await act(action, runtime.workbook(), *args, **kwargs)
     except (ProcessError, SheetError) as refusal:
         show_error(str(refusal))
         return False, None

@@ -9,6 +9,7 @@ from nicegui import ui
 
 from i18n import _
 from pages.language import language_switch
+from pages.session import take_notice
 from processes.browse import tab_names
 from processes.permissions import Actor, Permission
 
@@ -84,6 +85,9 @@ def frame(title: str, actor: Actor) -> Iterator[None]:
             else:
                 _tab_links(names)
     with ui.column().classes("w-full max-w-screen-xl mx-auto p-4 gap-4"):
+        notice = take_notice()  # why the browser was sent here (e.g. the role changed)
+        if notice:
+            ui.label(notice).classes("w-full rounded bg-amber-50 text-amber-900 px-3 py-2").mark("notice")
         yield
 
 

@@ -10,7 +10,9 @@ from nicegui import app, context, run, ui
 
 import i18n
 from i18n import LANGUAGES, _
+from pages.session import act
 from processes import runtime
+from processes.errors import ProcessError
 from processes.permissions import Actor
 
 SESSION_KEY = "language"
@@ -45,7 +47,11 @@ def language_switch(actor: Actor | None = None) -> ui.select:
             return
         app.storage.user[SESSION_KEY] = language
         if actor is not None:
-            await run.io_bound(runtime.accounts().set_language, actor.name, language, by=actor)
+            try:
+                await act(runtime.accounts().set_language, actor.name, language, by=actor)
+            except ProcessError as refusal:  # the login ended or changed meanwhile
+                ui.notify(str(refusal), type="negative")
+                return
         ui.navigate.reload()
 
     switch = ui.select(LANGUAGES, value=i18n.current(), on_change=choose).mark("language")

@@ -6,7 +6,15 @@ import stat
 
 import pytest
 
-from processes.accounts import MAX_FAILURES, WINDOW_SECONDS, Accounts, LoginRefused, LoginThrottled
+from processes.accounts import (
+    MAX_FAILURES,
+    WINDOW_SECONDS,
+    Accounts,
+    LoginEnded,
+    LoginRefused,
+    LoginThrottled,
+    RoleChanged,
+)
 from processes.accounts.passwords import hash_password, verify_password
 from processes.accounts.store import FILE_NAME, AccountStore
 from processes.errors import PermissionDenied, ProcessError
@@ -67,6 +75,23 @@ def test_a_disabled_login_is_refused_like_a_wrong_password(accounts):
     with pytest.raises(LoginRefused):
         accounts.authenticate("sam", GOOD, "10.0.0.1")
     assert accounts.actor("sam") is None
+
+
+def test_an_actor_acts_only_while_its_login_is_enabled_with_the_same_role(accounts):
+    mia, sam = Actor("mia", "manager"), Actor("sam", "staff")
+    accounts.still_acting(mia)
+    accounts.still_acting(Actor("MIA", "manager"))  # names match in any case, as at login
+
+    accounts.store.update("mia", role="staff")
+    with pytest.raises(RoleChanged, match="Your role changed from manager to staff") as changed:
+        accounts.still_acting(mia)
+    assert changed.value.now == Actor("mia", "staff")
+
+    accounts.set_active("sam", False)
+    with pytest.raises(LoginEnded, match="Your login sam has been disabled"):
+        accounts.still_acting(sam)
+    with pytest.raises(LoginEnded):
+        accounts.still_acting(Actor("nobody", "admin"))
 
 
 def test_after_five_failures_for_a_user_even_the_right_password_waits(accounts, clock):

@@ -3,6 +3,7 @@
     accounts = Accounts(AccountStore(data_dir))
     accounts.add_user("lin", "manager", password)              # the command line
     actor = accounts.authenticate("lin", password, "10.0.0.7")  # the login page
+    accounts.still_acting(actor)                                # before every action after that
 
 After MAX_FAILURES failed attempts for one user name or from one address within
 WINDOW_SECONDS, further attempts are refused, without even checking the
@@ -52,6 +53,25 @@ class LoginThrottled(ProcessError):
         self.minutes = minutes
 
 
+class LoginEnded(ProcessError):
+    """The acting login is disabled, unknown, or no longer this browser's: the action is refused."""
+
+
+class RoleChanged(ProcessError):
+    """The acting login's role is not the one it acted with: refused, so no action runs on an old role."""
+
+    def __init__(self, was: Actor, now: Actor) -> None:
+        super().__init__(
+            _(
+                "Your role changed from {was} to {now}, so nothing was saved. "
+                "Do it again if your new role allows it.",
+                was=_(was.role),
+                now=_(now.role),
+            )
+        )
+        self.now = now
+
+
 @dataclass(frozen=True)
 class UserView:
     name: str
@@ -74,6 +94,24 @@ class Accounts:
         """The active user called `name` as an Actor, or None (unknown or disabled)."""
         user = self.store.get(name)
         return Actor(user.name, user.role) if user and user.active else None
+
+    def still_acting(self, actor: Actor) -> None:
+        """Refuse unless `actor`'s login is enabled now, with the role it acts with (one lookup).
+
+        An Actor is who someone was when a page opened or a session began; a login
+        disabled or a role changed since then must stop at the next action.
+        """
+        now = self.actor(actor.name)
+        if now is None:
+            raise LoginEnded(
+                _(
+                    "Your login {name} has been disabled, so nothing was saved. "
+                    "Ask a manager if you need it again.",
+                    name=actor.name,
+                )
+            )
+        if now.role != actor.role:
+            raise RoleChanged(actor, now)
 
     def language_of(self, name: str) -> str | None:
         """The interface language `name` chose, or None (not chosen: the browser's is used)."""
