@@ -17,13 +17,22 @@ from starlette.middleware.base import BaseHTTPMiddleware
 
 from i18n import _, in_current_language
 from pages.language import SESSION_KEY, language_switch, remember_language_of
-from pages.session import LOGIN_PATH, USERNAME, draw_page_for, logged_in_name, take_notice
+from pages.session import (
+    LOGIN_DONE_PATH,
+    LOGIN_PATH,
+    begin_login,
+    draw_page_for,
+    finish_login,
+    logged_in_name,
+    settle_arrival,
+    take_notice,
+)
 from processes import runtime
 from processes.errors import ProcessError
 from processes.permissions import Actor
 
 #: Pages anyone may open: the login page, and customer pages reached with a per-record token.
-PUBLIC_PATHS = {LOGIN_PATH}
+PUBLIC_PATHS = {LOGIN_PATH, LOGIN_DONE_PATH}
 PUBLIC_PREFIX = "/public/"
 
 
@@ -35,6 +44,7 @@ class LoginRequired(BaseHTTPMiddleware):
     """Sends a visitor without a session to the login page, remembering where they wanted to go."""
 
     async def dispatch(self, request: Request, call_next):
+        settle_arrival(request)
         if is_public(request.url.path) or logged_in_name():
             return await call_next(request)
         wanted = request.url.path + (f"?{request.url.query}" if request.url.query else "")
@@ -93,9 +103,8 @@ def register() -> None:
                     message.text = str(refusal)
                     password.value = ""
                     return
-                app.storage.user[USERNAME] = actor.name
                 await remember_language_of(actor)
-                ui.navigate.to(safe_next(next))
+                ui.navigate.to(begin_login(actor, safe_next(next)))
 
             password.on("keydown.enter", log_in)
             ui.button(_("Log in"), on_click=log_in).classes("w-full")
@@ -107,6 +116,10 @@ def register() -> None:
                     )
                 ).classes("text-sm text-slate-600")
         return None
+
+    @app.get(LOGIN_DONE_PATH)
+    async def login_done(request: Request, ticket: str = "") -> RedirectResponse:
+        return RedirectResponse(finish_login(request, ticket) or LOGIN_PATH, status_code=303)
 
     @ui.page("/logout")
     def logout() -> RedirectResponse:

@@ -1,4 +1,13 @@
-"""A browser's login: checked before every action a page takes.
+"""A browser's login: begun under a new session id, and checked before every action a page takes.
+
+NiceGUI keys `app.storage.user` by the id in the browser's signed session
+cookie. A login must not keep the id the browser had before (a session fixed by
+someone else before login would be theirs after it), but the login page runs
+over its websocket, which cannot set a cookie. So a correct password gets a
+one-use ticket (`begin_login`, bound to this browser's session, valid for a
+minute) and the browser is sent to LOGIN_DONE_PATH, a plain HTTP route, whose
+answer gives the session a new id (`finish_login`). The old id keeps nothing;
+what the login carries waits for the new id's first request (`settle_arrival`).
 
 A page is drawn for the login and role of the moment it opened, and may stay
 open for hours. So every rule a page runs goes through `act` (pages.common's
@@ -13,9 +22,14 @@ page, a page drawn for an older role is drawn again; either way with a message.
 from __future__ import annotations
 
 import functools
+import secrets
+import time
+import uuid
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
+from fastapi import Request
 from nicegui import app, run, ui
 
 from i18n import _, in_current_language
@@ -24,10 +38,63 @@ from processes.accounts import LoginEnded, RoleChanged
 from processes.permissions import Actor
 
 LOGIN_PATH = "/login"
+#: The plain HTTP route a login finishes at: only an HTTP answer gives the browser a new cookie.
+LOGIN_DONE_PATH = "/login/done"
+TICKET_SECONDS = 60.0
 #: In app.storage.user: who the browser is logged in as, and a message for the next page it opens.
 USERNAME, NOTICE = "username", "notice"
 #: In app.storage.client (one open page): the login the page was drawn for.
 PAGE_LOGIN = "page login"
+
+
+@dataclass(frozen=True)
+class _Carried:
+    """What a login takes into its new session, and until when it may be taken."""
+
+    storage: dict[str, Any]  # the new session's app.storage.user
+    next_path: str
+    session_id: str  # the session the password was given in (a ticket works only there)
+    expires: float  # time.monotonic()
+
+
+_tickets: dict[str, _Carried] = {}  # one-use ticket -> the login a correct password began
+_arrivals: dict[str, _Carried] = {}  # new session id -> the login it carries, until its first request
+
+
+def begin_login(actor: Actor, next_path: str) -> str:
+    """After a correct password: the address that finishes logging `actor` in under a new session id."""
+    _forget_expired()
+    ticket = secrets.token_urlsafe(32)
+    carried = {**app.storage.user, USERNAME: actor.name}  # e.g. the language chosen on the login page
+    session_id = app.storage.browser["id"]
+    _tickets[ticket] = _Carried(carried, next_path, session_id, time.monotonic() + TICKET_SECONDS)
+    return f"{LOGIN_DONE_PATH}?ticket={ticket}"
+
+
+def finish_login(request: Request, ticket: str) -> str | None:
+    """At LOGIN_DONE_PATH: give the session a new id carrying the login; where to go next, or None if refused."""
+    login = _tickets.pop(ticket, None)
+    if login is None or login.session_id != request.session.get("id") or login.expires < time.monotonic():
+        return None
+    app.storage.user.clear()  # the old id, whoever else holds it, is logged in as nobody
+    new_id = str(uuid.uuid4())
+    request.session["id"] = new_id  # sent back with this answer as a new signed cookie
+    _arrivals[new_id] = login
+    return login.next_path
+
+
+def settle_arrival(request: Request) -> None:
+    """On any request: a session new from a login takes over what the login carried (once)."""
+    login = _arrivals.pop(request.session.get("id", ""), None)
+    if login is not None and login.expires >= time.monotonic():
+        app.storage.user.update(login.storage)
+
+
+def _forget_expired() -> None:
+    now = time.monotonic()
+    for pending in (_tickets, _arrivals):
+        for key in [key for key, login in pending.items() if login.expires < now]:
+            del pending[key]
 
 
 def logged_in_name() -> str | None:

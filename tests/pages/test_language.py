@@ -20,6 +20,9 @@ async def test_switching_to_chinese_translates_the_frame_and_is_remembered(
     app_accounts.add_user("sam", "staff", PASSWORD)
     await log_in(user, "sam")
     await user.should_see(kind=ui.link, content="Data issues")
+    # The simulation runs a value change in the test's own context, whose request was the
+    # login page's until the test opens a page itself; a browser's change runs in its page's.
+    await user.open("/")
 
     choose_language(user, "zh")
     await user.open("/")
@@ -32,6 +35,8 @@ async def test_switching_to_chinese_translates_the_frame_and_is_remembered(
 async def test_the_login_page_after_logging_out_keeps_the_language(app_workbook, app_accounts, user: User):
     app_accounts.add_user("sam", "staff", PASSWORD)
     await log_in(user, "sam")
+    await user.should_see("sam (staff)")
+    await user.open("/")  # as above: the value change below runs in this page's request
     choose_language(user, "zh")
     await user.open("/logout")
     await user.should_see(kind=ui.button, content="登录")

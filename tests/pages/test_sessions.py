@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import base64
+import json
 import os
 import subprocess
 import sys
@@ -28,6 +30,12 @@ def only(user: User, marker: str):
 def suggestions_in(workbook) -> list:
     workbook.invalidate()
     return list(workbook.table(SUGGESTIONS).records())
+
+
+def session_id(user: User) -> str:
+    """The id inside the browser's signed session cookie (the key of its app.storage.user)."""
+    payload = user.http_client.cookies["session"].split(".")[0]
+    return json.loads(base64.b64decode(payload))["id"]
 
 
 async def disable_at_the_command_line(data_dir: Path, name: str) -> None:
@@ -95,3 +103,47 @@ async def test_a_page_left_open_after_logging_out_elsewhere_acts_for_nobody(app_
     manager.find(marker="submit").click()
     await eventually(lambda: manager.back_history[-1].startswith("/login"))
     assert suggestions_in(app_workbook) == []
+
+
+async def test_logging_in_gives_the_browser_a_new_session_so_one_fixed_before_login_is_worthless(
+    app_workbook, app_accounts, create_user
+):
+    app_accounts.add_user("sam", "staff", PASSWORD)
+    victim = create_user()
+    await victim.open("/login")
+    fixed = dict(victim.http_client.cookies)  # a session cookie someone could have planted before login
+    before = session_id(victim)
+
+    await log_in(victim, "sam")
+    await victim.should_see("sam (staff)")
+    assert session_id(victim) != before
+
+    planter = create_user()
+    planter.http_client.cookies.update(fixed)
+    await planter.open("/")
+    await planter.should_see(kind=ui.button, content="Log in")
+    await planter.should_not_see("sam (staff)")
+
+
+async def test_the_address_that_finishes_a_login_works_once_and_for_nobody_else(
+    app_workbook, app_accounts, create_user, monkeypatch
+):
+    app_accounts.add_user("sam", "staff", PASSWORD)
+    issued: list[str] = []
+    # The simulation imports the pages afresh for each test: patch the modules it runs.
+    begin_login = sys.modules["pages.session"].begin_login
+
+    def recording(actor, next_path):
+        issued.append(begin_login(actor, next_path))
+        return issued[-1]
+
+    monkeypatch.setattr(sys.modules["pages.auth"], "begin_login", recording)
+    sam = create_user()
+    await log_in(sam, "sam")
+    await sam.should_see("sam (staff)")
+
+    [address] = issued  # e.g. read from a server log: it has been used already
+    other = create_user()
+    await other.open(address)
+    await other.should_see(kind=ui.button, content="Log in")
+    await other.should_not_see("sam (staff)")
