@@ -18,6 +18,7 @@ sys.path.insert(0, str(ROOT))
 
 from bench.record import local_workbook, order_rows  # noqa: E402
 from processes.browse import PageRequest, page_of  # noqa: E402
+from processes.permissions import Actor  # noqa: E402
 
 STEPS = [
     ("first page, fresh read", PageRequest()),
@@ -28,6 +29,8 @@ STEPS = [
     ("page 1,500", PageRequest(page=1500)),
 ]
 
+READER = Actor("bench", "staff")
+
 
 def main() -> None:
     rows = int(sys.argv[1]) if len(sys.argv) > 1 else 100_000
@@ -35,7 +38,7 @@ def main() -> None:
     print(f"tab view over {rows:,} orders (local workbook)")
     for label, request in STEPS:
         started = time.perf_counter()
-        page = page_of(workbook, "Orders", request)
+        page = page_of(workbook, "Orders", request, by=READER)
         elapsed = (time.perf_counter() - started) * 1000
         print(f"  {label:34} {elapsed:8.1f} ms  ({page.total:,} matching, {len(page.rows)} shown)")
 

@@ -54,7 +54,7 @@ def show_home(seen: Home, actor: Actor) -> None:
         with ui.column().classes("gap-4"):
             show_alerts(seen.alerts)
             show_figures(seen.figures)
-    show_counts(seen.counts)
+    show_counts(seen.counts, actor)
 
 
 def show_tasks(waiting: list[Task], actor: Actor) -> None:
@@ -141,7 +141,7 @@ def show_figures(figures: list[Figure]) -> None:
                 )
 
 
-def show_counts(counts: list[TabCount]) -> None:
+def show_counts(counts: list[TabCount], actor: Actor) -> None:
     by_name = {count.name: count for count in counts}
     issues = sum(count.issues for count in counts)
     if issues:
@@ -156,7 +156,10 @@ def show_counts(counts: list[TabCount]) -> None:
                 for name in tab_names:
                     count = by_name[name]
                     with ui.row().classes("w-full justify-between"):
-                        ui.link(_(name), tab_path(name))
+                        if actor.may_read(name):
+                            ui.link(_(name), tab_path(name))
+                        else:  # how many rows it has is no secret; the rows are (processes.permissions)
+                            ui.label(_(name)).classes("text-slate-500")
                         ui.label(f"{count.records:,}").classes("tabular-nums").props(
                             f'data-testid="count-{name}"'
                         )

@@ -13,7 +13,8 @@ from pages.auth import signed_in
 from pages.common import call
 from pages.frame import frame
 from processes import export
-from processes.permissions import Actor
+from processes.permissions import Actor, why_not_read
+from sheets.tabs import ALL_TABS
 
 FORMAT_LABELS = {"xlsx": "Excel workbook (.xlsx)", "csv": "CSV (one tab)"}
 
@@ -48,14 +49,11 @@ class ExportView:
             )
             self.format = ui.radio(FORMAT_LABELS, value="xlsx").props("inline").mark("format")
             ui.button(_("Download"), icon="download", on_click=self.download).mark("download")
-        hidden = [name for name in export.MANAGER_TABS if name not in tabs]
-        if hidden:
-            ui.label(
-                _(
-                    "{join} are not offered: only a manager or an admin may export them.",
-                    join=" and ".join(hidden),
-                )
-            ).classes("text-sm text-slate-500").mark("not-offered")
+        refusals = [why_not_read(self.actor, tab.name) for tab in ALL_TABS if tab.name not in tabs]
+        if refusals:
+            ui.label(_("Not offered: {reasons}", reasons=" ".join(filter(None, refusals)))).classes(
+                "text-sm text-slate-500"
+            ).mark("not-offered")
         ui.label(
             _(
                 "Text that begins with = + - or @ stays text, so no spreadsheet program runs it as a formula: "

@@ -79,11 +79,12 @@ def frame(title: str, actor: Actor) -> Iterator[None]:
             pages = AREA_PAGES.get(area, ())
             for label, path in pages:
                 ui.link(_(label), path).classes("block py-0.5 pl-2 font-medium text-slate-900")
+            readable = [name for name in names if actor.may_read(name)]
             if pages:  # the raw records fold away behind the procedure pages
                 with ui.expansion(_("Records"), value=False).props("dense").classes("text-sm text-slate-600"):
-                    _tab_links(names)
+                    _tab_links(readable)
             else:
-                _tab_links(names)
+                _tab_links(readable)
     with ui.column().classes("w-full max-w-screen-xl mx-auto p-4 gap-4"):
         notice = take_notice()  # why the browser was sent here (e.g. the role changed)
         if notice:
@@ -91,7 +92,7 @@ def frame(title: str, actor: Actor) -> Iterator[None]:
         yield
 
 
-def _tab_links(names: tuple[str, ...]) -> None:
+def _tab_links(names: list[str]) -> None:
     for name in names:
         ui.link(_(name), tab_path(name)).classes("block py-0.5 pl-2 text-slate-700")
 

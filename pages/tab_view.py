@@ -22,7 +22,7 @@ from pages.frame import frame, show_error, tab_from_path
 from processes import SheetError, browse, runtime, sheet_edit
 from processes.browse import PAGE_SIZES, Page, PageRequest
 from processes.errors import ProcessError
-from processes.permissions import Actor
+from processes.permissions import Actor, why_not_read
 from processes.sheet_edit import GridRules
 
 KEY_FIELD = "_key"  # each shown row's key as text: the row key of the table and of the edit actions
@@ -50,6 +50,10 @@ def register() -> None:
                 ui.link(_("Back to the dashboard"), "/")
             return
         with frame(tab_name, actor):
+            refusal = why_not_read(actor, tab_name)
+            if refusal:  # the rule is in processes.browse; this only says so instead of an empty grid
+                ui.label(refusal).classes("text-negative").mark("not-readable")
+                return
             TabView(tab_name, actor).build()
 
 
@@ -134,7 +138,7 @@ class TabView(ServerList):
             pager(page.page, page.pages, _("{total:,} rows", total=page.total), self._go)
 
     def _page(self, workbook, query: PageRequest) -> Page:
-        return browse.page_of(workbook, self.tab_name, query)
+        return browse.page_of(workbook, self.tab_name, query, by=self.actor)
 
     def _table(self, page: Page) -> None:
         self.keys = {_key_text(key): key for key in page.keys}
@@ -164,7 +168,9 @@ class TabView(ServerList):
         """The row as it is in the sheet now (it becomes the base of the change), or None if refused."""
         key = self.keys.get(key_text, key_text)
         try:
-            return await background(sheet_edit.row_for_edit, runtime.workbook(), self.tab_name, key)
+            return await background(
+                sheet_edit.row_for_edit, runtime.workbook(), self.tab_name, key, by=self.actor
+            )
         except (ProcessError, SheetError) as refusal:
             show_error(str(refusal))
             return None

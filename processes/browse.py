@@ -16,6 +16,7 @@ import pandas as pd
 
 import i18n
 from i18n import _, formatting
+from processes.permissions import Actor, require_read
 from processes.stock import ledger_issues
 from sheets.schema import Kind, Tab
 from sheets.table import DataIssue, Key, Table
@@ -98,8 +99,10 @@ class Page:
     keys: list[Key] = field(default_factory=list)  # each row's key, in the order of `rows`
 
 
-def page_of(workbook: Workbook, tab_name: str, request: PageRequest) -> Page:
+def page_of(workbook: Workbook, tab_name: str, request: PageRequest, *, by: Actor) -> Page:
+    """One page of `tab_name`'s rows for the grid; refused unless `by` may read the tab."""
     tab = tab_named(tab_name)
+    require_read(by, tab.name)
     table = workbook.table(tab)
     return slice_table(table, request)
 

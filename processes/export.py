@@ -5,10 +5,10 @@ with its cells, the header row and the columns people added included, read
 raw (not through the app's typed view, which leaves extra columns and rows it
 cannot read out). The whole workbook is read in one request on Google.
 
-Who may export: anyone logged in may export the record tabs, which they can
-already read page by page in the app. The Audit tab (who did what, for every
-person) and the Settings tab (the approval limits and deadlines) are a
-manager's: a whole-workbook export by staff leaves them out and says so.
+Who may export a tab: whoever may read it in the app's grid, from the one
+READERS table in processes/permissions.py. Every tab is everyone's but the
+Audit (who did what, for every person), which is a manager's: a
+whole-workbook export by staff leaves it out and says so.
 """
 
 from __future__ import annotations
@@ -21,14 +21,13 @@ from pathlib import Path
 from i18n import _
 from processes import export_files
 from processes.errors import ProcessError
-from processes.permissions import Actor, Permission, require
+from processes.permissions import Actor, require_read, who_may_read
 from sheets.schema import Tab, normalize_header
-from sheets.tabs import ALL_TABS, AUDIT, SETTINGS
+from sheets.tabs import ALL_TABS
 from sheets.workbook import Workbook
 
 FORMATS = ("xlsx", "csv")
 WHOLE_WORKBOOK = ""  # the `tab` that means every tab
-MANAGER_TABS = (AUDIT.name, SETTINGS.name)
 #: What a command-line export acts as: whoever runs it already holds the whole workbook.
 COMMAND_LINE = Actor("command line", "admin")
 
@@ -48,13 +47,9 @@ class ExportFile:
         return f"{what}, {self.rows:,} rows"
 
 
-def may_export(actor: Actor, tab_name: str) -> bool:
-    return tab_name not in MANAGER_TABS or actor.may(Permission.EXPORT_AUDIT_AND_SETTINGS)
-
-
 def tabs_for(actor: Actor) -> list[str]:
-    """The tabs `actor` may export, in workbook order."""
-    return [tab.name for tab in ALL_TABS if may_export(actor, tab.name)]
+    """The tabs `actor` may export (the ones they may read), in workbook order."""
+    return [tab.name for tab in ALL_TABS if actor.may_read(tab.name)]
 
 
 def tab_called(name: str) -> Tab:
@@ -104,11 +99,10 @@ def _tabs_to_export(by: Actor, tab: str) -> tuple[list[str], list[str]]:
     """The tabs to read, and the ones left out with why; refuses a single tab `by` may not export."""
     if tab == WHOLE_WORKBOOK:
         wanted = tabs_for(by)
-        refused = [name for name in MANAGER_TABS if name not in wanted]
-        return wanted, [f"{name} (only a manager or an admin may export it)" for name in refused]
+        refused = [t.name for t in ALL_TABS if t.name not in wanted]
+        return wanted, [_("{name} (only {who} may read it)", name=n, who=who_may_read(n)) for n in refused]
     name = tab_called(tab).name
-    if not may_export(by, name):
-        require(by, Permission.EXPORT_AUDIT_AND_SETTINGS)
+    require_read(by, name)
     return [name], []
 
 

@@ -25,7 +25,6 @@ class Permission(StrEnum):
     EDIT_SETTINGS = "edit Settings"
     MANAGE_USERS = "manage users"
     DECIDE_SUGGESTIONS = "adopt or reject a suggestion"
-    EXPORT_AUDIT_AND_SETTINGS = "export the Audit and Settings tabs"
 
 
 MANAGERS = frozenset({"manager", "admin"})
@@ -40,7 +39,6 @@ GRANTED_TO: dict[Permission, frozenset[str]] = {
     Permission.EDIT_SETTINGS: MANAGERS,
     Permission.MANAGE_USERS: MANAGERS,
     Permission.DECIDE_SUGGESTIONS: MANAGERS,
-    Permission.EXPORT_AUDIT_AND_SETTINGS: MANAGERS,
 }
 
 
@@ -65,6 +63,16 @@ EDITORS: dict[str, frozenset[str]] = {
 }
 
 
+#: Who may read each tab's rows in the app: one rule for the grid (/tabs/...) and for an export.
+#: The Audit tab (who did what, for every person) is a manager's; every other tab is everyone's,
+#: Settings included (the Settings page shows everyone the values in force). Nobody edits a tab
+#: they may not read (EDITORS is within READERS).
+READERS: dict[str, frozenset[str]] = {
+    **{tab.name: EVERYONE for tab in ALL_TABS},
+    AUDIT.name: MANAGERS,
+}
+
+
 @dataclass(frozen=True)
 class Actor:
     """Who is acting: the logged-in user (or a command-line operator, or a job)."""
@@ -74,6 +82,10 @@ class Actor:
 
     def may(self, permission: Permission) -> bool:
         return self.role in GRANTED_TO.get(permission, frozenset())
+
+    def may_read(self, tab_name: str) -> bool:
+        """Whether this user may see the rows of `tab_name` in the grid and export them."""
+        return self.role in READERS.get(tab_name, frozenset())
 
     def may_edit(self, tab_name: str) -> bool:
         """Whether this user may edit, add and delete rows of `tab_name` in the app."""
@@ -92,6 +104,30 @@ def require(actor: Actor, permission: Permission) -> None:
                 role=_(actor.role),
             )
         )
+
+
+def who_may_read(tab_name: str) -> str:
+    """The roles that may read `tab_name`, as the subject of a sentence: "a manager or an admin"."""
+    return _who([role for role in ROLES if role in READERS.get(tab_name, ())])
+
+
+def why_not_read(actor: Actor, tab_name: str) -> str | None:
+    """Why `actor` may not read `tab_name` (in the grid or an export), in one sentence; None when they may."""
+    if actor.may_read(tab_name):
+        return None
+    return _(
+        "Only {who} may read {tab}; you are logged in as {role}.",
+        who=who_may_read(tab_name),
+        tab=_(tab_name),
+        role=_(actor.role),
+    )
+
+
+def require_read(actor: Actor, tab_name: str) -> None:
+    """Raise PermissionDenied unless `actor` may read the rows of `tab_name`."""
+    reason = why_not_read(actor, tab_name)
+    if reason:
+        raise PermissionDenied(reason)
 
 
 def why_not_edit(actor: Actor, tab_name: str) -> str | None:

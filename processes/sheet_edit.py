@@ -27,7 +27,7 @@ from typing import Any
 
 from i18n import N_, _
 from processes.errors import ProcessError
-from processes.permissions import Actor, require_edit, why_not_edit
+from processes.permissions import Actor, require_edit, require_read, why_not_edit
 from sheets.errors import InvalidValue
 from sheets.schema import STAMP_COLUMNS, Column, Tab
 from sheets.settings import BY_KEY as DECLARED_SETTINGS
@@ -99,9 +99,10 @@ def locked_reason(tab: Tab, column: str, adding: bool) -> str | None:
 # reading ---------------------------------------------------------------------
 
 
-def row_for_edit(workbook: Workbook, tab_name: str, key: Key) -> Record:
+def row_for_edit(workbook: Workbook, tab_name: str, key: Key, *, by: Actor) -> Record:
     """A row as it is in the sheet now: the form shows it and it becomes the edit's `base`."""
     tab = tab_named(tab_name)
+    require_read(by, tab.name)
     workbook.invalidate([tab.name])
     record = workbook.table(tab).get(key)
     if record is None:

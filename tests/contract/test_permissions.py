@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from processes import alerts, settings
+from processes import alerts, browse, export, settings
 from processes.errors import PermissionDenied, ProcessError
-from processes.permissions import GRANTED_TO, Actor, Permission, require
-from sheets.tabs import ALERTS, AUDIT
+from processes.permissions import EDITORS, GRANTED_TO, READERS, Actor, Permission, require
+from sheets.tabs import ALERTS, ALL_TABS, AUDIT
 
 STAFF, MANAGER, ADMIN = Actor("sam", "staff"), Actor("mia", "manager"), Actor("ada", "admin")
 
@@ -80,3 +80,31 @@ def test_only_a_manager_acknowledges_an_alert_and_only_an_open_one(record):
     assert acknowledged.updated_by == "mia"
     with pytest.raises(ProcessError, match="not open"):
         alerts.acknowledge(record.workbook, alert.alert_id, by=MANAGER)
+
+
+def allowed(action, *args, **kwargs) -> bool:
+    try:
+        action(*args, **kwargs)
+    except PermissionDenied:
+        return False
+    return True
+
+
+def test_who_may_read_a_tab_is_one_rule_for_the_grid_and_the_export(record):
+    """The Audit (who did what, for everybody) is a manager's to read and export; every other tab,
+    Settings included, is everyone's to read in the grid and to export."""
+    for actor in (STAFF, MANAGER, ADMIN):
+        for tab in ALL_TABS:
+            in_grid = allowed(browse.page_of, record.workbook, tab.name, browse.PageRequest(), by=actor)
+            exported = allowed(export.export, record.workbook, by=actor, tab=tab.name, file_format="csv")
+            expected = tab.name != AUDIT.name or actor.role != "staff"
+            assert in_grid == exported == expected, (actor.role, tab.name, in_grid, exported)
+    with pytest.raises(
+        PermissionDenied, match="Only a manager or an admin may read Audit; you are logged in as"
+    ):
+        browse.page_of(record.workbook, "Audit", browse.PageRequest(), by=STAFF)
+
+
+def test_whoever_may_edit_a_tab_may_read_it():
+    for tab_name, editors in EDITORS.items():
+        assert editors <= READERS[tab_name], tab_name

@@ -25,7 +25,7 @@ def audit_of(record, record_id):
 
 def test_a_cell_is_edited_and_audited(record):
     supplier = a_supplier(record)
-    shown = row_for_edit(record.workbook, "Suppliers", supplier.id)
+    shown = row_for_edit(record.workbook, "Suppliers", supplier.id, by=STAFF)
 
     edit_cells(record.workbook, "Suppliers", supplier.id, {"phone": "555-0101"}, shown, by=STAFF)
 
@@ -51,7 +51,7 @@ def test_a_bad_value_is_refused_naming_its_column(record):
 
 def test_an_edit_of_a_row_changed_since_it_was_shown_is_refused(record):
     supplier = a_supplier(record)
-    shown = row_for_edit(record.workbook, "Suppliers", supplier.id)
+    shown = row_for_edit(record.workbook, "Suppliers", supplier.id, by=STAFF)
     edit_cells(record.workbook, "Suppliers", supplier.id, {"phone": "1"}, shown, by=MANAGER)
 
     with pytest.raises(ConflictError, match="phone"):
@@ -120,7 +120,7 @@ def test_a_page_carries_each_rows_key_and_filters_by_column(record):
     for name in ("Acme", "Globex", "Initech"):
         a_supplier(record, name)
     page = browse.page_of(
-        record.workbook, "Suppliers", browse.PageRequest(filter_column="name", filter_text="glo")
+        record.workbook, "Suppliers", browse.PageRequest(filter_column="name", filter_text="glo"), by=STAFF
     )
     assert [row["name"] for row in page.rows] == ["Globex"]
     assert page.keys == [record.workbook.table(SUPPLIERS).keys()[1]]

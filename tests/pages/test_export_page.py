@@ -46,7 +46,7 @@ async def test_a_manager_downloads_the_whole_workbook_as_xlsx(manager: User, app
     assert f"({len(ALL_TABS)} tabs, " in result(manager)
 
 
-async def test_staff_download_one_tab_as_csv_and_are_not_offered_audit_or_settings(
+async def test_staff_download_one_tab_as_csv_and_are_offered_settings_but_not_the_audit(
     user: User, app_workbook, app_accounts
 ):
     add_orders(app_workbook)
@@ -56,7 +56,9 @@ async def test_staff_download_one_tab_as_csv_and_are_not_offered_audit_or_settin
     await user.open("/export")
     await user.should_see(marker="not-offered")
     [select] = user.find(marker="tab").elements
-    assert "Audit" not in select.options and "Settings" not in select.options and "Orders" in select.options
+    assert "Audit" not in select.options and "Settings" in select.options and "Orders" in select.options
+    [why] = user.find(marker="not-offered").elements
+    assert why.text == "Not offered: Only a manager or an admin may read Audit; you are logged in as staff."
     choose(user, "tab", "Orders")
     user.find("CSV (one tab)").click()
     user.find(marker="download").click()

@@ -99,6 +99,21 @@ async def test_staff_see_settings_read_only_and_why(user: User, app_workbook, ap
     await user.should_not_see("Add row")
 
 
+async def test_staff_do_not_read_the_audit_in_the_grid_nor_find_it_in_the_navigation(
+    user: User, app_workbook, app_accounts
+):
+    app_accounts.add_user("sam", "staff", PASSWORD)
+    await log_in(user, "sam")
+    await user.should_see("sam (staff)")
+    await user.should_see(kind=ui.link, content="Settings")
+    await user.should_not_see(kind=ui.link, content="Audit")
+    await user.open("/tabs/audit")
+
+    await user.should_see("Only a manager or an admin may read Audit; you are logged in as staff.")
+    await user.should_not_see(kind=ui.table)
+    await user.should_not_see("Search")
+
+
 async def test_a_manager_edits_settings_but_nobody_edits_the_audit(app_workbook, manager: User):
     await manager.open("/tabs/settings")
     await manager.should_see("Add row")
