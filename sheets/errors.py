@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, datetime
 
 
@@ -62,8 +63,42 @@ class TabProblem(SheetError):
     """A tab is missing, or a column the app must write is missing from it."""
 
 
+class GridChanged(SheetError):
+    """Google refused a write whose cells lie outside the grid: rows were deleted since the read."""
+
+
 class RowsMoved(SheetError):
     """Rows moved while a write was landing; it was undone and not applied."""
+
+
+#: How a stray cell names the record of a row that has no ID.
+NO_ID = "a row without an ID"
+
+
+@dataclass(frozen=True)
+class StrayCell:
+    """A cell a write put under the wrong header or on the wrong row, and could not put back."""
+
+    tab: str
+    record: str  # the record whose row it is (its key), or "row N" for a row without one
+    column: str  # the header the cell stands under
+    left: object  # the value the write left there
+    was: object  # the value it held before, when known
+
+    def __str__(self) -> str:
+        return (
+            f"{self.tab}, {self.record}, column {self.column or '(no header)'}: "
+            f"holds {_shown(self.left)} written by mistake (it held {_shown(self.was)})"
+        )
+
+
+class WriteLandedWrong(SheetError):
+    """A write left cells it could not put back; `stray` names each, and `check` lists them."""
+
+    def __init__(self, message: str, stray: list[StrayCell]) -> None:
+        cells = "; ".join(str(cell) for cell in stray)
+        super().__init__(f"{message} These cells need a person to correct them: {cells}.")
+        self.stray = stray
 
 
 def _shown(value: object) -> str:

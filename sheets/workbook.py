@@ -17,10 +17,12 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from sheets import stray
 from sheets.backends.base import Backend, InitReport
+from sheets.errors import WriteLandedWrong
 from sheets.settings import DECLARED as DECLARED_SETTINGS
 from sheets.table import DataIssue, Table
-from sheets.tabs import ALL_TABS, SETTINGS
+from sheets.tabs import ALL_TABS, AUDIT, SETTINGS
 from sheets.transaction import Transaction
 
 log = logging.getLogger(__name__)
@@ -109,6 +111,7 @@ class Workbook:
     def transaction(self, *tabs, user: str, action: str = "", seed: Any = None) -> Iterator[Transaction]:
         """One user action: fresh reads of `tabs` (or the rows of `seed`), then one atomic write on success."""
         opened = self.backend.session(tabs) if seed is None else self.backend.seeded_session(tabs, seed)
+        landed_wrong: WriteLandedWrong | None = None
         with opened as session:
             tx = Transaction(session, user=user, action=action, now=self.clock())
             yield tx
@@ -118,8 +121,14 @@ class Workbook:
             if tx.plan:
                 try:
                     session.commit(tx.plan)
+                except WriteLandedWrong as error:
+                    landed_wrong = error
                 finally:
                     self.invalidate(sorted(tx.plan.tabs))
+        if landed_wrong is not None:
+            # Recorded once the session is closed (it holds the write lock), then reported.
+            stray.record(self, landed_wrong.stray, user)
+            raise landed_wrong
 
     # init and check --------------------------------------------------------
 
@@ -146,7 +155,14 @@ class Workbook:
         if assign_ids:
             self.assign_missing_ids(user)
         self.invalidate()  # a check is about the sheet as it is now, not as last read
-        return [issue for table in self.tables(*ALL_TABS).values() for issue in table.issues]
+        tables = self.tables(*ALL_TABS)
+        issues = [issue for table in tables.values() for issue in table.issues]
+        return issues + self.stray_cells(tables[AUDIT.name])
+
+    def stray_cells(self, audit: Table | None = None) -> list[DataIssue]:
+        """Cells a write could not put right that still hold what it left there."""
+        recorded = stray.recorded(audit if audit is not None else self.table(AUDIT))
+        return stray.still_there(self.backend, recorded) if recorded else []
 
     def assign_missing_ids(self, user: str = "check") -> int:
         present = set(self.backend.tab_names())

@@ -97,13 +97,22 @@ class LocalPerson:
 
         self._edit(tab, change)
 
-    def move_column(self, tab: str, from_col: int, to_col: int) -> None:
+    def move_column(self, tab: str, from_col: int | str, to_col: int) -> None:
         def change(grid):
+            source = self._column(grid, from_col)
             width = max(len(row) for row in grid)
             for number, row in enumerate(grid):
                 cells = padded(row, width)
-                cells.insert(to_col - 1, cells.pop(from_col - 1))
+                cells.insert(to_col - 1, cells.pop(source))
                 grid[number] = cells
+
+        self._edit(tab, change)
+
+    def delete_column(self, tab: str, column: int | str) -> None:
+        def change(grid):
+            index = self._column(grid, column)
+            for number, row in enumerate(grid):
+                grid[number] = [cell for position, cell in enumerate(row) if position != index]
 
         self._edit(tab, change)
 

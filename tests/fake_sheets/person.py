@@ -100,6 +100,12 @@ class Person:
             tab = self._sheet(sheet)
             tab.move_column(self._column(tab, from_col), to_col - 1)
 
+    def delete_column(self, sheet: str, column: Column) -> None:
+        """Delete a column; the columns to its right move left."""
+        with self._lock:
+            tab = self._sheet(sheet)
+            tab.delete_columns(self._column(tab, column), 1)
+
     def rename_header(self, sheet: str, old: str, new: str) -> None:
         """Retype a header cell in row 1."""
         with self._lock:

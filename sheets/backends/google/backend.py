@@ -30,7 +30,7 @@ from sheets.backends.google.http import AmbiguousWrite, GoogleFailure
 from sheets.backends.google.init import header_format_requests, plan_init
 from sheets.backends.google.raw import prepare_requests, reset_validation, value_ranges
 from sheets.backends.google.writer import Writer
-from sheets.errors import SetupError, SheetError, SheetUnavailable, TabProblem
+from sheets.errors import GridChanged, SetupError, SheetError, SheetUnavailable, TabProblem
 from sheets.locate import raw_key
 from sheets.plan import WritePlan
 from sheets.reading import HEADER_SEARCH_ROWS, Header, find_header, read_table
@@ -54,6 +54,7 @@ class GoogleBackend(Backend):
         self.spreadsheet = spreadsheet
         self._sheets: dict[str, dict[str, Any]] = {}
         self._write_lock = threading.Lock()
+        self.tails: dict[str, int] = {}  # tab -> rows up to its last one with data, as last seen
         self.refresh_metadata()
 
     # metadata --------------------------------------------------------------
@@ -80,11 +81,18 @@ class GoogleBackend(Backend):
     def fetch(
         self, full: Sequence[str], header_only: Sequence[str] = (), *, retried: bool = False
     ) -> dict[str, list[list[Any]] | None]:
-        """Raw rows of tabs in one values:batchGet; None for a tab that does not exist."""
+        """Raw rows of tabs in one values:batchGet; None for a tab that does not exist.
+
+        A header-only tab that is only ever appended to (Audit) also sends its first
+        column while its length is unknown, so the write can look for its new rows
+        where they land (`tails`) instead of reading the whole tab back.
+        """
         wanted = [name for name in full if name in self._sheets]
         heads = [name for name in header_only if name in self._sheets and name not in wanted]
+        lengths = [name for name in heads if name not in self.tails and _appended_only(name)]
         ranges = [quote_tab(name) for name in wanted]
         ranges += [f"{quote_tab(name)}!1:{HEADER_SEARCH_ROWS}" for name in heads]
+        ranges += [f"{quote_tab(name)}!A:A" for name in lengths]
         result: dict[str, list[list[Any]] | None] = dict.fromkeys((*full, *header_only))
         if not ranges:
             return result
@@ -99,8 +107,13 @@ class GoogleBackend(Backend):
             # A tab was renamed or deleted since the metadata was read.
             self.refresh_metadata()
             return self.fetch(full, header_only, retried=True)
-        for name, value_range in zip([*wanted, *heads], answer.get("valueRanges", []), strict=True):
+        value_ranges = answer.get("valueRanges", [])
+        for name, value_range in zip([*wanted, *heads], value_ranges, strict=False):
             result[name] = value_range.get("values", [])
+        for name in wanted:
+            self.tails[name] = len(result[name] or [])
+        for name, value_range in zip(lengths, value_ranges[len(wanted) + len(heads) :], strict=True):
+            self.tails[name] = len(value_range.get("values", []))
         return result
 
     def read_tables(self, tabs: Sequence[Tab]) -> dict[str, Table]:
@@ -226,9 +239,10 @@ class GoogleBackend(Backend):
             if error.response.status_code in (401, 403, 404):
                 email = getattr(self.spreadsheet.client.auth, "service_account_email", "the service account")
                 raise explain(error, email, self.spreadsheet.id) from None
-            raise SheetError(
-                f"Google Sheets refused to {what}: {error.error.get('message', error)}"
-            ) from None
+            message = error.error.get("message", str(error))
+            if "exceeds grid limits" in message:
+                raise GridChanged(f"Google Sheets refused to {what}: {message}") from None
+            raise SheetError(f"Google Sheets refused to {what}: {message}") from None
 
     # init ------------------------------------------------------------------
 
@@ -240,6 +254,11 @@ class GoogleBackend(Backend):
             self.batch_update(requests)
             self.refresh_metadata()
         return report
+
+
+def _appended_only(tab_name: str) -> bool:
+    tab = TABS_BY_NAME.get(tab_name)
+    return tab is not None and tab.append_only
 
 
 @dataclass(frozen=True)
@@ -312,4 +331,6 @@ class GoogleSession(Session):
             self._tables.clear()
             return self.backend.fetch(names, header_only=self.backend.tab_names())
 
-        Writer(self.rows, read, self.backend.batch_update, self.backend.sheet_id).land(plan)
+        writer = Writer(self.rows, read, self.backend.batch_update, self.backend.sheet_id)
+        writer.full, writer.tails = self.full, self.backend.tails
+        writer.land(plan)

@@ -1,25 +1,31 @@
-"""Landing a write plan on Google Sheets: on the right rows, exactly once, or not at all.
+"""Landing a write plan on Google Sheets: on the right rows, under the right headers, once.
 
-Google has no conditional write, so every round goes: resolve the plan's
-keys to row positions in a fresh read, send one atomic batchUpdate that also
-asks for the written rows back, and check them.
+Google has no conditional write, so every round goes: resolve the plan's keys to row
+positions and its column names to column positions in a fresh read, send one atomic
+batchUpdate that also asks for the tab's first rows (its header), every written row
+and the rows around where appended rows go, and check them in that answer.
 
-- A row whose key is not the expected one was moved by a person in the
-  instant between the read and the write (a sort, rows inserted above). The
-  cells written there are put back — by key, so the repair is checked the same
-  way — and the plan is resolved again on a fresh read.
-- An ambiguous failure (5xx or a timeout on a write) is judged on a fresh
-  read: an append whose ID is there, or an update whose cells already hold
-  their new values, is done and not sent twice.
-- If rows keep moving for every round, what did land is undone (updates set
-  back, appended rows cleared) and the user is told; a half-applied change is
-  never left behind knowingly.
-- A row is deleted with a deleteDimension at the position its key had in the
-  fresh read, last in the batch so the other requests' positions still hold.
-  Google cannot make a delete conditional, so the whole tab comes back with
-  the answer: if the key is still there, or another record vanished, the row
-  removed was not the one meant and it is inserted again where it was, from
-  the fresh read, before trying again. Nobody's row is lost to a sort.
+- A written cell is right when its row holds the record meant and its column the
+  header meant, both as the answer shows them. Otherwise a person moved rows (a sort,
+  rows inserted above) or columns (moved, inserted, deleted, renamed) in the instant
+  between the read and the write. What the write overwrote by mistake is put back
+  exactly: the cell's value as read, found through the same record and the same
+  column in the read (sheets/columns.py aligns the header before and after). The
+  plan is then resolved again on a fresh read.
+- An appended row is found in the answer by the cells it was written with; if its
+  columns moved, the row (the app's own) is set right cell by cell.
+- An ambiguous failure (5xx or a timeout on a write) is judged on a fresh read: an
+  append whose ID is there, or an update whose cells already hold their new values,
+  is done and not sent twice.
+- If rows or columns keep moving for every round, what did land is undone (updates
+  set back, appended rows cleared) and the user is told; a half-applied change is
+  never left behind knowingly. Cells that cannot be put back are named, cell by
+  cell, in the error (WriteLandedWrong), and the workbook records them for `check`.
+- A row is deleted with a deleteDimension at the position its key had in the fresh
+  read, last in the batch so the other requests' positions still hold. Google
+  cannot make a delete conditional, so the tab's key column comes back with the
+  answer: if the key is still there, or another record vanished, the row removed
+  was not the one meant and it is inserted again where it was before trying again.
 """
 
 from __future__ import annotations
@@ -29,19 +35,34 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from sheets.backends.google.cells import cell_data, column_range, grid_rows, row_range
+from sheets.backends.google.answer import Rows, View, answer_rows, answer_view, view_of
+from sheets.backends.google.cells import cell_data, column_letters, column_range, quote_tab, row_range
 from sheets.backends.google.http import AmbiguousWrite
-from sheets.cells import same_cell
-from sheets.errors import ConflictError, DuplicateKey, RowsMoved, SheetError, WriteNotConfirmed
+from sheets.cells import is_blank, same_cell
+from sheets.columns import ColumnRef, align, column_refs, position_of, ref_at, relayout, source_of
+from sheets.errors import (
+    NO_ID,
+    ConflictError,
+    DuplicateKey,
+    GridChanged,
+    RowsMoved,
+    SheetError,
+    StrayCell,
+    WriteLandedWrong,
+    WriteNotConfirmed,
+)
 from sheets.locate import index_keys, padded, raw_key, same_row
 from sheets.plan import RowAppend, RowDelete, WritePlan
-from sheets.reading import Header, find_header, require_columns
+from sheets.reading import HEADER_SEARCH_ROWS, Header, find_header, require_columns
 from sheets.schema import Tab
 
 log = logging.getLogger(__name__)
 
 #: Rounds of read-and-write before giving up on rows that keep moving.
 WRITE_ROUNDS = 4
+
+#: Rows above and below the expected place of appended rows that come back with the answer.
+APPEND_WINDOW = 10
 
 
 @dataclass
@@ -50,9 +71,12 @@ class Target:
 
     tab: Tab
     locate: tuple[str, tuple[Any, ...]]  # ("key", key parts) or ("row", cells of the row)
-    cells: dict[str, Any]  # column name -> new raw value
+    cells: dict[ColumnRef, Any]  # column -> new raw value
     before: dict[str, Any]  # column name -> raw value expected before the write
     repair: bool = False  # puts back cells written by mistake: no conflict check
+    layout: tuple[ColumnRef, ...] | None = None  # the header a ("row", cells) locate was read under
+    whole_row: bool = False  # the app's own row: every cell not in `cells` is cleared
+    key_after: tuple[str, ...] | None = None  # the key the row holds once written, when it changes
 
 
 @dataclass
@@ -72,23 +96,52 @@ class Work:
 def work_of(plan: WritePlan) -> Work:
     targets = [Target(u.tab, ("key", u.key), dict(u.cells), dict(u.before)) for u in plan.updates]
     targets += [
-        Target(a.tab, ("row", a.fingerprint), {a.tab.key[0]: a.new_id}, {a.tab.key[0]: ""})
+        Target(
+            a.tab,
+            ("row", a.fingerprint),
+            {a.tab.key[0]: a.new_id},
+            {a.tab.key[0]: ""},
+            key_after=(a.new_id,),
+        )
         for a in plan.id_assignments
     ]
     return Work(targets, list(plan.appends), list(plan.deletes))
 
 
 @dataclass
+class Written:
+    """One row this batch wrote cells into: which target, at which row, which column at which position."""
+
+    target: Target
+    index: int  # row index as read
+    positions: dict[int, ColumnRef]
+
+
+@dataclass
 class Resolved:
     requests: list[dict] = field(default_factory=list)
     response_ranges: list[str] = field(default_factory=list)
-    written: dict[tuple[str, int], tuple[Target, dict[int, Any]]] = field(default_factory=dict)
+    written: list[Written] = field(default_factory=list)
+    appended: dict[str, list[tuple[RowAppend, list[Any]]]] = field(default_factory=dict)
+    windows: dict[str, tuple[int, int | None]] = field(default_factory=dict)  # appended rows expected in
     headers: dict[str, Header] = field(default_factory=dict)
+    refs: dict[str, list[ColumnRef]] = field(default_factory=dict)
+    reads: dict[str, list[list[Any]]] = field(default_factory=dict)  # the rows this batch was laid out on
     deleted: list[tuple[RowDelete, int]] = field(default_factory=list)  # (delete, row index as read)
+    deferred: list[Target] = field(default_factory=list)  # rows a repair in this batch gives their key back
 
     def after_deletes(self, tab_name: str, index: int) -> int:
         """Where the row at `index` (as read) is once this batch's deletions above it are done."""
         return index - sum(1 for d, i in self.deleted if d.tab.name == tab_name and i < index)
+
+
+@dataclass
+class Verdict:
+    """What the answer showed: tabs where something landed wrong, and the repairs that puts right."""
+
+    moved: set[str] = field(default_factory=set)
+    repairs: list[Target] = field(default_factory=list)
+    landed: set[tuple[str, tuple[str, ...]]] = field(default_factory=set)  # appends found in the sheet
 
 
 class Writer:
@@ -105,29 +158,52 @@ class Writer:
         self.read = read
         self.send = send
         self.sheet_id = sheet_id
+        self.stray: list[StrayCell] = []
+        self.owed: list[Target] = []
+        self.full: set[str] = set(rows)  # tabs read whole (the others: their header rows)
+        self.tails: dict[str, int] = {}  # tab -> rows up to its last one with data, as last seen
 
     # the loop --------------------------------------------------------------
 
     def land(self, plan: WritePlan) -> None:
-        self.baseline = dict(self.rows)  # the sheet as this session read it, to put cells back
-        self.sent: dict[tuple[str, str], list[Any]] = {}  # (tab, column) -> values written anywhere
-        self.appended = {(a.tab.name, a.key): a.cells for a in plan.appends}
+        self.baseline = dict(self.rows)  # the sheet as this session read it, to put rows back
+        self.sent: dict[str, list[Any]] = {}  # tab -> values written anywhere in it
+        # Every repair found, even one an intended write made moot: owed if that write is taken back.
+        self.owed: list[Target] = []
         failure, left = self._rounds(work_of(plan))
         if failure is None:
+            if self.stray:
+                raise WriteLandedWrong(
+                    "The change was saved, but a person's edit moved part of it.", self.stray
+                )
             return
-        if not self._take_back(plan, [target for target in left.targets if target.repair]):
-            log.error("could not undo a partly saved change to %s", sorted(plan.tabs))
-            raise RowsMoved(f"{failure} Part of it may have landed: check {', '.join(sorted(plan.tabs))}.")
-        raise failure
+        taken_back = self._take_back(plan, self.owed)
+        if not self.stray:
+            raise failure
+        log.error("could not undo a partly saved change to %s", sorted(plan.tabs))
+        raise WriteLandedWrong(
+            f"Saving to {', '.join(sorted(plan.tabs))} failed ({type(failure).__name__}: rows or columns "
+            f"kept moving, or Google did not answer) and "
+            + (
+                "the change was taken back, but not every cell."
+                if taken_back
+                else "could not be taken back whole."
+            ),
+            self.stray,
+        )
 
     def _take_back(self, plan: WritePlan, repairs: list[Target]) -> bool:
-        """Undo what of `plan` landed and finish putting back cells; False if that failed too."""
+        """Undo what of `plan` landed and finish putting back cells; False (strays named) if that failed too."""
         undo = self._undo_of(plan, repairs)
-        if undo and self._rounds(undo)[0] is not None:
-            return False
-        self._restore_deleted(plan)
-        forget_ids = self._forget_ids_of(plan)
-        return not forget_ids or self._rounds(forget_ids)[0] is None
+        failure, left = self._rounds(undo) if undo else (None, Work())
+        if failure is None:
+            self._restore_deleted(plan)
+            forget_ids = self._forget_ids_of(plan)
+            failure, left = self._rounds(forget_ids) if forget_ids else (None, Work())
+        if failure is None:
+            return True
+        self.stray += self._strays_of(left)
+        return False
 
     def _rounds(self, work: Work) -> tuple[SheetError | None, Work]:
         """Write `work` until it has all landed; the last failure and what is left if it has not."""
@@ -138,9 +214,10 @@ class Writer:
             except SheetError as error:
                 if round_number == 0:
                     raise  # nothing was sent yet
-                return error, work  # a row deleted while saving: what landed is taken back
+                return error, work  # a row or column gone while saving: what landed is taken back
             if not resolved.requests:
-                return None, work
+                return (None, work) if not resolved.deferred else (self._moved_failure(work.tabs), work)
+            verdict = Verdict()
             try:
                 answer = self.send(resolved.requests, resolved.response_ranges)
             except AmbiguousWrite as error:
@@ -149,29 +226,39 @@ class Writer:
                     f"{error}, and the save could not be confirmed after {WRITE_ROUNDS} tries; "
                     "nothing was changed: try again in a minute."
                 )
-                repairs = []
+            except GridChanged:
+                # Rows were deleted under a written row: Google applied nothing of the batch.
+                failure = self._moved_failure({item.tab.name for item in work.targets} or work.tabs)
             else:
-                misplaced = self._misplaced(resolved, answer)
-                wrongly_deleted = self._put_back_wrong_deletions(resolved, answer)
-                if not misplaced and not wrongly_deleted:
+                verdict = self._verify(resolved, answer)
+                self.owed += verdict.repairs
+                if not verdict.moved and not resolved.deferred:
                     return None, Work()
-                moved = sorted({t for t, _ in misplaced} | wrongly_deleted)
-                log.warning("rows moved in %s while saving; putting them back", moved)
-                repairs = self._repairs(resolved, answer, misplaced)
-                failure = RowsMoved(
-                    f"Rows in {', '.join(moved)} kept moving while saving "
-                    "(is someone sorting the sheet?); nothing was changed. Try again."
+                log.warning(
+                    "rows or columns moved in %s while saving; putting them back", sorted(verdict.moved)
                 )
-            self.rows.update(self.read(sorted(work.tabs)))
-            work = self._still_to_do(_with_repairs(work, repairs))
+                failure = self._moved_failure(verdict.moved)
+            self.rows.update(self.read(sorted(work.tabs | {t.tab.name for t in verdict.repairs})))
+            work = self._still_to_do(_with_repairs(work, verdict.repairs), verdict.landed)
         return (failure if work else None), work
+
+    @staticmethod
+    def _moved_failure(tabs: set[str]) -> RowsMoved:
+        return RowsMoved(
+            f"Rows or columns in {', '.join(sorted(tabs))} kept moving while saving "
+            "(is someone sorting the sheet or moving columns?); nothing was changed. Try again."
+        )
 
     # resolving -------------------------------------------------------------
 
     def header(self, tab: Tab, columns: Sequence[str]) -> Header:
         return require_columns(tab, find_header(tab, self.rows.get(tab.name) or []), columns)
 
-    def _locate(self, target: Target, header: Header, keys: dict) -> int | None:
+    def _refs(self, tab: Tab, header: Header) -> list[ColumnRef]:
+        rows = self.rows.get(tab.name) or []
+        return column_refs(header, rows[header.row_index])
+
+    def _locate(self, target: Target, header: Header, keys: dict, refs: list[ColumnRef]) -> int | None:
         kind, identity = target.locate
         rows = self.rows.get(target.tab.name) or []
         if kind == "key":
@@ -179,33 +266,48 @@ class Writer:
             if len(found) > 1:
                 raise DuplicateKey(target.tab.name, "/".join(identity), [index + 1 for index in found])
             return found[0] if found else None
-        matches = [i for i in range(header.row_index + 1, len(rows)) if same_row(rows[i], identity)]
+        wanted = relayout(identity, target.layout, refs) if target.layout is not None else identity
+        matches = [i for i in range(header.row_index + 1, len(rows)) if same_row(rows[i], wanted)]
+        # Rows alike in every cell are interchangeable: a repair may take any; a new ID only a single one.
+        if target.repair or target.whole_row:
+            return matches[0] if matches else None
         return matches[0] if len(matches) == 1 else None
 
     def _resolve(self, work: Work) -> Resolved:
         resolved = Resolved()
         keys: dict[str, dict] = {}
+
+        def prepare(tab: Tab, columns: Sequence[str]) -> Header:
+            header = self.header(tab, columns)
+            if tab.name not in resolved.headers:
+                resolved.headers[tab.name] = header
+                resolved.refs[tab.name] = self._refs(tab, header)
+                resolved.reads[tab.name] = self._as_if_repaired(tab, header, resolved.refs[tab.name])
+                keys[tab.name] = index_keys(header, self.rows.get(tab.name) or [])
+            return header
+
         # Deletions are located first (positions of the other writes are checked after them)
         # and sent last, bottom row first, so every position in the batch is one as read.
         for delete in work.deletes:
-            header = self.header(delete.tab, delete.tab.key)
-            if delete.tab.name not in keys:
-                keys[delete.tab.name] = index_keys(header, self.rows.get(delete.tab.name) or [])
+            header = prepare(delete.tab, delete.tab.key)
             index = self._locate(
-                Target(delete.tab, ("key", delete.key), {}, {}), header, keys[delete.tab.name]
+                Target(delete.tab, ("key", delete.key), {}, {}), header, keys[delete.tab.name], []
             )
             if index is None:
                 raise SheetError(
                     f"{delete.tab.name} no longer has {'/'.join(delete.key)}; nothing was saved."
                 )
             resolved.deleted.append((delete, index))
-            resolved.headers.setdefault(delete.tab.name, header)
         for target in work.targets:
             tab = target.tab
-            header = self.header(tab, [*tab.key, *target.cells])
-            if tab.name not in keys:
-                keys[tab.name] = index_keys(header, self.rows.get(tab.name) or [])
-            index = self._locate(target, header, keys[tab.name])
+            header = prepare(tab, _columns_needed(target))
+            refs = resolved.refs[tab.name]
+            if target.locate[0] == "row" and target.layout is None:
+                target.layout = tuple(refs)  # a fingerprint is laid out as the first read had it
+            index = self._locate(target, header, keys[tab.name], refs)
+            if index is None and target.locate[0] == "key" and _repairs_in(work, tab):
+                resolved.deferred.append(target)  # a misplaced cell hides its key until the repair lands
+                continue
             if index is None:
                 if target.locate[0] == "key":
                     raise SheetError(
@@ -213,109 +315,269 @@ class Writer:
                     )
                 log.info("a row of %s changed before it got its ID; it gets one on a later write", tab.name)
                 continue
-            self._write_cells(resolved, target, header, index)
+            self._write_cells(resolved, target, refs, index)
         for tab_name, appends in _by_tab(work.appends).items():
-            resolved.requests.append(self._append_request(tab_name, appends))
+            filled = {
+                name for append in appends for name, value in append.cells.items() if not is_blank(value)
+            }
+            prepare(appends[0].tab, [name for name in appends[0].tab.column_names if name in filled])
+            resolved.requests.append(self._append_request(resolved, tab_name, appends))
         for delete, index in sorted(resolved.deleted, key=lambda item: -item[1]):
             resolved.requests.append(_delete_row(self.sheet_id(delete.tab.name), index))
-        for tab_name in sorted({delete.tab.name for delete, _ in resolved.deleted}):
-            # The key column(s) of the whole tab come back: enough to check which row went.
-            positions = resolved.headers[tab_name].key_indexes
-            resolved.response_ranges.append(column_range(tab_name, min(positions), max(positions)))
+        self._response_ranges(resolved)
         return resolved
 
-    def _write_cells(self, resolved: Resolved, target: Target, header: Header, index: int) -> None:
-        sheet_id = self.sheet_id(target.tab.name)
-        positions = {header.index[name]: value for name, value in target.cells.items()}
-        for column, value in sorted(positions.items()):
-            resolved.requests.append(_update_cell(sheet_id, index, column, value))
-        for name, value in target.cells.items():
-            self.sent.setdefault((target.tab.name, name), []).append(value)
-        resolved.written[(target.tab.name, index)] = (target, positions)
-        resolved.headers[target.tab.name] = header
-        for row_index in (header.row_index, resolved.after_deletes(target.tab.name, index)):
-            if row_range(target.tab.name, row_index) not in resolved.response_ranges:
-                resolved.response_ranges.append(row_range(target.tab.name, row_index))
+    def _as_if_repaired(self, tab: Tab, header: Header, refs: list[ColumnRef]) -> list[list[Any]]:
+        """The rows as read, with every cell this write misplaced so far holding what it held before.
 
-    def _append_request(self, tab_name: str, appends: list[RowAppend]) -> dict:
-        tab = appends[0].tab
-        header = self.header(tab, tab.key)
+        What a write overwrites is judged against this: a cell the app misplaced one
+        round earlier held the value its repair restores, whether or not that landed.
+        """
+        rows = self.rows.get(tab.name) or []
+        repairs = [t for t in self.owed if t.tab.name == tab.name and not t.whole_row]
+        if not repairs:
+            return rows
+        rows = list(rows)
+        keys = index_keys(header, rows)
+        for repair in repairs:
+            index = self._locate(repair, header, keys, refs)
+            if index is None:
+                continue
+            row = padded(rows[index], len(refs))
+            for ref, value in repair.cells.items():
+                position = position_of(refs, ref)
+                if position is not None:
+                    row = padded(row, position + 1)
+                    row[position] = value
+            rows[index] = row
+        return rows
+
+    def _write_cells(self, resolved: Resolved, target: Target, refs: list[ColumnRef], index: int) -> None:
+        sheet_id = self.sheet_id(target.tab.name)
+        row = padded(self.rows[target.tab.name][index], len(refs))
+        positions = self._positions(target, refs, row)
+        for position, ref in sorted(positions.items()):
+            value = target.cells.get(ref, "")
+            resolved.requests.append(_update_cell(sheet_id, index, position, value))
+            self.sent.setdefault(target.tab.name, []).append(value)
+        resolved.written.append(Written(target, index, positions))
+
+    @staticmethod
+    def _positions(target: Target, refs: list[ColumnRef], row: list[Any]) -> dict[int, ColumnRef]:
+        """Position -> column of every cell `target` writes in a row laid out under `refs`."""
+        if not target.whole_row:
+            found = {position_of(refs, ref): ref for ref in target.cells}
+            return {position: ref for position, ref in found.items() if position is not None}
+        # The app's own row: each cell set to what belongs under its header, blanks included.
+        wanted = {p: target.cells.get(ref, "") for p, ref in enumerate(refs)}
+        wanted.update(dict.fromkeys(range(len(refs), len(row)), ""))
+        return {
+            p: ref_at(refs, p)
+            for p, value in wanted.items()
+            if not same_cell(row[p] if p < len(row) else "", value)
+        }
+
+    def _append_request(self, resolved: Resolved, tab_name: str, appends: list[RowAppend]) -> dict:
+        header = resolved.headers[tab_name]
         width = max(header.width, max(header.index.values()) + 1)
-        rows = []
+        rows, laid = [], []
         for append in appends:
-            cells: list[dict] = [{}] * width
+            cells = [""] * width
             for name, value in append.cells.items():
                 if name in header.index:
-                    cells[header.index[name]] = cell_data(value)
-            rows.append({"values": cells})
+                    cells[header.index[name]] = value
+            laid.append((append, cells))
+            rows.append({"values": [cell_data(value) for value in cells]})
+        resolved.appended[tab_name] = laid
         return {
             "appendCells": {"sheetId": self.sheet_id(tab_name), "rows": rows, "fields": "userEnteredValue"}
         }
 
+    def _response_ranges(self, resolved: Resolved) -> None:
+        """Ask for the first rows of every tab written (its header), each written row and the append window."""
+        ranges: list[str] = []
+
+        def want(text: str) -> None:
+            if text not in ranges:
+                ranges.append(text)
+
+        for tab_name in resolved.headers:
+            want(f"{quote_tab(tab_name)}!1:{HEADER_SEARCH_ROWS}")
+        for written in resolved.written:
+            name = written.target.tab.name
+            want(row_range(name, resolved.after_deletes(name, written.index)))
+        for tab_name, laid in resolved.appended.items():
+            want(self._append_window(resolved, tab_name, len(laid)))
+        for tab_name in sorted({delete.tab.name for delete, _ in resolved.deleted}):
+            # The key column(s) of the whole tab come back: enough to check which row went.
+            positions = resolved.headers[tab_name].key_indexes
+            want(column_range(tab_name, min(positions), max(positions)))
+        resolved.response_ranges = ranges
+
+    def _append_window(self, resolved: Resolved, tab_name: str, count: int) -> str:
+        """The rows where this batch's appended rows will be, with a margin, as an A1 range.
+
+        A tab read whole ends where the read ended. Of a tab read by its header only,
+        the length last seen is known (Audit: its first column came with the read);
+        everything from there to the end comes back, however much others added since.
+        """
+        header = resolved.headers[tab_name]
+        deleted = sum(1 for d, _ in resolved.deleted if d.tab.name == tab_name)
+        if tab_name in self.full:
+            tail = len(resolved.reads[tab_name]) - deleted
+            first = max(header.row_index + 1, tail - APPEND_WINDOW)
+            resolved.windows[tab_name] = (first, tail + count + APPEND_WINDOW)
+            return f"{quote_tab(tab_name)}!{first + 1}:{tail + count + APPEND_WINDOW}"
+        tail = self.tails.get(tab_name, header.row_index + 1)
+        first = max(header.row_index + 1, tail - APPEND_WINDOW)
+        resolved.windows[tab_name] = (first, None)
+        last_column = column_letters(max(header.width, max(header.index.values()) + 1) + APPEND_WINDOW)
+        return f"{quote_tab(tab_name)}!A{first + 1}:{last_column}"
+
     # checking --------------------------------------------------------------
 
-    def _answer_rows(self, answer: dict) -> dict[tuple[str, int], list[Any]]:
-        """(tab, row index) -> cells, from the updatedSpreadsheet Google sent back.
+    def _verify(self, resolved: Resolved, answer: dict) -> Verdict:
+        rows = answer_rows(answer)
+        verdict = Verdict()
+        for header in resolved.headers.values():
+            view = self._view(header.tab, rows)
+            self._verify_cells(resolved, view, verdict)
+            self._verify_appends(resolved, view, verdict)
+        verdict.moved |= self._put_back_wrong_deletions(resolved, rows)
+        return verdict
 
-        Ranges may overlap (a written row and the key columns of its tab):
-        their cells are merged at their columns, and agree, being one snapshot.
-        """
-        found: dict[tuple[str, int], list[Any]] = {}
-        for sheet in (answer.get("updatedSpreadsheet") or {}).get("sheets", []):
-            title = sheet["properties"]["title"]
-            for grid in sheet.get("data", []):
-                start_row, start_column = grid.get("startRow", 0), grid.get("startColumn", 0)
-                for offset, cells in enumerate(grid_rows(grid)):
-                    row = found.setdefault((title, start_row + offset), [])
-                    if len(row) < start_column + len(cells):
-                        row.extend([""] * (start_column + len(cells) - len(row)))
-                    row[start_column : start_column + len(cells)] = cells
-        return found
+    def _view(self, tab: Tab, rows: Rows) -> View:
+        """The tab as the answer shows it; a fresh read when its header is not among the rows sent back."""
+        view = answer_view(tab, rows)
+        if view is not None:
+            return view
+        log.warning("the header of %s moved while saving; reading it again to check the write", tab.name)
+        fresh = self.read([tab.name]).get(tab.name) or []
+        view = view_of(tab, fresh)
+        if view is None:
+            raise RowsMoved(f"The header row of {tab.name} was removed while saving; check the tab.")
+        return view
 
-    def _misplaced(self, resolved: Resolved, answer: dict) -> list[tuple[str, int]]:
-        """Written rows that were not the rows meant (or whose columns moved)."""
-        rows = self._answer_rows(answer)
-        moved_headers = {
-            name
-            for name, header in resolved.headers.items()
-            if not same_row(rows.get((name, header.row_index), []), self.rows[name][header.row_index])
-        }
-        misplaced = []
-        for (name, index), (target, positions) in resolved.written.items():
-            now = rows.get((name, resolved.after_deletes(name, index)), [])
-            kind, identity = target.locate
-            if (
-                name in moved_headers
-                or kind == "key"
-                and raw_key(resolved.headers[name], now) != identity
-                or kind == "row"
-                and not _same_except(now, identity, set(positions))
-            ):
-                misplaced.append((name, index))
-        return misplaced
+    def _verify_cells(self, resolved: Resolved, view: View, verdict: Verdict) -> None:
+        name = view.header.tab.name
+        for written in resolved.written:
+            if written.target.tab.name != name:
+                continue
+            row = view.row(resolved.after_deletes(name, written.index))
+            if self._landed_right(written, row, view):
+                continue
+            verdict.moved.add(name)
+            repair = self._repair_of(resolved, written, row, view)
+            if repair is not None:
+                verdict.repairs.append(repair)
 
-    def _repairs(self, resolved: Resolved, answer: dict, misplaced: list[tuple[str, int]]) -> list[Target]:
-        """Targets that put back, as they were read, the cells written into rows not meant."""
-        rows = self._answer_rows(answer)
-        repairs = []
-        for name, index in misplaced:
-            target, positions = resolved.written[(name, index)]
-            header = resolved.headers[name]
-            now = rows.get((name, resolved.after_deletes(name, index)), [])
-            parts = raw_key(header, now)
-            original = self._baseline_row(name, header, parts, now, set(positions))
-            if original is None:
-                log.error(
-                    "row %d of %s was written by mistake and cannot be put back; check it", index + 1, name
+    def _landed_right(self, written: Written, row: list[Any], view: View) -> bool:
+        target = written.target
+        if any(view.ref_at(position) != ref for position, ref in written.positions.items()):
+            return False
+        expected = target.key_after or (target.locate[1] if target.locate[0] == "key" else None)
+        if expected is not None and raw_key(view.header, row) != expected:
+            return False
+        if target.locate[0] == "row" and not target.whole_row:
+            as_read = relayout(target.locate[1], target.layout or view.refs, view.refs)
+            return _same_except(row, as_read, set(written.positions))
+        return True
+
+    def _repair_of(self, resolved: Resolved, written: Written, row: list[Any], view: View) -> Target | None:
+        """A target putting back what `written` overwrote in `row`, or None; cells it cannot tell are strays."""
+        name = view.header.tab.name
+        moved = align(resolved.refs[name], view.refs)
+        touched = set(written.positions)
+        sources = self._rows_as_read(resolved, row, touched, view, moved)
+        cells: dict[ColumnRef, Any] = {}
+        for position in sorted(touched):
+            source = source_of(moved, position, len(resolved.refs[name]))
+            values = [""] if source is None or sources is None else [_cell(r, source) for r in sources]
+            left = _cell(row, position)
+            if not values or any(not same_cell(v, values[0]) for v in values):
+                self.stray.append(
+                    StrayCell(name, _record_of(view, row, touched), _header_text(view, position), left, None)
                 )
                 continue
-            by_position = {position: column for column, position in header.index.items()}
-            cells = {by_position[p]: original[p] if p < len(original) else "" for p in positions}
-            locate = ("key", parts) if parts is not None else ("row", tuple(now))
-            repairs.append(Target(target.tab, locate, cells, {}, repair=True))
-        return repairs
+            if not same_cell(left, values[0]):
+                cells[view.ref_at(position)] = values[0]
+        if not cells:
+            return None
+        key = None if set(view.header.key_indexes) & touched else raw_key(view.header, row)
+        locate = ("key", key) if key is not None else ("row", tuple(row))
+        return Target(view.header.tab, locate, cells, {}, repair=True, layout=tuple(view.refs))
 
-    def _put_back_wrong_deletions(self, resolved: Resolved, answer: dict) -> set[str]:
+    def _rows_as_read(
+        self, resolved: Resolved, row: list[Any], touched: set[int], view: View, moved: list[int | None]
+    ) -> list[list[Any]] | None:
+        """The rows of the read that `row` may have been before this write; None for a row that was blank."""
+        name = view.header.tab.name
+        width = max(len(row), len(view.refs))
+        if all(is_blank(_cell(row, p)) for p in range(width) if p not in touched):
+            return None  # blank apart from this write: it was blank (a row inserted, or one of the gaps)
+        reads, header = resolved.reads[name], resolved.headers[name]
+        key = None if set(view.header.key_indexes) & touched else raw_key(view.header, row)
+        if key is not None:
+            found = [reads[i] for i in index_keys(header, reads).get(key, [])]
+            if not found:
+                # A record that was not there when read: a row a person added in the instant, whose
+                # other cells they had not typed yet (the write cannot know more than that).
+                log.warning("a write landed on a row of %s added while saving; its cells are cleared", name)
+                return None
+            return found
+        return [
+            candidate
+            for candidate in reads[header.row_index + 1 :]
+            if all(
+                same_cell(_cell(row, p), _cell(candidate, source_of(moved, p, len(resolved.refs[name]))))
+                for p in range(width)
+                if p not in touched
+            )
+        ]
+
+    def _verify_appends(self, resolved: Resolved, view: View, verdict: Verdict) -> None:
+        name = view.header.tab.name
+        laid = resolved.appended.get(name) or []
+        if not laid:
+            return
+        first, last = resolved.windows[name]
+        if last is None:
+            indexes = [index for title, index in (view.answer or {}) if title == name and index >= first]
+            last = max(indexes, default=first) + 1
+        window = {index: view.row(index) for index in range(first, last)}
+        if not all(any(same_row(row, cells) for row in window.values()) for _, cells in laid):
+            log.warning("rows were added to %s while saving; reading it to find the new rows", name)
+            window = dict(enumerate(self.read([name]).get(name) or []))
+        for append, cells in laid:
+            found = [index for index, row in window.items() if same_row(row, cells)]
+            if not found:
+                verdict.moved.add(name)  # gone already (a person deleted it): judged again on a fresh read
+                continue
+            self.tails[name] = max(self.tails.get(name, 0), found[-1] + 1)
+            verdict.landed.add((name, append.key))
+            laid_under = resolved.refs[name]  # the header the row was laid out under
+            right = all(
+                view.ref_at(position) == ref_at(laid_under, position)
+                for position, value in enumerate(cells)
+                if not is_blank(value)
+            )
+            if right:
+                continue
+            verdict.moved.add(name)
+            verdict.repairs.append(
+                Target(
+                    append.tab,
+                    ("row", tuple(cells)),
+                    dict(append.cells),
+                    {},
+                    repair=True,
+                    layout=tuple(view.refs),
+                    whole_row=True,
+                    key_after=append.key,
+                )
+            )
+
+    def _put_back_wrong_deletions(self, resolved: Resolved, answer: Rows) -> set[str]:
         """Tabs where a deletion removed a row not meant; those rows are inserted again where they were.
 
         The deletion was right when its key is gone and every other key read
@@ -327,17 +589,26 @@ class Writer:
         wrong: set[str] = set()
         for tab_name, deletions in _deletions_by_tab(resolved.deleted).items():
             header = resolved.headers[tab_name]
-            before = self.rows.get(tab_name) or []
-            keys_after = index_keys(header, self._answer_keys(answer, tab_name))
+            before = resolved.reads[tab_name]
+            keys_after = self._keys_after(header, tab_name, answer)
             meant = {delete.key for delete, _ in deletions}
-            if all(key not in keys_after for key in meant) and all(
-                key in keys_after or key in meant for key in index_keys(header, before)
+            if (
+                keys_after is not None
+                and all(key not in keys_after for key in meant)
+                and all(key in keys_after or key in meant for key in index_keys(header, before))
             ):
                 continue
             wrong.add(tab_name)
             # Rare: read the whole tab once more to tell which rows went, rows without a key included.
             after = self.read([tab_name]).get(tab_name) or []
-            vanished = _vanished_rows(header, before, after, meant)
+            header_after = find_header(header.tab, after)
+            if header_after is None:
+                log.error("the header of %s vanished while deleting; check the tab", tab_name)
+                continue
+            vanished = _vanished_rows(header, before, header_after, after, meant)
+            refs_before = column_refs(header, before[header.row_index])
+            refs_after = column_refs(header_after, after[header_after.row_index])
+            vanished = [relayout(row, refs_before, refs_after) for row in vanished]
             positions = sorted(index for _, index in deletions)
             log.warning(
                 "a deletion in %s hit a row that had moved; putting %d row(s) back", tab_name, len(vanished)
@@ -345,12 +616,16 @@ class Writer:
             self._insert_rows(tab_name, positions, vanished)
         return wrong
 
-    def _answer_keys(self, answer: dict, tab_name: str) -> list[list[Any]]:
-        """The tab's rows as sent back (the key columns of every row, whole rows where written)."""
-        rows = {
-            index: cells for (title, index), cells in self._answer_rows(answer).items() if title == tab_name
-        }
-        return [rows.get(index, []) for index in range(max(rows, default=-1) + 1)]
+    @staticmethod
+    def _keys_after(header: Header, tab_name: str, answer: Rows) -> dict | None:
+        """Every key of the tab as sent back, or None when the key column moved out of what was sent."""
+        head = [answer.get((tab_name, index), []) for index in range(HEADER_SEARCH_ROWS)]
+        now = find_header(header.tab, head)
+        if now is None or now.key_indexes != header.key_indexes or now.row_index != header.row_index:
+            return None
+        indexes = [index for title, index in answer if title == tab_name]
+        rows = [answer.get((tab_name, index), []) for index in range(max(indexes, default=-1) + 1)]
+        return index_keys(now, rows)
 
     def _insert_rows(self, tab_name: str, positions: list[int], rows: list[list[Any]]) -> None:
         """Insert `rows` again near `positions` in one batch (an insertion overwrites nobody)."""
@@ -379,32 +654,20 @@ class Writer:
         except AmbiguousWrite:
             log.error("could not confirm putting back %d row(s) of %s; check the tab", len(rows), tab_name)
 
-    def _baseline_row(self, name: str, header: Header, parts, now: list[Any], written: set[int]):
-        """The row as this session first read it: by its key, or by the cells the write left alone."""
-        rows = self.baseline.get(name) or []
-        if parts is not None and (name, parts) in self.appended:
-            cells = self.appended[(name, parts)]  # a row this commit appended itself
-            row = [""] * header.width
-            for column, value in cells.items():
-                row[header.index[column]] = value
-            return row
-        if parts is not None:
-            found = index_keys(header, rows).get(parts, [])
-            return rows[found[0]] if len(found) == 1 else None
-        candidates = [row for row in rows[header.row_index + 1 :] if _same_except(now, row, written)]
-        return candidates[0] if len(candidates) == 1 else None
-
     # what is left ----------------------------------------------------------
 
-    def _still_to_do(self, work: Work) -> Work:
+    def _still_to_do(self, work: Work, landed: set[tuple[str, tuple[str, ...]]]) -> Work:
         """What of `work` has not landed yet, judged on a fresh read."""
         remaining = Work()
         for append in work.appends:
-            if not self._has_key(append.tab, append.key):
+            if (append.tab.name, append.key) not in landed and not self._has_key(append.tab, append.key):
                 remaining.appends.append(append)
         for target in work.targets:
-            if self._pending(target):
+            pending = self._pending(target)
+            if pending is True:
                 remaining.targets.append(target)
+            elif isinstance(pending, RowAppend):
+                remaining.appends.append(pending)
         for delete in work.deletes:
             if self._has_key(delete.tab, delete.key):
                 remaining.deletes.append(delete)
@@ -414,29 +677,68 @@ class Writer:
         header = find_header(tab, self.rows.get(tab.name) or [])
         return header is not None and key in index_keys(header, self.rows.get(tab.name) or [])
 
-    def _pending(self, target: Target) -> bool:
-        header = self.header(target.tab, [*target.tab.key, *target.cells])
-        index = self._locate(target, header, index_keys(header, self.rows.get(target.tab.name) or []))
+    def _pending(self, target: Target) -> bool | RowAppend:
+        """Whether `target` still has cells to write (or, for an own row gone, the append to make again)."""
+        header = find_header(target.tab, self.rows.get(target.tab.name) or [])
+        wanted = _columns_needed(target)
+        if header is None or any(name not in header.index for name in wanted):
+            return not target.repair  # a column gone: the next round says so and takes back what landed
+        refs = self._refs(target.tab, header)
+        index = self._locate(target, header, index_keys(header, self.rows.get(target.tab.name) or []), refs)
         if index is None:
+            if target.whole_row and target.key_after and not self._has_key(target.tab, target.key_after):
+                cells = {ref: value for ref, value in target.cells.items() if isinstance(ref, str)}
+                return RowAppend(target.tab, target.key_after, cells)  # the person removed it: again
             return target.locate[0] == "key"  # a key gone is reported by _resolve; a changed row waits
-        row = padded(self.rows[target.tab.name][index], header.width)
+        row = padded(self.rows[target.tab.name][index], len(refs))
+        if target.whole_row:
+            return bool(self._positions(target, refs, row))
         pending = False
-        for name, value in target.cells.items():
-            current = row[header.index[name]] if header.index[name] < len(row) else ""
+        for ref, value in target.cells.items():
+            position = position_of(refs, ref)
+            if position is None:
+                continue  # a column gone since: nothing of it left to put back
+            current = row[position] if position < len(row) else ""
             if same_cell(current, value):
                 continue
-            mine = any(same_cell(current, sent) for sent in self.sent.get((target.tab.name, name), []))
-            if not target.repair and not mine and not same_cell(current, target.before.get(name)):
+            # A value this write put anywhere in the tab is its own (a misplaced cell being put back).
+            mine = any(same_cell(current, sent) for sent in self.sent.get(target.tab.name, []))
+            if not target.repair and not mine and not same_cell(current, target.before.get(ref)):
                 key = "/".join(target.locate[1]) if target.locate[0] == "key" else f"row {index + 1}"
-                raise ConflictError(target.tab.name, key, [(name, target.before.get(name), current)])
+                raise ConflictError(target.tab.name, key, [(ref, target.before.get(ref), current)])
             pending = True
         return pending
+
+    def _strays_of(self, left: Work) -> list[StrayCell]:
+        """The cells of repairs that never landed, as they stand in the sheet now."""
+        strays = []
+        for target in left.targets:
+            if not target.repair:
+                continue
+            header = find_header(target.tab, self.rows.get(target.tab.name) or [])
+            if header is None:
+                continue
+            refs = self._refs(target.tab, header)
+            index = self._locate(
+                target, header, index_keys(header, self.rows.get(target.tab.name) or []), refs
+            )
+            row = self.rows[target.tab.name][index] if index is not None else []
+            view = View(header, refs, rows=self.rows[target.tab.name])
+            for ref, was in target.cells.items():
+                position = position_of(refs, ref)
+                left_value = _cell(row, position) if position is not None else None
+                if index is not None and position is not None and same_cell(left_value, was):
+                    continue
+                record = _record_of(view, list(row), set()) if index is not None else _locate_text(target)
+                column = _header_text(view, position) if position is not None else str(ref)
+                strays.append(StrayCell(target.tab.name, record, column, left_value, was))
+        return strays
 
     # undo ------------------------------------------------------------------
 
     def _undo_of(self, plan: WritePlan, repairs: list[Target]) -> Work:
         """Targets that take back every cell of `plan` found in the sheet now, and finish `repairs`."""
-        self.rows.update(self.read(sorted(plan.tabs)))
+        self.rows.update(self.read(sorted(plan.tabs | {r.tab.name for r in repairs})))
         undo = Work()
         for update in plan.updates:
             landed = self._landed_cells(update.tab, update.key, update.cells)
@@ -449,7 +751,15 @@ class Writer:
                 blank = {name: "" for name in append.cells if name not in append.tab.key}
                 undo.targets.append(Target(append.tab, ("key", append.key), blank, {}, repair=True))
                 cleared.add((append.tab.name, ("key", append.key)))
-        undo.targets += [r for r in repairs if (r.tab.name, r.locate) not in cleared]
+        for repair in repairs:
+            if repair.whole_row:  # the app's own row, its columns astray: cleared whole
+                undo.targets.append(
+                    Target(
+                        repair.tab, repair.locate, {}, {}, repair=True, layout=repair.layout, whole_row=True
+                    )
+                )
+            elif (repair.tab.name, repair.locate) not in cleared:
+                undo.targets.append(repair)
         return undo
 
     def _restore_deleted(self, plan: WritePlan) -> None:
@@ -460,12 +770,17 @@ class Writer:
         for delete in plan.deletes:
             if self._has_key(delete.tab, delete.key):
                 continue
-            header = self.header(delete.tab, delete.tab.key)
-            found = index_keys(header, self.baseline.get(delete.tab.name) or []).get(delete.key, [])
-            if found:
-                self._insert_rows(
-                    delete.tab.name, found[:1], [list(self.baseline[delete.tab.name][found[0]])]
+            baseline = self.baseline.get(delete.tab.name) or []
+            header = find_header(delete.tab, baseline)
+            now = find_header(delete.tab, self.rows.get(delete.tab.name) or [])
+            found = index_keys(header, baseline).get(delete.key, []) if header else []
+            if found and now is not None:
+                row = relayout(
+                    baseline[found[0]],
+                    column_refs(header, baseline[header.row_index]),
+                    self._refs(delete.tab, now),
                 )
+                self._insert_rows(delete.tab.name, found[:1], [row])
 
     def _forget_ids_of(self, plan: WritePlan) -> Work:
         """Clear the ID of appended rows whose other cells were cleared: the last step of an undo.
@@ -482,29 +797,78 @@ class Writer:
                 row = tuple(self.rows[append.tab.name][found[0]])
                 key_column = append.tab.key[0]
                 work.targets.append(
-                    Target(append.tab, ("row", row), {key_column: ""}, {key_column: append.key[0]})
+                    Target(
+                        append.tab,
+                        ("row", row),
+                        {key_column: ""},
+                        {key_column: append.key[0]},
+                        layout=tuple(self._refs(append.tab, header)),
+                    )
                 )
         return work
 
     def _landed_cells(self, tab: Tab, key: tuple[str, ...], cells: dict[str, Any]) -> list[str]:
         """The columns of `cells` that hold their new value in the record now."""
-        header = self.header(tab, list(cells))
+        header = find_header(tab, self.rows.get(tab.name) or [])
+        if header is None:
+            return []
         found = index_keys(header, self.rows.get(tab.name) or []).get(key, [])
         if len(found) != 1:
             return []
         row = padded(self.rows[tab.name][found[0]], header.width)
-        return [name for name, value in cells.items() if same_cell(row[header.index[name]], value)]
+        return [
+            name
+            for name, value in cells.items()
+            if name in header.index and same_cell(row[header.index[name]], value)
+        ]
 
 
 def _with_repairs(work: Work, repairs: list[Target]) -> Work:
     """`work` plus repairs; an intended change to a cell wins over putting it back."""
-    intended = {(t.tab.name, t.locate, name) for t in work.targets if not t.repair for name in t.cells}
+    intended = {(t.tab.name, t.locate, ref) for t in work.targets if not t.repair for ref in t.cells}
     merged = Work(list(work.targets), list(work.appends), list(work.deletes))
     for repair in repairs:
-        cells = {n: v for n, v in repair.cells.items() if (repair.tab.name, repair.locate, n) not in intended}
+        if repair.whole_row:
+            merged.targets.append(repair)
+            continue
+        cells = {r: v for r, v in repair.cells.items() if (repair.tab.name, repair.locate, r) not in intended}
         if cells:
-            merged.targets.append(Target(repair.tab, repair.locate, cells, {}, repair=True))
+            merged.targets.append(
+                Target(repair.tab, repair.locate, cells, {}, repair=True, layout=repair.layout)
+            )
     return merged
+
+
+def _columns_needed(target: Target) -> list[str]:
+    """The declared columns a target cannot be written without (a cleared cell of a gone column needs none)."""
+    named = [ref for ref, value in target.cells.items() if isinstance(ref, str)]
+    if target.whole_row:
+        named = [ref for ref in named if not is_blank(target.cells[ref])]
+    return [*target.tab.key, *(name for name in named if name not in target.tab.key)]
+
+
+def _repairs_in(work: Work, tab: Tab) -> bool:
+    return any(target.repair and target.tab.name == tab.name for target in work.targets)
+
+
+def _cell(row: Sequence[Any], position: int | None) -> Any:
+    if position is None or position >= len(row):
+        return ""
+    return row[position]
+
+
+def _header_text(view: View, position: int) -> str:
+    cells = view.row(view.header.row_index)
+    return str(cells[position]) if position < len(cells) else ""
+
+
+def _record_of(view: View, row: list[Any], touched: set[int]) -> str:
+    key = None if set(view.header.key_indexes) & touched else raw_key(view.header, row)
+    return "/".join(key) if key else NO_ID
+
+
+def _locate_text(target: Target) -> str:
+    return "/".join(target.locate[1]) if target.locate[0] == "key" else NO_ID
 
 
 def _update_cell(sheet_id: int, row: int, column: int, value: Any) -> dict:
@@ -549,17 +913,21 @@ def _deletions_by_tab(deleted: Sequence[tuple[RowDelete, int]]) -> dict[str, lis
 
 
 def _vanished_rows(
-    header: Header, before: Sequence[Sequence[Any]], after: Sequence[Sequence[Any]], meant: set
+    header: Header,
+    before: Sequence[Sequence[Any]],
+    header_after: Header,
+    after: Sequence[Sequence[Any]],
+    meant: set,
 ) -> list[list[Any]]:
     """Rows of `before` missing from `after` other than the ones meant to go: by key, else by content."""
-    keys_after = index_keys(header, after)
+    keys_after = index_keys(header_after, after)
     vanished = [
         list(before[index])
         for key, indexes in index_keys(header, before).items()
         if key not in meant and key not in keys_after
         for index in indexes
     ]
-    unkeyed_after = [row for row in after[header.row_index + 1 :] if raw_key(header, row) is None]
+    unkeyed_after = [row for row in after[header_after.row_index + 1 :] if raw_key(header_after, row) is None]
     for row in before[header.row_index + 1 :]:
         if raw_key(header, row) is not None:
             continue
