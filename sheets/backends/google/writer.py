@@ -395,11 +395,10 @@ class Writer:
 
     def _response_ranges(self, resolved: Resolved) -> None:
         """Ask for the first rows of every tab written (its header), each written row and the append window."""
-        ranges: list[str] = []
+        ranges: dict[str, None] = {}  # in order, once each
 
         def want(text: str) -> None:
-            if text not in ranges:
-                ranges.append(text)
+            ranges.setdefault(text)
 
         for tab_name in resolved.headers:
             want(f"{quote_tab(tab_name)}!1:{HEADER_SEARCH_ROWS}")
@@ -412,7 +411,7 @@ class Writer:
             # The key column(s) of the whole tab come back: enough to check which row went.
             positions = resolved.headers[tab_name].key_indexes
             want(column_range(tab_name, min(positions), max(positions)))
-        resolved.response_ranges = ranges
+        resolved.response_ranges = list(ranges)
 
     def _append_window(self, resolved: Resolved, tab_name: str, count: int) -> str:
         """The rows where this batch's appended rows will be, with a margin, as an A1 range.
@@ -544,12 +543,13 @@ class Writer:
         if last is None:
             indexes = [index for title, index in (view.answer or {}) if title == name and index >= first]
             last = max(indexes, default=first) + 1
-        window = {index: view.row(index) for index in range(first, last)}
-        if not all(any(same_row(row, cells) for row in window.values()) for _, cells in laid):
+        key_at = resolved.headers[name].key_indexes[0]  # where each laid row carries its new ID
+        window = _by_cell(((index, view.row(index)) for index in range(first, last)), key_at)
+        if not all(_find(window, cells, key_at) for _, cells in laid):
             log.warning("rows were added to %s while saving; reading it to find the new rows", name)
-            window = dict(enumerate(self.read([name]).get(name) or []))
+            window = _by_cell(enumerate(self.read([name]).get(name) or []), key_at)
         for append, cells in laid:
-            found = [index for index, row in window.items() if same_row(row, cells)]
+            found = _find(window, cells, key_at)
             if not found:
                 verdict.moved.add(name)  # gone already (a person deleted it): judged again on a fresh read
                 continue
@@ -837,6 +837,20 @@ def _with_repairs(work: Work, repairs: list[Target]) -> Work:
                 Target(repair.tab, repair.locate, cells, {}, repair=True, layout=repair.layout)
             )
     return merged
+
+
+def _by_cell(rows, position: int) -> dict[str, list[tuple[int, list[Any]]]]:
+    """Rows indexed by the text of one cell, so finding a row among thousands is a lookup."""
+    found: dict[str, list[tuple[int, list[Any]]]] = {}
+    for index, row in rows:
+        found.setdefault(str(_cell(row, position)).strip(), []).append((index, row))
+    return found
+
+
+def _find(rows: dict[str, list[tuple[int, list[Any]]]], cells: list[Any], position: int) -> list[int]:
+    """The indexes of the rows holding exactly `cells`."""
+    candidates = rows.get(str(_cell(cells, position)).strip(), [])
+    return [index for index, row in candidates if same_row(row, cells)]
 
 
 def _columns_needed(target: Target) -> list[str]:
