@@ -258,7 +258,9 @@ ORDER_STATUSES = (
     "delivered",
     "cancelled",
 )
-PAYMENT_STATUSES = ("pending", "paid", "partially_refunded", "refunded", "voided")
+#: The stages a payment moves through, in order; refunded and voided both end it.
+PAYMENT_STAGES = (("pending",), ("paid",), ("partially_refunded",), ("refunded", "voided"))
+PAYMENT_STATUSES = tuple(status for stage in PAYMENT_STAGES for status in stage)
 
 ORDERS = record_tab(
     "Orders",

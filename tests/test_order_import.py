@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from pathlib import Path
 
 import pytest
@@ -15,6 +16,7 @@ from processes.orders import (
     import_orders,
     is_shopify,
     parse_mapping,
+    record_payment,
     run_import_command,
 )
 from processes.permissions import Actor
@@ -249,3 +251,99 @@ def test_ten_thousand_lines_import_in_one_read_and_one_write_on_google(google):
     again = import_orders(google.workbook, export, by=STAFF)
     assert (again.created, again.unchanged) == ([], len(report.created))
     assert google.fake.count("batchUpdate") == 0
+
+
+# matching an order already in the sheet ------------------------------------
+
+SHOPIFY_HEADER = (
+    "Name,Email,Financial Status,Paid at,Created at,Lineitem quantity,Lineitem name,Lineitem price,"
+    "Lineitem sku,Shipping Name,Shipping Address1,Shipping City,Shipping Zip,Shipping Country"
+)
+
+
+def shopify(*rows: str, header: str = SHOPIFY_HEADER) -> bytes:
+    """A small Shopify export: the header, then `rows` as typed."""
+    return "\n".join((header, *rows)).encode("utf-8") + b"\n"
+
+
+def sheet_row(record, ref: str) -> int:
+    """The sheet row (1-based, header row 1) of the order with external reference `ref`."""
+    rows = record.person.values("Orders")
+    column = rows[0].index("external_ref")
+    return next(number for number, row in enumerate(rows, start=1) if row[column] == ref)
+
+
+def seed_order_fields(record, ref: str, changes: dict[str, object]) -> None:
+    """What the app recorded on an order since it was imported (payment, shipment ...)."""
+    order_id = orders(record)[ref].order_id
+    with record.workbook.transaction(ORDERS, user="seed", action="seed") as tx:
+        tx.update(tx.require(ORDERS, order_id), changes)
+
+
+def test_an_order_whose_row_cannot_be_read_is_reported_and_not_imported_again(catalogue):
+    import_orders(catalogue.workbook, data("shopify_orders.csv"), by=STAFF)
+    row = sheet_row(catalogue, "#1001")
+    catalogue.person.set_cell("Orders", row, "total", "12,34 EUR")
+    report = import_orders(catalogue.workbook, data("shopify_orders.csv"), by=STAFF)
+    assert (report.created, report.updated, report.unchanged) == ([], [], 3)
+    assert len(catalogue.person.values("Orders")) == 1 + 4  # no second #1001
+    (problem,) = report.problems
+    assert "line 2 (#1001)" in str(problem)
+    assert f"Orders, row {row}, column total" in str(problem)
+    assert catalogue.person.cell("Orders", row, "total") == "12,34 EUR"  # left alone
+
+
+@pytest.mark.parametrize(
+    ("recorded", "word"),
+    [("paid", "pending"), ("refunded", "paid"), ("partially_refunded", "pending"), ("voided", "pending")],
+)
+def test_an_import_never_moves_a_payment_back_from_what_the_app_recorded(catalogue, recorded, word):
+    row = "#5001,ann@example.com,{},,2026-03-03 10:00:00 +0000,1,Kettle,30.00,KIT-001,Ann Lee,1 Mill Lane,Riverton,12345,DE"
+    import_orders(catalogue.workbook, shopify(row.format("pending")), by=STAFF)
+    seed_order_fields(catalogue, "#5001", {"payment_status": recorded})
+    report = import_orders(catalogue.workbook, shopify(row.format(word)), by=STAFF)
+    assert orders(catalogue)["#5001"].payment_status == recorded
+    assert (report.updated, report.unchanged, report.changes) == ([], 1, [])
+
+
+def test_a_payment_recorded_in_the_app_survives_importing_the_same_file_again(catalogue):
+    import_orders(catalogue.workbook, data("shopify_orders.csv"), by=STAFF)
+    record_payment(catalogue.workbook, orders(catalogue)["#1002"].order_id, by=STAFF)
+    report = import_orders(catalogue.workbook, data("shopify_orders.csv"), by=STAFF)
+    assert orders(catalogue)["#1002"].payment_status == "paid"
+    assert (report.updated, report.unchanged, report.problems) == ([], 4, [])
+
+
+def test_an_order_number_of_another_customer_is_reported_and_nothing_is_merged(catalogue, tmp_path):
+    import_orders(catalogue.workbook, data("shopify_orders.csv"), by=STAFF)
+    seed_order_fields(catalogue, "#1001", {"status": "delivered"})
+    before = orders(catalogue)
+    other = shopify(
+        "#1001,zed@example.com,refunded,,2026-04-01 10:00:00 +0000,1,Mug,8.00,MUG-003,Zed Ulm,9 Quay,Riverton,12345,DE",
+        "#1002,yan@example.com,paid,2026-04-01 10:05:00 +0000,2026-04-01 10:05:00 +0000,1,Pan,12.50,KIT-002,Yan Oz,8 Quay,Riverton,12345,DE",
+        # the same customer, the address written another way: the same order
+        "#1004,LUCAS@example.com ,paid,,2026-03-01 11:59:00 +0000,1,Kettle,30.00,KIT-001,Lucas Moreau,3 Elm Avenue,Oakham Hill,20095,FR",
+    )
+    report = import_orders(catalogue.workbook, other, by=STAFF)
+    after = orders(catalogue)
+    assert [after[ref].to_dict() for ref in before] == [before[ref].to_dict() for ref in before]
+    assert (report.created, report.updated, report.unchanged, report.changes) == ([], [], 1, [])
+    assert sorted(report.left_alone) == ["#1001", "#1002"]
+    said = [str(problem) for problem in report.problems]
+    assert said[0].startswith("line 2 (#1001):") and before["#1001"].order_id in said[0]
+    assert "another customer" in said[0] and "another customer" in said[1]
+    (tmp_path / "other.csv").write_bytes(other)
+    assert run_import_command(catalogue.workbook, tmp_path / "other.csv", out=lambda line: None) == 1
+    assert len(orders(catalogue)) == 4 and len(catalogue.workbook.table(ORDER_LINES)) == 7
+
+
+def test_every_change_to_an_existing_order_is_listed_in_the_report(catalogue):
+    import_orders(catalogue.workbook, data("shopify_orders.csv"), by=STAFF)
+    order_id = orders(catalogue)["#1002"].order_id
+    report = import_orders(catalogue.workbook, data("shopify_orders_later.csv"), by=STAFF)
+    assert [(c.ref, c.order_id, c.column, c.old, c.new) for c in report.changes] == [
+        ("#1002", order_id, "payment_status", "pending", "paid"),
+        ("#1002", order_id, "paid_at", None, datetime(2026, 3, 2, 8, 0)),
+    ]
+    assert f"#1002 ({order_id}): payment_status pending → paid" in report.lines()
+    assert f"#1002 ({order_id}): paid_at (empty) → 2026-03-02 08:00" in report.lines()

@@ -6,25 +6,36 @@
     python app.py import orders FILE.csv   ->  run_import_command(workbook, "FILE.csv")
 
 The whole file is one transaction, so Google sees one read and one write
-whatever its size. An order is known by its channel and external reference:
-importing the same or an overlapping file adds nothing twice, and a changed
-payment status is brought up to date. An order with a bad line is not
-imported at all (half an order would be worse than none); every bad line is
-reported with its line number and why, and the good orders are imported.
+whatever its size. An order is known by its channel and external reference,
+confirmed by the customer's email: importing the same or an overlapping file
+adds nothing twice, and a payment that moved on is brought up to date (never
+back from what the app recorded), each change listed in the report. The same
+reference for another customer, or a row of the sheet that cannot be read, is
+reported and left alone. An order with a bad line is not imported at all
+(half an order would be worse than none); every bad line is reported with its
+line number and why, and the good orders are imported.
 """
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
+from typing import Any
 
+import i18n
 from i18n import _
+from i18n.formatting import when
 from processes.errors import ProcessError
 from processes.permissions import Actor
-from sheets.cells import CellError
+from sheets.cells import CellError, is_blank, parse_cell
 from sheets.errors import SheetError
-from sheets.tabs import ORDERS, PRODUCTS
+from sheets.schema import STAMP_COLUMNS, Kind
+from sheets.table import Record, Table
+from sheets.tabs import ORDERS, PRODUCTS, STOCK
+from sheets.transaction import Transaction
 from sheets.workbook import Workbook
 
 from .csv_input import FIELDS, FileProblem, IncomingOrder, LineProblem, decode, read_orders
@@ -32,7 +43,30 @@ from .entry import ORDER_TABS, OrderLine, add_order
 from .pipeline import apply_payment_status
 
 CHANNELS = ORDERS.column("channel").choices
+#: Tabs the import reads and writes: entering orders, and releasing the stock of an order it cancels.
+IMPORT_TABS = (*ORDER_TABS, STOCK)
 Progress = Callable[[float, str], None]
+
+
+@dataclass(frozen=True)
+class OrderChange:
+    """One field of an order already in the sheet that an import changed: old → new."""
+
+    ref: str
+    order_id: str
+    column: str
+    old: Any
+    new: Any
+
+    def __str__(self) -> str:
+        return _(
+            "{ref} ({order_id}): {column} {old} → {new}",
+            ref=self.ref,
+            order_id=self.order_id,
+            column=i18n.header(self.column, i18n.current()),
+            old=_shown(self.column, self.old),
+            new=_shown(self.column, self.new),
+        )
 
 
 @dataclass
@@ -44,8 +78,10 @@ class ImportReport:
     unchanged: int = 0  # orders already imported, nothing new
     lines_added: int = 0
     lines_read: int = 0
+    changes: list[OrderChange] = field(default_factory=list)  # every change to an order already there
     problems: list[LineProblem] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)  # orders not imported because of a bad line
+    left_alone: list[str] = field(default_factory=list)  # matched an order the import may not touch
     fatal: str | None = None  # the file could not be read at all
 
     @property
@@ -62,11 +98,21 @@ class ImportReport:
         ]
         if self.skipped:
             parts.append(f"{len(self.skipped)} order(s) not imported because of bad lines")
+        if self.left_alone:
+            parts.append(_("{count} order(s) left alone: see below", count=len(self.left_alone)))
         return "; ".join(parts) + "."
 
     def lines(self) -> list[str]:
-        """The summary, then each problem on its own line."""
-        return [self.summary(), *(str(problem) for problem in self.problems)]
+        """The summary, each change to an order already there, then each problem on its own line."""
+        return [
+            self.summary(),
+            *(str(change) for change in self.changes),
+            *(str(problem) for problem in self.problems),
+        ]
+
+    def leave_alone(self, incoming: IncomingOrder, reason: str) -> None:
+        self.left_alone.append(incoming.ref)
+        self.problems.append(LineProblem(incoming.first_line, incoming.ref, reason))
 
 
 def import_orders(
@@ -99,14 +145,14 @@ def import_orders(
         return report
     report.problems.extend(loose)
     say(0.3, f"checking {len(orders):,} orders")
-    with workbook.transaction(*ORDER_TABS, user=by.name, action=f"import {channel} orders") as tx:
+    with workbook.transaction(*IMPORT_TABS, user=by.name, action=f"import {channel} orders") as tx:
         known = _known_orders(tx.table(ORDERS), channel)
         for number, incoming in enumerate(orders):
             if number % 500 == 0:
                 say(0.3 + 0.5 * number / max(len(orders), 1), f"order {number + 1:,} of {len(orders):,}")
-            existing = known.get(incoming.ref)
-            if existing is not None:
-                _update_payment(tx, incoming, existing, report)
+            candidates = known.get(incoming.ref)
+            if candidates:
+                _match_existing(tx, incoming, candidates, report)
                 continue
             _add(tx, incoming, channel, location_id, report)
         say(0.85, "saving")
@@ -115,19 +161,81 @@ def import_orders(
     return report
 
 
-def _known_orders(orders, channel: str) -> dict[str, str]:
-    """External reference -> order ID of the orders of `channel` already in the sheet."""
+@dataclass(frozen=True)
+class _Known:
+    """An order of the channel already in the sheet, as far as matching needs it."""
+
+    order_id: str
+    email: str
+    unreadable: str = ""  # why its row cannot be read ("" when it reads)
+
+
+def _known_orders(orders: Table, channel: str) -> dict[str, list[_Known]]:
+    """External reference -> the orders of `channel` in the sheet with it, unreadable rows included.
+
+    A row that cannot be read still holds an order: taking its reference for a
+    new one would import that order a second time.
+    """
+    known: dict[str, list[_Known]] = defaultdict(list)
     columns = orders.columns
-    return {
-        ref: order_id
-        for order_id, known_channel, ref in zip(
-            columns["order_id"], columns["channel"], columns["external_ref"], strict=True
+    for order_id, known_channel, ref, email in zip(
+        columns["order_id"],
+        columns["channel"],
+        columns["external_ref"],
+        columns["customer_email"],
+        strict=True,
+    ):
+        if ref and (known_channel or "manual") == channel:
+            known[ref].append(_Known(order_id, email or ""))
+    for row, cells in orders.unreadable:
+        ref = _raw_text(cells.get("external_ref"))
+        if ref and (_raw_text(cells.get("channel")).casefold() or "manual") == channel:
+            why = "; ".join(str(issue) for issue in orders.issues if issue.row == row)
+            known[ref].append(
+                _Known(_raw_text(cells.get("order_id")), _raw_text(cells.get("customer_email")), why)
+            )
+    return known
+
+
+def _raw_text(raw: Any) -> str:
+    return "" if is_blank(raw) else parse_cell(Kind.TEXT, raw)
+
+
+def _match_existing(
+    tx: Transaction, incoming: IncomingOrder, candidates: list[_Known], report: ImportReport
+) -> None:
+    """An order whose reference is in the sheet: the same customer's is brought up to date, any other left alone."""
+    unreadable = next((known for known in candidates if known.unreadable), None)
+    if unreadable is not None:
+        report.leave_alone(
+            incoming,
+            _(
+                "this order is already in the sheet, but its row cannot be read ({issue}); it was left "
+                "alone: correct the row, then import again",
+                issue=unreadable.unreadable,
+            ),
         )
-        if ref and (known_channel or "manual") == channel
-    }
+        return
+    email = _email_key(incoming.text("customer_email"))
+    same = next((known for known in candidates if _email_key(known.email) == email), None)
+    if same is None:
+        report.leave_alone(
+            incoming,
+            _(
+                "{order_id} in the sheet has this order number for another customer; nothing was "
+                "changed or merged: check the order number",
+                order_id=candidates[0].order_id,
+            ),
+        )
+        return
+    _update_payment(tx, incoming, same.order_id, report)
 
 
-def _update_payment(tx, incoming: IncomingOrder, order_id: str, report: ImportReport) -> None:
+def _email_key(email: str) -> str:
+    return (email or "").strip().casefold()
+
+
+def _update_payment(tx: Transaction, incoming: IncomingOrder, order_id: str, report: ImportReport) -> None:
     status = incoming.payment_status()
     if not status:
         report.problems.append(_bad_payment(incoming))
@@ -137,10 +245,30 @@ def _update_payment(tx, incoming: IncomingOrder, order_id: str, report: ImportRe
         paid_at = incoming.when("paid_at") or incoming.when("created_at")
     except CellError:
         paid_at = None
-    if apply_payment_status(tx, order, status, paid_at) is order:
-        report.unchanged += 1
-    else:
+    changes = _changes(incoming.ref, order, apply_payment_status(tx, order, status, paid_at))
+    if changes:
         report.updated.append(incoming.ref)
+        report.changes.extend(changes)
+    else:
+        report.unchanged += 1
+
+
+def _changes(ref: str, before: Record, after: Record) -> list[OrderChange]:
+    return [
+        OrderChange(ref, before.order_id, name, before[name], after[name])
+        for name in ORDERS.column_names
+        if name not in STAMP_COLUMNS and before[name] != after[name]
+    ]
+
+
+def _shown(column: str, value: Any) -> str:
+    if value is None or value == "":
+        return _("(empty)")
+    if isinstance(value, datetime):
+        return when(value)
+    if ORDERS.column(column).choices:
+        return i18n.value(value)
+    return str(value)
 
 
 def _add(tx, incoming: IncomingOrder, channel: str, location_id: str, report: ImportReport) -> None:

@@ -28,7 +28,7 @@ from sheets.tabs import LOCATIONS, ORDER_LINES, ORDERS, PRODUCTS, STOCK, SURVEYS
 from sheets.transaction import Transaction
 from sheets.workbook import Workbook
 
-from .procedure import ORDER, PAID, RESERVED_STATES, address_problem
+from .procedure import ORDER, PAID, PAYMENT_ENDED, RESERVED_STATES, address_problem, payment_moves_on
 
 
 def lines_of(lines: Table, order_id: str) -> list[Record]:
@@ -112,14 +112,22 @@ def record_payment(workbook: Workbook, order_id: str, *, by: Actor, base: Record
 def apply_payment_status(
     tx: Transaction, order: Record, payment_status: str, paid_at: datetime | None
 ) -> Record:
-    """A payment status reported by a channel (an import): set it; a confirmed order that is now paid becomes paid."""
-    if payment_status == (order.payment_status or "pending"):
+    """A payment status reported by a channel (an import), taken only when it is further along.
+
+    What the app recorded is never moved back (paid stays paid when an older file says
+    pending). A confirmed order that is now paid becomes paid; an order not yet shipped
+    whose payment was refunded or voided is cancelled and its reservation released,
+    so nothing is left to pick (the transaction needs ORDERS, ORDER_LINES and STOCK).
+    """
+    if not payment_moves_on(order.payment_status, payment_status):
         return order
     changes: dict[str, Any] = {"payment_status": payment_status}
     if payment_status in PAID and order.payment_status not in PAID:
         changes["paid_at"] = order.paid_at or paid_at or tx.now
         if order.status == "confirmed":
             changes["status"] = ORDER.transition("record_payment").target
+    elif payment_status in PAYMENT_ENDED and (order.status or "new") in ORDER.transition("cancel").sources:
+        changes["status"] = _cancelled(tx, order)
     return tx.update(order, changes)
 
 
@@ -239,10 +247,8 @@ def cancel_order(workbook: Workbook, order_id: str, *, by: Actor, base: Record |
     """Cancel before shipment; a reserved order gives its stock back to what can be promised."""
     with workbook.transaction(ORDERS, ORDER_LINES, STOCK, user=by.name, action="cancel order") as tx:
         order = _unchanged(tx, order_id, base)
-        transition = ORDER.check("cancel", order.status or "new", by)
-        if order.status in RESERVED_STATES:
-            _release(tx, order, lines_of(tx.table(ORDER_LINES), order_id))
-        return tx.update(order, {"status": transition.target})
+        ORDER.check("cancel", order.status or "new", by)
+        return tx.update(order, {"status": _cancelled(tx, order)})
 
 
 def take_step(
@@ -277,6 +283,13 @@ def _location(tx: Transaction, location_id: str | None) -> Record:
     if location.active is False:
         raise ProcessError(_("{name} is inactive; orders cannot ship from it.", name=location.name))
     return location
+
+
+def _cancelled(tx: Transaction, order: Record) -> str:
+    """Release what a cancelled order reserved; its new status."""
+    if order.status in RESERVED_STATES:
+        _release(tx, order, lines_of(tx.table(ORDER_LINES), order.order_id))
+    return ORDER.transition("cancel").target
 
 
 def _release(tx: Transaction, order: Record, lines: list[Record]) -> None:

@@ -18,7 +18,7 @@ import re
 from processes.permissions import Actor
 from processes.procedure import Alert, Entry, Procedure, Transition
 from sheets.table import Record
-from sheets.tabs import ORDERS
+from sheets.tabs import ORDERS, PAYMENT_STAGES
 
 #: What the picker confirms for each line of the pick list before the order is packed.
 PICK_CHECKLIST = (
@@ -130,6 +130,14 @@ OPEN_STATES = ("new", "confirmed", "paid", "picking", "packed")
 #: Payment statuses that count as paid for picking.
 PAID = ("paid", "partially_refunded")
 PAYMENT_STEPS = frozenset({"record_payment_early", "record_payment"})
+#: Payment statuses that end an order before it ships: the money went back, or was never taken.
+PAYMENT_ENDED = PAYMENT_STAGES[-1]
+_STAGE_OF = {status: number for number, stage in enumerate(PAYMENT_STAGES) for status in stage}
+
+
+def payment_moves_on(current: str | None, reported: str) -> bool:
+    """Whether `reported` is further along than `current`: a channel never moves a payment back."""
+    return _STAGE_OF[reported] > _STAGE_OF.get(current or "pending", 0)
 
 
 def order_steps(order: Record, actor: Actor) -> list:
