@@ -23,7 +23,7 @@ import i18n
 from sheets.tabs import ALERTS, SUMMARY
 from sheets.workbook import Workbook
 
-from .checks import AREA_NAMES, covered_by, due_areas, run_checks
+from .checks import AREA_NAMES, covered_by, due_areas, run_areas
 from .effects import JOBS_USER, OpenAlert, apply_effects, no_key, still_active
 from .lease import (
     ACT,
@@ -103,10 +103,10 @@ def run_cycle(
             state.lease = decision
             return _lease_only(workbook, snapshot, decision, started)
     read_done = time.perf_counter()
-    areas = due_areas(snapshot, state.last_ran) if state is not None else AREA_NAMES
-    covers = covered_by(areas)
+    due = due_areas(snapshot, state.last_ran) if state is not None else AREA_NAMES
     with i18n.use_language(snapshot.setting("sheet_language")):  # alerts are written for the sheet's readers
-        effects = run_checks(snapshot, areas)
+        effects, areas = run_areas(snapshot, due)
+    covers = covered_by(areas)
     found = [item for item in effects if isinstance(item, OpenAlert)]
     effects.append(summarise(snapshot, found + still_active(snapshot.table(ALERTS), covers)))
     if decision is not None and decision.write is not None:

@@ -111,9 +111,14 @@ def read_table(tab: Tab, rows: Sequence[Sequence[Any]] | None, first_row: int = 
         )
         return _empty(tab, issues, header.missing)
     issues += [
-        DataIssue(tab.name, None, name, "column missing; run `python app.py init` to add it")
+        DataIssue(
+            tab.name,
+            first_row + header.row_index,
+            name,
+            "column missing (renamed or deleted?): its values cannot be read and the checks that need "
+            "them wait; give the header back its name, or run `python app.py init` to add it",
+        )
         for name in header.missing
-        if tab.column(name).required
     ]
     body = rows[header.row_index + 1 :]
     body_first_row = first_row + header.row_index + 1

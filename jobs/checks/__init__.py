@@ -8,9 +8,11 @@ that ran in a cycle may open, refresh or resolve them.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Mapping
-from dataclasses import dataclass
+from collections.abc import Callable, Collection, Iterator, Mapping
+from dataclasses import dataclass, replace
 from datetime import datetime
+
+from sheets.table import Table
 
 from ..effects import Effect
 from ..snapshot import Snapshot
@@ -68,7 +70,49 @@ def due_areas(snapshot: Snapshot, last_ran: Mapping[str, datetime]) -> tuple[str
 
 def run_checks(snapshot: Snapshot, areas: Collection[str] = AREA_NAMES) -> list[Effect]:
     """The effects of the checks of `areas` (default: all), in the order of AREAS."""
-    return [effect for area in AREAS if area.name in areas for effect in area.check(snapshot)]
+    return run_areas(snapshot, areas)[0]
+
+
+def run_areas(
+    snapshot: Snapshot, areas: Collection[str] = AREA_NAMES
+) -> tuple[list[Effect], tuple[str, ...]]:
+    """The effects of the checks of `areas`, and the areas that ran.
+
+    An area whose check read a tab with a declared column missing (a header a person
+    renamed or deleted) is held back: its effects are dropped and its alerts stay as
+    they are, because the values it saw in that column were defaults, not the sheet's.
+    The data area always runs: it is what reports the missing column.
+    """
+    effects: list[Effect] = []
+    ran: list[str] = []
+    for area in AREAS:
+        if area.name not in areas:
+            continue
+        watched = _Watched(snapshot.tables)
+        found = area.check(replace(snapshot, tables=watched))
+        if area.name != "data" and any(snapshot.tables[name].missing_columns for name in watched.read):
+            continue
+        effects += found
+        ran.append(area.name)
+    return effects, tuple(ran)
+
+
+class _Watched(Mapping[str, Table]):
+    """The snapshot's tables, noting which ones a check read."""
+
+    def __init__(self, tables: Mapping[str, Table]) -> None:
+        self.tables = tables
+        self.read: set[str] = set()
+
+    def __getitem__(self, name: str) -> Table:
+        self.read.add(name)
+        return self.tables[name]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.tables)
+
+    def __len__(self) -> int:
+        return len(self.tables)
 
 
 def area_of_key(key: str) -> str | None:

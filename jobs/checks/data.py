@@ -38,6 +38,8 @@ def _issues(issues: tuple[DataIssue, ...]) -> list[Effect]:
 
 
 def _ledger(snapshot: Snapshot) -> list[Effect]:
+    if snapshot.table(STOCK).missing_columns or snapshot.table(STOCK_MOVES).missing_columns:
+        return []  # a balance read as its default would disagree with the ledger for no reason
     balances = ledger_balances(snapshot.df(STOCK_MOVES))
     stock = snapshot.table(STOCK)
     effects: list[Effect] = []
