@@ -159,3 +159,24 @@ def test_an_alert_deleted_before_the_write_fails_the_cycle_cleanly_and_the_next_
     assert all(
         count == 1 for count in Counter(r.key for r in alerts(shop) if r.status != "resolved").values()
     )
+
+
+@pytest.mark.parametrize("moved", ["severity", "key", "message"])
+def test_alert_columns_moved_before_the_cycle_writes_keep_every_value_under_its_header(shop, moved):
+    run_cycle(shop.workbook, NOW)
+    key = unpaid_key(shop)
+    order = shop.workbook.table(ORDERS).get(key.split(":", 1)[1])
+    shop.person.set_cell(ORDERS.name, order.row_number, "customer_name", "Moved Customer")  # a refresh
+    shop.person.set_cell(ORDERS.name, order.row_number + 1, "payment_status", "paid")  # may resolve one
+    shop.fake.before_next("batchUpdate", lambda: shop.person.move_column(ALERTS.name, moved, 1))
+
+    run_cycle(shop.workbook, LATER)
+
+    header = shop.person.values(ALERTS.name)[0]
+    assert header[0] == moved
+    rows = [dict(zip(header, row, strict=False)) for row in shop.person.values(ALERTS.name)[1:] if row]
+    assert all(str(row["alert_id"]).startswith("ALR") for row in rows)
+    assert all(row["severity"] in ALERTS.column("severity").choices for row in rows)
+    assert all(row["status"] in ALERTS.column("status").choices for row in rows)
+    assert all(":" in str(row["key"]) or str(row["key"]).startswith("runner") for row in rows)
+    assert "Moved Customer" in only(shop, key).message
