@@ -170,6 +170,7 @@ class Writer:
         self.sent: dict[str, list[Any]] = {}  # tab -> values written anywhere in it
         # Every repair found, even one an intended write made moot: owed if that write is taken back.
         self.owed: list[Target] = []
+        self.own_rows = {(a.tab.name, a.key): a for a in plan.appends}  # rows this write adds
         failure, left = self._rounds(work_of(plan))
         if failure is None:
             if self.stray:
@@ -487,6 +488,9 @@ class Writer:
         name = view.header.tab.name
         moved = align(resolved.refs[name], view.refs)
         touched = set(written.positions)
+        own = self._own_row(view, row, touched)
+        if own is not None:
+            return own  # a row this write adds: no earlier value to put back, it is set right whole
         sources = self._rows_as_read(resolved, row, touched, view, moved)
         cells: dict[ColumnRef, Any] = {}
         for position in sorted(touched):
@@ -505,6 +509,23 @@ class Writer:
         key = None if set(view.header.key_indexes) & touched else raw_key(view.header, row)
         locate = ("key", key) if key is not None else ("row", tuple(row))
         return Target(view.header.tab, locate, cells, {}, repair=True, layout=tuple(view.refs))
+
+    def _own_row(self, view: View, row: list[Any], touched: set[int]) -> Target | None:
+        """A target setting right, cell by cell, a row this write appended, when `row` is one."""
+        key = None if set(view.header.key_indexes) & touched else raw_key(view.header, row)
+        append = self.own_rows.get((view.header.tab.name, key)) if key is not None else None
+        if append is None:
+            return None
+        return Target(
+            append.tab,
+            ("row", tuple(row)),
+            dict(append.cells),
+            {},
+            repair=True,
+            layout=tuple(view.refs),
+            whole_row=True,
+            key_after=append.key,
+        )
 
     def _rows_as_read(
         self, resolved: Resolved, row: list[Any], touched: set[int], view: View, moved: list[int | None]
