@@ -129,6 +129,7 @@ class Resolved:
     reads: dict[str, list[list[Any]]] = field(default_factory=dict)  # the rows this batch was laid out on
     deleted: list[tuple[RowDelete, int]] = field(default_factory=list)  # (delete, row index as read)
     deferred: list[Target] = field(default_factory=list)  # rows a repair in this batch gives their key back
+    after: dict[str, list[list[Any]]] = field(default_factory=dict)  # tabs read again to tell rows apart
 
     def after_deletes(self, tab_name: str, index: int) -> int:
         """Where the row at `index` (as read) is once this batch's deletions above it are done."""
@@ -492,6 +493,8 @@ class Writer:
         if own is not None:
             return own  # a row this write adds: no earlier value to put back, it is set right whole
         sources = self._rows_as_read(resolved, row, touched, view, moved)
+        if sources is not None and len(sources) > 1:
+            sources = self._vanished(resolved, view, sources)
         cells: dict[ColumnRef, Any] = {}
         for position in sorted(touched):
             source = source_of(moved, position, len(resolved.refs[name]))
@@ -509,6 +512,31 @@ class Writer:
         key = None if set(view.header.key_indexes) & touched else raw_key(view.header, row)
         locate = ("key", key) if key is not None else ("row", tuple(row))
         return Target(view.header.tab, locate, cells, {}, repair=True, layout=tuple(view.refs))
+
+    def _vanished(self, resolved: Resolved, view: View, candidates: list[list[Any]]) -> list[list[Any]]:
+        """Of rows alike but for the cells overwritten, the ones no longer in the tab: the one hit.
+
+        Rare (rows moved and the row has no ID): the tab is read once more and compared
+        row for row with the read the write was laid out on.
+        """
+        name = view.header.tab.name
+        if name not in resolved.after:
+            resolved.after[name] = self.read([name]).get(name) or []
+        after = resolved.after[name]
+        header_after = find_header(view.header.tab, after)
+        if header_after is None:
+            return candidates
+        refs_after = column_refs(header_after, after[header_after.row_index])
+        left = [tuple(padded(row, len(refs_after))) for row in after[header_after.row_index + 1 :]]
+        gone = []
+        for candidate in candidates:
+            now = relayout(candidate, resolved.refs[name], refs_after)
+            match = next((i for i, row in enumerate(left) if same_row(row, now)), None)
+            if match is None:
+                gone.append(candidate)
+            else:
+                del left[match]  # alike rows are counted off one by one
+        return gone or candidates
 
     def _own_row(self, view: View, row: list[Any], touched: set[int]) -> Target | None:
         """A target setting right, cell by cell, a row this write appended, when `row` is one."""
