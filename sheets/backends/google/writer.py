@@ -801,10 +801,20 @@ class Writer:
                 undo.targets.append(Target(append.tab, ("key", append.key), blank, {}, repair=True))
                 cleared.add((append.tab.name, ("key", append.key)))
         for repair in repairs:
-            if repair.whole_row:  # the app's own row, its columns astray: cleared whole
+            if (
+                repair.whole_row
+            ):  # the app's own row, its columns astray: cleared but for its ID, forgotten last
+                keep = dict(zip(repair.tab.key, repair.key_after or (), strict=False))
                 undo.targets.append(
                     Target(
-                        repair.tab, repair.locate, {}, {}, repair=True, layout=repair.layout, whole_row=True
+                        repair.tab,
+                        repair.locate,
+                        keep,
+                        {},
+                        repair=True,
+                        layout=repair.layout,
+                        whole_row=True,
+                        key_after=repair.key_after,
                     )
                 )
             elif (repair.tab.name, repair.locate) not in cleared:
