@@ -544,16 +544,7 @@ class Writer:
         append = self.own_rows.get((view.header.tab.name, key)) if key is not None else None
         if append is None:
             return None
-        return Target(
-            append.tab,
-            ("row", tuple(row)),
-            dict(append.cells),
-            {},
-            repair=True,
-            layout=tuple(view.refs),
-            whole_row=True,
-            key_after=append.key,
-        )
+        return _rewrite(append, row, view)
 
     def _rows_as_read(
         self, resolved: Resolved, row: list[Any], touched: set[int], view: View, moved: list[int | None]
@@ -613,18 +604,7 @@ class Writer:
             if right:
                 continue
             verdict.moved.add(name)
-            verdict.repairs.append(
-                Target(
-                    append.tab,
-                    ("row", tuple(cells)),
-                    dict(append.cells),
-                    {},
-                    repair=True,
-                    layout=tuple(view.refs),
-                    whole_row=True,
-                    key_after=append.key,
-                )
-            )
+            verdict.repairs.append(_rewrite(append, cells, view))
 
     def _put_back_wrong_deletions(self, resolved: Resolved, answer: Rows) -> set[str]:
         """Tabs where a deletion removed a row not meant; those rows are inserted again where they were.
@@ -910,6 +890,20 @@ def _find(rows: dict[str, list[tuple[int, list[Any]]]], cells: list[Any], positi
     """The indexes of the rows holding exactly `cells`."""
     candidates = rows.get(str(_cell(cells, position)).strip(), [])
     return [index for index, row in candidates if same_row(row, cells)]
+
+
+def _rewrite(append: RowAppend, row: Sequence[Any], view: View) -> Target:
+    """A target setting the app's own new row, found as `row` now, right under the header `view` shows."""
+    return Target(
+        append.tab,
+        ("row", tuple(row)),
+        dict(append.cells),
+        {},
+        repair=True,
+        layout=tuple(view.refs),
+        whole_row=True,
+        key_after=append.key,
+    )
 
 
 def _columns_needed(target: Target) -> list[str]:
