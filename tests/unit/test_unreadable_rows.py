@@ -19,7 +19,8 @@ def test_the_raw_cells_of_an_unreadable_row_are_kept_with_its_sheet_row():
     assert table.unreadable == [
         (5, {"order_id": "ORD-2", "external_ref": "#1002", "customer_name": "Bo", "total": "12,34 EUR"})
     ]
-    assert [issue.row for issue in table.issues] == [5]
+    # The declared columns this hand-made header lacks are issues of its header row (2).
+    assert [issue.row for issue in table.issues if issue.row != 2] == [5]
 
 
 def test_a_tab_that_reads_cleanly_has_no_unreadable_rows():
