@@ -125,9 +125,7 @@ def why_not_read(actor: Actor, tab_name: str) -> str | None:
 
 def require_read(actor: Actor, tab_name: str) -> None:
     """Raise PermissionDenied unless `actor` may read the rows of `tab_name`."""
-    reason = why_not_read(actor, tab_name)
-    if reason:
-        raise PermissionDenied(reason)
+    _refuse_if(why_not_read(actor, tab_name))
 
 
 def why_not_edit(actor: Actor, tab_name: str) -> str | None:
@@ -149,7 +147,10 @@ def why_not_edit(actor: Actor, tab_name: str) -> str | None:
 
 def require_edit(actor: Actor, tab_name: str) -> None:
     """Raise PermissionDenied unless `actor` may edit the rows of `tab_name`."""
-    reason = why_not_edit(actor, tab_name)
+    _refuse_if(why_not_edit(actor, tab_name))
+
+
+def _refuse_if(reason: str | None) -> None:
     if reason:
         raise PermissionDenied(reason)
 

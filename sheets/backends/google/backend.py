@@ -331,6 +331,12 @@ class GoogleSession(Session):
             self._tables.clear()
             return self.backend.fetch(names, header_only=self.backend.tab_names())
 
-        writer = Writer(self.rows, read, self.backend.batch_update, self.backend.sheet_id)
-        writer.full, writer.tails = self.full, self.backend.tails
+        writer = Writer(
+            self.rows,
+            read,
+            self.backend.batch_update,
+            self.backend.sheet_id,
+            full=self.full,
+            tails=self.backend.tails,
+        )
         writer.land(plan)

@@ -154,15 +154,18 @@ class Writer:
         read: Callable[[Sequence[str]], dict[str, list[list[Any]] | None]],
         send: Callable[[list[dict], list[str]], dict],
         sheet_id: Callable[[str], int],
+        *,
+        full: set[str] | None = None,
+        tails: dict[str, int] | None = None,
     ) -> None:
         self.rows = rows
         self.read = read
         self.send = send
         self.sheet_id = sheet_id
+        self.full = full if full is not None else set(rows)  # tabs read whole (the others: their headers)
+        self.tails = tails if tails is not None else {}  # tab -> rows up to its last one with data, last seen
         self.stray: list[StrayCell] = []
         self.owed: list[Target] = []
-        self.full: set[str] = set(rows)  # tabs read whole (the others: their header rows)
-        self.tails: dict[str, int] = {}  # tab -> rows up to its last one with data, as last seen
 
     # the loop --------------------------------------------------------------
 
