@@ -86,10 +86,15 @@ def test_a_shopify_export_becomes_orders_with_their_lines(catalogue):
         "2026-03-01 09:15:02",
         "2026-03-01 09:14:40",
     )
-    assert (first.total, lines(catalogue, first.order_id)) == (
+    # the file's Total (shipping included), its parts beside it
+    assert (first.total, first.subtotal, first.shipping, first.tax, first.currency) == (
+        77.4,
         72.5,
-        [("KIT-001", 2, 30), ("KIT-002", 1, 12.5)],
+        4.9,
+        0,
+        "EUR",
     )
+    assert lines(catalogue, first.order_id) == [("KIT-001", 2, 30), ("KIT-002", 1, 12.5)]
     second = imported["#1002"]
     assert (second.payment_status, second.paid_at) == ("pending", None)
     assert second.ship_address == "4 Harbour Road, Flat 2, 54321 Kingsbridge, DE"
@@ -347,3 +352,141 @@ def test_every_change_to_an_existing_order_is_listed_in_the_report(catalogue):
     ]
     assert f"#1002 ({order_id}): payment_status pending → paid" in report.lines()
     assert f"#1002 ({order_id}): paid_at (empty) → 2026-03-02 08:00" in report.lines()
+
+
+# what the file says is kept as it says it -----------------------------------
+
+AMOUNTS_HEADER = (
+    "Name,Email,Financial Status,Currency,Subtotal,Shipping,Taxes,Total,Created at,Lineitem quantity,"
+    "Lineitem name,Lineitem price,Lineitem sku,Shipping Name,Shipping Address1,Shipping City,Shipping Zip,"
+    "Shipping Country,Notes"
+)
+
+
+def test_the_apostrophe_shopify_puts_before_a_postcode_is_dropped_and_the_zeros_kept(catalogue):
+    report = import_orders(
+        catalogue.workbook,
+        shopify(
+            "#6001,eve@example.com,paid,,2026-03-03 10:00:00 +0000,1,Kettle,30.00,KIT-001,Eve Roy,8 Rue Royale,Paris,'75008,FR",
+            "#6002,al@example.com,paid,,2026-03-03 10:00:00 +0000,1,Kettle,30.00,KIT-001,Al Tan,1 Elm St,Boston,'02134,US",
+            "#6003,bo@example.com,paid,,2026-03-03 10:00:00 +0000,1,Kettle,30.00,KIT-001,Bo Ek,2 Elm St,Boston,''0042,US",
+        ),
+        by=STAFF,
+    )
+    assert report.clean, report.lines()
+    addresses = {ref: order.ship_address for ref, order in orders(catalogue).items()}
+    assert addresses == {
+        "#6001": "8 Rue Royale, 75008 Paris, FR",
+        "#6002": "1 Elm St, 02134 Boston, US",  # text: the leading zero stays
+        "#6003": "2 Elm St, '0042 Boston, US",  # only the one apostrophe Shopify adds
+    }
+
+
+def test_the_total_is_the_files_with_shipping_and_tax_kept_in_their_own_columns(catalogue):
+    report = import_orders(
+        catalogue.workbook,
+        shopify(
+            "#7001,eve@example.com,paid,EUR,252.80,4.90,42.13,257.70,2026-03-03 10:00:00 +0000,2,Kettle,126.40,KIT-001,Eve Roy,8 Rue Royale,Paris,75008,FR,",
+            header=AMOUNTS_HEADER,
+        ),
+        by=STAFF,
+    )
+    assert report.clean, report.lines()
+    order = orders(catalogue)["#7001"]
+    assert (order.total, order.subtotal, order.shipping, order.tax) == (257.7, 252.8, 4.9, 42.13)
+    row = catalogue.person.values("Orders")[sheet_row(catalogue, "#7001") - 1]
+    header = catalogue.person.values("Orders")[0]
+    assert row[header.index("total")] == 257.7 and row[header.index("currency")] == "EUR"
+
+
+def test_an_unreadable_or_negative_amount_is_the_lines_problem_and_the_order_waits(catalogue):
+    report = import_orders(
+        catalogue.workbook,
+        shopify(
+            "#7002,eve@example.com,paid,EUR,30.00,4.90,0,lots,2026-03-03 10:00:00 +0000,1,Kettle,30.00,KIT-001,Eve Roy,8 Rue Royale,Paris,75008,FR,",
+            "#7003,al@example.com,paid,EUR,30.00,-4.90,0,25.10,2026-03-03 10:00:00 +0000,1,Kettle,30.00,KIT-001,Al Tan,1 Elm St,Boston,02134,US,",
+            header=AMOUNTS_HEADER,
+        ),
+        by=STAFF,
+    )
+    assert [str(problem) for problem in report.problems] == [
+        "line 2 (#7002): the total 'lots' is not a number",
+        "line 3 (#7003): the shipping cannot be negative (-4.9)",
+    ]
+    assert report.skipped == ["#7002", "#7003"] and orders(catalogue) == {}
+
+
+def test_each_order_keeps_its_currency_and_one_without_gets_none(catalogue):
+    shop = shopify(
+        "#7004,eve@example.com,paid,USD,30.00,0,0,30.00,2026-03-03 10:00:00 +0000,1,Kettle,30.00,KIT-001,Eve Roy,1 Elm St,Boston,02134,US,",
+        "#7005,al@example.com,paid,EUR,30.00,0,0,30.00,2026-03-03 10:00:00 +0000,1,Kettle,30.00,KIT-001,Al Tan,8 Rue Royale,Paris,75008,FR,",
+        header=AMOUNTS_HEADER,
+    )
+    assert import_orders(catalogue.workbook, shop, by=STAFF).clean
+    assert import_orders(
+        catalogue.workbook, data("generic_orders.csv"), by=STAFF, mapping=GENERIC_MAPPING
+    ).clean
+    by_ref = orders(catalogue)
+    assert (by_ref["#7004"].currency, by_ref["#7005"].currency) == ("USD", "EUR")
+    # no currency in the file and no shop currency in Settings: left blank, the total the lines' sum
+    assert (by_ref["M-77"].currency, by_ref["M-77"].total, by_ref["M-77"].shipping) == (None, 45, None)
+
+
+def test_a_note_on_several_lines_does_not_shift_the_row_numbers_after_it(catalogue):
+    report = import_orders(
+        catalogue.workbook,
+        shopify(
+            "#8001,eve@example.com,paid,EUR,30.00,0,0,30.00,2026-03-03 10:00:00 +0000,1,Kettle,30.00,KIT-001,Eve Roy,8 Rue Royale,Paris,75008,FR,",
+            '#8002,al@example.com,paid,EUR,30.00,0,0,30.00,2026-03-03 10:00:00 +0000,1,Kettle,30.00,KIT-001,Al Tan,1 Elm St,Boston,02134,US,"Ring twice.\nLeave it with\nthe neighbour"',
+            "#8003,bo@example.com,paid,EUR,30.00,0,0,30.00,2026-03-03 10:00:00 +0000,two,Kettle,30.00,KIT-001,Bo Ek,2 Elm St,Boston,02134,US,",
+            header=AMOUNTS_HEADER,
+        ),
+        by=STAFF,
+    )
+    # the row a spreadsheet shows the third order on (the header is row 1), not text line 6
+    assert [str(problem) for problem in report.problems] == [
+        "line 4 (#8003): the quantity 'two' is not a whole number"
+    ]
+    assert report.created == ["#8001", "#8002"]
+
+
+def test_a_semicolon_file_is_read_with_decimal_commas(catalogue):
+    raw = "\n".join(
+        (
+            AMOUNTS_HEADER.replace(",", ";"),
+            "#9001;eve@example.com;paid;EUR;1.264,00;4,90;0;1.268,90;2026-03-03 10:00:00 +0000;2;Kettle;632,00;KIT-001;=SUM(A1);8 Rue Royale, 2e;Paris;'75008;FR;",
+            "#9002;al@example.com;paid;EUR;12,50;0;0;12.50;2026-03-03 10:00:00 +0000;1;Pan;12,5x;KIT-002;Al Tan;1 Elm St;Boston;02134;US;",
+        )
+    ).encode("utf-8")
+    assert is_shopify(header_of(raw))
+    report = import_orders(catalogue.workbook, raw, by=STAFF)
+    assert [str(problem) for problem in report.problems] == [
+        "line 3 (#9002): the price '12,5x' is not a number"
+    ]
+    order = orders(catalogue)["#9001"]
+    assert (order.total, order.subtotal, order.shipping) == (1268.9, 1264, 4.9)
+    assert lines(catalogue, order.order_id) == [("KIT-001", 2, 632)]
+    # text stays text; a comma inside a field of a semicolon file is the text's
+    assert (order.customer_name, order.ship_address) == ("=SUM(A1)", "8 Rue Royale, 2e, 75008 Paris, FR")
+
+
+def test_a_tab_separated_file_is_read_and_a_comma_file_keeps_decimal_points(catalogue):
+    tabbed = "\n".join(
+        (
+            AMOUNTS_HEADER.replace(",", "\t"),
+            "#9101\teve@example.com\tpaid\tEUR\t30.00\t4.90\t0\t34.90\t2026-03-03 10:00:00 +0000\t1\tKettle, large\t30.00\tKIT-001\tEve Roy\t8 Rue Royale\tParis\t75008\tFR\t",
+        )
+    ).encode("utf-8")
+    assert is_shopify(header_of(tabbed))
+    report = import_orders(catalogue.workbook, tabbed, by=STAFF)
+    assert report.clean, report.lines()
+    assert orders(catalogue)["#9101"].total == 34.9
+    # in a comma file "12,34" is no amount: an error of its line, as before
+    comma = shopify(
+        '#9102,al@example.com,paid,EUR,30.00,0,0,"30,00",2026-03-03 10:00:00 +0000,1,Kettle,30.00,KIT-001,Al Tan,1 Elm St,Boston,02134,US,',
+        header=AMOUNTS_HEADER,
+    )
+    report = import_orders(catalogue.workbook, comma, by=STAFF)
+    assert [str(problem) for problem in report.problems] == [
+        "line 2 (#9102): the total '30,00' is not a number"
+    ]

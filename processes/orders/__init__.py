@@ -13,7 +13,7 @@ from processes.orders.csv_input import (
     header_of,
     is_shopify,
 )
-from processes.orders.entry import ORDER_TABS, OrderLine, add_order, enter_order, read_line
+from processes.orders.entry import ORDER_TABS, OrderAmounts, OrderLine, add_order, enter_order, read_line
 from processes.orders.importing import ImportReport, import_orders, parse_mapping, run_import_command
 from processes.orders.picking import BatchGroup, PickList, batch_pick_list, pick_list
 from processes.orders.pipeline import (
@@ -39,6 +39,7 @@ __all__ = [
     "FileProblem",
     "ImportReport",
     "LineProblem",
+    "OrderAmounts",
     "OrderLine",
     "OrderPage",
     "OrderQuery",

@@ -5,6 +5,13 @@ refused with a clear message; each line is checked on its own and a bad one
 is reported by its line number and why; text is kept exactly as typed
 (`=cmd|...` stays text: the record writes RAW).
 
+A line's number is its row when the file is opened in a spreadsheet (the
+header is line 1): a quoted note that spans several text lines is one row, so
+it does not shift the numbers of the rows after it. The delimiter is the one
+of `,` `;` or tab the header line uses (a comma when none stands out); in a
+semicolon file, the layout European spreadsheets save, amounts are read with
+a decimal comma (`1.234,56` is 1234.56; `12.50`, without a comma, is still 12.5).
+
 Both formats become the same thing: orders grouped by their external
 reference, each with its lines and the file lines they came from. Order-level
 fields are taken from the first line of the order that has them (Shopify
@@ -15,10 +22,13 @@ from __future__ import annotations
 
 import csv
 import io
+import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from i18n import N_, _
 from sheets.cells import CellError, is_blank, parse_cell
 from sheets.schema import Kind
 
@@ -60,6 +70,11 @@ SHOPIFY_MAPPING: dict[str, str] = {
     "city": "Shipping City",
     "postcode": "Shipping Zip",
     "country": "Shipping Country",
+    "currency": "Currency",
+    "subtotal": "Subtotal",
+    "shipping": "Shipping",
+    "tax": "Taxes",
+    "total": "Total",  # what the customer paid: shipping and taxes included
 }
 SHOPIFY_REQUIRED = ("Name", "Lineitem quantity", "Lineitem sku")
 
@@ -76,6 +91,23 @@ PAYMENT_WORDS: dict[str, str] = {
     "expired": "voided",
 }
 
+#: Order-level amounts, read as numbers (the name is how a problem with one is told).
+AMOUNT_FIELDS: dict[str, str] = {
+    "total": N_("total"),
+    "subtotal": N_("subtotal"),
+    "shipping": N_("shipping"),
+    "tax": N_("tax"),
+}
+#: Fields of a line item; every other field belongs to the order.
+LINE_FIELDS = ("external_ref", "sku", "qty", "unit_price", "item_name")
+#: Where the apostrophe Shopify puts before a postcode ('02134, so spreadsheets keep its zero) is dropped.
+POSTCODE_FIELDS = ("postcode",)
+#: The delimiters a header line is sniffed among, the default first.
+DELIMITERS = (",", ";", "\t")
+_QUOTED = re.compile(r'"[^"]*"')
+#: 12,34 · 1.234,56 · 1 234,56: an amount written with a decimal comma.
+_DECIMAL_COMMA = re.compile(r"[+-]?(?:\d{1,3}(?:[.\s]\d{3})+|\d+),\d+")
+
 _DATE_FORMATS = ("%Y-%m-%d %H:%M:%S %z", "%Y-%m-%d %H:%M %z", "%d/%m/%Y %H:%M", "%d/%m/%Y")
 
 
@@ -85,7 +117,7 @@ class FileProblem(Exception):
 
 @dataclass(frozen=True)
 class LineProblem:
-    line: int  # line of the file (the header is line 1)
+    line: int  # row of the file as a spreadsheet shows it (the header is row 1)
     ref: str
     reason: str
 
@@ -106,6 +138,7 @@ class IncomingOrder:
     ref: str
     first_line: int
     fields: dict[str, str] = field(default_factory=dict)  # order-level text fields, first value seen
+    amounts: dict[str, float] = field(default_factory=dict)  # AMOUNT_FIELDS the file gave, first value seen
     lines: list[IncomingLine] = field(default_factory=list)
     problems: list[LineProblem] = field(default_factory=list)
 
@@ -164,27 +197,41 @@ def read_orders(
 
     `mapping` is field -> column name of the file; None reads Shopify's export.
     """
-    reader = csv.reader(io.StringIO(text, newline=""))
+    delimiter = sniff_delimiter(text)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     try:
         header = next(reader, None)
         if header is None or not any(cell.strip() for cell in header):
             raise FileProblem("The file is empty: there is no header line. Nothing was imported.")
-        columns = _columns(header, mapping)
+        layout = _Layout(_columns(header, mapping), decimal_comma=delimiter == ";")
         orders: dict[str, IncomingOrder] = {}
         loose: list[LineProblem] = []
         count = 0
-        start = reader.line_num + 1
-        for cells in reader:
-            line, start = start, reader.line_num + 1
+        # Numbered by record, not by text line: the row a person finds in a spreadsheet.
+        for row, cells in enumerate(reader, start=2):
             if not any(cell.strip() for cell in cells):
                 continue
             count += 1
-            _read_line(line, cells, columns, orders, loose)
+            _read_line(row, cells, layout, orders, loose)
     except csv.Error as error:
         raise FileProblem(
             f"The file cannot be read as CSV at line {reader.line_num}: {error}. Nothing was imported."
         ) from None
     return list(orders.values()), loose, count
+
+
+def sniff_delimiter(text: str) -> str:
+    """The delimiter of the header line: the one of DELIMITERS it holds most often outside quotes, else a comma."""
+    header = _QUOTED.sub("", text.partition("\n")[0])
+    return max(DELIMITERS, key=header.count)  # a tie (none at all) keeps the first: the comma
+
+
+@dataclass(frozen=True)
+class _Layout:
+    """How a file's lines are read: field -> column index, and whether amounts have a decimal comma."""
+
+    columns: dict[str, int]
+    decimal_comma: bool
 
 
 def _columns(header: list[str], mapping: dict[str, str] | None) -> dict[str, int]:
@@ -221,54 +268,103 @@ def _columns(header: list[str], mapping: dict[str, str] | None) -> dict[str, int
 def _read_line(
     line: int,
     cells: list[str],
-    columns: dict[str, int],
+    layout: _Layout,
     orders: dict[str, IncomingOrder],
     loose: list[LineProblem],
 ) -> None:
     def cell(name: str) -> str:
-        position = columns.get(name)
+        position = layout.columns.get(name)
         return cells[position].strip() if position is not None and position < len(cells) else ""
 
     ref = cell("external_ref")
     if not ref:
-        loose.append(LineProblem(line, "", "no order number: the line belongs to no order"))
+        loose.append(LineProblem(line, "", _("no order number: the line belongs to no order")))
         return
     order = orders.get(ref)
     if order is None:
         order = orders[ref] = IncomingOrder(ref, line)
-    for name in columns:
-        if name not in ("external_ref", "sku", "qty", "unit_price", "item_name") and name not in order.fields:
-            value = cell(name)
-            if value:
-                order.fields[name] = value
-    reasons = []
+    reasons: list[str] = []
+    _take_order_fields(order, cell, layout, reasons)
     sku = cell("sku")
     if not sku:
         item = cell("item_name")
-        reasons.append(f"no SKU{f' for {item!r}' if item else ''}")
-    qty = _number(cell("qty"), Kind.INT, "quantity", reasons, required=True)
+        reasons.append(_("no SKU for {item!r}", item=item) if item else _("no SKU"))
+    qty = _number(cell("qty"), Kind.INT, N_("quantity"), reasons, required=True)
     if qty is not None and qty < 1:
-        reasons.append(f"the quantity must be at least 1, not {qty}")
-    price = _number(cell("unit_price"), Kind.NUMBER, "price", reasons, required=False)
-    if price is not None and price < 0:
-        reasons.append(f"the price cannot be negative ({price:g})")
+        reasons.append(_("the quantity must be at least 1, not {qty}", qty=qty))
+    price = _number(
+        cell("unit_price"),
+        Kind.NUMBER,
+        N_("price"),
+        reasons,
+        required=False,
+        decimal_comma=layout.decimal_comma,
+    )
+    _not_negative(price, N_("price"), reasons)
     if reasons:
         order.problems.append(LineProblem(line, ref, "; ".join(reasons)))
     else:
         order.lines.append(IncomingLine(line, sku, int(qty), price))
 
 
-def _number(raw: str, kind: Kind, what: str, reasons: list[str], *, required: bool) -> Any:
+def _take_order_fields(
+    order: IncomingOrder, cell: Callable[[str], str], layout: _Layout, reasons: list[str]
+) -> None:
+    """The order-level fields this line has that no earlier line gave (Shopify fills the first line only)."""
+    for name in layout.columns:
+        if name in LINE_FIELDS or name in order.fields or name in order.amounts:
+            continue
+        value = cell(name)
+        if not value:
+            continue
+        if name in AMOUNT_FIELDS:
+            what = AMOUNT_FIELDS[name]
+            amount = _number(
+                value, Kind.NUMBER, what, reasons, required=False, decimal_comma=layout.decimal_comma
+            )
+            if amount is not None and _not_negative(amount, what, reasons):
+                order.amounts[name] = amount
+        else:
+            order.fields[name] = _unprotected(value) if name in POSTCODE_FIELDS else value
+
+
+def _unprotected(postcode: str) -> str:
+    """A postcode without the one apostrophe Shopify puts before it ('02134) so a spreadsheet keeps it text."""
+    return postcode[1:] if postcode.startswith("'") else postcode
+
+
+def _number(
+    raw: str, kind: Kind, what: str, reasons: list[str], *, required: bool, decimal_comma: bool = False
+) -> Any:
+    """`raw` read as `kind`, or None with the reason in `reasons`; `what` names it (marked with N_)."""
     if is_blank(raw):
         if required:
-            reasons.append(f"no {what}")
+            reasons.append(_("no {what}", what=_(what)))
         return None
     try:
-        return parse_cell(kind, raw)
+        return parse_cell(kind, _decimal_point(raw) if decimal_comma else raw)
     except CellError:
-        whole = "a whole number" if kind is Kind.INT else "a number"
-        reasons.append(f"the {what} {raw!r} is not {whole}")
+        if kind is Kind.INT:
+            reasons.append(_("the {what} {raw!r} is not a whole number", what=_(what), raw=raw))
+        else:
+            reasons.append(_("the {what} {raw!r} is not a number", what=_(what), raw=raw))
         return None
+
+
+def _decimal_point(raw: str) -> str:
+    """An amount written with a decimal comma (12,34 · 1.234,56) in the form parse_cell reads; else `raw`."""
+    text = raw.strip()
+    if not _DECIMAL_COMMA.fullmatch(text):
+        return raw
+    return re.sub(r"[.\s]", "", text).replace(",", ".")
+
+
+def _not_negative(value: float | None, what: str, reasons: list[str]) -> bool:
+    """False (and why, in `reasons`) for a negative amount: no price or charge of an order is below zero."""
+    if value is not None and value < 0:
+        reasons.append(_("the {what} cannot be negative ({value:g})", what=_(what), value=value))
+        return False
+    return True
 
 
 def read_datetime(text: str) -> datetime:
@@ -288,7 +384,7 @@ def header_of(data: bytes) -> list[str]:
     """The column names of a file (for the page that maps them); FileProblem when it cannot be read."""
     text = decode(data)
     try:
-        header = next(csv.reader(io.StringIO(text, newline="")), None)
+        header = next(csv.reader(io.StringIO(text, newline=""), delimiter=sniff_delimiter(text)), None)
     except csv.Error as error:
         raise FileProblem(f"The file cannot be read as CSV: {error}.") from None
     if not header or not any(cell.strip() for cell in header):

@@ -30,6 +30,21 @@ class OrderLine:
     unit_price: float | None = None  # None: the product's price
 
 
+@dataclass(frozen=True)
+class OrderAmounts:
+    """The amounts a channel reports for an order (None where it reports none), and their currency.
+
+    The channel's total is what the customer paid, shipping and tax included; the
+    app keeps it as it came rather than recomputing it from the lines.
+    """
+
+    total: float | None = None
+    subtotal: float | None = None
+    shipping: float | None = None
+    tax: float | None = None
+    currency: str = ""
+
+
 def add_order(
     tx: Transaction,
     *,
@@ -43,17 +58,24 @@ def add_order(
     payment_status: str = "pending",
     paid_at: datetime | None = None,
     created_at: datetime | None = None,
+    amounts: OrderAmounts | None = None,
 ) -> Record:
-    """Create an order in status `new` with its lines; the total is the sum of the lines.
+    """Create an order in status `new` with its lines.
 
     `created_at` is when the customer ordered (an import knows it); by default now.
+    `amounts` are what the channel reported; the total is theirs when given, else
+    the sum of the lines. No currency given leaves it blank: Settings holds no
+    shop currency to fall back on.
     """
     if not (customer_name or "").strip():
         raise ProcessError(_("An order needs the customer's name."))
     if not lines:
         raise ProcessError(_("An order needs at least one line."))
     priced = [_priced(tx, line) for line in lines]
-    total = round(sum(line.qty * line.unit_price for line in priced), 2)
+    amounts = amounts or OrderAmounts()
+    total = amounts.total
+    if total is None:
+        total = round(sum(line.qty * line.unit_price for line in priced), 2)
     order = tx.insert(
         ORDERS,
         {
@@ -67,6 +89,10 @@ def add_order(
             "payment_status": payment_status,
             "paid_at": paid_at,
             "total": total,
+            "subtotal": amounts.subtotal,
+            "shipping": amounts.shipping,
+            "tax": amounts.tax,
+            "currency": amounts.currency or None,
             "location_id": location_id or None,
         },
     )

@@ -39,7 +39,7 @@ from sheets.transaction import Transaction
 from sheets.workbook import Workbook
 
 from .csv_input import FIELDS, FileProblem, IncomingOrder, LineProblem, decode, read_orders
-from .entry import ORDER_TABS, OrderLine, add_order
+from .entry import ORDER_TABS, OrderAmounts, OrderLine, add_order
 from .pipeline import apply_payment_status
 
 CHANNELS = ORDERS.column("channel").choices
@@ -308,6 +308,7 @@ def _add(tx, incoming: IncomingOrder, channel: str, location_id: str, report: Im
                 payment_status=status,
                 paid_at=(paid_at or created_at or tx.now) if status == "paid" else None,
                 created_at=created_at,
+                amounts=_amounts(incoming),
             )
         except (ProcessError, SheetError) as refusal:
             problems.append(LineProblem(incoming.first_line, incoming.ref, str(refusal)))
@@ -317,6 +318,18 @@ def _add(tx, incoming: IncomingOrder, channel: str, location_id: str, report: Im
             return
     report.problems.extend(problems)
     report.skipped.append(incoming.ref)
+
+
+def _amounts(incoming: IncomingOrder) -> OrderAmounts:
+    """The amounts and currency the file gave for the order (a file without them: the lines' sum, no currency)."""
+    given = incoming.amounts
+    return OrderAmounts(
+        total=given.get("total"),
+        subtotal=given.get("subtotal"),
+        shipping=given.get("shipping"),
+        tax=given.get("tax"),
+        currency=incoming.text("currency"),
+    )
 
 
 def _bad_payment(incoming: IncomingOrder) -> LineProblem:
