@@ -34,7 +34,7 @@ class ImportView:
             )
         ).classes("text-sm text-slate-600 max-w-3xl")
         ui.upload(label=_("Orders file (.csv)"), auto_upload=True, on_upload=self.on_upload).props(
-            "accept=.csv,text/csv"
+            "accept=.csv,.tsv,.txt,text/csv,text/tab-separated-values"  # a tab-separated export reads too
         ).classes("w-96")
         self.location = (
             ui.select(locations or {}, label=_("Ships from (optional)")).props("clearable").classes("w-72")
