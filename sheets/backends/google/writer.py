@@ -271,8 +271,22 @@ class Writer:
             if len(found) > 1:
                 raise DuplicateKey(target.tab.name, "/".join(identity), [index + 1 for index in found])
             return found[0] if found else None
+        if target.whole_row and target.key_after:
+            # The app's own row holds its new ID, under whichever header columns moved it to.
+            holders = _holding(rows, header.row_index + 1, target.key_after[0])
+            if len(holders) == 1:
+                return holders[0]
         wanted = relayout(identity, target.layout, refs) if target.layout is not None else identity
-        matches = [i for i in range(header.row_index + 1, len(rows)) if same_row(rows[i], wanted)]
+        # A repair may have landed in part (columns moved under it): its cells may hold either value.
+        either = (
+            {position_of(refs, ref): value for ref, value in target.cells.items()} if target.repair else {}
+        )
+        matches = [
+            i for i in range(header.row_index + 1, len(rows)) if _same_or_either(rows[i], wanted, either)
+        ]
+        if either:
+            # The row with the most cells still to put back is the one meant (a blank row matches too).
+            matches.sort(key=lambda i: -_still_wrong(rows[i], wanted, either))
         # Rows alike in every cell are interchangeable: a repair may take any; a new ID only a single one.
         if target.repair or target.whole_row:
             return matches[0] if matches else None
@@ -447,7 +461,7 @@ class Writer:
             view = self._view(header.tab, rows)
             self._verify_cells(resolved, view, verdict)
             self._verify_appends(resolved, view, verdict)
-        verdict.moved |= self._put_back_wrong_deletions(resolved, rows)
+        verdict.moved |= self._put_back_wrong_deletions(resolved, rows, verdict.repairs)
         return verdict
 
     def _view(self, tab: Tab, rows: Rows) -> View:
@@ -482,7 +496,8 @@ class Writer:
         expected = target.key_after or (target.locate[1] if target.locate[0] == "key" else None)
         if expected is not None and raw_key(view.header, row) != expected:
             return False
-        if target.locate[0] == "row" and not target.whole_row:
+        if target.locate[0] == "row":
+            # The row hit is the one meant when every cell the write left alone is as it was read.
             as_read = relayout(target.locate[1], target.layout or view.refs, view.refs)
             return _same_except(row, as_read, set(written.positions))
         return True
@@ -495,9 +510,13 @@ class Writer:
         own = self._own_row(view, row, touched)
         if own is not None:
             return own  # a row this write adds: no earlier value to put back, it is set right whole
-        sources = self._rows_as_read(resolved, row, touched, view, moved)
-        if sources is not None and len(sources) > 1:
-            sources = self._vanished(resolved, view, sources)
+        sources, by_key = self._rows_as_read(resolved, row, touched, view, moved)
+        if (
+            sources is not None
+            and not by_key
+            and self._held_something(sources, touched, moved, len(resolved.refs[name]))
+        ):
+            sources = self._vanished(resolved, view, sources) or None  # none gone: a row added meanwhile
         cells: dict[ColumnRef, Any] = {}
         for position in sorted(touched):
             source = source_of(moved, position, len(resolved.refs[name]))
@@ -516,11 +535,28 @@ class Writer:
         locate = ("key", key) if key is not None else ("row", tuple(row))
         return Target(view.header.tab, locate, cells, {}, repair=True, layout=tuple(view.refs))
 
+    @staticmethod
+    def _held_something(
+        sources: list[list[Any]], touched: set[int], moved: list[int | None], width: int
+    ) -> bool:
+        """Whether a row the hit row may have been (it has no ID) held anything in the cells overwritten.
+
+        If none did, clearing them is right whichever row it was (a blank row, or
+        one a person inserted in the instant). If one did, it is put back only when
+        that row is gone from the tab; otherwise the row hit was one added meanwhile.
+        """
+        return any(
+            not is_blank(_cell(candidate, source_of(moved, position, width)))
+            for candidate in sources
+            for position in touched
+        )
+
     def _vanished(self, resolved: Resolved, view: View, candidates: list[list[Any]]) -> list[list[Any]]:
-        """Of rows alike but for the cells overwritten, the ones no longer in the tab: the one hit.
+        """Of rows alike but for the cells overwritten, the ones no longer in the tab: the row hit.
 
         Rare (rows moved and the row has no ID): the tab is read once more and compared
-        row for row with the read the write was laid out on.
+        row for row with the read the write was laid out on. None gone means the row
+        hit was not in that read: a row added in the instant.
         """
         name = view.header.tab.name
         if name not in resolved.after:
@@ -539,35 +575,41 @@ class Writer:
                 gone.append(candidate)
             else:
                 del left[match]  # alike rows are counted off one by one
-        return gone or candidates
+        return gone
 
     def _own_row(self, view: View, row: list[Any], touched: set[int]) -> Target | None:
-        """A target setting right, cell by cell, a row this write appended, when `row` is one."""
-        key = None if set(view.header.key_indexes) & touched else raw_key(view.header, row)
-        append = self.own_rows.get((view.header.tab.name, key)) if key is not None else None
-        if append is None:
-            return None
-        return _rewrite(append, row, view)
+        """A target setting right, cell by cell, a row this write appended, when `row` is one.
+
+        It is one when it holds that row's new ID in a cell this batch did not just
+        write (wherever columns moved the ID to); an ID only in cells just written
+        was written into another row by mistake.
+        """
+        for (tab_name, key), append in self.own_rows.items():
+            if tab_name != view.header.tab.name:
+                continue
+            if any(same_cell(_cell(row, p), key[0]) for p in range(len(row)) if p not in touched):
+                return _rewrite(append, row, view)
+        return None
 
     def _rows_as_read(
         self, resolved: Resolved, row: list[Any], touched: set[int], view: View, moved: list[int | None]
-    ) -> list[list[Any]] | None:
-        """The rows of the read that `row` may have been before this write; None for a row that was blank."""
+    ) -> tuple[list[list[Any]] | None, bool]:
+        """The rows of the read `row` may have been before this write, and whether its key said so.
+
+        None when it was in no row of the read: a row a person added in the instant,
+        whose cells before the write nobody can know (Google sends back no earlier
+        values); the write's cells in it are cleared.
+        """
         name = view.header.tab.name
-        width = max(len(row), len(view.refs))
-        if all(is_blank(_cell(row, p)) for p in range(width) if p not in touched):
-            return None  # blank apart from this write: it was blank (a row inserted, or one of the gaps)
         reads, header = resolved.reads[name], resolved.headers[name]
         key = None if set(view.header.key_indexes) & touched else raw_key(view.header, row)
         if key is not None:
             found = [reads[i] for i in index_keys(header, reads).get(key, [])]
             if not found:
-                # A record that was not there when read: a row a person added in the instant, whose
-                # other cells they had not typed yet (the write cannot know more than that).
                 log.warning("a write landed on a row of %s added while saving; its cells are cleared", name)
-                return None
-            return found
-        return [
+            return found or None, True
+        width = max(len(row), len(view.refs))
+        candidates = [
             candidate
             for candidate in reads[header.row_index + 1 :]
             if all(
@@ -576,6 +618,7 @@ class Writer:
                 if p not in touched
             )
         ]
+        return candidates or None, False
 
     def _verify_appends(self, resolved: Resolved, view: View, verdict: Verdict) -> None:
         name = view.header.tab.name
@@ -609,7 +652,7 @@ class Writer:
             verdict.moved.add(name)
             verdict.repairs.append(_rewrite(append, cells, view))
 
-    def _put_back_wrong_deletions(self, resolved: Resolved, answer: Rows) -> set[str]:
+    def _put_back_wrong_deletions(self, resolved: Resolved, answer: Rows, repairs: list[Target]) -> set[str]:
         """Tabs where a deletion removed a row not meant; those rows are inserted again where they were.
 
         The deletion was right when its key is gone and every other key read
@@ -638,6 +681,9 @@ class Writer:
                 log.error("the header of %s vanished while deleting; check the tab", tab_name)
                 continue
             vanished = _vanished_rows(header, before, header_after, after, meant)
+            if len(deletions) == 1 and len(vanished) > 1:
+                # A person deleted rows at the same moment: the row hit sat where the deletion was.
+                vanished = _row_hit(header, before, header_after, after, vanished, deletions[0][1])
             refs_before = column_refs(header, before[header.row_index])
             refs_after = column_refs(header_after, after[header_after.row_index])
             vanished = [relayout(row, refs_before, refs_after) for row in vanished]
@@ -645,7 +691,7 @@ class Writer:
             log.warning(
                 "a deletion in %s hit a row that had moved; putting %d row(s) back", tab_name, len(vanished)
             )
-            self._insert_rows(tab_name, positions, vanished)
+            repairs += self._insert_rows(header_after, refs_after, positions, vanished)
         return wrong
 
     @staticmethod
@@ -659,10 +705,18 @@ class Writer:
         rows = [answer.get((tab_name, index), []) for index in range(max(indexes, default=-1) + 1)]
         return index_keys(now, rows)
 
-    def _insert_rows(self, tab_name: str, positions: list[int], rows: list[list[Any]]) -> None:
-        """Insert `rows` again near `positions` in one batch (an insertion overwrites nobody)."""
+    def _insert_rows(
+        self, header: Header, refs: list[ColumnRef], positions: list[int], rows: list[list[Any]]
+    ) -> list[Target]:
+        """Insert `rows`, laid out under `header` (its columns `refs`), again near `positions` in one batch.
+
+        An insertion overwrites nobody, but the person may have moved columns since
+        `header` was read: the answer brings the header back, and each row put back
+        under a header that changed gets a target setting it right cell by cell.
+        """
         if not rows:
-            return
+            return []
+        tab_name = header.tab.name
         sheet_id = self.sheet_id(tab_name)
         requests: list[dict] = []
         for number, row in enumerate(rows):
@@ -681,12 +735,23 @@ class Writer:
                 }
             )
             requests.append(_update_row(sheet_id, at, row))
+        first, last = min(positions), max(positions) + len(rows)
+        ranges = [
+            f"{quote_tab(tab_name)}!1:{HEADER_SEARCH_ROWS}",
+            f"{quote_tab(tab_name)}!{first + 1}:{last}",
+        ]
         try:
-            self.send(requests, [])
+            answer = answer_rows(self.send(requests, ranges))
         except AmbiguousWrite:
             log.error("could not confirm putting back %d row(s) of %s; check the tab", len(rows), tab_name)
+            return []
+        view = answer_view(header.tab, answer)
+        if view is None or view.refs == refs:
+            return []
+        log.warning("columns of %s moved while rows were put back; setting them right", tab_name)
+        return _set_right(header, refs, rows, view, range(first, last))
 
-    # what is left ----------------------------------------------------------
+    # what is left ---    # what is left ----------------------------------------------------------
 
     def _still_to_do(self, work: Work, landed: set[tuple[str, tuple[str, ...]]]) -> Work:
         """What of `work` has not landed yet, judged on a fresh read."""
@@ -694,12 +759,23 @@ class Writer:
         for append in work.appends:
             if (append.tab.name, append.key) not in landed and not self._has_key(append.tab, append.key):
                 remaining.appends.append(append)
+        # IDs a repair in this work puts back: an own row lacking its ID gets it back, not appended twice.
+        restoring = {
+            (t.tab.name, str(value))
+            for t in work.targets
+            if t.repair
+            for ref, value in t.cells.items()
+            if ref in t.tab.key
+        }
         for target in work.targets:
             pending = self._pending(target)
             if pending is True:
                 remaining.targets.append(target)
             elif isinstance(pending, RowAppend):
-                remaining.appends.append(pending)
+                if (pending.tab.name, pending.key[0]) in restoring:
+                    remaining.targets.append(target)
+                else:
+                    remaining.appends.append(pending)
         for delete in work.deletes:
             if self._has_key(delete.tab, delete.key):
                 remaining.deletes.append(delete)
@@ -718,7 +794,12 @@ class Writer:
         refs = self._refs(target.tab, header)
         index = self._locate(target, header, index_keys(header, self.rows.get(target.tab.name) or []), refs)
         if index is None:
-            if target.whole_row and target.key_after and not self._has_key(target.tab, target.key_after):
+            rows = self.rows.get(target.tab.name) or []
+            if (
+                target.whole_row
+                and target.key_after
+                and not _holding(rows, header.row_index + 1, target.key_after[0])
+            ):
                 cells = {ref: value for ref, value in target.cells.items() if isinstance(ref, str)}
                 return RowAppend(target.tab, target.key_after, cells)  # the person removed it: again
             return target.locate[0] == "key"  # a key gone is reported by _resolve; a changed row waits
@@ -758,11 +839,13 @@ class Writer:
             view = View(header, refs, rows=self.rows[target.tab.name])
             for ref, was in target.cells.items():
                 position = position_of(refs, ref)
-                left_value = _cell(row, position) if position is not None else None
-                if index is not None and position is not None and same_cell(left_value, was):
+                if position is None:
+                    continue  # the column is gone, and what the write left in it with it
+                left_value = _cell(row, position)
+                if index is not None and same_cell(left_value, was):
                     continue
                 record = _record_of(view, list(row), set()) if index is not None else _locate_text(target)
-                column = _header_text(view, position) if position is not None else str(ref)
+                column = _header_text(view, position)
                 strays.append(StrayCell(target.tab.name, record, column, left_value, was))
         return strays
 
@@ -784,9 +867,8 @@ class Writer:
                 undo.targets.append(Target(append.tab, ("key", append.key), blank, {}, repair=True))
                 cleared.add((append.tab.name, ("key", append.key)))
         for repair in repairs:
-            if (
-                repair.whole_row
-            ):  # the app's own row, its columns astray: cleared but for its ID, forgotten last
+            if repair.whole_row and (repair.tab.name, repair.key_after) in self.own_rows:
+                # The app's own new row, its columns astray: cleared but for its ID, forgotten last.
                 keep = dict(zip(repair.tab.key, repair.key_after or (), strict=False))
                 undo.targets.append(
                     Target(
@@ -817,12 +899,12 @@ class Writer:
             now = find_header(delete.tab, self.rows.get(delete.tab.name) or [])
             found = index_keys(header, baseline).get(delete.key, []) if header else []
             if found and now is not None:
-                row = relayout(
-                    baseline[found[0]],
-                    column_refs(header, baseline[header.row_index]),
-                    self._refs(delete.tab, now),
-                )
-                self._insert_rows(delete.tab.name, found[:1], [row])
+                refs_now = self._refs(delete.tab, now)
+                row = relayout(baseline[found[0]], column_refs(header, baseline[header.row_index]), refs_now)
+                set_right = self._insert_rows(now, refs_now, found[:1], [row])
+                failure, left = self._rounds(Work(set_right)) if set_right else (None, Work())
+                if failure is not None:
+                    self.stray += self._strays_of(left)
 
     def _forget_ids_of(self, plan: WritePlan) -> Work:
         """Clear the ID of appended rows whose other cells were cleared: the last step of an undo.
@@ -871,6 +953,11 @@ def _with_repairs(work: Work, repairs: list[Target]) -> Work:
     merged = Work(list(work.targets), list(work.appends), list(work.deletes))
     for repair in repairs:
         if repair.whole_row:
+            # The row's newest place and content replace what an earlier round knew of it.
+            same = (repair.tab.name, repair.key_after)
+            merged.targets = [
+                t for t in merged.targets if not (t.whole_row and (t.tab.name, t.key_after) == same)
+            ]
             merged.targets.append(repair)
             continue
         cells = {r: v for r, v in repair.cells.items() if (repair.tab.name, repair.locate, r) not in intended}
@@ -907,6 +994,34 @@ def _rewrite(append: RowAppend, row: Sequence[Any], view: View) -> Target:
         whole_row=True,
         key_after=append.key,
     )
+
+
+def _set_right(
+    header: Header, refs: list[ColumnRef], rows: list[list[Any]], view: View, window: range
+) -> list[Target]:
+    """Targets setting right, under the header `view` shows, rows laid out under `refs` found in `window`."""
+    found = [view.row(index) for index in window]
+    targets = []
+    for row in rows:
+        match = next((i for i, candidate in enumerate(found) if same_row(candidate, row)), None)
+        if match is None:
+            log.error("a row put back in %s is not where it was put; check the tab", header.tab.name)
+            continue
+        now = found.pop(match)  # rows alike are counted off one by one
+        cells = {ref_at(refs, position): value for position, value in enumerate(row) if not is_blank(value)}
+        targets.append(
+            Target(
+                header.tab,
+                ("row", tuple(now)),
+                cells,
+                {},
+                repair=True,
+                layout=tuple(view.refs),
+                whole_row=True,
+                key_after=raw_key(header, row),
+            )
+        )
+    return targets
 
 
 def _columns_needed(target: Target) -> list[str]:
@@ -1007,6 +1122,67 @@ def _vanished_rows(
         else:
             del unkeyed_after[match]
     return vanished
+
+
+def _holding(rows: Sequence[Sequence[Any]], first: int, value: Any) -> list[int]:
+    """Indexes of the rows from `first` on with a cell holding `value` (an ID the app just made)."""
+    return [i for i in range(first, len(rows)) if any(same_cell(cell, value) for cell in rows[i])]
+
+
+def _same_or_either(row: Sequence[Any], wanted: Sequence[Any], either: dict[int | None, Any]) -> bool:
+    """Whether `row` holds `wanted`, where a cell at a position of `either` may hold that value instead."""
+    width = max(len(row), len(wanted))
+    for position in range(width):
+        cell = _cell(row, position)
+        if same_cell(cell, _cell(wanted, position)):
+            continue
+        if position in either and same_cell(cell, either[position]):
+            continue
+        return False
+    return True
+
+
+def _still_wrong(row: Sequence[Any], wanted: Sequence[Any], either: dict[int | None, Any]) -> int:
+    """How many cells at positions of `either` still hold what `wanted` has, not the value put back."""
+    return sum(
+        1
+        for position, value in either.items()
+        if position is not None
+        and same_cell(_cell(row, position), _cell(wanted, position))
+        and not same_cell(_cell(row, position), value)
+    )
+
+
+def _row_hit(
+    header: Header,
+    before: Sequence[Sequence[Any]],
+    header_after: Header,
+    after: Sequence[Sequence[Any]],
+    vanished: list[list[Any]],
+    index: int,
+) -> list[list[Any]]:
+    """Of rows gone in one deletion's instant, the one the deletion removed; all of them when unsure.
+
+    The deletion removed the row just above the one now at `index`: the vanished
+    row that stood right above that row in the read (or right below the row now
+    above it) is that one. The others a person deleted, and stay deleted.
+    """
+    keys_before = index_keys(header, before)
+
+    def position_before(row_index: int) -> int | None:
+        if not header_after.row_index < row_index < len(after):
+            return None
+        found = keys_before.get(raw_key(header_after, after[row_index]) or (), [])
+        return found[0] if len(found) == 1 else None
+
+    below, above = position_before(index), position_before(index - 1)
+    places = [below - 1 if below is not None else None, above + 1 if above is not None else None]
+    hits = [
+        row
+        for row in vanished
+        if any(p is not None and 0 <= p < len(before) and same_row(before[p], row) for p in places)
+    ]
+    return hits if len(hits) == 1 else vanished
 
 
 def _same_except(a: Sequence[Any], b: Sequence[Any], skip: set[int]) -> bool:
