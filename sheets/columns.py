@@ -10,10 +10,11 @@ the header as it is now, where that same column stood before.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
-from sheets.reading import Header
-from sheets.schema import normalize_header
+from sheets.reading import HEADER_SEARCH_ROWS, Header, find_header
+from sheets.schema import Tab, normalize_header
 
 #: A declared column by name, or another column as (normalized header text, occurrence).
 ColumnRef = str | tuple[str, int]
@@ -93,3 +94,89 @@ def relayout(row: Sequence[Any], before: Sequence[ColumnRef], now: Sequence[Colu
         source = source_of(moved, position, len(before))
         out.append(row[source] if source is not None and 0 <= source < len(row) else "")
     return out
+
+
+# the header layout of a whole tab (bulk copies) ------------------------------------
+
+
+@dataclass(frozen=True)
+class Layout:
+    """Where a tab's header row is and which column each of its positions holds.
+
+    Columns are told apart by header text and occurrence (not by declared name), so a
+    tab of any kind, and a declared column under a retyped header, compare alike.
+    """
+
+    row: int  # 0-based grid row of the header
+    refs: tuple[ColumnRef, ...]
+    names: tuple[str, ...] = field(compare=False)  # the header cells as a person sees them
+
+
+def text_refs(cells: Sequence[Any]) -> list[ColumnRef]:
+    """What each position of a header row holds, by its text alone."""
+    seen: dict[str, int] = {}
+    refs: list[ColumnRef] = []
+    for cell in cells:
+        text = normalize_header(cell)
+        refs.append((text, seen.get(text, 0)))
+        seen[text] = seen.get(text, 0) + 1
+    return refs
+
+
+def layout_of(tab: Tab | None, rows: Sequence[Sequence[Any]]) -> Layout | None:
+    """The layout of a tab's first rows, or None when they hold no header.
+
+    A declared tab's header is where `find_header` finds it (None when it cannot: its
+    anchor column is gone); another tab's is its first row that holds anything.
+    """
+    top = [list(row) for row in rows[:HEADER_SEARCH_ROWS]]
+    if tab is not None:
+        header = find_header(tab, top)
+        row = header.row_index if header is not None else None
+    else:
+        row = next((index for index, cells in enumerate(top) if any(map(_shown, cells))), None)
+    if row is None:
+        return None
+    cells = list(top[row])
+    while cells and not _shown(cells[-1]):
+        cells.pop()
+    return Layout(row, tuple(text_refs(cells)), tuple(_shown(cell) for cell in cells))
+
+
+def _shown(cell: Any) -> str:
+    return "" if cell is None else str(cell)
+
+
+def changes(before: Layout, now: Layout) -> list[str]:
+    """What a person did to the columns between two layouts, in words ("moved column status")."""
+    moved = align(before.refs, now.refs)
+    out = (
+        [] if before.row == now.row else [f"moved the header row from row {before.row + 1} to {now.row + 1}"]
+    )
+    out += [f"moved column {_named(before.names[q])}" for q in _moved(moved)]
+    out += [f"inserted column {_quoted(now.names[p])}" for p, q in enumerate(moved) if q is None]
+    out += [f"deleted column {_named(before.names[q])}" for q in range(len(before.refs)) if q not in moved]
+    out += [
+        f"renamed column {_named(before.names[q])} to {_quoted(now.names[p])}"
+        for p, q in enumerate(moved)
+        if q is not None and before.refs[q] != now.refs[p]
+    ]
+    return out
+
+
+def _moved(moved: Sequence[int | None]) -> list[int]:
+    """Old positions of the columns that left their order: all but a longest run kept in order."""
+    kept = [q for q in moved if q is not None]
+    best: list[list[int]] = []
+    for q in kept:  # longest increasing subsequence, quadratic (headers are short)
+        best.append(max((run for run in best if run[-1] < q), key=len, default=[]) + [q])
+    longest = set(max(best, key=len, default=[]))
+    return sorted(q for q in kept if q not in longest)
+
+
+def _named(name: str) -> str:
+    return name or "(no header)"
+
+
+def _quoted(name: str) -> str:
+    return f"'{name}'" if name else "(no header)"
