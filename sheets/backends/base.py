@@ -38,11 +38,21 @@ class InitReport:
 
 @dataclass
 class RawBlock:
-    """Rows of raw cells to write into one tab, from grid row `start` (0-based) down."""
+    """Rows of raw cells to write into one tab, from grid row `start` (0-based) down.
+
+    `head` is the tab's first rows as the writer believes they stand, whose header the
+    rows are laid out for; None when the block writes its header itself.
+    """
 
     tab: str
     start: int
     rows: list[list[Any]]
+    head: list[list[Any]] | None = None
+
+
+#: Cells right after a bulk write, by (tab, 0-based row): each written tab's first rows and
+#: the rows written (columns past what was written may be left out).
+RawAnswer = dict[tuple[str, int], list[Any]]
 
 
 class Session(ABC):
@@ -124,8 +134,14 @@ class Backend(ABC):
         """In one atomic step: create tabs, empty tabs, and make room for (rows, columns) per tab."""
         raise NotImplementedError(f"the {self.kind} workbook cannot be written in bulk")
 
-    def write_raw(self, blocks: Sequence[RawBlock]) -> None:
-        """Write blocks of raw cells at fixed grid rows in one atomic step; repeating it changes nothing."""
+    def write_raw(self, blocks: Sequence[RawBlock]) -> RawAnswer:
+        """Write blocks of raw cells at fixed grid rows in one atomic step; repeating it changes nothing.
+
+        Answers, from that same step, the first rows of every tab written and the rows
+        written, so the caller sees under which header each cell landed. A backend that
+        sees the header before writing (a transaction) leaves out a block whose `head` no
+        longer lays out the columns as the tab's header does; Google cannot, and writes it.
+        """
         raise NotImplementedError(f"the {self.kind} workbook cannot be written in bulk")
 
     def format_raw(self, heads: dict[str, list[list[Any]]]) -> None:  # noqa: B027 - nothing to do locally

@@ -22,7 +22,8 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from sheets.backends.base import Backend, InitReport, RawBlock, Session
+from sheets.backends.base import Backend, InitReport, RawAnswer, RawBlock, Session
+from sheets.columns import layout_of
 from sheets.errors import DuplicateKey, RowsMoved, SheetError, TabProblem
 from sheets.locate import key_text, padded, raw_key, same_row
 from sheets.plan import IdAssignment, RowAppend, RowDelete, RowUpdate, WritePlan
@@ -153,10 +154,14 @@ class LocalBackend(Backend):
             for name in clear:
                 grid.replace_rows(name, [])
 
-    def write_raw(self, blocks: Sequence[RawBlock]) -> None:
+    def write_raw(self, blocks: Sequence[RawBlock]) -> RawAnswer:
         with self.raw_edit() as grid:
             for block in blocks:
-                grid.put_rows(block.tab, block.start, block.rows)
+                # One transaction: a person's column change is seen before the rows go in,
+                # so a block laid out for another header is left out instead of misplaced.
+                if block.head is None or grid.laid_out_as(block.tab, block.head):
+                    grid.put_rows(block.tab, block.start, block.rows)
+            return grid.answer(blocks)
 
     # writing ---------------------------------------------------------------
 
@@ -448,6 +453,26 @@ class RawGrid:
                 ),
             )
         _bump(self.connection, tab_name)
+
+    def laid_out_as(self, tab_name: str, head: Sequence[Sequence[Any]]) -> bool:
+        """Whether the tab's header lays out its columns as the header in `head` does."""
+        tab = TABS_BY_NAME.get(tab_name)
+        return layout_of(tab, _head_rows(self.connection, tab_name)) == layout_of(tab, head)
+
+    def answer(self, blocks: Sequence[RawBlock]) -> RawAnswer:
+        """The first rows of every tab in `blocks` and the rows of each block, as they stand now."""
+        found: RawAnswer = {}
+        for block in blocks:
+            for index, cells in enumerate(_head_rows(self.connection, block.tab)):
+                found[(block.tab, index)] = cells
+            for index in range(block.start, block.start + len(block.rows)):
+                found.setdefault((block.tab, index), [])
+            for pos, cells in self.connection.execute(
+                "SELECT pos, cells FROM rows WHERE tab = ? AND pos >= ? AND pos < ?",
+                (block.tab, block.start, block.start + len(block.rows)),
+            ):
+                found[(block.tab, pos)] = json.loads(cells)
+        return found
 
     def insert_rows(self, tab_name: str, index: int, new_rows: Sequence[Sequence[Any]]) -> None:
         rows = self.rows(tab_name)

@@ -23,12 +23,12 @@ import gspread
 from google.auth.exceptions import GoogleAuthError
 from gspread.exceptions import APIError
 
-from sheets.backends.base import Backend, InitReport, RawBlock, Session
+from sheets.backends.base import Backend, InitReport, RawAnswer, RawBlock, Session
 from sheets.backends.google.cells import quote_tab
 from sheets.backends.google.connect import explain
 from sheets.backends.google.http import AmbiguousWrite, GoogleFailure
 from sheets.backends.google.init import header_format_requests, plan_init
-from sheets.backends.google.raw import prepare_requests, reset_validation, value_ranges
+from sheets.backends.google.raw import extents, prepare_requests, raw_answer, reset_validation, write_body
 from sheets.backends.google.writer import Writer
 from sheets.errors import GridChanged, SetupError, SheetError, SheetUnavailable, TabProblem
 from sheets.locate import raw_key
@@ -154,11 +154,30 @@ class GoogleBackend(Backend):
                 self._send_repeatable(lambda: self.spreadsheet.batch_update({"requests": requests}), "save")
             self.refresh_metadata()
 
-    def write_raw(self, blocks: Sequence[RawBlock]) -> None:
-        body = {"valueInputOption": "RAW", "data": value_ranges(blocks)}
-        if body["data"]:
-            with self._write_lock:
-                self._send_repeatable(lambda: self.spreadsheet.values_batch_update(body), "copy rows")
+    def write_raw(self, blocks: Sequence[RawBlock]) -> RawAnswer:
+        if not any(block.rows for block in blocks):
+            return {}
+        try:
+            return self._write_raw(blocks)
+        except GridChanged:
+            # A person deleted columns or rows since the grid was sized, and Google refused
+            # the whole batch: size the grid again and send it once more.
+            self.prepare_raw(sizes=extents(blocks))
+            return self._write_raw(blocks)
+
+    def _write_raw(self, blocks: Sequence[RawBlock]) -> RawAnswer:
+        body, spans = write_body(blocks, self._sheets)
+        with self._write_lock:
+            answer = self._send_repeatable(lambda: self.spreadsheet.values_batch_update(body), "copy rows")
+        found = raw_answer([response.get("updatedData") for response in answer.get("responses", [])], spans)
+        if found is None:
+            # Google left a range out of its answer: read them all, in one request. Cells
+            # move with their columns, so a later look still shows where each one stands.
+            log.debug("copy: the write's answer lacks ranges; reading them")
+            ranges = [span.range for span in spans]
+            read = self._call(lambda: self.spreadsheet.values_batch_get(ranges, params=READ_PARAMS), "read")
+            found = raw_answer(read.get("valueRanges", []), spans) or {}
+        return found
 
     def format_raw(self, heads: dict[str, list[list[Any]]]) -> None:
         # `init` put the header in row 1 and the drop-downs under the declared columns. A

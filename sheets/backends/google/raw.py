@@ -7,18 +7,25 @@ the data of one values:batchUpdate written RAW: text stays text (a value
 starting with '=' never becomes a formula), numbers stay numbers, and every
 block lands at fixed rows, so repeating a write after an unclear failure
 changes nothing.
+
+`write_body` adds to those blocks each tab's first rows written with nulls (a
+null leaves its cell alone) and asks for the values back: Google's answer then
+holds, from the one atomic write, every written tab's header rows and the rows
+written (`raw_answer`), which tells under which header each cell landed.
 """
 
 from __future__ import annotations
 
 import random
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
-from gspread.utils import rowcol_to_a1
+from gspread.utils import a1_range_to_grid_range, rowcol_to_a1
 
-from sheets.backends.base import RawBlock
+from sheets.backends.base import RawAnswer, RawBlock
 from sheets.backends.google.cells import quote_tab
+from sheets.reading import HEADER_SEARCH_ROWS
 
 #: A new Google sheet's grid, when the copy needs no more.
 DEFAULT_ROWS, DEFAULT_COLUMNS = 1000, 26
@@ -105,6 +112,77 @@ def value_ranges(blocks: Sequence[RawBlock]) -> list[dict[str, Any]]:
             }
         )
     return data
+
+
+@dataclass(frozen=True)
+class Span:
+    """The grid rows one range of a values:batchUpdate covers."""
+
+    tab: str
+    start: int
+    height: int
+    range: str
+
+
+def write_body(blocks: Sequence[RawBlock], sheets: Mapping[str, dict[str, Any]]) -> tuple[dict, list[Span]]:
+    """One values:batchUpdate writing `blocks` that answers with the rows written and every tab's head."""
+    data = value_ranges(blocks)
+    spans = [
+        Span(block.tab, block.start, len(block.rows), entry["range"])
+        for block, entry in zip([block for block in blocks if block.rows], data, strict=True)
+    ]
+    for name in dict.fromkeys(span.tab for span in spans):
+        head = _head_range(name, sheets.get(name, {}).get("gridProperties", {}))
+        data.append(head)
+        spans.append(Span(name, 0, len(head["values"]), head["range"]))
+    body = {
+        "valueInputOption": "RAW",
+        "data": data,
+        "includeValuesInResponse": True,
+        "responseValueRenderOption": "UNFORMATTED_VALUE",
+        "responseDateTimeRenderOption": "SERIAL_NUMBER",
+    }
+    return body, spans
+
+
+def _head_range(name: str, grid: Mapping[str, Any]) -> dict[str, Any]:
+    # As wide as the grid, so columns a person inserted come back too; nulls write nothing.
+    rows = min(HEADER_SEARCH_ROWS, grid.get("rowCount", DEFAULT_ROWS))
+    columns = grid.get("columnCount", DEFAULT_COLUMNS)
+    return {
+        "range": f"{quote_tab(name)}!A1:{rowcol_to_a1(rows, columns)}",
+        "majorDimension": "ROWS",
+        "values": [[None] * columns for _ in range(rows)],
+    }
+
+
+def raw_answer(value_ranges: Sequence[dict[str, Any] | None], spans: Sequence[Span]) -> RawAnswer | None:
+    """(tab, row) -> cells from the ValueRanges answered for `spans`; None when one is missing."""
+    if len(value_ranges) != len(spans) or any(value_range is None for value_range in value_ranges):
+        return None
+    found: RawAnswer = {}
+    for span, value_range in zip(spans, value_ranges, strict=True):
+        values = value_range.get("values", [])
+        first = _first_row(value_range.get("range", ""), span.start)
+        for index in range(span.start, span.start + span.height):
+            offset = index - first
+            found[(span.tab, index)] = list(values[offset]) if 0 <= offset < len(values) else []
+    return found
+
+
+def extents(blocks: Sequence[RawBlock]) -> dict[str, tuple[int, int]]:
+    """(rows, columns) each tab needs for `blocks` to fit."""
+    sizes: dict[str, tuple[int, int]] = {}
+    for block in blocks:
+        rows, columns = sizes.get(block.tab, (0, 0))
+        width = max((len(row) for row in block.rows), default=0)
+        sizes[block.tab] = (max(rows, block.start + len(block.rows)), max(columns, width))
+    return sizes
+
+
+def _first_row(a1: str, default: int) -> int:
+    """The 0-based first row of an answered range ('Orders'!A3:F9 -> 2)."""
+    return a1_range_to_grid_range(a1.rsplit("!", 1)[-1]).get("startRowIndex", default) if a1 else default
 
 
 def _raw(cell: Any) -> Any:
