@@ -22,6 +22,31 @@ someone else (or the source changed since the last run): the copy refuses,
 writing nothing, unless told `force=True`, which replaces those tabs with
 the source's. Tabs that hold only what `init` puts there (a header row, the
 default Settings and their Audit rows) count as empty.
+
+How a person editing the target meanwhile is handled: every write request
+also brings back, in the same answer, the first rows of each tab it writes
+and the rows written (on Google the values:batchUpdate asks for its values
+back and writes the header rows with nulls, which change nothing). If a
+tab's header there is not the one the block was laid out for, because a
+person moved, inserted, deleted or renamed a column, the block's cells are
+written again under the header as it now is (sheets/columns.relayout; rows
+emptied if no header can be found), checked the same way, and the copy
+then stops with ColumnsChanged naming the tab and the change. The local
+workbook sees the header in the write's own transaction and leaves such a
+block out instead of misplacing it, then gets the same rewrite. So no value
+ever stays under another header, and a copy that met such a change never
+reports success.
+
+Why stop instead of going on in the new layout: the copy promises the
+source cell for cell, and a tab whose columns differ can no longer be that
+(a deleted column's values have nowhere to go); someone is working in the
+target right now, and carrying on would only spread the copy over a layout
+that may still change. It is also what keeps the resume rule: once the
+person puts the columns back (the cells written so far moved with them) the
+tab is again the source with rows missing and the next run goes on; until
+then the next run refuses the tab as other data, and `--force` replaces it.
+Should the columns keep changing through LANDING_ROUNDS writes, the copy
+stops with CopyLandedWrong naming the rows that may be wrong.
 """
 
 from __future__ import annotations
@@ -31,8 +56,10 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from sheets.backends.base import Backend, RawBlock
+from sheets.backends.base import Backend, RawAnswer, RawBlock
+from sheets.columns import Layout, changes, layout_of, relayout
 from sheets.errors import SheetError
+from sheets.locate import padded
 from sheets.reading import HEADER_SEARCH_ROWS, find_header, read_table
 from sheets.settings import DECLARED as DECLARED_SETTINGS
 from sheets.tabs import ALL_TABS, AUDIT, SETTINGS, TABS_BY_NAME
@@ -41,12 +68,22 @@ from sheets.tabs import ALL_TABS, AUDIT, SETTINGS, TABS_BY_NAME
 BATCH_ROWS = 5000
 #: ... and the JSON of one request under the 2 MB payload Google recommends.
 BATCH_BYTES = 1_500_000
+#: Writes of one block, its first included, while a person keeps changing its tab's columns.
+LANDING_ROUNDS = 3
 
 Rows = list[list[Any]]
 
 
 class CopyRefused(SheetError):
     """The copy would overwrite data that is not the source's; nothing was written."""
+
+
+class ColumnsChanged(SheetError):
+    """A person changed a target tab's columns during the copy; every cell written is under its header."""
+
+
+class CopyLandedWrong(SheetError):
+    """A target tab's columns kept changing, so rows of the copy may hold values under other headers."""
 
 
 @dataclass
@@ -58,6 +95,7 @@ class TabCopy:
     start: int  # first grid row still to write
     replace: bool = False  # the target's tab is emptied first
     differs_at: int | None = None  # first target row that is not the source's (1-based), if any
+    head: Rows = field(default_factory=list)  # the target's first rows, as the copy has left them
 
     @property
     def total(self) -> int:
@@ -89,10 +127,15 @@ def copy_workbook(
     *,
     force: bool = False,
     progress: Progress = lambda line: None,
-    batch_rows: int = BATCH_ROWS,
-    batch_bytes: int = BATCH_BYTES,
+    batch_rows: int | None = None,
+    batch_bytes: int | None = None,
 ) -> CopyReport:
-    """Copy every tab of `source` into `target`; raises CopyRefused before writing anything."""
+    """Copy every tab of `source` into `target`; raises CopyRefused before writing anything.
+
+    Raises ColumnsChanged (or CopyLandedWrong) when a person changes a target tab's columns
+    while it is written; `batch_rows` and `batch_bytes` default to BATCH_ROWS and BATCH_BYTES.
+    """
+    batch_rows, batch_bytes = batch_rows or BATCH_ROWS, batch_bytes or BATCH_BYTES
     refuse_same_workbook(source, target)
     report = CopyReport(source.location, target.location)
     wanted = source_tabs(source.read_raw(source.tab_names()))
@@ -163,7 +206,7 @@ def plan_tab(name: str, source: Rows, target: Rows) -> TabCopy:
         None,
     )
     if conflict is None:
-        return TabCopy(name, source, start)
+        return TabCopy(name, source, start, head=target[:HEADER_SEARCH_ROWS])
     if holds_only_init(name, target):
         return TabCopy(name, source, 0, replace=True)
     return TabCopy(name, source, 0, replace=True, differs_at=conflict + 1)
@@ -240,16 +283,145 @@ def write_tabs(
     batch_rows: int,
     batch_bytes: int,
 ) -> None:
+    by_name = {tab.name: tab for tab in tabs}
     for tab in tabs:
         if tab.start >= tab.total:
             progress(f"{tab.name}: {tab.total:,} / {tab.total:,} rows (already there)")
     for blocks in batches(tabs, batch_rows, batch_bytes):
-        target.write_raw(blocks)
+        land(target, [Landing.of(block, by_name[block.tab]) for block in blocks])
         report.writes += 1
         for block in blocks:
+            tab = by_name[block.tab]
+            tab.head = overlaid(tab.head, block)
             report.rows_written += len(block.rows)
-            tab = next(tab for tab in tabs if tab.name == block.tab)
             progress(f"{tab.name}: {block.start + len(block.rows):,} / {tab.total:,} rows")
+
+
+# landing under the right headers ------------------------------------------------
+
+
+@dataclass
+class Landing:
+    """One block of source rows on its way, and the header its cells belong under."""
+
+    block: RawBlock  # what this round sends
+    tab: TabCopy
+    layout: Layout | None  # the target's header the source's rows are laid out for, as planned
+    laid_for: Layout | None  # the header this round's rows are laid out for
+    columns: int  # columns written so far: a rewrite covers them all
+
+    @classmethod
+    def of(cls, block: RawBlock, tab: TabCopy) -> Landing:
+        after = overlaid(tab.head, block)
+        layout = layout_of(TABS_BY_NAME.get(tab.name), after)
+        # A block that writes the header row itself lays the columns out; nothing to check before.
+        writes_header = layout is None or block.start <= layout.row < block.start + len(block.rows)
+        sent = RawBlock(block.tab, block.start, block.rows, head=None if writes_header else tab.head)
+        return cls(sent, tab, layout, layout, width(block.rows))
+
+    def check(self, answer: RawAnswer, changed: dict[str, tuple[Layout, Layout | None]]) -> Landing | None:
+        """The next round's rewrite when a cell of this block is not under its header in `answer`."""
+        if self.layout is None:
+            return None  # the tab has no header to land under
+        name = self.block.tab
+        top = [answer.get((name, index), []) for index in range(HEADER_SEARCH_ROWS)]
+        now = layout_of(TABS_BY_NAME.get(name), top)
+        if now != self.layout:
+            changed[name] = (self.layout, now)
+        if now == self.laid_for:
+            return None  # one atomic write under the header it was laid out for
+        rewrite = self.rewrite(now)
+        if all(_holds(answer.get((name, rewrite.start + i), []), row) for i, row in enumerate(rewrite.rows)):
+            return None  # e.g. a column added right of every cell written
+        rewrite.head = top
+        return Landing(rewrite, self.tab, self.layout, now, max(self.columns, width(rewrite.rows)))
+
+    def rewrite(self, now: Layout | None) -> RawBlock:
+        """The block's data rows laid out for the header `now`, covering every cell written so far.
+
+        Without a header to go by (its row or its first column deleted) the rows are
+        emptied: no value is better than one under another header, and the source keeps it.
+        Rows down to the header are left alone: the person's header stays as they made it.
+        """
+        assert self.layout is not None
+        below = max(self.layout.row, now.row if now else 0) + 1
+        first = max(self.block.start, below)
+        source = self.tab.source[first : self.block.start + len(self.block.rows)]
+        if now is None:
+            return RawBlock(self.block.tab, first, [[""] * self.columns for _ in source])
+        rows = [padded(relayout(row, self.layout.refs, now.refs), self.columns) for row in source]
+        return RawBlock(self.block.tab, first, rows)
+
+
+def land(target: Backend, landings: list[Landing]) -> None:
+    """Write one request's blocks, then put right every cell the answer shows under another header.
+
+    A changed header stops the copy, after the rewrite (see the module's docstring).
+    """
+    changed: dict[str, tuple[Layout, Layout | None]] = {}
+    pending = landings
+    for _ in range(LANDING_ROUNDS):
+        answer = target.write_raw([item.block for item in pending])
+        pending = [again for item in pending if (again := item.check(answer, changed)) is not None]
+        if not pending:
+            break
+    if pending:
+        raise CopyLandedWrong(landed_wrong(target, pending))
+    if changed:
+        raise ColumnsChanged(columns_changed(target, landings, changed))
+
+
+def overlaid(head: Rows, block: RawBlock) -> Rows:
+    """A tab's first rows once `block` is written over them."""
+    top = [list(row) for row in head[:HEADER_SEARCH_ROWS]]
+    for index, row in enumerate(block.rows[: max(0, HEADER_SEARCH_ROWS - block.start)], start=block.start):
+        top.extend([] for _ in range(index + 1 - len(top)))
+        top[index] = list(row)
+    return top
+
+
+def _holds(cells: Sequence[Any], wanted: Sequence[Any]) -> bool:
+    """Whether a row as answered holds `wanted` in its first cells (empty and missing cells alike)."""
+    return all(
+        (cells[p] if p < len(cells) and cells[p] is not None else "") == value
+        for p, value in enumerate(wanted)
+    )
+
+
+def columns_changed(
+    target: Backend, landings: list[Landing], changed: dict[str, tuple[Layout, Layout | None]]
+) -> str:
+    names = " and ".join(changed)
+    tabs = " and ".join(_change_of(name, before, now, landings) for name, (before, now) in changed.items())
+    return (
+        f"Someone changed the columns of {tabs} in {target.location} during the copy, so it stopped; "
+        f"every cell it wrote is under its own header. To go on, put the columns of {names} back as they "
+        f"are in the source and run the copy again, or run it with --force to replace {names} with "
+        "the source's."
+    )
+
+
+def _change_of(name: str, before: Layout, now: Layout | None, landings: list[Landing]) -> str:
+    """One tab's part of the ColumnsChanged message: what changed, and how far its copy got."""
+    if now is None:
+        gone = "its header row or the header of its first column was removed"
+        return f"{name} ({gone}; the rows just written were emptied again)"
+    what = ", ".join(changes(before, now)) or "changed its header"
+    ours = [item for item in landings if item.block.tab == name]
+    done = max(item.block.start + len(item.block.rows) for item in ours)
+    return f"{name} ({what}; {done:,} of {ours[0].tab.total:,} rows there)"
+
+
+def landed_wrong(target: Backend, pending: list[Landing]) -> str:
+    where = ", ".join(
+        f"{item.block.tab} rows {item.block.start + 1:,} to {item.block.start + len(item.block.rows):,}"
+        for item in pending
+    )
+    return (
+        f"The columns kept changing while the copy wrote {where} in {target.location}, so those rows may "
+        "hold values under other headers: compare them with the source and correct them, or run the copy "
+        "again with --force to replace those tabs with the source's."
+    )
 
 
 def batches(tabs: list[TabCopy], batch_rows: int, batch_bytes: int) -> Iterator[list[RawBlock]]:
