@@ -83,7 +83,10 @@ class Person:
             note = self.notes.pop(rng.randrange(len(self.notes)))
             values = person.values("Orders")
             column = values[0].index("customer_name")
-            at = next(i for i, row in enumerate(values) if len(row) > column and row[column] == note)
+            at = next((i for i, row in enumerate(values) if len(row) > column and row[column] == note), None)
+            if at is None:
+                self.notes.append(note)  # not where the person left it: the check after the action says so
+                return
             person.delete_rows("Orders", at + 1)
         elif choice == "sort":
             person.sort("Orders", "customer_name", descending=rng.random() < 0.5)

@@ -238,7 +238,16 @@ class Writer:
                 verdict = self._verify(resolved, answer)
                 self.owed += verdict.repairs
                 if not verdict.moved and not resolved.deferred:
-                    return None, Work()
+                    if not _blind_repairs(resolved):
+                        return None, Work()
+                    # A row found by nothing but the stray cells being cleared looks like any blank row
+                    # in the answer: one read tells whether those cells are gone.
+                    self.rows.update(self.read(sorted(work.tabs)))
+                    work = self._still_to_do(work, verdict.landed)
+                    if not work:
+                        return None, Work()
+                    failure = self._moved_failure(work.tabs)
+                    continue
                 log.warning(
                     "rows or columns moved in %s while saving; putting them back", sorted(verdict.moved)
                 )
@@ -1030,6 +1039,20 @@ def _columns_needed(target: Target) -> list[str]:
     if target.whole_row:
         named = [ref for ref in named if not is_blank(target.cells[ref])]
     return [*target.tab.key, *(name for name in named if name not in target.tab.key)]
+
+
+def _blind_repairs(resolved: Resolved) -> bool:
+    """Whether this batch cleared stray cells in a row that holds nothing else (any blank row looks so)."""
+    for written in resolved.written:
+        target = written.target
+        if not target.repair or target.whole_row or target.locate[0] != "row":
+            continue
+        rest = relayout(
+            target.locate[1], target.layout or resolved.refs[target.tab.name], resolved.refs[target.tab.name]
+        )
+        if all(is_blank(value) for position, value in enumerate(rest) if position not in written.positions):
+            return True
+    return False
 
 
 def _repairs_in(work: Work, tab: Tab) -> bool:
