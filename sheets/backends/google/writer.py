@@ -689,7 +689,10 @@ class Writer:
             if header_after is None:
                 log.error("the header of %s vanished while deleting; check the tab", tab_name)
                 continue
-            vanished = _vanished_rows(header, before, header_after, after, meant)
+            # A blank row gone is no loss (and a blank row typed into looks gone): only rows with data come back.
+            vanished = [
+                row for row in _vanished_rows(header, before, header_after, after, meant) if _any_data(row)
+            ]
             if len(deletions) == 1 and len(vanished) > 1:
                 # A person deleted rows at the same moment: the row hit sat where the deletion was.
                 vanished = _row_hit(header, before, header_after, after, vanished, deletions[0][1])
@@ -1145,6 +1148,10 @@ def _vanished_rows(
         else:
             del unkeyed_after[match]
     return vanished
+
+
+def _any_data(row: Sequence[Any]) -> bool:
+    return any(not is_blank(cell) for cell in row)
 
 
 def _holding(rows: Sequence[Sequence[Any]], first: int, value: Any) -> list[int]:
