@@ -177,7 +177,7 @@ def act(google, model: dict[str, dict], rng: random.Random) -> None:
 
 
 #: Seeds that run in every test run; FLOWSHEET_FUZZ_SEEDS=1,2,3 runs others.
-SEEDS = [int(seed) for seed in os.environ.get("FLOWSHEET_FUZZ_SEEDS", "1").split(",")]
+SEEDS = [int(seed) for seed in os.environ.get("FLOWSHEET_FUZZ_SEEDS", "1,2,3,4,5").split(",")]
 
 
 @pytest.mark.parametrize("seed", SEEDS)

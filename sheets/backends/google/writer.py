@@ -32,16 +32,46 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
 from typing import Any
 
 from sheets.backends.google.answer import Rows, View, answer_rows, answer_view, view_of
+from sheets.backends.google.batch import delete_row, update_cell, update_row
 from sheets.backends.google.cells import cell_data, column_letters, column_range, quote_tab, row_range
 from sheets.backends.google.http import AmbiguousWrite
+from sheets.backends.google.rows import (
+    any_data,
+    by_cell,
+    cell_at,
+    find,
+    header_text,
+    holding,
+    record_of,
+    row_hit,
+    same_except,
+    same_or_either,
+    still_wrong,
+    vanished_rows,
+)
+from sheets.backends.google.work import (
+    Resolved,
+    Target,
+    Verdict,
+    Work,
+    Written,
+    blind_repairs,
+    by_tab,
+    columns_needed,
+    deletions_by_tab,
+    locate_text,
+    repairs_in,
+    rewrite,
+    set_right,
+    with_repairs,
+    work_of,
+)
 from sheets.cells import is_blank, same_cell
 from sheets.columns import ColumnRef, align, column_refs, position_of, ref_at, relayout, source_of
 from sheets.errors import (
-    NO_ID,
     ConflictError,
     DuplicateKey,
     GridChanged,
@@ -52,7 +82,7 @@ from sheets.errors import (
     WriteNotConfirmed,
 )
 from sheets.locate import index_keys, padded, raw_key, same_row
-from sheets.plan import RowAppend, RowDelete, WritePlan
+from sheets.plan import RowAppend, WritePlan
 from sheets.reading import HEADER_SEARCH_ROWS, Header, find_header, require_columns
 from sheets.schema import Tab
 
@@ -63,86 +93,6 @@ WRITE_ROUNDS = 4
 
 #: Rows above and below the expected place of appended rows that come back with the answer.
 APPEND_WINDOW = 10
-
-
-@dataclass
-class Target:
-    """Cells to set in one row, the row found by its key or, lacking one, by its content."""
-
-    tab: Tab
-    locate: tuple[str, tuple[Any, ...]]  # ("key", key parts) or ("row", cells of the row)
-    cells: dict[ColumnRef, Any]  # column -> new raw value
-    before: dict[str, Any]  # column name -> raw value expected before the write
-    repair: bool = False  # puts back cells written by mistake: no conflict check
-    layout: tuple[ColumnRef, ...] | None = None  # the header a ("row", cells) locate was read under
-    whole_row: bool = False  # the app's own row: every cell not in `cells` is cleared
-    key_after: tuple[str, ...] | None = None  # the key the row holds once written, when it changes
-
-
-@dataclass
-class Work:
-    targets: list[Target] = field(default_factory=list)
-    appends: list[RowAppend] = field(default_factory=list)
-    deletes: list[RowDelete] = field(default_factory=list)
-
-    def __bool__(self) -> bool:
-        return bool(self.targets or self.appends or self.deletes)
-
-    @property
-    def tabs(self) -> set[str]:
-        return {item.tab.name for item in (*self.targets, *self.appends, *self.deletes)}
-
-
-def work_of(plan: WritePlan) -> Work:
-    targets = [Target(u.tab, ("key", u.key), dict(u.cells), dict(u.before)) for u in plan.updates]
-    targets += [
-        Target(
-            a.tab,
-            ("row", a.fingerprint),
-            {a.tab.key[0]: a.new_id},
-            {a.tab.key[0]: ""},
-            key_after=(a.new_id,),
-        )
-        for a in plan.id_assignments
-    ]
-    return Work(targets, list(plan.appends), list(plan.deletes))
-
-
-@dataclass
-class Written:
-    """One row this batch wrote cells into: which target, at which row, which column at which position."""
-
-    target: Target
-    index: int  # row index as read
-    positions: dict[int, ColumnRef]
-
-
-@dataclass
-class Resolved:
-    requests: list[dict] = field(default_factory=list)
-    response_ranges: list[str] = field(default_factory=list)
-    written: list[Written] = field(default_factory=list)
-    appended: dict[str, list[tuple[RowAppend, list[Any]]]] = field(default_factory=dict)
-    windows: dict[str, tuple[int, int | None]] = field(default_factory=dict)  # appended rows expected in
-    headers: dict[str, Header] = field(default_factory=dict)
-    refs: dict[str, list[ColumnRef]] = field(default_factory=dict)
-    reads: dict[str, list[list[Any]]] = field(default_factory=dict)  # the rows this batch was laid out on
-    deleted: list[tuple[RowDelete, int]] = field(default_factory=list)  # (delete, row index as read)
-    deferred: list[Target] = field(default_factory=list)  # rows a repair in this batch gives their key back
-    after: dict[str, list[list[Any]]] = field(default_factory=dict)  # tabs read again to tell rows apart
-
-    def after_deletes(self, tab_name: str, index: int) -> int:
-        """Where the row at `index` (as read) is once this batch's deletions above it are done."""
-        return index - sum(1 for d, i in self.deleted if d.tab.name == tab_name and i < index)
-
-
-@dataclass
-class Verdict:
-    """What the answer showed: tabs where something landed wrong, and the repairs that puts right."""
-
-    moved: set[str] = field(default_factory=set)
-    repairs: list[Target] = field(default_factory=list)
-    landed: set[tuple[str, tuple[str, ...]]] = field(default_factory=set)  # appends found in the sheet
 
 
 class Writer:
@@ -238,7 +188,7 @@ class Writer:
                 verdict = self._verify(resolved, answer)
                 self.owed += verdict.repairs
                 if not verdict.moved and not resolved.deferred:
-                    if not _blind_repairs(resolved):
+                    if not blind_repairs(resolved):
                         return None, Work()
                     # A row found by nothing but the stray cells being cleared looks like any blank row
                     # in the answer: one read tells whether those cells are gone.
@@ -253,7 +203,7 @@ class Writer:
                 )
                 failure = self._moved_failure(verdict.moved)
             self.rows.update(self.read(sorted(work.tabs | {t.tab.name for t in verdict.repairs})))
-            work = self._still_to_do(_with_repairs(work, verdict.repairs), verdict.landed)
+            work = self._still_to_do(with_repairs(work, verdict.repairs), verdict.landed)
         return (failure if work else None), work
 
     @staticmethod
@@ -282,7 +232,7 @@ class Writer:
             return found[0] if found else None
         if target.whole_row and target.key_after:
             # The app's own row holds its new ID, under whichever header columns moved it to.
-            holders = _holding(rows, header.row_index + 1, target.key_after[0])
+            holders = holding(rows, header.row_index + 1, target.key_after[0])
             if len(holders) == 1:
                 return holders[0]
         wanted = relayout(identity, target.layout, refs) if target.layout is not None else identity
@@ -291,11 +241,11 @@ class Writer:
             {position_of(refs, ref): value for ref, value in target.cells.items()} if target.repair else {}
         )
         matches = [
-            i for i in range(header.row_index + 1, len(rows)) if _same_or_either(rows[i], wanted, either)
+            i for i in range(header.row_index + 1, len(rows)) if same_or_either(rows[i], wanted, either)
         ]
         if either:
             # The row with the most cells still to put back is the one meant (a blank row matches too).
-            matches.sort(key=lambda i: -_still_wrong(rows[i], wanted, either))
+            matches.sort(key=lambda i: -still_wrong(rows[i], wanted, either))
         # Rows alike in every cell are interchangeable: a repair may take any; a new ID only a single one.
         if target.repair or target.whole_row:
             return matches[0] if matches else None
@@ -328,12 +278,12 @@ class Writer:
             resolved.deleted.append((delete, index))
         for target in work.targets:
             tab = target.tab
-            header = prepare(tab, _columns_needed(target))
+            header = prepare(tab, columns_needed(target))
             refs = resolved.refs[tab.name]
             if target.locate[0] == "row" and target.layout is None:
                 target.layout = tuple(refs)  # a fingerprint is laid out as the first read had it
             index = self._locate(target, header, keys[tab.name], refs)
-            if index is None and target.locate[0] == "key" and _repairs_in(work, tab):
+            if index is None and target.locate[0] == "key" and repairs_in(work, tab):
                 resolved.deferred.append(target)  # a misplaced cell hides its key until the repair lands
                 continue
             if index is None:
@@ -344,14 +294,14 @@ class Writer:
                 log.info("a row of %s changed before it got its ID; it gets one on a later write", tab.name)
                 continue
             self._write_cells(resolved, target, refs, index)
-        for tab_name, appends in _by_tab(work.appends).items():
+        for tab_name, appends in by_tab(work.appends).items():
             filled = {
                 name for append in appends for name, value in append.cells.items() if not is_blank(value)
             }
             prepare(appends[0].tab, [name for name in appends[0].tab.column_names if name in filled])
             resolved.requests.append(self._append_request(resolved, tab_name, appends))
         for delete, index in sorted(resolved.deleted, key=lambda item: -item[1]):
-            resolved.requests.append(_delete_row(self.sheet_id(delete.tab.name), index))
+            resolved.requests.append(delete_row(self.sheet_id(delete.tab.name), index))
         self._response_ranges(resolved)
         return resolved
 
@@ -386,7 +336,7 @@ class Writer:
         positions = self._positions(target, refs, row)
         for position, ref in sorted(positions.items()):
             value = target.cells.get(ref, "")
-            resolved.requests.append(_update_cell(sheet_id, index, position, value))
+            resolved.requests.append(update_cell(sheet_id, index, position, value))
             self.sent.setdefault(target.tab.name, []).append(value)
         resolved.written.append(Written(target, index, positions))
 
@@ -508,7 +458,7 @@ class Writer:
         if target.locate[0] == "row":
             # The row hit is the one meant when every cell the write left alone is as it was read.
             as_read = relayout(target.locate[1], target.layout or view.refs, view.refs)
-            return _same_except(row, as_read, set(written.positions))
+            return same_except(row, as_read, set(written.positions))
         return True
 
     def _repair_of(self, resolved: Resolved, written: Written, row: list[Any], view: View) -> Target | None:
@@ -529,11 +479,11 @@ class Writer:
         cells: dict[ColumnRef, Any] = {}
         for position in sorted(touched):
             source = source_of(moved, position, len(resolved.refs[name]))
-            values = [""] if source is None or sources is None else [_cell(r, source) for r in sources]
-            left = _cell(row, position)
+            values = [""] if source is None or sources is None else [cell_at(r, source) for r in sources]
+            left = cell_at(row, position)
             if not values or any(not same_cell(v, values[0]) for v in values):
                 self.stray.append(
-                    StrayCell(name, _record_of(view, row, touched), _header_text(view, position), left, None)
+                    StrayCell(name, record_of(view, row, touched), header_text(view, position), left, None)
                 )
                 continue
             if not same_cell(left, values[0]):
@@ -555,7 +505,7 @@ class Writer:
         that row is gone from the tab; otherwise the row hit was one added meanwhile.
         """
         return any(
-            not is_blank(_cell(candidate, source_of(moved, position, width)))
+            not is_blank(cell_at(candidate, source_of(moved, position, width)))
             for candidate in sources
             for position in touched
         )
@@ -596,8 +546,8 @@ class Writer:
         for (tab_name, key), append in self.own_rows.items():
             if tab_name != view.header.tab.name:
                 continue
-            if any(same_cell(_cell(row, p), key[0]) for p in range(len(row)) if p not in touched):
-                return _rewrite(append, row, view)
+            if any(same_cell(cell_at(row, p), key[0]) for p in range(len(row)) if p not in touched):
+                return rewrite(append, row, view)
         return None
 
     def _rows_as_read(
@@ -622,7 +572,7 @@ class Writer:
             candidate
             for candidate in reads[header.row_index + 1 :]
             if all(
-                same_cell(_cell(row, p), _cell(candidate, source_of(moved, p, len(resolved.refs[name]))))
+                same_cell(cell_at(row, p), cell_at(candidate, source_of(moved, p, len(resolved.refs[name]))))
                 for p in range(width)
                 if p not in touched
             )
@@ -639,12 +589,12 @@ class Writer:
             indexes = [index for title, index in (view.answer or {}) if title == name and index >= first]
             last = max(indexes, default=first) + 1
         key_at = resolved.headers[name].key_indexes[0]  # where each laid row carries its new ID
-        window = _by_cell(((index, view.row(index)) for index in range(first, last)), key_at)
-        if not all(_find(window, cells, key_at) for _, cells in laid):
+        window = by_cell(((index, view.row(index)) for index in range(first, last)), key_at)
+        if not all(find(window, cells, key_at) for _, cells in laid):
             log.warning("rows were added to %s while saving; reading it to find the new rows", name)
-            window = _by_cell(enumerate(self.read([name]).get(name) or []), key_at)
+            window = by_cell(enumerate(self.read([name]).get(name) or []), key_at)
         for append, cells in laid:
-            found = _find(window, cells, key_at)
+            found = find(window, cells, key_at)
             if not found:
                 verdict.moved.add(name)  # gone already (a person deleted it): judged again on a fresh read
                 continue
@@ -659,7 +609,7 @@ class Writer:
             if right:
                 continue
             verdict.moved.add(name)
-            verdict.repairs.append(_rewrite(append, cells, view))
+            verdict.repairs.append(rewrite(append, cells, view))
 
     def _put_back_wrong_deletions(self, resolved: Resolved, answer: Rows, repairs: list[Target]) -> set[str]:
         """Tabs where a deletion removed a row not meant; those rows are inserted again where they were.
@@ -671,7 +621,7 @@ class Writer:
         shown again is better than a row lost.
         """
         wrong: set[str] = set()
-        for tab_name, deletions in _deletions_by_tab(resolved.deleted).items():
+        for tab_name, deletions in deletions_by_tab(resolved.deleted).items():
             header = resolved.headers[tab_name]
             before = resolved.reads[tab_name]
             keys_after = self._keys_after(header, tab_name, answer)
@@ -691,11 +641,11 @@ class Writer:
                 continue
             # A blank row gone is no loss (and a blank row typed into looks gone): only rows with data come back.
             vanished = [
-                row for row in _vanished_rows(header, before, header_after, after, meant) if _any_data(row)
+                row for row in vanished_rows(header, before, header_after, after, meant) if any_data(row)
             ]
             if len(deletions) == 1 and len(vanished) > 1:
                 # A person deleted rows at the same moment: the row hit sat where the deletion was.
-                vanished = _row_hit(header, before, header_after, after, vanished, deletions[0][1])
+                vanished = row_hit(header, before, header_after, after, vanished, deletions[0][1])
             refs_before = column_refs(header, before[header.row_index])
             refs_after = column_refs(header_after, after[header_after.row_index])
             vanished = [relayout(row, refs_before, refs_after) for row in vanished]
@@ -746,7 +696,7 @@ class Writer:
                     }
                 }
             )
-            requests.append(_update_row(sheet_id, at, row))
+            requests.append(update_row(sheet_id, at, row))
         first, last = min(positions), max(positions) + len(rows)
         ranges = [
             f"{quote_tab(tab_name)}!1:{HEADER_SEARCH_ROWS}",
@@ -761,7 +711,7 @@ class Writer:
         if view is None or view.refs == refs:
             return []
         log.warning("columns of %s moved while rows were put back; setting them right", tab_name)
-        return _set_right(header, refs, rows, view, range(first, last))
+        return set_right(header, refs, rows, view, range(first, last))
 
     # what is left ---    # what is left ----------------------------------------------------------
 
@@ -800,7 +750,7 @@ class Writer:
     def _pending(self, target: Target) -> bool | RowAppend:
         """Whether `target` still has cells to write (or, for an own row gone, the append to make again)."""
         header = find_header(target.tab, self.rows.get(target.tab.name) or [])
-        wanted = _columns_needed(target)
+        wanted = columns_needed(target)
         if header is None or any(name not in header.index for name in wanted):
             return not target.repair  # a column gone: the next round says so and takes back what landed
         refs = self._refs(target.tab, header)
@@ -810,7 +760,7 @@ class Writer:
             if (
                 target.whole_row
                 and target.key_after
-                and not _holding(rows, header.row_index + 1, target.key_after[0])
+                and not holding(rows, header.row_index + 1, target.key_after[0])
             ):
                 cells = {ref: value for ref, value in target.cells.items() if isinstance(ref, str)}
                 return RowAppend(target.tab, target.key_after, cells)  # the person removed it: again
@@ -853,11 +803,11 @@ class Writer:
                 position = position_of(refs, ref)
                 if position is None:
                     continue  # the column is gone, and what the write left in it with it
-                left_value = _cell(row, position)
+                left_value = cell_at(row, position)
                 if index is not None and same_cell(left_value, was):
                     continue
-                record = _record_of(view, list(row), set()) if index is not None else _locate_text(target)
-                column = _header_text(view, position)
+                record = record_of(view, list(row), set()) if index is not None else locate_text(target)
+                column = header_text(view, position)
                 strays.append(StrayCell(target.tab.name, record, column, left_value, was))
         return strays
 
@@ -957,275 +907,3 @@ class Writer:
             for name, value in cells.items()
             if name in header.index and same_cell(row[header.index[name]], value)
         ]
-
-
-def _with_repairs(work: Work, repairs: list[Target]) -> Work:
-    """`work` plus repairs; an intended change to a cell wins over putting it back."""
-    intended = {(t.tab.name, t.locate, ref) for t in work.targets if not t.repair for ref in t.cells}
-    merged = Work(list(work.targets), list(work.appends), list(work.deletes))
-    for repair in repairs:
-        if repair.whole_row:
-            # The row's newest place and content replace what an earlier round knew of it.
-            same = (repair.tab.name, repair.key_after)
-            merged.targets = [
-                t for t in merged.targets if not (t.whole_row and (t.tab.name, t.key_after) == same)
-            ]
-            merged.targets.append(repair)
-            continue
-        cells = {r: v for r, v in repair.cells.items() if (repair.tab.name, repair.locate, r) not in intended}
-        if cells:
-            merged.targets.append(
-                Target(repair.tab, repair.locate, cells, {}, repair=True, layout=repair.layout)
-            )
-    return merged
-
-
-def _by_cell(rows, position: int) -> dict[str, list[tuple[int, list[Any]]]]:
-    """Rows indexed by the text of one cell, so finding a row among thousands is a lookup."""
-    found: dict[str, list[tuple[int, list[Any]]]] = {}
-    for index, row in rows:
-        found.setdefault(str(_cell(row, position)).strip(), []).append((index, row))
-    return found
-
-
-def _find(rows: dict[str, list[tuple[int, list[Any]]]], cells: list[Any], position: int) -> list[int]:
-    """The indexes of the rows holding exactly `cells`."""
-    candidates = rows.get(str(_cell(cells, position)).strip(), [])
-    return [index for index, row in candidates if same_row(row, cells)]
-
-
-def _rewrite(append: RowAppend, row: Sequence[Any], view: View) -> Target:
-    """A target setting the app's own new row, found as `row` now, right under the header `view` shows."""
-    return Target(
-        append.tab,
-        ("row", tuple(row)),
-        dict(append.cells),
-        {},
-        repair=True,
-        layout=tuple(view.refs),
-        whole_row=True,
-        key_after=append.key,
-    )
-
-
-def _set_right(
-    header: Header, refs: list[ColumnRef], rows: list[list[Any]], view: View, window: range
-) -> list[Target]:
-    """Targets setting right, under the header `view` shows, rows laid out under `refs` found in `window`."""
-    found = [view.row(index) for index in window]
-    targets = []
-    for row in rows:
-        match = next((i for i, candidate in enumerate(found) if same_row(candidate, row)), None)
-        if match is None:
-            log.error("a row put back in %s is not where it was put; check the tab", header.tab.name)
-            continue
-        now = found.pop(match)  # rows alike are counted off one by one
-        cells = {ref_at(refs, position): value for position, value in enumerate(row) if not is_blank(value)}
-        targets.append(
-            Target(
-                header.tab,
-                ("row", tuple(now)),
-                cells,
-                {},
-                repair=True,
-                layout=tuple(view.refs),
-                whole_row=True,
-                key_after=raw_key(header, row),
-            )
-        )
-    return targets
-
-
-def _columns_needed(target: Target) -> list[str]:
-    """The declared columns a target cannot be written without (a cleared cell of a gone column needs none)."""
-    named = [ref for ref, value in target.cells.items() if isinstance(ref, str)]
-    if target.whole_row:
-        named = [ref for ref in named if not is_blank(target.cells[ref])]
-    return [*target.tab.key, *(name for name in named if name not in target.tab.key)]
-
-
-def _blind_repairs(resolved: Resolved) -> bool:
-    """Whether this batch cleared stray cells in a row that holds nothing else (any blank row looks so)."""
-    for written in resolved.written:
-        target = written.target
-        if not target.repair or target.whole_row or target.locate[0] != "row":
-            continue
-        rest = relayout(
-            target.locate[1], target.layout or resolved.refs[target.tab.name], resolved.refs[target.tab.name]
-        )
-        if all(is_blank(value) for position, value in enumerate(rest) if position not in written.positions):
-            return True
-    return False
-
-
-def _repairs_in(work: Work, tab: Tab) -> bool:
-    return any(target.repair and target.tab.name == tab.name for target in work.targets)
-
-
-def _cell(row: Sequence[Any], position: int | None) -> Any:
-    if position is None or position >= len(row):
-        return ""
-    return row[position]
-
-
-def _header_text(view: View, position: int) -> str:
-    cells = view.row(view.header.row_index)
-    return str(cells[position]) if position < len(cells) else ""
-
-
-def _record_of(view: View, row: list[Any], touched: set[int]) -> str:
-    key = None if set(view.header.key_indexes) & touched else raw_key(view.header, row)
-    return "/".join(key) if key else NO_ID
-
-
-def _locate_text(target: Target) -> str:
-    return "/".join(target.locate[1]) if target.locate[0] == "key" else NO_ID
-
-
-def _update_cell(sheet_id: int, row: int, column: int, value: Any) -> dict:
-    return {
-        "updateCells": {
-            "range": {
-                "sheetId": sheet_id,
-                "startRowIndex": row,
-                "endRowIndex": row + 1,
-                "startColumnIndex": column,
-                "endColumnIndex": column + 1,
-            },
-            "rows": [{"values": [cell_data(value)]}],
-            "fields": "userEnteredValue",
-        }
-    }
-
-
-def _delete_row(sheet_id: int, row: int) -> dict:
-    return {
-        "deleteDimension": {
-            "range": {"sheetId": sheet_id, "dimension": "ROWS", "startIndex": row, "endIndex": row + 1}
-        }
-    }
-
-
-def _update_row(sheet_id: int, row: int, cells: Sequence[Any]) -> dict:
-    return {
-        "updateCells": {
-            "start": {"sheetId": sheet_id, "rowIndex": row, "columnIndex": 0},
-            "rows": [{"values": [cell_data(value) for value in cells]}],
-            "fields": "userEnteredValue",
-        }
-    }
-
-
-def _deletions_by_tab(deleted: Sequence[tuple[RowDelete, int]]) -> dict[str, list[tuple[RowDelete, int]]]:
-    grouped: dict[str, list[tuple[RowDelete, int]]] = {}
-    for delete, index in deleted:
-        grouped.setdefault(delete.tab.name, []).append((delete, index))
-    return grouped
-
-
-def _vanished_rows(
-    header: Header,
-    before: Sequence[Sequence[Any]],
-    header_after: Header,
-    after: Sequence[Sequence[Any]],
-    meant: set,
-) -> list[list[Any]]:
-    """Rows of `before` missing from `after` other than the ones meant to go: by key, else by content."""
-    keys_after = index_keys(header_after, after)
-    vanished = [
-        list(before[index])
-        for key, indexes in index_keys(header, before).items()
-        if key not in meant and key not in keys_after
-        for index in indexes
-    ]
-    unkeyed_after = [row for row in after[header_after.row_index + 1 :] if raw_key(header_after, row) is None]
-    for row in before[header.row_index + 1 :]:
-        if raw_key(header, row) is not None:
-            continue
-        match = next((i for i, other in enumerate(unkeyed_after) if same_row(row, other)), None)
-        if match is None:
-            vanished.append(list(row))
-        else:
-            del unkeyed_after[match]
-    return vanished
-
-
-def _any_data(row: Sequence[Any]) -> bool:
-    return any(not is_blank(cell) for cell in row)
-
-
-def _holding(rows: Sequence[Sequence[Any]], first: int, value: Any) -> list[int]:
-    """Indexes of the rows from `first` on with a cell holding `value` (an ID the app just made)."""
-    return [i for i in range(first, len(rows)) if any(same_cell(cell, value) for cell in rows[i])]
-
-
-def _same_or_either(row: Sequence[Any], wanted: Sequence[Any], either: dict[int | None, Any]) -> bool:
-    """Whether `row` holds `wanted`, where a cell at a position of `either` may hold that value instead."""
-    width = max(len(row), len(wanted))
-    for position in range(width):
-        cell = _cell(row, position)
-        if same_cell(cell, _cell(wanted, position)):
-            continue
-        if position in either and same_cell(cell, either[position]):
-            continue
-        return False
-    return True
-
-
-def _still_wrong(row: Sequence[Any], wanted: Sequence[Any], either: dict[int | None, Any]) -> int:
-    """How many cells at positions of `either` still hold what `wanted` has, not the value put back."""
-    return sum(
-        1
-        for position, value in either.items()
-        if position is not None
-        and same_cell(_cell(row, position), _cell(wanted, position))
-        and not same_cell(_cell(row, position), value)
-    )
-
-
-def _row_hit(
-    header: Header,
-    before: Sequence[Sequence[Any]],
-    header_after: Header,
-    after: Sequence[Sequence[Any]],
-    vanished: list[list[Any]],
-    index: int,
-) -> list[list[Any]]:
-    """Of rows gone in one deletion's instant, the one the deletion removed; all of them when unsure.
-
-    The deletion removed the row just above the one now at `index`: the vanished
-    row that stood right above that row in the read (or right below the row now
-    above it) is that one. The others a person deleted, and stay deleted.
-    """
-    keys_before = index_keys(header, before)
-
-    def position_before(row_index: int) -> int | None:
-        if not header_after.row_index < row_index < len(after):
-            return None
-        found = keys_before.get(raw_key(header_after, after[row_index]) or (), [])
-        return found[0] if len(found) == 1 else None
-
-    below, above = position_before(index), position_before(index - 1)
-    places = [below - 1 if below is not None else None, above + 1 if above is not None else None]
-    hits = [
-        row
-        for row in vanished
-        if any(p is not None and 0 <= p < len(before) and same_row(before[p], row) for p in places)
-    ]
-    return hits if len(hits) == 1 else vanished
-
-
-def _same_except(a: Sequence[Any], b: Sequence[Any], skip: set[int]) -> bool:
-    width = max(len(a), len(b))
-    return all(
-        same_cell(a[i] if i < len(a) else None, b[i] if i < len(b) else None)
-        for i in range(width)
-        if i not in skip
-    )
-
-
-def _by_tab(appends: Sequence[RowAppend]) -> dict[str, list[RowAppend]]:
-    grouped: dict[str, list[RowAppend]] = {}
-    for append in appends:
-        grouped.setdefault(append.tab.name, []).append(append)
-    return grouped
