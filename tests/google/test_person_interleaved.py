@@ -91,7 +91,6 @@ class Person:
         elif choice == "sort":
             person.sort("Orders", "customer_name", descending=rng.random() < 0.5)
 
-
     def type_row(self, rows: int) -> None:
         """Type a note into a blank row, the way a person adds a row: insert it, then type in it.
 
