@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+import i18n
 from bench.import_orders import seed_products, shopify_export
 from processes import master_data
 from processes.errors import ProcessError
@@ -15,12 +16,14 @@ from processes.orders import (
     header_of,
     import_orders,
     is_shopify,
+    order_steps,
     parse_mapping,
     record_payment,
     run_import_command,
 )
 from processes.permissions import Actor
-from sheets.tabs import AUDIT, ORDER_LINES, ORDERS
+from processes.stock import LEDGER_TABS, post_move
+from sheets.tabs import AUDIT, ORDER_LINES, ORDERS, STOCK
 
 DATA = Path(__file__).parent / "data"
 STAFF = Actor("sam", "staff")
@@ -131,16 +134,21 @@ def test_an_overlapping_file_adds_the_new_orders_and_updates_changed_payments(ca
 
 def test_a_payment_arriving_by_import_moves_a_confirmed_order_on_to_paid(catalogue):
     workbook = catalogue.workbook
-    location = master_data.add_record(workbook, master_data.LOCATION, {"name": "Main"}, by=STAFF).location_id
-    from processes.stock import LEDGER_TABS, post_move
-
-    with workbook.transaction(*LEDGER_TABS, user="seed") as tx:
-        post_move(tx, sku="KIT-001", qty=5, reason="adjustment", to_location=location)
+    location = stocked_location(catalogue)
     import_orders(workbook, data("shopify_orders.csv"), by=STAFF)
     pending = orders(catalogue)["#1002"]
     assert confirm_order(workbook, pending.order_id, by=STAFF, location_id=location).status == "confirmed"
     import_orders(workbook, data("shopify_orders_later.csv"), by=STAFF)
     assert (orders(catalogue)["#1002"].status, orders(catalogue)["#1002"].payment_status) == ("paid", "paid")
+
+
+def stocked_location(record) -> str:
+    """A location holding 5 kettles; its ID."""
+    workbook = record.workbook
+    location = master_data.add_record(workbook, master_data.LOCATION, {"name": "Main"}, by=STAFF).location_id
+    with workbook.transaction(*LEDGER_TABS, user="seed") as tx:
+        post_move(tx, sku="KIT-001", qty=5, reason="adjustment", to_location=location)
+    return location
 
 
 def test_bad_lines_are_reported_by_line_number_and_the_good_orders_imported(catalogue):
@@ -490,3 +498,50 @@ def test_a_tab_separated_file_is_read_and_a_comma_file_keeps_decimal_points(cata
     assert [str(problem) for problem in report.problems] == [
         "line 2 (#9102): the total '30,00' is not a number"
     ]
+
+
+# a payment the shop had already ended when the order arrives -----------------
+
+KETTLES = "#5101,ann@example.com,{},2026-03-03 10:05:00 +0000,2026-03-03 10:00:00 +0000,2,Kettle,30.00,KIT-001,Ann Lee,1 Mill Lane,Riverton,12345,DE"
+
+
+@pytest.mark.parametrize("word", ["refunded", "voided"])
+def test_a_new_order_the_shop_already_refunded_or_voided_arrives_cancelled(catalogue, word):
+    workbook = catalogue.workbook
+    location = stocked_location(catalogue)
+    report = import_orders(workbook, shopify(KETTLES.format(word)), by=STAFF, location_id=location)
+    assert report.clean, report.lines()
+    order = orders(catalogue)["#5101"]
+    assert (order.status, order.payment_status, order.paid_at) == ("cancelled", word, None)
+    # the record of the sale is kept, and the report says how it arrived
+    assert report.created == ["#5101"] and lines(catalogue, order.order_id) == [("KIT-001", 2, 30)]
+    assert "1 of them arrived cancelled: see below" in report.summary()
+    assert f"#5101 ({order.order_id}): arrived cancelled: {word} in the shop" in report.lines()
+    with i18n.use_language("zh"):
+        assert f"店铺中{i18n.value(word)}" in str(report.arrived_cancelled[0])
+    # nothing to confirm or pay, and no stock reserved for it
+    assert order_steps(order, STAFF) == []
+    for step in (confirm_order, record_payment):
+        with pytest.raises(ProcessError, match="cancelled"):
+            step(workbook, order.order_id, by=STAFF)
+    stock = workbook.table(STOCK).get(("KIT-001", location))
+    assert (stock.on_hand, stock.reserved) == (5, 0)
+    # the same file again: already there, nothing more to say
+    again = import_orders(workbook, shopify(KETTLES.format(word)), by=STAFF)
+    assert (again.created, again.unchanged, again.arrived_cancelled) == ([], 1, [])
+
+
+def test_a_confirmed_order_a_later_file_reports_refunded_is_cancelled_and_its_stock_released(catalogue):
+    workbook = catalogue.workbook
+    location = stocked_location(catalogue)
+    import_orders(workbook, shopify(KETTLES.format("paid")), by=STAFF, location_id=location)
+    order = orders(catalogue)["#5101"]
+    assert confirm_order(workbook, order.order_id, by=STAFF).status == "paid"
+    assert workbook.table(STOCK).get(("KIT-001", location)).reserved == 2
+    report = import_orders(workbook, shopify(KETTLES.format("refunded")), by=STAFF)
+    assert (report.updated, report.arrived_cancelled) == (["#5101"], [])
+    assert (orders(catalogue)["#5101"].status, orders(catalogue)["#5101"].payment_status) == (
+        "cancelled",
+        "refunded",
+    )
+    assert workbook.table(STOCK).get(("KIT-001", location)).reserved == 0

@@ -124,6 +124,8 @@ class ImportView:
                 "font-semibold "
                 + ("text-negative" if report.fatal else "text-positive" if report.clean else "")
             ).mark("import-summary")
+            for arrival in report.arrived_cancelled:
+                ui.label(str(arrival)).classes("text-sm").mark("arrived-cancelled")
             for problem in report.problems:
                 ui.label(str(problem)).classes("text-sm text-negative")
         ui.notify(

@@ -11,7 +11,10 @@ confirmed by the customer's email: importing the same or an overlapping file
 adds nothing twice, and a payment that moved on is brought up to date (never
 back from what the app recorded), each change listed in the report. The same
 reference for another customer, or a row of the sheet that cannot be read, is
-reported and left alone. An order with a bad line is not imported at all
+reported and left alone. A new order whose payment the shop already refunded or
+voided arrives cancelled (the sale is on record, nothing is reserved or offered to
+confirm or pay), by the same rule that cancels an order already in the sheet, and
+the report lists it. An order with a bad line is not imported at all
 (half an order would be worse than none); every bad line is reported with its
 line number and why, and the good orders are imported.
 """
@@ -40,7 +43,8 @@ from sheets.workbook import Workbook
 
 from .csv_input import FIELDS, FileProblem, IncomingOrder, LineProblem, decode, read_orders
 from .entry import ORDER_TABS, OrderAmounts, OrderLine, add_order
-from .pipeline import apply_payment_status
+from .pipeline import apply_payment_status, cancel_if_payment_ended
+from .procedure import ORDER
 
 CHANNELS = ORDERS.column("channel").choices
 #: Tabs the import reads and writes: entering orders, and releasing the stock of an order it cancels.
@@ -69,6 +73,23 @@ class OrderChange:
         )
 
 
+@dataclass(frozen=True)
+class ArrivedCancelled:
+    """A new order the import added cancelled, because the shop had refunded or voided its payment."""
+
+    ref: str
+    order_id: str
+    payment_status: str
+
+    def __str__(self) -> str:
+        return _(
+            "{ref} ({order_id}): arrived cancelled: {payment} in the shop",
+            ref=self.ref,
+            order_id=self.order_id,
+            payment=i18n.value(self.payment_status),
+        )
+
+
 @dataclass
 class ImportReport:
     """What an import did, and every line it could not use."""
@@ -79,6 +100,7 @@ class ImportReport:
     lines_added: int = 0
     lines_read: int = 0
     changes: list[OrderChange] = field(default_factory=list)  # every change to an order already there
+    arrived_cancelled: list[ArrivedCancelled] = field(default_factory=list)  # among `created`
     problems: list[LineProblem] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)  # orders not imported because of a bad line
     left_alone: list[str] = field(default_factory=list)  # matched an order the import may not touch
@@ -93,6 +115,11 @@ class ImportReport:
             return self.fatal
         parts = [
             f"{len(self.created)} order(s) imported with {self.lines_added} line(s)",
+            *(
+                [_("{count} of them arrived cancelled: see below", count=len(self.arrived_cancelled))]
+                if self.arrived_cancelled
+                else []
+            ),
             f"{len(self.updated)} payment status(es) updated",
             f"{self.unchanged} already imported",
         ]
@@ -103,10 +130,11 @@ class ImportReport:
         return "; ".join(parts) + "."
 
     def lines(self) -> list[str]:
-        """The summary, each change to an order already there, then each problem on its own line."""
+        """The summary, each change to an order already there, each order that arrived cancelled, then each problem."""
         return [
             self.summary(),
             *(str(change) for change in self.changes),
+            *(str(arrival) for arrival in self.arrived_cancelled),
             *(str(problem) for problem in self.problems),
         ]
 
@@ -296,7 +324,7 @@ def _add(tx, incoming: IncomingOrder, channel: str, location_id: str, report: Im
         problems.append(LineProblem(incoming.first_line, incoming.ref, f"the order date: {error}"))
     if not problems:
         try:
-            add_order(
+            order = add_order(
                 tx,
                 customer_name=incoming.customer_name,
                 customer_email=incoming.text("customer_email"),
@@ -310,11 +338,14 @@ def _add(tx, incoming: IncomingOrder, channel: str, location_id: str, report: Im
                 created_at=created_at,
                 amounts=_amounts(incoming),
             )
+            order = cancel_if_payment_ended(tx, order)
         except (ProcessError, SheetError) as refusal:
             problems.append(LineProblem(incoming.first_line, incoming.ref, str(refusal)))
         else:
             report.created.append(incoming.ref)
             report.lines_added += len(incoming.lines)
+            if order.status == ORDER.transition("cancel").target:
+                report.arrived_cancelled.append(ArrivedCancelled(incoming.ref, order.order_id, status))
             return
     report.problems.extend(problems)
     report.skipped.append(incoming.ref)

@@ -126,9 +126,18 @@ def apply_payment_status(
         changes["paid_at"] = order.paid_at or paid_at or tx.now
         if order.status == "confirmed":
             changes["status"] = ORDER.transition("record_payment").target
-    elif payment_status in PAYMENT_ENDED and (order.status or "new") in ORDER.transition("cancel").sources:
-        changes["status"] = _cancelled(tx, order)
+    changes.update(_payment_ended(tx, order, payment_status))
     return tx.update(order, changes)
+
+
+def cancel_if_payment_ended(tx: Transaction, order: Record) -> Record:
+    """An order that arrives with its payment already refunded or voided is cancelled at once.
+
+    The same rule as a later file reporting it (apply_payment_status): an import's new
+    order is kept as the record of the sale, but nothing is left to confirm, pay or pick.
+    Any other order is returned as it is.
+    """
+    return tx.update(order, _payment_ended(tx, order, order.payment_status or "pending"))
 
 
 def start_picking(workbook: Workbook, order_id: str, *, by: Actor, base: Record | None = None) -> Record:
@@ -283,6 +292,13 @@ def _location(tx: Transaction, location_id: str | None) -> Record:
     if location.active is False:
         raise ProcessError(_("{name} is inactive; orders cannot ship from it.", name=location.name))
     return location
+
+
+def _payment_ended(tx: Transaction, order: Record, payment_status: str) -> dict[str, Any]:
+    """The one rule for a payment that ended before shipment: the order is cancelled, its stock released."""
+    if payment_status in PAYMENT_ENDED and (order.status or "new") in ORDER.transition("cancel").sources:
+        return {"status": _cancelled(tx, order)}
+    return {}
 
 
 def _cancelled(tx: Transaction, order: Record) -> str:

@@ -72,6 +72,35 @@ async def test_importing_a_good_file_then_a_malformed_one_reports_each_bad_line(
     assert len(orders_by_ref(app_workbook)) == 6
 
 
+REFUNDED_EXPORT = (
+    b"Name,Email,Financial Status,Created at,Lineitem quantity,Lineitem name,Lineitem price,Lineitem sku,"
+    b"Shipping Name,Shipping Address1,Shipping City,Shipping Zip,Shipping Country\n"
+    b"#3001,ann@example.com,refunded,2026-03-03 10:00:00 +0000,2,Kettle,30.00,KIT-001,"
+    b"Ann Lee,1 Mill Lane,Riverton,12345,DE\n"
+)
+
+
+async def test_an_order_the_shop_already_refunded_arrives_cancelled_with_no_step_to_confirm_or_pay(
+    app_workbook, manager: User
+):
+    main = seed_shop(app_workbook)
+    await manager.open("/orders/import")
+    [uploader] = manager.find(ui.upload).elements
+    await uploader.handle_uploads([SmallFileUpload("refunded.csv", "text/csv", REFUNDED_EXPORT)])
+    await manager.should_see(marker="file-kind")
+    manager.find(marker="run-import").click()
+    await manager.should_see("1 of them arrived cancelled: see below", kind=ui.label)
+    order = orders_by_ref(app_workbook)["#3001"]
+    await manager.should_see(f"#3001 ({order.order_id}): arrived cancelled: refunded in the shop")
+    assert (order.status, order.payment_status) == ("cancelled", "refunded")
+
+    await manager.open(f"/orders/{order.order_id}")
+    await manager.should_see("Nothing more to do for this order.")
+    for action in ("confirm", "record_payment_early", "record_payment", "cancel"):
+        await manager.should_not_see(marker=f"step-{action}")
+    assert app_workbook.table(STOCK).get(("KIT-001", main)).reserved == 0
+
+
 async def upload_bad_encoding(user: User) -> None:
     [uploader] = user.find(ui.upload).elements
     await uploader.handle_uploads(
