@@ -545,3 +545,22 @@ def test_a_confirmed_order_a_later_file_reports_refunded_is_cancelled_and_its_st
         "refunded",
     )
     assert workbook.table(STOCK).get(("KIT-001", location)).reserved == 0
+
+
+def test_a_new_partially_refunded_order_stays_live_and_counts_as_paid(catalogue):
+    workbook = catalogue.workbook
+    location = stocked_location(catalogue)
+    report = import_orders(
+        workbook, shopify(KETTLES.format("partially_refunded")), by=STAFF, location_id=location
+    )
+    assert report.clean and report.arrived_cancelled == []
+    order = orders(catalogue)["#5101"]
+    # paid (in part), stamped when it was paid, so the paid-but-not-shipped alert counts from then
+    assert (order.status, order.payment_status, str(order.paid_at)) == (
+        "new",
+        "partially_refunded",
+        "2026-03-03 10:05:00",
+    )
+    assert [step.action for step in order_steps(order, STAFF)] == ["confirm", "cancel"]
+    assert confirm_order(workbook, order.order_id, by=STAFF).status == "paid"
+    assert workbook.table(STOCK).get(("KIT-001", location)).reserved == 2

@@ -44,7 +44,7 @@ from sheets.workbook import Workbook
 from .csv_input import FIELDS, FileProblem, IncomingOrder, LineProblem, decode, read_orders
 from .entry import ORDER_TABS, OrderAmounts, OrderLine, add_order
 from .pipeline import apply_payment_status, cancel_if_payment_ended
-from .procedure import ORDER
+from .procedure import ORDER, PAID
 
 CHANNELS = ORDERS.column("channel").choices
 #: Tabs the import reads and writes: entering orders, and releasing the stock of an order it cancels.
@@ -334,7 +334,7 @@ def _add(tx, incoming: IncomingOrder, channel: str, location_id: str, report: Im
                 external_ref=incoming.ref,
                 location_id=location_id,
                 payment_status=status,
-                paid_at=(paid_at or created_at or tx.now) if status == "paid" else None,
+                paid_at=(paid_at or created_at or tx.now) if status in PAID else None,
                 created_at=created_at,
                 amounts=_amounts(incoming),
             )
