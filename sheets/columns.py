@@ -55,6 +55,22 @@ def position_of(refs: Sequence[ColumnRef], ref: ColumnRef) -> int | None:
     return None
 
 
+def place_of(
+    refs: Sequence[ColumnRef], ref: ColumnRef, layout: Sequence[ColumnRef] | None = None
+) -> int | None:
+    """Where `ref`, a column of the header `layout`, stands in the header `refs` now.
+
+    Without a layout, or past its last header, the column is found by its ref alone;
+    with one, by `align`, so a column whose header was retyped since is still found.
+    """
+    if layout is not None:
+        before = position_of(layout, ref)
+        if before is not None and before < len(layout):
+            moved = align(layout, refs)
+            return moved.index(before) if before in moved else None
+    return position_of(refs, ref)
+
+
 def align(before: Sequence[ColumnRef], now: Sequence[ColumnRef]) -> list[int | None]:
     """For each position of the header `now`, the position the same column had `before`.
 

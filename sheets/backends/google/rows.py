@@ -109,19 +109,34 @@ def row_hit(
 ) -> list[list[Any]]:
     """Of rows gone in one deletion's instant, the one the deletion removed; all of them when unsure.
 
-    The deletion removed the row just above the one now at `index`: the vanished
-    row that stood right above that row in the read (or right below the row now
-    above it) is that one. The others a person deleted, and stay deleted.
+    The deletion removed the row that stood between the rows now at `index - 1` and
+    `index`. When both stood in the read with one row between them (or the first is
+    the header, or the last row of the tab), that row is the one removed: none when
+    it was blank, since a blank row gone is no loss. The rows a person deleted stay
+    deleted. Otherwise the vanished row that stood right above the row now at `index`
+    (or right below the row now above it) is that one.
     """
     keys_before = index_keys(header, before)
 
     def position_before(row_index: int) -> int | None:
+        if row_index == header_after.row_index:
+            return header.row_index
         if not header_after.row_index < row_index < len(after):
             return None
         found = keys_before.get(raw_key(header_after, after[row_index]) or (), [])
         return found[0] if len(found) == 1 else None
 
     below, above = position_before(index), position_before(index - 1)
+    agreed = above is not None and (below == above + 2 or (below is None and index == len(after)))
+    if agreed and not _order_kept(header_after, after, keys_before):
+        agreed = False  # the rows were sorted: where a row stood says nothing
+    if agreed:
+        place = above + 1
+        if place >= len(before) or not any_data(before[place]):
+            return []  # the deletion removed a blank row
+        hit = [row for row in vanished if same_row(before[place], row)]
+        if len(hit) >= 1:
+            return hit[:1]
     places = [below - 1 if below is not None else None, above + 1 if above is not None else None]
     hits = [
         row
@@ -129,6 +144,16 @@ def row_hit(
         if any(p is not None and 0 <= p < len(before) and same_row(before[p], row) for p in places)
     ]
     return hits if len(hits) == 1 else vanished
+
+
+def _order_kept(header_after: Header, after: Sequence[Sequence[Any]], keys_before: dict) -> bool:
+    """Whether the rows with a key stand in `after` in the order they stood in the read."""
+    positions = []
+    for row in after[header_after.row_index + 1 :]:
+        found = keys_before.get(raw_key(header_after, row) or (), [])
+        if len(found) == 1:
+            positions.append(found[0])
+    return positions == sorted(positions)
 
 
 def same_except(a: Sequence[Any], b: Sequence[Any], skip: set[int]) -> bool:

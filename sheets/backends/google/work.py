@@ -101,6 +101,7 @@ class Verdict:
     moved: set[str] = field(default_factory=set)
     repairs: list[Target] = field(default_factory=list)
     landed: set[tuple[str, tuple[str, ...]]] = field(default_factory=set)  # appends found in the sheet
+    superseded: list[Target] = field(default_factory=list)  # repairs a merged repair replaces
 
 
 def with_repairs(work: Work, repairs: list[Target]) -> Work:

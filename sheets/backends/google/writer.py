@@ -70,7 +70,7 @@ from sheets.backends.google.work import (
     work_of,
 )
 from sheets.cells import is_blank, same_cell
-from sheets.columns import ColumnRef, align, column_refs, position_of, ref_at, relayout, source_of
+from sheets.columns import ColumnRef, align, column_refs, place_of, position_of, ref_at, relayout, source_of
 from sheets.errors import (
     ConflictError,
     DuplicateKey,
@@ -186,6 +186,7 @@ class Writer:
                 failure = self._moved_failure({item.tab.name for item in work.targets} or work.tabs)
             else:
                 verdict = self._verify(resolved, answer)
+                work = self._without(work, verdict.superseded)
                 self.owed += verdict.repairs
                 if not verdict.moved and not resolved.deferred:
                     if not blind_repairs(resolved):
@@ -205,6 +206,20 @@ class Writer:
             self.rows.update(self.read(sorted(work.tabs | {t.tab.name for t in verdict.repairs})))
             work = self._still_to_do(with_repairs(work, verdict.repairs), verdict.landed)
         return (failure if work else None), work
+
+    def _without(self, work: Work, superseded: list[Target]) -> Work:
+        """`work` without repairs a merged one replaced (in what is owed, too)."""
+        if not superseded:
+            return work
+
+        def replaced(target: Target) -> bool:
+            return any(
+                (target.tab.name, target.locate, target.layout) == (old.tab.name, old.locate, old.layout)
+                for old in superseded
+            )
+
+        self.owed = [target for target in self.owed if not replaced(target)]
+        return Work([t for t in work.targets if not replaced(t)], work.appends, work.deletes)
 
     @staticmethod
     def _moved_failure(tabs: set[str]) -> RowsMoved:
@@ -238,7 +253,9 @@ class Writer:
         wanted = relayout(identity, target.layout, refs) if target.layout is not None else identity
         # A repair may have landed in part (columns moved under it): its cells may hold either value.
         either = (
-            {position_of(refs, ref): value for ref, value in target.cells.items()} if target.repair else {}
+            {place_of(refs, ref, target.layout): value for ref, value in target.cells.items()}
+            if target.repair
+            else {}
         )
         matches = [
             i for i in range(header.row_index + 1, len(rows)) if same_or_either(rows[i], wanted, either)
@@ -323,7 +340,7 @@ class Writer:
                 continue
             row = padded(rows[index], len(refs))
             for ref, value in repair.cells.items():
-                position = position_of(refs, ref)
+                position = place_of(refs, ref, repair.layout)
                 if position is not None:
                     row = padded(row, position + 1)
                     row[position] = value
@@ -332,28 +349,23 @@ class Writer:
 
     def _write_cells(self, resolved: Resolved, target: Target, refs: list[ColumnRef], index: int) -> None:
         sheet_id = self.sheet_id(target.tab.name)
-        row = padded(self.rows[target.tab.name][index], len(refs))
-        positions = self._positions(target, refs, row)
-        for position, ref in sorted(positions.items()):
-            value = target.cells.get(ref, "")
+        cells = self._cells_at(target, refs, padded(self.rows[target.tab.name][index], len(refs)))
+        for position, value in sorted(cells.items()):
             resolved.requests.append(update_cell(sheet_id, index, position, value))
             self.sent.setdefault(target.tab.name, []).append(value)
-        resolved.written.append(Written(target, index, positions))
+        resolved.written.append(Written(target, index, {p: ref_at(refs, p) for p in cells}))
 
     @staticmethod
-    def _positions(target: Target, refs: list[ColumnRef], row: list[Any]) -> dict[int, ColumnRef]:
-        """Position -> column of every cell `target` writes in a row laid out under `refs`."""
+    def _cells_at(target: Target, refs: list[ColumnRef], row: list[Any]) -> dict[int, Any]:
+        """Position -> value of every cell `target` writes in `row`, laid out under `refs`."""
+        placed = {place_of(refs, ref, target.layout): value for ref, value in target.cells.items()}
+        placed.pop(None, None)  # a column gone since
         if not target.whole_row:
-            found = {position_of(refs, ref): ref for ref in target.cells}
-            return {position: ref for position, ref in found.items() if position is not None}
+            return placed
         # The app's own row: each cell set to what belongs under its header, blanks included.
-        wanted = {p: target.cells.get(ref, "") for p, ref in enumerate(refs)}
-        wanted.update(dict.fromkeys(range(len(refs), len(row)), ""))
-        return {
-            p: ref_at(refs, p)
-            for p, value in wanted.items()
-            if not same_cell(row[p] if p < len(row) else "", value)
-        }
+        wanted: dict[int, Any] = dict.fromkeys(range(max(len(refs), len(row))), "")
+        wanted.update(placed)
+        return {p: value for p, value in wanted.items() if not same_cell(cell_at(row, p), value)}
 
     def _append_request(self, resolved: Resolved, tab_name: str, appends: list[RowAppend]) -> dict:
         header = resolved.headers[tab_name]
@@ -445,6 +457,11 @@ class Writer:
                 continue
             verdict.moved.add(name)
             repair = self._repair_of(resolved, written, row, view)
+            owed = self._still_owed(resolved, written, row, view)
+            if owed:
+                # The repair just sent changed its own row: it is found from now on as the answer shows it.
+                repair = self._merged(repair, owed, row, view, set(written.positions))
+                verdict.superseded.append(written.target)
             if repair is not None:
                 verdict.repairs.append(repair)
 
@@ -466,6 +483,8 @@ class Writer:
         name = view.header.tab.name
         moved = align(resolved.refs[name], view.refs)
         touched = set(written.positions)
+        if written.target.whole_row and self._hit_its_row(resolved, written, row, view):
+            return self._rewritten(written.target, row, view)  # its own row, columns moved under it
         own = self._own_row(view, row, touched)
         if own is not None:
             return own  # a row this write adds: no earlier value to put back, it is set right whole
@@ -491,6 +510,64 @@ class Writer:
         if not cells:
             return None
         key = None if set(view.header.key_indexes) & touched else raw_key(view.header, row)
+        locate = ("key", key) if key is not None else ("row", tuple(row))
+        return Target(view.header.tab, locate, cells, {}, repair=True, layout=tuple(view.refs))
+
+    def _still_owed(
+        self, resolved: Resolved, written: Written, row: list[Any], view: View
+    ) -> dict[ColumnRef, Any]:
+        """The cells a repair found by its row's content still owes, when it landed astray in that row.
+
+        Such a repair can no longer find its row by the content it knew: the row now
+        holds what it misplaced. Empty when the row hit was another (rows moved): the
+        repair's own row is then as it was, and it finds it again.
+        """
+        target = written.target
+        if not target.repair or target.whole_row or target.locate[0] != "row":
+            return {}
+        if not self._hit_its_row(resolved, written, row, view):
+            return {}
+        owed = {}
+        for ref, value in target.cells.items():
+            position = place_of(view.refs, ref, target.layout)
+            if position is not None and not same_cell(cell_at(row, position), value):
+                owed[view.ref_at(position)] = value
+        return owed
+
+    def _hit_its_row(self, resolved: Resolved, written: Written, row: list[Any], view: View) -> bool:
+        """Whether the row a write hit is the row it was laid out on: alike in every cell it left alone."""
+        name = view.header.tab.name
+        as_read = relayout(self.rows[name][written.index], resolved.refs[name], view.refs)
+        return same_except(row, as_read, set(written.positions))
+
+    @staticmethod
+    def _rewritten(target: Target, row: list[Any], view: View) -> Target:
+        """`target` (a whole row) again, its row found as `row` and its cells under the header `view` shows."""
+        cells = {}
+        for ref, value in target.cells.items():
+            position = place_of(view.refs, ref, target.layout)
+            if position is not None:
+                cells[view.ref_at(position)] = value
+        return Target(
+            target.tab,
+            ("row", tuple(row)),
+            cells,
+            {},
+            repair=True,
+            layout=tuple(view.refs),
+            whole_row=True,
+            key_after=target.key_after,
+        )
+
+    @staticmethod
+    def _merged(
+        repair: Target | None, owed: dict[ColumnRef, Any], row: list[Any], view: View, touched: set[int]
+    ) -> Target:
+        """One repair of `row` as the answer shows it: what this batch overwrote, and what is still owed."""
+        cells = dict(repair.cells) if repair is not None else {}
+        cells.update(owed)  # what a repair meant to put back wins over what its misplaced write overwrote
+        broken = touched | {position_of(view.refs, ref) for ref in cells}
+        key = None if set(view.header.key_indexes) & broken else raw_key(view.header, row)
         locate = ("key", key) if key is not None else ("row", tuple(row))
         return Target(view.header.tab, locate, cells, {}, repair=True, layout=tuple(view.refs))
 
@@ -563,20 +640,29 @@ class Writer:
         reads, header = resolved.reads[name], resolved.headers[name]
         key = None if set(view.header.key_indexes) & touched else raw_key(view.header, row)
         if key is not None:
-            found = [reads[i] for i in index_keys(header, reads).get(key, [])]
+            # A key an earlier round of this write misplaced a value into is found as read, too.
+            found_at = index_keys(header, reads).get(key) or index_keys(header, self.rows[name]).get(key, [])
+            found = [reads[i] for i in found_at]
             if not found:
                 log.warning("a write landed on a row of %s added while saving; its cells are cleared", name)
             return found or None, True
         width = max(len(row), len(view.refs))
-        candidates = [
-            candidate
-            for candidate in reads[header.row_index + 1 :]
-            if all(
-                same_cell(cell_at(row, p), cell_at(candidate, source_of(moved, p, len(resolved.refs[name]))))
+        before_width = len(resolved.refs[name])
+
+        def alike(candidate: list[Any]) -> bool:
+            return all(
+                same_cell(cell_at(row, p), cell_at(candidate, source_of(moved, p, before_width)))
                 for p in range(width)
                 if p not in touched
             )
-        ]
+
+        # The cells left alone are compared with the read as it was (a repair of an earlier round may
+        # not have landed in them), the cells overwritten get what a repair restores (they held that).
+        first = header.row_index + 1
+        raw = self.rows[name]
+        candidates = [reads[i] for i in range(first, len(reads)) if i < len(raw) and alike(raw[i])]
+        if not candidates and reads is not raw:
+            candidates = [candidate for candidate in reads[first:] if alike(candidate)]
         return candidates or None, False
 
     def _verify_appends(self, resolved: Resolved, view: View, verdict: Verdict) -> None:
@@ -617,8 +703,10 @@ class Writer:
         The deletion was right when its key is gone and every other key read
         before is still there. Otherwise the rows that vanished are known from
         the fresh read (by key, or by content for rows without one) and put back.
-        A record a person deleted at the same moment may come back too: a row
-        shown again is better than a row lost.
+        A row a person deleted in the same instant stays deleted when the rows
+        around the deletion, as sent back with it, tell which row it removed; when
+        they cannot (rows sorted meanwhile) it comes back too: a row shown again is
+        better than a row lost.
         """
         wrong: set[str] = set()
         for tab_name, deletions in deletions_by_tab(resolved.deleted).items():
@@ -639,13 +727,15 @@ class Writer:
             if header_after is None:
                 log.error("the header of %s vanished while deleting; check the tab", tab_name)
                 continue
+            vanished = vanished_rows(header, before, header_after, after, meant)
+            if len(deletions) == 1:
+                # A person may have deleted rows at the same moment: the row hit sat where the deletion was.
+                # Where rows stood is judged on the key column sent back with the deletion, in the same instant.
+                sent = self._sent_back(header, tab_name, answer)
+                if sent is not None:
+                    vanished = row_hit(header, before, *sent, vanished, deletions[0][1])
             # A blank row gone is no loss (and a blank row typed into looks gone): only rows with data come back.
-            vanished = [
-                row for row in vanished_rows(header, before, header_after, after, meant) if any_data(row)
-            ]
-            if len(deletions) == 1 and len(vanished) > 1:
-                # A person deleted rows at the same moment: the row hit sat where the deletion was.
-                vanished = row_hit(header, before, header_after, after, vanished, deletions[0][1])
+            vanished = [row for row in vanished if any_data(row)]
             refs_before = column_refs(header, before[header.row_index])
             refs_after = column_refs(header_after, after[header_after.row_index])
             vanished = [relayout(row, refs_before, refs_after) for row in vanished]
@@ -657,15 +747,22 @@ class Writer:
         return wrong
 
     @staticmethod
-    def _keys_after(header: Header, tab_name: str, answer: Rows) -> dict | None:
-        """Every key of the tab as sent back, or None when the key column moved out of what was sent."""
+    def _sent_back(header: Header, tab_name: str, answer: Rows) -> tuple[Header, list[list[Any]]] | None:
+        """The tab's header and key columns as sent back, or None when the key column moved out of them."""
         head = [answer.get((tab_name, index), []) for index in range(HEADER_SEARCH_ROWS)]
         now = find_header(header.tab, head)
         if now is None or now.key_indexes != header.key_indexes or now.row_index != header.row_index:
             return None
         indexes = [index for title, index in answer if title == tab_name]
         rows = [answer.get((tab_name, index), []) for index in range(max(indexes, default=-1) + 1)]
-        return index_keys(now, rows)
+        while len(rows) > now.row_index + 1 and not any_data(rows[-1]):
+            rows.pop()  # blank rows of the header's range end no tab
+        return now, rows
+
+    def _keys_after(self, header: Header, tab_name: str, answer: Rows) -> dict | None:
+        """Every key of the tab as sent back, or None when the key column moved out of what was sent."""
+        sent = self._sent_back(header, tab_name, answer)
+        return index_keys(*sent) if sent is not None else None
 
     def _insert_rows(
         self, header: Header, refs: list[ColumnRef], positions: list[int], rows: list[list[Any]]
@@ -731,6 +828,9 @@ class Writer:
         }
         for target in work.targets:
             pending = self._pending(target)
+            if pending is True and self._gone_with_its_row(target, restoring):
+                log.info("a row of %s holding cells to put back was deleted meanwhile", target.tab.name)
+                continue
             if pending is True:
                 remaining.targets.append(target)
             elif isinstance(pending, RowAppend):
@@ -742,6 +842,16 @@ class Writer:
             if self._has_key(delete.tab, delete.key):
                 remaining.deletes.append(delete)
         return remaining
+
+    def _gone_with_its_row(self, target: Target, restoring: set[tuple[str, str]]) -> bool:
+        """Whether a repair's row, found by its key, is gone: the misplaced cells went with it.
+
+        A key hidden by another misplaced cell that a repair in the same work restores
+        is not gone: that repair lands first.
+        """
+        if not target.repair or target.locate[0] != "key" or self._has_key(target.tab, target.locate[1]):
+            return False
+        return not any((target.tab.name, str(part)) in restoring for part in target.locate[1])
 
     def _has_key(self, tab: Tab, key: tuple[str, ...]) -> bool:
         header = find_header(tab, self.rows.get(tab.name) or [])
@@ -767,10 +877,10 @@ class Writer:
             return target.locate[0] == "key"  # a key gone is reported by _resolve; a changed row waits
         row = padded(self.rows[target.tab.name][index], len(refs))
         if target.whole_row:
-            return bool(self._positions(target, refs, row))
+            return bool(self._cells_at(target, refs, row))
         pending = False
         for ref, value in target.cells.items():
-            position = position_of(refs, ref)
+            position = place_of(refs, ref, target.layout)
             if position is None:
                 continue  # a column gone since: nothing of it left to put back
             current = row[position] if position < len(row) else ""
@@ -800,7 +910,7 @@ class Writer:
             row = self.rows[target.tab.name][index] if index is not None else []
             view = View(header, refs, rows=self.rows[target.tab.name])
             for ref, was in target.cells.items():
-                position = position_of(refs, ref)
+                position = place_of(refs, ref, target.layout)
                 if position is None:
                     continue  # the column is gone, and what the write left in it with it
                 left_value = cell_at(row, position)
