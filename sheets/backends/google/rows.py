@@ -106,13 +106,14 @@ def row_hit(
     after: Sequence[Sequence[Any]],
     vanished: list[list[Any]],
     index: int,
+    meant: set | frozenset = frozenset(),
 ) -> list[list[Any]]:
     """Of rows gone in one deletion's instant, the one the deletion removed; all of them when unsure.
 
     The deletion removed the row that stood between the rows now at `index - 1` and
     `index`. When both stood in the read with one row between them (or the first is
     the header, or the last row of the tab), that row is the one removed: none when
-    it was blank, since a blank row gone is no loss. The rows a person deleted stay
+    it was blank, since a blank row gone is no loss, or the row meant. The rows a person deleted stay
     deleted. Otherwise the vanished row that stood right above the row now at `index`
     (or right below the row now above it) is that one.
     """
@@ -132,8 +133,8 @@ def row_hit(
         agreed = False  # the rows were sorted: where a row stood says nothing
     if agreed:
         place = above + 1
-        if place >= len(before) or not any_data(before[place]):
-            return []  # the deletion removed a blank row
+        if place >= len(before) or not any_data(before[place]) or raw_key(header, before[place]) in meant:
+            return []  # the deletion removed the row meant, or a blank row: the others a person deleted
         hit = [row for row in vanished if same_row(before[place], row)]
         if len(hit) >= 1:
             return hit[:1]

@@ -89,6 +89,15 @@ class Resolved:
     deferred: list[Target] = field(default_factory=list)  # rows a repair in this batch gives their key back
     after: dict[str, list[list[Any]]] = field(default_factory=dict)  # tabs read again to tell rows apart
 
+    def touched(self, tab_name: str, index: int) -> set[int]:
+        """Every position this batch writes in one row (as read): several targets may share a row."""
+        return {
+            position
+            for written in self.written
+            if written.target.tab.name == tab_name and written.index == index
+            for position in written.positions
+        }
+
     def after_deletes(self, tab_name: str, index: int) -> int:
         """Where the row at `index` (as read) is once this batch's deletions above it are done."""
         return index - sum(1 for d, i in self.deleted if d.tab.name == tab_name and i < index)

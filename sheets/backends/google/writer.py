@@ -271,6 +271,9 @@ class Writer:
     def _resolve(self, work: Work) -> Resolved:
         resolved = Resolved()
         keys: dict[str, dict] = {}
+        keys_repaired: dict[
+            str, dict
+        ] = {}  # where each key stands once this write's misplaced cells are back
 
         def prepare(tab: Tab, columns: Sequence[str]) -> Header:
             header = self.header(tab, columns)
@@ -279,6 +282,7 @@ class Writer:
                 resolved.refs[tab.name] = self._refs(tab, header)
                 resolved.reads[tab.name] = self._as_if_repaired(tab, header, resolved.refs[tab.name])
                 keys[tab.name] = index_keys(header, self.rows.get(tab.name) or [])
+                keys_repaired[tab.name] = index_keys(header, resolved.reads[tab.name])
             return header
 
         # Deletions are located first (positions of the other writes are checked after them)
@@ -300,6 +304,8 @@ class Writer:
             if target.locate[0] == "row" and target.layout is None:
                 target.layout = tuple(refs)  # a fingerprint is laid out as the first read had it
             index = self._locate(target, header, keys[tab.name], refs)
+            if target.locate[0] == "key" and index not in keys_repaired[tab.name].get(target.locate[1], []):
+                index = None  # the key found stands in a cell this write misplaced: not the record's row
             if index is None and target.locate[0] == "key" and repairs_in(work, tab):
                 resolved.deferred.append(target)  # a misplaced cell hides its key until the repair lands
                 continue
@@ -453,7 +459,7 @@ class Writer:
             if written.target.tab.name != name:
                 continue
             row = view.row(resolved.after_deletes(name, written.index))
-            if self._landed_right(written, row, view):
+            if self._landed_right(resolved, written, row, view):
                 continue
             verdict.moved.add(name)
             repair = self._repair_of(resolved, written, row, view)
@@ -465,7 +471,7 @@ class Writer:
             if repair is not None:
                 verdict.repairs.append(repair)
 
-    def _landed_right(self, written: Written, row: list[Any], view: View) -> bool:
+    def _landed_right(self, resolved: Resolved, written: Written, row: list[Any], view: View) -> bool:
         target = written.target
         if any(view.ref_at(position) != ref for position, ref in written.positions.items()):
             return False
@@ -475,7 +481,7 @@ class Writer:
         if target.locate[0] == "row":
             # The row hit is the one meant when every cell the write left alone is as it was read.
             as_read = relayout(target.locate[1], target.layout or view.refs, view.refs)
-            return same_except(row, as_read, set(written.positions))
+            return same_except(row, as_read, resolved.touched(view.header.tab.name, written.index))
         return True
 
     def _repair_of(self, resolved: Resolved, written: Written, row: list[Any], view: View) -> Target | None:
@@ -488,7 +494,9 @@ class Writer:
         own = self._own_row(view, row, touched)
         if own is not None:
             return own  # a row this write adds: no earlier value to put back, it is set right whole
-        sources, by_key = self._rows_as_read(resolved, row, touched, view, moved)
+        sources, by_key = self._rows_as_read(
+            resolved, row, resolved.touched(name, written.index), view, moved
+        )
         if (
             sources is not None
             and not by_key
@@ -538,7 +546,7 @@ class Writer:
         """Whether the row a write hit is the row it was laid out on: alike in every cell it left alone."""
         name = view.header.tab.name
         as_read = relayout(self.rows[name][written.index], resolved.refs[name], view.refs)
-        return same_except(row, as_read, set(written.positions))
+        return same_except(row, as_read, resolved.touched(name, written.index))
 
     @staticmethod
     def _rewritten(target: Target, row: list[Any], view: View) -> Target:
@@ -611,7 +619,9 @@ class Writer:
                 gone.append(candidate)
             else:
                 del left[match]  # alike rows are counted off one by one
-        return gone
+        # A blank row never shows as gone for sure (the tab's blank rows are all alike, and trailing
+        # ones are not sent): a row with data gone is the one hit.
+        return [row for row in gone if any_data(row)] or gone
 
     def _own_row(self, view: View, row: list[Any], touched: set[int]) -> Target | None:
         """A target setting right, cell by cell, a row this write appended, when `row` is one.
@@ -640,8 +650,8 @@ class Writer:
         reads, header = resolved.reads[name], resolved.headers[name]
         key = None if set(view.header.key_indexes) & touched else raw_key(view.header, row)
         if key is not None:
-            # A key an earlier round of this write misplaced a value into is found as read, too.
-            found_at = index_keys(header, reads).get(key) or index_keys(header, self.rows[name]).get(key, [])
+            # The key as read, even one an earlier round of this write misplaced (the row is then that one).
+            found_at = index_keys(header, self.rows[name]).get(key) or index_keys(header, reads).get(key, [])
             found = [reads[i] for i in found_at]
             if not found:
                 log.warning("a write landed on a row of %s added while saving; its cells are cleared", name)
@@ -733,7 +743,7 @@ class Writer:
                 # Where rows stood is judged on the key column sent back with the deletion, in the same instant.
                 sent = self._sent_back(header, tab_name, answer)
                 if sent is not None:
-                    vanished = row_hit(header, before, *sent, vanished, deletions[0][1])
+                    vanished = row_hit(header, before, *sent, vanished, deletions[0][1], meant)
             # A blank row gone is no loss (and a blank row typed into looks gone): only rows with data come back.
             vanished = [row for row in vanished if any_data(row)]
             refs_before = column_refs(header, before[header.row_index])
@@ -865,6 +875,10 @@ class Writer:
             return not target.repair  # a column gone: the next round says so and takes back what landed
         refs = self._refs(target.tab, header)
         index = self._locate(target, header, index_keys(header, self.rows.get(target.tab.name) or []), refs)
+        if target.locate[0] == "key" and index is not None and self.owed:
+            repaired = index_keys(header, self._as_if_repaired(target.tab, header, refs))
+            if index not in repaired.get(target.locate[1], []):
+                return True  # the key found stands in a cell this write misplaced: the record waits
         if index is None:
             rows = self.rows.get(target.tab.name) or []
             if (
