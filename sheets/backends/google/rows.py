@@ -112,10 +112,12 @@ def row_hit(
 
     The deletion removed the row that stood between the rows now at `index - 1` and
     `index`. When both stood in the read with one row between them (or the first is
-    the header, or the last row of the tab), that row is the one removed: none when
-    it was blank, since a blank row gone is no loss, or the row meant. The rows a person deleted stay
-    deleted. Otherwise the vanished row that stood right above the row now at `index`
-    (or right below the row now above it) is that one.
+    the header), and no rows were sorted, that row is the one removed: none when it
+    was blank (a blank row gone is no loss) or the row meant; the rows a person
+    deleted stay deleted. Otherwise the vanished row that stood right above the row
+    now at `index` (or right below the row now above it) is that one. At the end of
+    the tab one neighbour cannot tell a row deleted by a person from a sort: all come
+    back.
     """
     keys_before = index_keys(header, before)
 
@@ -128,7 +130,7 @@ def row_hit(
         return found[0] if len(found) == 1 else None
 
     below, above = position_before(index), position_before(index - 1)
-    agreed = above is not None and (below == above + 2 or (below is None and index == len(after)))
+    agreed = above is not None and below == above + 2
     if agreed and not _order_kept(header_after, after, keys_before):
         agreed = False  # the rows were sorted: where a row stood says nothing
     if agreed:
@@ -145,6 +147,35 @@ def row_hit(
         if any(p is not None and 0 <= p < len(before) and same_row(before[p], row) for p in places)
     ]
     return hits if len(hits) == 1 else vanished
+
+
+def read_index_at(
+    header: Header,
+    before: Sequence[Sequence[Any]],
+    header_after: Header,
+    after: Sequence[Sequence[Any]],
+    index: int,
+) -> int | None:
+    """Which row of the read `before` stands at `index` in `after`, told by the nearest rows with a key.
+
+    The nearest keyed row above `index` and the nearest below (not the row at `index`
+    itself, whose key a write may just have set) each say where `index` stood in the
+    read, if no row came or went between them and it. None when they disagree, or
+    when neither is there.
+    """
+    keys_before = index_keys(header, before)
+
+    def place_from(step: int) -> int | None:
+        row_index = index + step
+        while header_after.row_index < row_index < len(after):
+            found = keys_before.get(raw_key(header_after, after[row_index]) or (), [])
+            if len(found) == 1:
+                return found[0] - (row_index - index)
+            row_index += step
+        return None
+
+    places = {place for place in (place_from(-1), place_from(1)) if place is not None}
+    return places.pop() if len(places) == 1 else None
 
 
 def _order_kept(header_after: Header, after: Sequence[Sequence[Any]], keys_before: dict) -> bool:

@@ -88,6 +88,9 @@ class Resolved:
     deleted: list[tuple[RowDelete, int]] = field(default_factory=list)  # (delete, row index as read)
     deferred: list[Target] = field(default_factory=list)  # rows a repair in this batch gives their key back
     after: dict[str, list[list[Any]]] = field(default_factory=dict)  # tabs read again to tell rows apart
+    claimed: set[tuple[str, int, int]] = field(
+        default_factory=set
+    )  # (tab, row, column) an intended write sets
 
     def touched(self, tab_name: str, index: int) -> set[int]:
         """Every position this batch writes in one row (as read): several targets may share a row."""

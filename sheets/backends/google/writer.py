@@ -45,6 +45,7 @@ from sheets.backends.google.rows import (
     find,
     header_text,
     holding,
+    read_index_at,
     record_of,
     row_hit,
     same_except,
@@ -199,10 +200,9 @@ class Writer:
                         return None, Work()
                     failure = self._moved_failure(work.tabs)
                     continue
-                log.warning(
-                    "rows or columns moved in %s while saving; putting them back", sorted(verdict.moved)
-                )
-                failure = self._moved_failure(verdict.moved)
+                moved = verdict.moved or {target.tab.name for target in resolved.deferred}
+                log.warning("rows or columns moved in %s while saving; putting them back", sorted(moved))
+                failure = self._moved_failure(moved)
             self.rows.update(self.read(sorted(work.tabs | {t.tab.name for t in verdict.repairs})))
             work = self._still_to_do(with_repairs(work, verdict.repairs), verdict.landed)
         return (failure if work else None), work
@@ -354,11 +354,23 @@ class Writer:
         return rows
 
     def _write_cells(self, resolved: Resolved, target: Target, refs: list[ColumnRef], index: int) -> None:
-        sheet_id = self.sheet_id(target.tab.name)
-        cells = self._cells_at(target, refs, padded(self.rows[target.tab.name][index], len(refs)))
+        name = target.tab.name
+        sheet_id = self.sheet_id(name)
+        cells = self._cells_at(target, refs, padded(self.rows[name][index], len(refs)))
+        if not target.repair:
+            resolved.claimed |= {(name, index, position) for position in cells}
+        elif not target.whole_row:
+            # An intended change to a cell wins over putting back what was there (if the change is taken
+            # back, what is owed puts it back then).
+            taken = {position for tab, row, position in resolved.claimed if (tab, row) == (name, index)}
+            for ref in [ref for ref in target.cells if place_of(refs, ref, target.layout) in taken]:
+                del target.cells[ref]
+            cells = {position: value for position, value in cells.items() if position not in taken}
+            if not cells:
+                return
         for position, value in sorted(cells.items()):
             resolved.requests.append(update_cell(sheet_id, index, position, value))
-            self.sent.setdefault(target.tab.name, []).append(value)
+            self.sent.setdefault(name, []).append(value)
         resolved.written.append(Written(target, index, {p: ref_at(refs, p) for p in cells}))
 
     @staticmethod
@@ -403,7 +415,8 @@ class Writer:
             want(row_range(name, resolved.after_deletes(name, written.index)))
         for tab_name, laid in resolved.appended.items():
             want(self._append_window(resolved, tab_name, len(laid)))
-        for tab_name in sorted({delete.tab.name for delete, _ in resolved.deleted}):
+        rewritten = {written.target.tab.name for written in resolved.written if written.target.whole_row}
+        for tab_name in sorted({delete.tab.name for delete, _ in resolved.deleted} | rewritten):
             # The key column(s) of the whole tab come back: enough to check which row went.
             positions = resolved.headers[tab_name].key_indexes
             want(column_range(tab_name, min(positions), max(positions)))
@@ -478,6 +491,8 @@ class Writer:
         expected = target.key_after or (target.locate[1] if target.locate[0] == "key" else None)
         if expected is not None and raw_key(view.header, row) != expected:
             return False
+        if target.whole_row and self._row_hit_by(resolved, written, view) not in (None, written.index):
+            return False  # rows came or went above it: the ID it wrote says nothing
         if target.locate[0] == "row":
             # The row hit is the one meant when every cell the write left alone is as it was read.
             as_read = relayout(target.locate[1], target.layout or view.refs, view.refs)
@@ -489,14 +504,20 @@ class Writer:
         name = view.header.tab.name
         moved = align(resolved.refs[name], view.refs)
         touched = set(written.positions)
-        if written.target.whole_row and self._hit_its_row(resolved, written, row, view):
+        hit = self._row_hit_by(resolved, written, view) if written.target.whole_row else None
+        elsewhere = hit is not None and hit != written.index  # rows came or went above a row rewritten
+        if written.target.whole_row and not elsewhere and self._hit_its_row(resolved, written, row, view):
             return self._rewritten(written.target, row, view)  # its own row, columns moved under it
-        own = self._own_row(view, row, touched)
+        own = None if elsewhere else self._own_row(view, row, touched)
         if own is not None:
             return own  # a row this write adds: no earlier value to put back, it is set right whole
-        sources, by_key = self._rows_as_read(
-            resolved, row, resolved.touched(name, written.index), view, moved
-        )
+        if hit is not None and elsewhere:
+            reads = resolved.reads[name]  # the row hit is the one that stood at `hit`
+            sources, by_key = [reads[hit] if hit < len(reads) else []], True
+        else:
+            sources, by_key = self._rows_as_read(
+                resolved, row, resolved.touched(name, written.index), view, moved
+            )
         if (
             sources is not None
             and not by_key
@@ -541,6 +562,16 @@ class Writer:
             if position is not None and not same_cell(cell_at(row, position), value):
                 owed[view.ref_at(position)] = value
         return owed
+
+    def _row_hit_by(self, resolved: Resolved, written: Written, view: View) -> int | None:
+        """The row of the read a rewrite of a whole row hit, told by its neighbours' keys sent back."""
+        name = view.header.tab.name
+        sent = self._sent_back(resolved.headers[name], name, view.answer or {})
+        if sent is None:
+            return None
+        header_after, after = sent
+        at = resolved.after_deletes(name, written.index)
+        return read_index_at(resolved.headers[name], self.rows[name], header_after, after, at)
 
     def _hit_its_row(self, resolved: Resolved, written: Written, row: list[Any], view: View) -> bool:
         """Whether the row a write hit is the row it was laid out on: alike in every cell it left alone."""
