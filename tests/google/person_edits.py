@@ -43,6 +43,7 @@ class Person:
         self.focus: tuple[str, ...] = tuple(self.tabs)  # the tabs the current action works on
         self.extra_columns: dict[str, list[str]] = {name: [] for name in self.tabs}
         self.notes: dict[str, list[str]] = {name: [] for name in self.tabs}  # typed in rows without an ID
+        self.deleted: dict[str, list[str]] = {name: [] for name in self.tabs}  # notes deleted this action
         self.counter = 0
         self.edits = 0
         self.log: list[str] = []  # the edits made, for a failure's message
@@ -85,8 +86,22 @@ class Person:
                 notes.append(note)  # not where the person left it: the check after the action says so
                 return
             person.delete_rows(tab.name, at)
+            self.deleted[tab.name].append(note)
         elif choice == "sort":
             person.sort(tab.name, tab.sort_column, descending=rng.random() < 0.5)
+
+    def take_back_deleted(self, tab_name: str, seen: Sequence[str]) -> None:
+        """Notes the person deleted in the instant the app deleted a row of the same tab, back in `seen`.
+
+        With a single row to tell them apart, the writer cannot know a row the person
+        deleted from one a sort moved under its deletion, and puts it back rather than
+        risk losing a record (README, "How the record behaves"): the person's row again.
+        """
+        notes = self.notes[tab_name]
+        notes += [note for note in self.deleted[tab_name] if note in seen and note not in notes]
+
+    def new_action(self) -> None:
+        self.deleted = {name: [] for name in self.tabs}
 
     def _pick_tab(self) -> EditedTab:
         names = list(self.tabs)

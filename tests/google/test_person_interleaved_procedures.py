@@ -155,10 +155,12 @@ class Commits:
 
     landed: list[WritePlan] = field(default_factory=list)
     effects: list[list] = field(default_factory=list)  # per cycle: what its checks asked for
+    deleting: set[str] = field(default_factory=set)  # tabs a plan tried to delete rows of, landed or not
 
     def clear(self) -> None:
         self.landed.clear()
         self.effects.clear()
+        self.deleting.clear()
 
 
 class Model:
@@ -211,6 +213,7 @@ class Run:
         commits, commit = self.commits, GoogleSession.commit
 
         def spied_commit(session, plan):
+            commits.deleting |= {delete.tab.name for delete in plan.deletes}
             commit(session, plan)
             commits.landed.append(plan)  # only when the session reports it saved
 
@@ -257,6 +260,7 @@ class Run:
                 kind = "enter"
             edits_before = len(self.person.log)
             self.commits.clear()
+            self.person.new_action()
             self.action = f"action {number} ({kind})"
             self.described = ""
             before = self.tables
@@ -553,8 +557,10 @@ class Run:
         for tab in ALL_TABS:
             edited = self.person.tabs.get(tab.name)
             extra = self.person.extra_columns.get(tab.name, [])
-            notes = self.person.notes.get(tab.name, [])
             header, rows = rows_by_header(self.google, tab.name)
+            if edited and tab.name in self.commits.deleting:
+                self.person.take_back_deleted(tab.name, [row.cells.get(edited.note_column) for row in rows])
+            notes = self.person.notes.get(tab.name, [])
             named = [name for name in header if name]
             strangers = [name for name in named if name not in tab.column_names and name not in extra]
             assert not strangers, f"{tab.name}: headers {strangers} nobody wrote"

@@ -144,7 +144,8 @@ def row_hit(
     hits = [
         row
         for row in vanished
-        if any(p is not None and 0 <= p < len(before) and same_row(before[p], row) for p in places)
+        if any_data(row)  # a blank row is any blank row: its place says nothing
+        and any(p is not None and 0 <= p < len(before) and same_row(before[p], row) for p in places)
     ]
     return hits if len(hits) == 1 else vanished
 
