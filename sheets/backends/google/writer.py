@@ -475,6 +475,10 @@ class Writer:
             if self._landed_right(resolved, written, row, view):
                 continue
             verdict.moved.add(name)
+            moved_here = self._own_row_moved(resolved, written, row, view)
+            if moved_here:
+                verdict.repairs += moved_here
+                continue
             repair = self._repair_of(resolved, written, row, view)
             owed = self._still_owed(resolved, written, row, view)
             if owed:
@@ -513,7 +517,7 @@ class Writer:
             return own  # a row this write adds: no earlier value to put back, it is set right whole
         if hit is not None and elsewhere:
             reads = resolved.reads[name]  # the row hit is the one that stood at `hit`
-            sources, by_key = [reads[hit] if hit < len(reads) else []], True
+            sources, by_key = [list(reads[hit]) if hit < len(reads) else []], True
         else:
             sources, by_key = self._rows_as_read(
                 resolved, row, resolved.touched(name, written.index), view, moved
@@ -562,6 +566,47 @@ class Writer:
             if position is not None and not same_cell(cell_at(row, position), value):
                 owed[view.ref_at(position)] = value
         return owed
+
+    def _own_row_moved(
+        self, resolved: Resolved, written: Written, row: list[Any], view: View
+    ) -> list[Target]:
+        """A new row of this write rewritten, whole and right, into a row that was blank or also ours.
+
+        Rows came or went above it, so the rewrite struck another row; when that row
+        held nothing of anybody else's, the new row simply stands there now. What is
+        left at its old place, all of it this write's, is cleared (unless another of
+        this write's rows was rewritten over it in the same batch).
+        """
+        target, name = written.target, view.header.tab.name
+        append = self.own_rows.get((name, target.key_after)) if target.whole_row else None
+        hit = self._row_hit_by(resolved, written, view) if append is not None else None
+        if append is None or hit is None or hit == written.index:
+            return []
+        reads = resolved.reads[name]
+        struck = list(reads[hit]) if hit < len(reads) else []
+        if any_data(struck) and self._own_row(view, struck, set()) is None:
+            return []  # somebody's row: put back as any row hit
+        here = rewrite(append, row, view)
+        if self._cells_at(here, view.refs, row):
+            return []  # not right where it stands either: rewritten as usual
+        left = relayout(self.rows[name][written.index], resolved.refs[name], view.refs)
+        clear = {view.ref_at(p): "" for p, value in enumerate(left) if not is_blank(value)}
+        targets = [here]
+        if clear and not self._struck_by_another(resolved, written, view):
+            targets.append(
+                Target(view.header.tab, ("row", tuple(left)), clear, {}, repair=True, layout=tuple(view.refs))
+            )
+        return targets
+
+    def _struck_by_another(self, resolved: Resolved, written: Written, view: View) -> bool:
+        """Whether another rewrite of a whole row in this batch struck the row `written` was laid out on."""
+        return any(
+            self._row_hit_by(resolved, other, view) == written.index
+            for other in resolved.written
+            if other is not written
+            and other.target.whole_row
+            and other.target.tab.name == view.header.tab.name
+        )
 
     def _row_hit_by(self, resolved: Resolved, written: Written, view: View) -> int | None:
         """The row of the read a rewrite of a whole row hit, told by its neighbours' keys sent back."""
