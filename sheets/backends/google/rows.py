@@ -161,10 +161,12 @@ def read_index_at(
 
     The nearest keyed row above `index` and the nearest below (not the row at `index`
     itself, whose key a write may just have set) each say where `index` stood in the
-    read, if no row came or went between them and it. None when they disagree, or
-    when neither is there.
+    read, if no row came or went between them and it. None when they disagree, when
+    neither is there, or when the rows were sorted.
     """
     keys_before = index_keys(header, before)
+    if not _order_kept(header_after, after, keys_before):
+        return None  # rows were sorted: where a row stands says nothing of where it stood
 
     def place_from(step: int) -> int | None:
         row_index = index + step

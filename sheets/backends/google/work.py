@@ -192,9 +192,18 @@ def repairs_in(work: Work, tab: Tab) -> bool:
 
 
 def blind_repairs(resolved: Resolved) -> bool:
-    """Whether this batch cleared stray cells in a row that holds nothing else (any blank row looks so)."""
+    """Whether this batch wrote a row its answer cannot tell from another: one read must say.
+
+    Clearing stray cells in a row that holds nothing else (any blank row looks so), or
+    rewriting a new row in every cell (any row, rows sorted meanwhile, looks so).
+    """
     for written in resolved.written:
         target = written.target
+        if target.whole_row:
+            as_read = resolved.reads[target.tab.name][written.index]
+            if all(is_blank(value) for p, value in enumerate(as_read) if p not in written.positions):
+                return True
+            continue
         if not target.repair or target.whole_row or target.locate[0] != "row":
             continue
         rest = relayout(

@@ -570,12 +570,12 @@ class Writer:
     def _own_row_moved(
         self, resolved: Resolved, written: Written, row: list[Any], view: View
     ) -> list[Target]:
-        """A new row of this write rewritten, whole and right, into a row that was blank or also ours.
+        """A new row of this write rewritten, whole and right, into a row that was blank or also this write's.
 
         Rows came or went above it, so the rewrite struck another row; when that row
         held nothing of anybody else's, the new row simply stands there now. What is
-        left at its old place, all of it this write's, is cleared (unless another of
-        this write's rows was rewritten over it in the same batch).
+        left at its old place, all of it this write's, is cleared (found by its
+        content: if another rewrite of this batch struck it, there is nothing to clear).
         """
         target, name = written.target, view.header.tab.name
         append = self.own_rows.get((name, target.key_after)) if target.whole_row else None
@@ -592,21 +592,11 @@ class Writer:
         left = relayout(self.rows[name][written.index], resolved.refs[name], view.refs)
         clear = {view.ref_at(p): "" for p, value in enumerate(left) if not is_blank(value)}
         targets = [here]
-        if clear and not self._struck_by_another(resolved, written, view):
+        if clear:
             targets.append(
                 Target(view.header.tab, ("row", tuple(left)), clear, {}, repair=True, layout=tuple(view.refs))
             )
         return targets
-
-    def _struck_by_another(self, resolved: Resolved, written: Written, view: View) -> bool:
-        """Whether another rewrite of a whole row in this batch struck the row `written` was laid out on."""
-        return any(
-            self._row_hit_by(resolved, other, view) == written.index
-            for other in resolved.written
-            if other is not written
-            and other.target.whole_row
-            and other.target.tab.name == view.header.tab.name
-        )
 
     def _row_hit_by(self, resolved: Resolved, written: Written, view: View) -> int | None:
         """The row of the read a rewrite of a whole row hit, told by its neighbours' keys sent back."""
@@ -901,6 +891,13 @@ class Writer:
     def _still_to_do(self, work: Work, landed: set[tuple[str, tuple[str, ...]]]) -> Work:
         """What of `work` has not landed yet, judged on a fresh read."""
         remaining = Work()
+        copies, settled = self._own_copies(work)
+        remaining.targets += copies
+        work = Work(
+            [t for t in work.targets if not (t.whole_row and (t.tab.name, t.key_after) in settled)],
+            work.appends,
+            work.deletes,
+        )
         for append in work.appends:
             if (append.tab.name, append.key) not in landed and not self._has_key(append.tab, append.key):
                 remaining.appends.append(append)
@@ -928,6 +925,56 @@ class Writer:
             if self._has_key(delete.tab, delete.key):
                 remaining.deletes.append(delete)
         return remaining
+
+    def _own_copies(self, work: Work) -> tuple[list[Target], set[tuple[str, tuple[str, ...]]]]:
+        """Clearing targets for copies of this write's new rows, and the rows thereby settled.
+
+        A rewrite that struck a blank row after rows were sorted lands whole and right
+        there, while the row it meant to set right still holds the new ID elsewhere.
+        When exactly one row holding the ID is right, that row is the record; any other
+        row holding it and nothing but this write's values is a copy, cleared. A row a
+        repair is about to put back (a rewrite struck it) is neither.
+        """
+        clears: list[Target] = []
+        settled: set[tuple[str, tuple[str, ...]]] = set()
+        rewriting = {(t.tab.name, t.key_after) for t in work.targets if t.whole_row}
+        for tab_name, key in rewriting & set(self.own_rows):
+            append = self.own_rows[(tab_name, key)]
+            rows = self.rows.get(tab_name) or []
+            header = find_header(append.tab, rows)
+            if header is None:
+                continue
+            refs = self._refs(append.tab, header)
+            keys = index_keys(header, rows)
+            being_put_back = {
+                self._locate(t, header, keys, refs)
+                for t in work.targets
+                if t.repair and not t.whole_row and t.tab.name == tab_name
+            }
+            holders = [i for i in holding(rows, header.row_index + 1, key[0]) if i not in being_put_back]
+            right = [i for i in holders if self._stands_right(append, header, rows[i])]
+            if len(holders) < 2 or len(right) != 1:
+                continue
+            settled.add((tab_name, key))
+            ours = [str(value) for value in append.cells.values() if not is_blank(value)]
+            for index in holders:
+                row = list(rows[index])
+                filled = [p for p, value in enumerate(row) if not is_blank(value)]
+                if index in right or not all(str(row[p]) in ours for p in filled):
+                    continue
+                log.warning("a copy of a new row of %s stands at row %d; clearing it", tab_name, index + 1)
+                cells = {ref_at(refs, p): "" for p in filled}
+                clears.append(
+                    Target(append.tab, ("row", tuple(row)), cells, {}, repair=True, layout=tuple(refs))
+                )
+        return clears, settled
+
+    @staticmethod
+    def _stands_right(append: RowAppend, header: Header, row: Sequence[Any]) -> bool:
+        """Whether `row` holds the appended row exactly: each value under its header, nothing else."""
+        wanted = {header.index[name]: value for name, value in append.cells.items() if name in header.index}
+        width = max(len(row), max(wanted, default=-1) + 1)
+        return all(same_cell(cell_at(row, p), wanted.get(p, "")) for p in range(width))
 
     def _gone_with_its_row(self, target: Target, restoring: set[tuple[str, str]]) -> bool:
         """Whether a repair's row, found by its key, is gone: the misplaced cells went with it.
