@@ -26,8 +26,6 @@ runs (default 60); FLOWSHEET_FUZZ_EDIT_CHANCE how often the person edits (0.35).
 
 from __future__ import annotations
 
-import csv
-import io
 import itertools
 import os
 import random
@@ -74,6 +72,7 @@ from sheets.tabs import (
     TRANSFERS,
 )
 from tests.google.person_edits import EditedTab, Person, rows_by_header
+from tests.shopify_export import export
 
 ACTIONS = int(os.environ.get("FLOWSHEET_FUZZ_PROCEDURE_RUNS", os.environ.get("FLOWSHEET_FUZZ_RUNS", "60")))
 #: The chance that the person edits before any one request.
@@ -96,24 +95,6 @@ PRODUCTS_SOLD = {
     "TEA-004": ("Tea", 4.5),
 }
 OPENING = {"KIT-001": 12, "PAN-002": 20, "MUG-003": 30, "TEA-004": 8}
-SHOPIFY_HEADER = [
-    "Name",
-    "Email",
-    "Financial Status",
-    "Paid at",
-    "Created at",
-    "Lineitem quantity",
-    "Lineitem name",
-    "Lineitem price",
-    "Lineitem sku",
-    "Shipping Name",
-    "Shipping Address1",
-    "Shipping City",
-    "Shipping Zip",
-    "Shipping Country",
-    "Currency",
-    "Total",
-]
 #: (action, weight); each picks its own variant.
 ACTIONS_BY_WEIGHT = (("import", 3), ("enter", 1), ("step", 6), ("cycle", 2), ("stock", 2))
 
@@ -660,33 +641,31 @@ def counted(number: int) -> str:
 
 
 def shopify_file(orders: list[FileOrder]) -> bytes:
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(SHOPIFY_HEADER)
+    lines = []
     for order in orders:
         for index, (sku, qty, price) in enumerate(order.lines):
-            first = index == 0
-            writer.writerow(
-                [
-                    order.ref,
-                    order.email if first else "",
-                    order.payment if first else "",
-                    "",
-                    f"{order.created_at:%Y-%m-%d %H:%M:%S}",
-                    qty,
-                    PRODUCTS_SOLD[sku][0],
-                    f"{price:.2f}",
-                    sku,
-                    order.name if first else "",
-                    order.street if first else "",
-                    order.city if first else "",
-                    order.postcode if first else "",
-                    "DE" if first else "",
-                    "EUR" if first else "",
-                    f"{order.total:.2f}" if first else "",
-                ]
-            )
-    return out.getvalue().encode("utf-8")
+            line: dict[str, object] = {
+                "Name": order.ref,
+                "Created at": f"{order.created_at:%Y-%m-%d %H:%M:%S}",
+                "Lineitem quantity": qty,
+                "Lineitem name": PRODUCTS_SOLD[sku][0],
+                "Lineitem price": f"{price:.2f}",
+                "Lineitem sku": sku,
+            }
+            if index == 0:
+                line |= {
+                    "Email": order.email,
+                    "Financial Status": order.payment,
+                    "Shipping Name": order.name,
+                    "Shipping Address1": order.street,
+                    "Shipping City": order.city,
+                    "Shipping Zip": order.postcode,
+                    "Shipping Country": "DE",
+                    "Currency": "EUR",
+                    "Total": f"{order.total:.2f}",
+                }
+            lines.append(line)
+    return export(lines)
 
 
 def lines_of(tables, order_id: str) -> list:
