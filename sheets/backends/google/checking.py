@@ -55,6 +55,8 @@ class Checking:
             if self._landed_right(resolved, written, row, view):
                 continue
             verdict.moved.add(name)
+            self._suspect(view.header.tab, raw_key(resolved.headers[name], self.rows[name][written.index]))
+            self._suspect(view.header.tab, raw_key(view.header, row))
             moved_here = self._own_row_moved(resolved, written, row, view)
             if moved_here:
                 verdict.repairs += moved_here

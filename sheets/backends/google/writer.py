@@ -39,6 +39,7 @@ from sheets.backends.google.cells import cell_data, column_letters, column_range
 from sheets.backends.google.checking import Checking
 from sheets.backends.google.deletions import Deletions
 from sheets.backends.google.http import AmbiguousWrite
+from sheets.backends.google.reconcile import Reconcile
 from sheets.backends.google.remaining import Remaining
 from sheets.backends.google.repairs import Repairs
 from sheets.backends.google.rows import cell_at, holding, same_or_either, still_wrong
@@ -81,7 +82,7 @@ WRITE_ROUNDS = 4
 APPEND_WINDOW = 10
 
 
-class Writer(Checking, Repairs, Deletions, Remaining, Undo):
+class Writer(Checking, Repairs, Deletions, Remaining, Undo, Reconcile):
     """Lands `Work` through `send` (one batchUpdate) against rows from `read` (one batchGet)."""
 
     def __init__(
@@ -111,14 +112,19 @@ class Writer(Checking, Repairs, Deletions, Remaining, Undo):
         # Every repair found, even one an intended write made moot: owed if that write is taken back.
         self.owed: list[Target] = []
         self.own_rows = {(a.tab.name, a.key): a for a in plan.appends}  # rows this write adds
+        self.struck: dict[str, tuple[Tab, set[tuple[str, ...]]]] = {}  # records a misplaced write hit
         failure, left = self._rounds(work_of(plan))
         if failure is None:
+            if self.struck:
+                self._settle(plan, taken_back=False)
             if self.stray:
                 raise WriteLandedWrong(
                     "The change was saved, but a person's edit moved part of it.", self.stray
                 )
             return
         taken_back = self._take_back(plan, self.owed)
+        if self.struck:
+            self._settle(plan, taken_back=True)
         if not self.stray:
             raise failure
         log.error("could not undo a partly saved change to %s", sorted(plan.tabs))
@@ -159,6 +165,10 @@ class Writer(Checking, Repairs, Deletions, Remaining, Undo):
                 failure = self._moved_failure({item.tab.name for item in work.targets} or work.tabs)
             else:
                 verdict = self._verify(resolved, answer)
+                for repair in verdict.repairs:
+                    self._suspect(
+                        repair.tab, repair.locate[1] if repair.locate[0] == "key" else repair.key_after
+                    )
                 work = self._without(work, verdict.superseded)
                 self.owed += verdict.repairs
                 if not verdict.moved and not resolved.deferred:
