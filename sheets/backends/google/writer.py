@@ -26,6 +26,13 @@ and the rows around where appended rows go, and check them in that answer.
   cannot make a delete conditional, so the tab's key column comes back with the
   answer: if the key is still there, or another record vanished, the row removed
   was not the one meant and it is inserted again where it was before trying again.
+- A write that had to put anything back ends with one fresh read (reconcile.py):
+  each record it struck is compared, by key and header, with the read it began from
+  plus the change, and any cell still holding one of its values is set right.
+
+The Writer's concerns live beside it as mixins: checking.py (the answer's verdict),
+repairs.py (what puts a misplaced cell back), deletions.py, remaining.py (what is
+left on a fresh read; strays), undo.py and reconcile.py.
 """
 
 from __future__ import annotations
