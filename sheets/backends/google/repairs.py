@@ -7,7 +7,7 @@ from typing import Any
 
 from sheets.backends.google.answer import View
 from sheets.backends.google.rows import any_data, cell_at, header_text, read_index_at, record_of, same_except
-from sheets.backends.google.work import Resolved, Target, Written, rewrite
+from sheets.backends.google.work import Resolved, Target, Written, rewrite, whole_row
 from sheets.cells import is_blank, same_cell
 from sheets.columns import ColumnRef, align, column_refs, place_of, position_of, relayout, source_of
 from sheets.errors import StrayCell
@@ -143,16 +143,7 @@ class Repairs:
             position = place_of(view.refs, ref, target.layout)
             if position is not None:
                 cells[view.ref_at(position)] = value
-        return Target(
-            target.tab,
-            ("row", tuple(row)),
-            cells,
-            {},
-            repair=True,
-            layout=tuple(view.refs),
-            whole_row=True,
-            key_after=target.key_after,
-        )
+        return whole_row(target.tab, row, cells, view.refs, target.key_after)
 
     @staticmethod
     def _merged(

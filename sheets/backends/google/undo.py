@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from sheets.backends.google.work import Target, Work
+from sheets.backends.google.work import Target, Work, whole_row
 from sheets.cells import same_cell
 from sheets.columns import column_refs, relayout
 from sheets.locate import index_keys, padded
@@ -56,16 +56,7 @@ class Undo:
                 # The app's own new row, its columns astray: cleared but for its ID, forgotten last.
                 keep = dict(zip(repair.tab.key, repair.key_after or (), strict=False))
                 undo.targets.append(
-                    Target(
-                        repair.tab,
-                        repair.locate,
-                        keep,
-                        {},
-                        repair=True,
-                        layout=repair.layout,
-                        whole_row=True,
-                        key_after=repair.key_after,
-                    )
+                    whole_row(repair.tab, repair.locate[1], keep, repair.layout or (), repair.key_after)
                 )
             elif (repair.tab.name, repair.locate) not in cleared:
                 undo.targets.append(repair)

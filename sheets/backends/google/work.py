@@ -137,18 +137,22 @@ def with_repairs(work: Work, repairs: list[Target]) -> Work:
     return merged
 
 
+def whole_row(
+    tab: Tab,
+    row: Sequence[Any],
+    cells: dict[ColumnRef, Any],
+    refs: Sequence[ColumnRef],
+    key: tuple[str, ...] | None,
+) -> Target:
+    """A target setting a row of this write's, found as `row` under the header `refs`, to `cells` and blanks."""
+    return Target(
+        tab, ("row", tuple(row)), cells, {}, repair=True, layout=tuple(refs), whole_row=True, key_after=key
+    )
+
+
 def rewrite(append: RowAppend, row: Sequence[Any], view: View) -> Target:
     """A target setting the app's own new row, found as `row` now, right under the header `view` shows."""
-    return Target(
-        append.tab,
-        ("row", tuple(row)),
-        dict(append.cells),
-        {},
-        repair=True,
-        layout=tuple(view.refs),
-        whole_row=True,
-        key_after=append.key,
-    )
+    return whole_row(append.tab, row, dict(append.cells), view.refs, append.key)
 
 
 def set_right(
@@ -164,18 +168,7 @@ def set_right(
             continue
         now = found.pop(match)  # rows alike are counted off one by one
         cells = {ref_at(refs, position): value for position, value in enumerate(row) if not is_blank(value)}
-        targets.append(
-            Target(
-                header.tab,
-                ("row", tuple(now)),
-                cells,
-                {},
-                repair=True,
-                layout=tuple(view.refs),
-                whole_row=True,
-                key_after=raw_key(header, row),
-            )
-        )
+        targets.append(whole_row(header.tab, now, cells, view.refs, raw_key(header, row)))
     return targets
 
 
