@@ -14,12 +14,13 @@ from __future__ import annotations
 
 import os
 import random
+from datetime import datetime, timedelta
 
 import pytest
 
 from sheets.errors import RowsMoved, WriteNotConfirmed
 from sheets.tabs import ORDERS
-from tests.google.person_edits import EditedTab, Person
+from tests.google.person_edits import EditedTab, Person, replayable
 
 ACTIONS = int(os.environ.get("FLOWSHEET_FUZZ_RUNS", "60"))
 #: The chance that the person edits before any one request.
@@ -109,8 +110,11 @@ SEEDS = [int(seed) for seed in os.environ.get("FLOWSHEET_FUZZ_SEEDS", "1,2,3,4,5
 
 
 @pytest.mark.parametrize("seed", SEEDS)
-def test_every_write_lands_under_its_headers_on_its_rows_while_a_person_edits_between_requests(google, seed):
+def test_every_write_lands_under_its_headers_on_its_rows_while_a_person_edits_between_requests(
+    google, seed, monkeypatch
+):
     rng = random.Random(seed)
+    clock = replayable(google.workbook, monkeypatch, datetime(2026, 3, 2, 9, 0))
     person = Person(google, rng, [ORDERS_EDITED], EDIT_CHANCE)
     model: dict[str, dict] = {}
     google.workbook.cache_seconds = 0  # every action reads what the person did
@@ -118,6 +122,7 @@ def test_every_write_lands_under_its_headers_on_its_rows_while_a_person_edits_be
     refused = 0
     try:
         for _ in range(ACTIONS):
+            clock.now += timedelta(minutes=7)
             person.new_action()
             choice = choose(model, rng)
             try:

@@ -26,7 +26,6 @@ runs (default 60); FLOWSHEET_FUZZ_EDIT_CHANCE how often the person edits (0.35).
 
 from __future__ import annotations
 
-import itertools
 import os
 import random
 from collections import Counter, defaultdict
@@ -37,7 +36,6 @@ from typing import Any
 import pytest
 
 import jobs.cycle
-import sheets.transaction
 from jobs.effects import ACTIVE, OpenAlert
 from processes import master_data
 from processes.errors import ProcessError
@@ -58,7 +56,6 @@ from processes.stock import LEDGER_TABS, ledger_issues, post_move
 from sheets.backends.google.backend import GoogleSession
 from sheets.cells import is_blank, same_cell, to_cell
 from sheets.errors import RowsMoved, SheetError, WriteLandedWrong, WriteNotConfirmed
-from sheets.ids import ALPHABET
 from sheets.plan import WritePlan
 from sheets.tabs import (
     ALERTS,
@@ -71,7 +68,7 @@ from sheets.tabs import (
     STOCK_MOVES,
     TRANSFERS,
 )
-from tests.google.person_edits import EditedTab, Person, rows_by_header
+from tests.google.person_edits import EditedTab, Person, replayable, rows_by_header
 from tests.shopify_export import export
 
 ACTIONS = int(os.environ.get("FLOWSHEET_FUZZ_PROCEDURE_RUNS", os.environ.get("FLOWSHEET_FUZZ_RUNS", "60")))
@@ -97,14 +94,6 @@ PRODUCTS_SOLD = {
 OPENING = {"KIT-001": 12, "PAN-002": 20, "MUG-003": 30, "TEA-004": 8}
 #: (action, weight); each picks its own variant.
 ACTIONS_BY_WEIGHT = (("import", 3), ("enter", 1), ("step", 6), ("cycle", 2), ("stock", 2))
-
-
-class Clock:
-    def __init__(self) -> None:
-        self.now = T0
-
-    def __call__(self) -> datetime:
-        return self.now
 
 
 @dataclass
@@ -174,8 +163,7 @@ class Run:
         self.google, self.seed = google, seed
         self.workbook = google.workbook
         self.rng = random.Random(seed)
-        self.clock = Clock()
-        self.workbook.clock = self.clock
+        self.clock = replayable(self.workbook, monkeypatch, T0)
         self.workbook.cache_seconds = 0  # every action reads what the person did
         self.commits = Commits()
         self._spy(monkeypatch)
@@ -206,11 +194,6 @@ class Run:
 
         monkeypatch.setattr(GoogleSession, "commit", spied_commit)
         monkeypatch.setattr(jobs.cycle, "apply_effects", spied_apply)
-        # IDs that count up instead of reading the time and a random number: a seed replays exactly.
-        issued = itertools.count(1)
-        monkeypatch.setattr(
-            sheets.transaction, "new_id", lambda prefix, now=None: f"{prefix}-{counted(next(issued))}"
-        )
 
     def _set_up_shop(self) -> tuple[str, str]:
         workbook = self.workbook
@@ -633,11 +616,6 @@ class Run:
             )
         issues = ledger_issues(self.workbook)
         assert not issues, [str(issue) for issue in issues]
-
-
-def counted(number: int) -> str:
-    """`number` as the twelve characters of an ID (Crockford base32)."""
-    return "".join(ALPHABET[(number >> (5 * place)) % 32] for place in reversed(range(12)))
 
 
 def shopify_file(orders: list[FileOrder]) -> bytes:
