@@ -18,7 +18,7 @@ from sheets.backends.google.rows import cell_at
 from sheets.backends.google.work import Target, Work
 from sheets.cells import is_blank, same_cell
 from sheets.columns import column_refs, ref_at, relayout
-from sheets.locate import index_keys, padded, raw_key
+from sheets.locate import index_keys, padded, raw_key, same_row
 from sheets.plan import WritePlan
 from sheets.reading import Header, find_header
 from sheets.schema import Tab
@@ -35,8 +35,9 @@ class Reconcile:
 
     def _suspect(self, tab: Tab, key: tuple[str, ...] | None) -> None:
         """Remember a record this write struck, or set right, for the last check."""
+        keys = self.struck.setdefault(tab.name, (tab, set()))[1]
         if key is not None:
-            self.struck.setdefault(tab.name, (tab, set()))[1].add(key)
+            keys.add(key)
 
     def _settle(self, plan: WritePlan, taken_back: bool) -> None:
         """Set right what the rounds left of this write in the records it struck; strays if that fails."""
@@ -57,7 +58,43 @@ class Reconcile:
         for name in tabs:
             tab, keys = self.struck[name]
             work.targets += self._set_right(tab, keys, plan, taken_back)
+            work.targets += self._stray_rows(tab)
         return work
+
+    def _stray_rows(self, tab: Tab) -> list[Target]:
+        """Clearing targets for rows that hold nothing but values this write sent, and no key of their own.
+
+        Such a row is one this write struck when it held nothing (a blank row) and
+        whose repair struck elsewhere; it may hold a record's ID, then twice in the
+        tab. A row of the read it began from, however alike, is somebody's and stays.
+        """
+        base, now = self.baseline.get(tab.name) or [], self.rows.get(tab.name) or []
+        header_before, header_now = find_header(tab, base), find_header(tab, now)
+        if header_before is None or header_now is None:
+            return []
+        refs_before = column_refs(header_before, base[header_before.row_index])
+        refs_now = column_refs(header_now, now[header_now.row_index])
+        known = [
+            relayout(row, refs_before, refs_now)
+            for row in base[header_before.row_index + 1 :]
+            if raw_key(header_before, row) is None and any(not is_blank(cell) for cell in row)
+        ]
+        found = index_keys(header_now, now)
+        targets = []
+        for row in now[header_now.row_index + 1 :]:
+            key = raw_key(header_now, row)
+            if key is not None and len(found.get(key, [])) < 2:
+                continue  # a record's one row: set right by its key
+            if not self._only_sent(tab, row):
+                continue
+            filled = [p for p, cell in enumerate(row) if not is_blank(cell)]
+            alike = next((i for i, other in enumerate(known) if same_row(other, row)), None)
+            if alike is not None:
+                del known[alike]  # a row as it was before this write: not this write's
+                continue
+            cells = {ref_at(refs_now, p): "" for p in filled}
+            targets.append(Target(tab, ("row", tuple(row)), cells, {}, repair=True, layout=tuple(refs_now)))
+        return targets
 
     def _set_right(
         self, tab: Tab, keys: set[tuple[str, ...]], plan: WritePlan, taken_back: bool

@@ -232,6 +232,9 @@ class Writer(Checking, Repairs, Deletions, Remaining, Undo, Reconcile):
         if kind == "key":
             found = keys.get(identity, [])
             if len(found) > 1:
+                # A copy of the key this write misplaced (nothing but its own values) is not the record.
+                found = [index for index in found if not self._only_sent(target.tab, rows[index])] or found
+            if len(found) > 1:
                 raise DuplicateKey(target.tab.name, "/".join(identity), [index + 1 for index in found])
             return found[0] if found else None
         if target.whole_row and target.key_after:
@@ -256,6 +259,12 @@ class Writer(Checking, Repairs, Deletions, Remaining, Undo, Reconcile):
         if target.repair or target.whole_row:
             return matches[0] if matches else None
         return matches[0] if len(matches) == 1 else None
+
+    def _only_sent(self, tab: Tab, row: Sequence[Any]) -> bool:
+        """Whether every filled cell of `row` holds a value this write sent to `tab`."""
+        sent = self.sent.get(tab.name, [])
+        filled = [cell for cell in row if not is_blank(cell)]
+        return bool(filled) and all(any(same_cell(cell, value) for value in sent) for cell in filled)
 
     def _resolve(self, work: Work) -> Resolved:
         resolved = Resolved()
