@@ -81,11 +81,11 @@ class Reconcile:
         ]
         found = index_keys(header_now, now)
         targets = []
-        for row in now[header_now.row_index + 1 :]:
-            key = raw_key(header_now, row)
+        for index in range(header_now.row_index + 1, len(now)):
+            row, key = now[index], raw_key(header_now, now[index])
             if key is not None and len(found.get(key, [])) < 2:
                 continue  # a record's one row: set right by its key
-            if not self._only_sent(tab, row):
+            if not self._only_sent(tab, row) or (key is not None and self._the_copy_kept(tab, key, index)):
                 continue
             filled = [p for p, cell in enumerate(row) if not is_blank(cell)]
             alike = next((i for i, other in enumerate(known) if same_row(other, row)), None)
@@ -95,6 +95,23 @@ class Reconcile:
             cells = {ref_at(refs_now, p): "" for p in filled}
             targets.append(Target(tab, ("row", tuple(row)), cells, {}, repair=True, layout=tuple(refs_now)))
         return targets
+
+    def _the_copy_kept(self, tab: Tab, key: tuple[str, ...], index: int) -> bool:
+        """Whether the row at `index`, one of several holding `key`, is the one that stays.
+
+        The record's new row standing right stays; failing that, when every one of
+        them holds nothing but this write's values, the first does.
+        """
+        rows = self.rows.get(tab.name) or []
+        header = find_header(tab, rows)
+        indexes = index_keys(header, rows).get(key, []) if header is not None else []
+        append = self.own_rows.get((tab.name, key))
+        if append is not None and header is not None:
+            right = [i for i in indexes if self._stands_right(append, header, rows[i])]
+            if right:
+                return index == right[0]
+        ours = [i for i in indexes if self._only_sent(tab, rows[i])]
+        return len(ours) == len(indexes) and index == ours[0]
 
     def _set_right(
         self, tab: Tab, keys: set[tuple[str, ...]], plan: WritePlan, taken_back: bool
