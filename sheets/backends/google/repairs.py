@@ -36,19 +36,7 @@ class Repairs:
         own = None if elsewhere else self._own_row(view, row, touched)
         if own is not None:
             return own  # a row this write adds: no earlier value to put back, it is set right whole
-        if hit is not None and elsewhere:
-            reads = resolved.reads[name]  # the row hit is the one that stood at `hit`
-            sources, by_key = [list(reads[hit]) if hit < len(reads) else []], True
-        else:
-            sources, by_key = self._rows_as_read(
-                resolved, row, resolved.touched(name, written.index), view, moved
-            )
-        if (
-            sources is not None
-            and not by_key
-            and self._held_something(sources, touched, moved, len(resolved.refs[name]))
-        ):
-            sources = self._vanished(resolved, view, sources) or None  # none gone: a row added meanwhile
+        sources = self._sources(resolved, written, row, view, hit if elsewhere else None)
         cells: dict[ColumnRef, Any] = {}
         for position in sorted(touched):
             source = source_of(moved, position, len(resolved.refs[name]))
@@ -66,6 +54,30 @@ class Repairs:
         key = None if set(view.header.key_indexes) & touched else raw_key(view.header, row)
         locate = ("key", key) if key is not None else ("row", tuple(row))
         return Target(view.header.tab, locate, cells, {}, repair=True, layout=tuple(view.refs))
+
+    def _sources(
+        self, resolved: Resolved, written: Written, row: list[Any], view: View, hit: int | None
+    ) -> list[list[Any]] | None:
+        """The rows of the read the row `written` struck may have been; None when it was in none.
+
+        `hit`: the row of the read a rewrite struck, told by its neighbours' keys.
+        """
+        name = view.header.tab.name
+        if hit is not None:
+            reads = resolved.reads[name]
+            return [list(reads[hit]) if hit < len(reads) else []]
+        moved = align(resolved.refs[name], view.refs)
+        sources, by_key = self._rows_as_read(
+            resolved, row, resolved.touched(name, written.index), view, moved
+        )
+        touched = set(written.positions)
+        if (
+            sources is not None
+            and not by_key
+            and self._held_something(sources, touched, moved, len(resolved.refs[name]))
+        ):
+            sources = self._vanished(resolved, view, sources) or None  # none gone: a row added meanwhile
+        return sources
 
     def _still_owed(
         self, resolved: Resolved, written: Written, row: list[Any], view: View
