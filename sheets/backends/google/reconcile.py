@@ -61,6 +61,16 @@ class Reconcile:
             work.targets += self._stray_rows(tab)
         return work
 
+    def _then_and_now(self, tab: Tab) -> tuple[tuple, tuple] | None:
+        """The tab as this write first read it and as read now: (rows, header, column refs) each."""
+        sides = []
+        for rows in (self.baseline.get(tab.name) or [], self.rows.get(tab.name) or []):
+            header = find_header(tab, rows)
+            if header is None:
+                return None
+            sides.append((rows, header, column_refs(header, rows[header.row_index])))
+        return sides[0], sides[1]
+
     def _stray_rows(self, tab: Tab) -> list[Target]:
         """Clearing targets for rows that hold nothing but values this write sent, and no key of their own.
 
@@ -68,12 +78,10 @@ class Reconcile:
         whose repair struck elsewhere; it may hold a record's ID, then twice in the
         tab. A row of the read it began from, however alike, is somebody's and stays.
         """
-        base, now = self.baseline.get(tab.name) or [], self.rows.get(tab.name) or []
-        header_before, header_now = find_header(tab, base), find_header(tab, now)
-        if header_before is None or header_now is None:
+        both = self._then_and_now(tab)
+        if both is None:
             return []
-        refs_before = column_refs(header_before, base[header_before.row_index])
-        refs_now = column_refs(header_now, now[header_now.row_index])
+        (base, header_before, refs_before), (now, header_now, refs_now) = both
         known = [
             relayout(row, refs_before, refs_now)
             for row in base[header_before.row_index + 1 :]
@@ -116,12 +124,10 @@ class Reconcile:
     def _set_right(
         self, tab: Tab, keys: set[tuple[str, ...]], plan: WritePlan, taken_back: bool
     ) -> list[Target]:
-        base, now = self.baseline.get(tab.name) or [], self.rows.get(tab.name) or []
-        header_before, header_now = find_header(tab, base), find_header(tab, now)
-        if header_before is None or header_now is None:
+        both = self._then_and_now(tab)
+        if both is None:
             return []
-        refs_before = column_refs(header_before, base[header_before.row_index])
-        refs_now = column_refs(header_now, now[header_now.row_index])
+        (base, header_before, refs_before), (now, header_now, refs_now) = both
         expected = self._expected(tab, header_before, base, plan, taken_back)
         found = index_keys(header_now, now)
         sent = self.sent.get(tab.name, [])
