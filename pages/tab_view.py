@@ -231,15 +231,15 @@ class RowEditor:
 
     def open(self) -> None:
         rules, adding = self.view.rules, self.record is None
-        editable = [c for c in rules.field_columns() if rules.locked_reason(c.name, adding) is None]
-        locked = [c for c in rules.field_columns() if rules.locked_reason(c.name, adding) is not None]
+        editable = [c for c in rules.field_columns() if rules.locked_reason(c.name, self.record) is None]
+        locked = [c for c in rules.field_columns() if rules.locked_reason(c.name, self.record) is not None]
         title = f"New row in {rules.tab.name}" if adding else f"Edit {_key_text(self.record.id)}"
         with ui.dialog() as self.dialog, ui.card().classes("w-full max-w-3xl gap-2"):
             ui.label(title).classes("text-base font-semibold")
             self.form = RecordForm(rules.tab, editable, self.record)
             self.shown = self.form.values()  # what the form showed: only cells changed from it are sent
             for column in locked:
-                self._locked_line(column, rules.locked_reason(column.name, adding) or "")
+                self._locked_line(column, rules.locked_reason(column.name, self.record) or "")
             self.error = ui.label().classes("text-negative text-sm")
             self.error.set_visibility(False)
             with ui.row().classes("gap-2"):

@@ -8,6 +8,7 @@ so an alert no declaration names cannot be raised.
 from __future__ import annotations
 
 from processes.aftersales.procedures import REFUND, RETURN
+from processes.improvement.procedure import SUGGESTION
 from processes.inventory.stocktake import STOCKTAKE
 from processes.inventory.transfers import TRANSFER
 from processes.orders.procedure import ORDER
@@ -25,6 +26,7 @@ PROCEDURES: tuple[Procedure, ...] = (
     TICKET,
     RETURN,
     REFUND,
+    SUGGESTION,
 )
 
 STOCK_LOW = Alert(
@@ -81,7 +83,7 @@ ALERT_GROUPS: tuple[AlertGroup, ...] = (STOCK_LEVELS, DATA_CHECKS)
 
 def declared_alerts() -> dict[str, Alert]:
     """Every declared alert by kind, from the procedures and the groups."""
-    alerts = [alert for procedure in PROCEDURES for alert in procedure.alerts]
+    alerts = [alert for procedure in PROCEDURES for alert in procedure.all_alerts]
     alerts += [alert for group in ALERT_GROUPS for alert in group.alerts]
     by_kind: dict[str, Alert] = {}
     for alert in alerts:

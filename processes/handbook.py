@@ -157,7 +157,7 @@ def procedure_context(procedure: Procedure, settings: Mapping[str, Any]) -> dict
             for step in steps
             for deadline in step["deadlines"]
         ],
-        "alerts": [_alert(procedure, alert, settings) for alert in procedure.alerts],
+        "alerts": [_alert(procedure, alert, settings) for alert in procedure.all_alerts],
     }
 
 
@@ -198,7 +198,7 @@ def _alert(procedure: Procedure, alert: Alert, settings: Mapping[str, Any]) -> d
         "kind": alert.kind,
         "severity": _(alert.severity),
         "owner_role": _(alert.owner_role),
-        "meaning": _(alert.meaning),
+        "meaning": alert.meaning_in_force(),
         "threshold": threshold or "—",
     }
 
@@ -223,7 +223,7 @@ def index_markdown(base_path: str = BASE_PATH) -> str:
             "purpose": _(procedure.purpose) if procedure.purpose else "",
             "steps": len(procedure.transitions),
             "deadlines": sum(1 for t in procedure.transitions if t.deadline),
-            "alerts": len(procedure.alerts),
+            "alerts": len(procedure.all_alerts),
         }
         for procedure in PROCEDURES
     ]
@@ -236,7 +236,7 @@ def index_markdown(base_path: str = BASE_PATH) -> str:
                     "kind": alert.kind,
                     "severity": _(alert.severity),
                     "owner_role": _(alert.owner_role),
-                    "meaning": _(alert.meaning),
+                    "meaning": alert.meaning_in_force(),
                 }
                 for alert in group.alerts
             ],

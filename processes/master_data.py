@@ -1,8 +1,8 @@
 """Master data: products, suppliers and locations — list, add, edit, deactivate.
 
-Each kind is described once (its tab, the columns its list shows, the limits
-its numbers keep); forms and checks are derived from the tab declaration, so
-a type, a choice list or a required field is never restated here. SKUs are
+Each kind is described once (its tab and the columns its list shows); forms
+and checks are derived from the tab declaration, so a type, a choice list, a
+number's limits or a required field is never restated here. SKUs are
 typed by people and must be unique (whatever their case); supplier and
 location IDs are assigned by the app. Records are deactivated, never deleted:
 orders, moves and counts keep pointing at them.
@@ -37,7 +37,6 @@ class MasterData:
     noun: str  # "product": how messages name one record
     tab: Tab
     list_columns: tuple[str, ...]
-    limits: Mapping[str, tuple[float | None, float | None]] = field(default_factory=dict)
 
     @property
     def key(self) -> str:
@@ -60,13 +59,11 @@ PRODUCT = MasterData(
     "product",
     PRODUCTS,
     ("sku", "name", "category", "unit", "unit_cost", "price", "active"),
-    limits={"unit_cost": (0, None), "price": (0, None)},
 )
 SUPPLIER = MasterData(
     "supplier",
     SUPPLIERS,
     ("supplier_id", "name", "contact", "email", "phone", "rating", "lead_time_days", "active"),
-    limits={"rating": (1, 5), "lead_time_days": (0, None)},
 )
 LOCATION = MasterData("location", LOCATIONS, ("location_id", "name", "kind", "active"))
 
@@ -207,7 +204,7 @@ def reactivate(
 
 
 def checked(kind: MasterData, values: Mapping[str, Any]) -> dict[str, Any]:
-    """Form values as their columns' types, within the kind's limits; raises InvalidValue naming the field."""
+    """Form values as their columns' types, within the columns' limits; raises InvalidValue naming the field."""
     tab = kind.tab
     typed = {}
     for name, value in values.items():
@@ -215,19 +212,12 @@ def checked(kind: MasterData, values: Mapping[str, Any]) -> dict[str, Any]:
             raise InvalidValue(tab.name, name, f"{tab.name} has no such field")
         column = tab.column(name)
         typed[name] = coerce(tab, column, value)
-        _check_limits(kind, column, typed[name])
+        _check_email(kind, column, typed[name])
     return typed
 
 
-def _check_limits(kind: MasterData, column: Column, value: Any) -> None:
-    if value is None:
-        return
-    low, high = kind.limits.get(column.name, (None, None))
-    if low is not None and value < low:
-        raise InvalidValue(kind.tab.name, column.name, f"must be at least {low}, not {value:g}")
-    if high is not None and value > high:
-        raise InvalidValue(kind.tab.name, column.name, f"must be at most {high}, not {value:g}")
-    if column.name == "email" and not EMAIL.fullmatch(value):
+def _check_email(kind: MasterData, column: Column, value: Any) -> None:
+    if value is not None and column.name == "email" and not EMAIL.fullmatch(value):
         raise InvalidValue(kind.tab.name, column.name, f"{value!r} is not an email address")
 
 

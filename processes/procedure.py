@@ -25,11 +25,12 @@ the checks use those declarations rather than strings of their own.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+import sys
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from i18n import _
+from i18n import N_, _
 from processes.errors import ProcessError
 from processes.permissions import ROLES, Actor, Permission, require
 from sheets.schema import Tab
@@ -40,6 +41,10 @@ PARTIES = (*ROLES, "customer", "supplier")
 SEVERITIES = ("breach", "warning", "info")
 #: A placeholder in a deadline's Settings key, filled with each choice of that column.
 _PLACEHOLDER = re.compile(r"\{(\w+)\}")
+#: The state group in which a record's terms (and its parts) may still be changed by hand.
+EDITABLE = "editable"
+#: The state group in which a record holds stock (reserved, in transit): it is not deleted there.
+HOLDS_STOCK = "holds_stock"
 
 
 @dataclass(frozen=True)
@@ -51,6 +56,19 @@ class Alert:
     severity: str  # breach, warning or info
     owner_role: str  # whom the alert is for
     setting: str | None = None  # the Settings key holding its threshold, when it has one
+    watches: tuple[str, ...] = ()  # the steps whose deadline it watches: no generic deadline alert for them
+    step: str = ""  # a generated deadline alert: the label of its step, for `{step}` in the meaning
+
+    def meaning_in_force(self) -> str:
+        """The meaning in the language in force."""
+        return _(self.meaning, step=_(self.step).lower()) if self.step else _(self.meaning)
+
+
+#: What a deadline alert generated from a step's declared deadline says.
+LATE_STEP = N_(
+    "A record has waited longer than the deadline for its next step, to {step}: "
+    "take the step, or find out what holds it up."
+)
 
 
 @dataclass(frozen=True)
@@ -97,10 +115,33 @@ class Transition:
     accountable: str | None = None  # who answers for the step; None: the procedure's accountable role
     consulted: tuple[str, ...] = ()  # whose word the step needs before it is taken
     informed: tuple[str, ...] = ()  # who is told once it is taken (the customer by a message)
+    # The step applies only to records for which this holds (an exchange only to an exchange).
+    when: Callable[[Mapping[str, Any]], bool] | None = None
+
+    def applies_to(self, record: Mapping[str, Any]) -> bool:
+        return self.when is None or bool(self.when(record))
+
+
+@dataclass(frozen=True)
+class Part:
+    """Rows of another tab that belong to a record by `link` (an order's lines): changed with it."""
+
+    tab: Tab
+    link: str  # the column of `tab` holding the record's key
 
 
 @dataclass(frozen=True)
 class Procedure:
+    """A procedure's whole specification: states and their groups, steps, and the cells they own.
+
+    Cells are of three sorts. The status column and `step_columns` are the steps'
+    (approval, refund, vote, stock-effect cells): no hand edit, in the grid or the
+    API, changes them, whoever asks. `terms` (quantities, prices, where) are typed
+    by hand only while the record is in its "editable" state group, and so are the
+    rows of its `parts`. Every other cell is free. A record in the "holds_stock"
+    group is not deleted: a step releases its stock first.
+    """
+
     name: str
     tab: Tab
     status_column: str
@@ -109,7 +150,15 @@ class Procedure:
     entries: tuple[Entry, ...] = ()  # how records come in; none declared: in the first state
     accountable: str = "manager"  # the role that answers for the procedure as a whole
     alerts: tuple[Alert, ...] = ()  # what the scheduled checks watch in it
+    groups: Mapping[str, tuple[str, ...]] = field(default_factory=dict)  # named sets of states
+    step_columns: tuple[str, ...] = ()  # besides the status: cells written only by the steps
+    terms: tuple[str, ...] = ()  # cells typed by hand only in the "editable" group
+    parts: tuple[Part, ...] = ()  # rows of other tabs that belong to a record
+    area: str = ""  # the alert area its alerts belong to (the part of their kind before the dot)
     _by_action: dict[str, Transition] = field(init=False, repr=False, compare=False)
+    _deadline_alerts: tuple[Alert, ...] = field(init=False, repr=False, compare=False)
+    #: The module the specification is written in (where a reader finds it).
+    defined_in: str = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         choices = set(self.tab.column(self.status_column).choices)
@@ -128,13 +177,101 @@ class Procedure:
             if unknown:
                 raise ValueError(f"{self.name}: an entry names states {unknown} not declared")
         _check_parties(self.name, {self.accountable})
-        for alert in self.alerts:
-            _check_alert(self.name, alert, self.settings_named(alert.setting))
+        self._check_cells(choices)
         object.__setattr__(self, "_by_action", {t.action: t for t in self.transitions})
+        # The caller of the generated __init__: the module declaring the procedure.
+        object.__setattr__(self, "defined_in", sys._getframe(2).f_globals.get("__name__", ""))
+        object.__setattr__(self, "_deadline_alerts", tuple(self._late_step_alerts()))
+        for alert in self.all_alerts:
+            _check_alert(self.name, alert, self.settings_named(alert.setting))
+            if self.area and not alert.kind.startswith(f"{self.area}."):
+                raise ValueError(f"{self.name}: alert {alert.kind} is not in the area {self.area}")
+            if set(alert.watches) - set(self._by_action):
+                raise ValueError(f"{self.name}: alert {alert.kind} watches steps not declared")
+
+    def _late_step_alerts(self) -> list[Alert]:
+        """One alert per step with a deadline that no declared alert watches."""
+        watched = {action for alert in self.alerts for action in alert.watches}
+        late = [t for t in self.transitions if t.deadline and not t.automatic and t.action not in watched]
+        if late and not self.area:
+            raise ValueError(f"{self.name}: steps with deadlines need the procedure's alert area")
+        return [
+            Alert(
+                f"{self.area}.late.{self.slug}.{t.action}",
+                LATE_STEP,
+                "warning",
+                t.role,
+                setting=t.deadline,
+                watches=(t.action,),
+                step=t.label,
+            )
+            for t in late
+        ]
+
+    @property
+    def deadline_alerts(self) -> tuple[Alert, ...]:
+        """The alerts generated from the steps' declared deadlines (those no declared alert watches)."""
+        return self._deadline_alerts
+
+    @property
+    def all_alerts(self) -> tuple[Alert, ...]:
+        """The declared alerts and the generated deadline alerts."""
+        return (*self.alerts, *self._deadline_alerts)
+
+    def steps_for(self, record: Mapping[str, Any], actor: Actor | None = None) -> list[Transition]:
+        """The steps a person may take on `record` now: from its state, applying to it, permitted to `actor`.
+
+        Steps the app takes itself (`automatic`) are not among them: no page offers them.
+        """
+        return [
+            t for t in self.allowed(self.state_of(record), actor) if not t.automatic and t.applies_to(record)
+        ]
+
+    def _check_cells(self, choices: set[str]) -> None:
+        for group, states in self.groups.items():
+            if set(states) - choices:
+                raise ValueError(
+                    f"{self.name}: group {group} names states {set(states) - choices} not declared"
+                )
+        for name in (*self.step_columns, *self.terms):
+            self.tab.column(name)  # raises for a column the tab does not declare
+        if set(self.step_columns) & set(self.terms):
+            raise ValueError(f"{self.name}: a column cannot be both a step's and a term")
+        if self.terms and EDITABLE not in self.groups:
+            raise ValueError(f"{self.name}: terms need the {EDITABLE!r} group of states")
+        for part in self.parts:
+            part.tab.column(part.link)
+        default = self.tab.column(self.status_column).default
+        if default not in self.start_states:
+            raise ValueError(f"{self.name}: a row added by hand starts {default!r}, which is no entry state")
 
     @property
     def states(self) -> tuple[str, ...]:
         return self.tab.column(self.status_column).choices
+
+    @property
+    def owned_columns(self) -> tuple[str, ...]:
+        """The cells only the steps write: the status and the step columns."""
+        return (self.status_column, *self.step_columns)
+
+    def group(self, name: str) -> tuple[str, ...]:
+        """The states of the named group ("open", "reserved" ...); ValueError for one not declared."""
+        try:
+            return self.groups[name]
+        except KeyError:
+            raise ValueError(f"{self.name} declares no state group {name!r}") from None
+
+    def state_of(self, record: Any) -> str:
+        """The record's state; a blank status cell is the state a row added by hand starts in."""
+        return record.get(self.status_column) or self.tab.column(self.status_column).default
+
+    def in_group(self, record: Any, name: str) -> bool:
+        return self.state_of(record) in self.groups.get(name, ())
+
+    def steps_out_of(self, state: str, group: str) -> list[Transition]:
+        """The steps a person takes from `state` that leave `group` (what releases the stock)."""
+        inside = self.groups.get(group, ())
+        return [t for t in self.allowed(state) if t.target not in inside and not t.automatic]
 
     @property
     def slug(self) -> str:
@@ -145,6 +282,11 @@ class Procedure:
     def start_states(self) -> tuple[str, ...]:
         """The states records enter the procedure in."""
         return tuple(entry.state for entry in self.entries) or self.states[:1]
+
+    @property
+    def first_states(self) -> tuple[str, ...]:
+        """The states a record's life begins in: what "started" counts (an entry `after` another is not one)."""
+        return tuple(entry.state for entry in self.entries if entry.after is None) or self.states[:1]
 
     def deadline_settings(self, transition: Transition) -> tuple[str, ...]:
         """The Settings keys of `transition`'s deadline: one, or one per choice of the column it names."""
@@ -159,6 +301,14 @@ class Procedure:
             return (key,)
         choices = self.tab.column(placeholder.group(1)).choices
         return tuple(_PLACEHOLDER.sub(choice, key) for choice in choices)
+
+    def settings_by_choice(self, key: str) -> list[tuple[str | None, str | None, str]]:
+        """`key` as (column, choice, Settings key): "sla_hours_{priority}" once per priority, else (None, None, key)."""
+        placeholder = _PLACEHOLDER.search(key)
+        if placeholder is None:
+            return [(None, None, key)]
+        column = placeholder.group(1)
+        return [(column, choice, _PLACEHOLDER.sub(choice, key)) for choice in self.tab.column(column).choices]
 
     def accountable_for(self, transition: Transition) -> str:
         return transition.accountable or self.accountable

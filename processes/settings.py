@@ -53,6 +53,7 @@ AREA_OF: dict[str, str] = {
     "return_settle_hours": "After-sales",
     "refund_approval_wait_hours": "After-sales",
     "refund_payment_hours": "After-sales",
+    "segregation_of_duties": "Approvals",
     "jobs_cycle_minutes": "Scheduled jobs",
     "outbox_send_minutes": "Scheduled jobs",
     "check_stock_minutes": "Scheduled jobs",
@@ -70,6 +71,7 @@ AREA_ORDER = (
     "Orders",
     "Customer service",
     "After-sales",
+    "Approvals",
     "Scheduled jobs",
     OTHER_AREA,
 )

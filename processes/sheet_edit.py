@@ -16,7 +16,17 @@ checked here. Some cells are not edited in the grid, whoever asks:
 - Stock `on_hand`, `reserved` and `last_counted_at`: stock changes only
   through stock moves, so the ledger and the balance never disagree. A count
   goes through a stocktake, a move between locations through a transfer.
-  `min_qty` and `max_qty` are plain thresholds and are edited here.
+  `min_qty` and `max_qty` are plain thresholds and are edited here;
+- a procedure's status and step columns (approvals, refunds, votes, stock
+  effects: see `Procedure` in processes/procedure.py), for every role — a
+  step is taken on the record's page, where its checks run; a row added here
+  starts in the state its status column defaults to;
+- a procedure's terms (quantities, prices, locations) once the record has
+  left its "editable" states, and then the rows of its parts too (an order's
+  lines once its stock is reserved).
+
+A record that holds stock (an order with a reservation, a transfer on the
+road) is not deleted: the message names the step that releases it.
 """
 
 from __future__ import annotations
@@ -26,15 +36,17 @@ from dataclasses import dataclass
 from typing import Any
 
 from i18n import N_, _
+from processes.declarations import PROCEDURES
 from processes.errors import ProcessError
 from processes.permissions import Actor, require_edit, require_read, why_not_edit
+from processes.procedure import EDITABLE, HOLDS_STOCK, Part, Procedure
 from sheets.errors import InvalidValue
 from sheets.schema import STAMP_COLUMNS, Column, Tab
 from sheets.settings import BY_KEY as DECLARED_SETTINGS
 from sheets.settings import check_value
 from sheets.table import Key, Record
 from sheets.tabs import SETTINGS, STOCK, tab_named
-from sheets.transaction import coerce
+from sheets.transaction import Transaction, coerce
 from sheets.workbook import Workbook
 
 STOCKTAKE_HINT = N_("change it with a stocktake (/inventory/stocktake) or a transfer (/inventory/transfers)")
@@ -51,9 +63,6 @@ LOCKED: dict[str, dict[str, str]] = {
     },
 }
 
-#: Numbers that must not be negative when edited in the grid.
-NOT_NEGATIVE: dict[str, tuple[str, ...]] = {STOCK.name: ("min_qty", "max_qty")}
-
 
 @dataclass(frozen=True)
 class GridRules:
@@ -68,9 +77,9 @@ class GridRules:
         """The columns a row's form shows (the stamps are the app's)."""
         return [column for column in self.tab.columns if column.name not in STAMP_COLUMNS]
 
-    def locked_reason(self, column: str, adding: bool) -> str | None:
-        """Why `column` cannot be typed into in the form, or None when it can."""
-        return locked_reason(self.tab, column, adding)
+    def locked_reason(self, column: str, record: Record | None) -> str | None:
+        """Why `column` cannot be typed into in the form of `record` (None: a new row), or None when it can."""
+        return locked_reason(self.tab, column, record)
 
 
 def grid_rules(actor: Actor, tab_name: str) -> GridRules:
@@ -85,15 +94,44 @@ def grid_rules(actor: Actor, tab_name: str) -> GridRules:
     return GridRules(tab, reason is None, reason, key_note)
 
 
-def locked_reason(tab: Tab, column: str, adding: bool) -> str | None:
+def locked_reason(tab: Tab, column: str, record: Record | None) -> str | None:
+    """Why the grid may not set `column` of `record` (None: of a new row), or None when it may."""
     if column in STAMP_COLUMNS:
         return _("written by the app")
     if column in tab.key:
         if tab.id_prefix:
             return _("given by the app")
-        return None if adding else _("the key of a row cannot be changed: add a new row and delete this one")
+        if record is None:
+            return None
+        return _("the key of a row cannot be changed: add a new row and delete this one")
     reason = LOCKED.get(tab.name, {}).get(column)
-    return _(reason) if reason else None
+    if reason:
+        return _(reason)
+    for procedure in procedures_of(tab):
+        if column in procedure.owned_columns:
+            return _(
+                "only the steps of the {procedure} change it: take the step on its page",
+                procedure=_(procedure.name).lower(),
+            )
+        if column in procedure.terms and record is not None and not procedure.in_group(record, EDITABLE):
+            return _(
+                "fixed once the {procedure} is {state}",
+                procedure=_(procedure.name).lower(),
+                state=_(procedure.state_of(record)),
+            )
+    return None
+
+
+def procedures_of(tab: Tab) -> list[Procedure]:
+    """The procedures whose records are rows of `tab` (Returns holds two: the return and its refund)."""
+    return [procedure for procedure in PROCEDURES if procedure.tab.name == tab.name]
+
+
+def _owners_of(tab: Tab) -> list[tuple[Procedure, Part]]:
+    """The procedures whose records own rows of `tab` as their parts (an order and its lines)."""
+    return [
+        (procedure, part) for procedure in PROCEDURES for part in procedure.parts if part.tab.name == tab.name
+    ]
 
 
 # reading ---------------------------------------------------------------------
@@ -131,11 +169,13 @@ def edit_cells(
     """Change some cells of a row; refused when the row changed since `base` (the row as shown)."""
     tab = tab_named(tab_name)
     require_edit(by, tab.name)
-    typed = _checked(tab, changes, adding=False)
-    if tab.name == SETTINGS.name and "value" in typed:
-        _check_setting(str(base.key if base is not None else record_id), typed["value"])
-    with workbook.transaction(tab, user=by.name, action=f"edit {tab.name} row") as tx:
+    _checked(tab, changes, base)  # refused before anything is read when the form was already wrong
+    with workbook.transaction(*_tabs_read(tab), user=by.name, action=f"edit {tab.name} row") as tx:
         record = tx.require(tab, record_id, base=base)
+        typed = _checked(tab, changes, record)
+        if tab.name == SETTINGS.name and "value" in typed:
+            _check_setting(str(record.key), typed["value"])
+        _refuse_changing_parts(tx, tab, (record, {**record, **typed}))
         return tx.update(record, typed, base=base)
 
 
@@ -143,13 +183,14 @@ def add_row(workbook: Workbook, tab_name: str, values: Mapping[str, Any], *, by:
     """Add a row; an app-assigned ID is given by the record layer, a typed key must be new."""
     tab = tab_named(tab_name)
     require_edit(by, tab.name)
-    typed = {name: value for name, value in _checked(tab, values, adding=True).items() if value is not None}
+    typed = {name: value for name, value in _checked(tab, values, None).items() if value is not None}
     for name in tab.key:
         if not tab.id_prefix and not typed.get(name):
             raise InvalidValue(tab.name, name, "is required: it is the key of the new row")
     if tab.name == SETTINGS.name:
         _check_setting(str(typed.get("key", "")), typed.get("value"))
-    with workbook.transaction(tab, user=by.name, action=f"add {tab.name} row") as tx:
+    with workbook.transaction(*_tabs_read(tab), user=by.name, action=f"add {tab.name} row") as tx:
+        _refuse_changing_parts(tx, tab, (typed,))
         return tx.insert(tab, typed)
 
 
@@ -159,28 +200,32 @@ def delete_row(
     """Delete a row by its key; refused when it changed since `base`. The Audit row keeps its values."""
     tab = tab_named(tab_name)
     require_edit(by, tab.name)
-    with workbook.transaction(tab, user=by.name, action=f"delete {tab.name} row") as tx:
+    with workbook.transaction(*_tabs_read(tab), user=by.name, action=f"delete {tab.name} row") as tx:
         record = tx.require(tab, record_id, base=base)
         _refuse_deleting(tab, record)
+        _refuse_changing_parts(tx, tab, (record,))
         return tx.delete(record, base=base)
 
 
 # checks ----------------------------------------------------------------------
 
 
-def _checked(tab: Tab, values: Mapping[str, Any], *, adding: bool) -> dict[str, Any]:
+def _tabs_read(tab: Tab) -> list[Tab]:
+    """The tab edited and the tabs of the records owning its rows (an order line's order)."""
+    return [tab, *{procedure.tab.name: procedure.tab for procedure, _part in _owners_of(tab)}.values()]
+
+
+def _checked(tab: Tab, values: Mapping[str, Any], record: Record | None) -> dict[str, Any]:
     """Values as their columns' types; InvalidValue naming the column for anything the grid may not set."""
     typed = {}
     for name, value in values.items():
         if not tab.has_column(name):
             raise InvalidValue(tab.name, name, f"{tab.name} has no such column")
-        reason = locked_reason(tab, name, adding)
+        reason = locked_reason(tab, name, record)
         if reason:
             raise InvalidValue(tab.name, name, f"cannot be edited here ({reason})")
         column = tab.column(name)
-        typed[name] = coerce(tab, column, value)
-        if name in NOT_NEGATIVE.get(tab.name, ()) and typed[name] is not None and typed[name] < 0:
-            raise InvalidValue(tab.name, name, f"must be 0 or more, not {typed[name]}")
+        typed[name] = coerce(tab, column, value)  # types, choices and the column's sanity limits
     return typed
 
 
@@ -194,7 +239,40 @@ def _check_setting(key: str, value: Any) -> None:
         raise InvalidValue(SETTINGS.name, "value", f"{problem} (setting {key})")
 
 
+def _refuse_changing_parts(tx: Transaction, tab: Tab, rows: tuple[Mapping[str, Any], ...]) -> None:
+    """Refuse adding, changing or deleting a part (an order line) of a record past its editable states.
+
+    `rows` are the row's values before and after the change (one of them for an add or a delete).
+    """
+    for procedure, part in _owners_of(tab):
+        for owner_key in dict.fromkeys(row.get(part.link) for row in rows if row.get(part.link)):
+            owner = tx.get(procedure.tab, str(owner_key))
+            if owner is not None and not procedure.in_group(owner, EDITABLE):
+                raise ProcessError(
+                    _(
+                        "The {procedure} {key} is {state}: its rows in {tab} are fixed from then on.",
+                        procedure=_(procedure.name).lower(),
+                        key=owner_key,
+                        state=_(procedure.state_of(owner)),
+                        tab=tab.name,
+                    )
+                )
+
+
 def _refuse_deleting(tab: Tab, record: Record) -> None:
+    for procedure in procedures_of(tab):
+        if procedure.in_group(record, HOLDS_STOCK):
+            state = procedure.state_of(record)
+            steps = _(" or ").join(_(t.label).lower() for t in procedure.steps_out_of(state, HOLDS_STOCK))
+            raise ProcessError(
+                _(
+                    "{key_text} is {state} and holds stock; deleting it would leave that stock behind. "
+                    "First {steps} on its page, then delete it.",
+                    key_text=_key_text(record.id),
+                    state=_(state),
+                    steps=steps,
+                )
+            )
     if tab.name == STOCK.name and (record.on_hand or record.reserved):
         raise ProcessError(
             _(

@@ -7,10 +7,12 @@
 Each action is one transaction with its checks here, so a crafted request
 gets no further than a page's hidden button. Who voted is kept in `voters`
 (login names separated by commas) and `votes` is the count, both written in
-the same commit. People edit these cells too, so both are read tolerantly:
-any of `,` `;` or a line break separates names, blanks and repeats are
-ignored, and the count is never less than the names listed — a count a
-person raised by hand (votes taken at a meeting) is kept and added to.
+the same commit. They are the steps' cells (processes/improvement.py): the
+app's grid never edits them. People can still type into them in the
+spreadsheet, so both are read tolerantly: any of `,` `;` or a line break
+separates names, blanks and repeats are ignored, and the count is never less
+than the names listed — a count raised in the sheet (votes taken at a
+meeting) is kept and added to.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from datetime import datetime
 from i18n import N_, _
 from processes.declarations import PROCEDURES
 from processes.errors import ProcessError
+from processes.improvement.procedure import STEP_OF_OUTCOME, SUGGESTION
 from processes.permissions import Actor, Permission, require
 from processes.service import inputs
 from sheets.table import Record, Table
@@ -33,7 +36,7 @@ from sheets.workbook import Workbook
 OTHER = "other"
 #: What a suggestion can be about: every declared procedure, or something else.
 PROCESSES: tuple[str, ...] = (*dict.fromkeys(procedure.name for procedure in PROCEDURES), OTHER)
-OUTCOMES: tuple[str, ...] = ("adopted", "rejected")
+OUTCOMES: tuple[str, ...] = SUGGESTION.group("decided")
 TEXT_LIMIT, REASON_LIMIT = 2000, 2000
 _NAME_SEPARATORS = re.compile(r"[,;\n]+")
 
@@ -52,7 +55,7 @@ def submit(workbook: Workbook, process: str, text: str, *, by: Actor) -> Record:
                 "text": wording,
                 "votes": 0,
                 "voters": "",
-                "status": "open",
+                "status": SUGGESTION.start_states[0],
             },
         )
 
@@ -62,6 +65,7 @@ def vote(workbook: Workbook, suggestion_id: str, *, by: Actor) -> Record:
     with workbook.transaction(SUGGESTIONS, user=by.name, action="vote on suggestion") as tx:
         suggestion = tx.require(SUGGESTIONS, _id(suggestion_id))
         _refuse_unless_open(suggestion, N_("only an open suggestion can be voted on"))
+        SUGGESTION.check("vote", status_of(suggestion), by)
         if same_person(suggestion.submitted_by, by.name):
             raise ProcessError(_("You made this suggestion, so you cannot vote for it; ask a colleague to."))
         names = voters(suggestion)
@@ -100,6 +104,7 @@ def decide(
     with workbook.transaction(SUGGESTIONS, user=by.name, action=f"decide suggestion: {outcome}") as tx:
         suggestion = tx.require(SUGGESTIONS, _id(suggestion_id), base=base)
         _refuse_unless_open(suggestion, N_("only an open suggestion can be decided"))
+        SUGGESTION.check(STEP_OF_OUTCOME[outcome], status_of(suggestion), by)
         return tx.update(suggestion, {"status": outcome, "decided_by": by.name, "decision": why})
 
 
@@ -117,7 +122,7 @@ def vote_count(suggestion: Record) -> int:
 
 
 def status_of(suggestion: Record) -> str:
-    return suggestion.status or "open"
+    return SUGGESTION.state_of(suggestion)
 
 
 def same_person(a: str | None, b: str | None) -> bool:
@@ -146,7 +151,7 @@ def _unique(names: Iterable[str]) -> list[str]:
 
 def _refuse_unless_open(suggestion: Record, rule: str) -> None:
     status = status_of(suggestion)
-    if status != "open":
+    if status not in SUGGESTION.group("open"):
         raise ProcessError(
             _(
                 "Suggestion {suggestion_id} was {status} by {who} already; {rule}.",
@@ -167,11 +172,10 @@ def _id(suggestion_id: str) -> str:
 PER_PAGE = 25
 #: The lists the page offers: view -> the statuses it holds.
 VIEWS: dict[str, tuple[str, ...]] = {
-    "open": ("open",),
+    "open": SUGGESTION.group("open"),
     "decided": OUTCOMES,
-    "adopted": ("adopted",),
-    "rejected": ("rejected",),
-    "all": ("open", *OUTCOMES),
+    **{outcome: (outcome,) for outcome in OUTCOMES},
+    "all": SUGGESTION.states,
 }
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
@@ -44,6 +44,19 @@ class Column:
     default: Any = None
     description: str = ""
     aliases: tuple[str, ...] = ()
+    # Sanity limits of a number, checked on every write (the sheet's own cells are read as they are).
+    minimum: float | None = None
+    maximum: float | None = None
+
+    def limit_problem(self, value: Any) -> str | None:
+        """Why a typed number is outside the column's limits ("must be 0 or more, not -5"), or None."""
+        if not isinstance(value, int | float) or isinstance(value, bool):
+            return None
+        if self.minimum is not None and value < self.minimum:
+            return f"must be {_number(self.minimum)} or more, not {_number(value)}"
+        if self.maximum is not None and value > self.maximum:
+            return f"must be at most {_number(self.maximum)}, not {_number(value)}"
+        return None
 
     @property
     def header(self) -> str:
@@ -61,6 +74,25 @@ class Column:
 
     def matches(self, header_text: str) -> bool:
         return normalize_header(header_text) in self.spellings
+
+
+def _number(value: float) -> str:
+    return f"{value:,.0f}" if float(value).is_integer() else f"{value:,}"
+
+
+@dataclass(frozen=True)
+class RowRule:
+    """A rule over several cells of one row ("min_qty is at most max_qty"), checked on every write."""
+
+    columns: tuple[str, ...]
+    holds: Callable[[Mapping[str, Any]], bool]  # given the row's typed values
+    message: str  # what is wrong, naming the cells
+
+    def problem(self, values: Mapping[str, Any], changed: set[str]) -> str | None:
+        """The message when a write changing `changed` leaves the rule broken (old breaks stay readable)."""
+        if changed & set(self.columns) and not self.holds(values):
+            return self.message
+        return None
 
 
 _HEADER_NOISE = re.compile(r"[\s_\-]+")
@@ -90,6 +122,7 @@ class Tab:
     id_prefix: str | None = None
     description: str = ""
     append_only: bool = False
+    row_rules: tuple[RowRule, ...] = ()
     _by_name: dict[str, Column] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -99,6 +132,9 @@ class Tab:
         missing = [name for name in self.key if name not in by_name]
         if missing:
             raise ValueError(f"tab {self.name!r}: key column(s) {missing} not declared")
+        for rule in self.row_rules:
+            if set(rule.columns) - set(by_name):
+                raise ValueError(f"tab {self.name!r}: a row rule names columns it does not declare")
         object.__setattr__(self, "_by_name", by_name)
 
     def __hash__(self) -> int:

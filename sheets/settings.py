@@ -277,6 +277,16 @@ DECLARED: tuple[Setting, ...] = (
         choices=("en", "zh"),
     ),
     Setting(
+        "segregation_of_duties",
+        Kind.TEXT,
+        "on",
+        "on/off",
+        "on: whoever requested a purchase or chose its supplier does not approve the order, "
+        "and whoever set a refund does not approve it; off: anyone with the permission may",
+        minimum=None,
+        choices=("on", "off"),
+    ),
+    Setting(
         "customer_language",
         Kind.TEXT,
         "en",

@@ -7,7 +7,7 @@ and `updated_by`, the stamps behind the optimistic check.
 
 from __future__ import annotations
 
-from sheets.schema import Column, Kind, Tab
+from sheets.schema import Column, Kind, RowRule, Tab
 
 TEXT, INT, NUMBER, BOOL, DATE, DATETIME = (
     Kind.TEXT,
@@ -24,6 +24,25 @@ ROLES = ("staff", "manager", "admin")
 
 def col(name: str, kind: Kind = TEXT, **options) -> Column:
     return Column(name, kind, **options)
+
+
+#: Sanity limits: no stock quantity and no amount of money in a small shop's record goes beyond these.
+MOST_UNITS = 1_000_000
+MOST_MONEY = 100_000_000
+
+
+def quantity(name: str, at_least: int = 0, **options) -> Column:
+    """A count of units: a whole number from `at_least` up to MOST_UNITS."""
+    return Column(name, INT, minimum=at_least, maximum=MOST_UNITS, **options)
+
+
+def money(name: str, **options) -> Column:
+    """An amount of money: 0 or more, up to MOST_MONEY."""
+    return Column(name, NUMBER, minimum=0, maximum=MOST_MONEY, **options)
+
+
+def days(name: str, **options) -> Column:
+    return Column(name, INT, minimum=0, maximum=3650, **options)
 
 
 def key_col(name: str) -> Column:
@@ -62,8 +81,8 @@ PRODUCTS = record_tab(
     col("name", required=True),
     col("category"),
     col("unit", default="pcs"),
-    col("unit_cost", NUMBER),
-    col("price", NUMBER),
+    money("unit_cost"),
+    money("price"),
     col("active", BOOL, default=True),
     prefix=None,
     about="What the company sells and buys",
@@ -86,8 +105,8 @@ SUPPLIERS = record_tab(
     col("contact"),
     col("email"),
     col("phone"),
-    col("rating", NUMBER, description="Manual rating, 1 to 5"),
-    col("lead_time_days", INT),
+    col("rating", NUMBER, minimum=1, maximum=5, description="Manual rating, 1 to 5"),
+    days("lead_time_days"),
     col("active", BOOL, default=True),
     col("notes"),
     prefix="SUP",
@@ -102,12 +121,19 @@ STOCK = Tab(
         col("location_id", required=True),
         col("on_hand", INT, default=0),
         col("reserved", INT, default=0),
-        col("min_qty", INT, default=0),
-        col("max_qty", INT, default=0),
+        quantity("min_qty", default=0),
+        quantity("max_qty", default=0, description="0: no maximum"),
         col("last_counted_at", DATETIME),
         *stamps(),
     ),
     description="Stock per product per location, with min and max",
+    row_rules=(
+        RowRule(
+            ("min_qty", "max_qty"),
+            lambda row: not row.get("max_qty") or (row.get("min_qty") or 0) <= row["max_qty"],
+            "the minimum must not be above the maximum (a maximum of 0 means none)",
+        ),
+    ),
 )
 
 MOVE_REASONS = ("receipt", "shipment", "transfer", "adjustment", "return")
@@ -119,7 +145,7 @@ STOCK_MOVES = record_tab(
     col("sku", required=True),
     col("from_location"),
     col("to_location"),
-    col("qty", INT, required=True),
+    col("qty", INT, required=True, minimum=-MOST_UNITS, maximum=MOST_UNITS),
     col("reason", choices=MOVE_REASONS, required=True),
     col("ref"),
     col("by"),
@@ -134,7 +160,7 @@ PURCHASE_REQUESTS = record_tab(
     col("requested_by"),
     col("department"),
     col("sku", required=True),
-    col("qty", INT, required=True),
+    quantity("qty", at_least=1, required=True),
     col("needed_by", DATE),
     col("reason"),
     col("location_id", description="Where the goods are needed"),
@@ -153,8 +179,8 @@ QUOTES = record_tab(
     "quote_id",
     col("request_id", required=True),
     col("supplier_id", required=True),
-    col("unit_price", NUMBER, required=True),
-    col("lead_time_days", INT),
+    money("unit_price", required=True),
+    days("lead_time_days"),
     col("valid_until", DATE),
     col("received_at", DATETIME),
     col("notes"),
@@ -168,9 +194,9 @@ PURCHASE_ORDERS = record_tab(
     col("request_id"),
     col("supplier_id", required=True),
     col("sku", required=True),
-    col("qty", INT, required=True),
-    col("unit_price", NUMBER),
-    col("total", NUMBER),
+    quantity("qty", at_least=1, required=True),
+    money("unit_price"),
+    money("total"),
     col(
         "status",
         choices=(
@@ -192,6 +218,7 @@ PURCHASE_ORDERS = record_tab(
     col("quote_id", description="The quote the supplier was chosen on"),
     col("location_id", description="Where the goods are delivered"),
     col("exception_reason", description="Why fewer than three quotes were accepted, and by which manager"),
+    col("raised_by", description="Who chose the supplier, or submitted the draft: not its approver"),
     prefix="PO",
     about="Orders placed with suppliers",
 )
@@ -202,9 +229,9 @@ RECEIPTS = record_tab(
     col("po_id", required=True),
     col("received_at", DATETIME),
     col("location_id", required=True),
-    col("qty_received", INT, required=True),
-    col("qty_accepted", INT),
-    col("qty_rejected", INT),
+    quantity("qty_received", required=True),
+    quantity("qty_accepted"),
+    quantity("qty_rejected"),
     col("inspection_notes"),
     col("received_by"),
     prefix="RCV",
@@ -218,7 +245,7 @@ STOCK_COUNTS = record_tab(
     col("location_id", required=True),
     col("sku", required=True),
     col("book_qty", INT),
-    col("counted_qty", INT),
+    quantity("counted_qty"),
     col("variance", INT),
     col("status", choices=("open", "counted", "approved", "rejected"), default="open"),
     col("counted_by"),
@@ -234,7 +261,7 @@ TRANSFERS = record_tab(
     col("sku", required=True),
     col("from_location", required=True),
     col("to_location", required=True),
-    col("qty", INT, required=True),
+    quantity("qty", at_least=1, required=True),
     col(
         "status",
         choices=("requested", "in_transit", "received", "cancelled"),
@@ -278,10 +305,10 @@ ORDERS = record_tab(
     col("status", choices=ORDER_STATUSES, default="new"),
     col("payment_status", choices=PAYMENT_STATUSES, default="pending"),
     col("paid_at", DATETIME),
-    col("total", NUMBER, description="What the customer pays, shipping and tax included"),
-    col("subtotal", NUMBER, description="The items, before shipping and tax, as the channel reported it"),
-    col("shipping", NUMBER, description="Shipping charged, as the channel reported it"),
-    col("tax", NUMBER, description="Tax charged, as the channel reported it"),
+    money("total", description="What the customer pays, shipping and tax included"),
+    money("subtotal", description="The items, before shipping and tax, as the channel reported it"),
+    money("shipping", description="Shipping charged, as the channel reported it"),
+    money("tax", description="Tax charged, as the channel reported it"),
     col("currency", description="Currency code of the amounts (EUR, USD ...)"),
     col("location_id"),
     col("carrier"),
@@ -297,8 +324,8 @@ ORDER_LINES = record_tab(
     "line_id",
     col("order_id", required=True),
     col("sku", required=True),
-    col("qty", INT, required=True),
-    col("unit_price", NUMBER),
+    quantity("qty", required=True),
+    money("unit_price"),
     prefix="OL",
     about="The items of each order",
 )
@@ -326,7 +353,13 @@ TICKETS = record_tab(
     col("resolution"),
     col("notes", description="Replies and internal notes, newest last"),
     col("paused_since", DATETIME, description="When the ticket started waiting on the customer"),
-    col("paused_hours", NUMBER, default=0, description="Hours spent waiting on the customer (not counted)"),
+    col(
+        "paused_hours",
+        NUMBER,
+        default=0,
+        minimum=0,
+        description="Hours spent waiting on the customer (not counted)",
+    ),
     prefix="TCK",
     about="Customer inquiries and complaints with a resolution deadline",
 )
@@ -338,7 +371,7 @@ SURVEYS = record_tab(
     col("token"),
     col("sent_at", DATETIME),
     col("answered_at", DATETIME),
-    col("score", INT, description="1 to 5"),
+    col("score", INT, minimum=1, maximum=5, description="1 to 5"),
     col("comment"),
     prefix="SRV",
     about="Satisfaction surveys after a delivery or a resolved ticket",
@@ -349,7 +382,7 @@ RETURNS = record_tab(
     "return_id",
     col("order_id", required=True),
     col("sku", required=True),
-    col("qty", INT, required=True),
+    quantity("qty", at_least=1, required=True),
     col("kind", choices=("return", "exchange"), default="return"),
     col("reason"),
     col("requested_at", DATETIME),
@@ -362,13 +395,14 @@ RETURNS = record_tab(
     col("decision_note"),
     col("inspection_notes"),
     col("disposition", choices=("restock", "write_off")),
-    col("restock_qty", INT),
-    col("refund_amount", NUMBER),
+    quantity("restock_qty"),
+    money("refund_amount"),
     col(
         "refund_status",
         choices=("none", "pending", "awaiting_approval", "approved", "paid"),
         default="none",
     ),
+    col("refund_set_by", description="Who set the refund amount: not its approver"),
     col("refund_ref"),
     col("refunded_at", DATETIME),
     col("replacement_order_id"),
@@ -412,7 +446,7 @@ SUGGESTIONS = record_tab(
     col("submitted_at", DATETIME),
     col("process"),
     col("text", required=True),
-    col("votes", INT, default=0),
+    col("votes", INT, default=0, minimum=0),
     col("voters", description="Who voted, one login name each, separated by commas"),
     col("status", choices=("open", "adopted", "rejected"), default="open"),
     col("decided_by"),

@@ -75,6 +75,7 @@ class Transaction:
             typed[tab.key[0]] = new_id(tab.id_prefix)
         self._stamp(tab, typed)
         _check_required(tab, typed)
+        _check_row_rules(tab, typed, set(typed))
         record = Record(tab, typed)
         key = record.id
         # A fresh ID is unique by construction; a typed key (a SKU) is checked.
@@ -128,6 +129,7 @@ class Transaction:
             return current
         self._stamp(tab, new_values)
         _check_required(tab, new_values)
+        _check_row_rules(tab, new_values, {name for name, _old, _new in changed})
         updated = Record(tab, new_values, current.row_number)
         self._plan_update(tab, key, current, updated)
         self._pending[(tab.name, key)] = updated
@@ -256,6 +258,9 @@ def coerce(tab: Tab, column: Column, value: Any) -> Any:
         typed = _typed(column, value)
     except CellError as error:
         raise InvalidValue(tab.name, column.name, str(error)) from None
+    problem = column.limit_problem(typed)
+    if problem:
+        raise InvalidValue(tab.name, column.name, problem)
     if column.choices:
         for choice in column.choices:
             if str(typed).casefold() == choice.casefold():
@@ -283,6 +288,13 @@ def _check_required(tab: Tab, values: Mapping[str, Any]) -> None:
     for column in tab.columns:
         if column.required and values.get(column.name) in (None, ""):
             raise InvalidValue(tab.name, column.name, "is required")
+
+
+def _check_row_rules(tab: Tab, values: Mapping[str, Any], changed: set[str]) -> None:
+    for rule in tab.row_rules:
+        problem = rule.problem(values, changed)
+        if problem:
+            raise InvalidValue(tab.name, rule.columns[0], problem)
 
 
 def _refuse_if_changed(tab: Tab, key: Key, base: Record, current: Record) -> None:

@@ -20,7 +20,7 @@ def workbook(tmp_path, monkeypatch):
     app.main(["init"])
     opened = Workbook(LocalBackend(tmp_path / "data"))
     with opened.transaction(ORDERS, user="lin") as tx:
-        tx.insert(ORDERS, {"customer_name": "=1+1", "total": -5})
+        tx.insert(ORDERS, {"customer_name": "=1+1", "total": 5})
     yield opened
     opened.backend.close()
 

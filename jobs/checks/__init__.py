@@ -3,7 +3,8 @@
 Each area runs on its own interval (the `check_<area>_minutes` settings; 0,
 the default, means every cycle). An area speaks for the alerts of its kinds
 (`stock.low` belongs to the area whose alert prefix is `stock`): only an area
-that ran in a cycle may open, refresh or resolve them.
+that ran in a cycle may open, refresh or resolve them. Each area also watches
+the declared deadlines of its procedures' steps (deadlines.py).
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from ..effects import Effect
 from ..snapshot import Snapshot
 from .aftersales import check_aftersales
 from .data import check_data
+from .deadlines import check_deadlines
 from .locations import check_locations
 from .orders import check_orders
 from .procurement import check_procurement
@@ -89,7 +91,8 @@ def run_areas(
         if area.name not in areas:
             continue
         watched = _Watched(snapshot.tables)
-        found = area.check(replace(snapshot, tables=watched))
+        seen = replace(snapshot, tables=watched)
+        found = [*area.check(seen), *check_deadlines(seen, area.alert_prefix)]
         if area.name != "data" and any(snapshot.tables[name].missing_columns for name in watched.read):
             continue
         effects += found

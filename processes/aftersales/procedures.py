@@ -13,8 +13,11 @@ or `refund_over_limit` by the amount.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 from processes.permissions import Actor, Permission
-from processes.procedure import Alert, Entry, Procedure, Transition
+from processes.procedure import EDITABLE, Alert, Entry, Procedure, Transition
 from sheets.table import Record
 from sheets.tabs import RETURNS
 
@@ -25,12 +28,23 @@ RECEIVING_CHECKLIST = (
     "Restock what can be sold again; write off the rest",
 )
 
+
+def is_exchange(ret: Mapping[str, Any]) -> bool:
+    """An exchange is settled by a replacement order, a return by a refund."""
+    return ret.get("kind") == "exchange"
+
+
+def is_return(ret: Mapping[str, Any]) -> bool:
+    return not is_exchange(ret)
+
+
 RETURN_REVIEW_LATE = Alert(
     "aftersales.review_late",
     "A customer's return request has waited this long for review: approve or reject it.",
     "warning",
     "staff",
     setting="return_review_hours",
+    watches=("approve", "reject"),
 )
 REFUND_LATE = Alert(
     "aftersales.refund_late",
@@ -38,6 +52,7 @@ REFUND_LATE = Alert(
     "warning",
     "staff",
     setting="refund_payment_hours",
+    watches=("pay_refund",),
 )
 
 RETURN = Procedure(
@@ -46,7 +61,23 @@ RETURN = Procedure(
     "status",
     purpose="A customer's return or exchange: reviewed, received and inspected, then refunded or replaced.",
     entries=(Entry("requested", "The customer asks for a return or an exchange on the returns page"),),
+    area="aftersales",
     alerts=(RETURN_REVIEW_LATE,),
+    groups={
+        "open": ("requested", "approved", "received"),
+        "waiting_on_review": ("requested",),
+        EDITABLE: ("requested",),
+    },
+    step_columns=(
+        "requested_at",
+        "reviewed_by",
+        "decision_note",
+        "inspection_notes",
+        "disposition",
+        "restock_qty",
+        "replacement_order_id",
+    ),
+    terms=("order_id", "sku", "qty", "kind"),
     transitions=(
         Transition(
             "approve",
@@ -88,6 +119,7 @@ RETURN = Procedure(
             checklist=("The returned items are in and inspected",),
             deadline="return_settle_hours",
             informed=("customer",),
+            when=is_exchange,
         ),
         Transition(
             "close",
@@ -109,7 +141,13 @@ REFUND = Procedure(
         Entry("none", "A return or an exchange is requested: no refund is due yet"),
         Entry("pending", "The returned goods of a return (not an exchange) are received", after="none"),
     ),
+    area="aftersales",
     alerts=(REFUND_LATE,),
+    groups={
+        "committed": ("awaiting_approval", "approved", "paid"),  # the money is promised or paid
+        "waiting_on_manager": ("awaiting_approval",),
+    },
+    step_columns=("refund_amount", "refund_set_by", "refund_ref", "refunded_at"),
     transitions=(
         Transition(
             "refund",
@@ -119,6 +157,7 @@ REFUND = Procedure(
             "Set the refund",
             checklist=("At most what the customer paid for the returned items",),
             deadline="return_settle_hours",
+            when=is_return,
         ),
         Transition(
             "refund_over_limit",
@@ -155,16 +194,9 @@ REFUND = Procedure(
 #: Steps the app takes as the effect of another; no page offers them as buttons.
 TAKEN_BY_THE_APP = frozenset(t.action for t in (*RETURN.transitions, *REFUND.transitions) if t.automatic)
 #: Refund states in which the money is promised or paid.
-REFUND_COMMITTED = ("awaiting_approval", "approved", "paid")
+REFUND_COMMITTED = REFUND.group("committed")
 
 
 def return_steps(ret: Record, actor: Actor) -> list[Transition]:
     """The steps `actor` may take on a return now: the only buttons a page shows."""
-    steps = [t for t in RETURN.allowed(ret.status, actor) if t.action not in TAKEN_BY_THE_APP]
-    if ret.kind != "exchange":
-        steps = [t for t in steps if t.action != "exchange"]
-    if ret.kind == "return" and ret.status == "received":
-        steps += [
-            t for t in REFUND.allowed(ret.refund_status or "none", actor) if t.action not in TAKEN_BY_THE_APP
-        ]
-    return steps
+    return [*RETURN.steps_for(ret, actor), *REFUND.steps_for(ret, actor)]

@@ -15,7 +15,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from i18n import _
+from i18n import N_, _
+from processes import duties
 from processes.errors import ProcessError
 from processes.notify import MESSAGE_TABS, queue_message
 from processes.orders import ORDER_TABS, OrderLine, add_order
@@ -81,7 +82,9 @@ def set_refund(
         _check_amount(tx, ret, order, value)
         limit = float(setting_in(tx, "refund_approval_limit"))
         transition = REFUND.check("refund" if value <= limit else "refund_over_limit", ret.refund_status, by)
-        return tx.update(ret, {"refund_amount": value, "refund_status": transition.target})
+        return tx.update(
+            ret, {"refund_amount": value, "refund_status": transition.target, "refund_set_by": by.name}
+        )
 
 
 def approve_refund(workbook: Workbook, return_id: str, *, by: Actor, base: Record | None = None) -> Record:
@@ -90,6 +93,7 @@ def approve_refund(workbook: Workbook, return_id: str, *, by: Actor, base: Recor
         ret = tx.require(RETURNS, return_id, base=base)
         _refund_stage(ret)
         transition = REFUND.check("approve_refund", ret.refund_status, by)
+        duties.refuse_own_decision(tx, by, ret.return_id, {N_("set the refund of"): ret.refund_set_by})
         _check_amount(tx, ret, order_of(tx, ret), ret.refund_amount or 0.0)
         return tx.update(ret, {"refund_status": transition.target})
 

@@ -17,6 +17,7 @@ from i18n import _
 from processes.browse import PAGE_SIZES
 from processes.errors import ProcessError
 from processes.permissions import Actor
+from processes.procurement.procedures import PURCHASE_ORDER
 from processes.stock import available
 from sheets.errors import InvalidValue
 from sheets.table import DataIssue, Record, Table
@@ -25,7 +26,8 @@ from sheets.transaction import coerce
 from sheets.workbook import Workbook
 
 #: Purchase orders whose goods are still expected (approved and not yet fully received).
-INCOMING_PO_STATUSES = ("approved", "ordered", "partially_received")
+#: Purchase order states whose goods count as incoming, on every page alike.
+INCOMING_PO_STATUSES = PURCHASE_ORDER.group("incoming")
 
 StockKey = tuple[str, str]  # (sku, location_id)
 
@@ -192,8 +194,4 @@ def _limit(value: Any, column: str, label: str) -> int:
         typed = coerce(STOCK, STOCK.column(column), value)
     except InvalidValue as error:
         raise ProcessError(f"{label}: {str(error).removeprefix(f'{column}: ')}.") from None
-    if typed is None:
-        return 0
-    if typed < 0:
-        raise ProcessError(_("{label} cannot be negative ({typed}).", label=label, typed=typed))
-    return typed
+    return 0 if typed is None else typed  # the column's limits refused a negative one

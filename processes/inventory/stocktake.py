@@ -20,7 +20,7 @@ from typing import Any
 from i18n import _
 from processes.errors import ProcessError
 from processes.permissions import Actor, Permission, require
-from processes.procedure import Alert, Entry, Procedure, Transition
+from processes.procedure import EDITABLE, Alert, Entry, Procedure, Transition
 from processes.stock import LEDGER_TABS, post_move
 from sheets.errors import InvalidValue
 from sheets.ids import new_id
@@ -74,13 +74,21 @@ STOCKTAKE = Procedure(
         ),
     ),
     purpose="Count a location blind; book the differences only with a manager's approval",
+    groups={
+        "unfinished": ("open", "counted"),
+        "waiting_on_manager": ("counted",),
+        EDITABLE: ("open",),
+    },
+    step_columns=("book_qty", "counted_qty", "variance", "counted_by", "counted_at", "approved_by"),
+    terms=("session_id", "location_id", "sku"),
     entries=(Entry("open", "Staff start a stocktake of a location: one line per product kept there"),),
+    area="stock",
     alerts=(STOCKTAKE_DUE,),
 )
 
 #: What the counter confirms, shown on the count sheet.
 COUNT_CHECKLIST = STOCKTAKE.transition("count").checklist
-UNFINISHED = ("open", "counted")
+UNFINISHED = STOCKTAKE.group("unfinished")
 SESSION_PREFIX = "CS"
 
 
@@ -371,9 +379,7 @@ def _counted_qty(sku: str, typed: Any) -> int:
         ) from None
     if counted is None:
         raise ProcessError(_("The count for {sku} is empty; enter the number counted (0 if none).", sku=sku))
-    if counted < 0:
-        raise ProcessError(_("The count for {sku} cannot be negative ({counted}).", sku=sku, counted=counted))
-    return counted
+    return counted  # the column's limits refused a negative one
 
 
 def _variance_of(line: Record) -> int:

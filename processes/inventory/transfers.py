@@ -16,7 +16,7 @@ from i18n import _
 from processes.browse import PAGE_SIZES
 from processes.errors import ProcessError
 from processes.permissions import Actor
-from processes.procedure import Entry, Procedure, Transition
+from processes.procedure import EDITABLE, HOLDS_STOCK, Entry, Procedure, Transition
 from processes.stock import LEDGER_TABS, available, post_move
 from sheets.errors import InvalidValue
 from sheets.table import Record, Table
@@ -53,7 +53,16 @@ TRANSFER = Procedure(
         Transition("cancel", ("requested",), "cancelled", "staff", "Cancel"),
     ),
     purpose="Move stock between locations; what is on the road belongs to neither",
+    groups={
+        "open": ("requested", "in_transit"),
+        "in_transit": ("in_transit",),
+        HOLDS_STOCK: ("in_transit",),  # left the origin, not yet at the destination
+        EDITABLE: ("requested",),
+    },
+    step_columns=("requested_by", "requested_at", "shipped_at", "received_at"),
+    terms=("sku", "from_location", "to_location", "qty"),
     entries=(Entry("requested", "Staff ask for stock to move from one location to another"),),
+    area="location",
 )
 
 #: The lists a transfers page can show: status filter -> the statuses it holds (None: all).

@@ -113,8 +113,12 @@ def _priced(tx: Transaction, line: OrderLine) -> OrderLine:
     if product.active is False:
         raise ProcessError(_("{sku} ({name}) is no longer sold.", sku=line.sku, name=product.name))
     price = line.unit_price if line.unit_price is not None else product.price
-    if price is None or price < 0:
+    if price is None:
         raise ProcessError(_("{sku} has no price: give one.", sku=line.sku))
+    if price < 0:
+        raise ProcessError(
+            _("{sku}: the unit price must be 0 or more, not {price}.", sku=line.sku, price=price)
+        )
     return OrderLine(line.sku, int(line.qty), float(price))
 
 

@@ -16,9 +16,9 @@ from __future__ import annotations
 import re
 
 from processes.permissions import Actor
-from processes.procedure import Alert, Entry, Procedure, Transition
+from processes.procedure import EDITABLE, HOLDS_STOCK, Alert, Entry, Part, Procedure, Transition
 from sheets.table import Record
-from sheets.tabs import ORDERS, PAYMENT_STAGES
+from sheets.tabs import ORDER_LINES, ORDERS, PAYMENT_STAGES
 
 #: What the picker confirms for each line of the pick list before the order is packed.
 PICK_CHECKLIST = (
@@ -32,6 +32,7 @@ ORDER_UNPAID = Alert(
     "breach",
     "staff",
     setting="unpaid_timeout_hours",
+    watches=("record_payment_early", "record_payment"),
 )
 ORDER_UNSHIPPED = Alert(
     "order.unshipped",
@@ -39,6 +40,7 @@ ORDER_UNSHIPPED = Alert(
     "warning",
     "staff",
     setting="paid_unshipped_hours",
+    watches=("ship",),
 )
 ORDER_NO_TRACKING = Alert(
     "order.no_tracking",
@@ -47,13 +49,26 @@ ORDER_NO_TRACKING = Alert(
     "staff",
 )
 
+_RESERVED = ("confirmed", "paid", "picking", "packed")
+
 ORDER = Procedure(
     "Order",
     ORDERS,
     "status",
     purpose="Take a customer's order from entry or import to delivery, reserving and shipping the stock.",
     entries=(Entry("new", "Staff enter the order, or it is imported from the shop's export"),),
+    area="order",
     alerts=(ORDER_UNPAID, ORDER_UNSHIPPED, ORDER_NO_TRACKING),
+    groups={
+        "open": ("new", *_RESERVED),  # still being worked on
+        "reserved": _RESERVED,  # its stock is reserved at its location
+        HOLDS_STOCK: _RESERVED,
+        "sent": ("shipped", "delivered"),  # the goods left the warehouse
+        EDITABLE: ("new",),  # nothing reserved yet: the location and the lines may change
+    },
+    step_columns=("payment_status", "paid_at", "shipped_at", "delivered_at"),
+    terms=("location_id",),
+    parts=(Part(ORDER_LINES, "order_id"),),
     transitions=(
         Transition(
             "confirm",
@@ -124,9 +139,9 @@ ORDER = Procedure(
 )
 
 #: States in which the order's stock is reserved at its location.
-RESERVED_STATES = ("confirmed", "paid", "picking", "packed")
+RESERVED_STATES = ORDER.group("reserved")
 #: States of orders still being worked on.
-OPEN_STATES = ("new", "confirmed", "paid", "picking", "packed")
+OPEN_STATES = ORDER.group("open")
 #: Payment statuses that count as paid for picking.
 PAID = ("paid", "partially_refunded")
 PAYMENT_STEPS = frozenset({"record_payment_early", "record_payment"})

@@ -14,7 +14,8 @@ from collections.abc import Callable
 from datetime import date, timedelta
 from typing import Any
 
-from i18n import _
+from i18n import N_, _
+from processes import duties
 from processes.errors import ProcessError
 from processes.permissions import Actor, Permission, require
 from processes.settings import setting_in
@@ -101,6 +102,7 @@ def choose_supplier(
                 "quote_id": quote.quote_id,
                 "location_id": request.location_id,
                 "exception_reason": exception,
+                "raised_by": by.name,
             },
         )
         tx.update(request, {"status": transition.target})
@@ -139,13 +141,29 @@ def expected_date(start: date, quote: Record | None, supplier: Record | None) ->
 
 def submit_order(workbook: Workbook, po_id: str, *, by: Actor, base: Record | None = None) -> Record:
     """Send a draft order (typed in the sheet) to a manager for approval."""
-    return _step(workbook, po_id, "submit", by=by, base=base)
+    return _step(
+        workbook, po_id, "submit", by=by, base=base, changes=lambda tx, order: {"raised_by": by.name}
+    )
 
 
 def approve_order(workbook: Workbook, po_id: str, *, by: Actor, base: Record | None = None) -> Record:
-    """A manager approves an order above the limit."""
+    """A manager approves an order above the limit: not one who asked for it or chose its supplier."""
+
+    def changes(tx: Transaction, order: Record) -> dict[str, Any]:
+        request = tx.get(PURCHASE_REQUESTS, order.request_id) if order.request_id else None
+        duties.refuse_own_decision(
+            tx,
+            by,
+            order.po_id,
+            {
+                N_("asked for the goods of"): request.requested_by if request else None,
+                N_("chose the supplier of, or submitted,"): order.raised_by,
+            },
+        )
+        return {"approved_by": by.name}
+
     return _step(
-        workbook, po_id, "approve", by=by, base=base, changes=lambda tx, order: {"approved_by": by.name}
+        workbook, po_id, "approve", by=by, base=base, changes=changes, reads=(PURCHASE_REQUESTS, SETTINGS)
     )
 
 

@@ -10,7 +10,7 @@ cancelled; receiving picks `receive` or `receive_part` by the quantities.
 from __future__ import annotations
 
 from processes.permissions import Actor, Permission
-from processes.procedure import Alert, Entry, Procedure, Transition
+from processes.procedure import EDITABLE, Alert, Entry, Procedure, Transition
 from sheets.table import Record
 from sheets.tabs import PURCHASE_ORDERS, PURCHASE_REQUESTS
 
@@ -28,6 +28,7 @@ QUOTES_LATE = Alert(
     "warning",
     "staff",
     setting="quote_wait_hours",
+    watches=("quote",),
 )
 PO_LATE = Alert(
     "procurement.po_late",
@@ -41,6 +42,7 @@ APPROVAL_LATE = Alert(
     "warning",
     "manager",
     setting="po_approval_wait_hours",
+    watches=("approve",),
 )
 
 PURCHASE_REQUEST = Procedure(
@@ -51,7 +53,15 @@ PURCHASE_REQUEST = Procedure(
     entries=(
         Entry("open", "Staff ask for stock, or the low-stock check asks when stock falls below its minimum"),
     ),
+    area="procurement",
     alerts=(QUOTES_LATE,),
+    groups={
+        "open": ("open", "quoting", "ordered"),  # still being worked on
+        "choosing": ("open", "quoting"),  # quotes are collected, no supplier chosen yet
+        EDITABLE: ("open", "quoting"),
+    },
+    step_columns=("requested_by", "created_at", "source"),
+    terms=("sku", "qty", "location_id"),
     transitions=(
         Transition(
             "quote",
@@ -115,7 +125,26 @@ PURCHASE_ORDER = Procedure(
         ),
         Entry("draft", "A person types an order into the Purchase Orders tab"),
     ),
+    area="procurement",
     alerts=(APPROVAL_LATE, PO_LATE),
+    groups={
+        "open": ("draft", "awaiting_approval", "approved", "ordered", "partially_received"),
+        # Goods the company has decided to buy and not yet received: what stock counts as incoming.
+        "incoming": ("awaiting_approval", "approved", "ordered", "partially_received"),
+        "waiting_on_manager": ("awaiting_approval",),
+        "started": ("approved", "ordered", "partially_received", "received"),  # past its approval
+        EDITABLE: ("draft",),  # once submitted, what was approved is what is bought
+    },
+    step_columns=(
+        "approved_by",
+        "raised_by",
+        "ordered_at",
+        "request_id",
+        "quote_id",
+        "selection_reason",
+        "exception_reason",
+    ),
+    terms=("supplier_id", "sku", "qty", "unit_price", "total", "location_id"),
     transitions=(
         Transition("submit", ("draft",), "awaiting_approval", "staff", "Submit for approval"),
         Transition(
@@ -172,9 +201,9 @@ TAKEN_BY_THE_APP = frozenset(t.action for t in PURCHASE_REQUEST.transitions if t
 #: Steps done through the receiving checklist rather than a button.
 RECEIVING_STEPS = frozenset({"receive", "receive_part"})
 #: Request states in which the request is still being worked on.
-OPEN_REQUEST_STATES = ("open", "quoting", "ordered")
+OPEN_REQUEST_STATES = PURCHASE_REQUEST.group("open")
 #: Order states in which goods are still to come.
-OPEN_ORDER_STATES = ("draft", "awaiting_approval", "approved", "ordered", "partially_received")
+OPEN_ORDER_STATES = PURCHASE_ORDER.group("open")
 
 
 def request_steps(request: Record, actor: Actor) -> list[Transition]:

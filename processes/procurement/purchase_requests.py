@@ -15,7 +15,7 @@ from sheets.tabs import LOCATIONS, PRODUCTS, PURCHASE_ORDERS, PURCHASE_REQUESTS,
 from sheets.workbook import Workbook
 
 from . import inputs
-from .procedures import OPEN_ORDER_STATES, OPEN_REQUEST_STATES, PURCHASE_REQUEST
+from .procedures import OPEN_REQUEST_STATES, PURCHASE_ORDER, PURCHASE_REQUEST
 from .receiving import received_so_far
 
 
@@ -177,7 +177,7 @@ def _incoming(tables: dict[str, Table], sku: str) -> list[Incoming]:
     receipts = list(tables[RECEIPTS.name].records())
     incoming = []
     for order in tables[PURCHASE_ORDERS.name].records():
-        if order.sku != sku or order.status not in OPEN_ORDER_STATES:
+        if order.sku != sku or order.status not in PURCHASE_ORDER.group("incoming"):
             continue
         outstanding = order.qty - received_so_far(receipts, order.po_id)
         if outstanding > 0:

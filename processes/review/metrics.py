@@ -49,7 +49,7 @@ from sheets.tabs import (
 )
 
 from .figures import Figure, Period, mean, quantile, share
-from .timeline import Stage, column, entries, first_states, moments, stage_times, stages, status_changes
+from .timeline import Stage, column, entries, moments, stage_times, stages, status_changes
 
 #: The procedures the review measures, in the order it shows them.
 REVIEWED: tuple[Procedure, ...] = (
@@ -244,7 +244,7 @@ def procedure_figures(procedure: Procedure, events: pd.DataFrame, period: Period
 
         return Figure(of("now"), of("before"), unit)
 
-    starts = events["at"][events["state"].isin(first_states(procedure))]
+    starts = events["at"][events["state"].isin(procedure.first_states)]
     return ProcedureFigures(
         procedure.name,
         started=compare(period, lambda p: int(p.holds(starts).sum()), "count"),
@@ -267,7 +267,7 @@ def weekly_volumes(timelines: Mapping[str, pd.DataFrame], period: Period) -> Wee
     started = {}
     for procedure in REVIEWED:
         events = timelines[procedure.name]
-        at = events["at"][events["state"].isin(first_states(procedure)) & period.holds(events["at"])]
+        at = events["at"][events["state"].isin(procedure.first_states) & period.holds(events["at"])]
         monday = at.dt.normalize() - pd.to_timedelta(at.dt.day_of_week, unit="D")
         counts = monday.value_counts()
         started[procedure.name] = [int(counts.get(week, 0)) for week in weeks]

@@ -71,22 +71,13 @@ def stages(procedure: Procedure) -> list[Stage]:
     return list(found.values())
 
 
-def first_states(procedure: Procedure) -> tuple[str, ...]:
-    """The states a record starts in: left by some step, entered by none (its default if none is)."""
-    entered = {t.target for t in procedure.transitions if any(s != t.target for s in t.sources)}
-    left = [s for t in procedure.transitions for s in t.sources]
-    starts = tuple(dict.fromkeys(s for s in left if s not in entered))
-    default = procedure.tab.column(procedure.status_column).default
-    return starts or ((default,) if default else ())
-
-
 def stamp_columns(procedure: Procedure) -> dict[str, str]:
     """State -> the tab's column saying when a record entered it (states without one are left out)."""
     tab = procedure.tab
     stamped = {c.name for c in tab.columns if c.kind in (Kind.DATETIME, Kind.DATE)} - {"updated_at"}
     # A record is created in the status column's default: the tab's creation stamp says when.
     default = procedure.tab.column(procedure.status_column).default
-    created_in = default if default in first_states(procedure) else None
+    created_in = default if default in procedure.first_states else None
     creation = next((name for name in CREATION_COLUMNS if name in stamped), None)
     columns = {}
     for state in procedure.states:
@@ -177,7 +168,7 @@ def audit_entries(procedure: Procedure, changes: pd.DataFrame) -> pd.DataFrame:
     """The Audit's record of entering each state: a change "status: a → b", or an insert into a first state."""
     mine = changes[changes["tab"].eq(procedure.tab.name) & changes["column"].eq(procedure.status_column)]
     known = mine["new"].isin(procedure.states)
-    keep = known & (mine["old"].notna() | mine["new"].isin(first_states(procedure)))
+    keep = known & (mine["old"].notna() | mine["new"].isin(procedure.first_states))
     found = mine[keep].rename(columns={"new": "state"})[EVENT_COLUMNS]
     return found.dropna(subset=["record", "at"]).astype({"record": "object", "state": "object"})
 

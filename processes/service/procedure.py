@@ -18,6 +18,7 @@ TICKET_OVERDUE = Alert(
     "breach",
     "manager",
     setting="sla_hours_{priority}",
+    watches=("resolve",),
 )
 TICKET_DUE_SOON = Alert(
     "service.due_soon",
@@ -32,6 +33,7 @@ TICKET_NO_RESPONSE = Alert(
     "warning",
     "staff",
     setting="first_response_hours",
+    watches=("reply",),
 )
 
 TICKET = Procedure(
@@ -43,7 +45,13 @@ TICKET = Procedure(
         "(Settings: sla_hours_<priority>); time spent waiting on the customer does not count."
     ),
     entries=(Entry("open", "Staff open a ticket for a customer's inquiry or complaint"),),
+    area="service",
     alerts=(TICKET_OVERDUE, TICKET_DUE_SOON, TICKET_NO_RESPONSE),
+    groups={
+        "active": ("open", "in_progress", "waiting_on_customer"),  # the SLA clock matters
+        "finished": ("resolved", "closed"),
+    },
+    step_columns=("opened_at", "due_at", "first_response_at", "resolved_at", "paused_since", "paused_hours"),
     transitions=(
         Transition(
             "assign",
@@ -90,9 +98,9 @@ TICKET = Procedure(
 )
 
 #: States in which the SLA clock matters (the ticket is not finished).
-ACTIVE_STATES = ("open", "in_progress", "waiting_on_customer")
+ACTIVE_STATES = TICKET.group("active")
 #: States of a finished ticket.
-FINISHED_STATES = ("resolved", "closed")
+FINISHED_STATES = TICKET.group("finished")
 #: The Settings key holding the SLA hours of each priority.
 SLA_SETTING_KEYS: dict[str, str] = {priority: f"sla_hours_{priority}" for priority in PRIORITIES}
 

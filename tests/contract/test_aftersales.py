@@ -345,7 +345,12 @@ def test_refunds_never_exceed_what_was_paid_and_the_order_follows_to_refunded(sh
     kit = shop.received("KIT-001", 2)
     aftersales.set_refund(shop.workbook, kit, amount=240, by=MANAGER)
     assert shop.get(RETURNS, kit).refund_status == "awaiting_approval"  # one approval, even for a manager
-    aftersales.approve_refund(shop.workbook, kit, by=MANAGER)
+    with pytest.raises(
+        PermissionDenied, match=f"You set the refund of {kit}, so another manager approves it"
+    ):
+        aftersales.approve_refund(shop.workbook, kit, by=MANAGER)
+    aftersales.approve_refund(shop.workbook, kit, by=Actor("max", "manager"))
+    assert shop.get(RETURNS, kit).refund_set_by == MANAGER.name
     aftersales.pay_refund(shop.workbook, kit, refund_ref="RF-3", by=STAFF)
     assert shop.get(ORDERS, shop.order_id).payment_status == "refunded"  # 45 + 15 + 240 = 300
 

@@ -20,7 +20,10 @@ NOW = datetime(2026, 11, 25, 9, 30)
 
 
 def add_tricky_orders(record) -> None:
-    """Orders whose text a spreadsheet could take for formulas, a negative total, and a column people added."""
+    """Orders whose text a spreadsheet could take for formulas, a negative total, and a column people added.
+
+    The app refuses a negative total, so the first one is typed into the sheet by a person.
+    """
     with record.workbook.transaction(ORDERS, user="lin") as tx:
         for number, text in enumerate(TRICKY):
             tx.insert(
@@ -29,9 +32,10 @@ def add_tricky_orders(record) -> None:
                     "customer_name": text,
                     "ship_address": f"{text} street",
                     "external_ref": text,
-                    "total": -5 if number == 0 else 12.5 * number,
+                    "total": 12.5 * number,
                 },
             )
+    record.person.set_cell("Orders", 2, "total", -5)
     record.person.add_column("Orders", "Note", values=["=1+1", 7, "", "@team"])
 
 

@@ -50,7 +50,7 @@ def test_a_duplicate_sku_is_refused_whatever_its_case_and_nothing_is_written(rec
     ("kind", "values", "says"),
     [
         (PRODUCT, {"sku": "KIT-002", "name": "Pan", "price": "abc"}, "price: expected a number, found 'abc'"),
-        (PRODUCT, {"sku": "KIT-002", "name": "Pan", "unit_cost": -1}, "unit_cost: must be at least 0"),
+        (PRODUCT, {"sku": "KIT-002", "name": "Pan", "unit_cost": -1}, "unit_cost: must be 0 or more, not -1"),
         (PRODUCT, {"sku": "KIT-002", "name": ""}, "name: is required"),
         (PRODUCT, {"name": "Pan"}, "sku: is required"),
         (PRODUCT, {"sku": "KIT 002", "name": "Pan"}, "sku: cannot contain spaces"),

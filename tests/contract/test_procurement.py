@@ -46,7 +46,7 @@ class Shop:
     def wait(self, **delta) -> None:
         self.now += timedelta(**delta)
 
-    def request(self, qty: int = 60, needed_in_days: int = 60) -> str:
+    def request(self, qty: int = 60, needed_in_days: int = 60, by: Actor = STAFF) -> str:
         made = procurement.create_request(
             self.workbook,
             sku="KIT-001",
@@ -55,7 +55,7 @@ class Shop:
             location_id=self.location,
             reason="Autumn range",
             department="Purchasing",
-            by=STAFF,
+            by=by,
         )
         return made.request_id
 
@@ -80,8 +80,8 @@ class Shop:
             self.quote(request_id, "Greenleaf", price + 0.7, lead=14),
         ]
 
-    def order(self, qty: int = 60, price: float = 14.0, by: Actor = STAFF):
-        request_id = self.request(qty)
+    def order(self, qty: int = 60, price: float = 14.0, by: Actor = STAFF, requested_by: Actor = STAFF):
+        request_id = self.request(qty, by=requested_by)
         first, *_ = self.three_quotes(request_id, price)
         return procurement.choose_supplier(
             self.workbook, request_id, first, selection_reason="Lowest price", by=by
@@ -227,6 +227,23 @@ def test_an_order_over_the_limit_waits_for_a_manager_and_staff_cannot_approve_it
     approved = procurement.approve_order(shop.workbook, order.po_id, by=MANAGER, base=order)
     assert (approved.status, approved.approved_by) == ("approved", "mia")
     assert shop.read(PURCHASE_ORDERS).get(order.po_id).status == "approved"
+
+
+def test_whoever_asked_for_the_goods_or_chose_the_supplier_does_not_approve_the_order(shop):
+    other = Actor("max", "manager")
+    chosen_by_a_manager = shop.order(qty=400, by=MANAGER)
+    asked_by_a_manager = shop.order(qty=400, requested_by=MANAGER)
+    for order in (chosen_by_a_manager, asked_by_a_manager):
+        with pytest.raises(PermissionDenied, match=f"You .* {order.po_id}, so another manager approves it"):
+            procurement.approve_order(shop.workbook, order.po_id, by=MANAGER, base=order)
+        assert shop.read(PURCHASE_ORDERS).get(order.po_id).status == "awaiting_approval"
+        assert procurement.approve_order(shop.workbook, order.po_id, by=other).approved_by == "max"
+
+    settings.update_setting(shop.workbook, "segregation_of_duties", "off", by=MANAGER)
+    single_manager_shop = shop.order(qty=400, by=MANAGER)
+    assert (
+        procurement.approve_order(shop.workbook, single_manager_shop.po_id, by=MANAGER).status == "approved"
+    )
 
 
 @pytest.mark.parametrize(("qty", "price"), [(100, 50.0), (10, 14.0)], ids=["at the limit", "under it"])

@@ -126,6 +126,14 @@ async def test_a_return_from_the_public_page_to_the_refund(user: User, app_workb
     user.find("Refund amount").clear().type("240")  # above the limit of 200
     user.find("Set the refund").click()
     await user.should_see("Approve the refund")
+    user.find("Approve the refund").click()  # mia set it: another manager approves it
+    await user.should_see(f"You set the refund of {ret.return_id}, so another manager approves it")
+    app_accounts.add_user("max", "manager", PASSWORD)
+    await user.open("/logout")
+    await log_in(user, "max")
+    await user.should_see("max (manager)")
+    await user.open(f"/returns/{ret.return_id}")
+    await user.should_see("Approve the refund")
     user.find("Approve the refund").click()
     await user.should_see("Payment reference")
     user.find("Payment reference").type("RF-55012")

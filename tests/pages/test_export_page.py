@@ -13,7 +13,7 @@ from tests.pages.waiting import eventually
 
 def add_orders(workbook) -> None:
     with workbook.transaction(ORDERS, user="lin") as tx:
-        tx.insert(ORDERS, {"customer_name": '=HYPERLINK("http://evil.example")', "total": -5})
+        tx.insert(ORDERS, {"customer_name": '=HYPERLINK("http://evil.example")', "total": 5})
         tx.insert(ORDERS, {"customer_name": "+1 555", "total": 12.5})
 
 

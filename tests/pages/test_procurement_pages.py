@@ -136,7 +136,7 @@ async def staff(user: User, app_workbook, app_accounts) -> User:
     return await logged_in(user, app_accounts, "sam", "staff")
 
 
-async def test_a_purchase_from_request_to_stock(app_workbook, shop, buyer: User):
+async def test_a_purchase_from_request_to_stock(app_workbook, app_accounts, shop, buyer: User):
     await buyer.open("/procurement")
     pick(buyer, "Product to buy", "KIT-001 · Cast-iron skillet")
     await sees(buyer, "No stock of it is kept at this location yet.")
@@ -168,6 +168,13 @@ async def test_a_purchase_from_request_to_stock(app_workbook, shop, buyer: User)
     assert (order.request_id, order.total, order.contract_ref) == (request.request_id, 5600.0, "HZ-2026-01")
     await buyer.should_not_see("Record the delivery")
 
+    buyer.find("Approve the order").click()  # mia asked and chose: another manager approves
+    await buyer.should_see(f"You asked for the goods of {order.po_id}, so another manager approves it")
+    await status_is(buyer, "awaiting_approval")
+    await buyer.open("/logout")
+    await logged_in(buyer, app_accounts, "max", "manager")
+    await buyer.open(f"/procurement/orders/{order.po_id}")
+    await buyer.should_see("Approve the order")
     buyer.find("Approve the order").click()
     await status_is(buyer, "approved")
     buyer.find("Mark as ordered").click()
