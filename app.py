@@ -7,6 +7,7 @@ python app.py check        report data issues; exit 1 if there are any
 python app.py jobs [--once]   run the scheduled checks and the outbox sender (forever, or one cycle)
 python app.py import orders FILE.csv [--map ...]   import orders (Shopify export or mapped CSV)
 python app.py user add NAME --role staff|manager|admin   (and: user list, disable, enable, passwd)
+python app.py user token NAME [--revoke]   a new API token for a login (or revoke its tokens)
 python app.py copy --to google|local [--force]   copy every tab to the other backend, then check it
 python app.py handbook --out DIR   write the process handbook as printable HTML
 python app.py export [--tab NAME] [--format csv|xlsx] --out FILE   a tab or the whole workbook to a file
@@ -109,6 +110,9 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
         ("passwd", "set a new password"),
     ):
         user_commands.add_parser(action, help=text).add_argument("name")
+    token = user_commands.add_parser("token", help="print a new API token for a login (shown once)")
+    token.add_argument("name")
+    token.add_argument("--revoke", action="store_true", help="revoke every token of the login instead")
     handbook = commands.add_parser("handbook", help="write the process handbook as printable HTML files")
     handbook.add_argument("--out", required=True, type=Path, help="the folder to write the files into")
     return parser.parse_args(argv)
@@ -228,6 +232,15 @@ def run_user(accounts: Accounts, args: argparse.Namespace) -> int:
     if args.user_command == "add":
         accounts.add_user(args.name, args.role, read_password())
         print(f"{args.name} can log in now, as {args.role}")
+    elif args.user_command == "token":
+        if args.revoke:
+            print(f"{accounts.revoke_tokens(args.name)} token(s) of {args.name} revoked")
+        else:
+            print(accounts.issue_token(args.name))
+            print(
+                "Keep it secret: it is shown only once. Send it as 'Authorization: Bearer <token>'.",
+                file=sys.stderr,
+            )
     elif args.user_command == "passwd":
         accounts.change_password(args.name, read_password("New password: "))
         print(f"new password set for {args.name}")
@@ -325,11 +338,13 @@ def serve(
 ) -> None:
     from nicegui import app, ui
 
+    import api
     from pages import register_pages
     from processes import runtime
 
     runtime.use(workbook, accounts, public_url=config.public_url, smtp_configured=smtp.configured)
     register_pages()
+    api.register()
     # The jobs run inside the web app too; the lock in the data folder keeps a
     # separate `python app.py jobs` and this one from both acting.
     runners = []

@@ -34,9 +34,13 @@ from processes.permissions import Actor
 #: Pages anyone may open: the login page, and customer pages reached with a per-record token.
 PUBLIC_PATHS = {LOGIN_PATH, LOGIN_DONE_PATH}
 PUBLIC_PREFIX = "/public/"
+#: The HTTP API checks its own bearer tokens (api/auth.py); its docs are for a logged-in browser.
+API_PREFIX, API_DOCS = "/api/v1/", "/api/v1/docs"
 
 
 def is_public(path: str) -> bool:
+    if path.startswith(API_PREFIX):
+        return not path.startswith(API_DOCS)
     return path in PUBLIC_PATHS or path.startswith(PUBLIC_PREFIX) or path.startswith("/_nicegui")
 
 

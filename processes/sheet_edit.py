@@ -33,11 +33,12 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from i18n import N_, _
 from processes.declarations import PROCEDURES
-from processes.errors import ProcessError
+from processes.errors import PermissionDenied, ProcessError
 from processes.permissions import Actor, require_edit, require_read, why_not_edit
 from processes.procedure import EDITABLE, HOLDS_STOCK, Part, Procedure
 from sheets.errors import InvalidValue
@@ -45,9 +46,22 @@ from sheets.schema import STAMP_COLUMNS, Column, Tab
 from sheets.settings import BY_KEY as DECLARED_SETTINGS
 from sheets.settings import check_value
 from sheets.table import Key, Record
-from sheets.tabs import SETTINGS, STOCK, tab_named
+from sheets.tabs import AUDIT, SETTINGS, STOCK, tab_named
 from sheets.transaction import Transaction, coerce
 from sheets.workbook import Workbook
+
+
+class LockedCell(InvalidValue):
+    """A cell only a step (or the app) writes: refused for every role, in the grid and the API."""
+
+
+class NoSuchRow(ProcessError):
+    """The row asked for is not in the tab (any more)."""
+
+
+class StepRequired(PermissionDenied):
+    """A change by hand that only a step may make (deleting what holds stock, a reserved order's lines)."""
+
 
 STOCKTAKE_HINT = N_("change it with a stocktake (/inventory/stocktake) or a transfer (/inventory/transfers)")
 
@@ -144,7 +158,7 @@ def row_for_edit(workbook: Workbook, tab_name: str, key: Key, *, by: Actor) -> R
     workbook.invalidate([tab.name])
     record = workbook.table(tab).get(key)
     if record is None:
-        raise ProcessError(
+        raise NoSuchRow(
             _(
                 "{name} has no row {key_text}; it may have been deleted in the sheet.",
                 name=tab.name,
@@ -152,6 +166,25 @@ def row_for_edit(workbook: Workbook, tab_name: str, key: Key, *, by: Actor) -> R
             )
         )
     return record
+
+
+def read_rows(workbook: Workbook, tab_name: str, *, by: Actor) -> list[Record]:
+    """Every readable row of a tab, as the app last read it (the cache a page shares)."""
+    tab = tab_named(tab_name)
+    require_read(by, tab.name)
+    return list(workbook.table(tab).records())
+
+
+def changes_since(workbook: Workbook, tab_name: str, key: Key, moment: datetime) -> list[str]:
+    """The columns the Audit says were changed on a row after `moment`, in the order first changed."""
+    workbook.invalidate([AUDIT.name])
+    changed: dict[str, None] = {}
+    for entry in workbook.table(AUDIT).records():
+        if entry.tab == tab_name and entry.record_id == _key_text(key) and entry.at and entry.at > moment:
+            for part in (entry.changes or "").split("; "):
+                changed.setdefault(part.split(":", 1)[0].strip(), None)
+    tab = tab_named(tab_name)
+    return [name for name in changed if tab.has_column(name)]  # not a step's remark (its checklist)
 
 
 # writing ---------------------------------------------------------------------
@@ -223,7 +256,7 @@ def _checked(tab: Tab, values: Mapping[str, Any], record: Record | None) -> dict
             raise InvalidValue(tab.name, name, f"{tab.name} has no such column")
         reason = locked_reason(tab, name, record)
         if reason:
-            raise InvalidValue(tab.name, name, f"cannot be edited here ({reason})")
+            raise LockedCell(tab.name, name, f"cannot be edited here ({reason})")
         column = tab.column(name)
         typed[name] = coerce(tab, column, value)  # types, choices and the column's sanity limits
     return typed
@@ -248,7 +281,7 @@ def _refuse_changing_parts(tx: Transaction, tab: Tab, rows: tuple[Mapping[str, A
         for owner_key in dict.fromkeys(row.get(part.link) for row in rows if row.get(part.link)):
             owner = tx.get(procedure.tab, str(owner_key))
             if owner is not None and not procedure.in_group(owner, EDITABLE):
-                raise ProcessError(
+                raise StepRequired(
                     _(
                         "The {procedure} {key} is {state}: its rows in {tab} are fixed from then on.",
                         procedure=_(procedure.name).lower(),
@@ -264,7 +297,7 @@ def _refuse_deleting(tab: Tab, record: Record) -> None:
         if procedure.in_group(record, HOLDS_STOCK):
             state = procedure.state_of(record)
             steps = _(" or ").join(_(t.label).lower() for t in procedure.steps_out_of(state, HOLDS_STOCK))
-            raise ProcessError(
+            raise StepRequired(
                 _(
                     "{key_text} is {state} and holds stock; deleting it would leave that stock behind. "
                     "First {steps} on its page, then delete it.",
@@ -274,7 +307,7 @@ def _refuse_deleting(tab: Tab, record: Record) -> None:
                 )
             )
     if tab.name == STOCK.name and (record.on_hand or record.reserved):
-        raise ProcessError(
+        raise StepRequired(
             _(
                 "{key_text} still holds {value} unit(s), {value2} reserved; a Stock row is deleted only when it is empty: {STOCKTAKE_HINT}.",
                 key_text=_key_text(record.id),

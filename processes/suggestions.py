@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from i18n import N_, _
+from processes import steps
 from processes.declarations import PROCEDURES
 from processes.errors import ProcessError
 from processes.improvement.procedure import STEP_OF_OUTCOME, SUGGESTION
@@ -41,6 +42,7 @@ TEXT_LIMIT, REASON_LIMIT = 2000, 2000
 _NAME_SEPARATORS = re.compile(r"[,;\n]+")
 
 
+@steps.entry(SUGGESTION)
 def submit(workbook: Workbook, process: str, text: str, *, by: Actor) -> Record:
     """A new open suggestion about `process` (a declared procedure's name, or "other"), by `by`."""
     about = process_named(process)
@@ -60,6 +62,7 @@ def submit(workbook: Workbook, process: str, text: str, *, by: Actor) -> Record:
         )
 
 
+@steps.rule(SUGGESTION, "vote")
 def vote(workbook: Workbook, suggestion_id: str, *, by: Actor) -> Record:
     """Add `by`'s one vote to an open suggestion somebody else made."""
     with workbook.transaction(SUGGESTIONS, user=by.name, action="vote on suggestion") as tx:
@@ -106,6 +109,22 @@ def decide(
         _refuse_unless_open(suggestion, N_("only an open suggestion can be decided"))
         SUGGESTION.check(STEP_OF_OUTCOME[outcome], status_of(suggestion), by)
         return tx.update(suggestion, {"status": outcome, "decided_by": by.name, "decision": why})
+
+
+@steps.rule(SUGGESTION, "adopt")
+def adopt(
+    workbook: Workbook, suggestion_id: str, *, reason: str, by: Actor, base: Record | None = None
+) -> Record:
+    """Adopt a suggestion, saying why and from when (the step "adopt")."""
+    return decide(workbook, suggestion_id, "adopted", reason, by=by, base=base)
+
+
+@steps.rule(SUGGESTION, "reject")
+def reject(
+    workbook: Workbook, suggestion_id: str, *, reason: str, by: Actor, base: Record | None = None
+) -> Record:
+    """Reject a suggestion, saying why (the step "reject")."""
+    return decide(workbook, suggestion_id, "rejected", reason, by=by, base=base)
 
 
 # reading the cells people may have edited ---------------------------------------

@@ -141,6 +141,11 @@ class Tab:
         return hash(self.name)
 
     @property
+    def slug(self) -> str:
+        """The tab's name in an address: lower case, spaces as dashes ("purchase-orders")."""
+        return "-".join(self.name.lower().split())
+
+    @property
     def column_names(self) -> list[str]:
         return [column.name for column in self.columns]
 

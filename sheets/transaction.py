@@ -10,11 +10,18 @@ update is refused with what changed (rule 4). Every insert and update is
 stamped and written to the Audit tab in the same commit (rule 8), and rows a
 person added without an ID get one (rule 3). A deleted record's values are
 kept in its Audit row, so a deletion can always be read back and undone by hand.
+
+What a person confirmed while taking a step (its checklist, ticked or not) is
+written into the Audit row of the step's record, in the same commit: the
+caller names it with `remarking(tab, key, text)` around the rule, which needs
+no argument for it.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import date, datetime
 from typing import Any
 
@@ -26,6 +33,19 @@ from sheets.plan import IdAssignment, RowAppend, RowDelete, RowUpdate, WritePlan
 from sheets.schema import STAMP_COLUMNS, Column, Kind, Tab
 from sheets.table import Key, Record, Table
 from sheets.tabs import AUDIT
+
+#: (tab name, key text, remark): added to the Audit row of that record's change, in this context.
+_REMARKS: ContextVar[tuple[tuple[str, str, str], ...]] = ContextVar("audit remarks", default=())
+
+
+@contextmanager
+def remarking(tab: Tab, key: Key, text: str) -> Iterator[None]:
+    """Within the block, the Audit row of any change to that record carries `text` as well."""
+    token = _REMARKS.set((*_REMARKS.get(), (tab.name, _key_text(key), text)))
+    try:
+        yield
+    finally:
+        _REMARKS.reset(token)
 
 
 class Transaction:
@@ -228,6 +248,9 @@ class Transaction:
             for name, old, new in changes
             if name not in STAMP_COLUMNS
         )
+        for remarked_tab, remarked_key, remark in _REMARKS.get():
+            if remarked_tab == tab.name and remarked_key == _key_text(key):
+                described = f"{described}; {remark}" if described else remark
         values = {
             "audit_id": new_id(AUDIT.id_prefix or "AUD"),
             "at": self.now,

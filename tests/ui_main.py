@@ -6,7 +6,9 @@ arguments never reach argparse.
 
 from nicegui import ui
 
+import api
 from pages import register_pages
 
 register_pages()
+api.register()
 ui.run(storage_secret="flowsheet tests")

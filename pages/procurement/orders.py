@@ -8,6 +8,7 @@ import i18n
 from i18n import N_, _
 from pages.common import attempt, background
 from pages.procurement.common import ALL, ORDER_STATES, fact, status_filter, status_list, table
+from pages.steps_panel import StepsPanel
 from processes import SheetError, procurement, runtime
 from processes.errors import ProcessError
 from processes.permissions import Actor
@@ -80,15 +81,17 @@ class OrderPage:
                 ui.link(_("All purchase orders"), "/procurement/orders")
             return
         self.view = view
-        steps = procurement.order_steps(view.order, self.actor)
         self.body.clear()
         with self.body:
             self.summary(view)
-            for step in steps:
-                if step.action not in RECEIVING_STEPS:
-                    self.step_button(step)
-            if any(step.action in RECEIVING_STEPS for step in steps):
+
+            def receiving(step: Transition) -> None:
                 self.receiving_form(view)
+
+            extras = dict.fromkeys(RECEIVING_STEPS, receiving)
+            StepsPanel(
+                procurement.PURCHASE_ORDER, view.order, self.actor, on_done=self.load, extras=extras
+            ).draw()
             self.receipts(view)
 
     def summary(self, view: procurement.OrderView) -> None:
@@ -117,30 +120,6 @@ class OrderPage:
                 _("Request {request_id}", request_id=order.request_id),
                 f"/procurement/requests/{order.request_id}",
             )
-
-    def step_button(self, step: Transition) -> None:
-        """The button for one step, under the checklist the person goes through first."""
-
-        async def take() -> None:
-            done = await attempt(
-                procurement.take_order_step,
-                self.workbook,
-                self.po_id,
-                step.action,
-                by=self.actor,
-                base=self.view.order,
-            )
-            if done is not None:
-                ui.notify(_("{po_id} is {status}", po_id=self.po_id, status=done.status), type="positive")
-                await self.load()
-
-        if not step.checklist:
-            ui.button(_(step.label), on_click=take).props("outline")
-            return
-        with ui.card().classes("w-full max-w-3xl gap-1"):
-            for item in step.checklist:
-                ui.label(f"• {_(item)}").classes("text-sm")
-            ui.button(_(step.label), on_click=take)
 
     def receiving_form(self, view: procurement.OrderView) -> None:
         with ui.card().classes("w-full max-w-3xl gap-1"):

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from i18n import LANGUAGES, _
+from processes.accounts import tokens
 from processes.accounts.passwords import hash_password, verify_password, weakness
 from processes.accounts.store import AccountStore
 from processes.errors import ProcessError
@@ -176,6 +177,32 @@ class Accounts:
             "enabled" if active else "disabled",
             by.name if by else "the command line",
         )
+
+    # API tokens ------------------------------------------------------------
+
+    def issue_token(self, name: str, *, by: Actor | None = None) -> str:
+        """A new API token for `name`, returned once: only its hash is kept (tokens.py)."""
+        user = self._existing(name)
+        self._check_manager(by, granting=user.role)
+        token = tokens.new_token()
+        self.store.add_token(tokens.digest(token), user.name, _now_text())
+        log.info("API token issued for %s by %s", user.name, by.name if by else "the command line")
+        return token
+
+    def revoke_tokens(self, name: str, *, by: Actor | None = None) -> int:
+        """Revoke every token of `name`; how many there were."""
+        user = self._existing(name)
+        self._check_manager(by, granting=user.role)
+        revoked = self.store.revoke_tokens(user.name, _now_text())
+        log.info("%d API token(s) of %s revoked", revoked, user.name)
+        return revoked
+
+    def actor_for_token(self, token: str) -> Actor | None:
+        """The enabled login a live token belongs to, with its role now; None for anything else."""
+        if not tokens.well_formed(token):
+            return None
+        name = self.store.token_user(tokens.digest(token))
+        return self.actor(name) if name else None
 
     # logging in ------------------------------------------------------------
 

@@ -32,6 +32,13 @@ CREATE TABLE IF NOT EXISTS login_failures (
 );
 CREATE INDEX IF NOT EXISTS failures_by_user ON login_failures (username, at);
 CREATE INDEX IF NOT EXISTS failures_by_address ON login_failures (address, at);
+CREATE TABLE IF NOT EXISTS api_tokens (
+    token_hash TEXT PRIMARY KEY,
+    username TEXT NOT NULL COLLATE NOCASE,
+    created_at TEXT NOT NULL,
+    revoked_at TEXT
+);
+CREATE INDEX IF NOT EXISTS tokens_by_user ON api_tokens (username);
 """
 
 #: Columns added after the first release, created on an older state file when it is opened.
@@ -122,6 +129,31 @@ class AccountStore:
                 f"UPDATE users SET {assignments} WHERE name = ?", (*fields.values(), name)
             ).rowcount
         return changed == 1
+
+    # API tokens (only their hashes are kept) -----------------------------------
+
+    def add_token(self, token_hash: str, username: str, at: str) -> None:
+        with self._connect() as connection:
+            connection.execute(
+                "INSERT INTO api_tokens (token_hash, username, created_at) VALUES (?, ?, ?)",
+                (token_hash, username, at),
+            )
+
+    def token_user(self, token_hash: str) -> str | None:
+        """The login a token that is not revoked belongs to, or None."""
+        with self._connect() as connection:
+            row = connection.execute(
+                "SELECT username FROM api_tokens WHERE token_hash = ? AND revoked_at IS NULL", (token_hash,)
+            ).fetchone()
+        return row[0] if row else None
+
+    def revoke_tokens(self, username: str, at: str) -> int:
+        """Revoke every live token of `username`; how many were live."""
+        with self._connect() as connection:
+            return connection.execute(
+                "UPDATE api_tokens SET revoked_at = ? WHERE username = ? AND revoked_at IS NULL",
+                (at, username),
+            ).rowcount
 
     # failed logins ---------------------------------------------------------
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from i18n import _
+from processes import steps
 from processes.errors import ProcessError
 from processes.notify import MESSAGE_TABS, queue_message
 from processes.permissions import Actor
@@ -27,6 +28,7 @@ DISPOSITIONS = ("restock", "write_off")
 REVIEW_TABS = (RETURNS, ORDERS, PRODUCTS, *MESSAGE_TABS)
 
 
+@steps.rule(RETURN, "approve")
 def approve_return(
     workbook: Workbook, return_id: str, *, note: str = "", by: Actor, base: Record | None = None
 ) -> Record:
@@ -34,6 +36,7 @@ def approve_return(
     return _review(workbook, return_id, "approve", note=note, by=by, base=base)
 
 
+@steps.rule(RETURN, "reject")
 def reject_return(
     workbook: Workbook, return_id: str, *, note: str, by: Actor, base: Record | None = None
 ) -> Record:
@@ -63,6 +66,7 @@ def _review(
         return updated
 
 
+@steps.rule(RETURN, "receive")
 def receive_return(
     workbook: Workbook,
     return_id: str,

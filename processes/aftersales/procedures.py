@@ -191,8 +191,6 @@ REFUND = Procedure(
     ),
 )
 
-#: Steps the app takes as the effect of another; no page offers them as buttons.
-TAKEN_BY_THE_APP = frozenset(t.action for t in (*RETURN.transitions, *REFUND.transitions) if t.automatic)
 #: Refund states in which the money is promised or paid.
 REFUND_COMMITTED = REFUND.group("committed")
 

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from i18n import N_, _
-from processes import duties
+from processes import duties, steps
 from processes.errors import ProcessError
 from processes.notify import MESSAGE_TABS, queue_message
 from processes.orders import ORDER_TABS, OrderLine, add_order
@@ -70,6 +70,7 @@ def refundable(ret: Record, lines: Iterable[Record], returns: Iterable[Record]) 
     return Refundable(round(unit_price * (ret.qty or 0), 2), round(already, 2), money)
 
 
+@steps.rule(REFUND, "refund")
 def set_refund(
     workbook: Workbook, return_id: str, *, amount: Any, by: Actor, base: Record | None = None
 ) -> Record:
@@ -87,6 +88,7 @@ def set_refund(
         )
 
 
+@steps.rule(REFUND, "approve_refund")
 def approve_refund(workbook: Workbook, return_id: str, *, by: Actor, base: Record | None = None) -> Record:
     """A manager approves a refund above the limit."""
     with workbook.transaction(*SETTLEMENT_TABS, user=by.name, action="approve a refund") as tx:
@@ -98,6 +100,7 @@ def approve_refund(workbook: Workbook, return_id: str, *, by: Actor, base: Recor
         return tx.update(ret, {"refund_status": transition.target})
 
 
+@steps.rule(REFUND, "pay_refund")
 def pay_refund(
     workbook: Workbook, return_id: str, *, refund_ref: str, by: Actor, base: Record | None = None
 ) -> Record:
@@ -144,6 +147,7 @@ def pay_refund(
         return updated
 
 
+@steps.rule(RETURN, "exchange")
 def create_replacement(
     workbook: Workbook, return_id: str, *, by: Actor, base: Record | None = None
 ) -> Record:

@@ -18,6 +18,7 @@ from datetime import datetime
 from typing import Any
 
 from i18n import _
+from processes import steps
 from processes.errors import ProcessError
 from processes.permissions import Actor, Permission, require
 from processes.procedure import EDITABLE, Alert, Entry, Procedure, Transition
@@ -150,6 +151,7 @@ class SessionSummary:
         return "closed"
 
 
+@steps.entry(STOCKTAKE)
 def start_stocktake(workbook: Workbook, location_id: str, *, by: Actor) -> str:
     """Open a count session for a location: one open line per Stock row there; returns the session ID."""
     with workbook.transaction(LOCATIONS, STOCK, STOCK_COUNTS, user=by.name, action="start stocktake") as tx:
@@ -279,6 +281,44 @@ def reject_counts(
             STOCKTAKE.check("reject", _status(line), by)
             rejected.append(tx.update(line, {"status": "rejected", "approved_by": by.name}, base=base))
         return rejected
+
+
+# one line at a time: the steps as the steps panel and the API take them -----------------
+
+
+@steps.rule(STOCKTAKE, "count")
+def count_line(workbook: Workbook, count_id: str, *, counted_qty: Any, by: Actor) -> Record:
+    """Record the count of one line (what the count sheet saves for many at once)."""
+    [saved] = record_counts(workbook, _session_of(workbook, count_id), {count_id: counted_qty}, by=by)
+    return saved
+
+
+@steps.rule(STOCKTAKE, "approve")
+def approve_line(workbook: Workbook, count_id: str, *, by: Actor, base: Record | None = None) -> Record:
+    """Approve the adjustment of one counted line (as the manager saw it, when `base` is given)."""
+    session = _session_of(workbook, count_id)
+    [approved] = approve_counts(workbook, session, by=by, loaded=[base or _line(workbook, count_id)])
+    return approved
+
+
+@steps.rule(STOCKTAKE, "reject")
+def reject_line(workbook: Workbook, count_id: str, *, by: Actor, base: Record | None = None) -> Record:
+    """Close one line without adjusting stock."""
+    session = _session_of(workbook, count_id)
+    [rejected] = reject_counts(workbook, session, by=by, loaded=[base or _line(workbook, count_id)])
+    return rejected
+
+
+def _line(workbook: Workbook, count_id: str) -> Record:
+    workbook.invalidate([STOCK_COUNTS.name])
+    line = workbook.table(STOCK_COUNTS).get(count_id)
+    if line is None:
+        raise ProcessError(_("There is no count line {count_id}.", count_id=count_id))
+    return line
+
+
+def _session_of(workbook: Workbook, count_id: str) -> str:
+    return _line(workbook, count_id).session_id
 
 
 def stocktake_sessions(workbook: Workbook) -> list[SessionSummary]:

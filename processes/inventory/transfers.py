@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from i18n import _
+from processes import steps
 from processes.browse import PAGE_SIZES
 from processes.errors import ProcessError
 from processes.permissions import Actor
@@ -102,6 +103,7 @@ class TransferPage:
     pages: int
 
 
+@steps.entry(TRANSFER)
 def request_transfer(
     workbook: Workbook, *, sku: str, from_location: str, to_location: str, qty: Any, by: Actor
 ) -> Record:
@@ -133,6 +135,7 @@ def request_transfer(
         )
 
 
+@steps.rule(TRANSFER, "ship")
 def ship_transfer(workbook: Workbook, transfer_id: str, *, by: Actor, base: Record | None = None) -> Record:
     """The goods leave the origin: one move out, and the transfer is in transit."""
     tabs = (TRANSFERS, LOCATIONS, *LEDGER_TABS)
@@ -151,6 +154,7 @@ def ship_transfer(workbook: Workbook, transfer_id: str, *, by: Actor, base: Reco
         return tx.update(transfer, {"status": "in_transit", "shipped_at": tx.now}, base=base)
 
 
+@steps.rule(TRANSFER, "receive")
 def receive_transfer(
     workbook: Workbook, transfer_id: str, *, by: Actor, base: Record | None = None
 ) -> Record:
@@ -169,6 +173,7 @@ def receive_transfer(
         return tx.update(transfer, {"status": "received", "received_at": tx.now}, base=base)
 
 
+@steps.rule(TRANSFER, "cancel")
 def cancel_transfer(workbook: Workbook, transfer_id: str, *, by: Actor, base: Record | None = None) -> Record:
     """Drop a transfer that has not left yet; no stock moves."""
     with workbook.transaction(TRANSFERS, user=by.name, action="cancel transfer") as tx:

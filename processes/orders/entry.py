@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from i18n import _
+from processes import steps
 from processes.errors import ProcessError
-from processes.orders.procedure import address_problem
+from processes.orders.procedure import ORDER, address_problem
 from processes.permissions import Actor
 from sheets.cells import CellError, is_blank, parse_cell
 from sheets.schema import Kind
@@ -122,6 +125,7 @@ def _priced(tx: Transaction, line: OrderLine) -> OrderLine:
     return OrderLine(line.sku, int(line.qty), float(price))
 
 
+@steps.entry(ORDER)
 def enter_order(
     workbook: Workbook,
     *,
@@ -134,7 +138,11 @@ def enter_order(
     channel: str = "manual",
     external_ref: str = "",
 ) -> Record:
-    """An order typed by staff (the manual entry form): checked, then created with its lines in one commit."""
+    """An order typed by staff (the manual entry form): checked, then created with its lines in one commit.
+
+    `lines` may also be mappings with sku, qty and unit_price, as the HTTP API sends them.
+    """
+    lines = [_as_line(item) for item in _listed(lines)]
     email = (customer_email or "").strip()
     if email and not EMAIL.fullmatch(email):
         raise ProcessError(_("{email!r} is not an email address.", email=email))
@@ -154,6 +162,22 @@ def enter_order(
             external_ref=external_ref,
             location_id=location_id,
         )
+
+
+def _listed(lines: Any) -> list[Any]:
+    if not isinstance(lines, list | tuple):  # an empty list is refused with the order's other checks
+        raise ProcessError(_("The lines of an order are a list of sku, qty and unit_price."))
+    return list(lines)
+
+
+def _as_line(item: Any) -> OrderLine:
+    if isinstance(item, OrderLine):
+        return item
+    if not isinstance(item, Mapping):
+        raise ProcessError(
+            _("Each line of an order is a sku, a qty and a unit_price, not {item!r}.", item=item)
+        )
+    return read_line(str(item.get("sku") or ""), item.get("qty"), item.get("unit_price"))
 
 
 def read_line(sku: str, qty: object, unit_price: object = None) -> OrderLine:

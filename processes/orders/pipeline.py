@@ -18,7 +18,7 @@ from datetime import datetime
 from typing import Any
 
 from i18n import _
-from processes import notify
+from processes import notify, steps
 from processes.errors import ProcessError
 from processes.permissions import Actor
 from processes.service.surveys import create_survey
@@ -49,6 +49,7 @@ def _unchanged(tx: Transaction, order_id: str, base: Record | None) -> Record:
     return tx.require(ORDERS, order_id, base=base)
 
 
+@steps.rule(ORDER, "confirm")
 def confirm_order(
     workbook: Workbook,
     order_id: str,
@@ -97,6 +98,7 @@ def confirm_order(
         return tx.update(order, changes)
 
 
+@steps.rule(ORDER, "record_payment_early", "record_payment")
 def record_payment(workbook: Workbook, order_id: str, *, by: Actor, base: Record | None = None) -> Record:
     """The money is in: payment_status paid, stamped; a confirmed order becomes paid."""
     with workbook.transaction(ORDERS, user=by.name, action="record payment") as tx:
@@ -140,6 +142,7 @@ def cancel_if_payment_ended(tx: Transaction, order: Record) -> Record:
     return tx.update(order, _payment_ended(tx, order, order.payment_status or "pending"))
 
 
+@steps.rule(ORDER, "start_picking")
 def start_picking(workbook: Workbook, order_id: str, *, by: Actor, base: Record | None = None) -> Record:
     """Begin picking a confirmed, paid order."""
     with workbook.transaction(ORDERS, user=by.name, action="start picking") as tx:
@@ -156,6 +159,7 @@ def start_picking(workbook: Workbook, order_id: str, *, by: Actor, base: Record 
         return tx.update(order, {"status": transition.target})
 
 
+@steps.rule(ORDER, "pack")
 def pack_order(
     workbook: Workbook,
     order_id: str,
@@ -179,6 +183,7 @@ def pack_order(
         return tx.update(order, {"status": transition.target})
 
 
+@steps.rule(ORDER, "ship")
 def ship_order(
     workbook: Workbook,
     order_id: str,
@@ -227,6 +232,7 @@ def ship_order(
         return shipped
 
 
+@steps.rule(ORDER, "deliver")
 def deliver_order(
     workbook: Workbook, order_id: str, *, by: Actor, base: Record | None = None, site_url: str = ""
 ) -> Record:
@@ -252,6 +258,7 @@ def deliver_order(
         return delivered
 
 
+@steps.rule(ORDER, "cancel")
 def cancel_order(workbook: Workbook, order_id: str, *, by: Actor, base: Record | None = None) -> Record:
     """Cancel before shipment; a reserved order gives its stock back to what can be promised."""
     with workbook.transaction(ORDERS, ORDER_LINES, STOCK, user=by.name, action="cancel order") as tx:
@@ -264,20 +271,8 @@ def take_step(
     workbook: Workbook, order_id: str, action: str, *, by: Actor, base: Record | None = None, **inputs: Any
 ) -> Record:
     """Take the step `action` (a button's) on an order; `inputs` are what the step's form asks for."""
-    if action in ("record_payment", "record_payment_early"):
-        return record_payment(workbook, order_id, by=by, base=base)
-    steps = {
-        "confirm": confirm_order,
-        "start_picking": start_picking,
-        "pack": pack_order,
-        "ship": ship_order,
-        "deliver": deliver_order,
-        "cancel": cancel_order,
-    }
-    step = steps.get(action)
-    if step is None:
-        raise ProcessError(_("An order has no step called {action!r}.", action=action))
-    return step(workbook, order_id, by=by, base=base, **inputs)
+    site_url = inputs.pop("site_url", "")
+    return steps.take(workbook, ORDER, order_id, action, inputs, by=by, base=base, site_url=site_url)
 
 
 # internals -----------------------------------------------------------------

@@ -14,6 +14,8 @@ new, and confirming an order that is already paid takes it straight on to
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
+from typing import Any
 
 from processes.permissions import Actor
 from processes.procedure import EDITABLE, HOLDS_STOCK, Alert, Entry, Part, Procedure, Transition
@@ -50,6 +52,14 @@ ORDER_NO_TRACKING = Alert(
 )
 
 _RESERVED = ("confirmed", "paid", "picking", "packed")
+#: Payment statuses that count as paid for picking.
+PAID = ("paid", "partially_refunded")
+
+
+def _unpaid(order: Mapping[str, Any]) -> bool:
+    """A payment is recorded only once: not on an order the channel or a person already marked paid."""
+    return (order.get("payment_status") or "pending") not in PAID
+
 
 ORDER = Procedure(
     "Order",
@@ -90,6 +100,7 @@ ORDER = Procedure(
             "Record the payment",
             checklist=("The money has arrived in the account",),
             deadline="unpaid_timeout_hours",
+            when=_unpaid,
         ),
         Transition(
             "record_payment",
@@ -99,6 +110,7 @@ ORDER = Procedure(
             "Record the payment",
             checklist=("The money has arrived in the account",),
             deadline="unpaid_timeout_hours",
+            when=_unpaid,
         ),
         Transition("start_picking", ("paid",), "picking", "staff", "Start picking"),
         Transition(
@@ -142,9 +154,6 @@ ORDER = Procedure(
 RESERVED_STATES = ORDER.group("reserved")
 #: States of orders still being worked on.
 OPEN_STATES = ORDER.group("open")
-#: Payment statuses that count as paid for picking.
-PAID = ("paid", "partially_refunded")
-PAYMENT_STEPS = frozenset({"record_payment_early", "record_payment"})
 #: Payment statuses that end an order before it ships: the money went back, or was never taken.
 PAYMENT_ENDED = PAYMENT_STAGES[-1]
 _STAGE_OF = {status: number for number, stage in enumerate(PAYMENT_STAGES) for status in stage}
@@ -157,10 +166,7 @@ def payment_moves_on(current: str | None, reported: str) -> bool:
 
 def order_steps(order: Record, actor: Actor) -> list:
     """The steps `actor` may take on `order` now: the only buttons a page shows."""
-    steps = ORDER.allowed(order.status or "new", actor)
-    if (order.payment_status or "pending") in PAID:
-        steps = [step for step in steps if step.action not in PAYMENT_STEPS]
-    return steps
+    return ORDER.steps_for(order, actor)
 
 
 def address_problem(address: str | None) -> str | None:

@@ -14,13 +14,11 @@ The rules live here; pages call these functions and offer only the steps
 from .comparison import Comparison, QuoteLine, compare_quotes
 from .documents import render_purchase_order
 from .orders import (
-    ORDER_STEPS,
     approve_order,
     cancel_order,
     choose_supplier,
     mark_ordered,
     submit_order,
-    take_order_step,
 )
 from .procedures import (
     PURCHASE_ORDER,
@@ -47,7 +45,6 @@ from .views import (
 )
 
 __all__ = [
-    "ORDER_STEPS",
     "PURCHASE_ORDER",
     "PURCHASE_REQUEST",
     "QUOTES_NEEDED",
@@ -82,5 +79,4 @@ __all__ = [
     "stock_context",
     "submit_order",
     "supplier_reputation",
-    "take_order_step",
 ]

@@ -15,7 +15,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from i18n import N_, _
-from processes import duties
+from processes import duties, steps
 from processes.errors import ProcessError
 from processes.permissions import Actor, Permission, require
 from processes.settings import setting_in
@@ -33,6 +33,7 @@ from .quotes import QUOTES_NEEDED, active_supplier, quote_problem, quotes_for, v
 APPROVAL_LIMIT = DECLARED_SETTINGS["po_approval_limit"]
 
 
+@steps.rule(PURCHASE_REQUEST, "order")
 def choose_supplier(
     workbook: Workbook,
     request_id: str,
@@ -139,6 +140,7 @@ def expected_date(start: date, quote: Record | None, supplier: Record | None) ->
     return None if days is None else start + timedelta(days=days)
 
 
+@steps.rule(PURCHASE_ORDER, "submit")
 def submit_order(workbook: Workbook, po_id: str, *, by: Actor, base: Record | None = None) -> Record:
     """Send a draft order (typed in the sheet) to a manager for approval."""
     return _step(
@@ -146,6 +148,7 @@ def submit_order(workbook: Workbook, po_id: str, *, by: Actor, base: Record | No
     )
 
 
+@steps.rule(PURCHASE_ORDER, "approve")
 def approve_order(workbook: Workbook, po_id: str, *, by: Actor, base: Record | None = None) -> Record:
     """A manager approves an order above the limit: not one who asked for it or chose its supplier."""
 
@@ -167,6 +170,7 @@ def approve_order(workbook: Workbook, po_id: str, *, by: Actor, base: Record | N
     )
 
 
+@steps.rule(PURCHASE_ORDER, "mark_ordered")
 def mark_ordered(workbook: Workbook, po_id: str, *, by: Actor, base: Record | None = None) -> Record:
     """The order went to the supplier: stamped now, expected the lead time from today."""
 
@@ -180,6 +184,7 @@ def mark_ordered(workbook: Workbook, po_id: str, *, by: Actor, base: Record | No
     )
 
 
+@steps.rule(PURCHASE_ORDER, "cancel")
 def cancel_order(workbook: Workbook, po_id: str, *, by: Actor, base: Record | None = None) -> Record:
     """Cancel an order before any goods arrive; its request opens again for quotes."""
 
@@ -215,24 +220,3 @@ def _step(
         PURCHASE_ORDER.check(action, order.status, by)
         extra = changes(tx, order) if changes else {}
         return tx.update(order, {"status": transition.target, **extra})
-
-
-#: The order steps a button takes, by action name (receiving has its own checklist).
-ORDER_STEPS: dict[str, Callable[..., Record]] = {
-    "submit": submit_order,
-    "approve": approve_order,
-    "mark_ordered": mark_ordered,
-    "cancel": cancel_order,
-}
-
-
-def take_order_step(
-    workbook: Workbook, po_id: str, action: str, *, by: Actor, base: Record | None = None
-) -> Record:
-    """Take the button step `action` on an order (what a page calls)."""
-    step = ORDER_STEPS.get(action)
-    if step is None:
-        raise ProcessError(
-            _("A purchase order has no step called {action!r} to take with a button.", action=action)
-        )
-    return step(workbook, po_id, by=by, base=base)

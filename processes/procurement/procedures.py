@@ -196,8 +196,6 @@ PURCHASE_ORDER = Procedure(
     ),
 )
 
-#: Steps the app takes itself as the effect of another step; no page offers them.
-TAKEN_BY_THE_APP = frozenset(t.action for t in PURCHASE_REQUEST.transitions if t.automatic)
 #: Steps done through the receiving checklist rather than a button.
 RECEIVING_STEPS = frozenset({"receive", "receive_part"})
 #: Request states in which the request is still being worked on.
@@ -208,9 +206,9 @@ OPEN_ORDER_STATES = PURCHASE_ORDER.group("open")
 
 def request_steps(request: Record, actor: Actor) -> list[Transition]:
     """The steps `actor` may take on a purchase request now: the only ones a page offers."""
-    return [t for t in PURCHASE_REQUEST.allowed(request.status, actor) if t.action not in TAKEN_BY_THE_APP]
+    return PURCHASE_REQUEST.steps_for(request, actor)
 
 
 def order_steps(order: Record, actor: Actor) -> list[Transition]:
     """The steps `actor` may take on a purchase order now (receiving included)."""
-    return [t for t in PURCHASE_ORDER.allowed(order.status, actor) if t.action not in TAKEN_BY_THE_APP]
+    return PURCHASE_ORDER.steps_for(order, actor)

@@ -7,6 +7,7 @@ from datetime import date
 from typing import Any
 
 from i18n import _
+from processes import steps
 from processes.errors import ProcessError
 from processes.permissions import Actor
 from processes.stock import available
@@ -19,6 +20,7 @@ from .procedures import OPEN_REQUEST_STATES, PURCHASE_ORDER, PURCHASE_REQUEST
 from .receiving import received_so_far
 
 
+@steps.entry(PURCHASE_REQUEST)
 def create_request(
     workbook: Workbook,
     *,
@@ -69,6 +71,7 @@ def create_request(
         )
 
 
+@steps.rule(PURCHASE_REQUEST, "cancel")
 def cancel_request(workbook: Workbook, request_id: str, *, by: Actor, base: Record | None = None) -> Record:
     """Withdraw a request nobody has ordered on yet."""
     with workbook.transaction(PURCHASE_REQUESTS, user=by.name, action="cancel purchase request") as tx:

@@ -7,6 +7,7 @@ from datetime import date
 from typing import Any
 
 from i18n import _
+from processes import steps
 from processes.errors import ProcessError
 from processes.permissions import Actor
 from sheets.table import Record
@@ -52,6 +53,7 @@ def quotes_for(quotes: Iterable[Record], request_id: str) -> list[Record]:
     return [quote for quote in quotes if quote.request_id == request_id]
 
 
+@steps.rule(PURCHASE_REQUEST, "quote")
 def add_quote(
     workbook: Workbook,
     request_id: str,

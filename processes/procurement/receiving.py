@@ -11,6 +11,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from i18n import _
+from processes import steps
 from processes.errors import ProcessError
 from processes.permissions import Actor
 from processes.stock import LEDGER_TABS, post_move
@@ -23,6 +24,7 @@ from . import inputs
 from .procedures import PURCHASE_ORDER, PURCHASE_REQUEST
 
 
+@steps.rule(PURCHASE_ORDER, "receive_part", "receive")
 def receive(
     workbook: Workbook,
     po_id: str,

@@ -107,4 +107,4 @@ SLA_SETTING_KEYS: dict[str, str] = {priority: f"sla_hours_{priority}" for priori
 
 def ticket_steps(ticket: Record, actor: Actor) -> list[Transition]:
     """The steps `actor` may take on `ticket` now: the only ones a page offers."""
-    return TICKET.allowed(ticket.status or "open", actor)
+    return TICKET.steps_for(ticket, actor)

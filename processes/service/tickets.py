@@ -21,6 +21,7 @@ from datetime import datetime
 from typing import Any
 
 from i18n import _
+from processes import steps
 from processes.errors import ProcessError
 from processes.notify import MESSAGE_TABS, queue_message
 from processes.permissions import Actor
@@ -41,6 +42,7 @@ NOTES_LIMIT = 45000
 NOTE_TIME_FORMAT = "%Y-%m-%d %H:%M"
 
 
+@steps.entry(TICKET)
 def open_ticket(
     workbook: Workbook,
     *,
@@ -100,6 +102,7 @@ def open_ticket(
         )
 
 
+@steps.rule(TICKET, "assign")
 def assign(
     workbook: Workbook, ticket_id: str, assignee: str, *, by: Actor, base: Record | None = None
 ) -> Record:
@@ -108,6 +111,7 @@ def assign(
     return _step(workbook, ticket_id, "assign", by=by, base=base, changes=lambda tx, t: {"assignee": name})
 
 
+@steps.rule(TICKET, "reply")
 def reply(
     workbook: Workbook, ticket_id: str, message: str, *, by: Actor, base: Record | None = None
 ) -> Record:
@@ -123,6 +127,7 @@ def reply(
     return _step(workbook, ticket_id, "reply", by=by, base=base, changes=changes)
 
 
+@steps.rule(TICKET, "wait")
 def wait_on_customer(
     workbook: Workbook, ticket_id: str, question: str = "", *, by: Actor, base: Record | None = None
 ) -> Record:
@@ -136,6 +141,7 @@ def wait_on_customer(
     return _step(workbook, ticket_id, "wait", by=by, base=base, changes=changes)
 
 
+@steps.rule(TICKET, "resume")
 def resume(workbook: Workbook, ticket_id: str, *, by: Actor, base: Record | None = None) -> Record:
     """The customer answered: the clock runs again and the due time moves later by the time waited."""
     return _step(
@@ -143,6 +149,7 @@ def resume(workbook: Workbook, ticket_id: str, *, by: Actor, base: Record | None
     )
 
 
+@steps.rule(TICKET, "resolve")
 def resolve(
     workbook: Workbook,
     ticket_id: str,
@@ -176,6 +183,7 @@ def resolve(
     return _step(workbook, ticket_id, "resolve", by=by, base=base, changes=changes)
 
 
+@steps.rule(TICKET, "close")
 def close(workbook: Workbook, ticket_id: str, *, by: Actor, base: Record | None = None) -> Record:
     """File a resolved ticket away."""
     return _step(workbook, ticket_id, "close", by=by, base=base)

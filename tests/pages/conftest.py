@@ -5,11 +5,14 @@ from __future__ import annotations
 import pytest
 from nicegui.testing import User
 
+from api.auth import LIMIT
 from processes import runtime
 from processes.accounts import Accounts
 from processes.accounts.store import AccountStore
+from processes.permissions import Actor
 from sheets.backends.local import LocalBackend
 from sheets.workbook import Workbook
+from tests.pages.api_caller import Caller
 
 PASSWORD = "correct horse battery"
 #: should_see / should_not_see wait 0.1 s per retry; NiceGUI's default of 3 is too short on a busy machine.
@@ -59,3 +62,23 @@ async def manager(user: User, app_workbook, app_accounts) -> User:
     await log_in(user, "mia")
     await user.should_see("mia (manager)")
     return user
+
+
+@pytest.fixture(autouse=True)
+def fresh_rate_limit():
+    """Each test's tokens start with no calls counted against them."""
+    LIMIT._seen.clear()
+    yield
+    LIMIT._seen.clear()
+
+
+@pytest.fixture
+def login(user: User, app_workbook, app_accounts: Accounts):
+    """login(name, role) -> a Caller with a new token for that login."""
+
+    def made(name: str, role: str) -> Caller:
+        if app_accounts.actor(name) is None:
+            app_accounts.add_user(name, role, PASSWORD)
+        return Caller(Actor(name, role), app_accounts.issue_token(name), user.http_client)
+
+    return made

@@ -1,0 +1,112 @@
+"""The steps panel: on a record's page, every step its specification allows now, for this login.
+
+Each step is a card: its checklist as boxes to tick (what is ticked, and what
+is not, is kept in the step's Audit row), the inputs its rule reads (a field
+per input: the tab's own column where there is one), and its button. Taking
+it goes through the one dispatcher (processes/steps.py) the API uses too, so
+a new step in a specification appears here, with nothing to add to a page.
+
+A page may draw some steps its own way (receiving a delivery counts three
+quantities and picks a location from a list): it passes them as `extras`,
+and the panel draws everything else.
+
+    panel = StepsPanel(PURCHASE_ORDER, order, actor, on_done=page.load,
+                       extras={"receive": page.receiving_form, "receive_part": None})
+    panel.draw()
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Mapping, Sequence
+from typing import Any
+
+from nicegui import ui
+
+from i18n import _
+from pages.common import attempt
+from pages.forms import label_for
+from processes import runtime, steps
+from processes.permissions import Actor
+from processes.procedure import Procedure, Transition
+from sheets.schema import Column
+
+#: A page's own way of drawing one step (None: the step is drawn with another one's form).
+Extra = Callable[[Transition], None] | None
+
+
+class StepsPanel:
+    def __init__(
+        self,
+        procedures: Procedure | Sequence[Procedure],
+        record: Mapping[str, Any],
+        actor: Actor,
+        *,
+        on_done: Callable[[], Awaitable[None]],
+        extras: Mapping[str, Extra] | None = None,
+        site_url: str = "",
+        title: str = "Next steps",
+    ) -> None:
+        self.procedures = [procedures] if isinstance(procedures, Procedure) else list(procedures)
+        self.record, self.actor, self.on_done = record, actor, on_done
+        self.extras = dict(extras or {})
+        self.site_url, self.title = site_url, title
+
+    def offered(self) -> list[tuple[Procedure, Transition]]:
+        """The steps this login may take on the record now, in the order the specifications declare them."""
+        return [(p, t) for p in self.procedures for t in p.steps_for(self.record, self.actor)]
+
+    def draw(self) -> None:
+        offered = self.offered()
+        if not offered:
+            return
+        with ui.column().classes("w-full gap-2").mark("steps"):
+            ui.label(_(self.title)).classes("text-base font-semibold")
+            drawn: set[int] = set()
+            for procedure, step in offered:
+                if step.action in self.extras:
+                    extra = self.extras[step.action]
+                    if extra is not None and id(extra) not in drawn:
+                        drawn.add(id(extra))
+                        extra(step)
+                    continue
+                self._card(procedure, step)
+
+    def _card(self, procedure: Procedure, step: Transition) -> None:
+        rule = steps.rule_for(procedure, step.action)
+        with ui.card().classes("w-full max-w-3xl gap-1").mark(f"step-{step.action}"):
+            ticks = [ui.checkbox(_(item)).mark(f"tick-{step.action}") for item in step.checklist]
+            fields = {item.name: self._field(procedure, item) for item in rule.inputs}
+
+            async def take() -> None:
+                values: dict[str, Any] = {name: field.value for name, field in fields.items()}
+                values = {name: value for name, value in values.items() if value not in (None, "")}
+                if step.checklist:
+                    values[steps.CHECKLIST] = [
+                        item for item, box in zip(step.checklist, ticks, strict=True) if box.value
+                    ]
+                done = await attempt(
+                    steps.take,
+                    runtime.workbook(),
+                    procedure,
+                    self.record[procedure.tab.key[0]],
+                    step.action,
+                    values,
+                    by=self.actor,
+                    base=self.record,
+                    site_url=self.site_url,
+                )
+                if done is not None:
+                    ui.notify(_("Done: {step}", step=_(step.label)), type="positive")
+                    await self.on_done()
+
+            ui.button(_(step.label), on_click=take).props("outline" if not step.checklist else "")
+
+    def _field(self, procedure: Procedure, item: steps.Input) -> ui.element:
+        column: Column | None = (
+            procedure.tab.column(item.name) if procedure.tab.has_column(item.name) else None
+        )
+        label = label_for(column) if column else item.name.replace("_", " ").capitalize()
+        label = _(label) + ("" if not item.required else " *")
+        if column is not None and column.choices:
+            return ui.select(list(column.choices), label=label, value=item.default).classes("w-64")
+        return ui.input(label, value="" if item.default is None else str(item.default)).classes("w-full")
