@@ -19,6 +19,7 @@ from pages.frame import frame, show_error
 from processes import inventory, master_data
 from processes.inventory import (
     COUNT_CHECKLIST,
+    STOCKTAKE,
     TRANSFER,
     VIEWS,
     CountSheet,
@@ -286,7 +287,8 @@ class CountView:
                         .props("dense inputmode=numeric")
                         .classes("w-36")
                     )
-                    status = f"counted by {line.counted_by}" if line.status == "counted" else "to count"
+                    counted = line.counted_qty is not None
+                    status = _("counted by {name}", name=line.counted_by or "?") if counted else _("to count")
                     ui.label(status).classes("text-sm text-slate-500")
             ui.button(_("Save counts"), on_click=self.save_counts)
 
@@ -303,7 +305,8 @@ class CountView:
             await self.refresh()
 
     def _variances(self, shown: list[Variance]) -> None:
-        waiting = [entry.line for entry in shown if entry.line.status == "counted"]
+        offered = {entry.line.count_id: STOCKTAKE.steps_for(entry.line, self.actor) for entry in shown}
+        waiting = [e.line for e in shown if any(t.action == "approve" for t in offered[e.line.count_id])]
         with ui.card().classes("w-full gap-2"):
             ui.label(_("Variances")).classes("font-semibold")
             for entry in shown:
@@ -316,16 +319,21 @@ class CountView:
                     ui.label(_("variance {variance:+d}", variance=entry.variance)).classes(
                         "w-28 " + ("text-negative font-medium" if entry.variance else "text-slate-500")
                     )
-                    if line.status == "counted":
+                    steps = [t for t in offered[line.count_id] if t.action in ("approve", "reject")]
+                    for step in steps:  # only what the specification allows this login from the line's state
                         ui.button(
-                            _("Approve"), on_click=lambda line=line: self.decide("approve", [line])
-                        ).props("flat dense").mark(f"approve-{line.sku}")
-                        ui.button(
-                            _("Reject"), on_click=lambda line=line: self.decide("reject", [line])
-                        ).props("flat dense color=negative").mark(f"reject-{line.sku}")
-                    else:
+                            _(step.label),
+                            on_click=lambda line=line, step=step: self.decide(step.action, [line]),
+                        ).props("flat dense" + (" color=negative" if step.action == "reject" else "")).mark(
+                            f"{step.action}-{line.sku}"
+                        )
+                    if not steps:
                         ui.label(
-                            _("{status} by {value}", status=line.status, value=line.approved_by or "?")
+                            _(
+                                "{status} by {value}",
+                                status=i18n.value(STOCKTAKE.state_of(line)),
+                                value=line.approved_by or "?",
+                            )
                         ).classes("text-sm text-slate-500")
             if len(waiting) > 1:
                 ui.button(
@@ -338,7 +346,8 @@ class CountView:
         action = inventory.approve_counts if verb == "approve" else inventory.reject_counts
         ok, decided = await call(action, self.session_id, by=self.actor, loaded=lines)
         if ok:
-            ui.notify(_("{len} line(s) {verb}d", len=len(decided), verb=verb), type="positive")
+            state = i18n.value(STOCKTAKE.transition(verb).target)
+            ui.notify(_("{len} line(s): {state}", len=len(decided), state=state), type="positive")
             await self.refresh()
 
 

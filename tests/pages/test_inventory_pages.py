@@ -88,7 +88,7 @@ async def test_a_stocktake_is_counted_blind_by_staff_and_approved_by_a_manager(
     await shows(user, "variance -2")
 
     user.find(marker="approve-KIT-001").click()
-    await shows(user, "1 line(s) approved")
+    await shows(user, "1 line(s): approved")
     await shows(user, "approved by mia")
     assert on_hand(app_workbook, "KIT-001", main) == 8
     assert app_workbook.table(STOCK).get(("KIT-001", main)).last_counted_at is not None
