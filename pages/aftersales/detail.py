@@ -9,7 +9,7 @@ from typing import Any
 from nicegui import ui
 
 import i18n
-from i18n import _
+from i18n import N_, _
 from i18n.formatting import when
 from pages.common import background
 from pages.common import fact as common_fact
@@ -68,7 +68,7 @@ class ReturnPage:
         except (ProcessError, SheetError) as refusal:
             show_error(str(refusal))
             return
-        ui.notify(done, type="positive")
+        ui.notify(_(done), type="positive")
         await self.refresh()
 
     # --- what is known ------------------------------------------------------------------
@@ -120,7 +120,9 @@ class ReturnPage:
         if "approve_refund" in actions:
             ui.button(
                 actions["approve_refund"].label,
-                on_click=lambda: self._act(aftersales.approve_refund, base=view.ret, done="Refund approved"),
+                on_click=lambda: self._act(
+                    aftersales.approve_refund, base=view.ret, done=N_("Refund approved")
+                ),
             )
         elif view.ret.refund_status == "awaiting_approval":
             ui.label(
@@ -137,7 +139,7 @@ class ReturnPage:
             ui.button(
                 _(step.label),
                 on_click=lambda: self._act(
-                    aftersales.create_replacement, base=view.ret, done="Replacement order created"
+                    aftersales.create_replacement, base=view.ret, done=N_("Replacement order created")
                 ),
             )
         if not view.steps and view.ret.status in ("closed", "rejected"):
@@ -159,22 +161,22 @@ class ReturnPage:
             with ui.row().classes("gap-2"):
                 if "approve" in actions:
                     ui.button(
-                        actions["approve"].label,
+                        _(actions["approve"].label),
                         on_click=lambda: self._act(
                             aftersales.approve_return,
                             note=note.value or "",
                             base=base,
-                            done="Request approved",
+                            done=N_("Request approved"),
                         ),
                     )
                 if "reject" in actions:
                     ui.button(
-                        actions["reject"].label,
+                        _(actions["reject"].label),
                         on_click=lambda: self._act(
                             aftersales.reject_return,
                             note=note.value or "",
                             base=base,
-                            done="Request rejected",
+                            done=N_("Request rejected"),
                         ),
                     ).props("color=negative outline")
 
@@ -204,7 +206,7 @@ class ReturnPage:
                     restock_qty=qty.value,
                     location_id=location.value,
                     base=view.ret,
-                    done="Goods received",
+                    done=N_("Goods received"),
                 ),
             )
 
@@ -225,7 +227,7 @@ class ReturnPage:
             ui.button(
                 _("Set the refund"),
                 on_click=lambda: self._act(
-                    aftersales.set_refund, amount=amount.value, base=view.ret, done="Refund set"
+                    aftersales.set_refund, amount=amount.value, base=view.ret, done=N_("Refund set")
                 ),
             )
 
@@ -240,6 +242,9 @@ class ReturnPage:
             ui.button(
                 _(step.label),
                 on_click=lambda: self._act(
-                    aftersales.pay_refund, refund_ref=reference.value or "", base=view.ret, done="Refund paid"
+                    aftersales.pay_refund,
+                    refund_ref=reference.value or "",
+                    base=view.ret,
+                    done=N_("Refund paid"),
                 ),
             )
