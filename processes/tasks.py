@@ -30,7 +30,7 @@ from i18n import N_
 from processes.aftersales.procedures import REFUND, RETURN, return_steps
 from processes.browse import Attention, TabCount, attention_in, counts_in
 from processes.declarations import PROCEDURES
-from processes.inventory.stocktake import STOCKTAKE
+from processes.inventory.procedures import STOCKTAKE
 from processes.orders.procedure import ORDER, order_steps
 from processes.permissions import ROLES, Actor
 from processes.procedure import Procedure, Transition

@@ -6,7 +6,7 @@ import pandas as pd
 
 from i18n import _, formatting
 from processes.declarations import STOCK_HIGH, STOCK_LOW
-from processes.inventory.stocktake import STOCKTAKE_DUE
+from processes.inventory.procedures import STOCKTAKE_DUE
 from processes.procurement.procedures import OPEN_ORDER_STATES
 from sheets.tabs import LOCATIONS, PRODUCTS, PURCHASE_ORDERS, PURCHASE_REQUESTS, RECEIPTS, STOCK
 

@@ -4,6 +4,11 @@ Every change of stock goes through processes.stock.post_move, so each one is a
 Stock Moves row written together with the new balance.
 """
 
+from processes.inventory.procedures import (
+    COUNT_CHECKLIST,
+    STOCKTAKE,
+    TRANSFER,
+)
 from processes.inventory.stock_view import (
     INCOMING_PO_STATUSES,
     StockLine,
@@ -16,8 +21,6 @@ from processes.inventory.stock_view import (
     stock_page,
 )
 from processes.inventory.stocktake import (
-    COUNT_CHECKLIST,
-    STOCKTAKE,
     CountLine,
     CountSheet,
     SessionSummary,
@@ -31,7 +34,6 @@ from processes.inventory.stocktake import (
     variances,
 )
 from processes.inventory.transfers import (
-    TRANSFER,
     VIEWS,
     TransferLine,
     TransferPage,

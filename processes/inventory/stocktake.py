@@ -19,8 +19,8 @@ from typing import Any
 
 from i18n import _
 from processes.errors import ProcessError
+from processes.inventory.procedures import STOCKTAKE, UNFINISHED
 from processes.permissions import Actor, Permission, require
-from processes.procedure import EDITABLE, Alert, Entry, Procedure, Transition
 from processes.stock import LEDGER_TABS, post_move
 from sheets.errors import InvalidValue
 from sheets.ids import new_id
@@ -29,66 +29,6 @@ from sheets.tabs import LOCATIONS, PRODUCTS, STOCK, STOCK_COUNTS
 from sheets.transaction import Transaction, coerce
 from sheets.workbook import Workbook
 
-STOCKTAKE_DUE = Alert(
-    "stock.stocktake",
-    "A location has not been counted within the stocktake interval: start a stocktake there.",
-    "warning",
-    "manager",
-    setting="stocktake_interval_days",
-)
-
-STOCKTAKE = Procedure(
-    "Stocktake",
-    STOCK_COUNTS,
-    "status",
-    transitions=(
-        Transition(
-            "count",
-            ("open", "counted"),
-            "counted",
-            "staff",
-            "Record the count",
-            checklist=(
-                "Count every unit of the product at the location, back stock included",
-                "Enter what you counted, not what a label or a list says",
-                "Count again before saving if the number surprises you",
-            ),
-            deadline="stocktake_count_hours",
-        ),
-        Transition(
-            "approve",
-            ("counted",),
-            "approved",
-            "manager",
-            "Approve the adjustment",
-            permission=Permission.APPROVE_STOCK_ADJUSTMENT,
-            deadline="stocktake_approval_hours",
-        ),
-        Transition(
-            "reject",
-            ("open", "counted"),
-            "rejected",
-            "manager",
-            "Reject the count",
-            permission=Permission.APPROVE_STOCK_ADJUSTMENT,
-        ),
-    ),
-    purpose="Count a location blind; book the differences only with a manager's approval",
-    groups={
-        "unfinished": ("open", "counted"),
-        "waiting_on_manager": ("counted",),
-        EDITABLE: ("open",),
-    },
-    step_columns=("book_qty", "counted_qty", "variance", "counted_by", "counted_at", "approved_by"),
-    terms=("session_id", "location_id", "sku"),
-    entries=(Entry("open", "Staff start a stocktake of a location: one line per product kept there"),),
-    area="stock",
-    alerts=(STOCKTAKE_DUE,),
-)
-
-#: What the counter confirms, shown on the count sheet.
-COUNT_CHECKLIST = STOCKTAKE.transition("count").checklist
-UNFINISHED = STOCKTAKE.group("unfinished")
 SESSION_PREFIX = "CS"
 
 

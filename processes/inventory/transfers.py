@@ -15,55 +15,14 @@ from typing import Any
 from i18n import _
 from processes.browse import PAGE_SIZES
 from processes.errors import ProcessError
+from processes.inventory.procedures import TRANSFER
 from processes.permissions import Actor
-from processes.procedure import EDITABLE, HOLDS_STOCK, Entry, Procedure, Transition
 from processes.stock import LEDGER_TABS, available, post_move
 from sheets.errors import InvalidValue
 from sheets.table import Record, Table
 from sheets.tabs import LOCATIONS, PRODUCTS, STOCK, TRANSFERS
 from sheets.transaction import Transaction, coerce
 from sheets.workbook import Workbook
-
-TRANSFER = Procedure(
-    "Transfer",
-    TRANSFERS,
-    "status",
-    transitions=(
-        Transition(
-            "ship",
-            ("requested",),
-            "in_transit",
-            "staff",
-            "Ship",
-            checklist=(
-                "Pick the quantity asked for at the origin",
-                "Label the parcel with the transfer ID",
-            ),
-            deadline="transfer_ship_hours",
-        ),
-        Transition(
-            "receive",
-            ("in_transit",),
-            "received",
-            "staff",
-            "Receive",
-            checklist=("Count what arrived against the transfer", "Put the goods away at the destination"),
-            deadline="transfer_receive_hours",
-        ),
-        Transition("cancel", ("requested",), "cancelled", "staff", "Cancel"),
-    ),
-    purpose="Move stock between locations; what is on the road belongs to neither",
-    groups={
-        "open": ("requested", "in_transit"),
-        "in_transit": ("in_transit",),
-        HOLDS_STOCK: ("in_transit",),  # left the origin, not yet at the destination
-        EDITABLE: ("requested",),
-    },
-    step_columns=("requested_by", "requested_at", "shipped_at", "received_at"),
-    terms=("sku", "from_location", "to_location", "qty"),
-    entries=(Entry("requested", "Staff ask for stock to move from one location to another"),),
-    area="location",
-)
 
 #: The lists a transfers page can show: status filter -> the statuses it holds (None: all).
 VIEWS: dict[str, tuple[str, ...] | None] = {

@@ -28,8 +28,7 @@ import pandas as pd
 
 from i18n import N_, _
 from processes.aftersales.procedures import REFUND, RETURN
-from processes.inventory.stocktake import STOCKTAKE
-from processes.inventory.transfers import TRANSFER
+from processes.inventory.procedures import STOCKTAKE, TRANSFER
 from processes.orders.procedure import ORDER
 from processes.procedure import Procedure
 from processes.procurement.procedures import PURCHASE_ORDER, PURCHASE_REQUEST
