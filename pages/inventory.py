@@ -21,6 +21,7 @@ from processes.inventory import (
     COUNT_CHECKLIST,
     TRANSFER,
     VIEWS,
+    WAITING_ON_MANAGER,
     CountSheet,
     StockQuery,
     TransferLine,
@@ -286,7 +287,8 @@ class CountView:
                         .props("dense inputmode=numeric")
                         .classes("w-36")
                     )
-                    status = f"counted by {line.counted_by}" if line.status == "counted" else "to count"
+                    counted = line.status in WAITING_ON_MANAGER
+                    status = f"counted by {line.counted_by}" if counted else "to count"
                     ui.label(status).classes("text-sm text-slate-500")
             ui.button(_("Save counts"), on_click=self.save_counts)
 
@@ -303,7 +305,7 @@ class CountView:
             await self.refresh()
 
     def _variances(self, shown: list[Variance]) -> None:
-        waiting = [entry.line for entry in shown if entry.line.status == "counted"]
+        waiting = [entry.line for entry in shown if entry.line.status in WAITING_ON_MANAGER]
         with ui.card().classes("w-full gap-2"):
             ui.label(_("Variances")).classes("font-semibold")
             for entry in shown:
@@ -316,7 +318,7 @@ class CountView:
                     ui.label(_("variance {variance:+d}", variance=entry.variance)).classes(
                         "w-28 " + ("text-negative font-medium" if entry.variance else "text-slate-500")
                     )
-                    if line.status == "counted":
+                    if line.status in WAITING_ON_MANAGER:
                         ui.button(
                             _("Approve"), on_click=lambda line=line: self.decide("approve", [line])
                         ).props("flat dense").mark(f"approve-{line.sku}")
@@ -440,7 +442,7 @@ class TransfersView(ServerList):
 
     def _row(self, line: TransferLine) -> None:
         transfer = line.transfer
-        status = transfer.status or "requested"
+        status = TRANSFER.state_of(transfer)
         with ui.row().classes("w-full items-center gap-4 border-b py-1"):
             ui.label(transfer.transfer_id).classes("w-44 font-mono text-sm")
             ui.label(f"{transfer.qty} × {transfer.sku} {line.name}").classes("w-64")

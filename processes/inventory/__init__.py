@@ -8,6 +8,8 @@ from processes.inventory.procedures import (
     COUNT_CHECKLIST,
     STOCKTAKE,
     TRANSFER,
+    UNFINISHED,
+    WAITING_ON_MANAGER,
 )
 from processes.inventory.stock_view import (
     INCOMING_PO_STATUSES,
@@ -50,7 +52,9 @@ __all__ = [
     "INCOMING_PO_STATUSES",
     "STOCKTAKE",
     "TRANSFER",
+    "UNFINISHED",
     "VIEWS",
+    "WAITING_ON_MANAGER",
     "CountLine",
     "CountSheet",
     "SessionSummary",

@@ -58,7 +58,9 @@ STOCKTAKE = Procedure(
     purpose="Count a location blind; book the differences only with a manager's approval",
     groups={
         "unfinished": ("open", "counted"),
+        "uncounted": ("open",),  # no count recorded yet
         "waiting_on_manager": ("counted",),
+        "decided": ("approved", "rejected"),  # a manager approved or rejected the count
         EDITABLE: ("open",),
     },
     step_columns=("book_qty", "counted_qty", "variance", "counted_by", "counted_at", "approved_by"),
@@ -72,6 +74,8 @@ STOCKTAKE = Procedure(
 COUNT_CHECKLIST = STOCKTAKE.transition("count").checklist
 #: Lines still open to a count (or to a correction before the manager decides).
 UNFINISHED = STOCKTAKE.group("unfinished")
+#: Lines counted and waiting for a manager to approve or reject the variance.
+WAITING_ON_MANAGER = STOCKTAKE.group("waiting_on_manager")
 
 TRANSFER = Procedure(
     "Transfer",

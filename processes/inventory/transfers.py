@@ -26,18 +26,17 @@ from sheets.workbook import Workbook
 
 #: The lists a transfers page can show: status filter -> the statuses it holds (None: all).
 VIEWS: dict[str, tuple[str, ...] | None] = {
-    "open": ("requested", "in_transit"),
-    "requested": ("requested",),
-    "in transit": ("in_transit",),
-    "received": ("received",),
-    "cancelled": ("cancelled",),
+    "open": TRANSFER.group("open"),
+    **{state.replace("_", " "): (state,) for state in TRANSFER.states},
     "all": None,
 }
+#: The list a transfers page shows first.
+FIRST_VIEW = "open"
 
 
 @dataclass(frozen=True)
 class TransferQuery:
-    view: str = "open"
+    view: str = FIRST_VIEW
     search: str = ""
     page: int = 1
     per_page: int = 50
@@ -85,7 +84,7 @@ def request_transfer(
                 "from_location": from_location,
                 "to_location": to_location,
                 "qty": quantity,
-                "status": "requested",
+                "status": TRANSFER.start_states[0],
                 "requested_by": by.name,
                 "requested_at": tx.now,
             },
@@ -97,7 +96,7 @@ def ship_transfer(workbook: Workbook, transfer_id: str, *, by: Actor, base: Reco
     tabs = (TRANSFERS, LOCATIONS, *LEDGER_TABS)
     with workbook.transaction(*tabs, user=by.name, action="ship transfer") as tx:
         transfer = tx.require(TRANSFERS, transfer_id)
-        TRANSFER.check("ship", transfer.status or "requested", by)
+        transition = TRANSFER.check("ship", TRANSFER.state_of(transfer), by)
         _check_available(tx, transfer.sku, _location(tx, transfer.from_location), transfer.qty)
         post_move(
             tx,
@@ -107,7 +106,7 @@ def ship_transfer(workbook: Workbook, transfer_id: str, *, by: Actor, base: Reco
             ref=transfer_id,
             from_location=transfer.from_location,
         )
-        return tx.update(transfer, {"status": "in_transit", "shipped_at": tx.now}, base=base)
+        return tx.update(transfer, {"status": transition.target, "shipped_at": tx.now}, base=base)
 
 
 def receive_transfer(
@@ -116,7 +115,7 @@ def receive_transfer(
     """The goods arrive: one move into the destination, and the transfer is received."""
     with workbook.transaction(TRANSFERS, *LEDGER_TABS, user=by.name, action="receive transfer") as tx:
         transfer = tx.require(TRANSFERS, transfer_id)
-        TRANSFER.check("receive", transfer.status or "requested", by)
+        transition = TRANSFER.check("receive", TRANSFER.state_of(transfer), by)
         post_move(
             tx,
             sku=transfer.sku,
@@ -125,22 +124,22 @@ def receive_transfer(
             ref=transfer_id,
             to_location=transfer.to_location,
         )
-        return tx.update(transfer, {"status": "received", "received_at": tx.now}, base=base)
+        return tx.update(transfer, {"status": transition.target, "received_at": tx.now}, base=base)
 
 
 def cancel_transfer(workbook: Workbook, transfer_id: str, *, by: Actor, base: Record | None = None) -> Record:
     """Drop a transfer that has not left yet; no stock moves."""
     with workbook.transaction(TRANSFERS, user=by.name, action="cancel transfer") as tx:
         transfer = tx.require(TRANSFERS, transfer_id)
-        TRANSFER.check("cancel", transfer.status or "requested", by)
-        return tx.update(transfer, {"status": "cancelled"}, base=base)
+        transition = TRANSFER.check("cancel", TRANSFER.state_of(transfer), by)
+        return tx.update(transfer, {"status": transition.target}, base=base)
 
 
 def transfer_page(workbook: Workbook, query: TransferQuery) -> TransferPage:
     """One page of transfers in a view (open, received, ...), newest first, searched on the server."""
     tables = workbook.tables(TRANSFERS, PRODUCTS, LOCATIONS)
     products, locations = tables[PRODUCTS.name], tables[LOCATIONS.name]
-    statuses = VIEWS.get(query.view, VIEWS["open"])
+    statuses = VIEWS.get(query.view, VIEWS[FIRST_VIEW])
     lines = [
         TransferLine(
             record,
@@ -149,7 +148,7 @@ def transfer_page(workbook: Workbook, query: TransferQuery) -> TransferPage:
             _name(locations, record.to_location) or record.to_location,
         )
         for record in reversed(list(tables[TRANSFERS.name].records()))
-        if statuses is None or (record.status or "requested") in statuses
+        if statuses is None or TRANSFER.state_of(record) in statuses
     ]
     needle = query.search.strip().casefold()
     if needle:
