@@ -18,18 +18,18 @@ from sheets.tabs import LOCATIONS, ORDER_LINES, ORDERS, PRODUCTS, RETURNS, SETTI
 from sheets.workbook import Workbook
 
 from .common import order_ref
-from .procedures import return_steps
+from .procedures import REFUND, RETURN, return_steps
 from .settlement import Refundable, refundable
 
 #: The list's filters: name -> which returns it holds.
 VIEWS: dict[str, Callable[[Record], bool]] = {
-    "open": lambda r: r.status in ("requested", "approved", "received"),
-    "to review": lambda r: r.status == "requested",
-    "to receive": lambda r: r.status == "approved",
-    "to settle": lambda r: r.status == "received",
-    "refund to approve": lambda r: r.refund_status == "awaiting_approval",
-    "closed": lambda r: r.status == "closed",
-    "rejected": lambda r: r.status == "rejected",
+    "open": lambda r: r.status in RETURN.group("open"),
+    "to review": lambda r: r.status in RETURN.group("waiting_on_review"),
+    "to receive": lambda r: r.status in RETURN.transition("receive").sources,
+    "to settle": lambda r: r.status in RETURN.group("to_settle"),
+    "refund to approve": lambda r: r.refund_status in REFUND.group("waiting_on_manager"),
+    "closed": lambda r: r.status == RETURN.transition("close").target,
+    "rejected": lambda r: r.status == RETURN.transition("reject").target,
     "all": lambda r: True,
 }
 LIST_COLUMNS = (
