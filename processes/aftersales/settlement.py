@@ -40,7 +40,7 @@ from .common import (
 from .procedures import REFUND, REFUND_COMMITTED, RETURN
 
 SETTLEMENT_TABS = (RETURNS, *ORDER_TABS, *MESSAGE_TABS)
-REFUNDABLE_PAYMENTS = ("paid", "partially_refunded")
+REFUNDABLE_PAYMENTS = (PAYMENT_PAID, PAYMENT_PARTLY_REFUNDED)
 
 
 @dataclass(frozen=True)

@@ -95,7 +95,7 @@ def receive(
                 to_location=location,
             )
         tx.update(order, {"status": transition.target})
-        if transition.target == "received":
+        if completes:
             _close_request(tx, order, by)
         return receipt
 
