@@ -60,7 +60,7 @@ from typing import Any
 
 from sheets.schema import Tab
 from sheets.table import Record, Table
-from sheets.tabs import ALERTS, SUMMARY
+from sheets.tabs import ALERT_ACTIVE, ALERT_OPEN, ALERT_RESOLVED, ALERTS, SUMMARY
 from sheets.transaction import Transaction
 from sheets.workbook import Workbook
 
@@ -71,7 +71,8 @@ from .summary import WriteSummary, summary_changes, write_summary
 #: The name the checks write under (Audit, updated_by).
 JOBS_USER = "scheduled checks"
 
-ACTIVE = ("open", "acknowledged")
+#: An alert still standing, seen or not: one row per key.
+ACTIVE = ALERT_ACTIVE
 ALERT_FIELDS = ("kind", "severity", "ref", "message", "owner_role")
 
 
@@ -152,7 +153,7 @@ def alert_changes(
     current: dict[str, Record] = {}
     changes = AlertChanges()
     for row in alerts.records():
-        if (row.status or "open") not in ACTIVE or not covers(row.key or ""):
+        if (row.status or ALERT_OPEN) not in ACTIVE or not covers(row.key or ""):
             continue
         if row.key in by_key and row.key not in current:
             current[row.key] = row
@@ -163,7 +164,7 @@ def alert_changes(
         values = {name: getattr(item, name) for name in ALERT_FIELDS}
         if row is None:
             changes.inserts.append(
-                {"key": key, **values, "status": "open", "first_seen": now, "last_seen": now}
+                {"key": key, **values, "status": ALERT_OPEN, "first_seen": now, "last_seen": now}
             )
             continue
         changed = {name: value for name, value in values.items() if (row[name] or "") != value}
@@ -177,7 +178,7 @@ def still_active(alerts: Table, covers: Callable[[str], bool]) -> list[OpenAlert
     found: dict[str, OpenAlert] = {}
     for row in alerts.records():
         key = row.key or ""
-        if (row.status or "open") in ACTIVE and not covers(key) and key not in found:
+        if (row.status or ALERT_OPEN) in ACTIVE and not covers(key) and key not in found:
             found[key] = OpenAlert(key, *(row[name] or "" for name in ALERT_FIELDS))
     return list(found.values())
 
@@ -262,7 +263,7 @@ def _apply(tx: Transaction, snapshot: Snapshot, wanted: Wanted) -> AppliedReport
     for row, values in changes.refreshes:
         tx.update(row, values)
     for row in changes.resolves:
-        tx.update(row, {"status": "resolved", "resolved_at": now, "last_seen": row.last_seen or now})
+        tx.update(row, {"status": ALERT_RESOLVED, "resolved_at": now, "last_seen": row.last_seen or now})
     report.opened, report.refreshed, report.resolved = (
         len(changes.inserts),
         len(changes.refreshes),

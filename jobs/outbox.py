@@ -29,7 +29,7 @@ from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
 
 from sheets.table import Record
-from sheets.tabs import OUTBOX
+from sheets.tabs import OUTBOX, OUTBOX_FAILED, OUTBOX_QUEUED, OUTBOX_SENT
 from sheets.workbook import Workbook
 
 log = logging.getLogger(__name__)
@@ -122,7 +122,7 @@ def _messages(count: int) -> str:
 def is_due(message: Record, max_attempts: int) -> bool:
     """Queued, or failed with attempts left."""
     attempts = message.attempts or 0
-    return message.status == "queued" or (message.status == "failed" and attempts < max_attempts)
+    return message.status == OUTBOX_QUEUED or (message.status == OUTBOX_FAILED and attempts < max_attempts)
 
 
 def due_messages(workbook: Workbook, max_attempts: int) -> list[Record]:
@@ -139,7 +139,7 @@ def outbox_status(workbook: Workbook, settings: SmtpSettings) -> OutboxStatus:
     for message in table.records():
         if is_due(message, settings.max_attempts):
             waiting += 1
-        elif message.status == "failed":
+        elif message.status == OUTBOX_FAILED:
             failed += 1
     return OutboxStatus(waiting=waiting, failed=failed, configured=settings.configured)
 
@@ -239,7 +239,7 @@ def send_round(
                 changes[message.message_id] = {
                     "attempts": attempts,
                     "error": _describe(error),
-                    "status": "failed" if gave_up else "queued",
+                    "status": OUTBOX_FAILED if gave_up else OUTBOX_QUEUED,
                 }
                 if gave_up:
                     report.failed += 1
@@ -250,7 +250,7 @@ def send_round(
                     connection.close()
                 continue
             changes[message.message_id] = {
-                "status": "sent",
+                "status": OUTBOX_SENT,
                 "attempts": attempts,
                 "sent_at": workbook.clock(),
                 "error": "",

@@ -24,7 +24,7 @@ import pandas as pd
 
 from sheets.schema import Tab
 from sheets.table import Record, Table
-from sheets.tabs import ALERTS, ORDERS, SUMMARY, TICKETS
+from sheets.tabs import ALERT_OPEN, ALERT_RESOLVED, ALERTS, ORDERS, SUMMARY, TICKETS
 from sheets.transaction import Transaction
 
 if TYPE_CHECKING:
@@ -81,7 +81,7 @@ def _oldest_breach(snapshot: Snapshot, alerts: Sequence[OpenAlert]) -> list[Figu
         return [Figure(OLDEST_BREACH, "alert", "none"), Figure(OLDEST_BREACH, "since", "")]
     first_seen: dict[str, datetime] = {}
     for row in snapshot.table(ALERTS).records():
-        if (row.status or "open") != "resolved" and row.first_seen and row.key not in first_seen:
+        if (row.status or ALERT_OPEN) != ALERT_RESOLVED and row.first_seen and row.key not in first_seen:
             first_seen[row.key] = row.first_seen
     since, oldest = min((first_seen.get(item.key, snapshot.now), item.key) for item in breaches)
     message = next(item.message for item in breaches if item.key == oldest)

@@ -19,9 +19,10 @@ from processes import alerts
 from processes.alerts import AlertQuery
 from processes.permissions import Actor, Permission
 from sheets.table import Record
+from sheets.tabs import ALERT_OPEN, ALERTS
 
 #: The filters' choices, as the Alerts tab spells them; shown through i18n.value.
-STATUSES = ("open", "acknowledged", "resolved", "all")
+STATUSES = (*ALERTS.column("status").choices, "all")
 SEVERITIES = ("all", "breach", "warning", "info")
 OWNER_ROLES = ("all", "staff", "manager", "admin")
 _SEVERITY_COLOUR = {"breach": "negative", "warning": "warning", "info": "info"}
@@ -89,10 +90,12 @@ class AlertList(ServerList):
                     "alert-message"
                 )
                 ui.space()
-                ui.label(i18n.value(alert.status or "open")).classes("text-sm").mark(
+                ui.label(i18n.value(alert.status or ALERT_OPEN)).classes("text-sm").mark(
                     f"status-{alert.alert_id}"
                 )
-                if (alert.status or "open") == "open" and self.actor.may(Permission.ACKNOWLEDGE_ALERTS):
+                if (alert.status or ALERT_OPEN) == ALERT_OPEN and self.actor.may(
+                    Permission.ACKNOWLEDGE_ALERTS
+                ):
                     ui.button(
                         _("Acknowledge"), on_click=lambda _event, loaded=alert: self._acknowledge(loaded)
                     ).props("outline dense").mark(f"ack-{alert.alert_id}")

@@ -449,7 +449,7 @@ class TransfersView(ServerList):
 
     def _row(self, line: TransferLine) -> None:
         transfer = line.transfer
-        status = transfer.status or "requested"
+        status = TRANSFER.state_of(transfer)
         with ui.row().classes("w-full items-center gap-4 border-b py-1"):
             ui.label(transfer.transfer_id).classes("w-44 font-mono text-sm")
             ui.label(f"{transfer.qty} × {transfer.sku} {line.name}").classes("w-64")

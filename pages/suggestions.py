@@ -15,12 +15,18 @@ from pages.auth import signed_in
 from pages.common import ServerList, call, pager, when
 from pages.frame import frame
 from processes import suggestions
+from processes.improvement.procedure import SUGGESTION
 from processes.permissions import Actor, Permission
-from processes.suggestions import OUTCOMES, PROCESSES, SuggestionQuery
+from processes.suggestions import OPEN_STATES, OUTCOMES, PROCESSES, SuggestionQuery
 from sheets.table import Record
 
 VIEWS = ("open", "decided", "adopted", "rejected", "all")
-_STATUS_COLOUR = {"open": "primary", "adopted": "positive", "rejected": "grey"}
+#: A suggestion's badge colour by its state: still open, adopted, rejected.
+_STATUS_COLOUR = {
+    **dict.fromkeys(OPEN_STATES, "primary"),
+    SUGGESTION.transition("adopt").target: "positive",
+    SUGGESTION.transition("reject").target: "grey",
+}
 
 
 class SuggestionBox(ServerList):
@@ -132,7 +138,7 @@ class SuggestionBox(ServerList):
                     else "",
                 ]
                 ui.label(" · ".join(part for part in details if part)).classes("text-xs text-slate-500")
-                if status != "open":
+                if status not in OPEN_STATES:
                     ui.label(
                         _(
                             "{status} by {who}: {reason}",
@@ -143,7 +149,7 @@ class SuggestionBox(ServerList):
                     ).classes("text-sm").mark(f"decision-{sid}")
             with ui.column().classes("items-end gap-1 shrink-0"):
                 ui.badge(i18n.value(status), color=_STATUS_COLOUR.get(status, "grey")).mark(f"status-{sid}")
-                if status == "open":
+                if status in OPEN_STATES:
                     self._actions(suggestion)
 
     def _actions(self, suggestion: Record) -> None:

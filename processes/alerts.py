@@ -10,7 +10,7 @@ from i18n import _
 from processes.errors import ProcessError
 from processes.permissions import Actor, Permission, require
 from sheets.table import Record
-from sheets.tabs import ALERTS
+from sheets.tabs import ALERT_ACKNOWLEDGED, ALERT_OPEN, ALERT_RESOLVED, ALERTS
 from sheets.workbook import Workbook
 
 
@@ -19,7 +19,7 @@ def acknowledge(workbook: Workbook, alert_id: str, *, by: Actor, base: Record | 
     require(by, Permission.ACKNOWLEDGE_ALERTS)
     with workbook.transaction(ALERTS, user=by.name, action="acknowledge alert") as tx:
         alert = tx.require(ALERTS, alert_id)
-        if alert.status != "open":
+        if alert.status != ALERT_OPEN:
             raise ProcessError(
                 _(
                     "Alert {alert_id} is {status}, not open: only an open alert is acknowledged.",
@@ -27,17 +27,17 @@ def acknowledge(workbook: Workbook, alert_id: str, *, by: Actor, base: Record | 
                     status=alert.status,
                 )
             )
-        return tx.update(alert, {"status": "acknowledged"}, base=base)
+        return tx.update(alert, {"status": ALERT_ACKNOWLEDGED}, base=base)
 
 
 PER_PAGE = 50
-_STATUS_ORDER = {"open": 0, "acknowledged": 1, "resolved": 2}
+_STATUS_ORDER = {ALERT_OPEN: 0, ALERT_ACKNOWLEDGED: 1, ALERT_RESOLVED: 2}
 _SEVERITY_ORDER = {"breach": 0, "warning": 1, "info": 2}
 
 
 @dataclass(frozen=True)
 class AlertQuery:
-    status: str = "open"
+    status: str = ALERT_OPEN
     severity: str = "all"
     owner_role: str = "all"
     search: str = ""
@@ -55,7 +55,7 @@ class AlertPage:
 
 
 def _matches(alert: Record, query: AlertQuery, needle: str) -> bool:
-    if query.status != "all" and (alert.status or "open") != query.status:
+    if query.status != "all" and (alert.status or ALERT_OPEN) != query.status:
         return False
     if query.severity != "all" and (alert.severity or "warning") != query.severity:
         return False
@@ -70,7 +70,7 @@ def _matches(alert: Record, query: AlertQuery, needle: str) -> bool:
 def _order(alert: Record) -> tuple[int, int, float]:
     last_seen = alert.last_seen or alert.first_seen or datetime.min
     return (
-        _STATUS_ORDER.get(alert.status or "open", 3),
+        _STATUS_ORDER.get(alert.status or ALERT_OPEN, 3),
         _SEVERITY_ORDER.get(alert.severity or "warning", 3),
         -last_seen.timestamp() if last_seen != datetime.min else math.inf,
     )

@@ -20,7 +20,7 @@ from processes.permissions import Actor, require_read
 from processes.stock import ledger_issues
 from sheets.schema import Kind, Tab
 from sheets.table import DataIssue, Key, Table
-from sheets.tabs import ALERTS, ALL_TABS, OUTBOX, tab_named
+from sheets.tabs import ALERT_OPEN, ALERTS, ALL_TABS, OUTBOX, OUTBOX_QUEUED, tab_named
 from sheets.workbook import Workbook
 
 PAGE_SIZES = (25, 50, 100)
@@ -66,8 +66,8 @@ def attention(workbook: Workbook) -> Attention:
 
 def attention_in(tables: Mapping[str, Table]) -> Attention:
     """Open alerts, breaches among them, and queued messages in `tables` (read already)."""
-    open_alerts = [a for a in tables[ALERTS.name].records() if a.status == "open"]
-    waiting = sum(1 for m in tables[OUTBOX.name].records() if m.status == "queued")
+    open_alerts = [a for a in tables[ALERTS.name].records() if a.status == ALERT_OPEN]
+    waiting = sum(1 for m in tables[OUTBOX.name].records() if m.status == OUTBOX_QUEUED)
     return Attention(len(open_alerts), sum(1 for a in open_alerts if a.severity == "breach"), waiting)
 
 

@@ -9,8 +9,7 @@ from __future__ import annotations
 
 from processes.aftersales.procedures import REFUND, RETURN
 from processes.improvement.procedure import SUGGESTION
-from processes.inventory.stocktake import STOCKTAKE
-from processes.inventory.transfers import TRANSFER
+from processes.inventory.procedures import STOCKTAKE, TRANSFER
 from processes.orders.procedure import ORDER
 from processes.procedure import Alert, AlertGroup, Procedure
 from processes.procurement.procedures import PURCHASE_ORDER, PURCHASE_REQUEST

@@ -19,7 +19,7 @@ from i18n import ENGLISH, _
 from processes.errors import ProcessError
 from sheets.settings import BY_KEY, read_setting
 from sheets.table import Record
-from sheets.tabs import OUTBOX, SETTINGS
+from sheets.tabs import OUTBOX, OUTBOX_QUEUED, SETTINGS
 from sheets.transaction import Transaction
 
 log = logging.getLogger(__name__)
@@ -81,6 +81,6 @@ def queue_message(
             "subject": subject,
             "body": body,
             "ref": ref,
-            "status": "queued",
+            "status": OUTBOX_QUEUED,
         },
     )

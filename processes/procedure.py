@@ -261,9 +261,14 @@ class Procedure:
         except KeyError:
             raise ValueError(f"{self.name} declares no state group {name!r}") from None
 
+    @property
+    def default_state(self) -> str:
+        """The state a row added by hand starts in: what a blank status cell counts as."""
+        return self.tab.column(self.status_column).default
+
     def state_of(self, record: Any) -> str:
         """The record's state; a blank status cell is the state a row added by hand starts in."""
-        return record.get(self.status_column) or self.tab.column(self.status_column).default
+        return record.get(self.status_column) or self.default_state
 
     def in_group(self, record: Any, name: str) -> bool:
         return self.state_of(record) in self.groups.get(name, ())

@@ -38,6 +38,8 @@ OTHER = "other"
 #: What a suggestion can be about: every declared procedure, or something else.
 PROCESSES: tuple[str, ...] = (*dict.fromkeys(procedure.name for procedure in PROCEDURES), OTHER)
 OUTCOMES: tuple[str, ...] = SUGGESTION.group("decided")
+#: The states in which a suggestion can still be voted on and decided.
+OPEN_STATES: tuple[str, ...] = SUGGESTION.group("open")
 TEXT_LIMIT, REASON_LIMIT = 2000, 2000
 _NAME_SEPARATORS = re.compile(r"[,;\n]+")
 
@@ -170,7 +172,7 @@ def _unique(names: Iterable[str]) -> list[str]:
 
 def _refuse_unless_open(suggestion: Record, rule: str) -> None:
     status = status_of(suggestion)
-    if status not in SUGGESTION.group("open"):
+    if status not in OPEN_STATES:
         raise ProcessError(
             _(
                 "Suggestion {suggestion_id} was {status} by {who} already; {rule}.",
@@ -191,7 +193,7 @@ def _id(suggestion_id: str) -> str:
 PER_PAGE = 25
 #: The lists the page offers: view -> the statuses it holds.
 VIEWS: dict[str, tuple[str, ...]] = {
-    "open": SUGGESTION.group("open"),
+    "open": OPEN_STATES,
     "decided": OUTCOMES,
     **{outcome: (outcome,) for outcome in OUTCOMES},
     "all": SUGGESTION.states,

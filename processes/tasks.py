@@ -30,7 +30,7 @@ from i18n import N_
 from processes.aftersales.procedures import REFUND, RETURN, return_steps
 from processes.browse import Attention, TabCount, attention_in, counts_in
 from processes.declarations import PROCEDURES
-from processes.inventory.stocktake import STOCKTAKE
+from processes.inventory.procedures import STOCKTAKE
 from processes.orders.procedure import ORDER, order_steps
 from processes.permissions import ROLES, Actor
 from processes.procedure import Procedure, Transition
@@ -40,6 +40,7 @@ from processes.service.procedure import TICKET, ticket_steps
 from sheets.schema import STAMP_COLUMNS, Kind
 from sheets.table import Record, Table
 from sheets.tabs import (
+    ALERT_OPEN,
     ALERTS,
     ALL_TABS,
     AUDIT,
@@ -285,7 +286,7 @@ def alerts_for(actor: Actor, table: Table, limit: int = 5) -> list[Record]:
     mine = [
         alert
         for alert in table.records()
-        if (alert.status or "open") == "open" and (alert.owner_role or "manager") in roles
+        if (alert.status or ALERT_OPEN) == ALERT_OPEN and (alert.owner_role or "manager") in roles
     ]
 
     def order(alert: Record) -> tuple[Any, ...]:

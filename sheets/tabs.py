@@ -426,6 +426,10 @@ ALERTS = record_tab(
     prefix="ALR",
     about="Conditions the scheduled checks found; managers read them here",
 )
+#: An alert's states: raised by a check, seen by a manager, its condition cleared.
+ALERT_OPEN, ALERT_ACKNOWLEDGED, ALERT_RESOLVED = ALERTS.column("status").choices
+#: An alert still standing (its condition holds), seen or not: one per condition.
+ALERT_ACTIVE = (ALERT_OPEN, ALERT_ACKNOWLEDGED)
 
 SUMMARY = Tab(
     name="Summary",
@@ -470,6 +474,8 @@ OUTBOX = record_tab(
     prefix="MSG",
     about="Customer notifications waiting to be sent, and what became of them",
 )
+#: A message's states: waiting to be sent, sent, or not sent (tried again while attempts are left).
+OUTBOX_QUEUED, OUTBOX_SENT, OUTBOX_FAILED = OUTBOX.column("status").choices
 
 AUDIT = Tab(
     name="Audit",

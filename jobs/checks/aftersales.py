@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from i18n import _
-from processes.aftersales.procedures import REFUND_LATE, RETURN_REVIEW_LATE
+from processes.aftersales.procedures import REFUND, REFUND_LATE, RETURN, RETURN_REVIEW_LATE
 from sheets.tabs import RETURNS
 
 from ..effects import Effect, alert
@@ -16,7 +16,8 @@ def check_aftersales(snapshot: Snapshot) -> list[Effect]:
     effects: list[Effect] = []
 
     limit = snapshot.setting(RETURN_REVIEW_LATE.setting)
-    waiting = df[(df["status"] == "requested") & waited(df["requested_at"], snapshot.now, limit)]
+    to_review = df["status"].isin(RETURN.group("waiting_on_review"))
+    waiting = df[to_review & waited(df["requested_at"], snapshot.now, limit)]
     for return_id, order_id, requested in waiting[["return_id", "order_id", "requested_at"]].itertuples(
         index=False
     ):
@@ -38,7 +39,8 @@ def check_aftersales(snapshot: Snapshot) -> list[Effect]:
 
     # Approved refunds wait since the return was last changed through the app (the approval).
     limit = snapshot.setting(REFUND_LATE.setting)
-    unpaid = df[(df["refund_status"] == "approved") & waited(df["updated_at"], snapshot.now, limit)]
+    to_pay = df["refund_status"].isin(REFUND.transition("pay_refund").sources)
+    unpaid = df[to_pay & waited(df["updated_at"], snapshot.now, limit)]
     for return_id, amount, since in (
         unpaid[["return_id", "refund_amount", "updated_at"]]
         .fillna({"refund_amount": 0})

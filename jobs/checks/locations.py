@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from i18n import _
 from processes.declarations import TRANSFER_SUGGESTED
+from processes.inventory.procedures import TRANSFER
 from sheets.tabs import LOCATIONS, PRODUCTS, TRANSFERS
 
 from ..effects import Effect, alert
@@ -12,7 +13,7 @@ from .common import names
 from .stock import above_max, below_min, stock_frame
 
 #: Transfer states in which stock is already on its way.
-MOVING_STATES = ("requested", "in_transit")
+MOVING_STATES = TRANSFER.group("open")
 
 
 def check_locations(snapshot: Snapshot) -> list[Effect]:

@@ -3,7 +3,15 @@
 from __future__ import annotations
 
 from i18n import _
-from processes.orders.procedure import OPEN_STATES, ORDER_NO_TRACKING, ORDER_UNPAID, ORDER_UNSHIPPED, PAID
+from processes.orders.procedure import (
+    OPEN_STATES,
+    ORDER,
+    ORDER_NO_TRACKING,
+    ORDER_UNPAID,
+    ORDER_UNSHIPPED,
+    PAID,
+    PAYMENT_PENDING,
+)
 from sheets.tabs import ORDERS
 
 from ..effects import Effect, alert
@@ -18,7 +26,9 @@ def check_orders(snapshot: Snapshot) -> list[Effect]:
     effects: list[Effect] = []
 
     limit = snapshot.setting(ORDER_UNPAID.setting)
-    unpaid = df[open_orders & (df["payment_status"] == "pending") & waited(df["created_at"], now, limit)]
+    unpaid = df[
+        open_orders & (df["payment_status"] == PAYMENT_PENDING) & waited(df["created_at"], now, limit)
+    ]
     for order_id, customer, created in unpaid[["order_id", "customer_name", "created_at"]].itertuples(
         index=False
     ):
@@ -59,7 +69,7 @@ def check_orders(snapshot: Snapshot) -> list[Effect]:
             )
         )
 
-    untracked = df[(df["status"] == "shipped") & df["tracking_no"].isna()]
+    untracked = df[(df["status"] == ORDER.transition("ship").target) & df["tracking_no"].isna()]
     for order_id, carrier in untracked[["order_id", "carrier"]].itertuples(index=False):
         effects.append(
             alert(

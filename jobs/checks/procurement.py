@@ -5,7 +5,13 @@ from __future__ import annotations
 import pandas as pd
 
 from i18n import _
-from processes.procurement.procedures import APPROVAL_LATE, PO_LATE, QUOTES_LATE
+from processes.procurement.procedures import (
+    APPROVAL_LATE,
+    PO_LATE,
+    PURCHASE_ORDER,
+    PURCHASE_REQUEST,
+    QUOTES_LATE,
+)
 from sheets.tabs import PURCHASE_ORDERS, PURCHASE_REQUESTS, QUOTES, RECEIPTS
 
 from ..effects import Effect, alert
@@ -13,9 +19,9 @@ from ..snapshot import Snapshot
 from .common import hours, shown, waited
 
 #: Request states in which quotes are still being collected.
-QUOTING_STATES = ("open", "quoting")
-#: Purchase order states in which goods are expected.
-EXPECTED_STATES = ("ordered", "partially_received")
+QUOTING_STATES = PURCHASE_REQUEST.group("choosing")
+#: Purchase order states in which goods are expected: those they are received from.
+EXPECTED_STATES = PURCHASE_ORDER.transition("receive").sources
 
 
 def check_procurement(snapshot: Snapshot) -> list[Effect]:
@@ -81,7 +87,8 @@ def _approvals_late(snapshot: Snapshot) -> list[Effect]:
     """Orders awaiting approval, waiting since they were last changed (submitted) through the app."""
     limit = snapshot.setting(APPROVAL_LATE.setting)
     df = snapshot.df(PURCHASE_ORDERS)
-    late = df[(df["status"] == "awaiting_approval") & waited(df["updated_at"], snapshot.now, limit)]
+    waiting = df["status"].isin(PURCHASE_ORDER.group("waiting_on_manager"))
+    late = df[waiting & waited(df["updated_at"], snapshot.now, limit)]
     return [
         alert(
             APPROVAL_LATE.kind,

@@ -6,8 +6,8 @@ import pandas as pd
 
 from i18n import _, formatting
 from processes.declarations import STOCK_HIGH, STOCK_LOW
-from processes.inventory.stocktake import STOCKTAKE_DUE
-from processes.procurement.procedures import OPEN_ORDER_STATES
+from processes.inventory.procedures import STOCKTAKE_DUE
+from processes.procurement.procedures import OPEN_ORDER_STATES, PURCHASE_REQUEST
 from sheets.tabs import LOCATIONS, PRODUCTS, PURCHASE_ORDERS, PURCHASE_REQUESTS, RECEIPTS, STOCK
 
 from ..effects import CreateRecord, Effect, alert
@@ -17,7 +17,7 @@ from .common import names
 #: Who the automatic purchase requests are from.
 LOW_STOCK_CHECK = "low-stock check"
 #: Request states whose quantity is still to be ordered (an ordered one counts through its purchase order).
-REQUESTED_STATES = ("open", "quoting")
+REQUESTED_STATES = PURCHASE_REQUEST.group("choosing")
 
 
 def stock_frame(snapshot: Snapshot) -> pd.DataFrame:
@@ -126,7 +126,7 @@ def _purchase_request(snapshot, sku, location, qty, available, minimum, place) -
             "reason": f"Available {available} below minimum {minimum} at {place}",
             "location_id": location,
             "source": "auto",
-            "status": "open",
+            "status": PURCHASE_REQUEST.start_states[0],
         },
         dedupe_key=f"stock.reorder:{sku}@{location}",
         match={"sku": (sku,), "location_id": (location,), "status": REQUESTED_STATES},

@@ -15,7 +15,8 @@ from pages.common import background
 from pages.common import fact as common_fact
 from pages.frame import show_error
 from processes import SheetError, aftersales, runtime
-from processes.aftersales import ReturnView
+from processes.aftersales import REFUND, RETURN, ReturnView
+from processes.aftersales.procedures import NO_REFUND
 from processes.errors import ProcessError
 from processes.permissions import Actor
 
@@ -100,7 +101,7 @@ class ReturnPage:
                     "Goods",
                     f"{DISPOSITION_CHOICES.get(ret.disposition, ret.disposition)}: {ret.restock_qty or 0} restocked",
                 )
-            if ret.refund_status and ret.refund_status != "none":
+            if ret.refund_status and ret.refund_status != NO_REFUND:
                 fact("Refund", f"{shown(ret.refund_amount)} · {ret.refund_status}")
                 if ret.refund_ref:
                     fact("Refund reference", f"{ret.refund_ref} on {shown(ret.refunded_at)}")
@@ -124,7 +125,7 @@ class ReturnPage:
                     aftersales.approve_refund, base=view.ret, done=N_("Refund approved")
                 ),
             )
-        elif view.ret.refund_status == "awaiting_approval":
+        elif view.ret.refund_status in REFUND.group("waiting_on_manager"):
             ui.label(
                 _(
                     "The refund of {shown} is above the limit of {refund_limit:,.2f}: it waits for a manager's approval.",
@@ -142,7 +143,7 @@ class ReturnPage:
                     aftersales.create_replacement, base=view.ret, done=N_("Replacement order created")
                 ),
             )
-        if not view.steps and view.ret.status in ("closed", "rejected"):
+        if not view.steps and view.ret.status in RETURN.group("finished"):
             ui.label(
                 _(
                     "This {value} is {status}; nothing is left to do.",

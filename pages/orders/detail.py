@@ -10,7 +10,8 @@ import i18n
 from i18n import _
 from pages.common import call, when
 from processes import master_data, orders
-from processes.orders import OrderView, order_steps
+from processes.orders import ORDER, OrderView, order_steps
+from processes.orders.procedure import payment_of
 from processes.permissions import Actor
 
 from .common import money
@@ -62,10 +63,10 @@ class OrderDetail:
                 ui.label(order.order_id).classes("text-lg font-semibold")
                 if order.external_ref:
                     ui.label(f"{order.channel} {order.external_ref}").classes("text-slate-600")
-                ui.badge(i18n.value(order.status or "new")).mark("order-status")
-                ui.badge(
-                    _("payment {value}", value=i18n.value(order.payment_status or "pending")), color="grey"
-                ).mark("payment-status")
+                ui.badge(i18n.value(ORDER.state_of(order))).mark("order-status")
+                ui.badge(_("payment {value}", value=i18n.value(payment_of(order))), color="grey").mark(
+                    "payment-status"
+                )
             ui.label(f"{order.customer_name} · {order.customer_email or _('no email')}")
             ui.label(_("Ship to: {value}", value=order.ship_address or _("(no address)")))
             ui.label(_("Ships from: {value}", value=view.location_name or "(not chosen yet)"))

@@ -186,7 +186,7 @@ class TicketPage:
         ticket = view.ticket
         with ui.row().classes("items-center gap-3"):
             ui.label(ticket.subject).classes("text-xl font-semibold")
-            ui.badge(i18n.value(ticket.status or "open"))
+            ui.badge(i18n.value(TICKET.state_of(ticket)))
             ui.label(_(SLA_WORDS[view.sla])).classes(f"text-{SLA_COLOURS[view.sla]} font-medium").mark("sla")
         with ui.row().classes("w-full gap-8 items-start"):
             with ui.column().classes("gap-0"):

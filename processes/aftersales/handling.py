@@ -22,7 +22,7 @@ from sheets.transaction import Transaction
 from sheets.workbook import Workbook
 
 from .common import LIMITS, message_context, order_of, text, whole_number
-from .procedures import RETURN
+from .procedures import REFUND_DUE, RETURN
 
 DISPOSITIONS = ("restock", "write_off")
 REVIEW_TABS = (RETURNS, ORDERS, PRODUCTS, *MESSAGE_TABS)
@@ -116,7 +116,7 @@ def receive_return(
             "restock_qty": restocked,
         }
         if ret.kind != "exchange":
-            changes["refund_status"] = "pending"
+            changes["refund_status"] = REFUND_DUE
         return tx.update(ret, changes)
 
 

@@ -66,6 +66,9 @@ RETURN = Procedure(
     groups={
         "open": ("requested", "approved", "received"),
         "waiting_on_review": ("requested",),
+        "before_receipt": ("requested", "approved"),  # the goods are not back and inspected yet
+        "to_settle": ("received",),  # the goods are in and inspected: refund or replace them
+        "finished": ("rejected", "closed"),  # nothing is left to do
         EDITABLE: ("requested",),
     },
     step_columns=(
@@ -193,6 +196,10 @@ REFUND = Procedure(
 
 #: Refund states in which the money is promised or paid.
 REFUND_COMMITTED = REFUND.group("committed")
+#: No refund is due yet: where every return and exchange starts.
+NO_REFUND = REFUND.first_states[0]
+#: A refund is due, its amount not yet set: where a return's refund goes once its goods are in.
+REFUND_DUE = next(entry.state for entry in REFUND.entries if entry.after == NO_REFUND)
 
 
 def return_steps(ret: Record, actor: Actor) -> list[Transition]:

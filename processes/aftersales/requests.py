@@ -15,12 +15,14 @@ from datetime import datetime, timedelta
 
 from i18n import _
 from processes.errors import ProcessError
+from processes.orders.procedure import ORDER
 from processes.settings import value_of
 from sheets.table import Record
 from sheets.tabs import ORDER_LINES, ORDERS, PRODUCTS, RETURNS, SETTINGS
 from sheets.workbook import Workbook
 
 from .common import LIMITS, lines_of, order_ref, paid_for, text, whole_number
+from .procedures import NO_REFUND, RETURN
 
 #: The one answer for an unknown order and for a reference with the wrong email address.
 NOT_FOUND = (
@@ -126,8 +128,8 @@ def request_return(
                 "kind": kind,
                 "reason": reason,
                 "requested_at": tx.now,
-                "status": "requested",
-                "refund_status": "none",
+                "status": RETURN.start_states[0],
+                "refund_status": NO_REFUND,
             },
         )
 
@@ -151,7 +153,7 @@ def match_order(orders: Iterable[Record], reference: str, email: str) -> Record:
 
 def eligibility_problem(order: Record, now: datetime, window_days: int) -> str | None:
     """Why no return can be asked for on `order` now, or None."""
-    if order.status != "delivered" or order.delivered_at is None:
+    if order.status != ORDER.transition("deliver").target or order.delivered_at is None:
         return f"Order {order_ref(order)} has not been delivered yet; a return can be asked for once it has arrived."
     closes = order.delivered_at + timedelta(days=window_days)
     if now > closes:
@@ -164,8 +166,9 @@ def eligibility_problem(order: Record, now: datetime, window_days: int) -> str |
 
 def asked_back(returns: Iterable[Record], order_id: str, sku: str) -> int:
     """Units of `sku` on `order_id` already asked back: every request not rejected."""
+    rejected = RETURN.transition("reject").target
     return sum(
-        r.qty or 0 for r in returns if r.order_id == order_id and r.sku == sku and r.status != "rejected"
+        r.qty or 0 for r in returns if r.order_id == order_id and r.sku == sku and r.status != rejected
     )
 
 

@@ -20,6 +20,7 @@ from processes import duties, steps
 from processes.errors import ProcessError
 from processes.notify import MESSAGE_TABS, queue_message
 from processes.orders import ORDER_TABS, OrderLine, add_order
+from processes.orders.procedure import PAYMENT_PAID, PAYMENT_PARTLY_REFUNDED, PAYMENT_REFUNDED
 from processes.permissions import Actor
 from processes.settings import setting_in
 from sheets.table import Record
@@ -39,7 +40,7 @@ from .common import (
 from .procedures import REFUND, REFUND_COMMITTED, RETURN
 
 SETTLEMENT_TABS = (RETURNS, *ORDER_TABS, *MESSAGE_TABS)
-REFUNDABLE_PAYMENTS = ("paid", "partially_refunded")
+REFUNDABLE_PAYMENTS = (PAYMENT_PAID, PAYMENT_PARTLY_REFUNDED)
 
 
 @dataclass(frozen=True)
@@ -126,7 +127,9 @@ def pay_refund(
         refunded = sum(
             r.refund_amount or 0.0
             for r in tx.table(RETURNS).records()
-            if r.order_id == order.order_id and r.refund_status == "paid" and r.return_id != ret.return_id
+            if r.order_id == order.order_id
+            and r.refund_status == transition.target
+            and r.return_id != ret.return_id
         )
         total = (
             order.total
@@ -134,7 +137,7 @@ def pay_refund(
             else paid_for(lines_of(tx.table(ORDER_LINES).records(), order.order_id))[1]
         )
         whole = refunded + paid >= total - 0.005
-        tx.update(order, {"payment_status": "refunded" if whole else "partially_refunded"})
+        tx.update(order, {"payment_status": PAYMENT_REFUNDED if whole else PAYMENT_PARTLY_REFUNDED})
         queue_message(
             tx,
             to=order.customer_email,
@@ -170,7 +173,7 @@ def create_replacement(
             ship_address=order.ship_address or "",
             lines=[OrderLine(ret.sku, ret.qty, 0.0)],
             location_id=order.location_id or "",
-            payment_status="paid",
+            payment_status=PAYMENT_PAID,
             paid_at=tx.now,
         )
         updated = tx.update(ret, {"status": transition.target, "replacement_order_id": replacement.order_id})
@@ -194,7 +197,7 @@ def _refund_stage(ret: Record) -> None:
                 return_id=ret.return_id,
             )
         )
-    if ret.status in ("requested", "approved"):
+    if ret.status in RETURN.group("before_receipt"):
         raise ProcessError(
             _(
                 "{return_id} is {status}: the goods are received and inspected before any refund.",
@@ -202,7 +205,7 @@ def _refund_stage(ret: Record) -> None:
                 status=ret.status,
             )
         )
-    if ret.status == "rejected":
+    if ret.status == RETURN.transition("reject").target:
         raise ProcessError(
             _("{return_id} was rejected: there is nothing to refund.", return_id=ret.return_id)
         )

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -11,25 +11,31 @@ from i18n import _
 from processes.browse import PAGE_SIZES
 from processes.errors import ProcessError
 from processes.permissions import Actor
-from processes.procedure import Transition
+from processes.procedure import Procedure, Transition
 from processes.settings import value_of
 from sheets.table import Record
 from sheets.tabs import LOCATIONS, ORDER_LINES, ORDERS, PRODUCTS, RETURNS, SETTINGS
 from sheets.workbook import Workbook
 
 from .common import order_ref
-from .procedures import return_steps
+from .procedures import REFUND, RETURN, return_steps
 from .settlement import Refundable, refundable
+
+
+def _in_state(procedure: Procedure, states: Collection[str]) -> Callable[[Record], bool]:
+    """A filter: the returns whose state in `procedure` (the return, or its refund) is one of `states`."""
+    return lambda r: r[procedure.status_column] in states
+
 
 #: The list's filters: name -> which returns it holds.
 VIEWS: dict[str, Callable[[Record], bool]] = {
-    "open": lambda r: r.status in ("requested", "approved", "received"),
-    "to review": lambda r: r.status == "requested",
-    "to receive": lambda r: r.status == "approved",
-    "to settle": lambda r: r.status == "received",
-    "refund to approve": lambda r: r.refund_status == "awaiting_approval",
-    "closed": lambda r: r.status == "closed",
-    "rejected": lambda r: r.status == "rejected",
+    "open": _in_state(RETURN, RETURN.group("open")),
+    "to review": _in_state(RETURN, RETURN.group("waiting_on_review")),
+    "to receive": _in_state(RETURN, RETURN.transition("receive").sources),
+    "to settle": _in_state(RETURN, RETURN.group("to_settle")),
+    "refund to approve": _in_state(REFUND, REFUND.group("waiting_on_manager")),
+    "closed": _in_state(RETURN, (RETURN.transition("close").target,)),
+    "rejected": _in_state(RETURN, (RETURN.transition("reject").target,)),
     "all": lambda r: True,
 }
 LIST_COLUMNS = (

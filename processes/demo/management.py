@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
-from processes.inventory.transfers import TRANSFER
+from processes.inventory.procedures import TRANSFER
 from processes.orders.procedure import ORDER
 from processes.procurement.procedures import PURCHASE_REQUEST
 from sheets.table import Record

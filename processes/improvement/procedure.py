@@ -50,5 +50,7 @@ SUGGESTION = Procedure(
     ),
 )
 
+#: The state of a suggestion the procedures took up.
+ADOPTED = SUGGESTION.transition("adopt").target
 #: The step that ends a suggestion with each outcome.
 STEP_OF_OUTCOME = {transition.target: transition.action for transition in SUGGESTION.transitions[1:]}

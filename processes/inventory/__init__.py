@@ -4,6 +4,13 @@ Every change of stock goes through processes.stock.post_move, so each one is a
 Stock Moves row written together with the new balance.
 """
 
+from processes.inventory.procedures import (
+    COUNT_CHECKLIST,
+    STOCKTAKE,
+    TRANSFER,
+    UNFINISHED,
+    WAITING_ON_MANAGER,
+)
 from processes.inventory.stock_view import (
     INCOMING_PO_STATUSES,
     StockLine,
@@ -16,8 +23,6 @@ from processes.inventory.stock_view import (
     stock_page,
 )
 from processes.inventory.stocktake import (
-    COUNT_CHECKLIST,
-    STOCKTAKE,
     CountLine,
     CountSheet,
     SessionSummary,
@@ -31,7 +36,6 @@ from processes.inventory.stocktake import (
     variances,
 )
 from processes.inventory.transfers import (
-    TRANSFER,
     VIEWS,
     TransferLine,
     TransferPage,
@@ -48,7 +52,9 @@ __all__ = [
     "INCOMING_PO_STATUSES",
     "STOCKTAKE",
     "TRANSFER",
+    "UNFINISHED",
     "VIEWS",
+    "WAITING_ON_MANAGER",
     "CountLine",
     "CountSheet",
     "SessionSummary",

@@ -20,8 +20,8 @@ from typing import Any
 from i18n import _
 from processes import steps
 from processes.errors import ProcessError
+from processes.inventory.procedures import STOCKTAKE, UNFINISHED
 from processes.permissions import Actor, Permission, require
-from processes.procedure import EDITABLE, Alert, Entry, Procedure, Transition
 from processes.stock import LEDGER_TABS, post_move
 from sheets.errors import InvalidValue
 from sheets.ids import new_id
@@ -30,66 +30,6 @@ from sheets.tabs import LOCATIONS, PRODUCTS, STOCK, STOCK_COUNTS
 from sheets.transaction import Transaction, coerce
 from sheets.workbook import Workbook
 
-STOCKTAKE_DUE = Alert(
-    "stock.stocktake",
-    "A location has not been counted within the stocktake interval: start a stocktake there.",
-    "warning",
-    "manager",
-    setting="stocktake_interval_days",
-)
-
-STOCKTAKE = Procedure(
-    "Stocktake",
-    STOCK_COUNTS,
-    "status",
-    transitions=(
-        Transition(
-            "count",
-            ("open", "counted"),
-            "counted",
-            "staff",
-            "Record the count",
-            checklist=(
-                "Count every unit of the product at the location, back stock included",
-                "Enter what you counted, not what a label or a list says",
-                "Count again before saving if the number surprises you",
-            ),
-            deadline="stocktake_count_hours",
-        ),
-        Transition(
-            "approve",
-            ("counted",),
-            "approved",
-            "manager",
-            "Approve the adjustment",
-            permission=Permission.APPROVE_STOCK_ADJUSTMENT,
-            deadline="stocktake_approval_hours",
-        ),
-        Transition(
-            "reject",
-            ("open", "counted"),
-            "rejected",
-            "manager",
-            "Reject the count",
-            permission=Permission.APPROVE_STOCK_ADJUSTMENT,
-        ),
-    ),
-    purpose="Count a location blind; book the differences only with a manager's approval",
-    groups={
-        "unfinished": ("open", "counted"),
-        "waiting_on_manager": ("counted",),
-        EDITABLE: ("open",),
-    },
-    step_columns=("book_qty", "counted_qty", "variance", "counted_by", "counted_at", "approved_by"),
-    terms=("session_id", "location_id", "sku"),
-    entries=(Entry("open", "Staff start a stocktake of a location: one line per product kept there"),),
-    area="stock",
-    alerts=(STOCKTAKE_DUE,),
-)
-
-#: What the counter confirms, shown on the count sheet.
-COUNT_CHECKLIST = STOCKTAKE.transition("count").checklist
-UNFINISHED = STOCKTAKE.group("unfinished")
 SESSION_PREFIX = "CS"
 
 
@@ -143,6 +83,11 @@ class SessionSummary:
     last_counted_at: datetime | None
 
     @property
+    def finished(self) -> bool:
+        """Every line is decided: nothing left to count or approve."""
+        return not (self.open or self.counted)
+
+    @property
     def status(self) -> str:
         if self.open:
             return "counting"
@@ -161,7 +106,7 @@ def start_stocktake(workbook: Workbook, location_id: str, *, by: Actor) -> str:
         if location.active is False:
             raise ProcessError(_("{name} is inactive; reactivate it before counting it.", name=location.name))
         for line in tx.table(STOCK_COUNTS).records():
-            if line.location_id == location_id and _status(line) in UNFINISHED:
+            if line.location_id == location_id and STOCKTAKE.in_group(line, "unfinished"):
                 raise ProcessError(
                     _(
                         "Stocktake {session_id} at {name} is not finished yet: finish it (or have a manager reject its lines) before starting another.",
@@ -174,10 +119,8 @@ def start_stocktake(workbook: Workbook, location_id: str, *, by: Actor) -> str:
             raise ProcessError(_("{name} holds no stock rows to count.", name=location.name))
         session_id = new_id(SESSION_PREFIX)
         for sku in skus:
-            tx.insert(
-                STOCK_COUNTS,
-                {"session_id": session_id, "location_id": location_id, "sku": sku, "status": "open"},
-            )
+            line = {"session_id": session_id, "location_id": location_id, "sku": sku}
+            tx.insert(STOCK_COUNTS, {**line, "status": STOCKTAKE.start_states[0]})
         return session_id
 
 
@@ -197,7 +140,7 @@ def count_sheet(workbook: Workbook, session_id: str) -> CountSheet:
                 sku=line.sku,
                 name=(product.name or "") if product else "",
                 unit=(product.unit or "") if product else "",
-                status=_status(line),
+                status=STOCKTAKE.state_of(line),
                 counted_qty=line.counted_qty,
                 counted_by=line.counted_by or "",
             )
@@ -215,7 +158,7 @@ def record_counts(
         saved = []
         for count_id, typed in counts.items():
             line = _line_of(tx, session_id, count_id)
-            STOCKTAKE.check("count", _status(line), by)
+            transition = STOCKTAKE.check("count", STOCKTAKE.state_of(line), by)
             counted = _counted_qty(line.sku, typed)
             stock = tx.get(STOCK, (line.sku, line.location_id))
             book = (stock.on_hand or 0) if stock else 0
@@ -226,7 +169,7 @@ def record_counts(
                         "counted_qty": counted,
                         "book_qty": book,
                         "variance": counted - book,
-                        "status": "counted",
+                        "status": transition.target,
                         "counted_by": by.name,
                         "counted_at": tx.now,
                     },
@@ -244,7 +187,7 @@ def variances(workbook: Workbook, session_id: str, *, by: Actor) -> list[Varianc
     return [
         Variance(line, (product.name or "") if (product := products.get(line.sku)) else "")
         for line in lines
-        if _status(line) != "open"
+        if not STOCKTAKE.in_group(line, "uncounted")
     ]
 
 
@@ -261,9 +204,9 @@ def approve_counts(
     with workbook.transaction(*tabs, user=by.name, action="approve stock adjustment") as tx:
         approved = []
         for base, line in _lines_to_decide(tx, session_id, loaded, "approve"):
-            STOCKTAKE.check("approve", _status(line), by)
+            transition = STOCKTAKE.check("approve", STOCKTAKE.state_of(line), by)
             _post_adjustment(tx, line)
-            approved.append(tx.update(line, {"status": "approved", "approved_by": by.name}, base=base))
+            approved.append(tx.update(line, {"status": transition.target, "approved_by": by.name}, base=base))
             stock = tx.get(STOCK, (line.sku, line.location_id))
             if stock is not None:
                 tx.update(stock, {"last_counted_at": line.counted_at or tx.now})
@@ -278,8 +221,8 @@ def reject_counts(
     with workbook.transaction(STOCK_COUNTS, user=by.name, action="reject stock count") as tx:
         rejected = []
         for base, line in _lines_to_decide(tx, session_id, loaded, "reject"):
-            STOCKTAKE.check("reject", _status(line), by)
-            rejected.append(tx.update(line, {"status": "rejected", "approved_by": by.name}, base=base))
+            transition = STOCKTAKE.check("reject", STOCKTAKE.state_of(line), by)
+            rejected.append(tx.update(line, {"status": transition.target, "approved_by": by.name}, base=base))
         return rejected
 
 
@@ -333,7 +276,6 @@ def stocktake_sessions(workbook: Workbook) -> list[SessionSummary]:
         activity[session_id] = max((line.updated_at or datetime.min for line in lines), default=datetime.min)
         location_id = lines[0].location_id
         location = locations.get(location_id)
-        statuses = [_status(line) for line in lines]
         counted_at = [line.counted_at for line in lines if line.counted_at]
         summaries.append(
             SessionSummary(
@@ -341,23 +283,23 @@ def stocktake_sessions(workbook: Workbook) -> list[SessionSummary]:
                 location_id=location_id,
                 location_name=location.name if location else location_id,
                 lines=len(lines),
-                open=statuses.count("open"),
-                counted=statuses.count("counted"),
-                decided=statuses.count("approved") + statuses.count("rejected"),
+                open=_lines_in(lines, "uncounted"),
+                counted=_lines_in(lines, "waiting_on_manager"),
+                decided=_lines_in(lines, "decided"),
                 last_counted_at=max(counted_at) if counted_at else None,
             )
         )
     summaries.sort(key=lambda summary: activity[summary.session_id], reverse=True)
-    summaries.sort(key=lambda summary: summary.status == "closed")
+    summaries.sort(key=lambda summary: summary.finished)
     return summaries
 
 
 # internals -----------------------------------------------------------------
 
 
-def _status(line: Record) -> str:
-    """A line's status; a blank one (a person cleared the cell) counts as open."""
-    return line.status or "open"
+def _lines_in(lines: list[Record], group: str) -> int:
+    """How many of `lines` are in the stocktake's state `group` (a blank status counts as open)."""
+    return sum(STOCKTAKE.in_group(line, group) for line in lines)
 
 
 def _session_lines(records, session_id: str) -> list[Record]:
@@ -388,11 +330,11 @@ def _lines_to_decide(
     if loaded is not None:
         pairs = [(base, _line_of(tx, session_id, base.count_id)) for base in loaded]
     else:
-        waiting = ("counted",) if verb == "approve" else UNFINISHED
+        waiting = STOCKTAKE.transition(verb).sources  # approve: the counted lines; reject: any unfinished
         lines = [
             line
             for line in tx.table(STOCK_COUNTS).records()
-            if line.session_id == session_id and _status(line) in waiting
+            if line.session_id == session_id and STOCKTAKE.state_of(line) in waiting
         ]
         pairs = [(None, line) for line in lines]
     if not pairs:

@@ -16,8 +16,8 @@ from i18n import _
 from processes import steps
 from processes.browse import PAGE_SIZES
 from processes.errors import ProcessError
+from processes.inventory.procedures import TRANSFER
 from processes.permissions import Actor
-from processes.procedure import EDITABLE, HOLDS_STOCK, Entry, Procedure, Transition
 from processes.stock import LEDGER_TABS, available, post_move
 from sheets.errors import InvalidValue
 from sheets.table import Record, Table
@@ -25,61 +25,19 @@ from sheets.tabs import LOCATIONS, PRODUCTS, STOCK, TRANSFERS
 from sheets.transaction import Transaction, coerce
 from sheets.workbook import Workbook
 
-TRANSFER = Procedure(
-    "Transfer",
-    TRANSFERS,
-    "status",
-    transitions=(
-        Transition(
-            "ship",
-            ("requested",),
-            "in_transit",
-            "staff",
-            "Ship",
-            checklist=(
-                "Pick the quantity asked for at the origin",
-                "Label the parcel with the transfer ID",
-            ),
-            deadline="transfer_ship_hours",
-        ),
-        Transition(
-            "receive",
-            ("in_transit",),
-            "received",
-            "staff",
-            "Receive",
-            checklist=("Count what arrived against the transfer", "Put the goods away at the destination"),
-            deadline="transfer_receive_hours",
-        ),
-        Transition("cancel", ("requested",), "cancelled", "staff", "Cancel"),
-    ),
-    purpose="Move stock between locations; what is on the road belongs to neither",
-    groups={
-        "open": ("requested", "in_transit"),
-        "in_transit": ("in_transit",),
-        HOLDS_STOCK: ("in_transit",),  # left the origin, not yet at the destination
-        EDITABLE: ("requested",),
-    },
-    step_columns=("requested_by", "requested_at", "shipped_at", "received_at"),
-    terms=("sku", "from_location", "to_location", "qty"),
-    entries=(Entry("requested", "Staff ask for stock to move from one location to another"),),
-    area="location",
-)
-
 #: The lists a transfers page can show: status filter -> the statuses it holds (None: all).
 VIEWS: dict[str, tuple[str, ...] | None] = {
-    "open": ("requested", "in_transit"),
-    "requested": ("requested",),
-    "in transit": ("in_transit",),
-    "received": ("received",),
-    "cancelled": ("cancelled",),
+    "open": TRANSFER.group("open"),
+    **{state.replace("_", " "): (state,) for state in TRANSFER.states},
     "all": None,
 }
+#: The list a transfers page shows first.
+FIRST_VIEW = "open"
 
 
 @dataclass(frozen=True)
 class TransferQuery:
-    view: str = "open"
+    view: str = FIRST_VIEW
     search: str = ""
     page: int = 1
     per_page: int = 50
@@ -128,7 +86,7 @@ def request_transfer(
                 "from_location": from_location,
                 "to_location": to_location,
                 "qty": quantity,
-                "status": "requested",
+                "status": TRANSFER.start_states[0],
                 "requested_by": by.name,
                 "requested_at": tx.now,
             },
@@ -141,7 +99,7 @@ def ship_transfer(workbook: Workbook, transfer_id: str, *, by: Actor, base: Reco
     tabs = (TRANSFERS, LOCATIONS, *LEDGER_TABS)
     with workbook.transaction(*tabs, user=by.name, action="ship transfer") as tx:
         transfer = tx.require(TRANSFERS, transfer_id)
-        TRANSFER.check("ship", transfer.status or "requested", by)
+        transition = TRANSFER.check("ship", TRANSFER.state_of(transfer), by)
         _check_available(tx, transfer.sku, _location(tx, transfer.from_location), transfer.qty)
         post_move(
             tx,
@@ -151,7 +109,7 @@ def ship_transfer(workbook: Workbook, transfer_id: str, *, by: Actor, base: Reco
             ref=transfer_id,
             from_location=transfer.from_location,
         )
-        return tx.update(transfer, {"status": "in_transit", "shipped_at": tx.now}, base=base)
+        return tx.update(transfer, {"status": transition.target, "shipped_at": tx.now}, base=base)
 
 
 @steps.rule(TRANSFER, "receive")
@@ -161,7 +119,7 @@ def receive_transfer(
     """The goods arrive: one move into the destination, and the transfer is received."""
     with workbook.transaction(TRANSFERS, *LEDGER_TABS, user=by.name, action="receive transfer") as tx:
         transfer = tx.require(TRANSFERS, transfer_id)
-        TRANSFER.check("receive", transfer.status or "requested", by)
+        transition = TRANSFER.check("receive", TRANSFER.state_of(transfer), by)
         post_move(
             tx,
             sku=transfer.sku,
@@ -170,7 +128,7 @@ def receive_transfer(
             ref=transfer_id,
             to_location=transfer.to_location,
         )
-        return tx.update(transfer, {"status": "received", "received_at": tx.now}, base=base)
+        return tx.update(transfer, {"status": transition.target, "received_at": tx.now}, base=base)
 
 
 @steps.rule(TRANSFER, "cancel")
@@ -178,15 +136,15 @@ def cancel_transfer(workbook: Workbook, transfer_id: str, *, by: Actor, base: Re
     """Drop a transfer that has not left yet; no stock moves."""
     with workbook.transaction(TRANSFERS, user=by.name, action="cancel transfer") as tx:
         transfer = tx.require(TRANSFERS, transfer_id)
-        TRANSFER.check("cancel", transfer.status or "requested", by)
-        return tx.update(transfer, {"status": "cancelled"}, base=base)
+        transition = TRANSFER.check("cancel", TRANSFER.state_of(transfer), by)
+        return tx.update(transfer, {"status": transition.target}, base=base)
 
 
 def transfer_page(workbook: Workbook, query: TransferQuery) -> TransferPage:
     """One page of transfers in a view (open, received, ...), newest first, searched on the server."""
     tables = workbook.tables(TRANSFERS, PRODUCTS, LOCATIONS)
     products, locations = tables[PRODUCTS.name], tables[LOCATIONS.name]
-    statuses = VIEWS.get(query.view, VIEWS["open"])
+    statuses = VIEWS.get(query.view, VIEWS[FIRST_VIEW])
     lines = [
         TransferLine(
             record,
@@ -195,7 +153,7 @@ def transfer_page(workbook: Workbook, query: TransferQuery) -> TransferPage:
             _name(locations, record.to_location) or record.to_location,
         )
         for record in reversed(list(tables[TRANSFERS.name].records()))
-        if statuses is None or (record.status or "requested") in statuses
+        if statuses is None or TRANSFER.state_of(record) in statuses
     ]
     needle = query.search.strip().casefold()
     if needle:

@@ -11,7 +11,7 @@ from typing import Any
 from i18n import _
 from processes import steps
 from processes.errors import ProcessError
-from processes.orders.procedure import ORDER, address_problem
+from processes.orders.procedure import ORDER, PAYMENT_PENDING, address_problem
 from processes.permissions import Actor
 from sheets.cells import CellError, is_blank, parse_cell
 from sheets.schema import Kind
@@ -58,7 +58,7 @@ def add_order(
     channel: str = "manual",
     external_ref: str = "",
     location_id: str = "",
-    payment_status: str = "pending",
+    payment_status: str = PAYMENT_PENDING,
     paid_at: datetime | None = None,
     created_at: datetime | None = None,
     amounts: OrderAmounts | None = None,
@@ -88,7 +88,7 @@ def add_order(
             "customer_email": customer_email,
             "ship_address": ship_address,
             "created_at": created_at or tx.now,
-            "status": "new",
+            "status": ORDER.start_states[0],
             "payment_status": payment_status,
             "paid_at": paid_at,
             "total": total,

@@ -9,6 +9,7 @@ from sheets.tabs import LOCATIONS, ORDER_LINES, ORDERS, PRODUCTS
 from sheets.workbook import Workbook
 
 from .pipeline import lines_of
+from .procedure import ORDER
 
 #: Orders a batch pick list can cover: the ones being picked, and the paid ones waiting to be.
 BATCH_STATES = ("picking", "paid")
@@ -68,7 +69,7 @@ def batch_pick_list(workbook: Workbook, states: tuple[str, ...] = ("picking",)) 
     wanted = {
         order.order_id: order.location_id or ""
         for order in orders.records()
-        if (order.status or "new") in states
+        if ORDER.state_of(order) in states
     }
     totals: dict[tuple[str, str], BatchItem] = {}
     per_order: dict[tuple[str, str], dict[str, int]] = defaultdict(lambda: defaultdict(int))

@@ -28,7 +28,16 @@ from sheets.tabs import LOCATIONS, ORDER_LINES, ORDERS, PRODUCTS, STOCK, SURVEYS
 from sheets.transaction import Transaction
 from sheets.workbook import Workbook
 
-from .procedure import ORDER, PAID, PAYMENT_ENDED, RESERVED_STATES, address_problem, payment_moves_on
+from .procedure import (
+    ORDER,
+    PAID,
+    PAYMENT_ENDED,
+    PAYMENT_PAID,
+    RESERVED_STATES,
+    address_problem,
+    payment_moves_on,
+    payment_of,
+)
 
 
 def lines_of(lines: Table, order_id: str) -> list[Record]:
@@ -66,7 +75,7 @@ def confirm_order(
     tabs = (ORDERS, ORDER_LINES, LOCATIONS, STOCK)
     with workbook.transaction(*tabs, user=by.name, action="confirm order") as tx:
         order = _unchanged(tx, order_id, base)
-        ORDER.check("confirm", order.status or "new", by)
+        transition = ORDER.check("confirm", ORDER.state_of(order), by)
         problem = address_problem(order.ship_address)
         if problem:
             raise ProcessError(_("Cannot confirm {order_id}: {problem}.", order_id=order_id, problem=problem))
@@ -92,9 +101,9 @@ def confirm_order(
         for sku, qty in needs.items():
             stock = tx.require(STOCK, (sku, location.location_id))
             tx.update(stock, {"reserved": (stock.reserved or 0) + qty})
-        changes: dict[str, Any] = {"status": "confirmed", "location_id": location.location_id}
-        if (order.payment_status or "pending") in PAID:
-            changes["status"] = ORDER.check("record_payment", "confirmed", by).target
+        changes: dict[str, Any] = {"status": transition.target, "location_id": location.location_id}
+        if payment_of(order) in PAID:
+            changes["status"] = ORDER.check("record_payment", transition.target, by).target
         return tx.update(order, changes)
 
 
@@ -103,12 +112,14 @@ def record_payment(workbook: Workbook, order_id: str, *, by: Actor, base: Record
     """The money is in: payment_status paid, stamped; a confirmed order becomes paid."""
     with workbook.transaction(ORDERS, user=by.name, action="record payment") as tx:
         order = _unchanged(tx, order_id, base)
-        if (order.payment_status or "pending") in PAID:
+        if payment_of(order) in PAID:
             raise ProcessError(_("{order_id} is already paid.", order_id=order_id))
-        state = order.status or "new"
-        action = "record_payment_early" if state == "new" else "record_payment"
-        transition = ORDER.check(action, state, by)
-        return tx.update(order, {"status": transition.target, "payment_status": "paid", "paid_at": tx.now})
+        state = ORDER.state_of(order)
+        early = state in ORDER.transition("record_payment_early").sources  # not confirmed yet: it stays new
+        transition = ORDER.check("record_payment_early" if early else "record_payment", state, by)
+        return tx.update(
+            order, {"status": transition.target, "payment_status": PAYMENT_PAID, "paid_at": tx.now}
+        )
 
 
 def apply_payment_status(
@@ -126,8 +137,9 @@ def apply_payment_status(
     changes: dict[str, Any] = {"payment_status": payment_status}
     if payment_status in PAID and order.payment_status not in PAID:
         changes["paid_at"] = order.paid_at or paid_at or tx.now
-        if order.status == "confirmed":
-            changes["status"] = ORDER.transition("record_payment").target
+        paying = ORDER.transition("record_payment")
+        if order.status in paying.sources:
+            changes["status"] = paying.target
     changes.update(_payment_ended(tx, order, payment_status))
     return tx.update(order, changes)
 
@@ -139,7 +151,7 @@ def cancel_if_payment_ended(tx: Transaction, order: Record) -> Record:
     order is kept as the record of the sale, but nothing is left to confirm, pay or pick.
     Any other order is returned as it is.
     """
-    return tx.update(order, _payment_ended(tx, order, order.payment_status or "pending"))
+    return tx.update(order, _payment_ended(tx, order, payment_of(order)))
 
 
 @steps.rule(ORDER, "start_picking")
@@ -147,13 +159,13 @@ def start_picking(workbook: Workbook, order_id: str, *, by: Actor, base: Record 
     """Begin picking a confirmed, paid order."""
     with workbook.transaction(ORDERS, user=by.name, action="start picking") as tx:
         order = _unchanged(tx, order_id, base)
-        transition = ORDER.check("start_picking", order.status or "new", by)
-        if (order.payment_status or "pending") not in PAID:
+        transition = ORDER.check("start_picking", ORDER.state_of(order), by)
+        if payment_of(order) not in PAID:
             raise ProcessError(
                 _(
                     "Cannot start picking {order_id}: its payment is {value}, not paid.",
                     order_id=order_id,
-                    value=order.payment_status or "pending",
+                    value=payment_of(order),
                 )
             )
         return tx.update(order, {"status": transition.target})
@@ -171,7 +183,7 @@ def pack_order(
     """Every line of the pick list is ticked off (`picked`: line IDs): the order is packed."""
     with workbook.transaction(ORDERS, ORDER_LINES, user=by.name, action="pack order") as tx:
         order = _unchanged(tx, order_id, base)
-        transition = ORDER.check("pack", order.status or "new", by)
+        transition = ORDER.check("pack", ORDER.state_of(order), by)
         missing = [
             line for line in lines_of(tx.table(ORDER_LINES), order_id) if line.line_id not in set(picked)
         ]
@@ -203,7 +215,7 @@ def ship_order(
     tabs = (ORDERS, ORDER_LINES, PRODUCTS, *LEDGER_TABS, *notify.MESSAGE_TABS)
     with workbook.transaction(*tabs, user=by.name, action="ship order") as tx:
         order = _unchanged(tx, order_id, base)
-        transition = ORDER.check("ship", order.status or "new", by)
+        transition = ORDER.check("ship", ORDER.state_of(order), by)
         lines = lines_of(tx.table(ORDER_LINES), order_id)
         for sku, qty in quantities(lines).items():
             post_move(tx, sku=sku, qty=qty, reason="shipment", ref=order_id, from_location=order.location_id)
@@ -244,7 +256,7 @@ def deliver_order(
         ORDERS, SURVEYS, *notify.MESSAGE_TABS, user=by.name, action="mark order delivered"
     ) as tx:
         order = _unchanged(tx, order_id, base)
-        transition = ORDER.check("deliver", order.status or "new", by)
+        transition = ORDER.check("deliver", ORDER.state_of(order), by)
         delivered = tx.update(order, {"status": transition.target, "delivered_at": tx.now})
         create_survey(
             tx,
@@ -263,7 +275,7 @@ def cancel_order(workbook: Workbook, order_id: str, *, by: Actor, base: Record |
     """Cancel before shipment; a reserved order gives its stock back to what can be promised."""
     with workbook.transaction(ORDERS, ORDER_LINES, STOCK, user=by.name, action="cancel order") as tx:
         order = _unchanged(tx, order_id, base)
-        ORDER.check("cancel", order.status or "new", by)
+        ORDER.check("cancel", ORDER.state_of(order), by)
         return tx.update(order, {"status": _cancelled(tx, order)})
 
 
@@ -291,7 +303,7 @@ def _location(tx: Transaction, location_id: str | None) -> Record:
 
 def _payment_ended(tx: Transaction, order: Record, payment_status: str) -> dict[str, Any]:
     """The one rule for a payment that ended before shipment: the order is cancelled, its stock released."""
-    if payment_status in PAYMENT_ENDED and (order.status or "new") in ORDER.transition("cancel").sources:
+    if payment_status in PAYMENT_ENDED and ORDER.state_of(order) in ORDER.transition("cancel").sources:
         return {"status": _cancelled(tx, order)}
     return {}
 

@@ -52,13 +52,18 @@ ORDER_NO_TRACKING = Alert(
 )
 
 _RESERVED = ("confirmed", "paid", "picking", "packed")
+#: The payment statuses the app writes, by name, one per stage of PAYMENT_STAGES.
+PAYMENT_PENDING = PAYMENT_STAGES[0][0]  # no money in yet: where every payment starts
+PAYMENT_PAID = PAYMENT_STAGES[1][0]
+PAYMENT_PARTLY_REFUNDED = PAYMENT_STAGES[2][0]
+PAYMENT_REFUNDED = PAYMENT_STAGES[3][0]  # all of it paid back
 #: Payment statuses that count as paid for picking.
-PAID = ("paid", "partially_refunded")
+PAID = (PAYMENT_PAID, PAYMENT_PARTLY_REFUNDED)
 
 
 def _unpaid(order: Mapping[str, Any]) -> bool:
     """A payment is recorded only once: not on an order the channel or a person already marked paid."""
-    return (order.get("payment_status") or "pending") not in PAID
+    return (order.get("payment_status") or PAYMENT_PENDING) not in PAID
 
 
 ORDER = Procedure(
@@ -159,9 +164,14 @@ PAYMENT_ENDED = PAYMENT_STAGES[-1]
 _STAGE_OF = {status: number for number, stage in enumerate(PAYMENT_STAGES) for status in stage}
 
 
+def payment_of(order: Record) -> str:
+    """The order's payment status; a blank cell is pending, where every payment starts."""
+    return order.payment_status or PAYMENT_PENDING
+
+
 def payment_moves_on(current: str | None, reported: str) -> bool:
     """Whether `reported` is further along than `current`: a channel never moves a payment back."""
-    return _STAGE_OF[reported] > _STAGE_OF.get(current or "pending", 0)
+    return _STAGE_OF[reported] > _STAGE_OF.get(current or PAYMENT_PENDING, 0)
 
 
 def order_steps(order: Record, actor: Actor) -> list:

@@ -16,7 +16,7 @@ from sheets.tabs import AUDIT, LOCATIONS, ORDER_LINES, ORDERS, PRODUCTS, STOCK_M
 from sheets.workbook import Workbook
 
 from .pipeline import lines_of
-from .procedure import OPEN_STATES
+from .procedure import OPEN_STATES, ORDER
 
 #: The lists the orders page can show: view -> the statuses it holds (None: all).
 VIEWS: dict[str, tuple[str, ...] | None] = {
@@ -24,6 +24,8 @@ VIEWS: dict[str, tuple[str, ...] | None] = {
     **{state: (state,) for state in ORDERS.column("status").choices},
     "all": None,
 }
+#: The list the orders page shows first.
+FIRST_VIEW = "open"
 LIST_COLUMNS = (
     "order_id",
     "external_ref",
@@ -39,7 +41,7 @@ LIST_COLUMNS = (
 
 @dataclass(frozen=True)
 class OrderQuery:
-    view: str = "open"
+    view: str = FIRST_VIEW
     search: str = ""
     page: int = 1
     per_page: int = 50
@@ -60,10 +62,10 @@ def order_page(workbook: Workbook, query: OrderQuery) -> OrderPage:
     table = tables[ORDERS.name]
     locations = tables[LOCATIONS.name]
     frame = table.df
-    statuses = VIEWS.get(query.view, VIEWS["open"])
+    statuses = VIEWS.get(query.view, VIEWS[FIRST_VIEW])
     keep = pd.Series(True, index=frame.index)
     if statuses is not None:
-        keep &= frame["status"].fillna("new").isin(statuses).to_numpy()
+        keep &= frame["status"].fillna(ORDER.default_state).isin(statuses).to_numpy()
     needle = query.search.strip().casefold()
     if needle:
         keep &= table.search_text.str.contains(needle, regex=False).to_numpy()

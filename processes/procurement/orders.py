@@ -27,7 +27,7 @@ from sheets.transaction import Transaction
 from sheets.workbook import Workbook
 
 from . import inputs
-from .procedures import PURCHASE_ORDER, PURCHASE_REQUEST
+from .procedures import PO_APPROVED, PO_AWAITING_APPROVAL, PURCHASE_ORDER, PURCHASE_REQUEST
 from .quotes import QUOTES_NEEDED, active_supplier, quote_problem, quotes_for, valid_suppliers
 
 APPROVAL_LIMIT = DECLARED_SETTINGS["po_approval_limit"]
@@ -95,7 +95,7 @@ def choose_supplier(
                 "qty": request.qty,
                 "unit_price": quote.unit_price,
                 "total": total,
-                "status": "approved" if within_limit else "awaiting_approval",
+                "status": PO_APPROVED if within_limit else PO_AWAITING_APPROVAL,
                 "approved_by": by.name if within_limit else None,
                 "expected_at": expected_date(today, quote, supplier),
                 "contract_ref": inputs.text(contract_ref),
@@ -190,7 +190,7 @@ def cancel_order(workbook: Workbook, po_id: str, *, by: Actor, base: Record | No
 
     def reopen_request(tx: Transaction, order: Record) -> dict[str, Any]:
         request = tx.get(PURCHASE_REQUESTS, order.request_id) if order.request_id else None
-        if request is not None and request.status == "ordered":
+        if request is not None and request.status in PURCHASE_REQUEST.transition("reopen").sources:
             reopen = PURCHASE_REQUEST.check("reopen", request.status, by)
             tx.update(request, {"status": reopen.target})
         return {}

@@ -202,6 +202,10 @@ RECEIVING_STEPS = frozenset({"receive", "receive_part"})
 OPEN_REQUEST_STATES = PURCHASE_REQUEST.group("open")
 #: Order states in which goods are still to come.
 OPEN_ORDER_STATES = PURCHASE_ORDER.group("open")
+#: Where an order made by choosing the supplier starts: approved at once up to the limit,
+#: else waiting for a manager.
+PO_APPROVED = PURCHASE_ORDER.transition("approve").target
+PO_AWAITING_APPROVAL = PURCHASE_ORDER.transition("approve").sources[0]
 
 
 def request_steps(request: Record, actor: Actor) -> list[Transition]:

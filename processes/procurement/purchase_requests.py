@@ -66,7 +66,7 @@ def create_request(
                 "reason": inputs.text(reason),
                 "location_id": location.location_id,
                 "source": "manual",
-                "status": "open",
+                "status": PURCHASE_REQUEST.start_states[0],
             },
         )
 

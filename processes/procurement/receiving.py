@@ -97,7 +97,7 @@ def receive(
                 to_location=location,
             )
         tx.update(order, {"status": transition.target})
-        if transition.target == "received":
+        if completes:
             _close_request(tx, order, by)
         return receipt
 
@@ -126,6 +126,6 @@ def _location(tx: Transaction, location_id: str | None) -> str:
 
 def _close_request(tx: Transaction, order: Record, by: Actor) -> None:
     request = tx.get(PURCHASE_REQUESTS, order.request_id) if order.request_id else None
-    if request is not None and request.status == "ordered":
+    if request is not None and request.status in PURCHASE_REQUEST.transition("close").sources:
         close = PURCHASE_REQUEST.check("close", request.status, by)
         tx.update(request, {"status": close.target})

@@ -28,8 +28,8 @@ import pandas as pd
 
 from i18n import N_, _
 from processes.aftersales.procedures import REFUND, RETURN
-from processes.inventory.stocktake import STOCKTAKE
-from processes.inventory.transfers import TRANSFER
+from processes.improvement.procedure import ADOPTED, SUGGESTION
+from processes.inventory.procedures import STOCKTAKE, TRANSFER
 from processes.orders.procedure import ORDER
 from processes.procedure import Procedure
 from processes.procurement.procedures import PURCHASE_ORDER, PURCHASE_REQUEST
@@ -329,7 +329,8 @@ def stocktake(tables: Tables, period: Period) -> StocktakeFigures:
     counted = pd.to_numeric(column(counts, "counted_qty"), errors="coerce")
     book = pd.to_numeric(column(counts, "book_qty"), errors="coerce")
     variance = pd.to_numeric(column(counts, "variance"), errors="coerce").fillna(counted - book)
-    usable = counted.notna() & variance.notna() & column(counts, "status").ne("rejected")
+    not_rejected = column(counts, "status").ne(STOCKTAKE.transition("reject").target)
+    usable = counted.notna() & variance.notna() & not_rejected
 
     def lines(p: Period) -> pd.Series:
         return variance[usable & p.holds(counted_at)].astype(float)
@@ -437,7 +438,7 @@ def suggestions(tables: Tables, period: Period, changes: pd.DataFrame | None = N
         {name: column(frame, name) for name in ("suggestion_id", "submitted_by", "process", "text", "status")}
     )
     rows["submitted_at"] = moments(column(frame, "submitted_at"))
-    rows = rows[rows["status"].eq("adopted")]
+    rows = rows[rows["status"].eq(ADOPTED)]
     # Adopted when the Audit saw it adopted; a row typed in the sheet, when it was submitted.
     if changes is None:
         changes = status_changes(table(tables, AUDIT.name))
@@ -466,9 +467,8 @@ def suggestions(tables: Tables, period: Period, changes: pd.DataFrame | None = N
 
 def _adopted_at(changes: pd.DataFrame) -> pd.Series:
     """Suggestion ID -> when the Audit last saw it adopted."""
-    adopted = changes[
-        changes["tab"].eq(SUGGESTIONS.name) & changes["column"].eq("status") & changes["new"].eq("adopted")
-    ]
+    state_changes = changes["tab"].eq(SUGGESTIONS.name) & changes["column"].eq(SUGGESTION.status_column)
+    adopted = changes[state_changes & changes["new"].eq(ADOPTED)]
     return adopted.dropna(subset=["record", "at"]).groupby("record")["at"].max()
 
 

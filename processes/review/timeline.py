@@ -31,13 +31,16 @@ from dataclasses import dataclass
 import numpy
 import pandas as pd
 
+from processes.aftersales.procedures import REFUND
+from processes.inventory.procedures import TRANSFER
 from processes.procedure import Procedure
 from sheets.schema import Kind
 
 #: Stamp columns whose name is not `<state>_at`: (tab, status column, state) -> column.
 NAMED_OTHERWISE: dict[tuple[str, str, str], str] = {
-    ("Transfers", "status", "in_transit"): "shipped_at",  # on the road from the moment it ships
-    ("Returns", "refund_status", "paid"): "refunded_at",
+    # A transfer is on the road from the moment it ships.
+    (TRANSFER.tab.name, TRANSFER.status_column, TRANSFER.transition("ship").target): "shipped_at",
+    (REFUND.tab.name, REFUND.status_column, REFUND.transition("pay_refund").target): "refunded_at",
 }
 #: Where a tab says when a record was created: the stamp of its first state.
 CREATION_COLUMNS = ("created_at", "opened_at", "requested_at", "submitted_at")

@@ -18,7 +18,7 @@ from sheets.table import Record
 from sheets.tabs import PRIORITIES, SETTINGS
 from sheets.transaction import Transaction
 
-from .procedure import FINISHED_STATES, SLA_SETTING_KEYS
+from .procedure import FINISHED_STATES, SLA_SETTING_KEYS, TICKET
 
 #: An active ticket is due soon when less than this share of its SLA window is left.
 DUE_SOON_SHARE = 0.25
@@ -68,7 +68,7 @@ def sla_status(ticket: Record | dict[str, Any], now: datetime) -> SlaStatus:
     track (nobody set a deadline on it).
     """
     due = ticket["due_at"]
-    if (ticket["status"] or "open") in FINISHED_STATES:
+    if (ticket["status"] or TICKET.default_state) in FINISHED_STATES:
         if due is None:
             return SlaStatus.MET
         finished = ticket["resolved_at"] or ticket["updated_at"] or now

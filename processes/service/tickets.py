@@ -94,7 +94,7 @@ def open_ticket(
                 "kind": kind,
                 "priority": priority,
                 "order_id": wanted_order or None,
-                "status": "open",
+                "status": TICKET.start_states[0],
                 "opened_at": tx.now,
                 "due_at": due_time(tx.now, sla_hours(tx, priority)),
                 "paused_hours": 0,
@@ -209,7 +209,7 @@ def _step(
         ticket = tx.require(
             TICKETS, inputs.text(ticket_id, "The ticket", limit=100, required=True), base=base
         )
-        TICKET.check(action, ticket.status or "open", by)
+        TICKET.check(action, TICKET.state_of(ticket), by)
         extra = changes(tx, ticket) if changes else {}
         return tx.update(ticket, {"status": transition.target, **extra})
 

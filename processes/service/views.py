@@ -15,7 +15,7 @@ from sheets.table import Record
 from sheets.tabs import ORDERS, SURVEYS, TICKETS
 from sheets.workbook import Workbook
 
-from .procedure import ACTIVE_STATES
+from .procedure import ACTIVE_STATES, TICKET
 from .sla import SlaStatus, sla_status
 from .tickets import Note, note_entries
 
@@ -59,7 +59,7 @@ def ticket_page(workbook: Workbook, query: TicketQuery) -> TicketPage:
     """One page of tickets matching `query`: active ones first, the soonest due first; the rest newest first."""
     table = workbook.table(TICKETS)
     frame = table.df
-    statuses = frame["status"].fillna("open").to_numpy(dtype=object)
+    statuses = frame["status"].fillna(TICKET.default_state).to_numpy(dtype=object)
     keep = np.ones(len(frame), dtype=bool)
     if query.status == ACTIVE:
         keep &= np.isin(statuses, ACTIVE_STATES)
@@ -97,7 +97,7 @@ def _row(ticket: Record, now: datetime) -> TicketRow:
         ticket.subject or "",
         ticket.kind or "",
         ticket.priority or "",
-        ticket.status or "open",
+        TICKET.state_of(ticket),
         sla_status(ticket, now),
         ticket.customer_name or ticket.customer_email or "",
         ticket.assignee or "",
