@@ -16,6 +16,7 @@ from i18n import N_, _
 from pages.auth import signed_in
 from pages.common import ServerList, call, pager, when
 from pages.frame import frame, show_error
+from pages.steps_panel import StepsPanel
 from processes import inventory, master_data
 from processes.inventory import (
     COUNT_CHECKLIST,
@@ -29,6 +30,7 @@ from processes.inventory import (
     Variance,
 )
 from processes.permissions import Actor, Permission
+from processes.procedure import Transition
 
 
 def register() -> None:
@@ -353,12 +355,6 @@ class CountView:
 
 # transfers -------------------------------------------------------------------
 
-TRANSFER_ACTIONS = {
-    "ship": inventory.ship_transfer,
-    "receive": inventory.receive_transfer,
-    "cancel": inventory.cancel_transfer,
-}
-
 
 class TransfersView(ServerList):
     """Ask for a transfer; the transfers in a view, each with only the steps allowed from its state."""
@@ -458,21 +454,20 @@ class TransfersView(ServerList):
             ui.label(f"{transfer.requested_by or ''} {when(transfer.requested_at)}").classes(
                 "text-sm text-slate-500"
             )
-            for step in TRANSFER.allowed(status, self.actor):
-                button = ui.button(_(step.label), on_click=lambda step=step: self.act(step.action, transfer))
+            for step in TRANSFER.steps_for(transfer, self.actor):
+                button = ui.button(_(step.label), on_click=lambda step=step: self.open_step(step, transfer))
                 button.props("flat dense").mark(f"{step.action}-{transfer.transfer_id}")
-                if step.checklist:
-                    button.tooltip(" · ".join(_(item) for item in step.checklist))
 
-    async def act(self, action: str, transfer: Mapping[str, Any]) -> None:
-        ok, done = await call(TRANSFER_ACTIONS[action], transfer["transfer_id"], by=self.actor, base=transfer)
-        if ok:
-            ui.notify(
-                _(
-                    "Transfer {transfer_id} is {replace}",
-                    transfer_id=done.transfer_id,
-                    replace=done.status.replace("_", " "),
-                ),
-                type="positive",
+    def open_step(self, step: Transition, transfer: Mapping[str, Any]) -> None:
+        """The step's card (checklist, inputs such as the counted quantity) in a dialog, then its button."""
+        with ui.dialog() as dialog, ui.card().classes("w-full max-w-xl"):
+            ui.label(f"{transfer['transfer_id']}: {transfer['qty']} × {transfer['sku']}").classes(
+                "font-semibold"
             )
-            await self.refresh()
+
+            async def done() -> None:
+                dialog.close()
+                await self.refresh()
+
+            StepsPanel(TRANSFER, transfer, self.actor, on_done=done, only=step.action, title="").draw()
+        dialog.open()

@@ -45,22 +45,29 @@ class StepsPanel:
         extras: Mapping[str, Extra] | None = None,
         site_url: str = "",
         title: str = "Next steps",
+        only: str | None = None,
     ) -> None:
         self.procedures = [procedures] if isinstance(procedures, Procedure) else list(procedures)
         self.record, self.actor, self.on_done = record, actor, on_done
         self.extras = dict(extras or {})
-        self.site_url, self.title = site_url, title
+        self.site_url, self.title, self.only = site_url, title, only
 
     def offered(self) -> list[tuple[Procedure, Transition]]:
-        """The steps this login may take on the record now, in the order the specifications declare them."""
-        return [(p, t) for p in self.procedures for t in p.steps_for(self.record, self.actor)]
+        """The steps this login may take on the record now (or just `only`), in the order declared."""
+        return [
+            (p, t)
+            for p in self.procedures
+            for t in p.steps_for(self.record, self.actor)
+            if self.only is None or t.action == self.only
+        ]
 
     def draw(self) -> None:
         offered = self.offered()
         if not offered:
             return
         with ui.column().classes("w-full gap-2").mark("steps"):
-            ui.label(_(self.title)).classes("text-base font-semibold")
+            if self.title:
+                ui.label(_(self.title)).classes("text-base font-semibold")
             drawn: set[int] = set()
             for procedure, step in offered:
                 if step.action in self.extras:
@@ -99,7 +106,9 @@ class StepsPanel:
                     ui.notify(_("Done: {step}", step=_(step.label)), type="positive")
                     await self.on_done()
 
-            ui.button(_(step.label), on_click=take).props("outline" if not step.checklist else "")
+            ui.button(_(step.label), on_click=take).props("outline" if not step.checklist else "").mark(
+                f"take-{step.action}"
+            )
 
     def _field(self, procedure: Procedure, item: steps.Input) -> ui.element:
         column: Column | None = (

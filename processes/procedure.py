@@ -155,6 +155,10 @@ class Procedure:
     terms: tuple[str, ...] = ()  # cells typed by hand only in the "editable" group
     parts: tuple[Part, ...] = ()  # rows of other tabs that belong to a record
     area: str = ""  # the alert area its alerts belong to (the part of their kind before the dot)
+    page: str = ""  # where one record is worked on: "/orders/{id}" (or the list it is worked in)
+    about: str = ""  # the column that says what a record is about, shown next to its ID
+    grouped_by: str = ""  # records worked on together by this column (a stocktake's session): one task
+    shown_on: str = ""  # the procedure on whose record page its steps are offered (a refund: its return)
     _by_action: dict[str, Transition] = field(init=False, repr=False, compare=False)
     _deadline_alerts: tuple[Alert, ...] = field(init=False, repr=False, compare=False)
     #: The module the specification is written in (where a reader finds it).
@@ -241,6 +245,9 @@ class Procedure:
             raise ValueError(f"{self.name}: terms need the {EDITABLE!r} group of states")
         for part in self.parts:
             part.tab.column(part.link)
+        for name in (self.about, self.grouped_by):
+            if name:
+                self.tab.column(name)
         default = self.tab.column(self.status_column).default
         if default not in self.start_states:
             raise ValueError(f"{self.name}: a row added by hand starts {default!r}, which is no entry state")
@@ -277,6 +284,10 @@ class Procedure:
         """The steps a person takes from `state` that leave `group` (what releases the stock)."""
         inside = self.groups.get(group, ())
         return [t for t in self.allowed(state) if t.target not in inside and not t.automatic]
+
+    def page_of(self, record_id: str) -> str | None:
+        """The address a record is worked on at, or None when the procedure has no page."""
+        return self.page.format(id=record_id) if self.page else None
 
     @property
     def slug(self) -> str:

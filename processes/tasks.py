@@ -21,22 +21,16 @@ the dashboard costs one read of the workbook, and tests build their tables by ha
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
 from i18n import N_
-from processes.aftersales.procedures import REFUND, RETURN, return_steps
 from processes.browse import Attention, TabCount, attention_in, counts_in
 from processes.declarations import PROCEDURES
-from processes.inventory.procedures import STOCKTAKE
-from processes.orders.procedure import ORDER, order_steps
 from processes.permissions import ROLES, Actor
 from processes.procedure import Procedure, Transition
-from processes.procurement.procedures import PURCHASE_ORDER, PURCHASE_REQUEST, request_steps
-from processes.procurement.procedures import order_steps as purchase_order_steps
-from processes.service.procedure import TICKET, ticket_steps
 from sheets.schema import STAMP_COLUMNS, Kind
 from sheets.table import Record, Table
 from sheets.tabs import (
@@ -45,42 +39,18 @@ from sheets.tabs import (
     ALL_TABS,
     AUDIT,
     ORDERS,
-    PURCHASE_ORDERS,
-    PURCHASE_REQUESTS,
     RETURNS,
-    STOCK_COUNTS,
     TICKETS,
-    TRANSFERS,
 )
 from sheets.workbook import Workbook
 
 #: Steps that abandon a record rather than move it on: a record is not waiting for them.
 ESCAPES = frozenset({"cancel"})
-StepsOf = Callable[[Record, Actor], list[Transition]]
-#: Where a procedure narrows its declared steps by the record, the steps its page offers
-#: (no payment step on a paid order, the replacement order only for an exchange, none the
-#: app takes itself); elsewhere every allowed step.
-RECORD_STEPS: dict[str, StepsOf] = {
-    PURCHASE_REQUEST.name: request_steps,
-    PURCHASE_ORDER.name: purchase_order_steps,
-    ORDER.name: order_steps,
-    TICKET.name: ticket_steps,
-    RETURN.name: return_steps,
-}
-#: Procedures whose steps are offered on another's record: a refund's, on its return.
-TAKEN_WITH: dict[str, str] = {REFUND.name: RETURN.name}
-#: Procedures whose records are worked on together, by this column: one task per group.
-GROUPED_BY: dict[str, str] = {STOCKTAKE.name: "session_id"}
-#: The column that says what a record is about, shown next to its ID.
-ABOUT: dict[str, str] = {
-    PURCHASE_REQUESTS.name: "sku",
-    PURCHASE_ORDERS.name: "supplier_id",
-    STOCK_COUNTS.name: "location_id",
-    TRANSFERS.name: "sku",
-    ORDERS.name: "customer_name",
-    TICKETS.name: "subject",
-    RETURNS.name: "order_id",
-}
+#: Procedures whose steps are offered on another's record (a refund's, on its return), by that one's name.
+SHOWN_ON: dict[str, list[Procedure]] = {}
+for _procedure in PROCEDURES:
+    if _procedure.shown_on:
+        SHOWN_ON.setdefault(_procedure.shown_on, []).append(_procedure)
 
 
 @dataclass(frozen=True)
@@ -111,13 +81,13 @@ def tasks_for(actor: Actor, tables: Mapping[str, Table], now: datetime) -> list[
     waiting = [
         item
         for procedure in PROCEDURES
-        if procedure.tab.name in tables and procedure.name not in TAKEN_WITH
+        if procedure.tab.name in tables and not procedure.shown_on
         for item in _waiting(procedure, tables[procedure.tab.name], actor, roles)
     ]
     entered = entered_state(tables.get(AUDIT.name), waiting)
     groups: dict[tuple[str, str, str], _Group] = {}
     for item in waiting:
-        name, grouped_by = item.procedure.name, GROUPED_BY.get(item.procedure.name)
+        name, grouped_by = item.procedure.name, item.procedure.grouped_by
         ref = str(item.record[grouped_by] or item.record_id) if grouped_by else item.record_id
         group = groups.setdefault((name, ref, item.role), _Group(name, ref, item.role))
         since = entered.get((item.procedure.tab.name, item.record_id)) or waiting_since(item.record)
@@ -152,9 +122,12 @@ def _waiting(procedure: Procedure, table: Table, actor: Actor, roles: Sequence[s
     candidates = {
         state for state in procedure.states if _moving_on(procedure.allowed(state, actor), state, roles)
     }
-    steps_of = RECORD_STEPS.get(
-        procedure.name, lambda record, who: procedure.allowed(record[procedure.status_column] or default, who)
-    )
+    with_it = SHOWN_ON.get(procedure.name, [])
+
+    def steps_of(record: Record, who: Actor) -> list[Transition]:
+        """The steps the record's page offers: its own, and those of procedures shown on it."""
+        return [step for offered in (procedure, *with_it) for step in offered.steps_for(record, who)]
+
     found = []
     ids = table.columns[procedure.tab.key[0]]
     for index, state in enumerate(table.columns[procedure.status_column]):
@@ -239,7 +212,7 @@ class _Group:
         self.steps += [step.label for step in item.steps if step.label not in self.steps]
         if since is not None and (self.since is None or since < self.since):
             self.since = since
-        column = ABOUT.get(item.record.schema.name)
+        column = item.procedure.about
         value = item.record[column] if column else None
         self.about = self.about or ("" if value is None else str(value))
 

@@ -219,6 +219,7 @@ PURCHASE_ORDERS = record_tab(
     col("location_id", description="Where the goods are delivered"),
     col("exception_reason", description="Why fewer than three quotes were accepted, and by which manager"),
     col("raised_by", description="Who chose the supplier, or submitted the draft: not its approver"),
+    col("short_reason", description="Why the order was closed with less received than ordered"),
     prefix="PO",
     about="Orders placed with suppliers",
 )
@@ -271,6 +272,8 @@ TRANSFERS = record_tab(
     col("requested_at", DATETIME),
     col("shipped_at", DATETIME),
     col("received_at", DATETIME),
+    quantity("qty_received", description="What the destination counted on arrival"),
+    col("discrepancy", description="Sent and counted differ: how many, and what was found"),
     prefix="TRF",
     about="Stock moved between locations",
 )

@@ -62,6 +62,8 @@ RETURN = Procedure(
     purpose="A customer's return or exchange: reviewed, received and inspected, then refunded or replaced.",
     entries=(Entry("requested", "The customer asks for a return or an exchange on the returns page"),),
     area="aftersales",
+    page="/returns/{id}",
+    about="order_id",
     alerts=(RETURN_REVIEW_LATE,),
     groups={
         "open": ("requested", "approved", "received"),
@@ -145,6 +147,8 @@ REFUND = Procedure(
         Entry("pending", "The returned goods of a return (not an exchange) are received", after="none"),
     ),
     area="aftersales",
+    page="/returns/{id}",
+    shown_on="Return",
     alerts=(REFUND_LATE,),
     groups={
         "committed": ("awaiting_approval", "approved", "paid"),  # the money is promised or paid

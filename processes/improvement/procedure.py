@@ -18,6 +18,8 @@ SUGGESTION = Procedure(
     purpose="Improve the procedures: anyone proposes a change, colleagues vote, a manager adopts or rejects it.",
     entries=(Entry("open", "Anyone writes a suggestion on the suggestions page"),),
     accountable="manager",
+    page="/suggestions",
+    about="process",
     groups={
         "open": ("open",),
         "decided": ("adopted", "rejected"),

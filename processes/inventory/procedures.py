@@ -67,6 +67,9 @@ STOCKTAKE = Procedure(
     terms=("session_id", "location_id", "sku"),
     entries=(Entry("open", "Staff start a stocktake of a location: one line per product kept there"),),
     area="stock",
+    page="/inventory/stocktake",
+    about="location_id",
+    grouped_by="session_id",
     alerts=(STOCKTAKE_DUE,),
 )
 
@@ -112,8 +115,10 @@ TRANSFER = Procedure(
         HOLDS_STOCK: ("in_transit",),  # left the origin, not yet at the destination
         EDITABLE: ("requested",),
     },
-    step_columns=("requested_by", "requested_at", "shipped_at", "received_at"),
+    step_columns=("requested_by", "requested_at", "shipped_at", "received_at", "qty_received", "discrepancy"),
     terms=("sku", "from_location", "to_location", "qty"),
     entries=(Entry("requested", "Staff ask for stock to move from one location to another"),),
     area="location",
+    page="/inventory/transfers",  # worked on in the list: no page per transfer
+    about="sku",
 )

@@ -19,6 +19,7 @@ from processes.errors import ProcessError
 from processes.inventory.procedures import TRANSFER
 from processes.permissions import Actor
 from processes.stock import LEDGER_TABS, available, post_move
+from sheets.cells import is_blank
 from sheets.errors import InvalidValue
 from sheets.table import Record, Table
 from sheets.tabs import LOCATIONS, PRODUCTS, STOCK, TRANSFERS
@@ -114,21 +115,65 @@ def ship_transfer(workbook: Workbook, transfer_id: str, *, by: Actor, base: Reco
 
 @steps.rule(TRANSFER, "receive")
 def receive_transfer(
-    workbook: Workbook, transfer_id: str, *, by: Actor, base: Record | None = None
+    workbook: Workbook,
+    transfer_id: str,
+    *,
+    qty_received: Any = None,
+    discrepancy_note: str = "",
+    by: Actor,
+    base: Record | None = None,
 ) -> Record:
-    """The goods arrive: one move into the destination, and the transfer is received."""
+    """The goods arrive: what the destination counted moves in (all that was sent when no count is given).
+
+    A count short of what was sent needs a note: the difference is recorded on the
+    transfer (it left the origin and never arrived), never booked as if it came.
+    """
     with workbook.transaction(TRANSFERS, *LEDGER_TABS, user=by.name, action="receive transfer") as tx:
         transfer = tx.require(TRANSFERS, transfer_id)
         transition = TRANSFER.check("receive", TRANSFER.state_of(transfer), by)
-        post_move(
-            tx,
-            sku=transfer.sku,
-            qty=transfer.qty,
-            reason="transfer",
-            ref=transfer_id,
-            to_location=transfer.to_location,
+        counted = transfer.qty if is_blank(qty_received) else _counted(transfer, qty_received)
+        discrepancy = _discrepancy(transfer, counted, discrepancy_note)
+        if counted:
+            post_move(
+                tx,
+                sku=transfer.sku,
+                qty=counted,
+                reason="transfer",
+                ref=transfer_id,
+                to_location=transfer.to_location,
+            )
+        changes = {"status": transition.target, "received_at": tx.now, "qty_received": counted}
+        return tx.update(transfer, {**changes, "discrepancy": discrepancy}, base=base)
+
+
+def _counted(transfer: Record, typed: Any) -> int:
+    counted = coerce(TRANSFERS, TRANSFERS.column("qty_received"), typed)
+    if counted > transfer.qty:
+        raise ProcessError(
+            _(
+                "{counted} counted, but {transfer_id} sent {qty}: count again, or receive what was sent "
+                "and record the extra with a stocktake.",
+                counted=counted,
+                transfer_id=transfer.transfer_id,
+                qty=transfer.qty,
+            )
         )
-        return tx.update(transfer, {"status": transition.target, "received_at": tx.now}, base=base)
+    return counted
+
+
+def _discrepancy(transfer: Record, counted: int, note: str) -> str | None:
+    if counted == transfer.qty:
+        return None
+    what = (note or "").strip()
+    if not what:
+        raise ProcessError(
+            _(
+                "{counted} of {qty} arrived: say what was found (damaged, missing, wrong item) before receiving.",
+                counted=counted,
+                qty=transfer.qty,
+            )
+        )
+    return f"{transfer.qty - counted} of {transfer.qty} missing: {what[:500]}"
 
 
 @steps.rule(TRANSFER, "cancel")

@@ -73,6 +73,8 @@ ORDER = Procedure(
     purpose="Take a customer's order from entry or import to delivery, reserving and shipping the stock.",
     entries=(Entry("new", "Staff enter the order, or it is imported from the shop's export"),),
     area="order",
+    page="/orders/{id}",
+    about="customer_name",
     alerts=(ORDER_UNPAID, ORDER_UNSHIPPED, ORDER_NO_TRACKING),
     groups={
         "open": ("new", *_RESERVED),  # still being worked on

@@ -29,7 +29,7 @@ from .procedures import (
 )
 from .purchase_requests import StockContext, cancel_request, create_request, stock_context
 from .quotes import QUOTES_NEEDED, add_quote
-from .receiving import receive
+from .receiving import close_short, receive
 from .reputation import Reputation, reputations, supplier_reputation
 from .views import (
     FormChoices,
@@ -71,6 +71,7 @@ __all__ = [
     "order_steps",
     "order_view",
     "receive",
+    "close_short",
     "render_purchase_order",
     "reputations",
     "request_rows",

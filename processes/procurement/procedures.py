@@ -54,6 +54,8 @@ PURCHASE_REQUEST = Procedure(
         Entry("open", "Staff ask for stock, or the low-stock check asks when stock falls below its minimum"),
     ),
     area="procurement",
+    page="/procurement/requests/{id}",
+    about="sku",
     alerts=(QUOTES_LATE,),
     groups={
         "open": ("open", "quoting", "ordered"),  # still being worked on
@@ -126,6 +128,8 @@ PURCHASE_ORDER = Procedure(
         Entry("draft", "A person types an order into the Purchase Orders tab"),
     ),
     area="procurement",
+    page="/procurement/orders/{id}",
+    about="supplier_id",
     alerts=(APPROVAL_LATE, PO_LATE),
     groups={
         "open": ("draft", "awaiting_approval", "approved", "ordered", "partially_received"),
@@ -138,6 +142,7 @@ PURCHASE_ORDER = Procedure(
     step_columns=(
         "approved_by",
         "raised_by",
+        "short_reason",
         "ordered_at",
         "request_id",
         "quote_id",
@@ -185,6 +190,15 @@ PURCHASE_ORDER = Procedure(
             "staff",
             "Receive the goods",
             checklist=RECEIVING_CHECKLIST,
+        ),
+        Transition(
+            "close_short",
+            ("partially_received",),
+            "received",
+            "staff",
+            "Close short",
+            checklist=("The supplier confirmed the rest will not come", "Write down why"),
+            informed=("supplier",),
         ),
         Transition(
             "cancel",

@@ -102,6 +102,25 @@ def receive(
         return receipt
 
 
+@steps.rule(PURCHASE_ORDER, "close_short")
+def close_short(
+    workbook: Workbook, po_id: str, *, reason: str, by: Actor, base: Record | None = None
+) -> Record:
+    """Close a partly received order for what came: the rest is no longer expected, and why is kept."""
+    why = inputs.required_text(reason, "Why the order is closed short")
+    with workbook.transaction(
+        PURCHASE_ORDERS, RECEIPTS, PURCHASE_REQUESTS, user=by.name, action="close short"
+    ) as tx:
+        order = tx.require(PURCHASE_ORDERS, po_id, base=base)
+        transition = PURCHASE_ORDER.check("close_short", order.status, by)
+        so_far = received_so_far(tx.table(RECEIPTS).records(), order.po_id)
+        closed = tx.update(
+            order, {"status": transition.target, "short_reason": f"{so_far} of {order.qty}: {why}"}
+        )
+        _close_request(tx, order, by)
+        return closed
+
+
 def received_so_far(receipts: Iterable[Record], po_id: str) -> int:
     """Units received against one order, over all its deliveries."""
     return sum(receipt.qty_received or 0 for receipt in receipts if receipt.po_id == po_id)

@@ -46,6 +46,8 @@ TICKET = Procedure(
     ),
     entries=(Entry("open", "Staff open a ticket for a customer's inquiry or complaint"),),
     area="service",
+    page="/tickets/{id}",
+    about="subject",
     alerts=(TICKET_OVERDUE, TICKET_DUE_SOON, TICKET_NO_RESPONSE),
     groups={
         "active": ("open", "in_progress", "waiting_on_customer"),  # the SLA clock matters

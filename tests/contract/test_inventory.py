@@ -13,7 +13,7 @@ from processes.errors import PermissionDenied, ProcessError
 from processes.inventory import StockQuery, TransferQuery
 from processes.permissions import Actor
 from processes.stock import LEDGER_TABS, ledger_issues, post_move
-from sheets.errors import ConflictError
+from sheets.errors import ConflictError, InvalidValue
 from sheets.tabs import PURCHASE_ORDERS, RECEIPTS, STOCK, STOCK_COUNTS, STOCK_MOVES, TRANSFERS
 
 STAFF, MANAGER = Actor("sam", "staff"), Actor("mia", "manager")
@@ -118,6 +118,35 @@ def test_shipping_is_refused_when_the_stock_left_after_the_request(shop):
     assert shop.workbook.table(TRANSFERS).get(first.transfer_id).status == "requested"
     assert on_hand(shop.workbook, "KIT-001", shop.main) == 4
     assert len(moves(shop.workbook)) == 2  # the receipt and the second transfer leaving
+    assert ledger_issues(shop.workbook) == []
+
+
+def test_a_transfer_is_received_as_counted_and_a_shortfall_is_recorded_not_booked(shop):
+    receive(shop.workbook, "KIT-001", shop.main, 10)
+    transfer = inventory.request_transfer(
+        shop.workbook, sku="KIT-001", from_location=shop.main, to_location=shop.store, qty=5, by=STAFF
+    )
+    inventory.ship_transfer(shop.workbook, transfer.transfer_id, by=STAFF)
+    with pytest.raises(ProcessError, match="6 counted, but .* sent 5"):
+        inventory.receive_transfer(shop.workbook, transfer.transfer_id, qty_received=6, by=STAFF)
+    with pytest.raises(ProcessError, match="4 of 5 arrived: say what was found"):
+        inventory.receive_transfer(shop.workbook, transfer.transfer_id, qty_received="4", by=STAFF)
+    with pytest.raises(InvalidValue, match="must be 0 or more"):
+        inventory.receive_transfer(shop.workbook, transfer.transfer_id, qty_received=-1, by=STAFF)
+
+    received = inventory.receive_transfer(
+        shop.workbook, transfer.transfer_id, qty_received=4, discrepancy_note="one smashed", by=STAFF
+    )
+
+    assert (received.status, received.qty_received, received.discrepancy) == (
+        "received",
+        4,
+        "1 of 5 missing: one smashed",
+    )
+    assert (on_hand(shop.workbook, "KIT-001", shop.main), on_hand(shop.workbook, "KIT-001", shop.store)) == (
+        5,
+        4,
+    )
     assert ledger_issues(shop.workbook) == []
 
 

@@ -339,6 +339,23 @@ def test_a_delivery_that_does_not_add_up_is_refused(shop, received, accepted, re
     assert counts(shop, RECEIPTS, STOCK_MOVES) == [0, 0]
 
 
+def test_a_partly_received_order_is_closed_short_with_its_reason_and_nothing_more_is_expected(shop):
+    order = ordered(shop, qty=60)
+    with pytest.raises(ProcessError, match="Cannot close short: the purchase order is ordered"):
+        procurement.close_short(shop.workbook, order.po_id, reason="late", by=STAFF)
+    procurement.receive(shop.workbook, order.po_id, qty_received=20, qty_accepted=20, by=STAFF)
+    with pytest.raises(ProcessError, match="Why the order is closed short is required"):
+        procurement.close_short(shop.workbook, order.po_id, reason=" ", by=STAFF)
+
+    closed = procurement.close_short(shop.workbook, order.po_id, reason="Supplier out of stock", by=STAFF)
+
+    assert (closed.status, closed.short_reason) == ("received", "20 of 60: Supplier out of stock")
+    assert shop.read(PURCHASE_REQUESTS).get(order.request_id).status == "closed"
+    context = procurement.stock_context(shop.workbook, "KIT-001", shop.location)
+    assert context.incoming_qty == 0  # the 40 that will not come are not counted as coming
+    assert shop.ledger_agrees()
+
+
 def test_a_partial_then_a_full_receipt_put_the_accepted_goods_into_stock(shop):
     order = ordered(shop, qty=60)
     assert shop.ledger_agrees()

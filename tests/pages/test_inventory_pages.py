@@ -9,7 +9,7 @@ from nicegui.testing import User
 from processes import inventory, master_data
 from processes.permissions import Actor
 from processes.stock import LEDGER_TABS, ledger_issues, post_move
-from sheets.tabs import STOCK, TRANSFERS
+from sheets.tabs import AUDIT, STOCK, TRANSFERS
 from tests.pages.conftest import PASSWORD, log_in
 from tests.pages.waiting import eventually
 
@@ -118,18 +118,35 @@ async def test_a_transfer_is_requested_shipped_and_received(app_workbook, mia: U
     await shows(mia, marker=f"cancel-{transfer_id}")
     await mia.should_not_see(marker=f"receive-{transfer_id}")  # only the steps allowed now
 
-    mia.find(marker=f"ship-{transfer_id}").click()
-    await shows(mia, f"Transfer {transfer_id} is in transit")
+    mia.find(marker=f"ship-{transfer_id}").click()  # the step's card: its checklist, then its button
+    for box in mia.find(marker="tick-ship").elements:
+        box.value = True
+    mia.find(marker="take-ship").click()
     await shows(mia, marker=f"receive-{transfer_id}")
     await mia.should_not_see(marker=f"cancel-{transfer_id}")
     assert (on_hand(app_workbook, "KIT-001", main), on_hand(app_workbook, "KIT-001", store)) == (6, None)
     assert ledger_issues(app_workbook) == []
 
-    mia.find(marker=f"receive-{transfer_id}").click()
-    await shows(mia, f"Transfer {transfer_id} is received")
+    mia.find(marker=f"receive-{transfer_id}").click()  # counted on arrival: one short
+    mia.find("Qty received").type("3")
+    mia.find(marker="take-receive").click()
+    await shows(mia, "3 of 4 arrived: say what was found")
+    mia.find("Discrepancy note").type("one box crushed, thrown away")
+    mia.find(marker="take-receive").click()
     await shows(mia, "No transfers to show.")  # the open view no longer lists it
-    assert on_hand(app_workbook, "KIT-001", store) == 4
+    assert on_hand(app_workbook, "KIT-001", store) == 3
+    received = app_workbook.table(TRANSFERS).get(transfer_id)
+    assert (received.qty_received, received.discrepancy) == (
+        3,
+        "1 of 4 missing: one box crushed, thrown away",
+    )
     assert ledger_issues(app_workbook) == []
+    [shipped] = [
+        row
+        for row in app_workbook.table(AUDIT).records()
+        if row.action.startswith("ship transfer") and row.record_id == transfer_id
+    ]
+    assert "checklist: [x] Pick the quantity asked for at the origin" in shipped.changes
 
 
 def shown_stock(user: User) -> list[tuple[str, str, str]]:

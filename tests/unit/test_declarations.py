@@ -130,3 +130,16 @@ def test_each_alert_kind_is_declared_once_and_each_procedure_has_its_own_slug():
 def test_a_deadline_in_force_counts_in_hours_whatever_its_unit():
     assert hours_in_force("unpaid_timeout_hours", {"unpaid_timeout_hours": 36.0}) == 36
     assert hours_in_force("order_delivery_days", {}) == 240
+
+
+def test_where_records_are_worked_on_and_what_they_are_about_is_declared_with_each_procedure():
+    by_name = {procedure.name: procedure for procedure in PROCEDURES}
+    for procedure in PROCEDURES:
+        assert procedure.page.startswith("/"), f"{procedure.name} says where its records are worked on"
+        if procedure.shown_on:
+            host = by_name[procedure.shown_on]
+            assert host.tab == procedure.tab, f"{procedure.name} is shown on a record of its own tab"
+        else:
+            assert procedure.about, f"{procedure.name} says what a record is about"
+    assert by_name["Order"].page_of("ORD-1") == "/orders/ORD-1"
+    assert by_name["Transfer"].page_of("TRF-1") == "/inventory/transfers"  # worked on in its list
