@@ -8,7 +8,9 @@ a new step in a specification appears here, with nothing to add to a page.
 
 A page may draw some steps its own way (receiving a delivery counts three
 quantities and picks a location from a list): it passes them as `extras`,
-and the panel draws everything else.
+and the panel draws everything else. It may also give the field of one input
+(`fields`: a drop-down of locations instead of a text box; anything with a
+`value`), and say what a done step means (`notice`).
 
     panel = StepsPanel(PURCHASE_ORDER, order, actor, on_done=page.load,
                        extras={"receive": page.receiving_form, "receive_part": None})
@@ -27,11 +29,13 @@ from pages.common import attempt
 from pages.forms import label_for
 from processes import runtime, steps
 from processes.permissions import Actor
-from processes.procedure import Procedure, Transition
+from processes.procedure import ABANDONED, Procedure, Transition
 from sheets.schema import Column
 
 #: A page's own way of drawing one step (None: the step is drawn with another one's form).
 Extra = Callable[[Transition], None] | None
+#: A page's own field for one input: drawn in the step's card, read by its `value`.
+Field = Callable[[], Any]
 
 
 class StepsPanel:
@@ -46,11 +50,14 @@ class StepsPanel:
         site_url: str = "",
         title: str = "Next steps",
         only: str | None = None,
+        fields: Mapping[str, Field] | None = None,
+        notice: Callable[[Transition], str] | None = None,
     ) -> None:
         self.procedures = [procedures] if isinstance(procedures, Procedure) else list(procedures)
         self.record, self.actor, self.on_done = record, actor, on_done
-        self.extras = dict(extras or {})
+        self.extras, self.fields = dict(extras or {}), dict(fields or {})
         self.site_url, self.title, self.only = site_url, title, only
+        self.notice = notice or (lambda step: _("Done: {step}", step=_(step.label)))
 
     def offered(self) -> list[tuple[Procedure, Transition]]:
         """The steps this login may take on the record now (or just `only`), in the order declared."""
@@ -80,13 +87,23 @@ class StepsPanel:
 
     def _card(self, procedure: Procedure, step: Transition) -> None:
         rule = steps.rule_for(procedure, step.action)
-        with ui.card().classes("w-full max-w-3xl gap-1").mark(f"step-{step.action}"):
+        with ui.card().classes("w-full max-w-3xl gap-1").mark(f"card-{step.action}"):
             ticks = [ui.checkbox(_(item)).mark(f"tick-{step.action}") for item in step.checklist]
-            fields = {item.name: self._field(procedure, item) for item in rule.inputs}
+            fields = {
+                item.name: self.fields[item.name]()
+                if item.name in self.fields
+                else self._field(procedure, item)
+                for item in rule.inputs
+            }
 
             async def take() -> None:
-                values: dict[str, Any] = {name: field.value for name, field in fields.items()}
-                values = {name: value for name, value in values.items() if value not in (None, "")}
+                # A blank optional input keeps the rule's default; a blank required one is the rule's to refuse.
+                required = {item.name for item in rule.inputs if item.required}
+                values: dict[str, Any] = {
+                    name: field.value
+                    for name, field in fields.items()
+                    if name in required or field.value not in (None, "")
+                }
                 if step.checklist:
                     values[steps.CHECKLIST] = [
                         item for item, box in zip(step.checklist, ticks, strict=True) if box.value
@@ -103,12 +120,11 @@ class StepsPanel:
                     site_url=self.site_url,
                 )
                 if done is not None:
-                    ui.notify(_("Done: {step}", step=_(step.label)), type="positive")
+                    ui.notify(self.notice(step), type="positive")
                     await self.on_done()
 
-            ui.button(_(step.label), on_click=take).props("outline" if not step.checklist else "").mark(
-                f"take-{step.action}"
-            )
+            color = "negative" if step.target in procedure.groups.get(ABANDONED, ()) else "primary"
+            ui.button(_(step.label), on_click=take, color=color).mark(f"step-{step.action}")
 
     def _field(self, procedure: Procedure, item: steps.Input) -> ui.element:
         column: Column | None = (

@@ -45,6 +45,8 @@ _PLACEHOLDER = re.compile(r"\{(\w+)\}")
 EDITABLE = "editable"
 #: The state group in which a record holds stock (reserved, in transit): it is not deleted there.
 HOLDS_STOCK = "holds_stock"
+#: The state group of records dropped rather than finished (cancelled): a step there waits on nobody.
+ABANDONED = "abandoned"
 
 
 @dataclass(frozen=True)

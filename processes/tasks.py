@@ -30,7 +30,7 @@ from i18n import N_
 from processes.browse import Attention, TabCount, attention_in, counts_in
 from processes.declarations import PROCEDURES
 from processes.permissions import ROLES, Actor
-from processes.procedure import Procedure, Transition
+from processes.procedure import ABANDONED, Procedure, Transition
 from sheets.schema import STAMP_COLUMNS, Kind
 from sheets.table import Record, Table
 from sheets.tabs import (
@@ -44,8 +44,6 @@ from sheets.tabs import (
 )
 from sheets.workbook import Workbook
 
-#: Steps that abandon a record rather than move it on: a record is not waiting for them.
-ESCAPES = frozenset({"cancel"})
 #: Procedures whose steps are offered on another's record (a refund's, on its return), by that one's name.
 SHOWN_ON: dict[str, list[Procedure]] = {}
 for _procedure in PROCEDURES:
@@ -120,7 +118,9 @@ def _waiting(procedure: Procedure, table: Table, actor: Actor, roles: Sequence[s
     default = procedure.tab.column(procedure.status_column).default
     # Only rows in a state with some step for these roles are looked at one by one.
     candidates = {
-        state for state in procedure.states if _moving_on(procedure.allowed(state, actor), state, roles)
+        state
+        for state in procedure.states
+        if _moving_on(procedure.allowed(state, actor), state, roles, procedure.groups.get(ABANDONED, ()))
     }
     with_it = SHOWN_ON.get(procedure.name, [])
 
@@ -134,24 +134,28 @@ def _waiting(procedure: Procedure, table: Table, actor: Actor, roles: Sequence[s
         if (state or default) not in candidates:
             continue
         record = table.record_at(index)
-        steps = _moving_on(steps_of(record, actor), state or default, roles)
+        steps = _moving_on(
+            steps_of(record, actor), state or default, roles, procedure.groups.get(ABANDONED, ())
+        )
         role = waiting_role(steps, roles)
         if role is not None:
             found.append(_Waiting(procedure, record, str(ids[index]), state or default, role, steps))
     return found
 
 
-def _moving_on(steps: Sequence[Transition], state: str, roles: Sequence[str]) -> list[Transition]:
+def _moving_on(
+    steps: Sequence[Transition], state: str, roles: Sequence[str], abandoned: Sequence[str]
+) -> list[Transition]:
     """The steps one of `roles` takes that move a record on from `state`.
 
-    Not an escape (cancel), and not a step that leaves it where it is: a
-    recount of a counted line waits on nobody, its approval does.
+    Not one that abandons it (to a state of the "abandoned" group: cancel), and not a
+    step that leaves it where it is: a recount of a counted line waits on nobody, its approval does.
     """
     return [
         step
         for step in steps
         if step.role in roles
-        and step.action not in ESCAPES
+        and step.target not in abandoned
         and not (step.target == state and state in step.sources)
     ]
 

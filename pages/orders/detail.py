@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from nicegui import ui
 
 import i18n
-from i18n import _
+from i18n import N_, _
 from pages.common import call, when
+from pages.steps_panel import StepsPanel
 from processes import master_data, orders
 from processes.orders import ORDER, OrderView, order_steps
 from processes.orders.procedure import payment_of
@@ -16,16 +15,33 @@ from processes.permissions import Actor
 
 from .common import money
 
+#: What a step did, said after the order's ID.
 DONE = {
-    "confirm": "is confirmed",
-    "record_payment": "is paid",
-    "record_payment_early": "is paid",
-    "start_picking": "is being picked",
-    "pack": "is packed",
-    "ship": "is shipped; the customer will be told",
-    "deliver": "is delivered; a survey is on its way to the customer",
-    "cancel": "is cancelled",
+    "confirm": N_("is confirmed"),
+    "record_payment": N_("is paid"),
+    "record_payment_early": N_("is paid"),
+    "start_picking": N_("is being picked"),
+    "pack": N_("is packed"),
+    "ship": N_("is shipped; the customer will be told"),
+    "deliver": N_("is delivered; a survey is on its way to the customer"),
+    "cancel": N_("is cancelled"),
 }
+DONE_OTHERWISE = N_("is updated")
+
+
+class PickList:
+    """The pick list of the pack step: a box per line, ticked as each is taken; its value, the lines ticked."""
+
+    def __init__(self, view: OrderView) -> None:
+        ui.label(_("Pick list: tick each line as it is taken")).classes("text-sm")
+        self.boxes = {
+            line.line_id: ui.checkbox(f"{line.qty} × {line.name} ({line.sku})").mark(f"pick-{line.line_id}")
+            for line in view.lines
+        }
+
+    @property
+    def value(self) -> list[str]:
+        return [line_id for line_id, box in self.boxes.items() if box.value]
 
 
 class OrderDetail:
@@ -102,59 +118,28 @@ class OrderDetail:
         ).classes("w-full max-w-3xl")
 
     def _steps(self, view: OrderView, locations: dict[str, str]) -> None:
-        steps = order_steps(view.order, self.actor)
-        if not steps:
+        if not order_steps(view.order, self.actor):
             ui.label(_("Nothing more to do for this order.")).classes("text-slate-500")
             return
-        with ui.card().classes("w-full max-w-3xl gap-3"):
-            ui.label(_("Next steps")).classes("font-semibold")
-            for step in steps:
-                with ui.column().classes("gap-1 border-b pb-2 w-full"):
-                    self._step(step, view, locations)
-
-    def _step(self, step, view: OrderView, locations: dict[str, str]) -> None:
-        inputs: dict[str, Any] = {}
-        for item in step.checklist if step.action != "pack" else ():
-            ui.label(f"☐ {_(item)}").classes("text-sm text-slate-600")
-        if step.action == "confirm":
-            field = ui.select(locations, label=_("Ships from"), value=view.order.location_id or None).classes(
-                "w-72"
-            )
-            inputs["location_id"] = lambda: field.value
-        elif step.action == "pack":
-            ui.label(_("Pick list: tick each line as it is taken")).classes("text-sm")
-            boxes = {
-                line.line_id: ui.checkbox(f"{line.qty} × {line.name} ({line.sku})").mark(
-                    f"pick-{line.line_id}"
-                )
-                for line in view.lines
-            }
-            inputs["picked"] = lambda: [line_id for line_id, box in boxes.items() if box.value]
-        elif step.action == "ship":
-            carrier = ui.input(_("Carrier")).classes("w-48")
-            tracking = ui.input(_("Tracking number")).classes("w-64")
-            inputs["carrier"] = lambda: carrier.value or ""
-            inputs["tracking_no"] = lambda: tracking.value or ""
-        elif step.action == "deliver":
-            inputs["site_url"] = lambda: self.site_url
-        color = "negative" if step.action == "cancel" else "primary"
-        ui.button(_(step.label), on_click=lambda: self._take(step.action, inputs), color=color).mark(
-            f"step-{step.action}"
-        )
-
-    async def _take(self, action: str, inputs: dict[str, Any]) -> None:
-        if self.view is None:
-            return
-        values = {name: read() for name, read in inputs.items()}
-        ok, _order = await call(
-            orders.take_step, self.order_id, action, by=self.actor, base=self.view.order, **values
-        )
-        if ok:
-            ui.notify(
-                _("Order {order_id} {get}", order_id=self.order_id, get=DONE.get(action, "is updated")),
-                type="positive",
-            )
-            await self.refresh()
+        fields = {
+            "location_id": lambda: ui.select(
+                locations, label=_("Ships from"), value=view.order.location_id or None
+            ).classes("w-72"),
+            "picked": lambda: PickList(view),
+            "carrier": lambda: ui.input(_("Carrier")).classes("w-48"),
+            "tracking_no": lambda: ui.input(_("Tracking number")).classes("w-64"),
+        }
+        StepsPanel(
+            ORDER,
+            view.order,
+            self.actor,
+            on_done=self.refresh,
+            fields=fields,
+            site_url=self.site_url,
+            notice=lambda step: _(
+                "Order {order_id} {get}", order_id=self.order_id, get=_(DONE.get(step.action, DONE_OTHERWISE))
+            ),
+        ).draw()
 
     def _timeline(self, view: OrderView) -> None:
         ui.label(_("Timeline")).classes("font-semibold")

@@ -7,7 +7,6 @@ now, and a refusal is shown as a notification while the form keeps what was type
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 from fastapi import Request
@@ -18,9 +17,9 @@ from i18n import N_, _
 from pages.auth import signed_in
 from pages.common import ServerList, attempt, pager
 from pages.frame import frame
+from pages.steps_panel import StepsPanel
 from processes import runtime, service
 from processes.permissions import Actor
-from processes.procedure import Transition
 from processes.service import ACTIVE, ALL, PRIORITIES, TICKET, TicketQuery, TicketView
 
 from .common import SLA_COLOURS, SLA_WORDS, fact, shown, table
@@ -231,46 +230,23 @@ class TicketPage:
                 ui.label(note.text).classes("whitespace-pre-wrap").mark("note")
 
     def _steps(self, view: TicketView) -> None:
-        steps = service.ticket_steps(view.ticket, self.actor)
-        if not steps:
-            return
-        ui.label(_("Next steps")).classes("text-base font-semibold")
-        with ui.column().classes("w-full max-w-2xl gap-3"):
-            for step in steps:
-                self._step(step)
+        def text(label: str) -> Any:
+            return lambda: ui.textarea(_(label)).classes("w-full").props("maxlength=5000 autogrow")
 
-    def _step(self, step: Transition) -> None:
-        if step.action == "assign":
-            with ui.row().classes("items-end gap-2"):
-                who = ui.input(_("Assign to"), value=self.view.ticket.assignee or self.actor.name)
-                ui.button(_(step.label), on_click=lambda: self.take(service.assign, who.value))
-        elif step.action in ("reply", "wait", "resolve"):
-            label = {
-                "reply": "Reply to the customer",
-                "wait": "Question for the customer",
-                "resolve": "Resolution",
-            }
-            rule = {"reply": service.reply, "wait": service.wait_on_customer, "resolve": self._resolve}
-            with ui.column().classes("w-full gap-1"):
-                text = ui.textarea(label[step.action]).classes("w-full").props("maxlength=5000 autogrow")
-                ui.button(_(step.label), on_click=lambda r=rule[step.action], t=text: self.take(r, t.value))
-        else:
-            rule = {"resume": service.resume, "close": service.close}[step.action]
-            ui.button(_(step.label), on_click=lambda r=rule: self.take(r))
-
-    def _resolve(self, *args: Any, **kwargs: Any) -> Any:
-        return service.resolve(*args, site_url=self.site_url, **kwargs)
-
-    async def take(self, rule: Callable[..., Any], *args: Any) -> None:
-        assert self.view is not None
-        done = await attempt(rule, self.workbook, self.ticket_id, *args, by=self.actor, base=self.view.ticket)
-        if done is not None:
-            ui.notify(
-                _(
-                    "Ticket {ticket_id}: {replace}",
-                    ticket_id=self.ticket_id,
-                    replace=done.status.replace("_", " "),
-                ),
-                type="positive",
-            )
-            await self.refresh()
+        fields = {
+            "assignee": lambda: ui.input(_("Assign to"), value=view.ticket.assignee or self.actor.name),
+            "message": text(N_("Reply to the customer")),
+            "question": text(N_("Question for the customer")),
+            "resolution": text(N_("Resolution")),
+        }
+        StepsPanel(
+            TICKET,
+            view.ticket,
+            self.actor,
+            on_done=self.refresh,
+            fields=fields,
+            site_url=self.site_url,
+            notice=lambda step: _(
+                "Ticket {ticket_id}: {replace}", ticket_id=self.ticket_id, replace=i18n.value(step.target)
+            ),
+        ).draw()

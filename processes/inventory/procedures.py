@@ -8,7 +8,7 @@ processes.inventory.transfers moves stock from one location to another.
 from __future__ import annotations
 
 from processes.permissions import Permission
-from processes.procedure import EDITABLE, HOLDS_STOCK, Alert, Entry, Procedure, Transition
+from processes.procedure import ABANDONED, EDITABLE, HOLDS_STOCK, Alert, Entry, Procedure, Transition
 from sheets.tabs import STOCK_COUNTS, TRANSFERS
 
 STOCKTAKE_DUE = Alert(
@@ -112,6 +112,7 @@ TRANSFER = Procedure(
     groups={
         "open": ("requested", "in_transit"),
         "in_transit": ("in_transit",),
+        ABANDONED: ("cancelled",),
         HOLDS_STOCK: ("in_transit",),  # left the origin, not yet at the destination
         EDITABLE: ("requested",),
     },

@@ -18,7 +18,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from processes.permissions import Actor
-from processes.procedure import EDITABLE, HOLDS_STOCK, Alert, Entry, Part, Procedure, Transition
+from processes.procedure import ABANDONED, EDITABLE, HOLDS_STOCK, Alert, Entry, Part, Procedure, Transition
 from sheets.table import Record
 from sheets.tabs import ORDER_LINES, ORDERS, PAYMENT_STAGES
 
@@ -79,6 +79,7 @@ ORDER = Procedure(
     groups={
         "open": ("new", *_RESERVED),  # still being worked on
         "reserved": _RESERVED,  # its stock is reserved at its location
+        ABANDONED: ("cancelled",),
         HOLDS_STOCK: _RESERVED,
         "sent": ("shipped", "delivered"),  # the goods left the warehouse
         EDITABLE: ("new",),  # nothing reserved yet: the location and the lines may change

@@ -10,7 +10,7 @@ cancelled; receiving picks `receive` or `receive_part` by the quantities.
 from __future__ import annotations
 
 from processes.permissions import Actor, Permission
-from processes.procedure import EDITABLE, Alert, Entry, Procedure, Transition
+from processes.procedure import ABANDONED, EDITABLE, Alert, Entry, Procedure, Transition
 from sheets.table import Record
 from sheets.tabs import PURCHASE_ORDERS, PURCHASE_REQUESTS
 
@@ -60,6 +60,7 @@ PURCHASE_REQUEST = Procedure(
     groups={
         "open": ("open", "quoting", "ordered"),  # still being worked on
         "choosing": ("open", "quoting"),  # quotes are collected, no supplier chosen yet
+        ABANDONED: ("cancelled",),
         EDITABLE: ("open", "quoting"),
     },
     step_columns=("requested_by", "created_at", "source"),
@@ -136,6 +137,7 @@ PURCHASE_ORDER = Procedure(
         # Goods the company has decided to buy and not yet received: what stock counts as incoming.
         "incoming": ("awaiting_approval", "approved", "ordered", "partially_received"),
         "waiting_on_manager": ("awaiting_approval",),
+        ABANDONED: ("cancelled",),
         "started": ("approved", "ordered", "partially_received", "received"),  # past its approval
         EDITABLE: ("draft",),  # once submitted, what was approved is what is bought
     },

@@ -121,7 +121,7 @@ async def test_a_transfer_is_requested_shipped_and_received(app_workbook, mia: U
     mia.find(marker=f"ship-{transfer_id}").click()  # the step's card: its checklist, then its button
     for box in mia.find(marker="tick-ship").elements:
         box.value = True
-    mia.find(marker="take-ship").click()
+    mia.find(marker="step-ship").click()
     await shows(mia, marker=f"receive-{transfer_id}")
     await mia.should_not_see(marker=f"cancel-{transfer_id}")
     assert (on_hand(app_workbook, "KIT-001", main), on_hand(app_workbook, "KIT-001", store)) == (6, None)
@@ -129,10 +129,10 @@ async def test_a_transfer_is_requested_shipped_and_received(app_workbook, mia: U
 
     mia.find(marker=f"receive-{transfer_id}").click()  # counted on arrival: one short
     mia.find("Qty received").type("3")
-    mia.find(marker="take-receive").click()
+    mia.find(marker="step-receive").click()
     await shows(mia, "3 of 4 arrived: say what was found")
     mia.find("Discrepancy note").type("one box crushed, thrown away")
-    mia.find(marker="take-receive").click()
+    mia.find(marker="step-receive").click()
     await shows(mia, "No transfers to show.")  # the open view no longer lists it
     assert on_hand(app_workbook, "KIT-001", store) == 3
     received = app_workbook.table(TRANSFERS).get(transfer_id)
