@@ -14,11 +14,13 @@ from i18n.formatting import when
 from pages.common import background
 from pages.common import fact as common_fact
 from pages.frame import show_error
+from pages.steps_panel import StepsPanel
 from processes import SheetError, aftersales, runtime
 from processes.aftersales import REFUND, RETURN, ReturnView
 from processes.aftersales.procedures import NO_REFUND
 from processes.errors import ProcessError
 from processes.permissions import Actor
+from processes.procedure import Transition
 
 DISPOSITION_CHOICES = {"restock": "Restock", "write_off": "Write off"}
 
@@ -35,6 +37,14 @@ def shown(value: Any) -> str:
 
 def fact(label: str, value: Any) -> None:
     common_fact(label, shown(value), "w-40")
+
+
+#: What a step did, in a word for the notification.
+DONE = {
+    "approve_refund": N_("Refund approved"),
+    "pay_refund": N_("Refund paid"),
+    "exchange": N_("Replacement order created"),
+}
 
 
 class ReturnPage:
@@ -111,21 +121,33 @@ class ReturnPage:
     # --- what can be done now -----------------------------------------------------------
 
     def _steps(self, view: ReturnView) -> None:
-        actions = {step.action: step for step in view.steps}
-        if "approve" in actions or "reject" in actions:
-            self._review(actions)
-        if "receive" in actions:
-            self._receive(view, actions["receive"])
-        if "refund" in actions:
-            self._refund(view)
-        if "approve_refund" in actions:
-            ui.button(
-                actions["approve_refund"].label,
-                on_click=lambda: self._act(
-                    aftersales.approve_refund, base=view.ret, done=N_("Refund approved")
-                ),
-            )
-        elif view.ret.refund_status in REFUND.group("waiting_on_manager"):
+        """The steps of the return and of its refund: the panel draws them, this page's own forms the first ones."""
+
+        def review(step: Transition) -> None:  # one form for both approving and rejecting
+            self._review({t.action: t for t in view.steps})
+
+        extras = {
+            "approve": review,
+            "reject": review,
+            "receive": lambda step: self._receive(view, step),
+            "refund": lambda step: self._refund(view),
+        }
+        fields = {
+            "refund_ref": lambda: ui.input(_("Payment reference")).props("maxlength=100").classes("w-64")
+        }
+        StepsPanel(
+            (RETURN, REFUND),
+            view.ret,
+            self.actor,
+            on_done=self.refresh,
+            extras=extras,
+            fields=fields,
+            title="",
+            notice=lambda step: _(DONE.get(step.action, N_("Done"))),
+        ).draw()
+        if view.ret.refund_status in REFUND.group("waiting_on_manager") and not any(
+            t.action == "approve_refund" for t in view.steps
+        ):
             ui.label(
                 _(
                     "The refund of {shown} is above the limit of {refund_limit:,.2f}: it waits for a manager's approval.",
@@ -133,16 +155,6 @@ class ReturnPage:
                     refund_limit=view.refund_limit,
                 )
             ).classes("text-slate-600")
-        if "pay_refund" in actions:
-            self._pay(view, actions["pay_refund"])
-        if "exchange" in actions:
-            step = actions["exchange"]
-            ui.button(
-                _(step.label),
-                on_click=lambda: self._act(
-                    aftersales.create_replacement, base=view.ret, done=N_("Replacement order created")
-                ),
-            )
         if not view.steps and view.ret.status in RETURN.group("finished"):
             ui.label(
                 _(
@@ -229,23 +241,5 @@ class ReturnPage:
                 _("Set the refund"),
                 on_click=lambda: self._act(
                     aftersales.set_refund, amount=amount.value, base=view.ret, done=N_("Refund set")
-                ),
-            )
-
-    def _pay(self, view: ReturnView, step) -> None:
-        with ui.card().classes("w-full max-w-xl gap-2"):
-            ui.label(_("Pay the refund of {shown}", shown=shown(view.ret.refund_amount))).classes(
-                "font-semibold"
-            )
-            for item in step.checklist:
-                ui.label(f"• {_(item)}").classes("text-sm")
-            reference = ui.input(_("Payment reference")).props("maxlength=100").classes("w-64")
-            ui.button(
-                _(step.label),
-                on_click=lambda: self._act(
-                    aftersales.pay_refund,
-                    refund_ref=reference.value or "",
-                    base=view.ret,
-                    done=N_("Refund paid"),
                 ),
             )
