@@ -17,6 +17,7 @@ from pages.procurement.common import (
     status_list,
     table,
 )
+from pages.steps_panel import StepsPanel
 from processes import SheetError, procurement, runtime
 from processes.errors import ProcessError
 from processes.permissions import Actor, Permission
@@ -150,12 +151,18 @@ class RequestPage:
                 ui.label(_("Stock of this product")).classes("text-base font-semibold")
                 show_context(view.context)
             self.quotes(view.comparison, choosing="order" in steps)
-            if "quote" in steps:
-                self.quote_form(choices.suppliers)
-            if "order" in steps:
-                self.choice_form(view.comparison)
-            if "cancel" in steps:
-                ui.button(steps["cancel"].label, on_click=self.cancel).props("outline color=negative")
+            extras = {
+                "quote": lambda step: self.quote_form(choices.suppliers),
+                "order": lambda step: self.choice_form(view.comparison),
+            }
+            StepsPanel(
+                procurement.PURCHASE_REQUEST,
+                view.request,
+                self.actor,
+                on_done=self.load,
+                extras=extras,
+                title="",
+            ).draw()
             if view.orders:
                 ui.label(_("Purchase orders")).classes("text-base font-semibold")
                 table(
@@ -330,14 +337,6 @@ class RequestPage:
                     ui.navigate.to(f"/procurement/orders/{order.po_id}")
 
             ui.button(_("Create the purchase order"), on_click=choose)
-
-    async def cancel(self) -> None:
-        done = await attempt(
-            procurement.cancel_request, self.workbook, self.request_id, by=self.actor, base=self.view.request
-        )
-        if done is not None:
-            ui.notify(_("Request {request_id} cancelled", request_id=self.request_id), type="positive")
-            await self.load()
 
 
 def _rate(rate: float | None) -> str:
