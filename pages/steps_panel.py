@@ -81,7 +81,11 @@ class StepsPanel:
                     extra = self.extras[step.action]
                     if extra is not None and id(extra) not in drawn:
                         drawn.add(id(extra))
-                        extra(step)
+                        sharing = [t.action for _p, t in offered if self.extras.get(t.action) is extra]
+                        with (
+                            ui.column().classes("w-full gap-1").mark(" ".join(f"extra-{a}" for a in sharing))
+                        ):
+                            extra(step)
                     continue
                 self._card(procedure, step)
 

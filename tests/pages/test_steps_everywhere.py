@@ -15,6 +15,7 @@ from processes.procedure import Procedure, Transition
 from sheets.schema import Kind
 from tests.contract.test_workflow_columns import SAMPLE
 from tests.pages.api_caller import error_of
+from tests.pages.waiting import eventually
 
 API = "/api/v1"
 STEPS = [(p, t) for p in PROCEDURES for t in p.transitions if not t.automatic]
@@ -22,12 +23,14 @@ IDS = [f"{p.slug}.{t.action}" for p, t in STEPS]
 GUARDED = [(p, t) for p, t in STEPS if t.permission is not None]
 
 
-def a_record(workbook, procedure: Procedure, state: str):
+def a_record(workbook, procedure: Procedure, state: str, applying: Transition | None = None):
     """A row in `state`, written through the record layer as the steps before it would have left it."""
     tab = procedure.tab
     values = {c.name: SAMPLE[c.kind] for c in tab.columns if c.required and c.name not in tab.key}
     if procedure.status_column == "refund_status":  # a refund lives on a received return
         values |= {"status": "received", "kind": "return"}
+    if applying is not None and applying.action == "exchange":
+        values["kind"] = "exchange"
     values[procedure.status_column] = state
     with workbook.transaction(tab, user="seed") as tx:
         return tx.insert(tab, values)
@@ -90,3 +93,48 @@ async def test_a_step_needing_a_permission_is_refused_to_staff(procedure, transi
 
 def test_the_sample_values_cover_every_kind():
     assert set(SAMPLE) == set(Kind)
+
+
+# the pages -------------------------------------------------------------------------------
+
+
+def page_of(procedure: Procedure) -> str:
+    """The record page a procedure's steps are offered on (its own, or its host's: a refund's return)."""
+    host = next((p for p in PROCEDURES if p.name == procedure.shown_on), procedure)
+    return host.page
+
+
+ON_A_PAGE = [(p, t) for p, t in STEPS if "{id}" in page_of(p)]
+
+
+def showing(user, **what: str) -> bool:
+    """Whether the page shows an element with this marker or content now."""
+    try:
+        user.find(**what)
+    except AssertionError:
+        return False
+    return True
+
+
+@pytest.mark.parametrize(
+    ("procedure", "transition"), ON_A_PAGE, ids=[f"{p.slug}.{t.action}" for p, t in ON_A_PAGE]
+)
+async def test_a_step_is_offered_on_its_record_s_page_exactly_where_the_specification_allows_it(
+    procedure, transition, user, app_workbook, app_accounts
+):
+    from tests.pages.conftest import PASSWORD, log_in
+
+    app_accounts.add_user("ada", "admin", PASSWORD)  # every permission: only the state decides
+    await log_in(user, "ada")
+    await user.should_see("ada (admin)")
+    markers = (f"step-{transition.action}", f"extra-{transition.action}")
+
+    record = a_record(app_workbook, procedure, transition.sources[0], applying=transition)
+    await user.open(page_of(procedure).format(id=record.id))
+    await eventually(lambda: any(showing(user, marker=marker) for marker in markers), timeout=5)
+
+    elsewhere = [state for state in procedure.states if state not in transition.sources]
+    other = a_record(app_workbook, procedure, elsewhere[0], applying=transition)
+    await user.open(page_of(procedure).format(id=other.id))
+    await eventually(lambda: showing(user, content=str(other.id)), timeout=5)
+    assert not any(showing(user, marker=marker) for marker in markers)
