@@ -161,6 +161,9 @@ class Procedure:
     about: str = ""  # the column that says what a record is about, shown next to its ID
     grouped_by: str = ""  # records worked on together by this column (a stocktake's session): one task
     shown_on: str = ""  # the procedure on whose record page its steps are offered (a refund: its return)
+    # When a record entered a state, where the tab's column for it is not "<state>_at"
+    # (a transfer is in_transit from shipped_at); "" names the column a record is created with.
+    stamps: Mapping[str, str] = field(default_factory=dict)
     _by_action: dict[str, Transition] = field(init=False, repr=False, compare=False)
     _deadline_alerts: tuple[Alert, ...] = field(init=False, repr=False, compare=False)
     #: The module the specification is written in (where a reader finds it).
@@ -247,9 +250,13 @@ class Procedure:
             raise ValueError(f"{self.name}: terms need the {EDITABLE!r} group of states")
         for part in self.parts:
             part.tab.column(part.link)
-        for name in (self.about, self.grouped_by):
+        for name in (self.about, self.grouped_by, *self.stamps.values()):
             if name:
                 self.tab.column(name)
+        if set(self.stamps) - choices - {""}:
+            raise ValueError(
+                f"{self.name}: stamps name states {set(self.stamps) - choices - {''}} not declared"
+            )
         default = self.tab.column(self.status_column).default
         if default not in self.start_states:
             raise ValueError(f"{self.name}: a row added by hand starts {default!r}, which is no entry state")

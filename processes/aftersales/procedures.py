@@ -63,6 +63,7 @@ RETURN = Procedure(
     entries=(Entry("requested", "The customer asks for a return or an exchange on the returns page"),),
     area="aftersales",
     page="/returns/{id}",
+    stamps={"": "requested_at"},
     about="order_id",
     alerts=(RETURN_REVIEW_LATE,),
     groups={
@@ -148,6 +149,7 @@ REFUND = Procedure(
     ),
     area="aftersales",
     page="/returns/{id}",
+    stamps={"": "requested_at", "paid": "refunded_at"},
     shown_on="Return",
     alerts=(REFUND_LATE,),
     groups={

@@ -19,6 +19,7 @@ SUGGESTION = Procedure(
     entries=(Entry("open", "Anyone writes a suggestion on the suggestions page"),),
     accountable="manager",
     page="/suggestions",
+    stamps={"": "submitted_at"},
     about="process",
     groups={
         "open": ("open",),

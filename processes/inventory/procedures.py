@@ -121,5 +121,6 @@ TRANSFER = Procedure(
     entries=(Entry("requested", "Staff ask for stock to move from one location to another"),),
     area="location",
     page="/inventory/transfers",  # worked on in the list: no page per transfer
+    stamps={"": "requested_at", "in_transit": "shipped_at"},  # on the road from the moment it ships
     about="sku",
 )

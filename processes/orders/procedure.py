@@ -74,6 +74,7 @@ ORDER = Procedure(
     entries=(Entry("new", "Staff enter the order, or it is imported from the shop's export"),),
     area="order",
     page="/orders/{id}",
+    stamps={"": "created_at"},
     about="customer_name",
     alerts=(ORDER_UNPAID, ORDER_UNSHIPPED, ORDER_NO_TRACKING),
     groups={

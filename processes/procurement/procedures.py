@@ -55,6 +55,7 @@ PURCHASE_REQUEST = Procedure(
     ),
     area="procurement",
     page="/procurement/requests/{id}",
+    stamps={"": "created_at"},
     about="sku",
     alerts=(QUOTES_LATE,),
     groups={

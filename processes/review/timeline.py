@@ -31,19 +31,8 @@ from dataclasses import dataclass
 import numpy
 import pandas as pd
 
-from processes.aftersales.procedures import REFUND
-from processes.inventory.procedures import TRANSFER
 from processes.procedure import Procedure
 from sheets.schema import Kind
-
-#: Stamp columns whose name is not `<state>_at`: (tab, status column, state) -> column.
-NAMED_OTHERWISE: dict[tuple[str, str, str], str] = {
-    # A transfer is on the road from the moment it ships.
-    (TRANSFER.tab.name, TRANSFER.status_column, TRANSFER.transition("ship").target): "shipped_at",
-    (REFUND.tab.name, REFUND.status_column, REFUND.transition("pay_refund").target): "refunded_at",
-}
-#: Where a tab says when a record was created: the stamp of its first state.
-CREATION_COLUMNS = ("created_at", "opened_at", "requested_at", "submitted_at")
 
 EVENT_COLUMNS = ["record", "state", "at"]
 
@@ -81,10 +70,10 @@ def stamp_columns(procedure: Procedure) -> dict[str, str]:
     # A record is created in the status column's default: the tab's creation stamp says when.
     default = procedure.tab.column(procedure.status_column).default
     created_in = default if default in procedure.first_states else None
-    creation = next((name for name in CREATION_COLUMNS if name in stamped), None)
+    creation = procedure.stamps.get("")
     columns = {}
     for state in procedure.states:
-        named = NAMED_OTHERWISE.get((tab.name, procedure.status_column, state), f"{state}_at")
+        named = procedure.stamps.get(state, f"{state}_at")
         if named in stamped:
             columns[state] = named
         elif state == created_in and creation:

@@ -47,6 +47,7 @@ TICKET = Procedure(
     entries=(Entry("open", "Staff open a ticket for a customer's inquiry or complaint"),),
     area="service",
     page="/tickets/{id}",
+    stamps={"": "opened_at"},
     about="subject",
     alerts=(TICKET_OVERDUE, TICKET_DUE_SOON, TICKET_NO_RESPONSE),
     groups={
