@@ -1,24 +1,30 @@
-"""A procedure declared once: its states, the named actions between them, who does each.
+"""A procedure's specification: its states and their groups, its steps, the cells they own.
 
-Pages offer only the actions `allowed()` returns for a record's state; the
-rule module checks the same declaration before it changes anything, so a
-crafted request cannot skip a step. The handbook, its flowcharts and the
-review metrics are derived from these declarations too.
+Every layer reads the specification instead of spelling it again: pages draw
+the steps `steps_for()` returns for a record (pages/steps_panel.py), the one
+dispatcher takes them (processes/steps.py) for pages and the HTTP API alike,
+the grid refuses hand edits of the cells the steps own (processes/sheet_edit.py),
+and the handbook, the review, the dashboard's tasks and the deadline alerts
+are derived from it. The rule module checks the same declaration inside its
+transaction before it changes anything, so a crafted request cannot skip a step.
 
 A deadline names the Settings key that holds it, so the value in force is
-always the one in the Settings tab; the alerts the scheduled checks raise
-about a procedure are declared with it (kind, threshold setting, meaning), and
-the checks use those declarations rather than strings of their own.
+always the one in the Settings tab; a step's deadline that no declared alert
+watches gets a generated one (`deadline_alerts`), raised by jobs/checks/deadlines.py.
 
     PURCHASE_ORDER = Procedure(
         "Purchase order", PURCHASE_ORDERS, "status",
+        groups={"open": (...), "incoming": (...), EDITABLE: ("draft",)},
+        step_columns=("approved_by", "raised_by", ...),  # no hand edit, whoever asks
+        terms=("supplier_id", "sku", "qty", "unit_price", "total", "location_id"),  # only while a draft
         transitions=(
             Transition("approve", ("awaiting_approval",), "approved", "manager", "Approve the order",
                        permission=Permission.APPROVE_PO_OVER_LIMIT, deadline="po_approval_wait_hours"),
             ...
         ),
         alerts=(Alert("procurement.approval_late", "Waiting too long for a manager", "warning",
-                      "manager", setting="po_approval_wait_hours"),),
+                      "manager", setting="po_approval_wait_hours", watches=("approve",)),),
+        area="procurement", page="/procurement/orders/{id}", about="supplier_id",
     )
 """
 

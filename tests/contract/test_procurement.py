@@ -246,6 +246,18 @@ def test_whoever_asked_for_the_goods_or_chose_the_supplier_does_not_approve_the_
     )
 
 
+def test_incoming_means_the_same_on_the_stock_page_and_the_request_form(shop):
+    from processes import inventory
+
+    waiting = shop.order(qty=400)  # above the limit: awaiting a manager's approval
+    assert waiting.status == "awaiting_approval"
+    context = procurement.stock_context(shop.workbook, "KIT-001", shop.location)
+    shop.workbook.invalidate()
+    tables = shop.workbook.tables(PURCHASE_ORDERS, RECEIPTS)
+    stock_page = inventory.incoming_quantities(tables[PURCHASE_ORDERS.name], tables[RECEIPTS.name])
+    assert context.incoming_qty == stock_page[("KIT-001", shop.location)] == 400
+
+
 @pytest.mark.parametrize(("qty", "price"), [(100, 50.0), (10, 14.0)], ids=["at the limit", "under it"])
 def test_at_or_under_the_limit_the_order_is_approved_at_once(shop, qty, price):
     order = shop.order(qty=qty, price=price)

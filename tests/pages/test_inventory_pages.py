@@ -90,6 +90,9 @@ async def test_a_stocktake_is_counted_blind_by_staff_and_approved_by_a_manager(
     user.find(marker="approve-KIT-001").click()
     await shows(user, "1 line(s): approved")
     await shows(user, "approved by mia")
+    # An approved line is offered no step: the buttons are the specification's, not the page's.
+    await user.should_not_see(marker="approve-KIT-001")
+    await user.should_not_see(marker="reject-KIT-001")
     assert on_hand(app_workbook, "KIT-001", main) == 8
     assert app_workbook.table(STOCK).get(("KIT-001", main)).last_counted_at is not None
     assert ledger_issues(app_workbook) == []

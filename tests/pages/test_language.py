@@ -84,3 +84,21 @@ async def test_the_grid_shows_states_and_yes_no_in_chinese_and_keeps_them_in_eng
     await user.should_see(kind=ui.table)
     await eventually(lambda: [row["active"] for row in user.find(ui.table).elements.pop().rows] == ["是"])
     assert [supplier.active for supplier in app_workbook.table(SUPPLIERS).records()] == [True]
+
+
+async def test_the_declared_steps_on_a_return_page_read_in_chinese(app_workbook, app_accounts, user: User):
+    from sheets.tabs import ORDERS, RETURNS
+
+    with app_workbook.transaction(ORDERS, RETURNS, user="seed") as tx:
+        order = tx.insert(ORDERS, {"customer_name": "Ann", "status": "delivered"})
+        ret = tx.insert(
+            RETURNS, {"order_id": order.order_id, "sku": "KIT-001", "qty": 1, "status": "requested"}
+        )
+    app_accounts.add_user("sam", "staff", PASSWORD)
+    app_accounts.set_language("sam", "zh", by=app_accounts.actor("sam"))
+    await log_in(user, "sam")
+    await user.should_see("sam (员工)")
+    await user.open(f"/returns/{ret.return_id}")
+    await user.should_see("批准申请")  # Approve the request
+    await user.should_see("驳回申请")  # Reject the request
+    await user.should_not_see("Approve the request")

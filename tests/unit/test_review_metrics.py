@@ -364,3 +364,18 @@ def test_the_report_in_chinese_uses_the_chinese_template():
     assert markdown.startswith("# 流程评审") and "## 服务水平" in markdown
     assert '<html lang="zh">' in page and "本期没有发出调查" in page
     assert render_markdown(result).startswith("# Process review")
+
+
+def test_every_purchase_order_counts_as_started_whichever_entry_it_came_in_by():
+    """A PO made at once approved, one waiting for a manager and a draft typed in the sheet: three started."""
+    created = audit(
+        (hours(1), "Purchase Orders", "PO-1", "status: approved; qty: 10"),
+        (hours(2), "Purchase Orders", "PO-2", "status: awaiting_approval; qty: 400"),
+        (hours(3), "Purchase Orders", "PO-3", "status: draft; qty: 5"),
+    )
+    orders = pd.DataFrame(
+        {"po_id": ["PO-1", "PO-2", "PO-3"], "status": ["approved", "awaiting_approval", "draft"]}
+    )
+    result = review({"Purchase Orders": orders, "Audit": created}, PERIOD)
+    started = [p for p in result.procedures if p.name == "Purchase order"][0].started
+    assert started.value == 3
