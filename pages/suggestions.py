@@ -14,9 +14,11 @@ from i18n import _
 from pages.auth import signed_in
 from pages.common import ServerList, call, pager, when
 from pages.frame import frame
+from pages.steps_panel import StepsPanel
 from processes import suggestions
 from processes.improvement.procedure import SUGGESTION
-from processes.permissions import Actor, Permission
+from processes.permissions import Actor
+from processes.procedure import Transition
 from processes.suggestions import OPEN_STATES, OUTCOMES, PROCESSES, SuggestionQuery
 from sheets.table import Record
 
@@ -149,10 +151,20 @@ class SuggestionBox(ServerList):
                     ).classes("text-sm").mark(f"decision-{sid}")
             with ui.column().classes("items-end gap-1 shrink-0"):
                 ui.badge(i18n.value(status), color=_STATUS_COLOUR.get(status, "grey")).mark(f"status-{sid}")
-                if status in OPEN_STATES:
-                    self._actions(suggestion)
+                self._steps(suggestion)
 
-    def _actions(self, suggestion: Record) -> None:
+    def _steps(self, suggestion: Record) -> None:
+        """The steps the specification offers this login: voting and deciding drawn as this list's own."""
+
+        def deciding(step: Transition) -> None:
+            ui.button(_("Decide"), on_click=lambda _event: self._open_decision(suggestion)).props(
+                "flat dense"
+            ).mark(f"decide-{suggestion.suggestion_id}")
+
+        extras = {"vote": lambda step: self._vote_button(suggestion), "adopt": deciding, "reject": deciding}
+        StepsPanel(SUGGESTION, suggestion, self.actor, on_done=self.refresh, extras=extras, title="").draw()
+
+    def _vote_button(self, suggestion: Record) -> None:
         sid = suggestion.suggestion_id
         if suggestions.same_person(suggestion.submitted_by, self.actor.name):
             ui.label(_("Your suggestion")).classes("text-xs text-slate-500")
@@ -162,10 +174,6 @@ class SuggestionBox(ServerList):
             ui.button(_("Vote"), icon="thumb_up", on_click=lambda _event, s=sid: self._vote(s)).props(
                 "outline dense"
             ).mark(f"vote-{sid}")
-        if self.actor.may(Permission.DECIDE_SUGGESTIONS):
-            ui.button(_("Decide"), on_click=lambda _event, s=suggestion: self._open_decision(s)).props(
-                "flat dense"
-            ).mark(f"decide-{sid}")
 
     async def _vote(self, suggestion_id: str) -> None:
         ok, _unused = await call(suggestions.vote, suggestion_id, by=self.actor)
