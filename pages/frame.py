@@ -10,7 +10,7 @@ from nicegui import ui
 from i18n import _
 from pages.language import language_switch
 from pages.session import take_notice
-from processes.browse import tab_names
+from processes.browse import tab_names, tabs_by_section
 from processes.permissions import Actor, Permission
 
 APP_NAME = "Flowsheet"
@@ -32,16 +32,9 @@ AREA_PAGES: dict[str, tuple[tuple[str, str], ...]] = {
     "Management": (("Alerts", "/alerts"), ("Settings", "/settings"), ("Export", "/export")),
 }
 
-#: Navigation, part two: the tabs that hold each area's records (the editable grid of each tab).
-AREAS: dict[str, tuple[str, ...]] = {
-    "Procurement": ("Purchase Requests", "Quotes", "Purchase Orders", "Receipts", "Suppliers"),
-    "Inventory": ("Stock", "Stock Moves", "Stock Counts", "Transfers", "Products", "Locations"),
-    "Orders": ("Orders", "Order Lines"),
-    "Customer service": ("Tickets", "Surveys"),
-    "After-sales": ("Returns",),
-    "Improvement": ("Suggestions",),
-    "Management": ("Alerts", "Summary", "Outbox", "Settings", "Audit"),
-}
+#: Navigation, part two: the tabs that hold each area's records (the editable grid of each tab),
+#: grouped by the section each tab declares (sheets/tabs.py).
+AREAS: dict[str, tuple[str, ...]] = tabs_by_section()
 
 
 def tab_path(tab_name: str) -> str:

@@ -20,7 +20,7 @@ from processes.permissions import Actor, require_read
 from processes.stock import ledger_issues
 from sheets.schema import Kind, Tab
 from sheets.table import DataIssue, Key, Table
-from sheets.tabs import ALERT_OPEN, ALERTS, ALL_TABS, OUTBOX, OUTBOX_QUEUED, tab_named
+from sheets.tabs import ALERT_OPEN, ALERTS, ALL_TABS, OUTBOX, OUTBOX_QUEUED, SECTIONS, tab_named
 from sheets.workbook import Workbook
 
 PAGE_SIZES = (25, 50, 100)
@@ -28,6 +28,11 @@ PAGE_SIZES = (25, 50, 100)
 
 def tab_names() -> list[str]:
     return [tab.name for tab in ALL_TABS]
+
+
+def tabs_by_section() -> dict[str, tuple[str, ...]]:
+    """Each part of the company (in the navigation's order) and the tabs that hold its records."""
+    return {section: tuple(tab.name for tab in ALL_TABS if tab.section == section) for section in SECTIONS}
 
 
 @dataclass(frozen=True)

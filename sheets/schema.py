@@ -123,6 +123,7 @@ class Tab:
     description: str = ""
     append_only: bool = False
     row_rules: tuple[RowRule, ...] = ()
+    section: str = ""  # the part of the company whose records it holds: the navigation groups tabs by it
     _by_name: dict[str, Column] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:

@@ -19,6 +19,16 @@ TEXT, INT, NUMBER, BOOL, DATE, DATETIME = (
 )
 
 PRIORITIES = ("low", "normal", "high", "urgent")
+#: The parts of the company, in the order the navigation lists them; each tab belongs to one.
+SECTIONS = (
+    "Procurement",
+    "Inventory",
+    "Orders",
+    "Customer service",
+    "After-sales",
+    "Improvement",
+    "Management",
+)
 ROLES = ("staff", "manager", "admin")
 
 
@@ -56,13 +66,14 @@ def stamps() -> tuple[Column, ...]:
     )
 
 
-def record_tab(name: str, key: str, *columns: Column, prefix: str | None, about: str) -> Tab:
+def record_tab(name: str, key: str, *columns: Column, prefix: str | None, about: str, section: str) -> Tab:
     return Tab(
         name=name,
         key=(key,),
         columns=(key_col(key), *columns, *stamps()),
         id_prefix=prefix,
         description=about,
+        section=section,
     )
 
 
@@ -73,6 +84,7 @@ SETTINGS = record_tab(
     col("description"),
     prefix=None,
     about="Thresholds and deadlines the procedures and jobs use",
+    section="Management",
 )
 
 PRODUCTS = record_tab(
@@ -86,6 +98,7 @@ PRODUCTS = record_tab(
     col("active", BOOL, default=True),
     prefix=None,
     about="What the company sells and buys",
+    section="Inventory",
 )
 
 LOCATIONS = record_tab(
@@ -96,6 +109,7 @@ LOCATIONS = record_tab(
     col("active", BOOL, default=True),
     prefix="LOC",
     about="Warehouses and stores that hold stock",
+    section="Inventory",
 )
 
 SUPPLIERS = record_tab(
@@ -111,6 +125,7 @@ SUPPLIERS = record_tab(
     col("notes"),
     prefix="SUP",
     about="Who the company buys from",
+    section="Procurement",
 )
 
 STOCK = Tab(
@@ -134,6 +149,7 @@ STOCK = Tab(
             "the minimum must not be above the maximum (a maximum of 0 means none)",
         ),
     ),
+    section="Inventory",
 )
 
 MOVE_REASONS = ("receipt", "shipment", "transfer", "adjustment", "return")
@@ -151,6 +167,7 @@ STOCK_MOVES = record_tab(
     col("by"),
     prefix="MOV",
     about="The ledger: every change of stock is one row",
+    section="Inventory",
 )
 
 PURCHASE_REQUESTS = record_tab(
@@ -172,6 +189,7 @@ PURCHASE_REQUESTS = record_tab(
     ),
     prefix="PR",
     about="Requests to buy stock, typed by staff or raised by the low-stock check",
+    section="Procurement",
 )
 
 QUOTES = record_tab(
@@ -186,6 +204,7 @@ QUOTES = record_tab(
     col("notes"),
     prefix="QT",
     about="Supplier quotes against a purchase request",
+    section="Procurement",
 )
 
 PURCHASE_ORDERS = record_tab(
@@ -222,6 +241,7 @@ PURCHASE_ORDERS = record_tab(
     col("short_reason", description="Why the order was closed with less received than ordered"),
     prefix="PO",
     about="Orders placed with suppliers",
+    section="Procurement",
 )
 
 RECEIPTS = record_tab(
@@ -237,6 +257,7 @@ RECEIPTS = record_tab(
     col("received_by"),
     prefix="RCV",
     about="Deliveries received against purchase orders, with inspection",
+    section="Procurement",
 )
 
 STOCK_COUNTS = record_tab(
@@ -254,6 +275,7 @@ STOCK_COUNTS = record_tab(
     col("approved_by"),
     prefix="CNT",
     about="Stocktake lines: blind counts, variances and their approval",
+    section="Inventory",
 )
 
 TRANSFERS = record_tab(
@@ -276,6 +298,7 @@ TRANSFERS = record_tab(
     col("discrepancy", description="Sent and counted differ: how many, and what was found"),
     prefix="TRF",
     about="Stock moved between locations",
+    section="Inventory",
 )
 
 ORDER_STATUSES = (
@@ -320,6 +343,7 @@ ORDERS = record_tab(
     col("delivered_at", DATETIME),
     prefix="ORD",
     about="Customer orders from every channel",
+    section="Orders",
 )
 
 ORDER_LINES = record_tab(
@@ -331,6 +355,7 @@ ORDER_LINES = record_tab(
     money("unit_price"),
     prefix="OL",
     about="The items of each order",
+    section="Orders",
 )
 
 TICKETS = record_tab(
@@ -365,6 +390,7 @@ TICKETS = record_tab(
     ),
     prefix="TCK",
     about="Customer inquiries and complaints with a resolution deadline",
+    section="Customer service",
 )
 
 SURVEYS = record_tab(
@@ -378,6 +404,7 @@ SURVEYS = record_tab(
     col("comment"),
     prefix="SRV",
     about="Satisfaction surveys after a delivery or a resolved ticket",
+    section="Customer service",
 )
 
 RETURNS = record_tab(
@@ -411,6 +438,7 @@ RETURNS = record_tab(
     col("replacement_order_id"),
     prefix="RET",
     about="Return and exchange requests, inspection and refunds",
+    section="After-sales",
 )
 
 ALERTS = record_tab(
@@ -428,6 +456,7 @@ ALERTS = record_tab(
     col("resolved_at", DATETIME),
     prefix="ALR",
     about="Conditions the scheduled checks found; managers read them here",
+    section="Management",
 )
 #: An alert's states: raised by a check, seen by a manager, its condition cleared.
 ALERT_OPEN, ALERT_ACKNOWLEDGED, ALERT_RESOLVED = ALERTS.column("status").choices
@@ -444,6 +473,7 @@ SUMMARY = Tab(
         col("as_of", DATETIME),
     ),
     description="Rewritten by the jobs for managers",
+    section="Management",
 )
 
 SUGGESTIONS = record_tab(
@@ -460,6 +490,7 @@ SUGGESTIONS = record_tab(
     col("decision"),
     prefix="SUG",
     about="Staff suggestions to improve the procedures, and their decisions",
+    section="Improvement",
 )
 
 OUTBOX = record_tab(
@@ -476,6 +507,7 @@ OUTBOX = record_tab(
     col("error"),
     prefix="MSG",
     about="Customer notifications waiting to be sent, and what became of them",
+    section="Management",
 )
 #: A message's states: waiting to be sent, sent, or not sent (tried again while attempts are left).
 OUTBOX_QUEUED, OUTBOX_SENT, OUTBOX_FAILED = OUTBOX.column("status").choices
@@ -495,6 +527,7 @@ AUDIT = Tab(
     id_prefix="AUD",
     append_only=True,
     description="Every change made through the app: who, when, what",
+    section="Management",
 )
 
 ALL_TABS: tuple[Tab, ...] = (
@@ -523,6 +556,8 @@ ALL_TABS: tuple[Tab, ...] = (
 )
 
 TABS_BY_NAME: dict[str, Tab] = {tab.name: tab for tab in ALL_TABS}
+if any(tab.section not in SECTIONS for tab in ALL_TABS):
+    raise ValueError("every tab declares one of SECTIONS as its section")
 
 
 def tab_named(name: str) -> Tab:
