@@ -321,11 +321,16 @@ class CountView:
                     ui.label(_("variance {variance:+d}", variance=entry.variance)).classes(
                         "w-28 " + ("text-negative font-medium" if entry.variance else "text-slate-500")
                     )
-                    steps = [t for t in offered[line.count_id] if t.action in ("approve", "reject")]
-                    for step in steps:  # only what the specification allows this login from the line's state
+                    # Only what the specification allows this login from the line's state; the count
+                    # itself is the count sheet's, approving and rejecting decide lines as shown.
+                    steps = [t for t in offered[line.count_id] if t.action != "count"]
+                    for step in steps:
+                        decided_here = step.action in ("approve", "reject")
                         ui.button(
                             _(step.label),
-                            on_click=lambda line=line, step=step: self.decide(step.action, [line]),
+                            on_click=lambda line=line, step=step, here=decided_here: (
+                                self.decide(step.action, [line]) if here else self.open_step(step, line)
+                            ),
                         ).props("flat dense" + (" color=negative" if step.action == "reject" else "")).mark(
                             f"{step.action}-{line.sku}"
                         )
@@ -342,6 +347,17 @@ class CountView:
                     _("Approve all {len} counted lines", len=len(waiting)),
                     on_click=lambda: self.decide("approve", waiting),
                 )
+
+    def open_step(self, step: Transition, line: Mapping[str, Any]) -> None:
+        """Any other step of a line, with its checklist and inputs, in a dialog."""
+        with ui.dialog() as dialog, ui.card().classes("w-full max-w-xl"):
+
+            async def done() -> None:
+                dialog.close()
+                await self.refresh()
+
+            StepsPanel(STOCKTAKE, line, self.actor, on_done=done, only=step.action, title="").draw()
+        dialog.open()
 
     async def decide(self, verb: str, lines: Sequence[Mapping[str, Any]] | None) -> None:
         """Approve or reject `lines` as they were shown (None: every line still open to the decision)."""
