@@ -216,7 +216,8 @@ def take(
     remark = checklist_remark(found.transition, given.pop(CHECKLIST, None))
     arguments = found.arguments(given)
     if _serves_several(found):  # the rule picks its step from the record: the one named must fit it
-        _check_named_step(workbook, procedure, record_id, action, by)
+        shown = base if base is not None else _current(workbook, procedure, record_id)
+        _check_named_step(procedure, shown, action, by)
     accepted = inspect.signature(found.run).parameters
     if "base" in accepted:
         arguments["base"] = base
@@ -248,11 +249,13 @@ def _serves_several(found: Rule) -> bool:
     return sum(1 for other in _RULES.values() if other.run is found.run) > 1
 
 
-def _check_named_step(
-    workbook: Workbook, procedure: Procedure, record_id: Any, action: str, by: Actor
-) -> None:
+def _current(workbook: Workbook, procedure: Procedure, record_id: Any) -> Record | None:
     workbook.invalidate([procedure.tab.name])
-    record = workbook.table(procedure.tab).get(record_id)
+    return workbook.table(procedure.tab).get(record_id)
+
+
+def _check_named_step(procedure: Procedure, record: Record | None, action: str, by: Actor) -> None:
+    """The step named must be one the record's state allows (as shown, or as it is now); the rule checks again."""
     if record is not None:
         procedure.check(action, procedure.state_of(record), by)
 
