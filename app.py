@@ -304,8 +304,12 @@ def run_check(workbook: Workbook) -> int:
 def prepare_to_serve(workbook: Workbook, accounts: Accounts, demo: bool) -> None:
     """Make the workbook and logins ready before the web server starts (nothing here runs on its loop)."""
     missing = [tab.name for tab in ALL_TABS if tab.name not in workbook.backend.tab_names()]
-    if missing and workbook.kind == "local":
-        workbook.init()
+    if workbook.kind == "local":
+        # Tabs and columns a newer version declares are added (init never removes anything);
+        # a fresh workbook is made quietly, an existing one says what it gained.
+        upgraded = workbook.init().lines()
+        for line in upgraded if len(missing) < len(ALL_TABS) else ():
+            print(line)
     elif missing:
         print(
             f"The spreadsheet lacks {len(missing)} tab(s) ({', '.join(missing[:3])}…): run `python app.py init`."
