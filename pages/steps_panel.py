@@ -24,10 +24,12 @@ from typing import Any
 
 from nicegui import ui
 
-from i18n import _
+import i18n
+from i18n import N_, _
 from pages.common import attempt
 from pages.forms import label_for
 from processes import runtime, steps
+from processes.browse import column_anywhere
 from processes.permissions import Actor
 from processes.procedure import ABANDONED, Procedure, Transition
 from sheets.schema import Column
@@ -36,6 +38,27 @@ from sheets.schema import Column
 Extra = Callable[[Transition], None] | None
 #: A page's own field for one input: drawn in the step's card, read by its `value`.
 Field = Callable[[], Any]
+
+
+#: What an input that is no column of any tab is called on a form.
+INPUT_LABELS = {
+    "amount": N_("Amount"),
+    "note": N_("Note"),
+    "message": N_("Message"),
+    "question": N_("Question"),
+    "reason": N_("Reason"),
+    "discrepancy_note": N_("Discrepancy note"),
+    "picked": N_("Picked"),
+}
+
+
+def input_label(name: str) -> str:
+    """An input's label in the language in force: a column's header where some tab has that column."""
+    column = column_anywhere(name)
+    if column is None:
+        return _(INPUT_LABELS.get(name, name.replace("_", " ").capitalize()))
+    language = i18n.current()
+    return label_for(column) if language == i18n.ENGLISH else i18n.header(column.name, language)
 
 
 class StepsPanel:
@@ -134,8 +157,7 @@ class StepsPanel:
         column: Column | None = (
             procedure.tab.column(item.name) if procedure.tab.has_column(item.name) else None
         )
-        label = label_for(column) if column else item.name.replace("_", " ").capitalize()
-        label = _(label) + ("" if not item.required else " *")
+        label = input_label(item.name) + ("" if not item.required else " *")
         if column is not None and column.choices:
             return ui.select(list(column.choices), label=label, value=item.default).classes("w-64")
         return ui.input(label, value="" if item.default is None else str(item.default)).classes("w-full")

@@ -18,7 +18,7 @@ import i18n
 from i18n import _, formatting
 from processes.permissions import Actor, require_read
 from processes.stock import ledger_issues
-from sheets.schema import Kind, Tab
+from sheets.schema import Column, Kind, Tab
 from sheets.table import DataIssue, Key, Table
 from sheets.tabs import ALERT_OPEN, ALERTS, ALL_TABS, OUTBOX, OUTBOX_QUEUED, SECTIONS, tab_named
 from sheets.workbook import Workbook
@@ -28,6 +28,11 @@ PAGE_SIZES = (25, 50, 100)
 
 def tab_names() -> list[str]:
     return [tab.name for tab in ALL_TABS]
+
+
+def column_anywhere(name: str) -> Column | None:
+    """The first tab's column called `name` (a step's input named after the cell it fills), or None."""
+    return next((tab.column(name) for tab in ALL_TABS if tab.has_column(name)), None)
 
 
 def tabs_by_section() -> dict[str, tuple[str, ...]]:
