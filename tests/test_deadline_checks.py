@@ -99,6 +99,15 @@ def test_the_message_names_the_record_the_step_and_when():
     assert late.owner_role == "staff" and isinstance(late, OpenAlert)
 
 
+def test_a_deadline_in_days_is_said_in_days():
+    from processes.orders.procedure import ORDER
+
+    row = a_record(ORDER, ORDER.transition("deliver"), NOW - timedelta(days=30))
+    effects = run_checks(snapshot_of({ORDER.tab.name: table(ORDER.tab, row)}, NOW))
+    [late] = [e for e in effects if isinstance(e, OpenAlert) and e.kind == "order.late.order.deliver"]
+    assert late.message.endswith("to mark as delivered (deadline 10 days)")
+
+
 def test_a_generated_alert_is_an_alert_like_any_other():
     alert = next(a for p in PROCEDURES for a in p.deadline_alerts)
     assert isinstance(alert, Alert) and alert.step and "{step}" in alert.meaning

@@ -19,10 +19,11 @@ from i18n import _
 from processes.declarations import PROCEDURES
 from processes.procedure import Alert, Procedure, Transition, hours_in_force
 from processes.review.timeline import stamp_columns
+from sheets.settings import BY_KEY
 
 from ..effects import Effect, alert
 from ..snapshot import Snapshot
-from .common import hours, shown, waited
+from .common import shown, waited
 
 
 def check_deadlines(snapshot: Snapshot, area: str) -> list[Effect]:
@@ -55,7 +56,7 @@ def _late(
             rows = in_state[waited(since, snapshot.now, limit).to_numpy() & chosen]
             for row, moment in zip(rows.to_dict("records"), since[rows.index], strict=True):
                 if step.applies_to(row):
-                    effects.append(_alert(procedure, step, late, row, moment, limit, snapshot.now))
+                    effects.append(_alert(procedure, step, late, row, moment, _in_force(key, snapshot)))
     return effects
 
 
@@ -64,14 +65,14 @@ def _values(procedure: Procedure, rows: pd.DataFrame, column: str) -> pd.Series:
     return rows[column].fillna(procedure.tab.column(column).default)
 
 
+def _in_force(key: str, snapshot: Snapshot) -> str:
+    """The deadline as Settings gives it: "48 hours", "7 days"."""
+    value, unit = snapshot.settings[key], BY_KEY[key].unit  # key: from the step's declared deadline
+    return _("{value:g} {unit}", value=float(value), unit=_(unit))
+
+
 def _alert(
-    procedure: Procedure,
-    step: Transition,
-    late: Alert,
-    row: dict[str, Any],
-    since: datetime,
-    limit: float,
-    now: datetime,
+    procedure: Procedure, step: Transition, late: Alert, row: dict[str, Any], since: datetime, deadline: str
 ) -> Effect:
     ref = str(row[procedure.tab.key[0]])
     return alert(
@@ -84,7 +85,7 @@ def _alert(
             ref=ref,
             shown=shown(since),
             step=_(step.label).lower(),
-            hours=hours(limit),
+            hours=deadline,
         ),
         late.owner_role,
     )
