@@ -93,9 +93,9 @@ async def create(request: Request, tab: str) -> JSONResponse:
         values = _object(body)
         entry = next((steps.entry_for(p) for p in procedures_on(found) if steps.entry_for(p)), None)
         if entry is None:  # no procedure makes these records: the grid's add, with its rules
-            return as_json(sheet_edit.add_row(runtime.workbook(), found.name, values, by=actor))
+            return _row(sheet_edit.add_row(runtime.workbook(), found.name, values, by=actor))
         made = steps.make(runtime.workbook(), entry.procedure, values, by=actor)
-        return _made(found.name, made, actor)
+        return _made(found.name, made)
 
     return await _answer(request, work, read_body=True, status=201)
 
@@ -131,7 +131,7 @@ async def take_step(request: Request, tab: str, record_id: str, step: str) -> JS
         done = steps.take(
             runtime.workbook(), procedure, key, step, _object(body), by=actor, base=base, site_url=site
         )
-        return _made(found.name, done if isinstance(done, Record) else key, actor)
+        return _made(found.name, done if isinstance(done, Record) else key)
 
     return await _answer(request, work, read_body=True)
 
@@ -230,7 +230,7 @@ def _row(record: Record) -> dict[str, Any]:
     return {**as_json(record), ETAG_KEY: etag(record)}
 
 
-def _made(tab_name: str, made: Any, actor: Actor) -> dict[str, Any]:
+def _made(tab_name: str, made: Any) -> dict[str, Any]:
     """What a rule returned, as the record it changed (a stocktake answers with its session's ID)."""
     if isinstance(made, Record) and made.schema.name == tab_name:
         return _row(made)
