@@ -31,7 +31,6 @@ watches gets a generated one (`deadline_alerts`), raised by jobs/checks/deadline
 from __future__ import annotations
 
 import re
-import sys
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -172,8 +171,6 @@ class Procedure:
     stamps: Mapping[str, str] = field(default_factory=dict)
     _by_action: dict[str, Transition] = field(init=False, repr=False, compare=False)
     _deadline_alerts: tuple[Alert, ...] = field(init=False, repr=False, compare=False)
-    #: The module the specification is written in (where a reader finds it).
-    defined_in: str = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         choices = set(self.tab.column(self.status_column).choices)
@@ -194,8 +191,6 @@ class Procedure:
         _check_parties(self.name, {self.accountable})
         self._check_cells(choices)
         object.__setattr__(self, "_by_action", {t.action: t for t in self.transitions})
-        # The caller of the generated __init__: the module declaring the procedure.
-        object.__setattr__(self, "defined_in", sys._getframe(2).f_globals.get("__name__", ""))
         object.__setattr__(self, "_deadline_alerts", tuple(self._late_step_alerts()))
         for alert in self.all_alerts:
             _check_alert(self.name, alert, self.settings_named(alert.setting))
