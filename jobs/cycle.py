@@ -37,6 +37,7 @@ from .lease import (
     read_claims,
     this_host,
 )
+from .planning import refresh_plan
 from .snapshot import Snapshot, take_snapshot
 from .summary import summarise
 
@@ -72,6 +73,8 @@ class CycleReport:
     lease: str = ""  # on Google: what this runner did about the lease
     #: From the snapshot's read to the write: the window in which a person's edit is not seen.
     checks_seconds: float = 0.0
+    forecast_rows: int = 0  # Forecast rows added, changed or removed
+    forecast_computed: bool = False  # the demand forecast was computed this cycle
 
     def __str__(self) -> str:
         if self.lease and not self.ran:
@@ -80,6 +83,8 @@ class CycleReport:
         return (
             f"{self.opened} alerts opened, {self.refreshed} refreshed, {self.resolved} resolved, "
             f"{self.created} records created, {self.summary_rows} summary figures written"
+            + (", forecast computed" if self.forecast_computed else "")
+            + (f", {self.forecast_rows} forecast rows written" if self.forecast_rows else "")
             + (f"; not due: {', '.join(skipped)}" if skipped else "")
             + (f"; {self.lease}" if self.lease else "")
             + f" ({self.requests} requests, {self.seconds:.2f} s)"
@@ -104,8 +109,10 @@ def run_cycle(
             return _lease_only(workbook, snapshot, decision, started)
     read_done = time.perf_counter()
     due = due_areas(snapshot, state.last_ran) if state is not None else AREA_NAMES
+    planned, forecast = refresh_plan(snapshot)  # the checks read the plan; the write compares with the sheet
     with i18n.use_language(snapshot.setting("sheet_language")):  # alerts are written for the sheet's readers
-        effects, areas = run_areas(snapshot, due)
+        effects, areas = run_areas(planned, due)
+    effects.append(forecast)
     covers = covered_by(areas)
     found = [item for item in effects if isinstance(item, OpenAlert)]
     effects.append(summarise(snapshot, found + still_active(snapshot.table(ALERTS), covers)))
@@ -127,6 +134,8 @@ def run_cycle(
         ran=areas,
         lease=_said(decision),
         checks_seconds=checks_seconds,
+        forecast_rows=applied.forecast_rows,
+        forecast_computed=applied.forecast_computed,
     )
 
 

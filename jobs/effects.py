@@ -15,6 +15,8 @@ batchUpdate on Google, applied atomically):
   appeared since the snapshot (on Google see the window below).
 - `WriteSummary`: the managers' Summary figures, written where they changed.
 - `WriteLease`: the runner's lease row in the Summary tab (jobs/lease.py).
+- `WriteForecast`: the Forecast tab's rows that changed, and a Forecast Runs
+  row when the forecast was computed (jobs/planning.py).
 
 Only alerts the cycle's checks speak for (`covers`, from the areas that ran)
 are compared: the alerts of a check skipped this cycle are neither resolved
@@ -60,11 +62,12 @@ from typing import Any
 
 from sheets.schema import Tab
 from sheets.table import Record, Table
-from sheets.tabs import ALERT_ACTIVE, ALERT_OPEN, ALERT_RESOLVED, ALERTS, SUMMARY
+from sheets.tabs import ALERT_ACTIVE, ALERT_OPEN, ALERT_RESOLVED, ALERTS, FORECAST, FORECAST_RUNS, SUMMARY
 from sheets.transaction import Transaction
 from sheets.workbook import Workbook
 
 from .lease import WriteLease, write_lease
+from .planning import WriteForecast, needs_writing, write_forecast
 from .snapshot import Snapshot
 from .summary import WriteSummary, summary_changes, write_summary
 
@@ -98,7 +101,7 @@ class CreateRecord:
     match: Mapping[str, tuple[Any, ...]] = field(default_factory=dict)
 
 
-Effect = OpenAlert | CreateRecord | WriteSummary | WriteLease
+Effect = OpenAlert | CreateRecord | WriteSummary | WriteLease | WriteForecast
 
 
 def every_key(key: str) -> bool:
@@ -122,6 +125,8 @@ class AppliedReport:
     resolved: int = 0
     created: int = 0
     summary_rows: int = 0
+    forecast_rows: int = 0  # Forecast rows added, changed or removed
+    forecast_computed: bool = False  # a Forecast Runs row was written
     lease_written: bool = False
     read: bool = False  # whether the transaction read the record again (not when seeded by the snapshot)
     committed: bool = False  # whether it wrote anything
@@ -208,6 +213,7 @@ class Wanted:
     summary: WriteSummary | None
     lease: WriteLease | None
     covers: Callable[[str], bool]
+    forecast: WriteForecast | None = None
 
 
 def apply_effects(
@@ -222,31 +228,48 @@ def apply_effects(
     """
     summaries = [item for item in effects if isinstance(item, WriteSummary)]
     leases = [item for item in effects if isinstance(item, WriteLease)]
+    forecasts = [item for item in effects if isinstance(item, WriteForecast)]
     wanted = Wanted(
         alerts=[item for item in effects if isinstance(item, OpenAlert)],
         creates=[item for item in effects if isinstance(item, CreateRecord)],
         summary=summaries[-1] if summaries else None,
         lease=leases[-1] if leases else None,
         covers=covers,
+        forecast=forecasts[-1] if forecasts else None,
     )
     if not _anything_to_do(snapshot, wanted):
         return AppliedReport()
     tabs = {ALERTS.name: ALERTS, **{item.tab.name: item.tab for item in wanted.creates}}
     if wanted.summary is not None or wanted.lease is not None:
         tabs[SUMMARY.name] = SUMMARY
+    if wanted.forecast is not None:
+        tabs[FORECAST.name] = FORECAST
+        if wanted.forecast.run is not None:
+            tabs[FORECAST_RUNS.name] = FORECAST_RUNS
     with workbook.transaction(
         *tabs.values(), user=JOBS_USER, action="scheduled checks", seed=snapshot.seed
     ) as tx:
         report = _apply(tx, snapshot, wanted)
     report.read = snapshot.seed is None
-    report.committed = report.lease_written or bool(
-        report.opened + report.refreshed + report.resolved + report.created + report.summary_rows
+    report.committed = (
+        report.lease_written
+        or report.forecast_computed
+        or bool(
+            report.opened
+            + report.refreshed
+            + report.resolved
+            + report.created
+            + report.summary_rows
+            + report.forecast_rows
+        )
     )
     return report
 
 
 def _anything_to_do(snapshot: Snapshot, wanted: Wanted) -> bool:
     if wanted.creates or wanted.lease is not None:
+        return True
+    if wanted.forecast is not None and needs_writing(snapshot.table(FORECAST), wanted.forecast):
         return True
     if alert_changes(snapshot.table(ALERTS), wanted.alerts, snapshot.now, wanted.covers):
         return True
@@ -281,4 +304,7 @@ def _apply(tx: Transaction, snapshot: Snapshot, wanted: Wanted) -> AppliedReport
         report.summary_rows = write_summary(tx, wanted.summary, now)
     if wanted.lease is not None:
         report.lease_written = write_lease(tx, wanted.lease, now)
+    if wanted.forecast is not None:
+        report.forecast_rows = write_forecast(tx, wanted.forecast)
+        report.forecast_computed = wanted.forecast.run is not None
     return report

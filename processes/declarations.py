@@ -30,8 +30,8 @@ PROCEDURES: tuple[Procedure, ...] = (
 
 STOCK_LOW = Alert(
     "stock.low",
-    "Available stock (on hand less reserved) is below the minimum at a location; "
-    "the check also opens a purchase request for what is missing.",
+    "Available stock (on hand less reserved) is below the minimum at a location. Purchase requests "
+    "are raised by demand planning when projected stock falls to the reorder point.",
     "warning",
     "manager",
 )
@@ -43,8 +43,8 @@ STOCK_HIGH = Alert(
 )
 TRANSFER_SUGGESTED = Alert(
     "location.transfer",
-    "A product is below its minimum at one location while another holds more than its maximum: "
-    "a transfer would fix both.",
+    "A location has less stock than it sells over its lead time while another holds more than it needs "
+    "over its own lead time and review period: moving it comes before buying.",
     "info",
     "manager",
 )
@@ -69,7 +69,8 @@ LEDGER_MISMATCH = Alert(
 
 STOCK_LEVELS = AlertGroup(
     "Stock levels",
-    "Minimum and maximum quantities per product and location, checked every cycle.",
+    "Minimum and maximum quantities, and the days of cover the forecast gives, per product and location, "
+    "checked every cycle.",
     (STOCK_LOW, STOCK_HIGH, TRANSFER_SUGGESTED),
 )
 DATA_CHECKS = AlertGroup(

@@ -32,6 +32,10 @@ AREA_OF: dict[str, str] = {
     "supplier_choice_hours": "Procurement",
     "po_approval_wait_hours": "Procurement",
     "po_send_hours": "Procurement",
+    "forecast_interval_hours": "Planning",
+    "service_level_percent": "Planning",
+    "review_period_days": "Planning",
+    "default_lead_time_days": "Planning",
     "stocktake_interval_days": "Inventory",
     "stocktake_count_hours": "Inventory",
     "stocktake_approval_hours": "Inventory",
@@ -68,6 +72,7 @@ OTHER_AREA = "Other"
 AREA_ORDER = (
     "Procurement",
     "Inventory",
+    "Planning",
     "Orders",
     "Customer service",
     "After-sales",

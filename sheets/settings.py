@@ -21,6 +21,7 @@ class Setting:
     unit: str
     description: str
     minimum: float | None = 0
+    maximum: float | None = None
     choices: tuple[str, ...] = ()  # a text setting's allowed values
 
 
@@ -208,6 +209,40 @@ DECLARED: tuple[Setting, ...] = (
         "hours",
         "A transfer in transit should be received within this many hours of shipping",
     ),
+    # Demand planning (processes/planning).
+    Setting(
+        "forecast_interval_hours",
+        Kind.NUMBER,
+        24,
+        "hours",
+        "The demand forecast is computed again at most this often",
+        minimum=1,
+    ),
+    Setting(
+        "service_level_percent",
+        Kind.NUMBER,
+        95,
+        "percent",
+        "Chance that stock lasts until a purchase arrives: sets the safety stock",
+        minimum=50,
+        maximum=99.9,
+    ),
+    Setting(
+        "review_period_days",
+        Kind.INT,
+        7,
+        "days",
+        "A purchase covers the lead time plus this many days of forecast demand",
+        minimum=1,
+    ),
+    Setting(
+        "default_lead_time_days",
+        Kind.INT,
+        14,
+        "days",
+        "Lead time planned with when neither the product's supplier nor a past order gives one",
+        minimum=1,
+    ),
     Setting("jobs_cycle_minutes", Kind.NUMBER, 5, "minutes", "How often the scheduled checks run", minimum=1),
     Setting(
         "outbox_send_minutes",
@@ -315,6 +350,8 @@ def check_value(setting: Setting, raw: Any) -> tuple[Any, str | None]:
         return value, None
     if setting.minimum is not None and value < setting.minimum:
         return None, f"must be at least {setting.minimum:g}"
+    if setting.maximum is not None and value > setting.maximum:
+        return None, f"must be at most {setting.maximum:g}"
     return value, None
 
 

@@ -96,6 +96,15 @@ PRODUCTS = record_tab(
     money("unit_cost"),
     money("price"),
     col("active", BOOL, default=True),
+    col("supplier_id", description="The usual supplier: its lead time plans the reorder point"),
+    quantity("pack_size", at_least=1, description="Bought in multiples of this many units"),
+    quantity("min_order_qty", description="The supplier's minimum order quantity"),
+    col(
+        "do_not_reorder",
+        BOOL,
+        default=False,
+        description="TRUE: never raise a purchase request for it automatically",
+    ),
     prefix=None,
     about="What the company sells and buys",
     section="Inventory",
@@ -187,8 +196,12 @@ PURCHASE_REQUESTS = record_tab(
         choices=("open", "quoting", "ordered", "closed", "cancelled"),
         default="open",
     ),
+    col(
+        "cancel_reason",
+        description="Why it was cancelled; an automatic request's reason snoozes the same need",
+    ),
     prefix="PR",
-    about="Requests to buy stock, typed by staff or raised by the low-stock check",
+    about="Requests to buy stock, typed by staff or raised by demand planning",
     section="Procurement",
 )
 
@@ -476,6 +489,53 @@ SUMMARY = Tab(
     section="Management",
 )
 
+FORECAST = Tab(
+    name="Forecast",
+    key=("sku", "location_id"),
+    columns=(
+        col("sku", required=True),
+        col("location_id", required=True),
+        col("daily_demand", NUMBER, description="Forecast units per day over lead time and review period"),
+        col("demand_over_lead_time", NUMBER, description="Forecast units sold while an order is on its way"),
+        col("safety_stock", NUMBER, description="Units kept against forecast error, at the service level"),
+        col("reorder_point", INT, description="Projected stock at or below this raises a purchase request"),
+        col("suggested_qty", INT, description="Units to buy now (0: none needed)"),
+        col("days_of_cover", NUMBER, description="Days the projected stock lasts at the forecast rate"),
+        col("method", description="The forecasting method the backtest chose for this series"),
+        col("accuracy", NUMBER, description="Backtest error of the method (WAPE: 0.2 = off by 20% of units)"),
+        col("history_days", INT, description="Days of sales history the forecast stands on"),
+        col("computed_at", DATETIME, description="When the forecast was computed"),
+        col("baseline_accuracy", NUMBER, description="Backtest error of the seasonal-naive baseline (WAPE)"),
+        col("error_sd", NUMBER, description="Standard deviation of the daily forecast error, in units"),
+        col("lead_time_days", INT, description="The lead time planned with"),
+        col("projected", INT, description="On hand - reserved + incoming (purchase orders and transfers)"),
+        col("transfer_from", description="A location with stock to spare for this one"),
+        col("transfer_qty", INT, description="Units to move from transfer_from"),
+        col("note", description="Why nothing is bought: do not reorder, snoozed ..."),
+    ),
+    description="Demand forecast and stock plan per product and location; rewritten by the jobs",
+    section="Procurement",
+)
+
+FORECAST_RUNS = record_tab(
+    "Forecast Runs",
+    "run_id",
+    col("run_at", DATETIME, required=True),
+    col("series", INT, description="Product and location series forecast"),
+    col("seconds", NUMBER, description="How long the forecast took"),
+    col("accuracy", NUMBER, description="Backtest error of the chosen methods, all series (WAPE)"),
+    col("baseline_accuracy", NUMBER, description="Backtest error of the seasonal-naive baseline (WAPE)"),
+    col(
+        "realised_error",
+        NUMBER,
+        description="The previous forecast against what sold since it was made (WAPE)",
+    ),
+    col("stockout_days", INT, description="Days since the previous run with demand and no stock"),
+    prefix="FCR",
+    about="Each computation of the forecast and how accurate it was: the review reads it",
+    section="Procurement",
+)
+
 SUGGESTIONS = record_tab(
     "Suggestions",
     "suggestion_id",
@@ -550,6 +610,8 @@ ALL_TABS: tuple[Tab, ...] = (
     RETURNS,
     ALERTS,
     SUMMARY,
+    FORECAST,
+    FORECAST_RUNS,
     SUGGESTIONS,
     OUTBOX,
     AUDIT,

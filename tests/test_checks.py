@@ -14,6 +14,7 @@ from jobs.checks.procurement import check_procurement
 from jobs.checks.service import check_service
 from jobs.checks.stock import check_stock
 from jobs.effects import CreateRecord, OpenAlert
+from jobs.planning import refresh_plan
 from jobs.snapshot import Snapshot, snapshot_of
 from sheets.cells import to_cell
 from sheets.reading import read_table
@@ -30,7 +31,6 @@ from sheets.tabs import (
     STOCK,
     STOCK_MOVES,
     TICKETS,
-    TRANSFERS,
 )
 
 NOW = datetime(2026, 3, 2, 9, 0)
@@ -43,7 +43,8 @@ def table(tab: Tab, *rows: dict):
 
 
 def snap(*tables, now: datetime = NOW) -> Snapshot:
-    return snapshot_of({t.tab.name: t for t in tables}, now)
+    """A snapshot of `tables` with the plan worked out, as the cycle gives it to the checks."""
+    return refresh_plan(snapshot_of({t.tab.name: t for t in tables}, now))[0]
 
 
 def keys(effects) -> set[str]:
@@ -100,6 +101,7 @@ def test_exactly_at_min_is_not_low_and_above_max_is_an_info_alert():
 
 
 def test_open_requests_and_incoming_orders_count_so_no_second_request():
+    """5 available, 20 to come on an order, 20 asked for: projected stock is above the reorder point."""
     stock = table(STOCK, stock_row(on_hand=5))
     requests = table(
         PURCHASE_REQUESTS,
@@ -121,8 +123,13 @@ def test_open_requests_and_incoming_orders_count_so_no_second_request():
         RECEIPTS, {"receipt_id": "R-1", "po_id": "PO-1", "location_id": "LOC-A", "qty_received": 10}
     )
     effects = check_stock(snap(stock, requests, orders, receipts))
-    [request] = [effect for effect in effects if isinstance(effect, CreateRecord)]
-    assert request.values["qty"] == 50 - 5 - 20 - 20
+    assert keys(effects) == {"stock.low:MUG@LOC-A"}
+    assert not [effect for effect in effects if isinstance(effect, CreateRecord)]
+    short = table(STOCK, stock_row(on_hand=-12))  # projected 8 with the order: at the reorder point 10
+    [request] = [
+        e for e in check_stock(snap(short, requests, orders, receipts)) if isinstance(e, CreateRecord)
+    ]
+    assert request.values["qty"] == 50 - 8 - 20
     covered = table(
         PURCHASE_REQUESTS,
         {"request_id": "PR-1", "sku": "MUG", "qty": 45, "location_id": "LOC-A", "status": "open"},
@@ -157,25 +164,10 @@ def test_inactive_products_raise_nothing():
 # locations --------------------------------------------------------------------
 
 
-def test_below_min_here_and_above_max_there_suggests_a_transfer():
+def test_no_transfer_is_suggested_on_minimum_and_maximum_alone():
+    """Transfers follow days of cover (tests/test_planning.py): without a forecast there is none."""
     stock = table(STOCK, stock_row(location="LOC-A", on_hand=2), stock_row(location="LOC-B", on_hand=80))
-    effects = check_locations(snap(stock))
-    assert keys(effects) == {"location.transfer:MUG@LOC-A"}
-    assert "transfer 30" in alert_for(effects, "location.transfer:MUG@LOC-A").message
-    moving = table(
-        TRANSFERS,
-        {
-            "transfer_id": "T-1",
-            "sku": "MUG",
-            "from_location": "LOC-B",
-            "to_location": "LOC-A",
-            "qty": 30,
-            "status": "in_transit",
-        },
-    )
-    assert check_locations(snap(stock, moving)) == []
-    at_max = table(STOCK, stock_row(location="LOC-A", on_hand=2), stock_row(location="LOC-B", on_hand=50))
-    assert check_locations(snap(at_max)) == []
+    assert check_locations(snap(stock)) == []
 
 
 # procurement ------------------------------------------------------------------

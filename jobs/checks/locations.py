@@ -1,65 +1,48 @@
-"""Locations: a product below minimum at one location while above maximum at another suggests a transfer."""
+"""Locations: stock to move where a location will run out before a purchase could arrive.
+
+The plan (jobs/planning.py, processes/planning/policy.py) has already matched
+each location short of cover with one that has stock to spare; this check
+says so, one alert per product and location, until the transfer is requested
+(a requested transfer counts in the projected stock, and the suggestion goes).
+"""
 
 from __future__ import annotations
 
+import pandas as pd
+
 from i18n import _
 from processes.declarations import TRANSFER_SUGGESTED
-from processes.inventory.procedures import TRANSFER
-from sheets.tabs import LOCATIONS, PRODUCTS, TRANSFERS
+from sheets.tabs import FORECAST, LOCATIONS, PRODUCTS
 
 from ..effects import Effect, alert
 from ..snapshot import Snapshot
 from .common import names
-from .stock import above_max, below_min, stock_frame
-
-#: Transfer states in which stock is already on its way.
-MOVING_STATES = TRANSFER.group("open")
 
 
 def check_locations(snapshot: Snapshot) -> list[Effect]:
-    frame = stock_frame(snapshot)
-    low = below_min(frame)
-    if not len(low):
+    plan = snapshot.df(FORECAST)
+    moves = plan[plan["transfer_from"].notna() & plan["transfer_qty"].fillna(0).gt(0)]
+    if not len(moves):
         return []
-    surplus: dict[str, list[tuple[int, str]]] = {}
-    for sku, location, available, maximum in above_max(frame)[
-        ["sku", "location_id", "available", "max_qty"]
-    ].itertuples(index=False):
-        surplus.setdefault(sku, []).append((int(available - maximum), location))
-    transfers = snapshot.df(TRANSFERS)
-    moving = set(
-        zip(
-            transfers.loc[transfers["status"].isin(MOVING_STATES), "sku"],
-            transfers.loc[transfers["status"].isin(MOVING_STATES), "to_location"],
-            strict=True,
-        )
-    )
     products = names(snapshot.table(PRODUCTS), "sku")
     locations = names(snapshot.table(LOCATIONS), "location_id")
     effects: list[Effect] = []
-    for sku, location, available, minimum, maximum in low[
-        ["sku", "location_id", "available", "min_qty", "max_qty"]
-    ].itertuples(index=False):
-        sources = [item for item in surplus.get(sku, []) if item[1] != location]
-        if not sources or (sku, location) in moving:
-            continue
-        spare, source = max(sources)
-        qty = min(spare, max(maximum, minimum) - available)
+    for row in moves.itertuples(index=False):
+        cover = 0.0 if pd.isna(row.days_of_cover) else float(row.days_of_cover)
         effects.append(
             alert(
                 TRANSFER_SUGGESTED.kind,
-                f"{sku}@{location}",
+                f"{row.sku}@{row.location_id}",
                 TRANSFER_SUGGESTED.severity,
                 _(
-                    "{product}: {available} available at {location} (minimum {minimum}) while {source} holds "
-                    "{spare} above its maximum; transfer {qty}",
-                    product=products.get(sku, sku),
-                    available=available,
-                    location=locations.get(location, location),
-                    minimum=minimum,
-                    source=locations.get(source, source),
-                    spare=spare,
-                    qty=qty,
+                    "{product}: {cover:.1f} days of cover at {location}, lead time {lead} days, while "
+                    "{source} has stock to spare; transfer {qty}",
+                    product=products.get(row.sku, row.sku),
+                    cover=cover,
+                    location=locations.get(row.location_id, row.location_id),
+                    lead=int(row.lead_time_days or 0),
+                    source=locations.get(row.transfer_from, row.transfer_from),
+                    qty=int(row.transfer_qty),
                 ),
                 TRANSFER_SUGGESTED.owner_role,
             )

@@ -1,4 +1,4 @@
-"""Stock: below minimum (an alert and one automatic purchase request), above maximum, stocktake overdue."""
+"""Stock: below minimum, above maximum, stocktake overdue, and the automatic purchase requests of the plan."""
 
 from __future__ import annotations
 
@@ -7,17 +7,16 @@ import pandas as pd
 from i18n import _, formatting
 from processes.declarations import STOCK_HIGH, STOCK_LOW
 from processes.inventory.procedures import STOCKTAKE_DUE
-from processes.procurement.procedures import OPEN_ORDER_STATES, PURCHASE_REQUEST
-from sheets.tabs import LOCATIONS, PRODUCTS, PURCHASE_ORDERS, PURCHASE_REQUESTS, RECEIPTS, STOCK
+from processes.planning.policy import REQUESTED_STATES
+from processes.procurement.procedures import AUTOMATIC, PURCHASE_REQUEST
+from sheets.tabs import FORECAST, LOCATIONS, PRODUCTS, PURCHASE_REQUESTS, STOCK
 
 from ..effects import CreateRecord, Effect, alert
 from ..snapshot import Snapshot
 from .common import names
 
 #: Who the automatic purchase requests are from.
-LOW_STOCK_CHECK = "low-stock check"
-#: Request states whose quantity is still to be ordered (an ordered one counts through its purchase order).
-REQUESTED_STATES = PURCHASE_REQUEST.group("choosing")
+DEMAND_PLANNING = "demand planning"
 
 
 def stock_frame(snapshot: Snapshot) -> pd.DataFrame:
@@ -80,18 +79,16 @@ def check_stock(snapshot: Snapshot) -> list[Effect]:
                 STOCK_HIGH.owner_role,
             )
         )
+    effects += reorders(snapshot, locations)
     effects += _stocktakes(snapshot, frame, locations)
     return effects
 
 
 def _low_stock(snapshot: Snapshot, low: pd.DataFrame, products, locations) -> list[Effect]:
-    requested = _requested(snapshot)
-    incoming = incoming_quantities(snapshot)
     effects: list[Effect] = []
-    for sku, location, available, minimum, maximum in low[
-        ["sku", "location_id", "available", "min_qty", "max_qty"]
-    ].itertuples(index=False):
-        name, place = products.get(sku, sku), locations.get(location, location)
+    for sku, location, available, minimum in low[["sku", "location_id", "available", "min_qty"]].itertuples(
+        index=False
+    ):
         effects.append(
             alert(
                 STOCK_LOW.kind,
@@ -99,60 +96,60 @@ def _low_stock(snapshot: Snapshot, low: pd.DataFrame, products, locations) -> li
                 STOCK_LOW.severity,
                 _(
                     "{name}: {available} available at {place}, minimum {minimum}",
-                    name=name,
+                    name=products.get(sku, sku),
                     available=available,
-                    place=place,
+                    place=locations.get(location, location),
                     minimum=minimum,
                 ),
                 STOCK_LOW.owner_role,
             )
         )
-        short = max(maximum, minimum) - available - requested.get((sku, location), 0)
-        short -= incoming.get((sku, location), 0)
-        if short > 0:
-            effects.append(_purchase_request(snapshot, sku, location, int(short), available, minimum, place))
     return effects
 
 
-def _purchase_request(snapshot, sku, location, qty, available, minimum, place) -> CreateRecord:
+def reorders(snapshot: Snapshot, locations: dict[str, str]) -> list[Effect]:
+    """One automatic purchase request per product and location the plan says to buy for now.
+
+    The plan leaves out what open requests already ask for, products marked
+    do not reorder, and needs a person snoozed (its note says which).
+    """
+    plan = snapshot.df(FORECAST)
+    due = plan[plan["suggested_qty"].fillna(0).gt(0) & plan["note"].isna()]
+    return [
+        _purchase_request(snapshot, row, locations.get(row.location_id, row.location_id))
+        for row in due.itertuples(index=False)
+    ]
+
+
+def _purchase_request(snapshot: Snapshot, row, place: str) -> CreateRecord:
+    if pd.isna(row.days_of_cover):
+        cover = _("no sales forecast")
+    else:
+        cover = _("{days:.1f} days of cover", days=float(row.days_of_cover))
     return CreateRecord(
         PURCHASE_REQUESTS,
         {
             "created_at": snapshot.now,
-            "requested_by": LOW_STOCK_CHECK,
+            "requested_by": DEMAND_PLANNING,
             "department": "Purchasing",
-            "sku": sku,
-            "qty": qty,
-            "reason": f"Available {available} below minimum {minimum} at {place}",
-            "location_id": location,
-            "source": "auto",
+            "sku": row.sku,
+            "qty": int(row.suggested_qty),
+            "reason": _(
+                "Projected stock {projected} at {place} is at or below its reorder point {reorder_point} "
+                "({cover}, lead time {lead} days)",
+                projected=int(row.projected),
+                place=place,
+                reorder_point=int(row.reorder_point),
+                cover=cover,
+                lead=int(row.lead_time_days or 0),
+            ),
+            "location_id": row.location_id,
+            "source": AUTOMATIC,
             "status": PURCHASE_REQUEST.start_states[0],
         },
-        dedupe_key=f"stock.reorder:{sku}@{location}",
-        match={"sku": (sku,), "location_id": (location,), "status": REQUESTED_STATES},
+        dedupe_key=f"stock.reorder:{row.sku}@{row.location_id}",
+        match={"sku": (row.sku,), "location_id": (row.location_id,), "status": REQUESTED_STATES},
     )
-
-
-def _requested(snapshot: Snapshot) -> dict[tuple[str, str], int]:
-    """Per (sku, location): quantity on purchase requests not yet ordered."""
-    df = snapshot.df(PURCHASE_REQUESTS)
-    open_requests = df[df["status"].isin(REQUESTED_STATES)]
-    return open_requests.groupby(["sku", "location_id"])["qty"].sum().astype(int).to_dict()
-
-
-def incoming_quantities(snapshot: Snapshot) -> dict[tuple[str, str], int]:
-    """Per (sku, location): ordered on purchase orders not finished or cancelled, less what was received."""
-    orders = snapshot.df(PURCHASE_ORDERS)
-    orders = orders[orders["status"].isin(OPEN_ORDER_STATES)]
-    if not len(orders):
-        return {}
-    receipts = snapshot.df(RECEIPTS)
-    received = receipts.groupby("po_id")["qty_received"].sum()
-    outstanding = (orders["qty"].fillna(0) - orders["po_id"].map(received).fillna(0)).clip(lower=0)
-    frame = pd.DataFrame(
-        {"sku": orders["sku"], "location_id": orders["location_id"], "outstanding": outstanding}
-    )
-    return frame.groupby(["sku", "location_id"])["outstanding"].sum().astype(int).to_dict()
 
 
 def _stocktakes(snapshot: Snapshot, frame: pd.DataFrame, locations: dict[str, str]) -> list[Effect]:

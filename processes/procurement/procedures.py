@@ -51,7 +51,10 @@ PURCHASE_REQUEST = Procedure(
     "status",
     purpose="Ask for stock to be bought, collect quotes and choose the supplier on price and reputation.",
     entries=(
-        Entry("open", "Staff ask for stock, or the low-stock check asks when stock falls below its minimum"),
+        Entry(
+            "open",
+            "Staff ask for stock, or demand planning asks when projected stock falls to the reorder point",
+        ),
     ),
     area="procurement",
     page="/procurement/requests/{id}",
@@ -64,7 +67,7 @@ PURCHASE_REQUEST = Procedure(
         ABANDONED: ("cancelled",),
         EDITABLE: ("open", "quoting"),
     },
-    step_columns=("requested_by", "created_at", "source"),
+    step_columns=("requested_by", "created_at", "source", "cancel_reason"),
     terms=("sku", "qty", "location_id"),
     transitions=(
         Transition(
@@ -110,7 +113,14 @@ PURCHASE_REQUEST = Procedure(
             "Reopen for quotes",
             automatic="when its purchase order is cancelled",
         ),
-        Transition("cancel", ("open", "quoting"), "cancelled", "staff", "Cancel the request"),
+        Transition(
+            "cancel",
+            ("open", "quoting"),
+            "cancelled",
+            "staff",
+            "Cancel the request",
+            checklist=("Say why: an automatic request stays snoozed until the stock picture changes",),
+        ),
     ),
 )
 
@@ -213,6 +223,8 @@ PURCHASE_ORDER = Procedure(
     ),
 )
 
+#: The source of a purchase request demand planning raised itself (a person's is "manual").
+AUTOMATIC = "auto"
 #: Steps done through the receiving checklist rather than a button.
 RECEIVING_STEPS = frozenset({"receive", "receive_part"})
 #: Request states in which the request is still being worked on.

@@ -16,7 +16,7 @@ from sheets.tabs import LOCATIONS, PRODUCTS, PURCHASE_ORDERS, PURCHASE_REQUESTS,
 from sheets.workbook import Workbook
 
 from . import inputs
-from .procedures import OPEN_REQUEST_STATES, PURCHASE_ORDER, PURCHASE_REQUEST
+from .procedures import AUTOMATIC, OPEN_REQUEST_STATES, PURCHASE_ORDER, PURCHASE_REQUEST
 from .receiving import received_so_far
 
 
@@ -72,12 +72,26 @@ def create_request(
 
 
 @steps.rule(PURCHASE_REQUEST, "cancel")
-def cancel_request(workbook: Workbook, request_id: str, *, by: Actor, base: Record | None = None) -> Record:
-    """Withdraw a request nobody has ordered on yet."""
+def cancel_request(
+    workbook: Workbook, request_id: str, *, reason: str = "", by: Actor, base: Record | None = None
+) -> Record:
+    """Withdraw a request nobody has ordered on yet, saying why.
+
+    An automatic request needs the reason: cancelling it snoozes the need it
+    was raised for (processes/planning/policy.py), and the reason shows there.
+    """
     with workbook.transaction(PURCHASE_REQUESTS, user=by.name, action="cancel purchase request") as tx:
         request = tx.require(PURCHASE_REQUESTS, request_id, base=base)
         transition = PURCHASE_REQUEST.check("cancel", request.status, by)
-        return tx.update(request, {"status": transition.target})
+        why = inputs.text(reason)
+        if request.source == AUTOMATIC and not why:
+            raise ProcessError(
+                _(
+                    "Say why this automatic request is cancelled: it will not be raised again "
+                    "for the same need until the stock changes."
+                )
+            )
+        return tx.update(request, {"status": transition.target, "cancel_reason": why or None})
 
 
 @dataclass(frozen=True)

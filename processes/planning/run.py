@@ -1,0 +1,189 @@
+"""One computation of the forecast: demand history -> forecast per series -> the Forecast tab's rows.
+
+The jobs cycle calls `forecast_due` every cycle and `compute` at most once per
+`forecast_interval_hours`; `stock_rows` then turns the forecast and the stock
+as it is now into the rows of the Forecast tab, every cycle.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import Any
+
+import pandas as pd
+
+from sheets.tabs import FORECAST, LOCATIONS, ORDER_LINES, ORDERS, PRODUCTS, STOCK_MOVES
+
+from .demand import daily_demand, dense_series
+from .forecast import ForecastResult, SeriesForecast, forecast_all
+from .policy import Frames, Settings, lead_times, plan, plan_values
+from .stockouts import stockout_days
+
+log = logging.getLogger(__name__)
+
+#: The longest horizon forecast: lead time plus review period beyond it are planned as their average.
+MAX_HORIZON_DAYS = 180
+#: The Forecast columns the forecast itself sets (the others follow the stock, every cycle).
+FORECAST_COLUMNS = (
+    "daily_demand",
+    "demand_over_lead_time",
+    "method",
+    "accuracy",
+    "history_days",
+    "computed_at",
+    "baseline_accuracy",
+    "error_sd",
+    "lead_time_days",
+)
+Pair = tuple[str, str]
+
+
+def forecast_due(forecast: pd.DataFrame, now: datetime, interval_hours: float) -> bool:
+    """Whether the forecast should be computed again: never computed, or computed `interval_hours` ago."""
+    computed = forecast["computed_at"].dropna()
+    if not len(computed):
+        return True
+    return pd.Timestamp(now) - computed.min() >= pd.Timedelta(hours=interval_hours)
+
+
+@dataclass(frozen=True)
+class Computed:
+    """A computed forecast: the forecast columns per series, and the figures of the run."""
+
+    rows: dict[Pair, dict[str, Any]]
+    result: ForecastResult
+    run: dict[str, Any]  # the Forecast Runs row
+
+
+def compute(frames: Frames, settings: Settings, now: datetime) -> Computed:
+    """Forecast every active product at every active location it sold at."""
+    today = now.date()
+    demand = daily_demand(frames[ORDERS.name], frames[ORDER_LINES.name], today)
+    demand = demand[_active(demand, frames)]
+    leads = lead_times(frames, settings.default_lead_time)
+    horizon = min(
+        max(leads.values(), default=settings.default_lead_time) + settings.review_days, MAX_HORIZON_DAYS
+    )
+    result = forecast_all(dense_series(demand, today), horizon)
+    rows = {
+        (item.sku, item.location_id): forecast_values(
+            item, leads.get(item.sku, settings.default_lead_time), settings, now
+        )
+        for item in result.series
+    }
+    previous = frames[FORECAST.name]
+    run = {
+        "run_at": now,
+        "series": len(result.series),
+        "seconds": round(result.seconds, 2),
+        "accuracy": _rounded(result.accuracy, 3),
+        "baseline_accuracy": _rounded(result.baseline_accuracy, 3),
+        "realised_error": _rounded(realised_error(previous, demand, today), 3),
+        "stockout_days": _stockouts_since(previous, frames, demand, today),
+    }
+    log.info("forecast: %d series in %.1f s", len(result.series), result.seconds)
+    return Computed(rows, result, run)
+
+
+def forecast_values(item: SeriesForecast, lead: int, settings: Settings, now: datetime) -> dict[str, Any]:
+    """The forecast columns of one series: rates over the lead time and the review period beyond it."""
+    path = item.path
+    span = lead + settings.review_days
+    daily = float(path[:span].mean()) if len(path) else 0.0
+    over_lead = float(path[:lead].sum()) if lead <= len(path) else daily * lead
+    return {
+        "daily_demand": round(daily, 3),
+        "demand_over_lead_time": round(over_lead, 1),
+        "method": item.method,
+        "accuracy": _rounded(item.accuracy, 3),
+        "history_days": item.history_days,
+        "computed_at": now,
+        "baseline_accuracy": _rounded(item.baseline_accuracy, 3),
+        "error_sd": round(item.error_sd, 3),
+        "lead_time_days": lead,
+    }
+
+
+def _active(demand: pd.DataFrame, frames: Frames) -> pd.Series:
+    products, locations = frames[PRODUCTS.name], frames[LOCATIONS.name]
+    inactive_products = set(products.loc[products["active"].eq(False), "sku"])
+    inactive_locations = set(locations.loc[locations["active"].eq(False), "location_id"])
+    return ~demand["sku"].isin(inactive_products) & ~demand["location_id"].isin(inactive_locations)
+
+
+def realised_error(previous: pd.DataFrame, demand: pd.DataFrame, today: date) -> float | None:
+    """The last forecast against what sold since it was made, over all its series (WAPE)."""
+    made = previous.dropna(subset=["computed_at", "daily_demand"])
+    if not len(made):
+        return None
+    since = made["computed_at"].min().normalize()
+    days = (pd.Timestamp(today) - since).days
+    if days < 1:
+        return None
+    sold = demand[demand["day"] >= since].groupby(["sku", "location_id"])["units"].sum()
+    expected = made.set_index(["sku", "location_id"])["daily_demand"] * days
+    both = pd.concat([sold.rename("sold"), expected.rename("expected")], axis=1).fillna(0)
+    total = both["sold"].sum()
+    return float((both["sold"] - both["expected"]).abs().sum() / total) if total else None
+
+
+def _stockouts_since(previous: pd.DataFrame, frames: Frames, demand: pd.DataFrame, today: date) -> int:
+    made = previous["computed_at"].dropna()
+    start = made.min().date() if len(made) else today - timedelta(days=1)
+    return len(stockout_days(frames[STOCK_MOVES.name], demand, start, today))
+
+
+def _rounded(value: float | None, digits: int) -> float | None:
+    return None if value is None or math.isnan(value) else round(value, digits)
+
+
+def stock_rows(
+    frames: Frames, forecast: Mapping[Pair, Mapping[str, Any]], settings: Settings
+) -> dict[Pair, dict[str, Any]]:
+    """Every Forecast row as it should read now: the forecast's columns and the plan from stock as it is."""
+    frame = pd.DataFrame(
+        [{"sku": sku, "location_id": location, **values} for (sku, location), values in forecast.items()],
+        columns=["sku", "location_id", *FORECAST_COLUMNS],
+    )
+    lines = plan({**frames, FORECAST.name: frame}, settings)
+    rows = {}
+    for line in lines:
+        values = dict(forecast.get((line.sku, line.location_id), {}))
+        values.setdefault("lead_time_days", line.lead_time_days)
+        values["demand_over_lead_time"] = values.get("demand_over_lead_time", 0.0)
+        values["daily_demand"] = values.get("daily_demand", 0.0)
+        rows[line.sku, line.location_id] = {
+            "sku": line.sku,
+            "location_id": line.location_id,
+            **values,
+            **plan_values(line),
+        }
+    return rows
+
+
+def forecast_columns_of(table_frame: pd.DataFrame) -> dict[Pair, dict[str, Any]]:
+    """The forecast columns of the Forecast tab as it stands (rows a run wrote), by product and location."""
+    rows: dict[Pair, dict[str, Any]] = {}
+    for record in table_frame.to_dict("records"):
+        if pd.isna(record.get("computed_at")):
+            continue
+        pair = (record["sku"], record["location_id"])
+        rows.setdefault(pair, {name: _cell(record.get(name)) for name in FORECAST_COLUMNS})
+    return rows
+
+
+def _cell(value: Any) -> Any:
+    if value is None:
+        return None
+    try:
+        if pd.isna(value):
+            return None
+    except (TypeError, ValueError):
+        pass
+    if isinstance(value, pd.Timestamp):
+        return value.to_pydatetime()
+    return value
