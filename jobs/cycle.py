@@ -37,7 +37,7 @@ from .lease import (
     read_claims,
     this_host,
 )
-from .planning import refresh_plan
+from .planning import refresh_plan, requested_in
 from .snapshot import Snapshot, take_snapshot
 from .summary import summarise
 
@@ -109,10 +109,12 @@ def run_cycle(
             return _lease_only(workbook, snapshot, decision, started)
     read_done = time.perf_counter()
     due = due_areas(snapshot, state.last_ran) if state is not None else AREA_NAMES
-    planned, forecast = refresh_plan(snapshot)  # the checks read the plan; the write compares with the sheet
     with i18n.use_language(snapshot.setting("sheet_language")):  # alerts are written for the sheet's readers
+        planned, forecast = refresh_plan(
+            snapshot
+        )  # the checks read the plan; the write compares with the sheet
         effects, areas = run_areas(planned, due)
-    effects.append(forecast)
+    effects.append(forecast.less_requested(requested_in(effects)))
     covers = covered_by(areas)
     found = [item for item in effects if isinstance(item, OpenAlert)]
     effects.append(summarise(snapshot, found + still_active(snapshot.table(ALERTS), covers)))

@@ -16,7 +16,7 @@ forecast stays in force; the plan is still worked out from it.
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -25,7 +25,7 @@ from processes.planning.run import compute, forecast_columns_of, forecast_due, s
 from sheets.cells import same_cell, to_cell
 from sheets.reading import read_table
 from sheets.table import Record, Table
-from sheets.tabs import FORECAST, FORECAST_RUNS
+from sheets.tabs import FORECAST, FORECAST_RUNS, PURCHASE_REQUESTS
 from sheets.transaction import Transaction
 
 from .snapshot import Snapshot
@@ -41,6 +41,15 @@ class WriteForecast:
 
     rows: Mapping[Pair, Mapping[str, Any]]
     run: Mapping[str, Any] | None = None  # a Forecast Runs row when the forecast was computed
+
+    def less_requested(self, requested: Mapping[Pair, int]) -> WriteForecast:
+        """The rows once the purchase requests this cycle raises are open: their quantity is asked for."""
+        rows = dict(self.rows)
+        for pair, qty in requested.items():
+            if pair in rows:
+                left = int(rows[pair].get("suggested_qty") or 0) - qty
+                rows[pair] = {**rows[pair], "suggested_qty": max(left, 0)}
+        return WriteForecast(rows, self.run)
 
 
 @dataclass
@@ -70,6 +79,16 @@ def refresh_plan(snapshot: Snapshot) -> tuple[Snapshot, WriteForecast]:
     rows = stock_rows(frames, forecast, settings)
     table = table_of(rows)
     return replace(snapshot, tables={**snapshot.tables, FORECAST.name: table}), WriteForecast(rows, run)
+
+
+def requested_in(effects: Sequence[object]) -> dict[Pair, int]:
+    """The quantity per product and location of the purchase requests among `effects`."""
+    requested: dict[Pair, int] = {}
+    for effect in effects:
+        if getattr(effect, "tab", None) is PURCHASE_REQUESTS:
+            pair = (effect.values["sku"], effect.values["location_id"])
+            requested[pair] = requested.get(pair, 0) + int(effect.values["qty"])
+    return requested
 
 
 def table_of(rows: Mapping[Pair, Mapping[str, Any]]) -> Table:

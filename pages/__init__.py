@@ -12,6 +12,7 @@ from pages import (
     language,
     master_data,
     orders,
+    planning,
     procurement,
     review,
     service,
@@ -31,6 +32,7 @@ def register_pages() -> None:
     issues.register()
     users.register()
     procurement.register()
+    planning.register()
     inventory.register()
     master_data.register()
     orders.register()

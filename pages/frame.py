@@ -17,7 +17,7 @@ APP_NAME = "Flowsheet"
 
 #: Navigation, part one: the pages that walk staff through each area's procedures.
 AREA_PAGES: dict[str, tuple[tuple[str, str], ...]] = {
-    "Procurement": (("Purchasing", "/procurement"), ("Suppliers", "/suppliers")),
+    "Procurement": (("Purchasing", "/procurement"), ("Planning", "/planning"), ("Suppliers", "/suppliers")),
     "Inventory": (
         ("Stock", "/inventory"),
         ("Stocktake", "/inventory/stocktake"),

@@ -104,6 +104,7 @@ def show_review(review: Review) -> None:
     for procedure in review.procedures:
         _procedure(procedure)
     _volumes(review)
+    _planning(review)
     _suppliers(review)
     _satisfaction(review)
     _suggestions(review)
@@ -251,6 +252,67 @@ def _volumes(review: Review) -> None:
             ],
         }
     ).classes("w-full h-72").mark("chart volumes")
+
+
+def _planning(review: Review) -> None:
+    """Forecast accuracy over time, and the stock-outs of the period."""
+    figures = review.planning
+    ui.label(_("Demand planning")).classes("text-lg font-semibold")
+    with ui.grid(columns="repeat(auto-fill, minmax(220px, 1fr))").classes("w-full gap-3"):
+        _figure_card(N_("Forecast error in the backtest (WAPE)"), figures.accuracy)
+        _figure_card(N_("Forecast error against what then sold (WAPE)"), figures.realised)
+        _figure_card(N_("Stock-out days (demand, no stock)"), figures.stockout_days)
+    if figures.points:
+        ui.echart(
+            {
+                "tooltip": {"trigger": "axis"},
+                "legend": {"top": 0},
+                "grid": {"top": 30, "bottom": 24, "left": 10, "right": 20, "containLabel": True},
+                "xAxis": {
+                    "type": "category",
+                    "data": [point.at.date().isoformat() for point in figures.points],
+                },
+                "yAxis": {"type": "value", "name": _("error (WAPE, %)"), "min": 0},
+                "series": [
+                    {
+                        "name": _(name),
+                        "type": "line",
+                        "data": [_percent_value(getattr(p, field)) for p in figures.points],
+                    }
+                    for name, field in (
+                        (N_("Forecast"), "accuracy"),
+                        (N_("Seasonal naive"), "baseline"),
+                        (N_("Against what sold"), "realised"),
+                    )
+                ],
+            }
+        ).classes("w-full h-64").mark("chart forecast accuracy")
+    else:
+        ui.label(_("No forecast was computed in this period: no data.")).classes("text-sm text-slate-500")
+    if figures.stockouts:
+        ui.table(
+            columns=[
+                {"name": "sku", "label": _("Product"), "field": "sku", "align": "left"},
+                {"name": "location", "label": _("Location"), "field": "location", "align": "left"},
+                {"name": "days", "label": _("Stock-out days"), "field": "days"},
+                {"name": "units", "label": _("Units asked for"), "field": "units"},
+            ],
+            rows=[
+                {
+                    "key": f"{line.sku}@{line.location_id}",
+                    "sku": line.sku,
+                    "location": line.location_id,
+                    "days": line.days,
+                    "units": f"{line.units:g}",
+                }
+                for line in figures.stockouts
+            ],
+            row_key="key",
+        ).props("dense flat bordered").classes("w-full").mark("stockouts")
+
+
+def _percent_value(share: float | None) -> float | None:
+    return None if share is None else round(share * 100, 1)
 
 
 def _suppliers(review: Review) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from nicegui import ui
 
 import i18n
-from i18n import N_, _
+from i18n import N_, _, formatting
 from pages.common import attempt, background
 from pages.procurement.common import (
     ALL,
@@ -21,6 +21,7 @@ from pages.steps_panel import StepsPanel
 from processes import SheetError, procurement, runtime
 from processes.errors import ProcessError
 from processes.permissions import Actor, Permission
+from processes.planning import views as planning
 
 
 class RequestsPage:
@@ -68,9 +69,56 @@ class RequestsPage:
         )
         if context is None:
             return
+        suggestion = None
+        if self.location.value:
+            suggestion = await attempt(
+                planning.suggestion_for, self.workbook, self.product.value, self.location.value
+            )
         self.context.clear()
         with self.context:
+            if suggestion is not None:
+                self.show_suggestion(suggestion)
             show_context(context)
+
+    def show_suggestion(self, suggestion: planning.Suggestion) -> None:
+        """The forecast for the chosen product and location, and the quantity it suggests buying."""
+        with ui.column().classes("w-full gap-1 rounded bg-sky-50 px-3 py-2").mark("forecast"):
+            ui.label(_("Forecast")).classes("font-semibold")
+            cover = (
+                _("{days} days of cover", days=formatting.number(suggestion.days_of_cover, decimals=1))
+                if suggestion.days_of_cover is not None
+                else _("no sales to cover")
+            )
+            ui.label(
+                _(
+                    "Sells {rate} a day ({method}) · projected stock {projected} · {cover} · reorder point {point}",
+                    rate=formatting.number(suggestion.daily_demand, decimals=2),
+                    method=_(suggestion.method) if suggestion.method else _("no forecast"),
+                    projected=suggestion.projected,
+                    cover=cover,
+                    point=suggestion.reorder_point,
+                )
+            ).classes("text-sm")
+            if suggestion.transfer_qty:
+                ui.label(
+                    _(
+                        "{qty} can be moved from {location} first: see Planning.",
+                        qty=suggestion.transfer_qty,
+                        location=suggestion.transfer_from_name,
+                    )
+                ).classes("text-sm")
+            if suggestion.note:
+                ui.label(suggestion.note).classes("text-sm text-amber-800")
+            if suggestion.suggested_qty:
+                with ui.row().classes("items-center gap-2"):
+                    ui.label(_("Suggested quantity: {qty}", qty=suggestion.suggested_qty)).classes("text-sm")
+                    ui.button(
+                        _("Use it"), on_click=lambda: self.qty.set_value(suggestion.suggested_qty)
+                    ).props("flat dense").mark("use suggestion")
+            else:
+                ui.label(_("Nothing needs buying now: projected stock is above the reorder point.")).classes(
+                    "text-sm"
+                )
 
     async def submit(self) -> None:
         made = await attempt(

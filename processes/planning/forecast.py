@@ -30,6 +30,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from i18n import N_
+
 from .demand import split_series_id
 
 BACKTEST_DAYS = 14
@@ -39,8 +41,8 @@ MIN_HISTORY_DAYS = TRAINING_DAYS + BACKTEST_DAYS
 #: Average days between sales above which a series is intermittent (Syntetos-Boylan).
 INTERMITTENT_ADI = 1.32
 SEASON = 7  # days: demand repeats by weekday
-SIMPLE_RATE = "simple rate"
-BASELINE = "seasonal naive"
+SIMPLE_RATE = N_("simple rate")
+BASELINE = N_("seasonal naive")
 
 
 def _smooth_models() -> list:
@@ -53,9 +55,9 @@ def _smooth_models() -> list:
 
     return [
         SeasonalNaive(SEASON, alias=BASELINE),
-        SimpleExponentialSmoothingOptimized(alias="exponential smoothing"),
-        SeasonalExponentialSmoothingOptimized(SEASON, alias="weekly exponential smoothing"),
-        WindowAverage(28, alias="28-day average"),
+        SimpleExponentialSmoothingOptimized(alias=N_("exponential smoothing")),
+        SeasonalExponentialSmoothingOptimized(SEASON, alias=N_("weekly exponential smoothing")),
+        WindowAverage(28, alias=N_("28-day average")),
     ]
 
 
@@ -63,7 +65,7 @@ def _trend_models() -> list:
     """Models that refit cheaply by moving forward (backtested with refit=False)."""
     from statsforecast.models import Theta
 
-    return [Theta(SEASON, alias="theta (trend)")]
+    return [Theta(SEASON, alias=N_("theta (trend)"))]
 
 
 def _intermittent_models() -> list:
@@ -71,10 +73,10 @@ def _intermittent_models() -> list:
 
     return [
         SeasonalNaive(SEASON, alias=BASELINE),
-        CrostonSBA(alias="Croston (SBA)"),
-        ADIDA(alias="ADIDA"),
-        IMAPA(alias="IMAPA"),
-        WindowAverage(28, alias="28-day average"),
+        CrostonSBA(alias=N_("Croston (SBA)")),
+        ADIDA(alias=N_("ADIDA")),
+        IMAPA(alias=N_("IMAPA")),
+        WindowAverage(28, alias=N_("28-day average")),
     ]
 
 

@@ -27,12 +27,12 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import datetime
 from statistics import NormalDist
 from typing import Any
 
 import pandas as pd
 
+from i18n import N_, _
 from processes.inventory.procedures import TRANSFER
 from processes.procedure import EDITABLE
 from processes.procurement.procedures import AUTOMATIC, PURCHASE_ORDER, PURCHASE_REQUEST
@@ -52,6 +52,8 @@ from sheets.tabs import (
 #: Request states whose quantity is still to be ordered (an ordered one counts through its purchase order).
 REQUESTED_STATES = PURCHASE_REQUEST.group("choosing")
 CANCELLED = PURCHASE_REQUEST.transition("cancel").target
+#: Transfer states in which the goods count for the destination: requested or on the road.
+ON_THEIR_WAY = TRANSFER.group("open")
 #: Stock moves that show someone changed the stock picture (a sale does not lift a snooze).
 MOVES_THAT_LIFT_A_SNOOZE = ("receipt", "transfer", "adjustment", "return")
 #: The tabs the plan is worked out from.
@@ -68,8 +70,8 @@ PLAN_TABS = (
     FORECAST,
 )
 #: Notes that say why nothing is bought.
-DO_NOT_REORDER = "do not reorder"
-SNOOZED = "snoozed"
+DO_NOT_REORDER = N_("do not reorder")
+SNOOZED = N_("snoozed")
 
 Frames = Mapping[str, pd.DataFrame]
 
@@ -123,7 +125,7 @@ def projected_stock(frames: Frames) -> pd.DataFrame:
     stock = stock.groupby(["sku", "location_id"], sort=False)[["on_hand", "reserved"]].sum()
     parts = [stock, _incoming(frames).rename("incoming")]
     transfers = frames[TRANSFERS.name]
-    moving = transfers[transfers["status"].isin(TRANSFER.group("open"))]
+    moving = transfers[transfers["status"].isin(ON_THEIR_WAY)]
     parts.append(_total(moving, "to_location", "transfers_in"))
     requested = transfers[transfers["status"].isin(TRANSFER.group(EDITABLE))]
     parts.append(_total(requested, "from_location", "transfers_out"))
@@ -207,7 +209,6 @@ class Line:
     suggested_qty: int  # to buy now
     transfer_from: str = ""
     transfer_qty: int = 0
-    note: str = ""
     do_not_reorder: bool = False
     snooze_reason: str | None = None
 
@@ -363,14 +364,13 @@ def _decide(line: Line, product: pd.Series, snooze_reason: str | None) -> Line:
     """What to buy, and the note that says why nothing is bought when nothing is."""
     values = dict(line.__dict__)
     if bool(product["do_not_reorder"]) if not pd.isna(product["do_not_reorder"]) else False:
-        return Line(**{**values, "do_not_reorder": True, "note": DO_NOT_REORDER})
+        return Line(**{**values, "do_not_reorder": True})
     need = 0
     if line.projected <= line.reorder_point:
         need = line.order_up_to - line.projected - line.transfer_qty - line.requested
     values["suggested_qty"] = _rounded(need, product) if need > 0 else 0
     if snooze_reason is not None and values["suggested_qty"]:
         values["snooze_reason"] = snooze_reason
-        values["note"] = f"{SNOOZED}: {snooze_reason}" if snooze_reason else SNOOZED
     return Line(**values)
 
 
@@ -385,7 +385,16 @@ def _rounded(qty: int, product: pd.Series) -> int:
     return int(qty)
 
 
-def plan_values(line: Line, now: datetime | None = None) -> dict[str, Any]:
+def note_of(line: Line) -> str | None:
+    """Why nothing is bought for `line`, in the language in force (the sheet's, in the jobs)."""
+    if line.do_not_reorder:
+        return _(DO_NOT_REORDER)
+    if line.snooze_reason is not None:
+        return _("snoozed: {reason}", reason=line.snooze_reason) if line.snooze_reason else _(SNOOZED)
+    return None
+
+
+def plan_values(line: Line) -> dict[str, Any]:
     """The stock columns of `line`'s Forecast row (the forecast's own columns come from the forecast)."""
     return {
         "safety_stock": round(line.safety_stock, 1),
@@ -395,5 +404,5 @@ def plan_values(line: Line, now: datetime | None = None) -> dict[str, Any]:
         "projected": line.projected,
         "transfer_from": line.transfer_from or None,
         "transfer_qty": line.transfer_qty or None,
-        "note": line.note or None,
+        "note": note_of(line),
     }

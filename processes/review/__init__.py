@@ -10,12 +10,15 @@ import pandas as pd
 from sheets.settings import BY_KEY, read_setting
 from sheets.tabs import (
     AUDIT,
+    FORECAST_RUNS,
+    ORDER_LINES,
     ORDERS,
     PURCHASE_ORDERS,
     RECEIPTS,
     RETURNS,
     SETTINGS,
     STOCK_COUNTS,
+    STOCK_MOVES,
     SUGGESTIONS,
     SUPPLIERS,
     SURVEYS,
@@ -48,6 +51,9 @@ REVIEWED_TABS = tuple(
         for tab in (
             *(procedure.tab for procedure in REVIEWED),
             ORDERS,
+            ORDER_LINES,
+            STOCK_MOVES,
+            FORECAST_RUNS,
             TICKETS,
             RETURNS,
             PURCHASE_ORDERS,

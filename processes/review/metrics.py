@@ -49,6 +49,7 @@ from sheets.tabs import (
 )
 
 from .figures import Figure, Period, mean, quantile, share
+from .planning import PlanningFigures, planning_figures
 from .timeline import Stage, column, entries, moments, stage_times, stages, status_changes
 
 #: The procedures the review measures, in the order it shows them.
@@ -187,6 +188,7 @@ class Review:
     satisfaction: Satisfaction
     suggestions: Suggestions
     weekly: WeeklyVolumes
+    planning: PlanningFigures
 
 
 # --- the whole review ------------------------------------------------------------
@@ -209,6 +211,7 @@ def review(tables: Tables, period: Period, settings: Mapping[str, Any] | None = 
         satisfaction=satisfaction(tables, period),
         suggestions=suggestions(tables, period, changes),
         weekly=weekly_volumes(timelines, period),
+        planning=planning_figures(tables, period),
     )
 
 

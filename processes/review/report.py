@@ -56,6 +56,7 @@ _markdown.filters["stage"] = stage
 _markdown.filters["hours"] = lambda hours: _("{hours:g} hours", hours=hours)
 _markdown.filters["translated"] = lambda text: _(text)
 _markdown.filters["day"] = lambda moment: moment.strftime("%Y-%m-%d")
+_markdown.filters["percent"] = lambda share: "—" if share is None else f"{share * 100:.0f}%"
 _markdown.globals["row"] = row
 
 
