@@ -115,7 +115,9 @@ def alternatives(series: pd.DataFrame, count: int) -> None:
     started = time.perf_counter()
     StatsForecast(models=[AutoETS(season_length=7)], freq="D").forecast(df=sample, h=HORIZON)
     per_series = (time.perf_counter() - started) / len(ids)
-    print(f"\nstatsforecast AutoETS (all ETS models, one fit): {per_series * 1000:.1f} ms per series,", end=" ")
+    print(
+        f"\nstatsforecast AutoETS (all ETS models, one fit): {per_series * 1000:.1f} ms per series,", end=" "
+    )
     print(f"  {per_series * count:.0f} s for {count} series before any backtest")
     try:
         from statsmodels.tsa.holtwinters import ExponentialSmoothing

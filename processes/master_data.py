@@ -66,6 +66,8 @@ SUPPLIER = MasterData(
     ("supplier_id", "name", "contact", "email", "phone", "rating", "lead_time_days", "active"),
 )
 LOCATION = MasterData("location", LOCATIONS, ("location_id", "name", "kind", "active"))
+#: Columns that name another master record, and the tab it must be in.
+REFERENCES: dict[tuple[str, str], Tab] = {(PRODUCTS.name, "supplier_id"): SUPPLIERS}
 
 KINDS: dict[str, MasterData] = {kind.tab.name: kind for kind in (PRODUCT, SUPPLIER, LOCATION)}
 
@@ -143,7 +145,8 @@ def add_record(workbook: Workbook, kind: MasterData, values: Mapping[str, Any], 
             raise InvalidValue(kind.tab.name, key, f"cannot contain spaces ({typed[key]!r})")
     elif typed.get(key):
         raise InvalidValue(kind.tab.name, key, "is assigned by the app; leave it empty")
-    with workbook.transaction(kind.tab, user=by.name, action=f"add {kind.noun}") as tx:
+    with workbook.transaction(kind.tab, *_referenced(kind), user=by.name, action=f"add {kind.noun}") as tx:
+        _check_references(tx, kind, typed)
         if kind.typed_key:
             taken = {str(existing).casefold(): existing for existing in tx.table(kind.tab).columns[key]}
             if typed[key].casefold() in taken:
@@ -170,7 +173,8 @@ def update_record(
 ) -> Record:
     """Change a record; refused with what changed when the sheet differs from `base` (what the user loaded)."""
     typed = checked(kind, changes)
-    with workbook.transaction(kind.tab, user=by.name, action=f"edit {kind.noun}") as tx:
+    with workbook.transaction(kind.tab, *_referenced(kind), user=by.name, action=f"edit {kind.noun}") as tx:
+        _check_references(tx, kind, typed)
         record = _require(tx, kind, key)
         return tx.update(record, typed, base=base)
 
@@ -214,6 +218,22 @@ def checked(kind: MasterData, values: Mapping[str, Any]) -> dict[str, Any]:
         typed[name] = coerce(tab, column, value)
         _check_email(kind, column, typed[name])
     return typed
+
+
+def _referenced(kind: MasterData) -> tuple[Tab, ...]:
+    return tuple(
+        {tab.name: tab for (name, _column), tab in REFERENCES.items() if name == kind.tab.name}.values()
+    )
+
+
+def _check_references(tx, kind: MasterData, typed: Mapping[str, Any]) -> None:
+    """A value naming another record (a product's usual supplier) must name one that exists."""
+    for (tab_name, column), target in REFERENCES.items():
+        value = typed.get(column)
+        if tab_name == kind.tab.name and value is not None and tx.get(target, value) is None:
+            raise InvalidValue(
+                kind.tab.name, column, f"there is no {target.key[0]} {value!r} in {target.name}"
+            )
 
 
 def _check_email(kind: MasterData, column: Column, value: Any) -> None:

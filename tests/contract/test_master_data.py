@@ -54,6 +54,12 @@ def test_a_duplicate_sku_is_refused_whatever_its_case_and_nothing_is_written(rec
         (PRODUCT, {"sku": "KIT-002", "name": ""}, "name: is required"),
         (PRODUCT, {"name": "Pan"}, "sku: is required"),
         (PRODUCT, {"sku": "KIT 002", "name": "Pan"}, "sku: cannot contain spaces"),
+        (
+            PRODUCT,
+            {"sku": "KIT-002", "name": "Pan", "supplier_id": "SUP-GONE"},
+            "no supplier_id 'SUP-GONE' in",
+        ),
+        (PRODUCT, {"sku": "KIT-002", "name": "Pan", "pack_size": 0}, "pack_size: must be 1 or more, not 0"),
         (SUPPLIER, {"name": "Acme", "rating": 7}, "rating: must be at most 5, not 7"),
         (
             SUPPLIER,
@@ -71,6 +77,21 @@ def test_a_bad_value_is_refused_with_a_message_naming_the_field(record, kind, va
         master_data.add_record(record.workbook, kind, values, by=STAFF)
     assert refused.value.column in values or refused.value.column == kind.key
     assert record.person.values(kind.tab.name) == before
+
+
+def test_a_product_names_its_usual_supplier_and_how_it_is_bought(record):
+    supplier = master_data.add_record(
+        record.workbook, SUPPLIER, {"name": "Acme", "lead_time_days": 9}, by=STAFF
+    )
+    added = add_product(
+        record, supplier_id=supplier.supplier_id, pack_size="12", min_order_qty=48, do_not_reorder="TRUE"
+    )
+    assert (added.supplier_id, added.pack_size, added.min_order_qty, added.do_not_reorder) == (
+        supplier.supplier_id,
+        12,
+        48,
+        True,
+    )
 
 
 def test_suppliers_and_locations_get_their_ids_from_the_app(record):
