@@ -30,6 +30,7 @@ from dataclasses import dataclass
 from statistics import NormalDist
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from i18n import N_, _
@@ -190,219 +191,132 @@ def snoozes(frames: Frames) -> dict[tuple[str, str], str]:
     return result
 
 
-@dataclass(frozen=True)
-class Line:
-    """The plan for one product at one location."""
-
-    sku: str
-    location_id: str
-    daily_demand: float
-    demand_over_lead_time: float
-    error_sd: float
-    lead_time_days: int
-    safety_stock: float
-    reorder_point: int
-    order_up_to: int
-    projected: int
-    requested: int  # on open purchase requests
-    days_of_cover: float | None
-    suggested_qty: int  # to buy now
-    transfer_from: str = ""
-    transfer_qty: int = 0
-    do_not_reorder: bool = False
-    snooze_reason: str | None = None
-
-    @property
-    def key(self) -> tuple[str, str]:
-        return (self.sku, self.location_id)
-
-    @property
-    def raises_request(self) -> bool:
-        """Whether the automatic purchase request is due for this line."""
-        return self.suggested_qty > 0 and not self.do_not_reorder and self.snooze_reason is None
+#: The columns of a plan, one row per product and location (indexed by sku, location_id).
+PLAN_COLUMNS = (
+    "daily_demand",
+    "demand_over_lead_time",
+    "error_sd",
+    "lead_time_days",
+    "safety_stock",
+    "reorder_point",
+    "order_up_to",
+    "projected",
+    "requested",
+    "days_of_cover",
+    "suggested_qty",
+    "transfer_from",
+    "transfer_qty",
+    "do_not_reorder",
+    "snooze_reason",
+)
 
 
-def plan(frames: Frames, settings: Settings) -> list[Line]:
-    """The plan for every active product at every active location it is stocked or forecast at."""
-    products = frames[PRODUCTS.name].drop_duplicates("sku").set_index("sku", drop=False)
-    inactive_products = set(products.index[products["active"].eq(False)])
-    locations = frames[LOCATIONS.name]
-    inactive_locations = set(locations.loc[locations["active"].eq(False), "location_id"])
+def plan(frames: Frames, settings: Settings) -> pd.DataFrame:
+    """The plan for every active product at every active location it is stocked or forecast at.
+
+    Worked out column by column (the cycle does it every cycle, over every Stock row);
+    only the transfers go line by line, and only for locations short of cover.
+    """
     forecast = frames[FORECAST.name].drop_duplicates(["sku", "location_id"]).set_index(["sku", "location_id"])
     stock = projected_stock(frames)
-    limits = frames[STOCK.name].drop_duplicates(["sku", "location_id"]).set_index(["sku", "location_id"])
-    requested = requested_quantities(frames)
-    snoozed = snoozes(frames)
+    pairs = _active_pairs(frames, stock.index.union(forecast.index))
+    frame = pd.DataFrame(index=pairs)
+    for column in ("daily_demand", "demand_over_lead_time", "error_sd"):
+        frame[column] = _numbers(forecast, column, pairs)
     leads = lead_times(frames, settings.default_lead_time)
-    pairs = sorted(
-        pair
-        for pair in {*stock.index, *forecast.index}
-        if pair[0] not in inactive_products and pair[1] not in inactive_locations
+    planned_lead = pd.to_numeric(forecast["lead_time_days"], errors="coerce").reindex(pairs)
+    by_product = (
+        pd.Series(pairs.get_level_values(0), index=pairs).map(leads).fillna(settings.default_lead_time)
     )
-    lines = []
-    for sku, location in pairs:
-        row = forecast.loc[(sku, location)] if (sku, location) in forecast.index else None
-        lead = leads.get(sku, settings.default_lead_time)
-        lines.append(
-            _line(
-                sku,
-                location,
-                row,
-                int(stock.at[(sku, location), "projected"]) if (sku, location) in stock.index else 0,
-                _limit(limits, sku, location, "min_qty"),
-                _limit(limits, sku, location, "max_qty"),
-                int(requested.get((sku, location), 0)),
-                lead,
-                settings,
-            )
-        )
-    lines = _with_transfers(lines, settings)
-    unknown = pd.Series({"do_not_reorder": None, "min_order_qty": None, "pack_size": None})
-    return [
-        _decide(
-            line, products.loc[line.sku] if line.sku in products.index else unknown, snoozed.get(line.key)
-        )
-        for line in lines
-    ]
+    frame["lead_time_days"] = planned_lead.fillna(by_product).astype("int64")  # what the forecast summed over
+    frame["projected"] = stock["projected"].reindex(pairs).fillna(0).astype("int64")
+    limits = frames[STOCK.name].drop_duplicates(["sku", "location_id"]).set_index(["sku", "location_id"])
+    minimum, maximum = (_numbers(limits, column, pairs).astype("int64") for column in ("min_qty", "max_qty"))
+    frame["requested"] = requested_quantities(frames).reindex(pairs).fillna(0).astype("int64")
+    _levels(frame, minimum, maximum, settings)
+    frame["transfer_from"], frame["transfer_qty"] = _transfers(frame, settings)
+    _purchases(frame, frames[PRODUCTS.name], snoozes(frames))
+    return frame[list(PLAN_COLUMNS)]
 
 
-def _limit(limits: pd.DataFrame, sku: str, location: str, column: str) -> int:
-    if (sku, location) not in limits.index:
-        return 0
-    value = limits.at[(sku, location), column]
-    return 0 if pd.isna(value) else int(value)
-
-
-def _number(row: pd.Series | None, column: str) -> float:
-    if row is None:
-        return 0.0
-    value = row[column]
-    return 0.0 if pd.isna(value) else float(value)
-
-
-def _line(
-    sku: str,
-    location: str,
-    row: pd.Series | None,
-    projected: int,
-    minimum: int,
-    maximum: int,
-    requested: int,
-    lead: int,
-    settings: Settings,
-) -> Line:
-    daily = _number(row, "daily_demand")
-    if row is not None and not pd.isna(row["lead_time_days"]):
-        lead = int(row["lead_time_days"])  # the lead time the forecast was summed over
-    over_lead = _number(row, "demand_over_lead_time")
-    error_sd = _number(row, "error_sd")
-    safety = safety_stock(error_sd, lead, settings)
-    reorder_point = max(math.ceil(over_lead + safety), minimum)
-    if daily > 0:
-        target = math.ceil(over_lead + daily * settings.review_days + safety)
-        if maximum:
-            target = min(target, maximum)
-    else:
-        target = maximum or minimum
-    return Line(
-        sku=sku,
-        location_id=location,
-        daily_demand=daily,
-        demand_over_lead_time=over_lead,
-        error_sd=error_sd,
-        lead_time_days=lead,
-        safety_stock=safety,
-        reorder_point=reorder_point,
-        order_up_to=max(target, reorder_point),
-        projected=projected,
-        requested=requested,
-        days_of_cover=projected / daily if daily > 0 else None,
-        suggested_qty=0,
+def _active_pairs(frames: Frames, pairs: pd.MultiIndex) -> pd.MultiIndex:
+    products, locations = frames[PRODUCTS.name], frames[LOCATIONS.name]
+    inactive_products = set(products.loc[products["active"].eq(False), "sku"])
+    inactive_locations = set(locations.loc[locations["active"].eq(False), "location_id"])
+    keep = ~pairs.get_level_values(0).isin(inactive_products) & ~pairs.get_level_values(1).isin(
+        inactive_locations
     )
+    return pd.MultiIndex.from_tuples(sorted(pairs[keep]), names=["sku", "location_id"])
 
 
-def _with_transfers(lines: list[Line], settings: Settings) -> list[Line]:
-    """Lines short of cover take stock from locations with more than they need, neediest first."""
+def _numbers(frame: pd.DataFrame, column: str, pairs: pd.MultiIndex) -> pd.Series:
+    return pd.to_numeric(frame[column], errors="coerce").reindex(pairs).fillna(0).astype("float64")
+
+
+def _levels(frame: pd.DataFrame, minimum: pd.Series, maximum: pd.Series, settings: Settings) -> None:
+    """Safety stock, reorder point, order-up-to level and days of cover, from the forecast and the row's limits."""
+    daily, over_lead = frame["daily_demand"], frame["demand_over_lead_time"]
+    frame["safety_stock"] = (
+        max(settings.z, 0.0) * frame["error_sd"].clip(lower=0) * np.sqrt(frame["lead_time_days"])
+    )
+    frame["reorder_point"] = np.maximum(np.ceil(over_lead + frame["safety_stock"]), minimum).astype("int64")
+    forecast_target = np.ceil(over_lead + daily * settings.review_days + frame["safety_stock"])
+    forecast_target = forecast_target.where(maximum.eq(0), np.minimum(forecast_target, maximum))
+    own_levels = maximum.where(maximum.gt(0), minimum)  # no demand forecast: the row's own levels
+    target = forecast_target.where(daily.gt(0), own_levels)
+    frame["order_up_to"] = np.maximum(target, frame["reorder_point"]).astype("int64")
+    frame["days_of_cover"] = (frame["projected"] / daily).where(daily.gt(0))
+
+
+def _transfers(frame: pd.DataFrame, settings: Settings) -> tuple[pd.Series, pd.Series]:
+    """Locations short of cover take stock from locations with more than they need, neediest first."""
+    needed = np.ceil(
+        frame["daily_demand"] * (frame["lead_time_days"] + settings.review_days) + frame["safety_stock"]
+    )
+    spare_rows = frame.index[frame["projected"] > needed]
     spare: dict[str, dict[str, int]] = {}
-    for line in lines:
-        needed = math.ceil(
-            line.daily_demand * (line.lead_time_days + settings.review_days) + line.safety_stock
-        )
-        if line.projected > needed:
-            spare.setdefault(line.sku, {})[line.location_id] = line.projected - needed
-    short = sorted(
-        (
-            line
-            for line in lines
-            if line.days_of_cover is not None and line.days_of_cover < line.lead_time_days
-        ),
-        key=lambda line: (line.days_of_cover, line.sku, line.location_id),
-    )
-    moved: dict[tuple[str, str], tuple[str, int]] = {}
-    for line in short:
-        sources = {
-            place: units for place, units in spare.get(line.sku, {}).items() if place != line.location_id
-        }
-        if not sources:
-            continue
-        source = max(sources, key=lambda place: (sources[place], place))
-        qty = min(sources[source], line.order_up_to - line.projected)
-        if qty > 0:
-            moved[line.sku, line.location_id] = (source, qty)
-            spare[line.sku][source] -= qty
-    return [
-        _moved(line, *moved[line.sku, line.location_id]) if (line.sku, line.location_id) in moved else line
-        for line in lines
+    for (sku, location), units in (frame.loc[spare_rows, "projected"] - needed[spare_rows]).items():
+        spare.setdefault(sku, {})[location] = int(units)
+    sources = pd.Series(None, index=frame.index, dtype="object")
+    quantities = pd.Series(0, index=frame.index, dtype="int64")
+    short = frame[
+        frame["days_of_cover"].lt(frame["lead_time_days"]) & frame.index.get_level_values(0).isin(spare)
     ]
+    for (sku, location), line in short.sort_values("days_of_cover", kind="stable").iterrows():
+        offers = {place: units for place, units in spare[sku].items() if place != location and units > 0}
+        if not offers:
+            continue
+        source = max(offers, key=lambda place: (offers[place], place))
+        qty = min(offers[source], int(line["order_up_to"] - line["projected"]))
+        if qty > 0:
+            sources[(sku, location)], quantities[(sku, location)] = source, qty
+            spare[sku][source] -= qty
+    return sources, quantities
 
 
-def _moved(line: Line, source: str, qty: int) -> Line:
-    return Line(**{**line.__dict__, "transfer_from": source, "transfer_qty": qty})
+def _purchases(frame: pd.DataFrame, products: pd.DataFrame, snoozed: Mapping[tuple[str, str], str]) -> None:
+    """What to buy: at or below the reorder point, up to the order-up-to level, in whole packs."""
+    products = products.drop_duplicates("sku").set_index("sku")
+    skus = frame.index.get_level_values(0)
+    never = products["do_not_reorder"].reindex(skus).fillna(False).astype(bool).to_numpy()
+    need = frame["order_up_to"] - frame["projected"] - frame["transfer_qty"] - frame["requested"]
+    need = need.where(frame["projected"].le(frame["reorder_point"]) & need.gt(0) & ~never, 0)
+    minimum = pd.to_numeric(products["min_order_qty"], errors="coerce").reindex(skus).fillna(0).to_numpy()
+    pack = (
+        pd.to_numeric(products["pack_size"], errors="coerce").reindex(skus).fillna(1).clip(lower=1).to_numpy()
+    )
+    rounded = np.ceil(np.maximum(need, minimum) / pack) * pack
+    frame["suggested_qty"] = np.where(need > 0, rounded, 0).astype("int64")
+    frame["do_not_reorder"] = never
+    reasons = pd.Series([snoozed.get(pair) for pair in frame.index], index=frame.index, dtype="object")
+    frame["snooze_reason"] = reasons.where(frame["suggested_qty"].gt(0), None)
 
 
-def _decide(line: Line, product: pd.Series, snooze_reason: str | None) -> Line:
-    """What to buy, and the note that says why nothing is bought when nothing is."""
-    values = dict(line.__dict__)
-    if bool(product["do_not_reorder"]) if not pd.isna(product["do_not_reorder"]) else False:
-        return Line(**{**values, "do_not_reorder": True})
-    need = 0
-    if line.projected <= line.reorder_point:
-        need = line.order_up_to - line.projected - line.transfer_qty - line.requested
-    values["suggested_qty"] = _rounded(need, product) if need > 0 else 0
-    if snooze_reason is not None and values["suggested_qty"]:
-        values["snooze_reason"] = snooze_reason
-    return Line(**values)
-
-
-def _rounded(qty: int, product: pd.Series) -> int:
-    """`qty` raised to the minimum order quantity, then up to a whole number of packs."""
-    minimum = product["min_order_qty"]
-    if not pd.isna(minimum) and minimum > qty:
-        qty = int(minimum)
-    pack = product["pack_size"]
-    if not pd.isna(pack) and pack > 1:
-        qty = int(math.ceil(qty / pack) * pack)
-    return int(qty)
-
-
-def note_of(line: Line) -> str | None:
-    """Why nothing is bought for `line`, in the language in force (the sheet's, in the jobs)."""
-    if line.do_not_reorder:
+def note_of(row: Mapping[str, Any]) -> str | None:
+    """Why nothing is bought for a plan row, in the language in force (the sheet's, in the jobs)."""
+    if row["do_not_reorder"]:
         return _(DO_NOT_REORDER)
-    if line.snooze_reason is not None:
-        return _("snoozed: {reason}", reason=line.snooze_reason) if line.snooze_reason else _(SNOOZED)
-    return None
-
-
-def plan_values(line: Line) -> dict[str, Any]:
-    """The stock columns of `line`'s Forecast row (the forecast's own columns come from the forecast)."""
-    return {
-        "safety_stock": round(line.safety_stock, 1),
-        "reorder_point": line.reorder_point,
-        "suggested_qty": line.suggested_qty,
-        "days_of_cover": None if line.days_of_cover is None else round(line.days_of_cover, 1),
-        "projected": line.projected,
-        "transfer_from": line.transfer_from or None,
-        "transfer_qty": line.transfer_qty or None,
-        "note": note_of(line),
-    }
+    reason = row["snooze_reason"]
+    if reason is None or (isinstance(reason, float) and math.isnan(reason)):
+        return None
+    return _("snoozed: {reason}", reason=reason) if reason else _(SNOOZED)

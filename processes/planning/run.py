@@ -20,7 +20,7 @@ from sheets.tabs import FORECAST, LOCATIONS, ORDER_LINES, ORDERS, PRODUCTS, STOC
 
 from .demand import daily_demand, dense_series
 from .forecast import ForecastResult, SeriesForecast, forecast_all
-from .policy import Frames, Settings, lead_times, plan, plan_values
+from .policy import Frames, Settings, lead_times, note_of, plan
 from .stockouts import stockout_days
 
 log = logging.getLogger(__name__)
@@ -54,7 +54,7 @@ def forecast_due(forecast: pd.DataFrame, now: datetime, interval_hours: float) -
 class Computed:
     """A computed forecast: the forecast columns per series, and the figures of the run."""
 
-    rows: dict[Pair, dict[str, Any]]
+    rows: pd.DataFrame  # FORECAST_COLUMNS indexed by (sku, location_id)
     result: ForecastResult
     run: dict[str, Any]  # the Forecast Runs row
 
@@ -69,12 +69,14 @@ def compute(frames: Frames, settings: Settings, now: datetime) -> Computed:
         max(leads.values(), default=settings.default_lead_time) + settings.review_days, MAX_HORIZON_DAYS
     )
     result = forecast_all(dense_series(demand, today), horizon)
-    rows = {
-        (item.sku, item.location_id): forecast_values(
-            item, leads.get(item.sku, settings.default_lead_time), settings, now
-        )
-        for item in result.series
-    }
+    rows = forecast_frame(
+        {
+            (item.sku, item.location_id): forecast_values(
+                item, leads.get(item.sku, settings.default_lead_time), settings, now
+            )
+            for item in result.series
+        }
+    )
     previous = frames[FORECAST.name]
     run = {
         "run_at": now,
@@ -141,49 +143,42 @@ def _rounded(value: float | None, digits: int) -> float | None:
     return None if value is None or math.isnan(value) else round(value, digits)
 
 
-def stock_rows(
-    frames: Frames, forecast: Mapping[Pair, Mapping[str, Any]], settings: Settings
-) -> dict[Pair, dict[str, Any]]:
-    """Every Forecast row as it should read now: the forecast's columns and the plan from stock as it is."""
-    frame = pd.DataFrame(
-        [{"sku": sku, "location_id": location, **values} for (sku, location), values in forecast.items()],
-        columns=["sku", "location_id", *FORECAST_COLUMNS],
+def stock_rows(frames: Frames, forecast: pd.DataFrame, settings: Settings) -> pd.DataFrame:
+    """Every Forecast row as it should read now: the forecast's columns and the plan from stock as it is.
+
+    `forecast` holds FORECAST_COLUMNS indexed by (sku, location_id), as `compute` or
+    `forecast_columns_of` give them; the result has every column of the tab, same index.
+    """
+    planned = plan({**frames, FORECAST.name: forecast.reset_index()}, settings)
+    rows = forecast.reindex(planned.index)
+    rows["daily_demand"] = rows["daily_demand"].astype("float64").fillna(0.0)
+    rows["demand_over_lead_time"] = rows["demand_over_lead_time"].astype("float64").fillna(0.0)
+    rows["lead_time_days"] = planned["lead_time_days"]
+    rows["safety_stock"] = planned["safety_stock"].round(1)
+    rows["days_of_cover"] = planned["days_of_cover"].round(1)
+    for column in ("reorder_point", "suggested_qty", "projected"):
+        rows[column] = planned[column]
+    rows["transfer_from"] = planned["transfer_from"]
+    rows["transfer_qty"] = planned["transfer_qty"].where(planned["transfer_qty"].gt(0))
+    flagged = planned[planned["do_not_reorder"] | planned["snooze_reason"].notna()]
+    rows["note"] = pd.Series(
+        {pair: note_of(line) for pair, line in flagged.iterrows()}, dtype="object"
+    ).reindex(planned.index)
+    rows["sku"] = planned.index.get_level_values(0)
+    rows["location_id"] = planned.index.get_level_values(1)
+    return rows[[column.name for column in FORECAST.columns]]
+
+
+def forecast_frame(rows: Mapping[Pair, Mapping[str, Any]]) -> pd.DataFrame:
+    """FORECAST_COLUMNS indexed by (sku, location_id), from one dict per series."""
+    pairs = list(rows)
+    index = pd.MultiIndex.from_arrays(
+        [[sku for sku, _ in pairs], [location for _, location in pairs]], names=["sku", "location_id"]
     )
-    lines = plan({**frames, FORECAST.name: frame}, settings)
-    rows = {}
-    for line in lines:
-        values = dict(forecast.get((line.sku, line.location_id), {}))
-        values.setdefault("lead_time_days", line.lead_time_days)
-        values["demand_over_lead_time"] = values.get("demand_over_lead_time", 0.0)
-        values["daily_demand"] = values.get("daily_demand", 0.0)
-        rows[line.sku, line.location_id] = {
-            "sku": line.sku,
-            "location_id": line.location_id,
-            **values,
-            **plan_values(line),
-        }
-    return rows
+    return pd.DataFrame(list(rows.values()), index=index, columns=list(FORECAST_COLUMNS))
 
 
-def forecast_columns_of(table_frame: pd.DataFrame) -> dict[Pair, dict[str, Any]]:
-    """The forecast columns of the Forecast tab as it stands (rows a run wrote), by product and location."""
-    rows: dict[Pair, dict[str, Any]] = {}
-    for record in table_frame.to_dict("records"):
-        if pd.isna(record.get("computed_at")):
-            continue
-        pair = (record["sku"], record["location_id"])
-        rows.setdefault(pair, {name: _cell(record.get(name)) for name in FORECAST_COLUMNS})
-    return rows
-
-
-def _cell(value: Any) -> Any:
-    if value is None:
-        return None
-    try:
-        if pd.isna(value):
-            return None
-    except (TypeError, ValueError):
-        pass
-    if isinstance(value, pd.Timestamp):
-        return value.to_pydatetime()
-    return value
+def forecast_columns_of(table_frame: pd.DataFrame) -> pd.DataFrame:
+    """The forecast columns of the Forecast tab as it stands (the rows a computation wrote)."""
+    made = table_frame[table_frame["computed_at"].notna()].drop_duplicates(["sku", "location_id"])
+    return made.set_index(["sku", "location_id"])[list(FORECAST_COLUMNS)]

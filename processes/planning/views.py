@@ -316,21 +316,25 @@ def suggestion_for(workbook: Workbook, sku: str, location_id: str) -> Suggestion
     tables = workbook.tables(SETTINGS, *PLAN_TABS)
     frames = {name: table.df.reset_index(drop=True) for name, table in tables.items()}
     settings = Settings.of(settings_from(frames[SETTINGS.name]))
-    forecast = forecast_columns_of(frames[FORECAST.name])
-    row = stock_rows(frames, forecast, settings).get((sku, location_id))
-    if row is None:
+    rows = stock_rows(frames, forecast_columns_of(frames[FORECAST.name]), settings)
+    if (sku, location_id) not in rows.index:
         return None
-    source = row.get("transfer_from")
+    row = {name: (None if _blank(value) else value) for name, value in rows.loc[(sku, location_id)].items()}
+    source = row["transfer_from"]
     place = tables[LOCATIONS.name].get(source) if source else None
     return Suggestion(
-        daily_demand=float(row.get("daily_demand") or 0.0),
-        days_of_cover=row.get("days_of_cover"),
-        projected=int(row.get("projected") or 0),
-        reorder_point=int(row.get("reorder_point") or 0),
-        suggested_qty=int(row.get("suggested_qty") or 0),
-        method=row.get("method"),
-        note=row.get("note"),
+        daily_demand=float(row["daily_demand"] or 0.0),
+        days_of_cover=row["days_of_cover"],
+        projected=int(row["projected"] or 0),
+        reorder_point=int(row["reorder_point"] or 0),
+        suggested_qty=int(row["suggested_qty"] or 0),
+        method=row["method"],
+        note=row["note"],
         transfer_from=source,
         transfer_from_name=(place.name or source) if place is not None else source,
-        transfer_qty=int(row.get("transfer_qty") or 0),
+        transfer_qty=int(row["transfer_qty"] or 0),
     )
+
+
+def _blank(value) -> bool:
+    return value is None or (not isinstance(value, str) and pd.isna(value))
