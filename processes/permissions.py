@@ -11,7 +11,17 @@ from enum import StrEnum
 
 from i18n import N_, _
 from processes.errors import PermissionDenied
-from sheets.tabs import ALERTS, ALL_TABS, AUDIT, OUTBOX, SETTINGS, STOCK_MOVES, SUMMARY
+from sheets.tabs import (
+    ALERTS,
+    ALL_TABS,
+    AUDIT,
+    FORECAST,
+    FORECAST_RUNS,
+    OUTBOX,
+    SETTINGS,
+    STOCK_MOVES,
+    SUMMARY,
+)
 
 ROLES = ("staff", "manager", "admin")
 
@@ -48,6 +58,8 @@ EVERYONE = frozenset(ROLES)
 WRITTEN_BY_THE_APP: dict[str, str] = {
     AUDIT.name: N_("it is the record of every change, written by the app itself"),
     SUMMARY.name: N_("the scheduled checks rewrite it"),
+    FORECAST.name: N_("demand planning rewrites it every cycle"),
+    FORECAST_RUNS.name: N_("demand planning adds a row each time it computes the forecast"),
     STOCK_MOVES.name: N_(
         "it is the stock ledger: a correction is a new move, made by a stocktake or a transfer"
     ),

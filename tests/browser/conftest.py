@@ -142,7 +142,8 @@ def _add_login(workdir: Path, env: dict[str, str], name: str, role: str) -> None
 
 
 def _seed(data_dir: Path) -> dict[str, str]:
-    """Demo data, and one order entered and delivered through the rules; returns what the tests need."""
+    """Demo data, one order entered and delivered through the rules, one jobs cycle; what the tests need."""
+    from jobs.cycle import run_cycle
     from processes import master_data
     from processes.demo import seed_demo
     from sheets.tabs import ALERTS, STOCK, SURVEYS
@@ -159,6 +160,7 @@ def _seed(data_dir: Path) -> dict[str, str]:
             if (stock.on_hand or 0) - (stock.reserved or 0) >= 5 and stock.sku in products
         )
         delivered = _deliver_an_order(workbook, sku, location_id)
+        run_cycle(workbook)  # the forecast and the plan, as the app's first cycle would make them
         survey = next(
             survey for survey in workbook.table(SURVEYS).records() if survey.ref == delivered.order_id
         )

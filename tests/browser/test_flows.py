@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from sheets.tabs import ALERTS, AUDIT, ORDERS, RETURNS, SURVEYS
+from sheets.tabs import ALERTS, AUDIT, FORECAST, ORDERS, RETURNS, SURVEYS
 from tests.browser.conftest import PASSWORD
 
 pytestmark = pytest.mark.browser
@@ -124,6 +124,16 @@ def test_a_manager_acknowledges_an_open_alert(browser, shop):
         if entry.record_id == shop.alert_id and entry.action.startswith("acknowledge alert")
     ]
     assert acknowledged_by == [shop.manager]
+
+
+def test_a_manager_reads_the_plan_and_a_product_forecast(browser, shop):
+    browser.log_in(shop.manager, PASSWORD)
+    browser.open("/planning")
+    browser.should_see("Forecast computed")
+    [row] = [row for row in shop.records(FORECAST) if row.history_days and row.history_days > 60][:1]
+    browser.open(f"/planning/{row.sku}")
+    browser.should_see("Error (WAPE)")
+    browser.visible("//div[contains(@class, 'nicegui-echart')]//canvas", "the forecast chart")
 
 
 def test_a_user_switches_to_chinese_and_the_app_speaks_it(browser, shop):
