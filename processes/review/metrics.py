@@ -446,7 +446,8 @@ def suggestions(tables: Tables, period: Period, changes: pd.DataFrame | None = N
     if changes is None:
         changes = status_changes(table(tables, AUDIT.name))
     decided = _adopted_at(changes).reindex(rows["suggestion_id"])
-    rows["adopted_at"] = pd.Series(decided.to_numpy(), index=rows.index).fillna(rows["submitted_at"])
+    adopted_at = pd.to_datetime(pd.Series(decided.to_numpy(), index=rows.index))
+    rows["adopted_at"] = adopted_at.where(adopted_at.notna(), rows["submitted_at"])
 
     def adopted(p: Period) -> pd.DataFrame:
         return rows[p.holds(rows["adopted_at"])]

@@ -115,7 +115,8 @@ def entries(procedure: Procedure, records: pd.DataFrame, changes: pd.DataFrame) 
             stamped_too[same_state] = from_audit["record"][same_state].isin(stamped["record"]).to_numpy()
             from_audit = from_audit[~stamped_too]
         parts.append(stamped)
-    events = pd.concat([*parts, from_audit], ignore_index=True)
+    filled = [part for part in (*parts, from_audit) if len(part)]
+    events = pd.concat(filled or [from_audit], ignore_index=True)  # empty frames would blur the dtypes
     events["at"] = events["at"].astype("datetime64[ns]")
     events["state"] = pd.Categorical(events["state"], categories=procedure.states)
     # By record, then time; two entries at the same moment in the order the states are declared.
