@@ -2,7 +2,7 @@
 
 Before the checks run, `refresh_plan` brings the Forecast tab up to date in
 the cycle's snapshot: the forecast columns are computed again when the last
-computation is `forecast_interval_hours` old (processes/planning/run.py), the
+computation (the newest Forecast Runs row) is `forecast_interval_hours` old (processes/planning/run.py), the
 stock columns (projected stock, what to buy, what to move) follow the stock
 as it is now. The checks read the plan from that tab (stock: the automatic
 purchase requests; locations: the transfer suggestions), and `WriteForecast`
@@ -74,7 +74,8 @@ def refresh_plan(snapshot: Snapshot) -> tuple[Snapshot, WriteForecast]:
     current = snapshot.df(FORECAST).reset_index(drop=True)
     forecast = forecast_columns_of(current)
     run = None
-    if forecast_due(current, snapshot.now, float(snapshot.setting("forecast_interval_hours"))):
+    runs = snapshot.df(FORECAST_RUNS)
+    if forecast_due(runs, snapshot.now, float(snapshot.setting("forecast_interval_hours"))):
         try:
             computed = compute(frames, settings, snapshot.now)
         except Exception:  # a forecast must never stop the checks: the last one stays in force

@@ -31,6 +31,7 @@ from sheets.reading import read_table
 from sheets.schema import Tab
 from sheets.tabs import (
     FORECAST,
+    FORECAST_RUNS,
     LOCATIONS,
     ORDER_LINES,
     ORDERS,
@@ -222,6 +223,15 @@ def test_demand_counts_order_days_at_the_shipping_location_and_skips_cancelled_o
     ]
 
 
+def test_the_forecast_is_due_when_the_last_run_is_older_than_the_interval():
+    from processes.planning.run import forecast_due
+
+    runs = frames_of(snap(table(FORECAST_RUNS, LAST_RUN)))[FORECAST_RUNS.name]
+    assert not forecast_due(runs, NOW, 24)
+    assert forecast_due(runs, NOW + timedelta(hours=23), 24)
+    assert forecast_due(runs.iloc[0:0], NOW, 24)  # never computed
+
+
 # Decisions -------------------------------------------------------------------------
 
 
@@ -247,8 +257,12 @@ def stock(sku="MUG", location="STORE", on_hand=0, reserved=0, min_qty=0, max_qty
     }
 
 
+#: The forecast rows the decision tests give were computed an hour ago: no computation is due.
+LAST_RUN = {"run_id": "FCR-1", "run_at": NOW - timedelta(hours=1), "series": 1}
+
+
 def planned(*tables):
-    return refresh_plan(snap(*tables))[0]
+    return refresh_plan(snap(table(FORECAST_RUNS, LAST_RUN), *tables))[0]
 
 
 def requests_in(effects) -> list[CreateRecord]:

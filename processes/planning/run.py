@@ -42,12 +42,15 @@ FORECAST_COLUMNS = (
 Pair = tuple[str, str]
 
 
-def forecast_due(forecast: pd.DataFrame, now: datetime, interval_hours: float) -> bool:
-    """Whether the forecast should be computed again: never computed, or computed `interval_hours` ago."""
-    computed = forecast["computed_at"].dropna()
-    if not len(computed):
-        return True
-    return pd.Timestamp(now) - computed.min() >= pd.Timedelta(hours=interval_hours)
+def forecast_due(runs: pd.DataFrame, now: datetime, interval_hours: float) -> bool:
+    """Whether the forecast should be computed again: no run in Forecast Runs for `interval_hours`.
+
+    The runs, not the Forecast rows, say when it was last computed: a shop without sales
+    history has no forecast rows, and must not be forecast again every cycle.
+    """
+    done = runs["run_at"].dropna()
+    done = done[done <= pd.Timestamp(now)]  # a run stamped in the future (a typo) does not stop it
+    return not len(done) or pd.Timestamp(now) - done.max() >= pd.Timedelta(hours=interval_hours)
 
 
 @dataclass(frozen=True)
