@@ -54,7 +54,7 @@ class WriteForecast:
             rows = rows.copy()
             asked = pd.Series({pair: requested[pair] for pair in pairs})
             rows.loc[pairs, "suggested_qty"] = (rows.loc[pairs, "suggested_qty"] - asked).clip(lower=0)
-        return WriteForecast(rows, self.run)
+        return WriteForecast(worth_a_row(rows), self.run)
 
 
 @dataclass
@@ -82,9 +82,24 @@ def refresh_plan(snapshot: Snapshot) -> tuple[Snapshot, WriteForecast]:
             log.exception("the demand forecast failed; the last forecast stays in force")
         else:
             forecast, run = computed.rows, computed.run
-    rows = stock_rows(frames, forecast, settings)
+    rows = worth_a_row(stock_rows(frames, forecast, settings))
     planned = replace(snapshot, tables={**snapshot.tables, FORECAST.name: table_of(rows)})
     return planned, WriteForecast(rows, run)
+
+
+def worth_a_row(rows: pd.DataFrame) -> pd.DataFrame:
+    """The rows the Forecast tab keeps: a forecast, or something to buy, move or say.
+
+    A Stock row that sold nothing for a year and needs nothing has no row: a shop with
+    thousands of dormant rows keeps its sheet (and each cycle's read) small.
+    """
+    keep = (
+        rows["computed_at"].notna()
+        | rows["suggested_qty"].gt(0)
+        | rows["transfer_qty"].fillna(0).gt(0)
+        | rows["note"].notna()
+    )
+    return rows[keep]
 
 
 def requested_in(effects: Sequence[object]) -> dict[Pair, int]:
