@@ -176,19 +176,24 @@ def snoozes(frames: Frames) -> dict[tuple[str, str], str]:
     cancelled = requests[(requests["source"] == AUTOMATIC) & (requests["status"] == CANCELLED)]
     if not len(cancelled):
         return {}
-    latest = cancelled.sort_values("updated_at", kind="stable").groupby(["sku", "location_id"]).last()
-    moves = frames[STOCK_MOVES.name]
-    moves = moves[moves["reason"].isin(MOVES_THAT_LIFT_A_SNOOZE)]
-    result = {}
-    for (sku, location), row in latest.iterrows():
-        since = row["updated_at"]
-        here = moves[
-            (moves["sku"] == sku)
-            & ((moves["to_location"] == location) | (moves["from_location"] == location))
+    ordered = cancelled.sort_values("updated_at", kind="stable", na_position="first")
+    latest = ordered.drop_duplicates(["sku", "location_id"], keep="last").set_index(["sku", "location_id"])
+    moved = _last_lifting_move(frames[STOCK_MOVES.name]).reindex(latest.index)
+    still = latest["updated_at"].isna() | moved.isna() | (moved <= latest["updated_at"])
+    reasons = latest.loc[still, "cancel_reason"]
+    return {pair: reason if isinstance(reason, str) else "" for pair, reason in reasons.items()}
+
+
+def _last_lifting_move(moves: pd.DataFrame) -> pd.Series:
+    """Per (sku, location_id): when stock last moved there other than by a sale."""
+    lifting = moves[moves["reason"].isin(MOVES_THAT_LIFT_A_SNOOZE)]
+    ends = pd.concat(
+        [
+            lifting[["sku", "to_location", "at"]].rename(columns={"to_location": "location_id"}),
+            lifting[["sku", "from_location", "at"]].rename(columns={"from_location": "location_id"}),
         ]
-        if pd.isna(since) or not (here["at"] > since).any():
-            result[sku, location] = row["cancel_reason"] if isinstance(row["cancel_reason"], str) else ""
-    return result
+    ).dropna(subset=["location_id"])
+    return ends.groupby(["sku", "location_id"])["at"].max()
 
 
 #: The columns of a plan, one row per product and location (indexed by sku, location_id).
