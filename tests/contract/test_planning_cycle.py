@@ -7,7 +7,7 @@ honours a person's cancellation of that request as a snooze.
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 import pytest
 
@@ -19,40 +19,16 @@ from processes.procurement import PURCHASE_REQUEST
 from sheets.tabs import (
     FORECAST,
     FORECAST_RUNS,
-    LOCATIONS,
-    ORDER_LINES,
-    ORDERS,
-    PRODUCTS,
     PURCHASE_REQUESTS,
-    STOCK,
 )
+from tests.planning_shop import DAYS, NOW, seed_mug_shop
 
-NOW = datetime(2026, 6, 30, 9, 0)
-DAYS = 70
 MANAGER = Actor("mia", "manager")
-SOLD = (3, 4, 5, 3, 4, 6, 3)  # units per day, a week's pattern repeated: 4 a day on average
 
 
 @pytest.fixture
 def shop(record):
-    workbook = record.workbook
-    workbook.clock = lambda: NOW
-    tabs = (PRODUCTS, LOCATIONS, STOCK, ORDERS, ORDER_LINES)
-    with workbook.transaction(*tabs, user="test", action="seed planning shop") as tx:
-        tx.insert(PRODUCTS, {"sku": "MUG", "name": "Mug", "pack_size": 10})
-        tx.insert(LOCATIONS, {"location_id": "STORE", "name": "Store", "kind": "store"})
-        tx.insert(STOCK, {"sku": "MUG", "location_id": "STORE", "on_hand": 30, "reserved": 0})
-        for day in range(DAYS, 0, -1):
-            order = tx.insert(
-                ORDERS,
-                {
-                    "customer_name": "Pat Example",
-                    "created_at": NOW - timedelta(days=day, hours=-1),
-                    "status": "delivered",
-                    "location_id": "STORE",
-                },
-            )
-            tx.insert(ORDER_LINES, {"order_id": order.order_id, "sku": "MUG", "qty": SOLD[day % 7]})
+    seed_mug_shop(record.workbook, store_stock=30, product={"pack_size": 10})
     if record.fake is not None:
         record.fake.reset_counts()
     return record

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import csv
 import io
-from datetime import datetime, timedelta
 
 import pytest
 from nicegui.testing import User
@@ -14,35 +13,15 @@ from processes import steps
 from processes.permissions import Actor
 from processes.planning.views import SHOW_MOVE, PlanQuery, plan_csv
 from processes.procurement import PURCHASE_REQUEST
-from sheets.tabs import LOCATIONS, ORDER_LINES, ORDERS, PRODUCTS, PURCHASE_REQUESTS, STOCK, TRANSFERS
+from sheets.tabs import PURCHASE_REQUESTS, TRANSFERS
 from tests.pages.conftest import PASSWORD, log_in
 from tests.pages.waiting import eventually
-
-NOW = datetime(2026, 6, 30, 9, 0)
-SOLD = (3, 4, 5, 3, 4, 6, 3)
+from tests.planning_shop import NOW, seed_mug_shop
 
 
 def seed_shop(workbook, warehouse: int = 80) -> None:
-    """A mug selling about 4 a day at the store, which has 1 left; the warehouse holds 80 and sells none."""
-    tabs = (PRODUCTS, LOCATIONS, STOCK, ORDERS, ORDER_LINES)
-    with workbook.transaction(*tabs, user="seed", action="seed planning shop") as tx:
-        tx.insert(PRODUCTS, {"sku": "MUG", "name": "Stoneware mug"})
-        tx.insert(LOCATIONS, {"location_id": "STORE", "name": "Harbour store", "kind": "store"})
-        tx.insert(LOCATIONS, {"location_id": "WH", "name": "Main warehouse"})
-        tx.insert(STOCK, {"sku": "MUG", "location_id": "STORE", "on_hand": 1})
-        tx.insert(STOCK, {"sku": "MUG", "location_id": "WH", "on_hand": warehouse})
-        for day in range(70, 0, -1):
-            order = tx.insert(
-                ORDERS,
-                {
-                    "customer_name": "Pat Example",
-                    "created_at": NOW - timedelta(days=day, hours=-1),
-                    "status": "delivered",
-                    "location_id": "STORE",
-                },
-            )
-            tx.insert(ORDER_LINES, {"order_id": order.order_id, "sku": "MUG", "qty": SOLD[day % 7]})
-    workbook.clock = lambda: NOW
+    """The mug selling about 4 a day at the store, which has 1 left; the warehouse holds 80 and sells none."""
+    seed_mug_shop(workbook, store_stock=1, warehouse_stock=warehouse)
     run_cycle(workbook, NOW)
 
 
