@@ -19,6 +19,8 @@ from sheets.tabs import (
     ALERTS,
     ALL_TABS,
     AUDIT,
+    FORECAST,
+    FORECAST_RUNS,
     LOCATIONS,
     ORDER_LINES,
     ORDERS,
@@ -43,7 +45,8 @@ from sheets.tabs import (
 from sheets.workbook import Workbook
 
 NOW = datetime(2026, 11, 25, 10, 30)
-SEEDED_TABS = [tab for tab in ALL_TABS if tab not in (SETTINGS, SUMMARY, AUDIT)]
+#: Settings, Summary and Audit are the app's own; the Forecast tabs are the first jobs cycle's.
+SEEDED_TABS = [tab for tab in ALL_TABS if tab not in (SETTINGS, SUMMARY, AUDIT, FORECAST, FORECAST_RUNS)]
 
 RESERVING = ("confirmed", "paid", "picking", "packed")
 SHIPPED = ("shipped", "delivered")
