@@ -115,8 +115,9 @@ def lead_times(frames: Frames, default: int) -> dict[str, int]:
     return result
 
 
-def safety_stock(error_sd: float, lead_time: int, settings: Settings) -> float:
-    return max(settings.z, 0.0) * max(error_sd, 0.0) * math.sqrt(max(lead_time, 0))
+def safety_stock(error_sd, lead_time, settings: Settings):
+    """z x (standard deviation of the daily forecast error) x sqrt(lead time): for numbers or columns."""
+    return max(settings.z, 0.0) * np.clip(error_sd, 0.0, None) * np.sqrt(np.maximum(lead_time, 0))
 
 
 def projected_stock(frames: Frames) -> pd.DataFrame:
@@ -261,9 +262,7 @@ def _numbers(frame: pd.DataFrame, column: str, pairs: pd.MultiIndex) -> pd.Serie
 def _levels(frame: pd.DataFrame, minimum: pd.Series, maximum: pd.Series, settings: Settings) -> None:
     """Safety stock, reorder point, order-up-to level and days of cover, from the forecast and the row's limits."""
     daily, over_lead = frame["daily_demand"], frame["demand_over_lead_time"]
-    frame["safety_stock"] = (
-        max(settings.z, 0.0) * frame["error_sd"].clip(lower=0) * np.sqrt(frame["lead_time_days"])
-    )
+    frame["safety_stock"] = safety_stock(frame["error_sd"], frame["lead_time_days"], settings)
     frame["reorder_point"] = np.maximum(np.ceil(over_lead + frame["safety_stock"]), minimum).astype("int64")
     forecast_target = np.ceil(over_lead + daily * settings.review_days + frame["safety_stock"])
     forecast_target = forecast_target.where(maximum.eq(0), np.minimum(forecast_target, maximum))

@@ -8,9 +8,8 @@ works the plan out from the stock as it is this moment.
 
 from __future__ import annotations
 
-import csv
-import io
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -18,7 +17,9 @@ import pandas as pd
 
 from i18n import _
 from processes.errors import ProcessError
+from processes.export_files import write_csv
 from processes.review import settings_from
+from sheets.table import Table
 from sheets.tabs import FORECAST, LOCATIONS, ORDER_LINES, ORDERS, PRODUCTS, SETTINGS
 from sheets.workbook import Workbook
 
@@ -92,7 +93,11 @@ class PlanPage:
 
 def plan_lines(workbook: Workbook) -> tuple[list[PlanLine], datetime | None]:
     """Every line of the Forecast tab, with product and location names, and when the forecast was computed."""
-    tables = workbook.tables(FORECAST, PRODUCTS, LOCATIONS)
+    return lines_of(workbook.tables(FORECAST, PRODUCTS, LOCATIONS))
+
+
+def lines_of(tables: Mapping[str, Table]) -> tuple[list[PlanLine], datetime | None]:
+    """The plan lines of tables already read (Forecast, Products, Locations)."""
     products = {row.sku: row.name or row.sku for row in tables[PRODUCTS.name].records()}
     locations = {row.location_id: row.name or row.location_id for row in tables[LOCATIONS.name].records()}
     return [
@@ -188,32 +193,15 @@ EXPORT_COLUMNS = (
 
 
 def plan_csv(workbook: Workbook, query: PlanQuery) -> bytes:
-    """Every line matching `query` (all pages) as CSV, sorted as the page sorts them."""
+    """Every line matching `query` (all pages) as CSV, sorted as the page sorts them.
+
+    Written by the export's own writer: formula-like text is kept as text.
+    """
     lines, _computed = plan_lines(workbook)
     chosen = sorted((line for line in lines if _matches(line, query)), key=_sort_key(query.sort))
     if query.descending:
         chosen.reverse()
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(EXPORT_COLUMNS)
-    for line in chosen:
-        writer.writerow([_csv_cell(getattr(line, name)) for name in EXPORT_COLUMNS])
-    return out.getvalue().encode("utf-8-sig")  # the BOM makes spreadsheet programs read it as UTF-8
-
-
-def _csv_cell(value) -> str:
-    if value is None:
-        return ""
-    text = str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@") and not _is_number(text) else text
-
-
-def _is_number(text: str) -> bool:
-    try:
-        float(text)
-    except ValueError:
-        return False
-    return True
+    return write_csv([EXPORT_COLUMNS, *([getattr(line, name) for name in EXPORT_COLUMNS] for line in chosen)])
 
 
 # one product ------------------------------------------------------------------------
@@ -259,7 +247,7 @@ def product_forecast(workbook: Workbook, sku: str, now: datetime | None = None) 
     horizon = lead + settings.review_days
     series = dense_series(demand, today)
     result = forecast_all(series, horizon) if len(series) else None
-    lines, _computed = plan_lines(workbook)
+    lines, _computed = lines_of(tables)
     plan = {line.location_id: line for line in lines if line.sku == sku}
     locations = {row.location_id: row.name or row.location_id for row in tables[LOCATIONS.name].records()}
     charts = []
