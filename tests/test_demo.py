@@ -7,9 +7,17 @@ from collections import Counter
 from datetime import datetime, timedelta
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
+from jobs.checks.stock import DEMAND_PLANNING, check_stock
+from jobs.planning import refresh_plan
+from jobs.snapshot import take_snapshot
 from processes.demo import SEED_ACTION, is_empty, seed_demo
+from processes.planning.demand import daily_demand, dense_series, split_series_id
+from processes.planning.policy import Settings
+from processes.planning.run import compute
+from processes.planning.stockouts import stockout_days
 from sheets.backends.local import LocalBackend
 from sheets.ids import ALPHABET as ID_ALPHABET
 from sheets.schema import Kind, Tab
@@ -45,8 +53,10 @@ from sheets.tabs import (
 from sheets.workbook import Workbook
 
 NOW = datetime(2026, 11, 25, 10, 30)
-#: Settings, Summary and Audit are the app's own; the Forecast tabs are the first jobs cycle's.
-SEEDED_TABS = [tab for tab in ALL_TABS if tab not in (SETTINGS, SUMMARY, AUDIT, FORECAST, FORECAST_RUNS)]
+# The Forecast tab is the first jobs cycle's to fill, from the whole history.
+SEEDED_TABS = [tab for tab in ALL_TABS if tab not in (SETTINGS, SUMMARY, AUDIT, FORECAST)]
+STORY_DAYS = 30
+HISTORY_DAYS = 182  # at least, before the story's 30 days
 
 RESERVING = ("confirmed", "paid", "picking", "packed")
 SHIPPED = ("shipped", "delivered")
@@ -96,14 +106,29 @@ def open_workbook(folder: Path) -> Workbook:
 
 
 @pytest.fixture(scope="module")
-def seeded(tmp_path_factory) -> tuple[Workbook, dict[str, int]]:
+def seeded(tmp_path_factory) -> tuple[Workbook, dict[str, int], dict[str, int]]:
+    """The demo seeded once for the module: the workbook, its counts, and the tab versions before."""
     workbook = open_workbook(tmp_path_factory.mktemp("demo"))
-    return workbook, seed_demo(workbook, now=NOW)
+    before = workbook.backend.versions(ALL_TABS)
+    return workbook, seed_demo(workbook, now=NOW), before
 
 
 @pytest.fixture(scope="module")
 def workbook(seeded) -> Workbook:
     return seeded[0]
+
+
+@pytest.fixture(scope="module")
+def frames(workbook) -> dict[str, pd.DataFrame]:
+    """Every tab as the jobs read it."""
+    snapshot = take_snapshot(workbook, NOW)
+    return {name: table.df.reset_index(drop=True) for name, table in snapshot.tables.items()}
+
+
+@pytest.fixture(scope="module")
+def demand(frames) -> pd.DataFrame:
+    """Units ordered per product, location and day, as demand planning counts them."""
+    return daily_demand(frames[ORDERS.name], frames[ORDER_LINES.name], NOW.date())
 
 
 def rows(workbook: Workbook, tab: Tab) -> list[Record]:
@@ -120,22 +145,21 @@ def lines_by_order(workbook: Workbook) -> dict[str, list[Record]]:
 # --- what is created -----------------------------------------------------------
 
 
-def test_is_empty_until_seeded(tmp_path):
-    workbook = open_workbook(tmp_path)
-    assert is_empty(workbook)
-    seed_demo(workbook, now=NOW)
+def test_is_empty_until_seeded(tmp_path, workbook):
+    assert is_empty(open_workbook(tmp_path))
     assert not is_empty(workbook)
 
 
 def test_every_record_tab_is_filled_and_the_counts_are_true(seeded):
-    workbook, counts = seeded
+    workbook, counts, _ = seeded
     assert list(counts) == [tab.name for tab in SEEDED_TABS]
     for tab in SEEDED_TABS:
         assert len(workbook.table(tab)) == counts[tab.name] > 0, tab.name
     assert counts[LOCATIONS.name] == 3
     assert counts[SUPPLIERS.name] == 5
     assert 20 <= counts[PRODUCTS.name] <= 30
-    assert 35 <= counts[ORDERS.name] <= 45
+    # Six months of everyday trade behind the story's 40 orders.
+    assert 2_500 <= counts[ORDERS.name] <= 6_000
 
 
 def test_the_workbook_has_no_data_issues(workbook):
@@ -146,11 +170,27 @@ def test_every_order_status_appears_with_mixed_channels(workbook):
     orders = rows(workbook, ORDERS)
     assert {order.status for order in orders} == set(ORDERS.column("status").choices)
     assert len({order.channel for order in orders}) >= 3
-    assert all(NOW - order.created_at <= timedelta(days=30) for order in orders)
 
 
-def test_two_products_are_inactive(workbook):
-    assert sum(not product.active for product in rows(workbook, PRODUCTS)) == 2
+def test_two_products_are_inactive_and_never_reordered(workbook):
+    inactive = [product for product in rows(workbook, PRODUCTS) if not product.active]
+    assert len(inactive) == 2
+    assert all(product.do_not_reorder for product in inactive)
+    assert not any(product.do_not_reorder for product in rows(workbook, PRODUCTS) if product.active)
+
+
+def test_each_product_is_bought_from_its_usual_supplier_in_its_cartons_and_minimums(workbook):
+    products = {product.sku: product for product in rows(workbook, PRODUCTS)}
+    suppliers = {supplier.supplier_id: supplier for supplier in rows(workbook, SUPPLIERS)}
+    assert all(product.supplier_id in suppliers for product in products.values())
+    assert sum(bool(product.pack_size) for product in products.values()) >= 3
+    hangzhou = [s.supplier_id for s in suppliers.values() if "minimum order 50" in s.notes]
+    assert {p.min_order_qty for p in products.values() if p.supplier_id in hangzhou} == {50}
+    for order in rows(workbook, PURCHASE_ORDERS):
+        product = products[order.sku]
+        assert order.supplier_id == product.supplier_id, order
+        assert order.qty % (product.pack_size or 1) == 0, order
+        assert order.qty >= (product.min_order_qty or 0), order
 
 
 # --- references ----------------------------------------------------------------
@@ -236,6 +276,87 @@ def test_two_orders_are_unpaid_past_the_timeout(workbook):
     assert len(overdue) == 2
 
 
+# --- the history ---------------------------------------------------------------
+
+
+def test_the_history_reaches_six_months_back_before_the_story_with_sales_every_day(workbook, demand):
+    first = min(order.created_at for order in rows(workbook, ORDERS))
+    assert NOW - first >= timedelta(days=STORY_DAYS + HISTORY_DAYS)
+    days_with_sales = set(demand["day"].dt.date)
+    every_day = pd.date_range(first.date(), NOW.date() - timedelta(days=1), freq="D").date
+    assert days_with_sales == set(every_day)
+
+
+def test_orders_before_the_story_are_finished(workbook):
+    started = NOW - timedelta(days=STORY_DAYS)
+    for order in rows(workbook, ORDERS):
+        if order.created_at >= started:
+            continue
+        assert order.status in ("delivered", "cancelled"), order
+        if order.status == "delivered":
+            assert order.carrier and order.tracking_no and order.shipped_at < order.delivered_at
+            assert order.payment_status in ("paid", "partially_refunded", "refunded")
+        else:
+            assert order.payment_status in ("voided", "refunded")
+
+
+def test_most_orders_ship_from_the_main_warehouse_fewer_from_the_store_fewest_from_overflow(workbook):
+    names = {location.location_id: location.name for location in rows(workbook, LOCATIONS)}
+    shipped_from = Counter(names[order.location_id] for order in rows(workbook, ORDERS))
+    main, store, overflow = (
+        shipped_from[name] for name in ("Main warehouse", "Harbour Street store", "Overflow warehouse")
+    )
+    assert main > 3 * store and store > overflow > 0
+
+
+def test_orders_follow_the_weekday_online_busiest_on_mondays_and_the_store_on_saturdays(workbook):
+    names = {location.location_id: location.name for location in rows(workbook, LOCATIONS)}
+    by_weekday: Counter[tuple[str, int]] = Counter(
+        (names[order.location_id], order.created_at.weekday()) for order in rows(workbook, ORDERS)
+    )
+    monday, saturday, sunday = 0, 5, 6
+    assert by_weekday["Main warehouse", monday] > 1.4 * by_weekday["Main warehouse", saturday]
+    assert by_weekday["Harbour Street store", saturday] > 1.4 * by_weekday["Harbour Street store", monday]
+    # The store is closed on Sundays: at most a story order lands there.
+    assert by_weekday["Harbour Street store", sunday] <= 3
+
+
+def test_the_french_press_is_trending_and_slow_movers_sell_every_few_days(demand):
+    series = dense_series(demand, NOW.date())
+    series["sku"] = [split_series_id(uid)[0] for uid in series["unique_id"]]
+    press = series[series["sku"] == "KIT-008"].groupby("ds")["y"].sum()
+    assert press.iloc[-28:].mean() > 2.5 * press.iloc[:28].mean()
+    zero_share = series.groupby("unique_id")["y"].apply(lambda units: (units == 0).mean())
+    slow = zero_share[zero_share > 0.75]
+    assert len(slow) >= 2  # sold on fewer than one day in four
+    assert (zero_share < 0.3).any()  # and steady sellers, sold most days
+
+
+def test_shelves_ran_empty_on_some_days_with_demand_after_a_late_delivery(workbook, frames, demand):
+    first = min(order.created_at for order in rows(workbook, ORDERS)).date()
+    empty = stockout_days(frames[STOCK_MOVES.name], demand, first, NOW.date())
+    assert len(empty) >= 5
+    receipts = {receipt.po_id: receipt for receipt in rows(workbook, RECEIPTS)}
+    late = [
+        order
+        for order in rows(workbook, PURCHASE_ORDERS)
+        if order.po_id in receipts and (receipts[order.po_id].received_at.date() - order.expected_at).days > 7
+    ]
+    assert late and all("late" in receipts[order.po_id].inspection_notes for order in late)
+
+
+def test_purchases_arrive_after_their_suppliers_lead_time(workbook):
+    suppliers = {supplier.supplier_id: supplier for supplier in rows(workbook, SUPPLIERS)}
+    receipts = {receipt.po_id: receipt for receipt in rows(workbook, RECEIPTS)}
+    for order in rows(workbook, PURCHASE_ORDERS):
+        if order.ordered_at is None:
+            continue
+        lead = timedelta(days=suppliers[order.supplier_id].lead_time_days)
+        assert order.expected_at == (order.ordered_at + lead).date()
+        if order.po_id in receipts:
+            assert receipts[order.po_id].received_at >= order.ordered_at + lead - timedelta(days=1)
+
+
 # --- stock ---------------------------------------------------------------------
 
 
@@ -317,7 +438,8 @@ def test_transfers_in_transit_and_received(workbook):
 def test_requests_quotes_and_purchase_orders_tell_the_procurement_story(workbook):
     requests = rows(workbook, PURCHASE_REQUESTS)
     assert len({request.status for request in requests}) >= 4
-    assert [request.source for request in requests].count("auto") == 1
+    # Automatic requests are demand planning's to raise, in the first jobs cycle.
+    assert [request.source for request in requests].count("auto") == 0
     quotes_per_request = Counter(quote.request_id for quote in rows(workbook, QUOTES))
     assert {3, 2} <= set(quotes_per_request.values())
 
@@ -328,10 +450,49 @@ def test_requests_quotes_and_purchase_orders_tell_the_procurement_story(workbook
     assert all(order.total == pytest.approx(order.qty * order.unit_price) for order in orders)
 
 
-def test_the_automatic_request_is_for_a_low_stock_item(workbook):
-    (auto,) = [request for request in rows(workbook, PURCHASE_REQUESTS) if request.source == "auto"]
-    assert any(
-        row.sku == auto.sku and row.on_hand - row.reserved < row.min_qty for row in rows(workbook, STOCK)
+def test_the_first_cycle_plans_a_purchase_for_the_low_stock_alerts_row(workbook):
+    planned, _ = refresh_plan(take_snapshot(workbook, NOW))
+    requests = [
+        effect.values for effect in check_stock(planned) if getattr(effect, "tab", None) is PURCHASE_REQUESTS
+    ]
+    (low,) = [
+        alert for alert in rows(workbook, ALERTS) if alert.kind == "stock.low" and alert.status == "open"
+    ]
+    sku, location = low.ref.split("@")
+    (request,) = [values for values in requests if (values["sku"], values["location_id"]) == (sku, location)]
+    assert request["requested_by"] == DEMAND_PLANNING and request["source"] == "auto"
+    assert request["qty"] >= 50  # its supplier's minimum order
+
+
+def test_forecast_runs_of_the_past_weeks_are_the_engines_own(workbook, frames, demand):
+    runs = sorted(rows(workbook, FORECAST_RUNS), key=lambda run: run.run_at)
+    assert len(runs) >= 8
+    gaps = {later.run_at - earlier.run_at for earlier, later in zip(runs, runs[1:], strict=False)}
+    assert gaps == {timedelta(weeks=1)}
+    assert NOW - timedelta(weeks=len(runs) + 1) < runs[0].run_at and runs[-1].run_at < NOW
+    assert all(run.series >= 30 and run.accuracy < run.baseline_accuracy for run in runs)
+    assert runs[0].realised_error is None and all(run.realised_error > 0 for run in runs[1:])
+    assert sum(run.stockout_days for run in runs) > 0
+    last = runs[-1]
+    before = pd.Timestamp(last.run_at)
+    orders = frames[ORDERS.name][frames[ORDERS.name]["created_at"] < before]
+    again = compute(
+        {
+            **frames,
+            ORDERS.name: orders,
+            ORDER_LINES.name: frames[ORDER_LINES.name][
+                frames[ORDER_LINES.name]["order_id"].isin(orders["order_id"])
+            ],
+            STOCK_MOVES.name: frames[STOCK_MOVES.name][frames[STOCK_MOVES.name]["at"] < before],
+            FORECAST.name: frames[FORECAST.name].iloc[0:0],
+        },
+        Settings(95, 7, 14),
+        last.run_at,
+    ).run
+    assert (again["series"], again["accuracy"], again["baseline_accuracy"]) == (
+        last.series,
+        last.accuracy,
+        last.baseline_accuracy,
     )
 
 
@@ -422,17 +583,13 @@ def test_seeding_a_workbook_that_holds_data_is_refused_and_writes_nothing(tmp_pa
     assert {name: len(rows_) for name, rows_ in _raw(workbook).items()} == before
 
 
-def test_seeding_twice_is_refused(tmp_path):
-    workbook = open_workbook(tmp_path)
-    seed_demo(workbook, now=NOW)
+def test_seeding_twice_is_refused(workbook):
     with pytest.raises(ValueError, match="already holds"):
         seed_demo(workbook, now=NOW)
 
 
-def test_the_seed_is_one_commit(tmp_path):
-    workbook = open_workbook(tmp_path)
-    before = workbook.backend.versions(ALL_TABS)
-    counts = seed_demo(workbook, now=NOW)
+def test_the_seed_is_one_commit(seeded):
+    workbook, counts, before = seeded
     after = workbook.backend.versions(ALL_TABS)
     moved = {name: after[name] - before[name] for name in before}
     # Every commit appends to Audit, so Audit moving by one means one commit.
@@ -447,13 +604,12 @@ def test_on_google_the_seed_is_one_read_and_one_write(google):
     assert google.requests() == 2
 
 
-def test_the_same_seed_and_now_give_the_same_records(tmp_path):
-    first, second, other = (open_workbook(tmp_path / name) for name in ("first", "second", "other"))
-    seed_demo(first, now=NOW, rng_seed=11)
-    seed_demo(second, now=NOW, rng_seed=11)
+def test_the_same_seed_and_now_give_the_same_records(tmp_path, workbook):
+    second, other = (open_workbook(tmp_path / name) for name in ("second", "other"))
+    seed_demo(second, now=NOW)  # as the module's workbook was
     seed_demo(other, now=NOW, rng_seed=12)
-    assert _without_ids(first) == _without_ids(second)
-    assert _without_ids(first) != _without_ids(other)
+    assert _without_ids(workbook) == _without_ids(second)
+    assert _without_ids(workbook) != _without_ids(other)
 
 
 def test_default_now_is_whole_seconds(tmp_path):
@@ -475,7 +631,8 @@ def _without_ids(workbook: Workbook) -> dict[str, list[list]]:
     """Every seeded cell, each app-assigned ID replaced by the order it first appears in.
 
     IDs are time-and-random based; numbering them by first appearance still
-    proves that the same records refer to each other the same way.
+    proves that the same records refer to each other the same way. The
+    seconds a forecast run took are measured, so they are left out too.
     """
     numbers: dict[str, str] = {}
 
@@ -483,6 +640,8 @@ def _without_ids(workbook: Workbook) -> dict[str, list[list]]:
         return numbers.setdefault(match.group(0), f"{match.group(1)}#{len(numbers)}")
 
     raw = _raw(workbook)
+    seconds = FORECAST_RUNS.column_names.index("seconds")
+    raw[FORECAST_RUNS.name] = [row[:seconds] + row[seconds + 1 :] for row in raw[FORECAST_RUNS.name]]
     return {
         tab.name: [
             [_ID.sub(number, cell) if isinstance(cell, str) else cell for cell in row]

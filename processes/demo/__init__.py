@@ -6,7 +6,15 @@ points at a real record, order totals are the sum of their lines, reserved stock
 what confirmed orders hold, and the Stock Moves ledger adds up to each Stock row's
 on_hand exactly. Times are relative to `now` and every choice comes from one seeded
 random generator, so the same seed and `now` give the same records (IDs apart: the
-app assigns those).
+app assigns those; and the seconds each forecast run took, which are measured).
+
+Behind the story's last 30 days lie six months of everyday trade (history.py): orders
+drawn from demand with weekday patterns, a rising product and slow movers, shipped
+from stock that a simulated buyer kept up with purchase orders and transfers
+(simulation.py, replenishment.py), one late delivery leaving a shelf empty for some
+days. Demand planning finds real figures in it on first start, and the Forecast Runs
+of the past weeks are the real engine's, run on the history as it stood then
+(forecast_runs.py).
 
 One module per area of the story; `_tell_the_story` runs them in the order the
 records depend on each other, which is also the order the random choices are made.
@@ -27,11 +35,15 @@ from sheets.workbook import Workbook
 from .after_sales import plan_returns, seed_returns
 from .builder import DemoBuilder
 from .catalogue import seed_catalogue
+from .forecast_runs import seed_forecast_runs
+from .history import finish_sales, plan_history_returns, plan_sales, seed_history_returns
 from .management import seed_alerts, seed_outbox, seed_suggestions
 from .orders import insert_orders, invent_customers, plan_orders
-from .procurement import seed_low_stock_request, seed_procurement
+from .procurement import seed_procurement
+from .replenishment import seed_replenishment
 from .service import seed_surveys, seed_tickets
-from .stock import seed_stock, seed_transfers, write_ledger
+from .simulation import simulate
+from .stock import plan_stocktake, seed_stock, seed_transfers, write_ledger
 
 __all__ = ["DEMO_USER", "EMPTINESS_TABS", "SEED_ACTION", "is_empty", "seed_demo"]
 
@@ -72,13 +84,20 @@ def _tell_the_story(demo: DemoBuilder) -> None:
     invent_customers(demo)
     plan_orders(demo)
     returns = plan_returns(demo)
-    insert_orders(demo)
-    seed_returns(demo, returns)
+    # The story's own stock events come first: the everyday trade is simulated around them.
     seed_procurement(demo)
     restocking_transfer = seed_transfers(demo)
-    stock = seed_stock(demo)
-    low_stock_request = seed_low_stock_request(demo, stock)
-    seed_alerts(demo, stock, low_stock_request, restocking_transfer)
+    stocktake = plan_stocktake(demo)
+    sales = plan_sales(demo)
+    seed_replenishment(demo, simulate(demo, sales))
+    finish_sales(demo, sales)
+    history_returns = plan_history_returns(demo, sales)
+    insert_orders(demo)
+    seed_returns(demo, returns)
+    seed_history_returns(demo, history_returns)
+    stock = seed_stock(demo, stocktake)
+    seed_forecast_runs(demo)
+    seed_alerts(demo, stock, restocking_transfer)
     tickets = seed_tickets(demo)
     seed_surveys(demo, tickets)
     seed_suggestions(demo)

@@ -8,7 +8,7 @@ counts per tab and the ledger stay in one place.
 from __future__ import annotations
 
 import random
-from collections import Counter
+from collections import Counter, defaultdict
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, NamedTuple
@@ -96,11 +96,18 @@ class DemoBuilder:
         self.suppliers: dict[str, Record] = {}
         self.products: dict[str, Record] = {}
         self.customers: list[Customer] = []
+        # The orders the story tells (every status, the tickets and returns are about these) ...
         self.orders: list[OrderPlan] = []
+        # ... and the months of everyday sales before and around them (history.py).
+        self.history: list[OrderPlan] = []
+        # Every record inserted, by tab: the forecast runs are computed from them (forecast_runs.py).
+        self.records: defaultdict[str, list[Record]] = defaultdict(list)
 
     def add(self, tab: Tab, values: dict[str, Any]) -> Record:
         self.counts[tab.name] += 1
-        return self.tx.insert(tab, values)
+        record = self.tx.insert(tab, values)
+        self.records[tab.name].append(record)
+        return record
 
     def counts_by_tab(self) -> dict[str, int]:
         return {tab.name: self.counts[tab.name] for tab in ALL_TABS if self.counts[tab.name]}
@@ -137,7 +144,12 @@ class DemoBuilder:
         return self.products[sku].price
 
     def delivered_orders(self) -> list[OrderPlan]:
+        """The story's delivered orders (not the history's): returns, surveys and e-mails are about these."""
         return [plan for plan in self.orders if plan.status == ORDER_STATUS.delivered]
+
+    def all_orders(self) -> list[OrderPlan]:
+        """Every order, the story's and the history's, oldest first."""
+        return sorted(self.orders + self.history, key=lambda plan: plan.values["created_at"])
 
 
 def declared_default(setting: str) -> Any:

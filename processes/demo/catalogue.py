@@ -1,4 +1,4 @@
-"""The shop's master data: its locations, suppliers and product range.
+"""The shop's master data: its locations, suppliers and product range, and how each product is bought.
 
 Every name, address, e-mail and phone number is invented (example.com,
 example.net, 555 numbers).
@@ -106,6 +106,38 @@ CATALOGUE = (
 # Inactive products: no longer sold or reordered.
 DISCONTINUED = ("KIT-010", "TEX-004")
 
+# Each product's usual supplier (the one the story's quotes and orders go to) and the pack it comes in.
+USUAL_SUPPLIER = {
+    "KIT-001": "hangzhou",
+    "KIT-002": "lakeside",  # bought at home since the annual volume price
+    "KIT-003": "hangzhou",
+    "KIT-004": "hangzhou",
+    "KIT-005": "greenleaf",
+    "KIT-006": "greenleaf",
+    "KIT-007": "lakeside",
+    "KIT-008": "lakeside",
+    "KIT-009": "lakeside",
+    "KIT-010": "hangzhou",
+    "TBL-001": "bluestone",
+    "TBL-002": "bluestone",
+    "TBL-003": "lakeside",
+    "TBL-004": "hangzhou",
+    "STO-001": "lakeside",
+    "STO-002": "greenleaf",
+    "STO-003": "greenleaf",
+    "STO-004": "greenleaf",
+    "TEX-001": "greenleaf",
+    "TEX-002": "greenleaf",
+    "TEX-003": "greenleaf",
+    "TEX-004": "greenleaf",
+    "CLN-001": "greenleaf",
+    "CLN-002": "lakeside",
+}
+# Units per carton, where a product is only sold by the carton (mugs: 10 cartons of 20 make 200).
+PACK_SIZE = {"TBL-002": 20, "TBL-003": 6, "STO-002": 12, "CLN-001": 12, "CLN-002": 20}
+# What a supplier's notes say about the least it ships of a product.
+MIN_ORDER_QTY = {"hangzhou": 50}
+
 # The products each location carries, by location key.
 STOCKED = {
     # The main warehouse keeps everything but the runner, which sold out before it was dropped.
@@ -169,5 +201,22 @@ def _seed_products(demo: DemoBuilder) -> None:
                 "unit_cost": unit_cost,
                 "price": price,
                 "active": sku not in DISCONTINUED,
+                "supplier_id": demo.suppliers[USUAL_SUPPLIER[sku]].supplier_id,
+                "pack_size": PACK_SIZE.get(sku),
+                "min_order_qty": MIN_ORDER_QTY.get(USUAL_SUPPLIER[sku]),
+                "do_not_reorder": sku in DISCONTINUED,
             },
         )
+
+
+def lead_time_days(sku: str) -> int:
+    """Days from ordering `sku` to receiving it: its usual supplier's lead time."""
+    supplier = USUAL_SUPPLIER[sku]
+    return next(days for key, *_, days, _active, _notes in SUPPLIER_DATA if key == supplier)
+
+
+def order_quantity(sku: str, wanted: int) -> int:
+    """`wanted` raised to the supplier's minimum order, then to whole cartons."""
+    qty = max(wanted, MIN_ORDER_QTY.get(USUAL_SUPPLIER[sku], 1))
+    pack = PACK_SIZE.get(sku, 1)
+    return -(-qty // pack) * pack

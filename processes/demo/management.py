@@ -70,11 +70,9 @@ SUGGESTION_DATA = (
 )
 
 
-def seed_alerts(
-    demo: DemoBuilder, stock: StockRows, low_stock_request: Record, restocking_transfer: Record
-) -> None:
+def seed_alerts(demo: DemoBuilder, stock: StockRows, restocking_transfer: Record) -> None:
     """Two open alerts (low stock, an order unpaid too long) and one a transfer resolved."""
-    _alert_low_stock(demo, stock, first_seen=low_stock_request.created_at)
+    _alert_low_stock(demo, stock, first_seen=demo.ago(hours=26))
     _alert_unpaid_order(demo)
     _alert_resolved_by_transfer(demo, restocking_transfer)
 

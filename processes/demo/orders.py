@@ -1,7 +1,9 @@
-"""Customers and their orders: 40 orders over the last 30 days, every status present.
+"""Customers and the story's orders: 40 orders over the last 30 days, every status present.
 
 Orders are planned first and written afterwards: returns change the payment
-status of the order they refund, and Shopify numbers follow creation time.
+status of the order they refund, the history's orders wait for the stock
+simulation (history.py), and Shopify numbers follow creation time over all
+of them.
 """
 
 from __future__ import annotations
@@ -68,9 +70,14 @@ FIRST_SHOPIFY_NUMBER = 1041
 def invent_customers(demo: DemoBuilder) -> None:
     """Give each customer name an address and an e-mail address."""
     for index, name in enumerate(CUSTOMER_NAMES):
-        street = f"{demo.rng.randint(2, 180)} {demo.rng.choice(STREETS)}"
-        town = f"{demo.rng.choice(TOWNS)} {demo.rng.randint(10000, 99999)}"
-        demo.customers.append(Customer(name, _email(name, index), f"{street}, {town}"))
+        demo.customers.append(invent_customer(demo, name, index))
+
+
+def invent_customer(demo: DemoBuilder, name: str, index: int) -> Customer:
+    """A customer called `name` with an invented address; `index` varies the e-mail domain."""
+    street = f"{demo.rng.randint(2, 180)} {demo.rng.choice(STREETS)}"
+    town = f"{demo.rng.choice(TOWNS)} {demo.rng.randint(10000, 99999)}"
+    return Customer(name, _email(name, index), f"{street}, {town}")
 
 
 def plan_orders(demo: DemoBuilder) -> None:
@@ -81,9 +88,9 @@ def plan_orders(demo: DemoBuilder) -> None:
 
 
 def insert_orders(demo: DemoBuilder) -> None:
-    """Write the planned orders and their lines; shipped ones take their stock out."""
+    """Write every planned order, the story's and the history's, oldest first; shipped ones take their stock out."""
     shop_numbers = itertools.count(FIRST_SHOPIFY_NUMBER)
-    for plan in demo.orders:
+    for plan in demo.all_orders():
         if plan.values["channel"] == CHANNEL.shopify:
             plan.values["external_ref"] = f"#{next(shop_numbers)}"
         _insert_order(demo, plan)
@@ -93,11 +100,11 @@ def _plan_order(demo: DemoBuilder, status: str, index: int) -> OrderPlan:
     created = _created_at(demo, status, index)
     location = demo.rng.choices(list(ORDER_WEIGHT_BY_LOCATION), list(ORDER_WEIGHT_BY_LOCATION.values()))[0]
     customer = demo.rng.choice(demo.customers)
-    channel = _channel_for(demo, location)
+    channel = channel_for(demo, location)
     values = {
         "channel": channel,
         # Shopify numbers are given in order of creation, once all orders are planned.
-        "external_ref": _marketplace_ref(demo) if channel == CHANNEL.marketplace else None,
+        "external_ref": marketplace_ref(demo) if channel == CHANNEL.marketplace else None,
         "customer_name": customer.name,
         "customer_email": customer.email,
         "ship_address": customer.address,
@@ -107,8 +114,13 @@ def _plan_order(demo: DemoBuilder, status: str, index: int) -> OrderPlan:
     }
     values.update(_progress(demo, status, index, created))
     lines = _plan_lines(demo, location)
-    values["total"] = round(sum(qty * demo.price(sku) for sku, qty in lines), 2)
+    values["total"] = order_total(demo, lines)
     return OrderPlan(status, location, values, lines)
+
+
+def order_total(demo: DemoBuilder, lines: list[tuple[str, int]]) -> float:
+    """What the customer pays: the sum of the lines at list price."""
+    return round(sum(qty * demo.price(sku) for sku, qty in lines), 2)
 
 
 def _created_at(demo: DemoBuilder, status: str, index: int) -> datetime:
@@ -126,11 +138,12 @@ def _created_at(demo: DemoBuilder, status: str, index: int) -> datetime:
     return demo.ago(hours=demo.rng.uniform(4, 40))
 
 
-def _marketplace_ref(demo: DemoBuilder) -> str:
+def marketplace_ref(demo: DemoBuilder) -> str:
     return f"MP-{demo.rng.randint(100, 999)}-{demo.rng.randint(1_000_000, 9_999_999)}"
 
 
-def _channel_for(demo: DemoBuilder, location: str) -> str:
+def channel_for(demo: DemoBuilder, location: str) -> str:
+    """The store takes orders over the counter and the phone; the warehouses ship what comes online."""
     if location == "store":
         return demo.rng.choice((CHANNEL.manual, CHANNEL.phone))
     return demo.rng.choices(
@@ -153,8 +166,7 @@ def _progress(demo: DemoBuilder, status: str, index: int, created: datetime) -> 
     progress: dict[str, Any] = {"payment_status": PAYMENT.paid, "paid_at": paid_at}
     if status in SHIPPED_STATUSES:
         shipped_at = whole_seconds(paid_at + demo.hours(12, 30))
-        carrier, prefix, digits = demo.rng.choice(CARRIERS)
-        tracking = prefix + "".join(demo.rng.choice(string.digits) for _ in range(digits))
+        carrier, tracking = carrier_and_tracking(demo)
         # The first shipped order went out without its tracking number: a check should notice.
         missing_tracking = status == ORDER_STATUS.shipped and index == 0
         progress.update(
@@ -163,6 +175,12 @@ def _progress(demo: DemoBuilder, status: str, index: int, created: datetime) -> 
     if status == ORDER_STATUS.delivered:
         progress["delivered_at"] = whole_seconds(progress["shipped_at"] + demo.hours(24, 72))
     return progress
+
+
+def carrier_and_tracking(demo: DemoBuilder) -> tuple[str, str]:
+    """A carrier and a tracking number in that carrier's format."""
+    carrier, prefix, digits = demo.rng.choice(CARRIERS)
+    return carrier, prefix + "".join(demo.rng.choice(string.digits) for _ in range(digits))
 
 
 def _plan_lines(demo: DemoBuilder, location: str) -> list[tuple[str, int]]:

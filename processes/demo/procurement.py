@@ -1,8 +1,10 @@
 """Purchasing: requests, quotes, purchase orders and goods received, one story per request.
 
 Between them they show the contract exception to the three-quote rule, a
-purchase above the approval limit, a partial delivery and the automatic
-request the low-stock check raises.
+purchase above the approval limit and a partial delivery. The automatic
+requests are demand planning's: the first jobs cycle raises them from the
+forecast (for the low-stock rows among others), so none is made up here.
+The everyday repeat orders of the history are replenishment.py's.
 """
 
 from __future__ import annotations
@@ -16,9 +18,6 @@ from sheets.tabs import PURCHASE_ORDERS, PURCHASE_REQUESTS, QUOTES, RECEIPTS
 
 from .builder import BUYER, MANAGER, WAREHOUSE, DemoBuilder, declared_default
 from .choices import MOVE_REASON, PO_STATUS, REQUEST_SOURCE, REQUEST_STATUS
-from .stock import LOW_STOCK_ALERT_ROW, StockRows
-
-LOW_STOCK_CHECK = "low-stock check"
 
 
 def seed_procurement(demo: DemoBuilder) -> None:
@@ -29,24 +28,6 @@ def seed_procurement(demo: DemoBuilder) -> None:
     _seed_request_still_quoting(demo)
     _seed_purchases_without_request(demo)
     _seed_cancelled_request(demo)
-
-
-def seed_low_stock_request(demo: DemoBuilder, stock: StockRows) -> Record:
-    """The request the low-stock check raised a day ago, topping the row up to its maximum."""
-    sku, location = LOW_STOCK_ALERT_ROW
-    row = stock[sku, location]
-    available = row.on_hand - row.reserved
-    return _request(
-        demo,
-        sku,
-        row.max_qty - available,
-        demo.ago(hours=26),
-        REQUEST_STATUS.open,
-        f"Available {available} below minimum {row.min_qty} at {demo.location_names[location]}",
-        by=LOW_STOCK_CHECK,
-        source=REQUEST_SOURCE.auto,
-        needed_in_days=14,
-    )
 
 
 def _seed_cancelled_request(demo: DemoBuilder) -> None:
@@ -144,6 +125,7 @@ def _seed_request_still_quoting(demo: DemoBuilder) -> None:
         "Overflow warehouse below minimum",
         by=WAREHOUSE,
         department="Warehouse",
+        location="overflow",
     )
     _quote(demo, request, "lakeside", 10.20, demo.ago(days=2), "Two more quotes requested")
 
@@ -181,8 +163,7 @@ def _request(
     *,
     by: str = BUYER,
     department: str = "Purchasing",
-    source: str = REQUEST_SOURCE.manual,
-    needed_in_days: int = 30,
+    location: str = "main",
 ) -> Record:
     return demo.add(
         PURCHASE_REQUESTS,
@@ -192,10 +173,10 @@ def _request(
             "department": department,
             "sku": sku,
             "qty": qty,
-            "needed_by": (created + timedelta(days=needed_in_days)).date(),
+            "needed_by": (created + timedelta(days=30)).date(),
             "reason": reason,
-            "location_id": demo.location_ids["main"],
-            "source": source,
+            "location_id": demo.location_ids[location],
+            "source": REQUEST_SOURCE.manual,
             "status": status,
         },
     )

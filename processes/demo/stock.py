@@ -1,9 +1,11 @@
-"""Stock: transfers, the store's stocktake, the stock rows and the Stock Moves ledger.
+"""Stock: the story's transfers, the store's stocktake, the stock rows and the Stock Moves ledger.
 
-The ledger is the truth the stock rows must agree with. Opening balances are
-worked out last, from every move the story made, so that no row ever goes
-negative and each row lands where the story needs it (a few below minimum,
-one above maximum); then the ledger is written in time order.
+The ledger is the truth the stock rows must agree with. The stock
+simulation (simulation.py) posts the opening balances and every everyday
+move so that no row ever goes negative and the low rows land where the story
+needs them; each row's on_hand here is what its moves add up to, and its
+minimum and maximum are set as a person would have set them (a few rows
+below minimum, one above maximum). The ledger is written last, in time order.
 """
 
 from __future__ import annotations
@@ -30,6 +32,7 @@ PENDING_COUNT = ("CLN-001", 1)
 OPENING_BALANCE = "opening balance"
 
 StockRows = dict[tuple[str, str], Record]
+Stocktake = tuple[datetime, Move]  # when the store was counted, and the adjustment its variance made
 
 
 def seed_transfers(demo: DemoBuilder) -> Record:
@@ -41,11 +44,10 @@ def seed_transfers(demo: DemoBuilder) -> Record:
     return restocking
 
 
-def seed_stock(demo: DemoBuilder) -> StockRows:
-    """Opening balances, the store's stocktake and the stock rows; returns the rows by (sku, location)."""
-    counted_at, adjustment = _plan_stocktake(demo)
+def seed_stock(demo: DemoBuilder, stocktake: Stocktake) -> StockRows:
+    """The store's stock count lines and the stock rows; returns the rows by (sku, location)."""
+    counted_at, adjustment = stocktake
     reserved = _reserved_by_row(demo)
-    _seed_opening_balances(demo, reserved)
     last_counted = _seed_stock_counts(demo, counted_at, adjustment)
     return _seed_stock_rows(demo, reserved, last_counted)
 
@@ -97,8 +99,11 @@ def _transfer(
     return record
 
 
-def _plan_stocktake(demo: DemoBuilder) -> tuple[datetime, Move]:
-    """The store was counted three days ago; its approved variance already adjusted the stock."""
+def plan_stocktake(demo: DemoBuilder) -> Stocktake:
+    """The store was counted three days ago; its approved variance already adjusted the stock.
+
+    Planned before the everyday trade is simulated, so the units it takes out are there.
+    """
     counted_at = demo.ago(days=3, hours=2)
     sku, variance = ADJUSTED_COUNT
     store = demo.location_ids["store"]
@@ -118,50 +123,11 @@ def _plan_stocktake(demo: DemoBuilder) -> tuple[datetime, Move]:
 
 def _reserved_by_row(demo: DemoBuilder) -> Counter[tuple[str, str]]:
     reserved: Counter[tuple[str, str]] = Counter()
-    for plan in demo.orders:
+    for plan in demo.all_orders():
         if plan.status in RESERVING_STATUSES:
             for sku, qty in plan.lines:
                 reserved[sku, plan.location] += qty
     return reserved
-
-
-def _seed_opening_balances(demo: DemoBuilder, reserved: Counter[tuple[str, str]]) -> None:
-    """Stock carried over at go-live: enough for every later move and the intended levels."""
-    opened_at = demo.ago(days=150)
-    for location, skus in STOCKED.items():
-        for sku in skus:
-            opening = _opening_needed(demo, sku, location, reserved[sku, location])
-            if opening:
-                demo.move(
-                    opened_at,
-                    sku,
-                    MOVE_REASON.adjustment,
-                    OPENING_BALANCE,
-                    MANAGER,
-                    opening,
-                    target=demo.location_ids[location],
-                )
-
-
-def _opening_needed(demo: DemoBuilder, sku: str, location: str, reserved: int) -> int:
-    location_id = demo.location_ids[location]
-    running = lowest = 0
-    for entry in sorted(demo.ledger, key=lambda entry: entry.at):
-        running += entry.effect_on(sku, location_id)
-        lowest = min(lowest, running)
-    wanted_on_hand = reserved + _intended_available(demo, sku, location)
-    # Never below zero at any moment, and at least the level this row is meant to show.
-    return max(wanted_on_hand - running, -lowest)
-
-
-def _intended_available(demo: DemoBuilder, sku: str, location: str) -> int:
-    if (sku, location) in LOW_STOCK_ROWS:
-        return demo.rng.randint(1, 3)
-    if (sku, location) == OVERSTOCK_ROW:
-        return demo.rng.randint(140, 170)
-    if sku in DISCONTINUED:
-        return 4
-    return demo.rng.randint(18, 60) if location == "main" else demo.rng.randint(6, 24)
 
 
 def _balance(demo: DemoBuilder, sku: str, location: str, until: datetime | None = None) -> int:
