@@ -63,13 +63,7 @@ def seed_forecast_runs(demo: DemoBuilder) -> None:
         at = (demo.now - timedelta(weeks=weeks_ago)).replace(hour=RUN_HOUR, minute=0, second=0)
         computed = compute({**_as_of(frames, at), FORECAST.name: previous}, SETTINGS, at)
         demo.add(FORECAST_RUNS, _plain(computed.run))
-        previous = _frame(
-            FORECAST,
-            [
-                {"sku": sku, "location_id": location, **values}
-                for (sku, location), values in computed.rows.items()
-            ],
-        )
+        previous = computed.rows.reset_index()
 
 
 def _frames(demo: DemoBuilder) -> dict[str, pd.DataFrame]:
