@@ -41,7 +41,9 @@ def test_the_demo_goes_to_google_and_back_unchanged(demo, google, tmp_path):
     source = demo.workbook.backend
     to_google = copy_workbook(source, google.workbook.backend)
     assert to_google.complete and to_google.rows_written > 600  # headers and Settings were there from init
-    assert to_google.writes == 1  # the whole demo fits in one request
+    # Each write is one request carrying thousands of rows, not one per tab or per row.
+    assert to_google.writes == google.fake.count("values.batchUpdate")
+    assert to_google.writes < to_google.rows_written / 2000
     assert grids(google.workbook.backend) == grids(source)  # the empty Sheet1 aside
 
     back = LocalBackend(tmp_path / "back")
@@ -137,7 +139,7 @@ def test_an_interrupted_copy_to_google_goes_on_where_it_stopped(demo, google):
 def test_a_write_applied_but_unanswered_is_sent_again_harmlessly(demo, google):
     google.fake.apply_then_fail("values.batchUpdate", status=500)
     report = copy_workbook(demo.workbook.backend, google.workbook.backend)
-    assert report.complete and google.fake.count("values.batchUpdate") == 2
+    assert report.complete and google.fake.count("values.batchUpdate") == report.writes + 1
 
 
 def test_an_interrupted_copy_to_the_local_workbook_goes_on_where_it_stopped(google, tmp_path):
