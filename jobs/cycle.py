@@ -75,6 +75,7 @@ class CycleReport:
     checks_seconds: float = 0.0
     forecast_rows: int = 0  # Forecast rows added, changed or removed
     forecast_computed: bool = False  # the demand forecast was computed this cycle
+    filled: int = 0  # records whose missing cells the checks filled in (a ticket's SLA clock)
 
     def __str__(self) -> str:
         if self.lease and not self.ran:
@@ -85,6 +86,7 @@ class CycleReport:
             f"{self.created} records created, {self.summary_rows} summary figures written"
             + (", forecast computed" if self.forecast_computed else "")
             + (f", {self.forecast_rows} forecast rows written" if self.forecast_rows else "")
+            + (f", {self.filled} records filled in" if self.filled else "")
             + (f"; not due: {', '.join(skipped)}" if skipped else "")
             + (f"; {self.lease}" if self.lease else "")
             + f" ({self.requests} requests, {self.seconds:.2f} s)"
@@ -138,6 +140,7 @@ def run_cycle(
         checks_seconds=checks_seconds,
         forecast_rows=applied.forecast_rows,
         forecast_computed=applied.forecast_computed,
+        filled=applied.filled,
     )
 
 

@@ -17,6 +17,10 @@ batchUpdate on Google, applied atomically):
 - `WriteLease`: the runner's lease row in the Summary tab (jobs/lease.py).
 - `WriteForecast`: the Forecast tab's rows that changed, and a Forecast Runs
   row when the forecast was computed (jobs/planning.py).
+- `FillCells`: blank cells of a record the app fills in (the SLA clock of a
+  ticket added by hand); a cell a person filled since the snapshot is kept.
+- `NameRows`: the rows of a tab a person typed without an ID get their ID
+  (rule 3), so the next cycle can fill them in.
 
 Only alerts the cycle's checks speak for (`covers`, from the areas that ran)
 are compared: the alerts of a check skipped this cycle are neither resolved
@@ -61,7 +65,7 @@ from datetime import datetime
 from typing import Any
 
 from sheets.schema import Tab
-from sheets.table import Record, Table
+from sheets.table import Key, Record, Table
 from sheets.tabs import ALERT_ACTIVE, ALERT_OPEN, ALERT_RESOLVED, ALERTS, FORECAST, FORECAST_RUNS, SUMMARY
 from sheets.transaction import Transaction
 from sheets.workbook import Workbook
@@ -101,7 +105,23 @@ class CreateRecord:
     match: Mapping[str, tuple[Any, ...]] = field(default_factory=dict)
 
 
-Effect = OpenAlert | CreateRecord | WriteSummary | WriteLease | WriteForecast
+@dataclass(frozen=True)
+class FillCells:
+    """Cells of the record `key` of `tab` to set where they are still blank."""
+
+    tab: Tab
+    key: Key
+    values: Mapping[str, Any]
+
+
+@dataclass(frozen=True)
+class NameRows:
+    """Give the rows of `tab` a person typed without an ID their ID."""
+
+    tab: Tab
+
+
+Effect = OpenAlert | CreateRecord | WriteSummary | WriteLease | WriteForecast | FillCells | NameRows
 
 
 def every_key(key: str) -> bool:
@@ -124,6 +144,8 @@ class AppliedReport:
     refreshed: int = 0
     resolved: int = 0
     created: int = 0
+    filled: int = 0  # records whose blank cells were filled in
+    named: int = 0  # rows given their ID
     summary_rows: int = 0
     forecast_rows: int = 0  # Forecast rows added, changed or removed
     forecast_computed: bool = False  # a Forecast Runs row was written
@@ -214,6 +236,8 @@ class Wanted:
     lease: WriteLease | None
     covers: Callable[[str], bool]
     forecast: WriteForecast | None = None
+    fills: list[FillCells] = field(default_factory=list)
+    names: list[NameRows] = field(default_factory=list)
 
 
 def apply_effects(
@@ -236,10 +260,13 @@ def apply_effects(
         lease=leases[-1] if leases else None,
         covers=covers,
         forecast=forecasts[-1] if forecasts else None,
+        fills=[item for item in effects if isinstance(item, FillCells)],
+        names=[item for item in effects if isinstance(item, NameRows)],
     )
     if not _anything_to_do(snapshot, wanted):
         return AppliedReport()
-    tabs = {ALERTS.name: ALERTS, **{item.tab.name: item.tab for item in wanted.creates}}
+    written = (*wanted.creates, *wanted.fills, *wanted.names)
+    tabs = {ALERTS.name: ALERTS, **{item.tab.name: item.tab for item in written}}
     if wanted.summary is not None or wanted.lease is not None:
         tabs[SUMMARY.name] = SUMMARY
     if wanted.forecast is not None:
@@ -259,6 +286,8 @@ def apply_effects(
             + report.refreshed
             + report.resolved
             + report.created
+            + report.filled
+            + report.named
             + report.summary_rows
             + report.forecast_rows
         )
@@ -267,7 +296,7 @@ def apply_effects(
 
 
 def _anything_to_do(snapshot: Snapshot, wanted: Wanted) -> bool:
-    if wanted.creates or wanted.lease is not None:
+    if wanted.creates or wanted.fills or wanted.names or wanted.lease is not None:
         return True
     if wanted.forecast is not None and needs_writing(snapshot.table(FORECAST), wanted.forecast):
         return True
@@ -300,6 +329,10 @@ def _apply(tx: Transaction, snapshot: Snapshot, wanted: Wanted) -> AppliedReport
         for item in records_to_create(items, snapshot.tables.get(name), tx.table(tab)):
             tx.insert(tab, dict(item.values))
             report.created += 1
+    for fill in wanted.fills:
+        report.filled += _fill(tx, fill)
+    for item in wanted.names:
+        report.named += tx.assign_missing_ids(item.tab)
     if wanted.summary is not None:
         report.summary_rows = write_summary(tx, wanted.summary, now)
     if wanted.lease is not None:
@@ -308,3 +341,14 @@ def _apply(tx: Transaction, snapshot: Snapshot, wanted: Wanted) -> AppliedReport
         report.forecast_rows = write_forecast(tx, wanted.forecast)
         report.forecast_computed = wanted.forecast.run is not None
     return report
+
+
+def _fill(tx: Transaction, fill: FillCells) -> int:
+    """Set the cells of `fill` that are still blank in the record now; 1 if any was, else 0."""
+    record = tx.get(fill.tab, fill.key)
+    if record is None:  # deleted since the snapshot
+        return 0
+    blank = {name: value for name, value in fill.values.items() if record[name] is None}
+    if blank:
+        tx.update(record, blank)
+    return int(bool(blank))

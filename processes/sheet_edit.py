@@ -20,7 +20,9 @@ checked here. Some cells are not edited in the grid, whoever asks:
 - a procedure's status and step columns (approvals, refunds, votes, stock
   effects: see `Procedure` in processes/procedure.py), for every role — a
   step is taken on the record's page, where its checks run; a row added here
-  starts in the state its status column defaults to;
+  starts in the state its status column defaults to, and the app fills in
+  what its entry step would have set (a ticket's opening and due time:
+  FILLED_BY_APP);
 - a procedure's terms (quantities, prices, locations) once the record has
   left its "editable" states, and then the rows of its parts too (an order's
   lines once its stock is reserved).
@@ -31,7 +33,7 @@ road) is not deleted: the message names the step that releases it.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -41,12 +43,13 @@ from processes.declarations import PROCEDURES
 from processes.errors import PermissionDenied, ProcessError
 from processes.permissions import Actor, require_edit, require_read, why_not_edit
 from processes.procedure import EDITABLE, HOLDS_STOCK, Part, Procedure
+from processes.service.sla import fill_clock
 from sheets.errors import InvalidValue
 from sheets.schema import STAMP_COLUMNS, Column, Tab
 from sheets.settings import BY_KEY as DECLARED_SETTINGS
 from sheets.settings import check_value
 from sheets.table import Key, Record
-from sheets.tabs import AUDIT, SETTINGS, STOCK, tab_named
+from sheets.tabs import AUDIT, SETTINGS, STOCK, TICKETS, tab_named
 from sheets.transaction import Transaction, coerce
 from sheets.workbook import Workbook
 
@@ -76,6 +79,13 @@ LOCKED: dict[str, dict[str, str]] = {
         "last_counted_at": N_("set by an approved stocktake"),
     },
 }
+
+
+Fill = Callable[[Transaction, Mapping[str, Any]], dict[str, Any]]
+
+#: What the app fills in on a row added or changed by hand, per tab, and the tabs it reads for it:
+#: a ticket gets its SLA clock (opened, due from the Settings) as `open_ticket` would have set it.
+FILLED_BY_APP: dict[str, tuple[Fill, tuple[Tab, ...]]] = {TICKETS.name: (fill_clock, (SETTINGS,))}
 
 
 @dataclass(frozen=True)
@@ -209,7 +219,7 @@ def edit_cells(
         if tab.name == SETTINGS.name and "value" in typed:
             _check_setting(str(record.key), typed["value"])
         _refuse_changing_parts(tx, tab, (record, {**record, **typed}))
-        return tx.update(record, typed, base=base)
+        return tx.update(record, {**typed, **_filled_by_app(tx, tab, {**record, **typed})}, base=base)
 
 
 def add_row(workbook: Workbook, tab_name: str, values: Mapping[str, Any], *, by: Actor) -> Record:
@@ -224,7 +234,7 @@ def add_row(workbook: Workbook, tab_name: str, values: Mapping[str, Any], *, by:
         _check_setting(str(typed.get("key", "")), typed.get("value"))
     with workbook.transaction(*_tabs_read(tab), user=by.name, action=f"add {tab.name} row") as tx:
         _refuse_changing_parts(tx, tab, (typed,))
-        return tx.insert(tab, typed)
+        return tx.insert(tab, {**typed, **_filled_by_app(tx, tab, typed)})
 
 
 def delete_row(
@@ -244,8 +254,16 @@ def delete_row(
 
 
 def _tabs_read(tab: Tab) -> list[Tab]:
-    """The tab edited and the tabs of the records owning its rows (an order line's order)."""
-    return [tab, *{procedure.tab.name: procedure.tab for procedure, _part in _owners_of(tab)}.values()]
+    """The tab edited, the tabs of the records owning its rows (an order line's order), and what its fill reads."""
+    owners = {procedure.tab.name: procedure.tab for procedure, _part in _owners_of(tab)}
+    filling = {read.name: read for read in FILLED_BY_APP.get(tab.name, (None, ()))[1]}
+    return [tab, *{**owners, **filling}.values()]
+
+
+def _filled_by_app(tx: Transaction, tab: Tab, row: Mapping[str, Any]) -> dict[str, Any]:
+    """The cells the app fills in on a row written by hand (a ticket's SLA clock); {} for most tabs."""
+    fill = FILLED_BY_APP.get(tab.name, (None, ()))[0]
+    return fill(tx, row) if fill is not None else {}
 
 
 def _checked(tab: Tab, values: Mapping[str, Any], record: Record | None) -> dict[str, Any]:

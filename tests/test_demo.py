@@ -520,6 +520,13 @@ def test_tickets_have_their_sla_deadline_one_breached_one_met(workbook):
     assert any(ticket.resolved_at and ticket.resolved_at <= ticket.due_at for ticket in tickets)
 
 
+def test_tickets_waiting_on_the_customer_have_their_clock_stopped_since_the_reply_that_asked(workbook):
+    waiting = [ticket for ticket in rows(workbook, TICKETS) if ticket.status == "waiting_on_customer"]
+    assert waiting
+    assert [ticket.paused_since for ticket in waiting] == [ticket.first_response_at for ticket in waiting]
+    assert all(ticket.paused_since is not None for ticket in waiting)
+
+
 def test_surveys_follow_deliveries_and_resolutions(workbook):
     orders, tickets = workbook.table(ORDERS), workbook.table(TICKETS)
     surveys = rows(workbook, SURVEYS)

@@ -31,6 +31,7 @@ SURVEY_COMMENTS = {
     1: ("Wrong item and nobody called back.",),
 }
 SCORE_WEIGHTS = {5: 6, 4: 4, 3: 2, 2: 1, 1: 1}
+_WAITING = TICKET_STATUS.waiting_on_customer
 # The ticket is about the shipped order that went out without its tracking number.
 UNTRACKED = "untracked"
 
@@ -222,6 +223,8 @@ def _ticket_values(demo: DemoBuilder, script: TicketScript, used: set[int]) -> d
         "opened_at": opened,
         "due_at": opened + timedelta(hours=sla_hours),
         "first_response_at": _after(opened, script.response_after),
+        # Waiting since the reply that asked the customer: the SLA clock stops there.
+        "paused_since": _after(opened, script.response_after) if script.status == _WAITING else None,
         "resolved_at": _after(opened, script.resolved_after),
         "resolution": script.resolution,
     }

@@ -104,6 +104,8 @@ TICKET = Procedure(
 ACTIVE_STATES = TICKET.group("active")
 #: States of a finished ticket.
 FINISHED_STATES = TICKET.group("finished")
+#: The state in which the SLA clock stops (waiting on the customer).
+PAUSED_STATE = TICKET.transition("wait").target
 #: The Settings key holding the SLA hours of each priority.
 SLA_SETTING_KEYS: dict[str, str] = {priority: f"sla_hours_{priority}" for priority in PRIORITIES}
 

@@ -5,10 +5,17 @@
     answered: paused_hours += elapsed, due_at += elapsed, paused_since cleared
 
 A ticket resolved by its due time met its SLA; one resolved after it breached it.
+
+A ticket that did not come in through `open_ticket` (added in the grid, typed
+into the sheet) lacks some of its clock; `missing_clock` says what the app
+fills in, at its next write to the ticket or the next cycle of the checks:
+opened now, due the SLA hours of its priority from opening, and, when it is
+waiting on the customer, paused from now.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Any
@@ -18,7 +25,7 @@ from sheets.table import Record
 from sheets.tabs import PRIORITIES, SETTINGS
 from sheets.transaction import Transaction
 
-from .procedure import FINISHED_STATES, SLA_SETTING_KEYS, TICKET
+from .procedure import ACTIVE_STATES, FINISHED_STATES, PAUSED_STATE, SLA_SETTING_KEYS, TICKET
 
 #: An active ticket is due soon when less than this share of its SLA window is left.
 DUE_SOON_SHARE = 0.25
@@ -32,16 +39,51 @@ class SlaStatus(StrEnum):
     PAUSED = "paused"
 
 
-def sla_hours(tx: Transaction, priority: str) -> float:
+def sla_key(priority: str | None) -> str:
+    """The setting holding the SLA hours of `priority`; a blank or unknown priority counts as normal."""
+    return SLA_SETTING_KEYS[priority if priority in PRIORITIES else "normal"]
+
+
+def sla_hours(tx: Transaction, priority: str | None) -> float:
     """The SLA hours in force for `priority`, read in the transaction (the default where the sheet's is unusable)."""
-    setting = BY_KEY[SLA_SETTING_KEYS[priority if priority in PRIORITIES else "normal"]]
+    setting = BY_KEY[sla_key(priority)]
     row = tx.get(SETTINGS, setting.key)
     value, _problem = read_setting(setting, row.value if row else None)
     return float(value)
 
 
+def sla_hours_in(settings: Mapping[str, Any], priority: str | None) -> float:
+    """The SLA hours of `priority` among the settings in force (a snapshot's)."""
+    return float(settings[sla_key(priority)])
+
+
 def due_time(opened_at: datetime, hours: float) -> datetime:
     return (opened_at + timedelta(hours=hours)).replace(microsecond=0)
+
+
+def missing_clock(ticket: Mapping[str, Any], now: datetime, hours: float) -> dict[str, Any]:
+    """The clock cells an active ticket lacks, as `open_ticket` and `wait_on_customer` would have set them.
+
+    `hours` are the SLA hours of the ticket's priority. A finished ticket is
+    left as it is (its opening is history nobody typed); {} when nothing is missing.
+    """
+    state = ticket.get("status") or TICKET.default_state
+    if state not in ACTIVE_STATES:
+        return {}
+    opened = ticket.get("opened_at")
+    filled: dict[str, Any] = {}
+    if opened is None:
+        opened = filled["opened_at"] = now
+    if ticket.get("due_at") is None:
+        filled["due_at"] = due_time(opened, hours)
+    if state == PAUSED_STATE and ticket.get("paused_since") is None:
+        filled["paused_since"] = now
+    return filled
+
+
+def fill_clock(tx: Transaction, ticket: Mapping[str, Any]) -> dict[str, Any]:
+    """`missing_clock` for a write: now is the transaction's, the hours are the Settings' in force."""
+    return missing_clock(ticket, tx.now, sla_hours(tx, ticket.get("priority")))
 
 
 def pause_folded(ticket: Record | dict[str, Any], now: datetime) -> dict[str, Any]:

@@ -10,7 +10,8 @@
 
 Each step is one transaction, checked against the declared procedure; `base`
 is the ticket as the user loaded it (refused with what changed if the sheet
-differs now).
+differs now). A ticket added by hand without its SLA clock gets it in the
+first step taken on it (sla.missing_clock).
 """
 
 from __future__ import annotations
@@ -32,7 +33,7 @@ from sheets.workbook import Workbook
 
 from . import inputs
 from .procedure import TICKET
-from .sla import due_time, pause_folded, sla_hours
+from .sla import due_time, fill_clock, pause_folded, sla_hours
 from .surveys import create_survey
 
 KINDS: tuple[str, ...] = TICKETS.column("kind").choices
@@ -210,6 +211,9 @@ def _step(
             TICKETS, inputs.text(ticket_id, "The ticket", limit=100, required=True), base=base
         )
         TICKET.check(action, TICKET.state_of(ticket), by)
+        filled = fill_clock(tx, ticket)
+        if filled:  # a ticket added by hand gets its SLA clock before the step runs on it
+            ticket = tx.update(ticket, filled)
         extra = changes(tx, ticket) if changes else {}
         return tx.update(ticket, {"status": transition.target, **extra})
 

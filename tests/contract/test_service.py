@@ -7,11 +7,12 @@ from datetime import datetime, timedelta
 
 import pytest
 
-from processes import service, settings
+from jobs.cycle import run_cycle
+from processes import service, settings, sheet_edit
 from processes.errors import ProcessError
 from processes.permissions import Actor
 from sheets.errors import ConflictError
-from sheets.tabs import ORDERS, OUTBOX, SURVEYS, TICKETS
+from sheets.tabs import ALERTS, ORDERS, OUTBOX, SURVEYS, TICKETS
 
 STAFF, MANAGER = Actor("sam", "staff"), Actor("mia", "manager")
 NOW = datetime(2026, 3, 2, 9, 0)  # a Monday
@@ -328,3 +329,94 @@ def test_the_ticket_list_filters_searches_and_pages_on_the_server(desk):
     assert [(row.ticket_id, row.sla) for row in resolved.rows] == [(ids[0], "met")]
     found = service.ticket_page(desk.workbook, service.TicketQuery(status="all", search="question 5"))
     assert [row.subject for row in found.rows] == ["Question 5"]
+
+
+# tickets that did not come in through open_ticket get their SLA clock ----------
+
+
+def typed_ticket(desk: Desk, **cells) -> None:
+    """A person types a ticket row into the sheet, in the column order of the header."""
+    row = [cells.get(name, "") for name in TICKETS.column_names]
+    desk.record.person.append_row(TICKETS.name, row)
+
+
+def alert_keys(desk: Desk) -> set[str]:
+    return {row.key for row in desk.read(ALERTS).records() if row.status == "open"}
+
+
+def test_a_ticket_added_in_the_grid_is_due_the_sla_hours_of_its_priority(desk):
+    added = sheet_edit.add_row(
+        desk.workbook, TICKETS.name, {"subject": "Parcel missing", "priority": "urgent"}, by=STAFF
+    )
+    ticket = desk.ticket(added.ticket_id)
+    assert (ticket.status, ticket.opened_at, ticket.due_at) == ("open", NOW, NOW + timedelta(hours=4))
+
+    desk.wait(hours=4, minutes=5)
+    run_cycle(desk.workbook, desk.now)
+    assert f"service.overdue:{added.ticket_id}" in alert_keys(desk)
+
+
+def test_a_ticket_typed_into_the_sheet_gets_its_due_time_at_the_next_cycle(desk):
+    typed_ticket(
+        desk, ticket_id="TCK-TYPED", subject="Parcel missing", priority="urgent", opened_at="2026-03-02 09:00"
+    )
+    desk.wait(hours=4, minutes=30)
+    if desk.record.fake is not None:
+        desk.record.fake.reset_counts()
+
+    first = run_cycle(desk.workbook, desk.now)
+
+    if desk.record.fake is not None:  # the fill rides in the cycle's one write
+        assert desk.record.fake.counts() == {"values.batchGet": 1, "batchUpdate": 1}
+
+    ticket = desk.ticket("TCK-TYPED")
+    assert (ticket.opened_at, ticket.due_at) == (NOW, NOW + timedelta(hours=4))
+    assert first.filled == 1
+    assert "service.overdue:TCK-TYPED" in alert_keys(desk)  # judged by the due time filled in
+    again = run_cycle(desk.workbook, desk.now)
+    assert (again.filled, again.opened) == (0, 0)
+
+
+def test_a_ticket_typed_without_id_or_opening_is_named_then_opened_by_the_cycles(desk):
+    typed_ticket(desk, subject="Where is my parcel?", priority="high")
+    run_cycle(desk.workbook, desk.now)
+    [ticket] = desk.read(TICKETS).records()
+    assert ticket.ticket_id.startswith("TCK")
+
+    desk.wait(minutes=5)
+    run_cycle(desk.workbook, desk.now)
+    ticket = desk.ticket(ticket.ticket_id)
+    assert (ticket.opened_at, ticket.due_at) == (desk.now, desk.now + timedelta(hours=24))
+
+
+def test_a_ticket_typed_as_waiting_on_the_customer_is_paused_from_the_cycle(desk):
+    typed_ticket(
+        desk,
+        ticket_id="TCK-WAIT",
+        subject="Which size?",
+        priority="urgent",
+        status="waiting_on_customer",
+        opened_at="2026-03-02 09:00",
+    )
+    desk.wait(hours=1)
+    run_cycle(desk.workbook, desk.now)
+    ticket = desk.ticket("TCK-WAIT")
+    assert (ticket.paused_since, ticket.due_at) == (NOW + timedelta(hours=1), NOW + timedelta(hours=4))
+
+    desk.wait(hours=10)  # the clock is stopped: not overdue
+    run_cycle(desk.workbook, desk.now)
+    assert "service.overdue:TCK-WAIT" not in alert_keys(desk)
+    service.resume(desk.workbook, "TCK-WAIT", by=STAFF)
+    assert desk.ticket("TCK-WAIT").due_at == NOW + timedelta(hours=14)
+
+
+def test_the_first_step_on_a_ticket_without_a_clock_gives_it_one(desk):
+    typed_ticket(desk, ticket_id="TCK-HAND", subject="Refund?", priority="low")
+    desk.wait(hours=1)
+    service.assign(desk.workbook, "TCK-HAND", "sam", by=STAFF)
+    ticket = desk.ticket("TCK-HAND")
+    assert (ticket.status, ticket.opened_at, ticket.due_at) == (
+        "in_progress",
+        desk.now,
+        desk.now + timedelta(hours=120),
+    )
