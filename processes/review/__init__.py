@@ -71,10 +71,11 @@ REVIEWED_TABS = tuple(
 
 def review_of(workbook: Workbook, start: str | date | None = None, end: str | date | None = None) -> Review:
     """The review of the days from `start` to `end` (default: the last 30 days), read in one request."""
-    period = period_from(start, end, workbook.clock().date())
+    now = workbook.clock()
+    period = period_from(start, end, now.date())
     tables = workbook.tables(*REVIEWED_TABS)
     frames = {name: table.df for name, table in tables.items()}
-    return review(frames, period, settings_from(frames[SETTINGS.name]))
+    return review(frames, period, settings_from(frames[SETTINGS.name]), now)
 
 
 def settings_from(settings: pd.DataFrame) -> dict[str, Any]:

@@ -8,8 +8,12 @@ cannot be read is skipped; a period without data says so (None, shown as
 
 What counts in a period:
 - a stage, when it ended (the record entered the stage's target state);
-- a ticket's resolution and first response, an order's shipping, a refund,
-  a delivery from a supplier and a counted stocktake line, when they happened;
+- a ticket's deadline, when it was decided: met when the ticket was resolved
+  by its due time, missed when its due time passed unresolved (resolved late
+  or still open; a ticket waiting on the customer since before its due time
+  is not decided yet);
+- a first response, an order's shipping, a refund, a delivery from a
+  supplier and a counted stocktake line, when they happened;
 - a survey, when it was sent (answered or not);
 - a record's start, when it entered its procedure's first state;
 - an adopted suggestion, when it was adopted (the Audit says; the day it was
@@ -20,7 +24,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 import numpy
@@ -101,7 +105,7 @@ class ProcedureFigures:
 
 @dataclass(frozen=True)
 class ServiceLevels:
-    tickets_resolved_in_time: Figure  # share resolved by their due_at
+    tickets_resolved_in_time: Figure  # of the ticket deadlines decided, the share met
     first_response_in_time: Figure  # share answered within first_response_hours
     orders_shipped_in_time: Figure  # share shipped within paid_unshipped_hours of payment
     first_response_hours: float
@@ -194,9 +198,15 @@ class Review:
 # --- the whole review ------------------------------------------------------------
 
 
-def review(tables: Tables, period: Period, settings: Mapping[str, Any] | None = None) -> Review:
-    """Every figure of the review for `period`, beside the period of the same length before it."""
+def review(
+    tables: Tables, period: Period, settings: Mapping[str, Any] | None = None, now: datetime | None = None
+) -> Review:
+    """Every figure of the review for `period`, beside the period of the same length before it.
+
+    `now` is when the review is made (default: the end of the period): a deadline still ahead is not decided.
+    """
     settings = {key: setting.default for key, setting in BY_KEY.items()} | dict(settings or {})
+    now_moment = pd.Timestamp(now) if now is not None else period.ends
     reviewed_tabs = {p.tab.name for p in REVIEWED} | {SUGGESTIONS.name}
     changes = status_changes(table(tables, AUDIT.name), reviewed_tabs)  # parsed once for every procedure
     timelines = {p.name: entries(p, table(tables, p.tab.name), changes) for p in REVIEWED}
@@ -204,7 +214,7 @@ def review(tables: Tables, period: Period, settings: Mapping[str, Any] | None = 
         period=period,
         previous=period.previous(),
         procedures=[procedure_figures(p, timelines[p.name], period) for p in REVIEWED],
-        service_levels=service_levels(tables, period, settings),
+        service_levels=service_levels(tables, period, settings, now_moment),
         stocktake=stocktake(tables, period),
         suppliers=suppliers(tables, period),
         refunds=refunds(tables, period),
@@ -280,17 +290,18 @@ def weekly_volumes(timelines: Mapping[str, pd.DataFrame], period: Period) -> Wee
 # --- service levels -------------------------------------------------------------------
 
 
-def service_levels(tables: Tables, period: Period, settings: Mapping[str, Any]) -> ServiceLevels:
+def service_levels(
+    tables: Tables, period: Period, settings: Mapping[str, Any], now: pd.Timestamp | None = None
+) -> ServiceLevels:
     """Tickets resolved by their deadline, first replies in time, orders shipped in time after payment.
 
-    A ticket or an order exactly at its limit is in time.
+    A ticket or an order exactly at its limit is in time. A ticket past its
+    deadline and still open counts as missed from its due time (by `now`,
+    default the end of the period), as one resolved late does.
     """
     tickets = table(tables, TICKETS.name)
-    opened, due = moments(column(tickets, "opened_at")), moments(column(tickets, "due_at"))
-    resolved, answered = (
-        moments(column(tickets, "resolved_at")),
-        moments(column(tickets, "first_response_at")),
-    )
+    opened, answered = moments(column(tickets, "opened_at")), moments(column(tickets, "first_response_at"))
+    decided, met = ticket_deadlines(tickets, period.ends if now is None else now)
     response_hours = float(settings["first_response_hours"])
     orders = table(tables, ORDERS.name)
     paid, shipped = moments(column(orders, "paid_at")), moments(column(orders, "shipped_at"))
@@ -303,8 +314,13 @@ def service_levels(tables: Tables, period: Period, settings: Mapping[str, Any]) 
 
         return compare(period, lambda p: share(measured(p)), "share", lambda p: _of(measured(p), noun))
 
+    def deadlines_met(p: Period) -> pd.Series:
+        return met[p.holds(decided)]
+
     return ServiceLevels(
-        tickets_resolved_in_time=in_time(resolved, due, N_("tickets resolved")),
+        tickets_resolved_in_time=compare(
+            period, lambda p: share(deadlines_met(p)), "share", lambda p: _of(deadlines_met(p), N_("tickets"))
+        ),
         first_response_in_time=in_time(
             answered, opened + pd.Timedelta(hours=response_hours), N_("first replies")
         ),
@@ -314,6 +330,23 @@ def service_levels(tables: Tables, period: Period, settings: Mapping[str, Any]) 
         first_response_hours=response_hours,
         shipping_hours=shipping_hours,
     )
+
+
+def ticket_deadlines(tickets: pd.DataFrame, now: pd.Timestamp) -> tuple[pd.Series, pd.Series]:
+    """When each ticket's deadline was decided (NaT: not yet, or no deadline), and whether it was met.
+
+    Met: resolved by its due time, decided then. Missed: its due time passed
+    before `now` without a resolution by then, decided at the due time. A
+    ticket waiting on the customer since before its due time is undecided:
+    its due time moves when the customer answers.
+    """
+    due, resolved = moments(column(tickets, "due_at")), moments(column(tickets, "resolved_at"))
+    paused = moments(column(tickets, "paused_since"))
+    met = resolved.notna() & due.notna() & (resolved <= due)
+    waiting = resolved.isna() & paused.notna() & (paused <= due)
+    missed = due.notna() & ~met & ~waiting & (due < now)
+    decided = resolved.where(met, due).where(met | missed)
+    return decided, met
 
 
 def _of(met: pd.Series, noun: str) -> str:

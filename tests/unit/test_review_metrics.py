@@ -196,11 +196,30 @@ def test_service_levels_count_the_boundary_as_in_time():
     levels = review(
         {"Tickets": tickets, "Orders": orders}, PERIOD, {"first_response_hours": 8}
     ).service_levels
-    assert levels.tickets_resolved_in_time.value == pytest.approx(1 / 2)
-    assert levels.tickets_resolved_in_time.basis == "1 of 2 tickets resolved"
+    # TCK-3, still open past its deadline, counts as missed
+    assert levels.tickets_resolved_in_time.value == pytest.approx(1 / 3)
+    assert levels.tickets_resolved_in_time.basis == "1 of 3 tickets"
     assert levels.first_response_in_time.value == pytest.approx(2 / 3)
     assert levels.orders_shipped_in_time.value == pytest.approx(1 / 2)
     assert levels.shipping_hours == 72  # the default of paid_unshipped_hours
+
+
+def test_a_ticket_still_open_past_its_deadline_lowers_the_share_resolved_in_time():
+    tickets = pd.DataFrame(
+        {
+            "ticket_id": ["TCK-MET", "TCK-OPEN", "TCK-WAITING", "TCK-AHEAD", "TCK-OLD"],
+            "due_at": [hours(4), hours(4), hours(4), hours(30), hours(4, BEFORE)],
+            "resolved_at": [hours(2), None, None, None, None],
+            "paused_since": [None, None, hours(1), None, None],  # waiting since before its due time
+        }
+    )
+    levels = review({"Tickets": tickets}, PERIOD, now=hours(24)).service_levels
+    met = levels.tickets_resolved_in_time
+    assert (met.value, met.basis) == (pytest.approx(1 / 2), "1 of 2 tickets")  # the deadline ahead: undecided
+    assert met.previous == 0  # TCK-OLD was due last period and is still open
+
+    later = review({"Tickets": tickets}, PERIOD, now=hours(31)).service_levels.tickets_resolved_in_time
+    assert later.basis == "1 of 3 tickets"
 
 
 def test_a_share_changes_in_points():
