@@ -49,7 +49,7 @@ AREA_OF: dict[str, str] = {
     "sla_hours_high": "Customer service",
     "sla_hours_normal": "Customer service",
     "sla_hours_low": "Customer service",
-    "ticket_due_soon_hours": "Customer service",
+    "ticket_due_soon_percent": "Customer service",
     "first_response_hours": "Customer service",
     "refund_approval_limit": "After-sales",
     "return_window_days": "After-sales",

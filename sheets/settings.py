@@ -111,11 +111,13 @@ DECLARED: tuple[Setting, ...] = (
         "A purchase order awaiting a manager's approval this long raises an alert",
     ),
     Setting(
-        "ticket_due_soon_hours",
+        "ticket_due_soon_percent",
         Kind.NUMBER,
-        4,
-        "hours",
-        "A ticket due within this many hours raises a warning",
+        25,
+        "percent",
+        "A ticket with this share of its SLA window or less left raises a warning",
+        minimum=1,
+        maximum=100,
     ),
     Setting(
         "first_response_hours",

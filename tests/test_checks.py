@@ -300,17 +300,41 @@ def ticket(due, **values):
 @pytest.mark.parametrize(
     ("due", "expected"),
     [
-        (NOW + timedelta(hours=4) + MINUTE, set()),
-        (NOW + timedelta(hours=4), {"service.due_soon:TCK-1"}),
+        (NOW + timedelta(hours=6) + MINUTE, set()),
+        (NOW + timedelta(hours=6), {"service.due_soon:TCK-1"}),  # a quarter of the 24 hours left
         (NOW, {"service.due_soon:TCK-1"}),
         (NOW - MINUTE, {"service.overdue:TCK-1"}),
     ],
 )
 def test_due_soon_is_a_warning_and_past_due_a_breach(due, expected):
-    effects = check_service(snap(table(TICKETS, ticket(due))))
+    effects = check_service(snap(table(TICKETS, ticket(due, opened_at=due - timedelta(hours=24)))))
     assert keys(effects) == expected
     severities = {effect.severity for effect in effects}
     assert severities <= ({"breach"} if "service.overdue:TCK-1" in expected else {"warning"})
+
+
+@pytest.mark.parametrize("priority", ["urgent", "high", "normal", "low"])
+def test_a_ticket_just_opened_is_not_due_soon_whatever_its_priority(priority):
+    hours = {"urgent": 4, "high": 24, "normal": 48, "low": 120}[priority]
+    opened = ticket(NOW + timedelta(hours=hours), priority=priority, opened_at=NOW, first_response_at=NOW)
+    assert keys(check_service(snap(table(TICKETS, opened)))) == set()
+    three_quarters_on = NOW + timedelta(hours=hours * 0.75)
+    assert keys(check_service(snap(table(TICKETS, opened), now=three_quarters_on))) == {
+        "service.due_soon:TCK-1"
+    }
+
+
+def test_the_due_soon_share_is_a_setting_and_leaves_out_the_time_waited_on_the_customer():
+    settings = table(SETTINGS, {"key": "ticket_due_soon_percent", "value": "50"})
+    # opened 30 hours ago, 10 of them waiting: 20 of the 24 hours used, 4 hours (a sixth) left
+    waited = ticket(
+        NOW + timedelta(hours=4), opened_at=NOW - timedelta(hours=30), due_at=NOW + timedelta(hours=4)
+    )
+    waited["paused_hours"] = 10
+    assert keys(check_service(snap(table(TICKETS, waited)))) == {"service.due_soon:TCK-1"}
+    fresh = ticket(NOW + timedelta(hours=12), opened_at=NOW - timedelta(hours=12))
+    assert keys(check_service(snap(table(TICKETS, fresh)))) == set()  # half left: not under 25%
+    assert keys(check_service(snap(table(TICKETS, fresh), settings))) == {"service.due_soon:TCK-1"}
 
 
 def test_finished_or_paused_tickets_are_not_overdue():

@@ -55,8 +55,11 @@ def check_service(snapshot: Snapshot) -> list[Effect]:
             )
         )
 
-    soon = snapshot.setting(TICKET_DUE_SOON.setting)
-    due_soon = df[paused.isna() & (due >= now) & (due <= now + pd.Timedelta(hours=soon))]
+    # Due soon: this share of the ticket's SLA window or less left (as sla_status says on the pages).
+    share = float(snapshot.setting(TICKET_DUE_SOON.setting)) / 100
+    waited_hours = pd.to_timedelta(df["paused_hours"].fillna(0), unit="h")
+    window = (due - df["opened_at"] - waited_hours).clip(lower=pd.Timedelta(0))
+    due_soon = df[paused.isna() & (due >= now) & (due - now <= window * share)]
     for ticket_id, priority, due_at in due_soon[["ticket_id", "priority", "due_at"]].itertuples(index=False):
         effects.append(
             alert(

@@ -22,10 +22,10 @@ TICKET_OVERDUE = Alert(
 )
 TICKET_DUE_SOON = Alert(
     "service.due_soon",
-    "A ticket is due within this many hours: resolve it, or ask the customer for what is missing.",
+    "A ticket has this share of its SLA window or less left: resolve it, or ask the customer for what is missing.",
     "warning",
     "staff",
-    setting="ticket_due_soon_hours",
+    setting="ticket_due_soon_percent",
 )
 TICKET_NO_RESPONSE = Alert(
     "service.no_response",

@@ -21,14 +21,16 @@ from enum import StrEnum
 from typing import Any
 
 from sheets.settings import BY_KEY, read_setting
-from sheets.table import Record
+from sheets.table import Record, Table
 from sheets.tabs import PRIORITIES, SETTINGS
 from sheets.transaction import Transaction
 
 from .procedure import ACTIVE_STATES, FINISHED_STATES, PAUSED_STATE, SLA_SETTING_KEYS, TICKET
 
-#: An active ticket is due soon when less than this share of its SLA window is left.
-DUE_SOON_SHARE = 0.25
+#: The setting saying when an active ticket is due soon: this percentage of its SLA window or less left.
+#: A share, not hours: a fixed number of hours would warn about every urgent ticket as it opens.
+DUE_SOON_SETTING = "ticket_due_soon_percent"
+DEFAULT_DUE_SOON_PERCENT: float = BY_KEY[DUE_SOON_SETTING].default
 
 
 class SlaStatus(StrEnum):
@@ -101,13 +103,16 @@ def pause_folded(ticket: Record | dict[str, Any], now: datetime) -> dict[str, An
     return changes
 
 
-def sla_status(ticket: Record | dict[str, Any], now: datetime) -> SlaStatus:
+def sla_status(
+    ticket: Record | dict[str, Any], now: datetime, due_soon_percent: float = DEFAULT_DUE_SOON_PERCENT
+) -> SlaStatus:
     """Where `ticket` stands against its due time at `now`.
 
     Finished: met (resolved by due_at) or breached. Active: breached once
-    past due_at, paused while waiting on the customer, due_soon in the last
-    quarter of its window, else on_track. A ticket without a due time is on
-    track (nobody set a deadline on it).
+    past due_at, paused while waiting on the customer, due_soon with
+    `due_soon_percent` of its window or less left (Settings:
+    ticket_due_soon_percent), else on_track. A ticket without a due time is
+    on track (nobody set a deadline on it).
     """
     due = ticket["due_at"]
     if (ticket["status"] or TICKET.default_state) in FINISHED_STATES:
@@ -122,8 +127,7 @@ def sla_status(ticket: Record | dict[str, Any], now: datetime) -> SlaStatus:
         return SlaStatus.BREACHED if since > due else SlaStatus.PAUSED
     if now > due:
         return SlaStatus.BREACHED
-    window = _window(ticket)
-    if due - now <= window * DUE_SOON_SHARE:
+    if due - now <= _window(ticket) * (due_soon_percent / 100):
         return SlaStatus.DUE_SOON
     return SlaStatus.ON_TRACK
 
@@ -134,3 +138,10 @@ def _window(ticket: Record | dict[str, Any]) -> timedelta:
     if opened is None or due is None:
         return timedelta(hours=4)
     return max(due - opened - timedelta(hours=ticket["paused_hours"] or 0), timedelta(0))
+
+
+def due_soon_percent_in(settings: Table) -> float:
+    """The due-soon percentage in force, from the Settings tab as read."""
+    setting = BY_KEY[DUE_SOON_SETTING]
+    row = settings.get(setting.key)
+    return float(read_setting(setting, row.value if row else None)[0])

@@ -12,11 +12,11 @@ import pandas as pd
 from i18n import _
 from processes.errors import ProcessError
 from sheets.table import Record
-from sheets.tabs import ORDERS, SURVEYS, TICKETS
+from sheets.tabs import ORDERS, SETTINGS, SURVEYS, TICKETS
 from sheets.workbook import Workbook
 
 from .procedure import ACTIVE_STATES, TICKET
-from .sla import SlaStatus, sla_status
+from .sla import SlaStatus, due_soon_percent_in, sla_status
 from .tickets import Note, note_entries
 
 PER_PAGE = 25
@@ -57,7 +57,8 @@ class TicketPage:
 
 def ticket_page(workbook: Workbook, query: TicketQuery) -> TicketPage:
     """One page of tickets matching `query`: active ones first, the soonest due first; the rest newest first."""
-    table = workbook.table(TICKETS)
+    tables = workbook.tables(TICKETS, SETTINGS)
+    table, percent = tables[TICKETS.name], due_soon_percent_in(tables[SETTINGS.name])
     frame = table.df
     statuses = frame["status"].fillna(TICKET.default_state).to_numpy(dtype=object)
     keep = np.ones(len(frame), dtype=bool)
@@ -81,7 +82,8 @@ def ticket_page(workbook: Workbook, query: TicketQuery) -> TicketPage:
     page = min(max(1, query.page), pages)
     now = workbook.clock()
     rows = [
-        _row(table.record_at(int(index)), now) for index in ordered[(page - 1) * per_page : page * per_page]
+        _row(table.record_at(int(index)), now, percent)
+        for index in ordered[(page - 1) * per_page : page * per_page]
     ]
     return TicketPage(rows, len(ordered), page, pages)
 
@@ -91,14 +93,14 @@ def _seconds(column: pd.Series) -> np.ndarray:
     return (pd.to_datetime(column) - pd.Timestamp(0)).dt.total_seconds().to_numpy(dtype=float)
 
 
-def _row(ticket: Record, now: datetime) -> TicketRow:
+def _row(ticket: Record, now: datetime, due_soon_percent: float) -> TicketRow:
     return TicketRow(
         ticket.ticket_id,
         ticket.subject or "",
         ticket.kind or "",
         ticket.priority or "",
         TICKET.state_of(ticket),
-        sla_status(ticket, now),
+        sla_status(ticket, now, due_soon_percent),
         ticket.customer_name or ticket.customer_email or "",
         ticket.assignee or "",
         ticket.opened_at,
@@ -117,13 +119,13 @@ class TicketView:
 
 def ticket_view(workbook: Workbook, ticket_id: str) -> TicketView:
     """A ticket with its SLA standing, its notes, its order and its survey, from one read."""
-    tables = workbook.tables(TICKETS, ORDERS, SURVEYS)
+    tables = workbook.tables(TICKETS, ORDERS, SURVEYS, SETTINGS)
     ticket = tables[TICKETS.name].get(ticket_id)
     if ticket is None:
         raise ProcessError(_("There is no ticket {ticket_id}.", ticket_id=ticket_id))
     return TicketView(
         ticket=ticket,
-        sla=sla_status(ticket, workbook.clock()),
+        sla=sla_status(ticket, workbook.clock(), due_soon_percent_in(tables[SETTINGS.name])),
         notes=note_entries(ticket.notes),
         order=tables[ORDERS.name].get(ticket.order_id) if ticket.order_id else None,
         surveys=[survey for survey in tables[SURVEYS.name].records() if survey.ref == ticket.ticket_id],

@@ -420,3 +420,13 @@ def test_the_first_step_on_a_ticket_without_a_clock_gives_it_one(desk):
         desk.now,
         desk.now + timedelta(hours=120),
     )
+
+
+def test_the_ticket_pages_warn_at_the_due_soon_share_of_the_settings(desk):
+    ticket_id = desk.open("urgent")
+    desk.wait(hours=1, minutes=30)  # 2.5 of 4 hours left
+    assert service.ticket_view(desk.workbook, ticket_id).sla == "on_track"
+    settings.update_setting(desk.workbook, "ticket_due_soon_percent", "75", by=MANAGER)
+    assert service.ticket_view(desk.workbook, ticket_id).sla == "due_soon"
+    [row] = service.ticket_page(desk.workbook, service.TicketQuery()).rows
+    assert row.sla == "due_soon"
