@@ -2,7 +2,8 @@
 
 A plain layout without the staff navigation, and a rate limit per client
 address on loads and submissions, so nobody can walk through order numbers
-or tokens by brute force.
+or tokens by brute force. Each public page counts on its own (`SURVEY`,
+`RETURNS`): a customer who answered a survey still finds the returns page open.
 """
 
 from __future__ import annotations
@@ -21,15 +22,16 @@ from pages.frame import APP_NAME
 
 
 class RateLimiter:
-    """At most `limit` events per client address within `window` seconds (sliding window)."""
+    """At most `limit` events per page and client address within `window` seconds (sliding window)."""
 
     def __init__(self, limit: int, window: float) -> None:
         self.limit, self.window = limit, window
-        self._events: dict[str, deque[float]] = defaultdict(deque)
+        self._events: dict[tuple[str, str], deque[float]] = defaultdict(deque)
 
-    def allow(self, address: str, now: float | None = None) -> bool:
+    def allow(self, address: str, now: float | None = None, *, page: str = "") -> bool:
+        """Whether one more event of `page` from `address` is allowed now; if so it is counted."""
         now = time.monotonic() if now is None else now
-        events = self._events[address]
+        events = self._events[(page, address)]
         while events and events[0] <= now - self.window:
             events.popleft()
         if len(events) >= self.limit:
@@ -41,8 +43,10 @@ class RateLimiter:
         self._events.clear()
 
 
-#: Page loads and form submissions on public pages, per address.
+#: Page loads and form submissions on public pages, per page and address.
 PUBLIC_LIMIT = RateLimiter(limit=30, window=600)
+#: The public pages, each counted on its own.
+SURVEY, RETURNS = "survey", "returns"
 TOO_MANY = N_("Too many requests from your address; please try again in a few minutes.")
 
 

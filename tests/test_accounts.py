@@ -8,6 +8,8 @@ import pytest
 
 from processes.accounts import (
     MAX_FAILURES,
+    MAX_FAILURES_PER_NAME,
+    MAX_NAMES_PER_ADDRESS,
     WINDOW_SECONDS,
     Accounts,
     LoginEnded,
@@ -94,20 +96,42 @@ def test_an_actor_acts_only_while_its_login_is_enabled_with_the_same_role(accoun
         accounts.still_acting(Actor("nobody", "admin"))
 
 
-def test_after_five_failures_for_a_user_even_the_right_password_waits(accounts, clock):
+def test_after_five_failures_for_a_user_at_one_address_even_the_right_password_waits(accounts, clock):
     for _ in range(MAX_FAILURES):
         with pytest.raises(LoginRefused):
             accounts.authenticate("sam", "guess", "10.0.0.1")
     with pytest.raises(LoginThrottled, match="paused for 15 minute"):
-        accounts.authenticate("sam", GOOD, "10.0.0.2")
+        accounts.authenticate("sam", GOOD, "10.0.0.1")
     clock.now += WINDOW_SECONDS + 1
-    assert accounts.authenticate("sam", GOOD, "10.0.0.2").name == "sam"
+    assert accounts.authenticate("sam", GOOD, "10.0.0.1").name == "sam"
 
 
-def test_after_five_failures_from_one_address_every_name_waits(accounts):
-    for name in ("a1", "a2", "a3", "a4", "a5"):
+def test_one_user_s_failures_do_not_lock_out_the_others_at_the_same_address(accounts):
+    for _ in range(MAX_FAILURES):
         with pytest.raises(LoginRefused):
-            accounts.authenticate(name, "guess", "203.0.113.9")
+            accounts.authenticate("sam", "guess", "192.0.2.10")  # the office's one address
+    with pytest.raises(LoginThrottled):
+        accounts.authenticate("sam", GOOD, "192.0.2.10")
+    assert accounts.authenticate("mia", GOOD, "192.0.2.10").name == "mia"
+
+
+def test_a_user_name_guessed_from_many_addresses_waits_everywhere(accounts):
+    for n in range(MAX_FAILURES_PER_NAME):
+        with pytest.raises(LoginRefused):
+            accounts.authenticate("mia", "guess", f"198.51.100.{n}")
+    with pytest.raises(LoginThrottled):
+        accounts.authenticate("mia", GOOD, "192.0.2.10")
+    assert accounts.authenticate("sam", GOOD, "198.51.100.1").name == "sam"
+
+
+def test_an_address_trying_many_names_waits_for_every_name(accounts):
+    for n in range(MAX_NAMES_PER_ADDRESS - 1):
+        for _ in range(2):
+            with pytest.raises(LoginRefused):
+                accounts.authenticate(f"a{n}", "guess", "203.0.113.9")
+    assert accounts.authenticate("sam", GOOD, "203.0.113.9").name == "sam"  # one name short
+    with pytest.raises(LoginRefused):
+        accounts.authenticate("A0-other", "guess", "203.0.113.9")
     with pytest.raises(LoginThrottled):
         accounts.authenticate("mia", GOOD, "203.0.113.9")
     assert accounts.authenticate("mia", GOOD, "10.0.0.1").name == "mia"

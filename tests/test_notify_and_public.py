@@ -50,5 +50,11 @@ def test_the_rate_limit_allows_a_burst_then_refuses_until_the_window_moves():
     assert limiter.allow("203.0.113.5", now=61)
 
 
+def test_each_public_page_counts_on_its_own():
+    limiter = RateLimiter(limit=2, window=60)
+    assert [limiter.allow("203.0.113.5", now=t, page="survey") for t in (0, 1, 2)] == [True, True, False]
+    assert limiter.allow("203.0.113.5", now=2, page="returns")
+
+
 def test_public_pages_live_under_the_prefix_the_login_gate_lets_through():
     assert public_path("survey/abc") == "/public/survey/abc"

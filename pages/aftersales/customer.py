@@ -14,7 +14,7 @@ from nicegui import ui
 
 from i18n import N_, _
 from pages.common import background
-from pages.public import PUBLIC_LIMIT, TOO_MANY, client_address, public_frame
+from pages.public import PUBLIC_LIMIT, RETURNS, TOO_MANY, client_address, public_frame
 from processes import SheetError, aftersales, runtime
 from processes.aftersales import CustomerOrder
 from processes.errors import ProcessError
@@ -33,7 +33,7 @@ class CustomerReturnPage:
 
     async def build(self) -> None:
         with public_frame("Return or exchange"):
-            if not PUBLIC_LIMIT.allow(self.address):
+            if not PUBLIC_LIMIT.allow(self.address, page=RETURNS):
                 ui.label(_(TOO_MANY)).classes("text-negative")
                 return
             ui.label(
@@ -53,7 +53,7 @@ class CustomerReturnPage:
             self.body = ui.column().classes("w-full gap-3")
 
     def _allowed(self) -> bool:
-        if PUBLIC_LIMIT.allow(self.address):
+        if PUBLIC_LIMIT.allow(self.address, page=RETURNS):
             return True
         self._refuse(_(TOO_MANY))
         return False

@@ -15,7 +15,7 @@ from i18n import N_, _
 from pages.auth import signed_in
 from pages.common import attempt
 from pages.frame import frame
-from pages.public import PUBLIC_LIMIT, TOO_MANY, client_address, public_frame, public_path
+from pages.public import PUBLIC_LIMIT, SURVEY, TOO_MANY, client_address, public_frame, public_path
 from processes import runtime, service
 from processes.service import SurveyAnalysis
 
@@ -41,7 +41,7 @@ def register() -> None:
     async def survey_page(token: str, request: Request) -> None:
         address = client_address(request)
         with public_frame("Your opinion"):
-            if not PUBLIC_LIMIT.allow(address):
+            if not PUBLIC_LIMIT.allow(address, page=SURVEY):
                 ui.label(_(TOO_MANY)).mark("message")
                 return
             survey = await attempt(service.public_survey, runtime.workbook(), token)
@@ -70,7 +70,7 @@ class SurveyForm:
             ui.button(_("Send"), on_click=self.send)
 
     async def send(self) -> None:
-        if not PUBLIC_LIMIT.allow(self.address):
+        if not PUBLIC_LIMIT.allow(self.address, page=SURVEY):
             ui.notify(_(TOO_MANY), type="negative")
             return
         if self.score.value is None:

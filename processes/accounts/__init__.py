@@ -5,9 +5,19 @@
     actor = accounts.authenticate("lin", password, "10.0.0.7")  # the login page
     accounts.still_acting(actor)                                # before every action after that
 
-After MAX_FAILURES failed attempts for one user name or from one address within
-WINDOW_SECONDS, further attempts are refused, without even checking the
-password, until the oldest failure is older than the window.
+Within WINDOW_SECONDS, further attempts are refused, without even checking
+the password, after
+
+- MAX_FAILURES failed attempts for one user name from one address (someone
+  guessing one person's password);
+- MAX_FAILURES_PER_NAME for one user name from any address (guessing from
+  many machines);
+- failures for MAX_NAMES_PER_ADDRESS different names from one address (one
+  machine trying many logins): only then is the address itself paused, so one
+  person mistyping their password in the office does not lock out the others
+  behind the same address;
+
+until enough of those failures are older than the window.
 """
 
 from __future__ import annotations
@@ -29,6 +39,8 @@ from processes.permissions import ROLES, Actor, Permission, require
 log = logging.getLogger(__name__)
 
 MAX_FAILURES = 5
+MAX_FAILURES_PER_NAME = 20
+MAX_NAMES_PER_ADDRESS = 10
 WINDOW_SECONDS = 15 * 60
 USERNAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{1,31}$")
 #: Verified against when the user does not exist, so a wrong name takes as long as a wrong password.
@@ -223,13 +235,14 @@ class Accounts:
 
     def _refuse_if_throttled(self, name: str, address: str, now: float) -> None:
         since = now - WINDOW_SECONDS
-        for recent in (
-            self.store.failures_since(since, username=name),
-            self.store.failures_since(since, address=address),
+        for recent, limit in (
+            (self.store.failures_since(since, username=name, address=address), MAX_FAILURES),
+            (self.store.failures_since(since, username=name), MAX_FAILURES_PER_NAME),
+            (self.store.last_failure_per_name(since, address), MAX_NAMES_PER_ADDRESS),
         ):
-            if len(recent) >= MAX_FAILURES:
+            if len(recent) >= limit:
                 # Paused until enough of the failures have left the window.
-                opens_at = recent[-MAX_FAILURES] + WINDOW_SECONDS
+                opens_at = recent[-limit] + WINDOW_SECONDS
                 log.warning("login for %r from %s refused: too many failures", name, address)
                 raise LoginThrottled(max(1, round((opens_at - now) / 60)))
 

@@ -166,11 +166,27 @@ class AccountStore:
     def failures_since(
         self, since: float, *, username: str | None = None, address: str | None = None
     ) -> list[float]:
-        """Times of failures after `since` for a username or an address, oldest first."""
-        column, value = ("username", username) if username is not None else ("address", address)
+        """Times of failures after `since` for a username, an address, or both together, oldest first."""
+        wanted = [
+            (column, value)
+            for column, value in (("username", username), ("address", address))
+            if value is not None
+        ]
+        where = " AND ".join(f"{column} = ?" for column, _value in wanted)
         with self._connect() as connection:
             rows = connection.execute(
-                f"SELECT at FROM login_failures WHERE {column} = ? AND at > ? ORDER BY at", (value, since)
+                f"SELECT at FROM login_failures WHERE {where} AND at > ? ORDER BY at",
+                (*(value for _column, value in wanted), since),
+            ).fetchall()
+        return [at for (at,) in rows]
+
+    def last_failure_per_name(self, since: float, address: str) -> list[float]:
+        """For each user name that failed from `address` after `since`, the time of its last failure; oldest first."""
+        with self._connect() as connection:
+            rows = connection.execute(
+                "SELECT MAX(at) AS last FROM login_failures WHERE address = ? AND at > ? "
+                "GROUP BY username ORDER BY last",
+                (address, since),
             ).fetchall()
         return [at for (at,) in rows]
 

@@ -206,6 +206,15 @@ async def test_the_public_page_refuses_after_the_rate_limit(user: User, delivere
     await user.should_not_see("Find my order")
 
 
+async def test_survey_pages_do_not_use_up_the_returns_page_s_limit(user: User, delivered, monkeypatch):
+    monkeypatch.setattr(PUBLIC_LIMIT, "limit", 3)
+    for _ in range(4):  # the fourth is refused
+        await user.open("/public/survey/" + "z" * 32)
+    await user.should_see(TOO_MANY)
+    await user.open("/public/returns")
+    await user.should_see("Find my order")
+
+
 async def test_an_exchange_is_settled_with_a_replacement_order_from_its_page(
     manager: User, app_workbook, delivered
 ):

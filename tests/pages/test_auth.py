@@ -44,6 +44,18 @@ async def test_after_five_failures_logging_in_is_paused_with_a_message(
     await user.should_not_see("sam (staff)")
 
 
+async def test_one_user_s_failures_leave_the_manager_at_the_same_address_free_to_log_in(
+    app_workbook, app_accounts, user: User
+):
+    app_accounts.add_user("sam", "staff", PASSWORD)
+    app_accounts.add_user("mia", "manager", PASSWORD)
+    for _ in range(MAX_FAILURES):
+        await log_in(user, "sam", "guess")
+        await user.should_see("Wrong user name or password.")
+    await log_in(user, "mia")
+    await user.should_see("mia (manager)")
+
+
 async def test_logging_out_ends_the_session(manager: User):
     manager.find("Log out").click()
     await manager.should_see("Log in")
