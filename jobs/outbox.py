@@ -4,12 +4,21 @@ One sending round reads the Outbox, sends what is due over one SMTP
 connection, and writes every status change of the round in ONE transaction
 (one batch on Google, whatever the number of messages).
 
-- A message the server refuses (a 4xx/5xx reply to it) counts an attempt and
-  keeps the server's answer in `error`; it stays queued and is tried again next
-  round, and becomes `failed` after `max_attempts`.
+- A message the server refuses for good (a 5xx reply: no such mailbox, a
+  policy refusal) is `failed` at once, with the server's answer in `error`:
+  sending it again would only be refused again.
+- A message refused for now (a 4xx reply: greylisting, a full queue) or cut off
+  by a dropped connection counts an attempt and keeps the answer in `error`; it
+  stays queued and is tried again after a wait that doubles with each attempt
+  (`retry_minutes` after the first, then twice as long each time, from its last
+  try: the row's `updated_at`), and becomes `failed` after `max_attempts`.
 - When the server cannot be reached or refuses the login, no message is to
   blame: the error is kept on the rows but no attempt is counted, so an SMTP
-  outage does not fail every customer's message.
+  outage does not fail every customer's message. The round says so
+  (`RoundReport.unavailable`) and the runner waits longer before each next
+  round while the server stays unreachable (`OUTAGE_BACKOFF`, jobs/runner.py).
+- A failed message stays failed; a manager sets its status back to `queued`
+  in the Outbox tab to send it again.
 - Without SMTP configured nothing is sent and nothing changes: the messages
   wait, and `outbox_status` says so for the dashboard.
 
@@ -24,7 +33,7 @@ import smtplib
 import ssl
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
 
@@ -35,7 +44,11 @@ from sheets.workbook import Workbook
 log = logging.getLogger(__name__)
 
 SENDER_USER = "outbox"
-DEFAULT_MAX_ATTEMPTS = 5
+#: Tries of a message refused for now: 5, 10, 20 … minutes apart, about ten hours in all.
+DEFAULT_MAX_ATTEMPTS = 8
+DEFAULT_RETRY_MINUTES = 5.0
+#: The longest wait between two tries of one message.
+LONGEST_RETRY = timedelta(hours=6)
 _TRUE = {"1", "true", "yes", "on"}
 _FALSE = {"0", "false", "no", "off"}
 
@@ -52,6 +65,7 @@ class SmtpSettings:
     sender: str = ""
     timeout: float = 30.0
     max_attempts: int = DEFAULT_MAX_ATTEMPTS
+    retry_minutes: float = DEFAULT_RETRY_MINUTES  # the wait after a message's first temporary refusal
 
     @property
     def configured(self) -> bool:
@@ -87,6 +101,7 @@ class RoundReport:
     retrying: int = 0
     failed: int = 0
     waiting_reason: str = ""
+    unavailable: bool = False  # the server could not be reached or refused the session
 
     def __str__(self) -> str:
         if self.waiting_reason:
@@ -119,25 +134,36 @@ def _messages(count: int) -> str:
     return "message" if count == 1 else "messages"
 
 
-def is_due(message: Record, max_attempts: int) -> bool:
-    """Queued, or failed with attempts left."""
-    attempts = message.attempts or 0
-    return message.status == OUTBOX_QUEUED or (message.status == OUTBOX_FAILED and attempts < max_attempts)
+def retry_wait(attempts: int, first: timedelta, longest: timedelta = LONGEST_RETRY) -> timedelta:
+    """The wait before the next try after `attempts` failed ones: `first`, then twice as long each time."""
+    if attempts <= 0:
+        return timedelta(0)
+    return min(first * 2 ** (attempts - 1), longest)
 
 
-def due_messages(workbook: Workbook, max_attempts: int) -> list[Record]:
-    """The messages a round would send, oldest first."""
-    table = workbook.table(OUTBOX)
-    due = [message for message in table.records() if is_due(message, max_attempts)]
+def is_due(message: Record, settings: SmtpSettings, now: datetime) -> bool:
+    """Queued, and past its wait if an earlier try was refused for now."""
+    if message.status != OUTBOX_QUEUED:
+        return False
+    tried_at = message.updated_at
+    if tried_at is None:
+        return True
+    return now >= tried_at + retry_wait(message.attempts or 0, timedelta(minutes=settings.retry_minutes))
+
+
+def due_messages(workbook: Workbook, settings: SmtpSettings) -> list[Record]:
+    """The messages a round would send now, oldest first."""
+    table, now = workbook.table(OUTBOX), workbook.clock()
+    due = [message for message in table.records() if is_due(message, settings, now)]
     return sorted(due, key=lambda message: message.created_at or datetime.min)
 
 
 def outbox_status(workbook: Workbook, settings: SmtpSettings) -> OutboxStatus:
-    """How many messages wait and how many failed for good, and whether SMTP is configured."""
+    """How many messages wait (due or waiting for a retry) and how many failed, and whether SMTP is configured."""
     table = workbook.table(OUTBOX)
     waiting = failed = 0
     for message in table.records():
-        if is_due(message, settings.max_attempts):
+        if message.status == OUTBOX_QUEUED:
             waiting += 1
         elif message.status == OUTBOX_FAILED:
             failed += 1
@@ -206,7 +232,7 @@ def send_round(
     smtp_factory: Callable[..., smtplib.SMTP] = smtplib.SMTP,
 ) -> RoundReport:
     """Send every due message once; write all the status changes in one transaction."""
-    due = due_messages(workbook, settings.max_attempts)
+    due = due_messages(workbook, settings)
     report = RoundReport(due=len(due))
     if not due:
         return report
@@ -221,6 +247,7 @@ def send_round(
                 smtp = connection.open()
             except SmtpUnavailable as error:
                 log.warning("outbox: %s", error)
+                report.unavailable = True
                 for waiting in due:
                     if waiting.message_id not in changes:
                         changes[waiting.message_id] = {"error": str(error)}
@@ -235,10 +262,11 @@ def send_round(
                 log.warning("outbox: %s disconnected while sending %s", settings.host, message.message_id)
                 break
             except (smtplib.SMTPException, OSError, ValueError) as error:
-                gave_up = attempts >= settings.max_attempts
+                permanent = is_permanent(error)
+                gave_up = permanent or attempts >= settings.max_attempts
                 changes[message.message_id] = {
                     "attempts": attempts,
-                    "error": _describe(error),
+                    "error": _describe(error) + (" (refused for good: not retried)" if permanent else ""),
                     "status": OUTBOX_FAILED if gave_up else OUTBOX_QUEUED,
                 }
                 if gave_up:
@@ -260,6 +288,18 @@ def send_round(
         connection.close()
     _write(workbook, changes)
     return report
+
+
+def is_permanent(error: Exception) -> bool:
+    """Whether sending again cannot help: a 5xx reply (for every recipient), or a message that cannot be built.
+
+    A 4xx reply, a dropped connection or a timeout may pass: those are retried.
+    """
+    if isinstance(error, smtplib.SMTPRecipientsRefused):
+        return all(500 <= code < 600 for code, _reply in error.recipients.values())
+    if isinstance(error, smtplib.SMTPResponseException):
+        return 500 <= error.smtp_code < 600
+    return isinstance(error, ValueError)
 
 
 def _describe(error: Exception) -> str:

@@ -14,7 +14,9 @@ claims, confirms and renews it, the outbox sends only while it is held, and
 stopping releases it.
 
 A cycle (or a sending round) that raises is logged; the runner goes on at the
-next interval.
+next interval. While the mail server cannot be reached, the sending rounds
+back off: the next one waits 1, 2, 4 … minutes, at most 30 (OUTAGE_BACKOFF),
+until a round reaches the server again.
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ import os
 import threading
 import time
 from collections.abc import Callable
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import IO, Any
 
@@ -32,7 +35,7 @@ import schedule
 
 from jobs.cycle import CycleState, release_lease
 from jobs.lease import CLAIM
-from jobs.outbox import SmtpSettings, send_round
+from jobs.outbox import SmtpSettings, retry_wait, send_round
 from sheets.workbook import Workbook
 
 log = logging.getLogger(__name__)
@@ -44,6 +47,8 @@ DEFAULT_OUTBOX_SECONDS = 60
 MAX_WAIT_SECONDS = 60.0
 #: `jobs --once` on Google: how long after claiming the lease it reads again to confirm it.
 LEASE_SETTLE_SECONDS = 15.0
+#: The wait after a round that could not reach the mail server, doubling each time, and its longest.
+OUTAGE_BACKOFF = (timedelta(minutes=1), timedelta(minutes=30))
 
 #: `cycle(workbook, state=CycleState)`, as jobs.cycle.run_cycle.
 Cycle = Callable[..., Any]
@@ -113,6 +118,8 @@ class JobRunner:
         self._thread: threading.Thread | None = None
         self._said_locked = False
         self._said_lease = False
+        self._outages = 0  # sending rounds in a row that could not reach the mail server
+        self._outbox_resumes: datetime | None = None
 
     # one run of each job ---------------------------------------------------
 
@@ -144,7 +151,12 @@ class JobRunner:
         return True
 
     def run_outbox(self) -> bool:
-        """One sending round, if this runner holds the lock (and lease); False when it raised (logged) or was not ours."""
+        """One sending round, if this runner holds the lock (and lease) and the mail server is not being waited for.
+
+        False when it raised (logged), was not ours, or waits for the server.
+        """
+        if self._outbox_resumes is not None and self.workbook.clock() < self._outbox_resumes:
+            return False
         if not self._may_act():
             return False
         if not self.holds_lease():
@@ -159,7 +171,17 @@ class JobRunner:
             log.exception("jobs: the outbox round failed; the next one runs as scheduled")
             return False
         log.info("jobs: %s", report)
+        self._back_off_while_unreachable(bool(getattr(report, "unavailable", False)))
         return True
+
+    def _back_off_while_unreachable(self, unreachable: bool) -> None:
+        if not unreachable:
+            self._outages, self._outbox_resumes = 0, None
+            return
+        self._outages += 1
+        wait = retry_wait(self._outages, *OUTAGE_BACKOFF)
+        self._outbox_resumes = self.workbook.clock() + wait
+        log.info("jobs: the mail server is unreachable; the next sending round waits %s", wait)
 
     def tick(self) -> None:
         """Run whatever is due now."""

@@ -3,22 +3,34 @@
 from __future__ import annotations
 
 import socket
+from datetime import datetime, timedelta
 from email import message_from_bytes, policy
 
 import pytest
 from aiosmtpd.controller import Controller
 
 from jobs.outbox import SmtpSettings, outbox_status, send_round
+from jobs.runner import JobRunner
 from sheets.tabs import OUTBOX
 
 
 class Mailbox:
-    """An aiosmtpd handler: accepts every message, or refuses each with `refuse` (an SMTP reply)."""
+    """An aiosmtpd handler: accepts every message, or refuses each with `refuse` (an SMTP reply).
+
+    `refuse_rcpt` refuses recipients by address, at RCPT TO.
+    """
 
     def __init__(self) -> None:
         self.received: list = []
         self.refused = 0
         self.refuse: str | None = None
+        self.refuse_rcpt: dict[str, str] = {}
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options) -> str:
+        if address in self.refuse_rcpt:
+            return self.refuse_rcpt[address]
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
 
     async def handle_DATA(self, server, session, envelope) -> str:
         if self.refuse:
@@ -28,6 +40,17 @@ class Mailbox:
             (envelope.rcpt_tos, message_from_bytes(envelope.original_content, policy=policy.default))
         )
         return "250 Message accepted for delivery"
+
+
+class Clock:
+    """The workbook's clock, moved by the test: the wait before a retry counts from a message's last try."""
+
+    def __init__(self, workbook) -> None:
+        self.now = datetime(2026, 3, 2, 9, 0)
+        workbook.clock = lambda: self.now
+
+    def wait(self, **delta) -> None:
+        self.now += timedelta(**delta)
 
 
 def free_port() -> int:
@@ -94,39 +117,85 @@ def test_queued_messages_are_delivered_and_marked_sent(record, mailbox):
     assert len(mailbox.received) == 2
 
 
-def test_a_refused_message_keeps_the_error_is_retried_and_fails_after_the_last_attempt(record, mailbox):
+def test_a_permanent_refusal_fails_the_message_at_once_with_the_reason(record, mailbox):
     mailbox.refuse = "550 5.1.1 Mailbox unavailable"
     [ann] = queue(record.workbook, ANN)
     first = send_round(record.workbook, mailbox.settings)
-    assert (first.sent, first.retrying, first.failed) == (0, 1, 0)
+    assert (first.sent, first.retrying, first.failed) == (0, 0, 1)
     row = outbox(record.workbook)[ann]
-    assert (row["status"], row["attempts"]) == ("queued", 1)
-    assert "550" in row["error"] and "Mailbox unavailable" in row["error"]
-    send_round(record.workbook, mailbox.settings)
-    assert outbox(record.workbook)[ann]["attempts"] == 2
-    last = send_round(record.workbook, mailbox.settings)
-    assert last.failed == 1
-    row = outbox(record.workbook)[ann]
-    assert (row["status"], row["attempts"]) == ("failed", 3)
-    assert mailbox.refused == 3
+    assert (row["status"], row["attempts"]) == ("failed", 1)
+    assert "550" in row["error"] and "Mailbox unavailable" in row["error"] and "not retried" in row["error"]
     # Failed for good: the next round leaves it alone.
     assert send_round(record.workbook, mailbox.settings).due == 0
-    assert mailbox.refused == 3
+    assert mailbox.refused == 1
     status = outbox_status(record.workbook, mailbox.settings)
     assert (status.waiting, status.failed) == (0, 1)
     assert status.message == "1 message failed"
 
 
-def test_a_message_refused_once_goes_out_on_the_next_round(record, mailbox):
+def test_a_recipient_refused_for_good_fails_and_one_refused_for_now_waits(record, mailbox):
+    mailbox.refuse_rcpt = {"ann@example.com": "550 5.1.1 No such user", "bob@example.com": "450 4.2.1 Busy"}
+    ann, bob = queue(record.workbook, ANN, BOB)
+    report = send_round(record.workbook, mailbox.settings)
+    assert (report.failed, report.retrying) == (1, 1)
+    rows = outbox(record.workbook)
+    assert (rows[ann]["status"], rows[bob]["status"]) == ("failed", "queued")
+    assert "No such user" in rows[ann]["error"] and "Busy" in rows[bob]["error"]
+
+
+def test_a_temporary_refusal_is_retried_after_a_wait_that_doubles_then_fails(record, mailbox):
+    clock = Clock(record.workbook)
+    mailbox.refuse = "451 4.3.0 Try again later"
+    [ann] = queue(record.workbook, ANN)
+    first = send_round(record.workbook, mailbox.settings)
+    assert (first.sent, first.retrying, first.failed) == (0, 1, 0)
+    row = outbox(record.workbook)[ann]
+    assert (row["status"], row["attempts"]) == ("queued", 1)
+    assert "451" in row["error"] and "Try again later" in row["error"]
+
+    clock.wait(minutes=4, seconds=59)  # the first wait is 5 minutes
+    assert send_round(record.workbook, mailbox.settings).due == 0
+    clock.wait(seconds=1)
+    assert send_round(record.workbook, mailbox.settings).retrying == 1
+    assert outbox(record.workbook)[ann]["attempts"] == 2
+
+    clock.wait(minutes=9, seconds=59)  # then 10
+    assert send_round(record.workbook, mailbox.settings).due == 0
+    clock.wait(seconds=1)
+    last = send_round(record.workbook, mailbox.settings)  # the third of three attempts
+    assert last.failed == 1
+    row = outbox(record.workbook)[ann]
+    assert (row["status"], row["attempts"]) == ("failed", 3)
+    assert mailbox.refused == 3
+    clock.wait(hours=1)
+    assert send_round(record.workbook, mailbox.settings).due == 0
+
+
+def test_a_message_refused_once_goes_out_after_its_wait(record, mailbox):
+    clock = Clock(record.workbook)
     mailbox.refuse = "451 4.3.0 Try again later"
     [ann] = queue(record.workbook, ANN)
     send_round(record.workbook, mailbox.settings)
     mailbox.refuse = None
+    clock.wait(minutes=5)
     send_round(record.workbook, mailbox.settings)
     row = outbox(record.workbook)[ann]
     assert (row["status"], row["attempts"]) == ("sent", 2)
     assert not row["error"]
     assert len(mailbox.received) == 1
+
+
+def test_a_failed_message_set_back_to_queued_in_the_sheet_is_sent_again(record, mailbox):
+    clock = Clock(record.workbook)
+    mailbox.refuse = "554 5.7.1 Rejected"
+    [ann] = queue(record.workbook, ANN)
+    send_round(record.workbook, mailbox.settings)
+    row = record.workbook.table(OUTBOX).get(ann)
+    record.person.set_cell(OUTBOX.name, row.row_number, "status", "queued")
+    record.workbook.invalidate()
+    mailbox.refuse = None
+    clock.wait(minutes=5)  # as after any refused try
+    assert send_round(record.workbook, mailbox.settings).sent == 1
 
 
 def test_without_smtp_the_messages_wait_and_nothing_changes(record):
@@ -180,3 +249,35 @@ def test_smtp_settings_from_the_environment():
     assert (default.configured, default.port, default.starttls) == (False, 587, True)
     with pytest.raises(ValueError, match="FLOWSHEET_SMTP_PORT"):
         SmtpSettings.from_env({"FLOWSHEET_SMTP_PORT": "smtp"})
+
+
+def test_while_the_server_is_unreachable_the_sending_rounds_back_off(local, tmp_path, mailbox):
+    clock = Clock(local.workbook)
+    [ann] = queue(local.workbook, ANN)
+    closed = SmtpSettings(host="127.0.0.1", port=free_port(), starttls=False, sender="shop@example.com")
+    rounds = []
+
+    def send(workbook, settings):
+        rounds.append(clock.now - datetime(2026, 3, 2, 9, 0))
+        return send_round(workbook, settings)
+
+    jobs = JobRunner(
+        local.workbook, lambda *args, **kwargs: None, data_dir=tmp_path / "runner", smtp=closed, send=send
+    )
+    for _ in range(10):  # a round is scheduled every 30 seconds
+        jobs.run_outbox()
+        clock.wait(seconds=30)
+    assert rounds == [
+        timedelta(0),
+        timedelta(minutes=1),
+        timedelta(minutes=3),
+    ]  # then 1, 2, 4 … minutes apart
+    assert outbox(local.workbook)[ann]["attempts"] == 0  # an outage fails nobody's message
+
+    jobs.smtp = mailbox.settings  # the server is back
+    clock.wait(minutes=2)
+    assert jobs.run_outbox()
+    assert outbox(local.workbook)[ann]["status"] == "sent"
+    clock.wait(seconds=30)
+    assert jobs.run_outbox()  # no wait once the server answered
+    jobs.lock.release()
