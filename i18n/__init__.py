@@ -9,6 +9,14 @@ Text shown to people is written in English in the code and marked with `_()`:
 in the named values, so a translation may move them around. Text without a
 translation is shown in English, never as an error.
 
+A sentence about a number of things has a form per plural category of the
+language (English two, Chinese one); `ngettext()` picks it, never "(s)":
+
+    ui.label(ngettext("{count} open alert", "{count} open alerts", 3))
+
+The catalog holds such a sentence as a plural entry (msgid, msgid_plural,
+msgstr[0] …), and `{count}` is filled in with the number.
+
 Which language is in force: the one set with `use_language()` in this context
 (the command line, a job, a test, a worker thread started through
 `in_current_language`), else the one a resolver registered by the web layer
@@ -19,6 +27,7 @@ module imports nothing of Flowsheet: every layer may use it.
 from __future__ import annotations
 
 import functools
+import gettext
 import re
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -123,6 +132,24 @@ def translate(message: str, language: str, /, context: str | None = None, **valu
     return text.format(**values) if values else text
 
 
+def ngettext(singular: str, plural: str, count: int, /, **values: Any) -> str:
+    """The form of a counted sentence for `count` in the language in force, `{count}` and `values` filled in."""
+    return translate_plural(singular, plural, count, current(), **values)
+
+
+def translate_plural(
+    singular: str, plural: str, count: int, language: str, /, context: str | None = None, **values: Any
+) -> str:
+    forms = plural_catalog(language).get((context, singular))
+    if forms:
+        # A fraction (1.5 hours) takes the form of a plural number; the rules are written for whole ones.
+        whole = int(count) if float(count).is_integer() else 2
+        text = forms[min(_plural_rule(language)(whole), len(forms) - 1)]
+    else:
+        text = singular if count == 1 else plural
+    return text.format(count=count, **values)
+
+
 def value(text: str) -> str:
     """A choice column's value (a state like `awaiting_approval`) as the reader's language shows it.
 
@@ -147,10 +174,51 @@ def headers_of(column_name: str) -> tuple[str, ...]:
 
 @functools.cache
 def catalog(language: str) -> dict[tuple[str | None, str], str]:
-    """(context, English) -> translation for `language`; empty for English."""
+    """(context, English) -> translation for `language`; empty for English. Plural entries are apart."""
+    return {
+        (message.context, message.id): message.string
+        for message in _messages(language)
+        if message.id and message.string and not message.pluralizable
+    }
+
+
+@functools.cache
+def plural_catalog(language: str) -> dict[tuple[str | None, str], tuple[str, ...]]:
+    """(context, English singular) -> the forms of a counted sentence for `language`, one per plural category."""
+    return {
+        (message.context, message.id[0]): tuple(message.string)
+        for message in _messages(language)
+        if message.pluralizable and all(message.string)
+    }
+
+
+def plural_sources(language: str) -> dict[tuple[str | None, str], str]:
+    """(context, English singular) -> English plural, for the catalog's plural entries (the tests check them)."""
+    return {
+        (message.context, message.id[0]): message.id[1]
+        for message in _messages(language)
+        if message.pluralizable
+    }
+
+
+@functools.cache
+def _plural_rule(language: str) -> Callable[[int], int]:
+    """Which form of a counted sentence a number takes: the catalog's Plural-Forms rule (English: 1 or not)."""
+    po = _read(language)
+    expression = po.plural_expr if po is not None else "(n != 1)"
+    return gettext.c2py(expression)
+
+
+def _messages(language: str) -> list[Any]:
+    po = _read(language)
+    return list(po) if po is not None else []
+
+
+@functools.cache
+def _read(language: str) -> Any:
+    """The parsed catalog of `language`, or None (English, or no catalog)."""
     path = _CATALOG_DIR / f"{language}.po"
     if language == ENGLISH or not path.exists():
-        return {}
+        return None
     with path.open("rb") as file:
-        po = read_po(file, locale=LOCALES[language])
-    return {(message.context, message.id): message.string for message in po if message.id and message.string}
+        return read_po(file, locale=LOCALES[language])

@@ -10,7 +10,7 @@ from __future__ import annotations
 from nicegui import ui
 
 import i18n
-from i18n import _
+from i18n import _, ngettext
 from pages.auth import signed_in
 from pages.common import ServerList, call, pager, when
 from pages.frame import frame
@@ -60,9 +60,10 @@ class AlertList(ServerList):
         with self.body:
             if page.unreadable:
                 ui.label(
-                    _(
-                        "{unreadable} alert row(s) could not be read and are not shown; see Data issues.",
-                        unreadable=page.unreadable,
+                    ngettext(
+                        "{count} alert row could not be read and is not shown; see Data issues.",
+                        "{count} alert rows could not be read and are not shown; see Data issues.",
+                        page.unreadable,
                     )
                 )
             if not page.total:
@@ -77,7 +78,7 @@ class AlertList(ServerList):
             pager(
                 page.page,
                 page.pages,
-                _("{total:,} alerts", total=page.total),
+                ngettext("{count:,} alert", "{count:,} alerts", page.total),
                 lambda number: self._ask(page=number),
             )
 

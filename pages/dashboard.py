@@ -11,7 +11,7 @@ from datetime import timedelta
 from nicegui import ui
 
 import i18n
-from i18n import N_, _
+from i18n import N_, _, ngettext
 from pages.auth import signed_in
 from pages.common import background
 from pages.frame import AREAS, frame, tab_path
@@ -86,7 +86,9 @@ def show_task(task: Task) -> None:
             with ui.row().classes("items-baseline gap-2"):
                 ui.link(task.ref, step_page(task)).classes("font-mono text-sm")
                 if task.records > 1:
-                    ui.label(_("{records} lines", records=task.records)).classes("text-xs text-slate-500")
+                    ui.label(ngettext("{count} line", "{count} lines", task.records)).classes(
+                        "text-xs text-slate-500"
+                    )
                 if task.about:
                     ui.label(task.about).classes("text-sm truncate max-w-xs")
             ui.label(f"{i18n.value(task.state)}: {' / '.join(_(step) for step in task.steps)}").classes(
@@ -147,7 +149,10 @@ def show_counts(counts: list[TabCount], actor: Actor) -> None:
     if issues:
         with ui.row().classes("items-center gap-2"):
             ui.icon("warning", color="warning")
-            ui.link(_("{issues} data issue(s) need a look", issues=issues), "/issues")
+            ui.link(
+                ngettext("{count} data issue needs a look", "{count} data issues need a look", issues),
+                "/issues",
+            )
     ui.label(_("Records")).classes("text-base font-semibold mt-2")
     with ui.grid(columns="repeat(auto-fill, minmax(260px, 1fr))").classes("w-full gap-4"):
         for area, tab_names in AREAS.items():
@@ -179,20 +184,22 @@ def show_attention(seen: Attention) -> None:
             ui.icon("notifications_active", color="negative" if seen.breaches else "warning")
             ui.link(
                 (
-                    _(
-                        "{open_alerts} open alert(s), {breaches} past a deadline",
-                        open_alerts=seen.open_alerts,
+                    ngettext(
+                        "{count} open alert, {breaches} past a deadline",
+                        "{count} open alerts, {breaches} past a deadline",
+                        seen.open_alerts,
                         breaches=seen.breaches,
                     )
                     if seen.breaches
-                    else _("{open_alerts} open alert(s)", open_alerts=seen.open_alerts)
+                    else ngettext("{count} open alert", "{count} open alerts", seen.open_alerts)
                 ),
                 "/alerts",
             )
     if seen.messages_waiting and not runtime.smtp_configured():
         ui.label(
-            _(
-                "{messages_waiting} customer message(s) waiting: SMTP is not configured (set FLOWSHEET_SMTP_HOST and FLOWSHEET_SMTP_FROM; see README).",
-                messages_waiting=seen.messages_waiting,
+            ngettext(
+                "{count} customer message waiting: SMTP is not configured (set FLOWSHEET_SMTP_HOST and FLOWSHEET_SMTP_FROM; see README).",
+                "{count} customer messages waiting: SMTP is not configured (set FLOWSHEET_SMTP_HOST and FLOWSHEET_SMTP_FROM; see README).",
+                seen.messages_waiting,
             )
         ).classes("text-sm text-slate-600")

@@ -12,7 +12,7 @@ from typing import Any
 from nicegui import ui
 
 import i18n
-from i18n import N_, _
+from i18n import N_, _, ngettext
 from pages.auth import signed_in
 from pages.common import ServerList, call, pager, when
 from pages.frame import frame, show_error
@@ -118,9 +118,10 @@ class StockView(ServerList):
         with self.body:
             if page.issues:
                 ui.label(
-                    _(
-                        "{len} stock row(s) could not be read and are not shown; see Data issues.",
-                        len=len(page.issues),
+                    ngettext(
+                        "{count} stock row could not be read and is not shown; see Data issues.",
+                        "{count} stock rows could not be read and are not shown; see Data issues.",
+                        len(page.issues),
                     )
                 )
             if not page.total:
@@ -160,7 +161,12 @@ class StockView(ServerList):
             pager(
                 page.page,
                 page.pages,
-                _("{total:,} rows · {below_min} below min", total=page.total, below_min=page.below_min),
+                ngettext(
+                    "{count:,} row · {below_min} below min",
+                    "{count:,} rows · {below_min} below min",
+                    page.total,
+                    below_min=page.below_min,
+                ),
                 lambda number: self._ask(page=number),
             )
 
@@ -303,7 +309,7 @@ class CountView:
             return
         ok, saved = await call(inventory.record_counts, self.session_id, typed, by=self.actor)
         if ok:
-            ui.notify(_("{len} count(s) saved", len=len(saved)), type="positive")
+            ui.notify(ngettext("{count} count saved", "{count} counts saved", len(saved)), type="positive")
             await self.refresh()
 
     def _variances(self, shown: list[Variance]) -> None:
@@ -365,7 +371,10 @@ class CountView:
         ok, decided = await call(action, self.session_id, by=self.actor, loaded=lines)
         if ok:
             state = i18n.value(STOCKTAKE.transition(verb).target)
-            ui.notify(_("{len} line(s): {state}", len=len(decided), state=state), type="positive")
+            ui.notify(
+                ngettext("{count} line: {state}", "{count} lines: {state}", len(decided), state=state),
+                type="positive",
+            )
             await self.refresh()
 
 
@@ -455,7 +464,7 @@ class TransfersView(ServerList):
             pager(
                 page.page,
                 page.pages,
-                _("{total:,} transfers", total=page.total),
+                ngettext("{count:,} transfer", "{count:,} transfers", page.total),
                 lambda number: self._ask(page=number),
             )
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from nicegui import ui
 
-from i18n import _
+from i18n import _, ngettext
 from pages.auth import signed_in
 from pages.common import background
 from pages.frame import frame
@@ -32,7 +32,9 @@ def register() -> None:
             if not issues:
                 ui.label(_("No data issues: every row can be read.")).classes("text-positive")
                 return
-            ui.label(_("{len} data issue(s)", len=len(issues))).classes("font-semibold")
+            ui.label(ngettext("{count} data issue", "{count} data issues", len(issues))).classes(
+                "font-semibold"
+            )
             for tab_name, tab_issues in group_by_tab(issues).items():
                 with ui.card().classes("w-full gap-1"):
                     ui.label(f"{_(tab_name)} · {len(tab_issues)}").classes("font-semibold")

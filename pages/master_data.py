@@ -7,7 +7,7 @@ from typing import Any
 
 from nicegui import ui
 
-from i18n import _
+from i18n import _, ngettext
 from pages.auth import signed_in
 from pages.common import ServerList, background, pager
 from pages.forms import RecordForm, label_for
@@ -84,9 +84,10 @@ class MasterDataView(ServerList):
         with self.body:
             if page.issues:
                 ui.label(
-                    _(
-                        "{len} row(s) could not be read and are not shown; see Data issues.",
-                        len=len(page.issues),
+                    ngettext(
+                        "{count} row could not be read and is not shown; see Data issues.",
+                        "{count} rows could not be read and are not shown; see Data issues.",
+                        len(page.issues),
                     )
                 )
             if not page.total:

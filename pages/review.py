@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from nicegui import ui
 
-from i18n import N_, _
+from i18n import N_, _, ngettext
 from pages.auth import signed_in
 from pages.common import attempt, when
 from pages.frame import frame
@@ -115,11 +115,19 @@ def _service_levels(review: Review) -> None:
     cards = (
         (N_("Tickets resolved by their deadline"), levels.tickets_resolved_in_time),
         (
-            _("First reply within {hours:g} hours", hours=levels.first_response_hours),
+            ngettext(
+                "First reply within {count:g} hour",
+                "First reply within {count:g} hours",
+                levels.first_response_hours,
+            ),
             levels.first_response_in_time,
         ),
         (
-            _("Orders shipped within {hours:g} hours of payment", hours=levels.shipping_hours),
+            ngettext(
+                "Orders shipped within {count:g} hour of payment",
+                "Orders shipped within {count:g} hours of payment",
+                levels.shipping_hours,
+            ),
             levels.orders_shipped_in_time,
         ),
         (N_("Supplier deliveries by the expected day"), review.suppliers.on_time),

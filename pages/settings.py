@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from nicegui import ui
 
-import i18n
 from i18n import _
 from pages.auth import signed_in
 from pages.common import background, call
@@ -83,7 +82,7 @@ class SettingsView:
                             problem=setting.problem,
                         )
                     ).classes("text-sm text-negative").mark(f"problem-{setting.key}")
-            ui.label(amount(setting.value, setting.unit)).classes("w-32 font-semibold").mark(
+            ui.label(rules.amount(setting.value, setting.unit)).classes("w-32 font-semibold").mark(
                 f"in-force-{setting.key}"
             )
             if not self.read_only:
@@ -121,20 +120,8 @@ class SettingsView:
             _(
                 "{description}: {amount} saved",
                 description=_(saved.description),
-                amount=amount(saved.value, saved.unit),
+                amount=rules.amount(saved.value, saved.unit),
             ),
             type="positive",
         )
         await self.refresh()
-
-
-def amount(value, unit: str) -> str:
-    """A value with its unit as people say it: "48 hours", and a sum of money without a word after it."""
-    shown = rules.show_value(value)
-    if unit == "money":
-        return shown
-    if unit == "language":
-        return i18n.LANGUAGES.get(shown, shown)
-    if i18n.current() != i18n.ENGLISH:
-        return f"{shown} {_(unit)}"
-    return f"{shown} {unit[:-1] if shown == '1' and unit.endswith('s') else unit}"

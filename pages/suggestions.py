@@ -10,7 +10,7 @@ from __future__ import annotations
 from nicegui import ui
 
 import i18n
-from i18n import _
+from i18n import _, ngettext
 from pages.auth import signed_in
 from pages.common import ServerList, call, pager, when
 from pages.frame import frame
@@ -95,9 +95,10 @@ class SuggestionBox(ServerList):
         with self.body:
             if page.unreadable:
                 ui.label(
-                    _(
-                        "{unreadable} suggestion row(s) could not be read and are not shown; see Data issues.",
-                        unreadable=page.unreadable,
+                    ngettext(
+                        "{count} suggestion row could not be read and is not shown; see Data issues.",
+                        "{count} suggestion rows could not be read and are not shown; see Data issues.",
+                        page.unreadable,
                     )
                 )
             if not page.total:
@@ -113,7 +114,7 @@ class SuggestionBox(ServerList):
             pager(
                 page.page,
                 page.pages,
-                _("{total:,} suggestions", total=page.total),
+                ngettext("{count:,} suggestion", "{count:,} suggestions", page.total),
                 lambda number: self._ask(page=number),
             )
 

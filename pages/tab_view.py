@@ -14,7 +14,7 @@ from typing import Any
 
 from nicegui import ui
 
-from i18n import _
+from i18n import _, ngettext
 from pages.auth import signed_in
 from pages.common import ServerList, background, pager
 from pages.forms import RecordForm, label_for
@@ -135,7 +135,7 @@ class TabView(ServerList):
                 ).classes("text-slate-500")
                 return
             self._table(page)
-            pager(page.page, page.pages, _("{total:,} rows", total=page.total), self._go)
+            pager(page.page, page.pages, ngettext("{count:,} row", "{count:,} rows", page.total), self._go)
 
     def _page(self, workbook, query: PageRequest) -> Page:
         return browse.page_of(workbook, self.tab_name, query, by=self.actor)
@@ -157,7 +157,12 @@ class TabView(ServerList):
         if not page.issues:
             return
         with ui.expansion(
-            _("{len} row(s) could not be read and are not shown", len=len(page.issues)), icon="warning"
+            ngettext(
+                "{count} row could not be read and is not shown",
+                "{count} rows could not be read and are not shown",
+                len(page.issues),
+            ),
+            icon="warning",
         ):
             for issue in page.issues[:50]:
                 ui.label(str(issue)).classes("text-sm")

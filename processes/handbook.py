@@ -28,7 +28,7 @@ from i18n import _, formatting
 from processes.declarations import ALERT_GROUPS, PROCEDURES
 from processes.permissions import GRANTED_TO, ROLES
 from processes.procedure import Alert, Procedure, Transition
-from processes.settings import settings_in_force
+from processes.settings import amount, settings_in_force
 from sheets.settings import BY_KEY
 from sheets.workbook import Workbook
 
@@ -207,8 +207,7 @@ def _in_force(key: str, settings: Mapping[str, Any]) -> dict[str, Any]:
     """A setting's value in force with its unit ("48 hours"); the default where none is given."""
     setting = BY_KEY[key]
     value = settings.get(key, setting.default)
-    shown = f"{value:g}" if isinstance(value, float) else str(value)
-    return {"key": key, "value": f"{shown} {_(setting.unit)}", "meaning": _(setting.description)}
+    return {"key": key, "value": amount(value, setting.unit), "meaning": _(setting.description)}
 
 
 # The index ------------------------------------------------------------------------------------

@@ -16,7 +16,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from i18n import _
+from i18n import _, ngettext
 from processes.browse import PAGE_SIZES, display
 from processes.errors import ProcessError
 from processes.permissions import Actor
@@ -190,10 +190,11 @@ def deactivate(
             held = sum(row.on_hand or 0 for row in tx.table(STOCK).records() if row.location_id == key)
             if held > 0:
                 raise ProcessError(
-                    _(
-                        "{name} still holds {held} unit(s) of stock; transfer or adjust it before deactivating the location.",
+                    ngettext(
+                        "{name} still holds {count} unit of stock; transfer or adjust it before deactivating the location.",
+                        "{name} still holds {count} units of stock; transfer or adjust it before deactivating the location.",
+                        held,
                         name=record.name,
-                        held=held,
                     )
                 )
         return tx.update(record, {"active": False}, base=base)

@@ -9,10 +9,10 @@ refused when the sheet changed since the page showed it, and audited.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
-from i18n import _
+from i18n import LANGUAGES, _, ngettext
 from processes.errors import PermissionDenied, ProcessError
 from processes.permissions import Actor, Permission, require
 from sheets.cells import is_blank, same_cell
@@ -194,15 +194,21 @@ def update_setting(
 
 def refusal(setting: Setting, value: Any, problem: str) -> str:
     """A sentence saying why `value` cannot be saved for `setting`, and what would be accepted."""
-    shown = str(value).strip()
-    if problem.startswith("must be at least"):
+    if problem.startswith(("must be at least", "must be at most")):
         # check_value parsed the number: only its size is wrong (a negative number of hours, say).
-        problem = _(
-            "{problem} {unit}; {shown} {unit} is not possible",
-            problem=problem,
-            unit=_(setting.unit),
-            shown=shown,
-        )
+        typed = check_value(replace(setting, minimum=None, maximum=None), value)[0]
+        if problem.startswith("must be at least"):
+            problem = _(
+                "it must be at least {least}, not {typed}",
+                least=amount(setting.minimum, setting.unit),
+                typed=amount(typed, setting.unit),
+            )
+        else:
+            problem = _(
+                "it must be at most {most}, not {typed}",
+                most=amount(setting.maximum, setting.unit),
+                typed=amount(typed, setting.unit),
+            )
     return _(
         "{description} ({key}): {problem}. Nothing was saved.",
         description=_(setting.description),
@@ -228,6 +234,22 @@ def _refuse_if_changed_since(base: SettingInForce, current: Record | None) -> No
 
 def _shown(typed: str | None) -> str:
     return _("empty") if typed is None else repr(typed)
+
+
+def amount(value: Any, unit: str) -> str:
+    """A threshold with its unit as people say it: "48 hours", "1 day", "25%", a sum of money as a number."""
+    shown = show_value(value)
+    if not isinstance(value, int | float) or isinstance(value, bool):
+        return LANGUAGES.get(shown, shown) if unit == "language" else shown
+    if unit == "hours":
+        return ngettext("{count:g} hour", "{count:g} hours", value)
+    if unit == "days":
+        return ngettext("{count:g} day", "{count:g} days", value)
+    if unit == "minutes":
+        return ngettext("{count:g} minute", "{count:g} minutes", value)
+    if unit == "percent":
+        return _("{value}%", value=shown)
+    return shown  # money, and any unit said without a word
 
 
 def show_value(value: Any) -> str:

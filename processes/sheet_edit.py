@@ -38,7 +38,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from i18n import N_, _
+from i18n import N_, _, ngettext
 from processes.declarations import PROCEDURES
 from processes.errors import PermissionDenied, ProcessError
 from processes.permissions import Actor, require_edit, require_read, why_not_edit
@@ -326,12 +326,13 @@ def _refuse_deleting(tab: Tab, record: Record) -> None:
             )
     if tab.name == STOCK.name and (record.on_hand or record.reserved):
         raise StepRequired(
-            _(
-                "{key_text} still holds {value} unit(s), {value2} reserved; a Stock row is deleted only when it is empty: {STOCKTAKE_HINT}.",
+            ngettext(
+                "{key_text} still holds {count} unit, {reserved} reserved; a Stock row is deleted only when it is empty: {hint}.",
+                "{key_text} still holds {count} units, {reserved} reserved; a Stock row is deleted only when it is empty: {hint}.",
+                record.on_hand or 0,
                 key_text=_key_text(record.id),
-                value=record.on_hand or 0,
-                value2=record.reserved or 0,
-                STOCKTAKE_HINT=_(STOCKTAKE_HINT),
+                reserved=record.reserved or 0,
+                hint=_(STOCKTAKE_HINT),
             )
         )
     if tab.name == SETTINGS.name and record.key in DECLARED_SETTINGS:

@@ -48,7 +48,7 @@ _NAME_SEPARATORS = re.compile(r"[,;\n]+")
 def submit(workbook: Workbook, process: str, text: str, *, by: Actor) -> Record:
     """A new open suggestion about `process` (a declared procedure's name, or "other"), by `by`."""
     about = process_named(process)
-    wording = inputs.text(text, "The suggestion", limit=TEXT_LIMIT, required=True)
+    wording = inputs.text(text, N_("The suggestion"), limit=TEXT_LIMIT, required=True)
     with workbook.transaction(SUGGESTIONS, user=by.name, action="submit suggestion") as tx:
         return tx.insert(
             SUGGESTIONS,
@@ -105,7 +105,7 @@ def decide(
         raise ProcessError(
             _("A suggestion is {join}, not {outcome!r}.", join=" or ".join(OUTCOMES), outcome=outcome)
         )
-    why = inputs.text(reason, "The reason for the decision", limit=REASON_LIMIT, required=True)
+    why = inputs.text(reason, N_("The reason for the decision"), limit=REASON_LIMIT, required=True)
     with workbook.transaction(SUGGESTIONS, user=by.name, action=f"decide suggestion: {outcome}") as tx:
         suggestion = tx.require(SUGGESTIONS, _id(suggestion_id), base=base)
         _refuse_unless_open(suggestion, N_("only an open suggestion can be decided"))
@@ -185,7 +185,7 @@ def _refuse_unless_open(suggestion: Record, rule: str) -> None:
 
 
 def _id(suggestion_id: str) -> str:
-    return inputs.text(suggestion_id, "The suggestion", limit=100, required=True)
+    return inputs.text(suggestion_id, N_("The suggestion"), limit=100, required=True)
 
 
 # the list ------------------------------------------------------------------------

@@ -405,3 +405,16 @@ def test_unreadable_rows_duplicate_ids_and_ledger_disagreements():
     effects = check_data(snap(orders, stock, moves))
     assert keys(effects) == {"data.duplicate_id:Orders", "data.unreadable:Orders", "data.ledger:PAN@LOC-A"}
     assert "adds up to 5" in alert_for(effects, "data.ledger:PAN@LOC-A").message
+    assert alert_for(effects, "data.unreadable:Orders").message.startswith(
+        "Orders: 1 problem keeps a row from being read: "
+    )
+    assert alert_for(effects, "data.duplicate_id:Orders").message.startswith(
+        "Orders: 1 row shares its ID with another: "
+    )
+
+
+def test_a_limit_of_one_hour_reads_as_one_hour():
+    settings = table(SETTINGS, {"key": "first_response_hours", "value": "1"})
+    row = ticket(NOW + timedelta(days=2), first_response_at=None, opened_at=NOW - timedelta(hours=2))
+    [late] = check_service(snap(table(TICKETS, row), settings))
+    assert late.message.endswith("has no reply yet (limit 1 hour)")

@@ -180,10 +180,10 @@ def test_import_orders_from_the_command_line_twice_adds_nothing_the_second_time(
     subprocess.run([sys.executable, "-c", seed, str(tmp_path / "data"), str(sample)], cwd=ROOT, check=True)
     first = run_app(tmp_path, "import", "orders", str(sample))
     assert first.returncode == 0, first.stdout + first.stderr
-    assert first.stdout.startswith("4 order(s) imported")
+    assert first.stdout.startswith("4 orders imported")
     again = run_app(tmp_path, "import", "orders", str(sample))
     assert again.returncode == 0
-    assert again.stdout.startswith("0 order(s) imported") and "4 already imported" in again.stdout
+    assert again.stdout.startswith("0 orders imported") and "4 already imported" in again.stdout
     missing = run_app(tmp_path, "import", "orders", str(tmp_path / "nope.csv"))
     assert missing.returncode == 2 and "cannot read" in missing.stdout
 

@@ -6,7 +6,7 @@ from datetime import datetime
 
 import pandas as pd
 
-from i18n import _, formatting
+from i18n import formatting, ngettext
 from sheets.table import Table
 
 
@@ -26,4 +26,4 @@ def shown(moment: object) -> str:
 
 
 def hours(value: float) -> str:
-    return _("{hours:g} hours", hours=value)
+    return ngettext("{count:g} hour", "{count:g} hours", value)

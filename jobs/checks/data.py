@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from i18n import _
+from i18n import _, ngettext
 from processes.declarations import DUPLICATE_IDS, LEDGER_MISMATCH, UNREADABLE_ROWS
 from processes.procedure import Alert
 from processes.stock import ledger_balances
@@ -29,10 +29,26 @@ def _issues(issues: tuple[DataIssue, ...]) -> list[Effect]:
         grouped.setdefault((raised, issue.tab), []).append(issue)
     effects: list[Effect] = []
     for (raised, tab), found in grouped.items():
-        what = "rows share an ID" if raised is DUPLICATE_IDS else "problems keep rows from being read"
         quoted = "; ".join(str(issue) for issue in found[:QUOTED])
-        more = f" (and {len(found) - QUOTED} more)" if len(found) > QUOTED else ""
-        message = f"{tab}: {len(found)} {what}: {quoted}{more}"
+        more = _(" (and {count} more)", count=len(found) - QUOTED) if len(found) > QUOTED else ""
+        if raised is DUPLICATE_IDS:
+            message = ngettext(
+                "{tab}: {count} row shares its ID with another: {quoted}{more}",
+                "{tab}: {count} rows share their ID with others: {quoted}{more}",
+                len(found),
+                tab=tab,
+                quoted=quoted,
+                more=more,
+            )
+        else:
+            message = ngettext(
+                "{tab}: {count} problem keeps a row from being read: {quoted}{more}",
+                "{tab}: {count} problems keep rows from being read: {quoted}{more}",
+                len(found),
+                tab=tab,
+                quoted=quoted,
+                more=more,
+            )
         effects.append(alert(raised.kind, tab, raised.severity, message, raised.owner_role))
     return effects
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from nicegui import ui
 
 import i18n
-from i18n import N_, _
+from i18n import N_, _, ngettext
 from pages.common import ServerList, pager
 from pages.public import public_path
 from processes import aftersales
@@ -88,4 +88,6 @@ class ReturnsList(ServerList):
                 '<q-td :props="props"><a class="text-primary" :href="\'/returns/\' + props.value">'
                 "{{ props.value }}</a></q-td>",
             )
-            pager(page.page, page.pages, _("{total:,} returns", total=page.total), self._go)
+            pager(
+                page.page, page.pages, ngettext("{count:,} return", "{count:,} returns", page.total), self._go
+            )

@@ -5,7 +5,7 @@ from __future__ import annotations
 from nicegui import ui
 
 import i18n
-from i18n import N_, _
+from i18n import N_, _, ngettext
 from pages.common import ServerList, pager
 from processes import orders
 from processes.orders import VIEWS, OrderQuery
@@ -59,9 +59,10 @@ class OrderList(ServerList):
         with self.body:
             if page.unreadable:
                 ui.label(
-                    _(
-                        "{unreadable} order row(s) could not be read and are not shown; see Data issues.",
-                        unreadable=page.unreadable,
+                    ngettext(
+                        "{count} order row could not be read and is not shown; see Data issues.",
+                        "{count} order rows could not be read and are not shown; see Data issues.",
+                        page.unreadable,
                     )
                 )
             if not page.total:
@@ -89,6 +90,6 @@ class OrderList(ServerList):
             pager(
                 page.page,
                 page.pages,
-                _("{total:,} orders", total=page.total),
+                ngettext("{count:,} order", "{count:,} orders", page.total),
                 lambda number: self._ask(page=number),
             )

@@ -5,7 +5,7 @@ from __future__ import annotations
 from nicegui import ui
 
 import i18n
-from i18n import N_, _, formatting
+from i18n import N_, _, formatting, ngettext
 from pages.common import attempt, background
 from pages.procurement.common import (
     ALL,
@@ -290,9 +290,10 @@ class RequestPage:
         ).mark("quotes")
         if choosing:
             ui.label(
-                _(
-                    "Valid quotes from {valid_suppliers} supplier(s); {QUOTES_NEEDED} are needed.",
-                    valid_suppliers=comparison.valid_suppliers,
+                ngettext(
+                    "Valid quotes from {count} supplier; {QUOTES_NEEDED} are needed.",
+                    "Valid quotes from {count} suppliers; {QUOTES_NEEDED} are needed.",
+                    comparison.valid_suppliers,
                     QUOTES_NEEDED=procurement.QUOTES_NEEDED,
                 )
             ).classes("text-sm")

@@ -13,7 +13,7 @@ from fastapi import Request
 from nicegui import ui
 
 import i18n
-from i18n import N_, _
+from i18n import N_, _, ngettext
 from pages.auth import signed_in
 from pages.common import ServerList, attempt, pager
 from pages.frame import frame
@@ -154,7 +154,9 @@ class TicketsPage(ServerList):
                 "ticket_id",
                 links={"ticket_id": "/tickets/"},
             ).mark("tickets")
-            pager(page.page, page.pages, _("{total:,} tickets", total=page.total), self._go)
+            pager(
+                page.page, page.pages, ngettext("{count:,} ticket", "{count:,} tickets", page.total), self._go
+            )
 
 
 class TicketPage:

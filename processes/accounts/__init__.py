@@ -29,7 +29,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
-from i18n import LANGUAGES, _
+from i18n import LANGUAGES, _, ngettext
 from processes.accounts import tokens
 from processes.accounts.passwords import hash_password, verify_password, weakness
 from processes.accounts.store import AccountStore
@@ -57,10 +57,12 @@ class LoginRefused(ProcessError):
 class LoginThrottled(ProcessError):
     def __init__(self, minutes: int) -> None:
         super().__init__(
-            _(
-                "Too many failed attempts: logging in is paused for {minutes} minute(s). "
+            ngettext(
+                "Too many failed attempts: logging in is paused for {count} minute. "
                 "Ask a manager if you forgot your password.",
-                minutes=minutes,
+                "Too many failed attempts: logging in is paused for {count} minutes. "
+                "Ask a manager if you forgot your password.",
+                minutes,
             )
         )
         self.minutes = minutes

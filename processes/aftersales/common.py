@@ -21,12 +21,12 @@ def text(raw: Any, what: str, *, limit: int, required: bool = False) -> str:
     """Typed text without surrounding spaces, at most `limit` characters; '' for nothing unless required."""
     value = "" if raw is None else str(raw).strip()
     if required and not value:
-        raise ProcessError(_("{what} is required.", what=what))
+        raise ProcessError(_("{what} must be filled in.", what=_(what)))
     if len(value) > limit:
         raise ProcessError(
             _(
-                "{what} is too long: at most {limit} characters, not {len}.",
-                what=what,
+                "{what} can be at most {limit} characters long, not {len}.",
+                what=_(what),
                 limit=limit,
                 len=len(value),
             )
@@ -36,16 +36,16 @@ def text(raw: Any, what: str, *, limit: int, required: bool = False) -> str:
 
 def whole_number(raw: Any, what: str, *, minimum: int = 1) -> int:
     if is_blank(raw):
-        raise ProcessError(_("{what} is required.", what=what))
+        raise ProcessError(_("{what} must be filled in.", what=_(what)))
     try:
         value = parse_cell(Kind.INT, str(raw)[:20])
     except CellError:
         raise ProcessError(
-            _("{what} must be a whole number, not {value!r}.", what=what, value=str(raw)[:20])
+            _("{what} must be a whole number, not {value!r}.", what=_(what), value=str(raw)[:20])
         ) from None
     if value < minimum:
         raise ProcessError(
-            _("{what} must be at least {minimum}, not {value}.", what=what, minimum=minimum, value=value)
+            _("{what} must be at least {minimum}, not {value}.", what=_(what), minimum=minimum, value=value)
         )
     return value
 
@@ -53,15 +53,15 @@ def whole_number(raw: Any, what: str, *, minimum: int = 1) -> int:
 def money(raw: Any, what: str) -> float:
     """A positive amount of money, rounded to cents."""
     if is_blank(raw):
-        raise ProcessError(_("{what} is required.", what=what))
+        raise ProcessError(_("{what} must be filled in.", what=_(what)))
     try:
         value = parse_cell(Kind.NUMBER, str(raw)[:30])
     except CellError:
         raise ProcessError(
-            _("{what} must be an amount of money, not {value!r}.", what=what, value=str(raw)[:30])
+            _("{what} must be an amount of money, not {value!r}.", what=_(what), value=str(raw)[:30])
         ) from None
     if value <= 0:
-        raise ProcessError(_("{what} must be more than 0.", what=what))
+        raise ProcessError(_("{what} must be more than 0.", what=_(what)))
     return round(value, 2)
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from i18n import _
+from i18n import N_, _
 from processes import steps
 from processes.errors import ProcessError
 from processes.notify import MESSAGE_TABS, queue_message
@@ -47,7 +47,7 @@ def reject_return(
 def _review(
     workbook: Workbook, return_id: str, action: str, *, note: str, by: Actor, base: Record | None
 ) -> Record:
-    note = text(note, "The note", limit=LIMITS["note"])
+    note = text(note, N_("The note"), limit=LIMITS["note"])
     if action == "reject" and not note:
         raise ProcessError(_("Say why the request is rejected: the customer reads the note."))
     with workbook.transaction(*REVIEW_TABS, user=by.name, action=f"{action} a return") as tx:
@@ -83,8 +83,8 @@ def receive_return(
     Restocking puts `restock_qty` (all of the return when blank) back at the
     location with a 'return' move; the rest, if any, is written off with it.
     """
-    notes = text(inspection_notes, "The inspection notes", limit=LIMITS["note"], required=True)
-    disposition = text(disposition, "Restock or write off", limit=20, required=True).casefold()
+    notes = text(inspection_notes, N_("The inspection notes"), limit=LIMITS["note"], required=True)
+    disposition = text(disposition, N_("Restock or write off"), limit=20, required=True).casefold()
     if disposition not in DISPOSITIONS:
         raise ProcessError(_("Choose whether the goods are restocked or written off."))
     with workbook.transaction(
@@ -95,7 +95,9 @@ def receive_return(
         restocked = 0
         if disposition == "restock":
             restocked = (
-                ret.qty if restock_qty in (None, "") else whole_number(restock_qty, "The quantity restocked")
+                ret.qty
+                if restock_qty in (None, "")
+                else whole_number(restock_qty, N_("The quantity restocked"))
             )
             if restocked > ret.qty:
                 raise ProcessError(

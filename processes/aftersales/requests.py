@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from i18n import _
+from i18n import N_, _
 from processes.errors import ProcessError
 from processes.orders.procedure import ORDER
 from processes.settings import value_of
@@ -83,14 +83,14 @@ def request_return(
     reason: str,
 ) -> Record:
     """Record the customer's request (status requested) and return it; refused with a reason the customer can act on."""
-    reference = text(reference, "The order reference", limit=LIMITS["reference"], required=True)
-    email = text(email, "The email address", limit=LIMITS["email"], required=True)
-    sku = text(sku, "The item", limit=LIMITS["sku"], required=True)
-    count = whole_number(qty, "The quantity")
-    kind = text(kind, "Return or exchange", limit=10, required=True).casefold()
+    reference = text(reference, N_("The order reference"), limit=LIMITS["reference"], required=True)
+    email = text(email, N_("The email address"), limit=LIMITS["email"], required=True)
+    sku = text(sku, N_("The item"), limit=LIMITS["sku"], required=True)
+    count = whole_number(qty, N_("The quantity"))
+    kind = text(kind, N_("Return or exchange"), limit=10, required=True).casefold()
     if kind not in KINDS:
         raise ProcessError(_("Choose a return or an exchange."))
-    reason = text(reason, "The reason", limit=LIMITS["reason"], required=True)
+    reason = text(reason, N_("The reason"), limit=LIMITS["reason"], required=True)
     with workbook.transaction(*REQUEST_TABS, user=CUSTOMER, action="request a return") as tx:
         order = match_order(tx.table(ORDERS).records(), reference, email)
         window = _window(tx.get(SETTINGS, "return_window_days"))

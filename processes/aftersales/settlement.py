@@ -76,7 +76,7 @@ def set_refund(
     workbook: Workbook, return_id: str, *, amount: Any, by: Actor, base: Record | None = None
 ) -> Record:
     """Set the refund of a received return: approved at once up to the limit, else awaiting a manager."""
-    value = money(amount, "The refund amount")
+    value = money(amount, N_("The refund amount"))
     with workbook.transaction(*SETTLEMENT_TABS, user=by.name, action="set a refund") as tx:
         ret = tx.require(RETURNS, return_id, base=base)
         _refund_stage(ret)
@@ -106,7 +106,9 @@ def pay_refund(
     workbook: Workbook, return_id: str, *, refund_ref: str, by: Actor, base: Record | None = None
 ) -> Record:
     """Record that the approved refund was paid: its reference, the order's payment status, the customer told."""
-    reference = text(refund_ref, "The refund's payment reference", limit=LIMITS["refund_ref"], required=True)
+    reference = text(
+        refund_ref, N_("The refund's payment reference"), limit=LIMITS["refund_ref"], required=True
+    )
     with workbook.transaction(*SETTLEMENT_TABS, user=by.name, action="pay a refund") as tx:
         ret = tx.require(RETURNS, return_id, base=base)
         _refund_stage(ret)

@@ -29,7 +29,7 @@ from pathlib import Path
 from typing import Any
 
 import i18n
-from i18n import _
+from i18n import _, ngettext
 from i18n.formatting import when
 from processes.errors import ProcessError
 from processes.permissions import Actor
@@ -114,20 +114,36 @@ class ImportReport:
         if self.fatal:
             return self.fatal
         parts = [
-            f"{len(self.created)} order(s) imported with {self.lines_added} line(s)",
+            _(
+                "{orders} with {lines}",
+                orders=ngettext("{count} order imported", "{count} orders imported", len(self.created)),
+                lines=ngettext("{count} line", "{count} lines", self.lines_added),
+            ),
             *(
                 [_("{count} of them arrived cancelled: see below", count=len(self.arrived_cancelled))]
                 if self.arrived_cancelled
                 else []
             ),
-            f"{len(self.updated)} payment status(es) updated",
-            f"{self.unchanged} already imported",
+            ngettext("{count} payment status updated", "{count} payment statuses updated", len(self.updated)),
+            _("{count} already imported", count=self.unchanged),
         ]
         if self.skipped:
-            parts.append(f"{len(self.skipped)} order(s) not imported because of bad lines")
+            parts.append(
+                ngettext(
+                    "{count} order not imported because of bad lines",
+                    "{count} orders not imported because of bad lines",
+                    len(self.skipped),
+                )
+            )
         if self.left_alone:
-            parts.append(_("{count} order(s) left alone: see below", count=len(self.left_alone)))
-        return "; ".join(parts) + "."
+            parts.append(
+                ngettext(
+                    "{count} order left alone: see below",
+                    "{count} orders left alone: see below",
+                    len(self.left_alone),
+                )
+            )
+        return _("; ").join(parts) + _(".")
 
     def lines(self) -> list[str]:
         """The summary, each change to an order already there, each order that arrived cancelled, then each problem."""

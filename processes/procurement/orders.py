@@ -55,7 +55,7 @@ def choose_supplier(
     with workbook.transaction(*tabs, user=by.name, action="choose supplier") as tx:
         request = tx.require(PURCHASE_REQUESTS, request_id, base=base)
         transition = PURCHASE_REQUEST.check("order", request.status, by)
-        reason = inputs.required_text(selection_reason, "The reason for choosing this supplier")
+        reason = inputs.required_text(selection_reason, N_("The reason for choosing this supplier"))
         today = tx.now.date()
         quotes = quotes_for(tx.table(QUOTES).records(), request.request_id)
         quote = next((quote for quote in quotes if quote.quote_id == inputs.text(quote_id)), None)

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from i18n import _
+from i18n import N_, _
 from processes import steps
 from processes.errors import ProcessError
 from processes.permissions import Actor
@@ -34,14 +34,14 @@ def create_request(
 ) -> Record:
     """Ask for `qty` of a product to be bought for a location by a date; the request starts open."""
     with workbook.transaction(PRODUCTS, LOCATIONS, user=by.name, action="request purchase") as tx:
-        product = tx.get(PRODUCTS, inputs.required_text(sku, "Product"))
+        product = tx.get(PRODUCTS, inputs.required_text(sku, N_("Product")))
         if product is None:
             raise ProcessError(_("There is no product {text!r} in Products.", text=inputs.text(sku)))
         if product.active is False:
             raise ProcessError(
                 _("{name} ({sku}) is no longer active in Products.", name=product.name, sku=product.sku)
             )
-        location = tx.get(LOCATIONS, inputs.required_text(location_id, "Location"))
+        location = tx.get(LOCATIONS, inputs.required_text(location_id, N_("Location")))
         if location is None:
             raise ProcessError(
                 _("There is no location {text!r} in Locations.", text=inputs.text(location_id))
@@ -61,8 +61,8 @@ def create_request(
                 "requested_by": by.name,
                 "department": inputs.text(department),
                 "sku": product.sku,
-                "qty": inputs.whole_number(qty, "Quantity", minimum=1),
-                "needed_by": inputs.day(needed_by, "Needed by", not_before=tx.now.date()),
+                "qty": inputs.whole_number(qty, N_("Quantity"), minimum=1),
+                "needed_by": inputs.day(needed_by, N_("Needed by"), not_before=tx.now.date()),
                 "reason": inputs.text(reason),
                 "location_id": location.location_id,
                 "source": "manual",

@@ -6,7 +6,7 @@ from collections.abc import Callable, Iterable
 from datetime import date
 from typing import Any
 
-from i18n import _
+from i18n import N_, _
 from processes import steps
 from processes.errors import ProcessError
 from processes.permissions import Actor
@@ -70,7 +70,7 @@ def add_quote(
         request = tx.require(PURCHASE_REQUESTS, request_id)
         transition = PURCHASE_REQUEST.check("quote", request.status, by)
         supplier = active_supplier(
-            tx.get(SUPPLIERS, inputs.required_text(supplier_id, "Supplier")), supplier_id
+            tx.get(SUPPLIERS, inputs.required_text(supplier_id, N_("Supplier"))), supplier_id
         )
         today = tx.now.date()
         quote = tx.insert(
@@ -78,9 +78,9 @@ def add_quote(
             {
                 "request_id": request.request_id,
                 "supplier_id": supplier.supplier_id,
-                "unit_price": inputs.amount(unit_price, "Unit price"),
+                "unit_price": inputs.amount(unit_price, N_("Unit price")),
                 "lead_time_days": lead_time(lead_time_days, supplier),
-                "valid_until": inputs.day(valid_until, "Valid until", not_before=today),
+                "valid_until": inputs.day(valid_until, N_("Valid until"), not_before=today),
                 "received_at": tx.now,
                 "notes": inputs.text(notes),
             },
@@ -114,4 +114,4 @@ def lead_time(raw: Any, supplier: Record) -> int:
                 name=supplier.name,
             )
         )
-    return inputs.whole_number(raw, "Lead time (days)", default=usual)
+    return inputs.whole_number(raw, N_("Lead time (days)"), default=usual)

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from i18n import _
+from i18n import N_, _
 from processes import steps
 from processes.errors import ProcessError
 from processes.permissions import Actor
@@ -43,9 +43,9 @@ def receive(
     when all deliveries together would come to more than was ordered.
     The goods go to the order's location unless `location_id` says otherwise.
     """
-    received = inputs.whole_number(qty_received, "Quantity received", minimum=1)
-    accepted = inputs.whole_number(qty_accepted, "Quantity accepted", default=0)
-    rejected = inputs.whole_number(qty_rejected, "Quantity rejected", default=0)
+    received = inputs.whole_number(qty_received, N_("Quantity received"), minimum=1)
+    accepted = inputs.whole_number(qty_accepted, N_("Quantity accepted"), default=0)
+    rejected = inputs.whole_number(qty_rejected, N_("Quantity rejected"), default=0)
     if accepted + rejected != received:
         raise ProcessError(
             _(
@@ -107,7 +107,7 @@ def close_short(
     workbook: Workbook, po_id: str, *, reason: str, by: Actor, base: Record | None = None
 ) -> Record:
     """Close a partly received order for what came: the rest is no longer expected, and why is kept."""
-    why = inputs.required_text(reason, "Why the order is closed short")
+    why = inputs.required_text(reason, N_("Why the order is closed short"))
     with workbook.transaction(
         PURCHASE_ORDERS, RECEIPTS, PURCHASE_REQUESTS, user=by.name, action="close short"
     ) as tx:

@@ -15,7 +15,7 @@ from datetime import datetime
 
 import pandas as pd
 
-from i18n import _
+from i18n import ngettext
 from processes.planning.demand import daily_demand
 from processes.planning.stockouts import stockout_days
 from sheets.tabs import FORECAST_RUNS, ORDER_LINES, ORDERS, STOCK_MOVES
@@ -75,9 +75,10 @@ def planning_figures(tables: Tables, period: Period) -> PlanningFigures:
             float(len(outs)),
             float(len(before)),
             "count",
-            _(
-                "{products} product(s) at a location",
-                products=outs[["sku", "location_id"]].drop_duplicates().shape[0],
+            ngettext(
+                "{count} product at a location",
+                "{count} products at a location",
+                outs[["sku", "location_id"]].drop_duplicates().shape[0],
             )
             if len(outs)
             else "",

@@ -15,7 +15,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup
 
 import i18n
-from i18n import _
+from i18n import _, ngettext
 
 from .figures import Figure
 from .metrics import Review
@@ -53,7 +53,7 @@ def row(figure: Figure) -> str:
 
 _markdown.filters["cell"] = cell
 _markdown.filters["stage"] = stage
-_markdown.filters["hours"] = lambda hours: _("{hours:g} hours", hours=hours)
+_markdown.filters["hours"] = lambda hours: ngettext("{count:g} hour", "{count:g} hours", hours)
 _markdown.filters["translated"] = lambda text: _(text)
 _markdown.filters["day"] = lambda moment: moment.strftime("%Y-%m-%d")
 _markdown.filters["percent"] = lambda share: "—" if share is None else f"{share * 100:.0f}%"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from i18n import _
+from i18n import N_, _
 from processes.errors import ProcessError
 
 #: Control characters other than tab and newline are dropped from typed text.
@@ -16,12 +16,12 @@ def text(raw: Any, what: str, *, limit: int, required: bool = False) -> str:
     """Typed text, trimmed and without control characters; refused when required and blank, or too long."""
     value = _CONTROL.sub("", "" if raw is None else str(raw)).replace("\r\n", "\n").strip()
     if required and not value:
-        raise ProcessError(_("{what} is required.", what=what))
+        raise ProcessError(_("{what} must be filled in.", what=_(what)))
     if len(value) > limit:
         raise ProcessError(
             _(
-                "{what} is too long: at most {limit} characters, not {len}.",
-                what=what,
+                "{what} can be at most {limit} characters long, not {len}.",
+                what=_(what),
                 limit=limit,
                 len=len(value),
             )
@@ -31,7 +31,7 @@ def text(raw: Any, what: str, *, limit: int, required: bool = False) -> str:
 
 def email(raw: Any) -> str:
     """An email address, or '' for none; refused when it cannot be one."""
-    value = text(raw, "The customer's email", limit=254)
+    value = text(raw, N_("The customer's email"), limit=254)
     if value and not re.fullmatch(r"[^@\s]+@[^@\s]+\.[^@\s]+", value):
         raise ProcessError(_("{value!r} is not an email address.", value=value))
     return value

@@ -85,7 +85,7 @@ def public_survey(workbook: Workbook, token: str) -> PublicSurvey | None:
 def answer_survey(workbook: Workbook, token: str, score: Any, comment: Any = "") -> Record:
     """Record the customer's 1-5 score and comment; refused for an unknown token and for a second answer."""
     typed_score = _score(score)
-    text = inputs.text(comment, "The comment", limit=COMMENT_LIMIT)
+    text = inputs.text(comment, N_("The comment"), limit=COMMENT_LIMIT)
     with workbook.transaction(SURVEYS, user=CUSTOMER, action="answer survey") as tx:
         survey = _by_token(tx.table(SURVEYS).records(), token)
         if survey is None:

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from i18n import _
+from i18n import N_, _
 from processes import steps
 from processes.errors import ProcessError
 from processes.notify import MESSAGE_TABS, queue_message
@@ -72,12 +72,12 @@ def open_ticket(
             )
         )
     values = {
-        "subject": inputs.text(subject, "The subject", limit=SUBJECT_LIMIT, required=True),
-        "details": inputs.text(details, "The details", limit=DETAILS_LIMIT),
-        "customer_name": inputs.text(customer_name, "The customer's name", limit=200),
+        "subject": inputs.text(subject, N_("The subject"), limit=SUBJECT_LIMIT, required=True),
+        "details": inputs.text(details, N_("The details"), limit=DETAILS_LIMIT),
+        "customer_name": inputs.text(customer_name, N_("The customer's name"), limit=200),
         "customer_email": inputs.email(customer_email),
     }
-    wanted_order = inputs.text(order_id, "The order", limit=100)
+    wanted_order = inputs.text(order_id, N_("The order"), limit=100)
     tabs = (SETTINGS, ORDERS) if wanted_order else (SETTINGS,)
     with workbook.transaction(*tabs, user=by.name, action="open ticket") as tx:
         if wanted_order:
@@ -108,7 +108,7 @@ def assign(
     workbook: Workbook, ticket_id: str, assignee: str, *, by: Actor, base: Record | None = None
 ) -> Record:
     """Give the ticket to `assignee` (a login name); it is in progress from now."""
-    name = inputs.text(assignee, "Who the ticket is assigned to", limit=100, required=True)
+    name = inputs.text(assignee, N_("Who the ticket is assigned to"), limit=100, required=True)
     return _step(workbook, ticket_id, "assign", by=by, base=base, changes=lambda tx, t: {"assignee": name})
 
 
@@ -120,7 +120,7 @@ def reply(
 
     The first reply stamps first_response_at; a ticket nobody owns yet becomes the replier's.
     """
-    text = inputs.text(message, "The reply", limit=REPLY_LIMIT, required=True)
+    text = inputs.text(message, N_("The reply"), limit=REPLY_LIMIT, required=True)
 
     def changes(tx: Transaction, ticket: Record) -> dict[str, Any]:
         return {**_replied(tx, ticket, text, by), "assignee": ticket.assignee or by.name}
@@ -133,7 +133,7 @@ def wait_on_customer(
     workbook: Workbook, ticket_id: str, question: str = "", *, by: Actor, base: Record | None = None
 ) -> Record:
     """Stop the SLA clock until the customer answers; `question`, if given, is sent as a reply."""
-    text = inputs.text(question, "The question", limit=REPLY_LIMIT)
+    text = inputs.text(question, N_("The question"), limit=REPLY_LIMIT)
 
     def changes(tx: Transaction, ticket: Record) -> dict[str, Any]:
         asked = _replied(tx, ticket, text, by) if text else {}
@@ -166,7 +166,7 @@ def resolve(
     Without a customer email no survey is made (nobody could answer it). `site_url`
     is the address customers reach the app at; the link is that plus /public/survey/<token>.
     """
-    text = inputs.text(resolution, "The resolution", limit=DETAILS_LIMIT, required=True)
+    text = inputs.text(resolution, N_("The resolution"), limit=DETAILS_LIMIT, required=True)
 
     def changes(tx: Transaction, ticket: Record) -> dict[str, Any]:
         if ticket.customer_email:
@@ -208,7 +208,7 @@ def _step(
         TICKETS, *MESSAGE_TABS, user=by.name, action=f"ticket: {transition.label.lower()}"
     ) as tx:
         ticket = tx.require(
-            TICKETS, inputs.text(ticket_id, "The ticket", limit=100, required=True), base=base
+            TICKETS, inputs.text(ticket_id, N_("The ticket"), limit=100, required=True), base=base
         )
         TICKET.check(action, TICKET.state_of(ticket), by)
         filled = fill_clock(tx, ticket)

@@ -124,7 +124,7 @@ def test_a_matching_pair_opens_the_order_and_a_wrong_one_gets_the_same_neutral_r
             shop.ask(reference=reference, email=email)
         answers.append(str(refused.value))
     assert set(answers) == {aftersales.NOT_FOUND}
-    with pytest.raises(ProcessError, match="The email address is required"):
+    with pytest.raises(ProcessError, match="The email address must be filled in"):
         shop.ask(email=" ")
     assert shop.rows(RETURNS) == []
 
@@ -141,7 +141,7 @@ def test_a_request_is_recorded_as_requested_and_its_text_stays_text(shop):
         "none",
     )
     assert ret.reason == '=HYPERLINK("http://x") chipped' and ret.requested_at == shop.now
-    with pytest.raises(ProcessError, match="too long: at most 500"):
+    with pytest.raises(ProcessError, match="The reason can be at most 500 characters long"):
         shop.ask(reason="x" * 501)
     with pytest.raises(ProcessError, match="Choose a return or an exchange"):
         shop.ask(kind="refund")
@@ -284,7 +284,7 @@ def test_restocking_posts_a_return_move_and_the_ledger_agrees(shop):
 def test_writing_off_posts_no_stock_move(shop):
     return_id = shop.ask("KIT-001", 1)
     aftersales.approve_return(shop.workbook, return_id, by=STAFF)
-    with pytest.raises(ProcessError, match="inspection notes is required"):
+    with pytest.raises(ProcessError, match="inspection notes must be filled in"):
         aftersales.receive_return(
             shop.workbook, return_id, inspection_notes="", disposition="write_off", by=STAFF
         )
@@ -312,7 +312,7 @@ def test_a_refund_above_the_limit_waits_for_a_manager_then_is_paid_with_its_refe
     with pytest.raises(ProcessError, match="Cannot record the refund payment"):
         aftersales.pay_refund(shop.workbook, return_id, refund_ref="RF-1", by=STAFF)
     aftersales.approve_refund(shop.workbook, return_id, by=MANAGER)
-    with pytest.raises(ProcessError, match="payment reference is required"):
+    with pytest.raises(ProcessError, match="payment reference must be filled in"):
         aftersales.pay_refund(shop.workbook, return_id, refund_ref=" ", by=STAFF)
     aftersales.pay_refund(shop.workbook, return_id, refund_ref="RF-88120", by=STAFF)
 

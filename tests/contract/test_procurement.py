@@ -207,7 +207,7 @@ def test_staff_cannot_give_the_exception_and_nothing_is_written(shop):
 def test_the_reason_for_the_choice_is_required(shop):
     request_id = shop.request()
     first, *_ = shop.three_quotes(request_id)
-    with pytest.raises(ProcessError, match="The reason for choosing this supplier is required"):
+    with pytest.raises(ProcessError, match="The reason for choosing this supplier must be filled in"):
         procurement.choose_supplier(shop.workbook, request_id, first, selection_reason="  ", by=STAFF)
 
 
@@ -356,7 +356,7 @@ def test_a_partly_received_order_is_closed_short_with_its_reason_and_nothing_mor
     with pytest.raises(ProcessError, match="Cannot close short: the purchase order is ordered"):
         procurement.close_short(shop.workbook, order.po_id, reason="late", by=STAFF)
     procurement.receive(shop.workbook, order.po_id, qty_received=20, qty_accepted=20, by=STAFF)
-    with pytest.raises(ProcessError, match="Why the order is closed short is required"):
+    with pytest.raises(ProcessError, match="Why the order is closed short must be filled in"):
         procurement.close_short(shop.workbook, order.po_id, reason=" ", by=STAFF)
 
     closed = procurement.close_short(shop.workbook, order.po_id, reason="Supplier out of stock", by=STAFF)
@@ -575,7 +575,7 @@ def test_the_request_form_shows_stock_what_is_coming_and_what_is_asked_for(shop)
         ({"qty": 2.5}, "Quantity must be a whole number"),
         ({"needed_by": "2026-03-01"}, r"Needed by is already past \(2026-03-01\)"),
         ({"needed_by": "soon"}, "Needed by must be a date like 2026-03-02"),
-        ({"location_id": ""}, "Location is required"),
+        ({"location_id": ""}, "Location must be filled in"),
     ],
 )
 def test_a_request_with_bad_input_is_refused_with_a_clear_message(shop, change, says):

@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 
 import pytest
 
+import i18n
 from jobs.cycle import run_cycle
 from processes import service, settings, sheet_edit
 from processes.errors import ProcessError
@@ -69,6 +70,15 @@ def test_the_due_time_is_the_sla_hours_of_the_priority_from_settings(desk):
         NOW + timedelta(hours=11),
         "open",
     )
+
+
+def test_a_refused_field_is_named_in_a_sentence_that_reads_right_in_both_languages(desk):
+    with pytest.raises(ProcessError) as refused:
+        desk.open(details="x" * 5001)
+    assert str(refused.value) == "The details can be at most 5000 characters long, not 5001."
+    with i18n.use_language("zh"), pytest.raises(ProcessError) as refused:
+        desk.open(subject=" ")
+    assert str(refused.value) == "请填写主题。"
 
 
 def test_a_sla_value_a_person_typed_that_cannot_be_read_falls_back_to_the_default(desk):
@@ -162,7 +172,7 @@ def test_steps_the_procedure_does_not_allow_now_are_refused(desk):
     service.close(desk.workbook, ticket_id, by=STAFF)
     with pytest.raises(ProcessError, match="Cannot resolve: the ticket is closed"):
         service.resolve(desk.workbook, ticket_id, "Again", by=STAFF)
-    with pytest.raises(ProcessError, match="The resolution is required"):
+    with pytest.raises(ProcessError, match="The resolution must be filled in"):
         service.resolve(desk.workbook, desk.open(), "  ", by=STAFF)
     assert [t.action for t in service.ticket_steps(desk.ticket(ticket_id), STAFF)] == []
     assert desk.ticket(ticket_id).status == "closed"
@@ -193,7 +203,7 @@ def test_a_ticket_links_only_to_an_order_that_exists_and_takes_its_customer(desk
     )
     with pytest.raises(ProcessError, match="not an email address"):
         desk.open(customer_email="bo at example")
-    with pytest.raises(ProcessError, match="The subject is required"):
+    with pytest.raises(ProcessError, match="The subject must be filled in"):
         desk.open(subject="")
 
 

@@ -70,8 +70,8 @@ def test_a_negative_number_of_hours_is_refused_with_what_is_allowed(record):
     with pytest.raises(ProcessError) as refused:
         settings.update_setting(record.workbook, "unpaid_timeout_hours", "-5", by=MANAGER)
     assert str(refused.value) == (
-        "An order unpaid this long raises an alert (unpaid_timeout_hours): must be at least 0 hours; "
-        "-5 hours is not possible. Nothing was saved."
+        "An order unpaid this long raises an alert (unpaid_timeout_hours): it must be at least 0 hours, "
+        "not -5 hours. Nothing was saved."
     )
     assert record.person.values("Settings") == before
 
@@ -81,7 +81,8 @@ def test_a_negative_number_of_hours_is_refused_with_what_is_allowed(record):
     [
         ("return_window_days", "2.5", "expected a whole number, found '2.5'"),
         ("po_approval_limit", "lots", "expected a number, found 'lots'"),
-        ("jobs_cycle_minutes", "0", "must be at least 1 minutes"),
+        ("jobs_cycle_minutes", "0", "must be at least 1 minute, not 0 minutes"),
+        ("refund_approval_limit", "-5", r"must be at least 0, not -5\. Nothing"),
         ("sla_hours_low", "  ", "a value is required"),
     ],
 )

@@ -76,7 +76,7 @@ def test_staff_cannot_decide_and_a_reason_is_required(record):
     made = suggestions.submit(record.workbook, "Return", "Prepaid return labels.", by=ANN)
     with pytest.raises(PermissionDenied, match="Only a manager or an admin may adopt or reject a suggestion"):
         suggestions.decide(record.workbook, made.suggestion_id, "adopted", "Yes", by=BEN)
-    with pytest.raises(ProcessError, match="The reason for the decision is required"):
+    with pytest.raises(ProcessError, match="The reason for the decision must be filled in"):
         suggestions.decide(record.workbook, made.suggestion_id, "rejected", "   ", by=MIA)
     with pytest.raises(ProcessError, match="adopted or rejected, not 'maybe'"):
         suggestions.decide(record.workbook, made.suggestion_id, "maybe", "Later", by=MIA)
@@ -101,7 +101,7 @@ def test_what_a_suggestion_is_about_must_be_a_declared_procedure_or_other(record
         ProcessError, match="one of Purchase request, .*Order, Ticket, .* other — not 'Lunch'"
     ):
         suggestions.submit(record.workbook, "Lunch", "Pizza on Fridays.", by=ANN)
-    with pytest.raises(ProcessError, match="The suggestion is required"):
+    with pytest.raises(ProcessError, match="The suggestion must be filled in"):
         suggestions.submit(record.workbook, "other", " ", by=ANN)
     assert (
         suggestions.submit(record.workbook, "OTHER", "A kettle in the warehouse.", by=ANN).process == "other"

@@ -168,3 +168,48 @@ def test_a_choice_value_is_shown_translated_but_stored_as_it_is():
         assert display(ORDERS, "status", "awaiting_payment") == "awaiting_payment"  # unknown: as typed
         assert display(ORDERS, "status", "shipped") == "已发货"
     assert display(ORDERS, "status", "shipped") == "shipped"
+
+
+def counted_texts() -> dict[tuple[str, str], str]:
+    """(singular, plural) -> where the code counts with ngettext()."""
+    found: dict[tuple[str, str], str] = {}
+    for folder in SOURCE_FOLDERS:
+        for path in sorted((ROOT / folder).rglob("*.py")):
+            for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+                if (
+                    isinstance(node, ast.Call)
+                    and called_name(node) == "ngettext"
+                    and len(node.args) >= 2
+                    and all(
+                        isinstance(arg, ast.Constant) and isinstance(arg.value, str) for arg in node.args[:2]
+                    )
+                ):
+                    key = (node.args[0].value, node.args[1].value)
+                    found.setdefault(key, f"{path.relative_to(ROOT)}:{node.lineno}")
+    return found
+
+
+def test_every_counted_sentence_has_a_chinese_plural_entry_with_its_placeholders():
+    assert len(counted_texts()) >= 5
+    chinese, sources = i18n.plural_catalog("zh"), i18n.plural_sources("zh")
+    missing = [
+        f"{where}: {singular!r}"
+        for (singular, plural), where in counted_texts().items()
+        if (None, singular) not in chinese or sources[(None, singular)] != plural
+    ]
+    assert missing == [], "add these plural entries to i18n/zh.po:\n" + "\n".join(missing)
+    for (_, singular), forms in chinese.items():
+        assert all(placeholders(form) == placeholders(singular) for form in forms), singular
+
+
+def test_a_counted_sentence_takes_the_form_of_its_number():
+    assert i18n.ngettext("{count} apple in {box}", "{count} apples in {box}", 1, box="A") == "1 apple in A"
+    assert i18n.ngettext("{count} apple in {box}", "{count} apples in {box}", 0, box="A") == "0 apples in A"
+    with i18n.use_language("zh"):  # Chinese has one form for every number
+        assert i18n.ngettext("{count} data issue", "{count} data issues", 1) == "1 个数据问题"
+        assert i18n.ngettext("{count} data issue", "{count} data issues", 7) == "7 个数据问题"
+
+
+def test_no_marked_sentence_counts_with_a_bracketed_plural():
+    bracketed = [f"{where}: {text!r}" for text, where in marked_texts().items() if "(s)" in text]
+    assert bracketed == [], "count these with ngettext():\n" + "\n".join(bracketed)

@@ -40,7 +40,7 @@ async def test_after_five_failures_logging_in_is_paused_with_a_message(
         await log_in(user, "sam", "guess")
         await user.should_see("Wrong user name or password.")
     await log_in(user, "sam", PASSWORD)
-    await user.should_see("Too many failed attempts: logging in is paused for 15 minute(s).")
+    await user.should_see("Too many failed attempts: logging in is paused for 15 minutes.")
     await user.should_not_see("sam (staff)")
 
 

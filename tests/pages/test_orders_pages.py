@@ -57,7 +57,7 @@ async def test_importing_a_good_file_then_a_malformed_one_reports_each_bad_line(
     await manager.should_see("shopify_orders.csv: a Shopify orders export.")
     manager.find(marker="run-import").click()
     await manager.should_see(
-        "4 order(s) imported with 7 line(s); 0 payment status(es) updated; 0 already imported."
+        "4 orders imported with 7 lines; 0 payment statuses updated; 0 already imported."
     )
     assert set(orders_by_ref(app_workbook)) == {"#1001", "#1002", "#1003", "#1004"}
 
@@ -65,7 +65,7 @@ async def test_importing_a_good_file_then_a_malformed_one_reports_each_bad_line(
     manager.find(marker="run-import").click()
     await manager.should_see("line 5 (#2003): unknown SKU 'NOPE-404'")
     await manager.should_see("line 4 (#2002): the quantity 'two' is not a whole number")
-    await manager.should_see("5 order(s) not imported because of bad lines", kind=ui.label)
+    await manager.should_see("5 orders not imported because of bad lines", kind=ui.label)
     assert {"#2001", "#2007"} <= set(orders_by_ref(app_workbook))
 
     await upload_bad_encoding(manager)
@@ -189,7 +189,7 @@ async def test_the_list_filters_by_status_and_searches_and_the_pick_list_groups_
     [table] = manager.find(ui.table).elements
     assert sorted(row["external_ref"] for row in table.rows) == ["#1001", "#1004"]
     manager.find("Search").type("lucas")
-    await manager.should_see("Page 1 of 1 · 1 orders")
+    await manager.should_see("Page 1 of 1 · 1 order")
 
     await manager.open("/orders/picking")
     await manager.should_see(f"Main warehouse ({main})")

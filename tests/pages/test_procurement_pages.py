@@ -149,7 +149,7 @@ async def test_a_purchase_from_request_to_stock(app_workbook, app_accounts, shop
     [request] = app_workbook.table(PURCHASE_REQUESTS).records()
 
     await add_quote(buyer, f"{shop['Hangzhou']} · Hangzhou", "14", 1)
-    await sees(buyer, "Valid quotes from 1 supplier(s); 3 are needed.")
+    await sees(buyer, "Valid quotes from 1 supplier; 3 are needed.")
     await add_quote(buyer, f"{shop['Lakeside']} · Lakeside", "16.4", 2)
     await add_quote(buyer, f"{shop['Greenleaf']} · Greenleaf", "14.6", 3)
     rows = table_rows(buyer, "quotes")

@@ -62,8 +62,8 @@ async def test_negative_hours_are_refused_with_a_message_and_the_typed_value_sta
     type_value(manager, "unpaid_timeout_hours", "-5")
     manager.find(marker="save-unpaid_timeout_hours").click()
     said = (
-        "An order unpaid this long raises an alert (unpaid_timeout_hours): must be at least 0 hours; "
-        "-5 hours is not possible. Nothing was saved."
+        "An order unpaid this long raises an alert (unpaid_timeout_hours): it must be at least 0 hours, "
+        "not -5 hours. Nothing was saved."
     )
     await eventually(lambda: marked_texts(manager, "error-unpaid_timeout_hours") == [said])
     assert said in manager.notify.messages

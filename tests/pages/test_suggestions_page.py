@@ -103,7 +103,7 @@ async def test_a_manager_decides_with_a_reason_and_the_decision_is_final(
     await user.should_see("Decide on " + made)
     only(user, "outcome").value = "rejected"
     user.find(marker="record-decision").click()
-    await user.should_see("The reason for the decision is required.")
+    await user.should_see("The reason for the decision must be filled in.")
     assert stored(app_workbook, made).status == "open"
 
     user.find(marker="reason").type("The carrier charges for every label, used or not.")
