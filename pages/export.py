@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from nicegui import ui
 
-from i18n import _
+from i18n import N_, _
 from pages.auth import signed_in
 from pages.common import call
 from pages.frame import frame
@@ -16,7 +16,7 @@ from processes import export
 from processes.permissions import Actor, why_not_read
 from sheets.tabs import ALL_TABS
 
-FORMAT_LABELS = {"xlsx": "Excel workbook (.xlsx)", "csv": "CSV (one tab)"}
+FORMAT_LABELS = {"xlsx": N_("Excel workbook (.xlsx)"), "csv": N_("CSV (one tab)")}
 
 
 def register() -> None:
@@ -40,14 +40,15 @@ class ExportView:
                 "included. A CSV file holds one tab; an Excel workbook holds one sheet per tab."
             )
         ).classes("text-slate-600")
-        tabs = {export.WHOLE_WORKBOOK: "Whole workbook"} | {
-            name: name for name in export.tabs_for(self.actor)
+        tabs = {export.WHOLE_WORKBOOK: _("Whole workbook")} | {
+            name: _(name) for name in export.tabs_for(self.actor)
         }
         with ui.row().classes("items-end gap-4"):
             self.tab = (
                 ui.select(tabs, value=export.WHOLE_WORKBOOK, label=_("What")).classes("w-64").mark("tab")
             )
-            self.format = ui.radio(FORMAT_LABELS, value="xlsx").props("inline").mark("format")
+            formats = {key: _(label) for key, label in FORMAT_LABELS.items()}
+            self.format = ui.radio(formats, value="xlsx").props("inline").mark("format")
             ui.button(_("Download"), icon="download", on_click=self.download).mark("download")
         refusals = [why_not_read(self.actor, tab.name) for tab in ALL_TABS if tab.name not in tabs]
         if refusals:

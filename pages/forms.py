@@ -17,6 +17,8 @@ from typing import Any
 
 from nicegui import ui
 
+import i18n
+from i18n import _
 from sheets.schema import Column, Kind, Tab
 
 #: Words shown in capitals when a column name becomes a label.
@@ -25,7 +27,10 @@ _PLACEHOLDERS = {Kind.DATE: "YYYY-MM-DD", Kind.DATETIME: "YYYY-MM-DD HH:MM"}
 
 
 def label_for(column: Column) -> str:
-    """A column's name as a person reads it: `lead_time_days` -> "Lead time days"."""
+    """A column's name as a person reads it: `lead_time_days` -> "Lead time days" (its Chinese header in Chinese)."""
+    header = i18n.header(column.name, i18n.current())
+    if header != column.name:
+        return header
     words = [_ACRONYMS.get(word, word) for word in column.name.split("_")]
     text = " ".join(words)
     return text[:1].upper() + text[1:]
@@ -51,8 +56,10 @@ class RecordForm:
     def _field(self, column: Column, value: Any) -> ui.element:
         label = label_for(column) + (" *" if column.required else "")
         if column.choices:
-            field = ui.select(
-                list(column.choices), label=label, value=value if value in column.choices else None
+            field = ui.select(  # each value as the reader's language names it; the English one is kept
+                {choice: i18n.value(choice) for choice in column.choices},
+                label=label,
+                value=value if value in column.choices else None,
             )
             field.props("" if column.required else "clearable")
         elif column.kind is Kind.BOOL:
@@ -62,7 +69,7 @@ class RecordForm:
             if column.kind in (Kind.INT, Kind.NUMBER):
                 field.props("inputmode=decimal")
         if column.description:
-            field.tooltip(column.description)
+            field.tooltip(_(column.description))
         return field.mark(f"field-{column.name}")
 
     def values(self) -> dict[str, Any]:

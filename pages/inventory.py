@@ -149,7 +149,7 @@ class StockView(ServerList):
                     "max_qty": line.max_qty or "",
                     "incoming": line.incoming or "",
                     "last_counted": when(line.last_counted_at),
-                    "flag": "below min" if line.below_min else "",
+                    "flag": _("below min") if line.below_min else "",
                     "below_min": line.below_min,
                 }
                 for line in page.lines
@@ -215,7 +215,7 @@ class StocktakeList:
                 with ui.row().classes("w-full items-center gap-4 border-b py-1"):
                     ui.link(session.session_id, f"/inventory/stocktake/{session.session_id}").classes("w-48")
                     ui.label(session.location_name).classes("w-48")
-                    ui.label(session.status).classes("w-36")
+                    ui.label(_(session.status)).classes("w-36")
                     ui.label(
                         _(
                             "{value} of {lines} counted",
@@ -475,7 +475,7 @@ class TransfersView(ServerList):
             ui.label(transfer.transfer_id).classes("w-44 font-mono text-sm")
             ui.label(f"{transfer.qty} × {transfer.sku} {line.name}").classes("w-64")
             ui.label(f"{line.from_name} → {line.to_name}").classes("w-64")
-            ui.label(status.replace("_", " ")).classes("w-24")
+            ui.label(i18n.value(status)).classes("w-24")
             ui.label(f"{transfer.requested_by or ''} {when(transfer.requested_at)}").classes(
                 "text-sm text-slate-500"
             )

@@ -7,7 +7,7 @@ from typing import Any
 
 from nicegui import ui
 
-from i18n import _, ngettext
+from i18n import N_, _, ngettext
 from pages.auth import signed_in
 from pages.common import ServerList, background, pager
 from pages.forms import RecordForm, label_for
@@ -40,6 +40,28 @@ def _register(path: str, title: str, kind: MasterData) -> None:
             MasterDataView(kind, actor).build()
 
 
+#: What a list without records says, by the kind of record.
+NONE_YET = {
+    master_data.PRODUCT.noun: N_("No products yet."),
+    master_data.SUPPLIER.noun: N_("No suppliers yet."),
+    master_data.LOCATION.noun: N_("No locations yet."),
+}
+NONE_ACTIVE = {
+    master_data.PRODUCT.noun: N_("No active products (tick Show inactive to see the others)."),
+    master_data.SUPPLIER.noun: N_("No active suppliers (tick Show inactive to see the others)."),
+    master_data.LOCATION.noun: N_("No active locations (tick Show inactive to see the others)."),
+}
+
+
+def counted(kind: MasterData, total: int) -> str:
+    """How many records of a kind there are: "1 product", "12 suppliers"."""
+    if kind is master_data.PRODUCT:
+        return ngettext("{count:,} product", "{count:,} products", total)
+    if kind is master_data.SUPPLIER:
+        return ngettext("{count:,} supplier", "{count:,} suppliers", total)
+    return ngettext("{count:,} location", "{count:,} locations", total)
+
+
 class MasterDataView(ServerList):
     """Search and page through one kind of record; add one, edit one, take one out of use."""
 
@@ -53,7 +75,7 @@ class MasterDataView(ServerList):
         self.form: RecordForm | None = None
 
     def build(self) -> None:
-        noun = self.kind.noun
+        noun = _(self.kind.noun)
         self.editor = ui.card().classes("w-full gap-2")
         self.editor.set_visibility(False)
         with ui.row().classes("w-full items-end gap-4"):
@@ -94,16 +116,14 @@ class MasterDataView(ServerList):
                 ui.label(self._nothing_shown()).classes("text-slate-500")
                 return
             self._grid(page)
-            pager(
-                page.page, page.pages, _("{total:,} {noun}s", total=page.total, noun=self.kind.noun), self._go
-            )
+            pager(page.page, page.pages, counted(self.kind, page.total), self._go)
 
     def _nothing_shown(self) -> str:
         if self.query.search:
-            return "Nothing matches the search."
+            return _("Nothing matches the search.")
         if not self.query.include_inactive:
-            return f"No active {self.kind.noun}s (tick Show inactive to see the others)."
-        return f"No {self.kind.noun}s yet."
+            return _(NONE_ACTIVE[self.kind.noun])
+        return _(NONE_YET[self.kind.noun])
 
     def _page(self, workbook, query: ListQuery) -> RecordPage:
         return master_data.record_page(workbook, self.kind, query)
@@ -123,10 +143,11 @@ class MasterDataView(ServerList):
                     ui.button(_("Edit"), on_click=lambda key=key: self.open_edit(key)).props(
                         "flat dense"
                     ).mark(f"edit-{key}")
-                    verb = "Deactivate" if active else "Reactivate"
+                    verb = "deactivate" if active else "reactivate"
                     ui.button(
-                        verb, on_click=lambda key=key, active=active: self.set_active(key, not active)
-                    ).props("flat dense").mark(f"{verb.lower()}-{key}")
+                        _("Deactivate") if active else _("Reactivate"),
+                        on_click=lambda key=key, active=active: self.set_active(key, not active),
+                    ).props("flat dense").mark(f"{verb}-{key}")
 
     async def set_active(self, key: str, active: bool) -> None:
         action = master_data.reactivate if active else master_data.deactivate
@@ -144,7 +165,7 @@ class MasterDataView(ServerList):
 
     def open_new(self) -> None:
         self.loaded = None
-        self._show_editor(f"New {self.kind.noun}", None)
+        self._show_editor(_("New {noun}", noun=_(self.kind.noun)), None)
 
     async def open_edit(self, key: str) -> None:
         try:
@@ -153,7 +174,7 @@ class MasterDataView(ServerList):
             show_error(str(refusal))
             return
         self.loaded = record
-        self._show_editor(f"Edit {self.kind.noun} {key}", record)
+        self._show_editor(_("Edit {noun} {key}", noun=_(self.kind.noun), key=key), record)
 
     def _show_editor(self, title: str, record: Mapping[str, Any] | None) -> None:
         adding = record is None
@@ -193,6 +214,6 @@ class MasterDataView(ServerList):
         except (ProcessError, SheetError) as refusal:
             form.show_error(refusal)  # the form keeps what was typed
             return
-        ui.notify(_("Saved {noun} {id}", noun=self.kind.noun, id=saved.id), type="positive")
+        ui.notify(_("Saved {noun} {id}", noun=_(self.kind.noun), id=saved.id), type="positive")
         self.close_editor()
         await self.refresh()

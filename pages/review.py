@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from nicegui import ui
 
+import i18n
 from i18n import N_, _, ngettext
 from pages.auth import signed_in
 from pages.common import attempt, when
@@ -18,6 +19,7 @@ from processes import review as reviewing
 from processes import runtime
 from processes.review import Figure, Review
 from processes.review.metrics import ProcedureFigures
+from processes.review.timeline import Stage
 
 MARKDOWN = "text/markdown; charset=utf-8"
 HTML = "text/html; charset=utf-8"
@@ -197,7 +199,7 @@ def _procedure(procedure: ProcedureFigures) -> None:
             ],
             rows=[
                 {
-                    "stage": s.stage.name,
+                    "stage": stage_label(s.stage),
                     "role": _(s.stage.role),
                     "done": s.count.shown,
                     "p50": s.median.shown,
@@ -215,13 +217,19 @@ def _procedure(procedure: ProcedureFigures) -> None:
         )
         _stage_chart(procedure)
         if procedure.unmeasured:
-            ui.label(_("No data for: {join}.", join=", ".join(procedure.unmeasured))).classes(
+            unmeasured = [stage_label(s.stage) for s in procedure.stages if not s.measured]
+            ui.label(_("No data for: {join}.", join=_(", ").join(unmeasured))).classes(
                 "text-xs text-slate-500"
             )
 
 
 def _hours(value: float | None) -> float | None:
     return None if value is None else round(value, 1)
+
+
+def stage_label(stage: Stage) -> str:
+    """A stage as its states read in the reader's language: "已发货 → 已送达"."""
+    return f"{i18n.value(stage.source)} → {i18n.value(stage.target)}"
 
 
 def _stage_chart(procedure: ProcedureFigures) -> None:
@@ -232,7 +240,7 @@ def _stage_chart(procedure: ProcedureFigures) -> None:
             "legend": {"top": 0},
             "grid": {"top": 30, "bottom": 24, "left": 10, "right": 50, "containLabel": True},
             "xAxis": {"type": "value", "name": _("hours")},
-            "yAxis": {"type": "category", "data": [s.stage.name for s in measured], "inverse": True},
+            "yAxis": {"type": "category", "data": [stage_label(s.stage) for s in measured], "inverse": True},
             "series": [
                 {"name": "p50", "type": "bar", "data": [_hours(s.median.value) for s in measured]},
                 {"name": "p90", "type": "bar", "data": [_hours(s.p90.value) for s in measured]},
@@ -256,7 +264,7 @@ def _volumes(review: Review) -> None:
             "xAxis": {"type": "category", "data": [week.isoformat() for week in weekly.weeks]},
             "yAxis": {"type": "value", "minInterval": 1},
             "series": [
-                {"name": name, "type": "line", "data": counts} for name, counts in weekly.started.items()
+                {"name": _(name), "type": "line", "data": counts} for name, counts in weekly.started.items()
             ],
         }
     ).classes("w-full h-72").mark("chart volumes")
@@ -367,9 +375,12 @@ def _satisfaction(review: Review) -> None:
     ui.echart(
         {
             "tooltip": {},
-            "xAxis": {"type": "category", "data": [f"{score} of 5" for score in seen.distribution]},
-            "yAxis": {"type": "value", "minInterval": 1, "name": "answers"},
-            "series": [{"name": "answers", "type": "bar", "data": list(seen.distribution.values())}],
+            "xAxis": {
+                "type": "category",
+                "data": [_("{score} of 5", score=score) for score in seen.distribution],
+            },
+            "yAxis": {"type": "value", "minInterval": 1, "name": _("answers")},
+            "series": [{"name": _("answers"), "type": "bar", "data": list(seen.distribution.values())}],
         }
     ).classes("w-full h-56").mark("chart satisfaction")
 

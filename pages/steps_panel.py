@@ -159,5 +159,6 @@ class StepsPanel:
         )
         label = input_label(item.name) + ("" if not item.required else " *")
         if column is not None and column.choices:
-            return ui.select(list(column.choices), label=label, value=item.default).classes("w-64")
+            choices = {choice: i18n.value(choice) for choice in column.choices}
+            return ui.select(choices, label=label, value=item.default).classes("w-64")
         return ui.input(label, value="" if item.default is None else str(item.default)).classes("w-full")

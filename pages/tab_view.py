@@ -14,6 +14,7 @@ from typing import Any
 
 from nicegui import ui
 
+import i18n
 from i18n import _, ngettext
 from pages.auth import signed_in
 from pages.common import ServerList, background, pager
@@ -35,6 +36,11 @@ ACTIONS_SLOT = r"""
          @click="() => $parent.$emit('delete_row', props.row)" />
 </q-td>
 """
+
+
+def shown_header(column: str) -> str:
+    """A column as the grid heads it: its name, or its header in the reader's language (`init --lang zh`)."""
+    return i18n.header(column, i18n.current())
 
 
 def register() -> None:
@@ -73,7 +79,7 @@ class TabView(ServerList):
             ui.input(_("Search"), on_change=self._on_search).props("clearable debounce=300 dense").classes(
                 "w-64"
             )
-            columns = self.rules.tab.column_names
+            columns = {name: shown_header(name) for name in self.rules.tab.column_names}
             self.sort = ui.select(columns, label=_("Sort by"), on_change=self._on_sort).props(
                 "dense clearable"
             )
@@ -143,7 +149,10 @@ class TabView(ServerList):
     def _table(self, page: Page) -> None:
         self.keys = {_key_text(key): key for key in page.keys}
         rows = [{**row, KEY_FIELD: _key_text(key)} for row, key in zip(page.rows, page.keys, strict=True)]
-        columns = [{"name": name, "label": name, "field": name, "align": "left"} for name in page.columns]
+        columns = [
+            {"name": name, "label": shown_header(name), "field": name, "align": "left"}
+            for name in page.columns
+        ]
         if self.rules.may_edit:
             columns.insert(0, {"name": "actions", "label": "", "field": KEY_FIELD, "align": "left"})
         table = ui.table(columns=columns, rows=rows, row_key=KEY_FIELD)
@@ -238,7 +247,11 @@ class RowEditor:
         rules, adding = self.view.rules, self.record is None
         editable = [c for c in rules.field_columns() if rules.locked_reason(c.name, self.record) is None]
         locked = [c for c in rules.field_columns() if rules.locked_reason(c.name, self.record) is not None]
-        title = f"New row in {rules.tab.name}" if adding else f"Edit {_key_text(self.record.id)}"
+        title = (
+            _("New row in {tab}", tab=_(rules.tab.name))
+            if adding
+            else _("Edit {key}", key=_key_text(self.record.id))
+        )
         with ui.dialog() as self.dialog, ui.card().classes("w-full max-w-3xl gap-2"):
             ui.label(title).classes("text-base font-semibold")
             self.form = RecordForm(rules.tab, editable, self.record)

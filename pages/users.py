@@ -63,7 +63,7 @@ class UsersView:
             name,
             self.role.value,
             self.password.value or "",
-            done=f"{name} can log in now",
+            done=_("{name} can log in now", name=name),
         )
         if added:
             self.name.value = self.password.value = ""
@@ -79,22 +79,21 @@ class UsersView:
             for user in users:
                 with ui.row().classes("w-full items-center gap-4 border-b py-1"):
                     ui.label(user.name).classes("w-40 font-medium")
-                    ui.label(user.role).classes("w-24")
-                    ui.label("active" if user.active else "disabled").classes(
+                    ui.label(_(user.role)).classes("w-24")
+                    ui.label(_("active") if user.active else _("disabled")).classes(
                         "w-24 " + ("text-positive" if user.active else "text-slate-500")
                     )
                     self._row_actions(user)
 
     def _row_actions(self, user) -> None:
         accounts = runtime.accounts()
-        verb = "Disable" if user.active else "Enable"
         ui.button(
-            f"{verb} {user.name}",
+            _("Disable {name}", name=user.name) if user.active else _("Enable {name}", name=user.name),
             on_click=lambda u=user: self._act(
                 accounts.set_active,
                 u.name,
                 not u.active,
-                done=f"{u.name} {'disabled' if u.active else 'enabled'}",
+                done=_("{name} disabled", name=u.name) if u.active else _("{name} enabled", name=u.name),
             ),
         ).props("flat dense")
         new_password = (
@@ -105,6 +104,9 @@ class UsersView:
         ui.button(
             _("Set"),
             on_click=lambda u=user, field=new_password: self._act(
-                accounts.change_password, u.name, field.value or "", done=f"new password set for {u.name}"
+                accounts.change_password,
+                u.name,
+                field.value or "",
+                done=_("new password set for {name}", name=u.name),
             ),
         ).props("flat dense")

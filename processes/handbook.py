@@ -48,9 +48,10 @@ def mermaid(procedure: Procedure) -> str:
     Steps the app takes itself are dotted; a record enters from the start circle
     (or, dotted, from the state another procedure's step moves it out of).
     """
-    lines = ["flowchart TD", "    start((start))"]
+    lines = ["flowchart TD", f'    start(("{_label(_("start"))}"))']
     for state in procedure.states:
-        shape = f'(["{_label(state)}"])' if state in _final_states(procedure) else f'["{_label(state)}"]'
+        label = _label(i18n.value(state))  # a state as the reader's language names it
+        shape = f'(["{label}"])' if state in _final_states(procedure) else f'["{label}"]'
         lines.append(f"    {_node(state)}{shape}")
     for entry in procedure.entries or ():
         arrow = "-.->" if entry.after else "-->"
@@ -71,17 +72,18 @@ def mermaid(procedure: Procedure) -> str:
 
 def flow_text(procedure: Procedure) -> str:
     """The flowchart as plain text, for where no diagram can be drawn (print, a terminal)."""
-    lines = [f"start ──> {', '.join(procedure.start_states)}"]
+    start, end = _("start"), _("(end)")
+    lines = [f"{start} ──> {', '.join(i18n.value(state) for state in procedure.start_states)}"]
     for state in procedure.states:
         steps = [t for t in procedure.transitions if state in t.sources]
         entered = [e for e in procedure.entries if e.after == state]
-        lines.append(f"{state}{'  (end)' if not steps and not entered else ''}")
+        lines.append(f"{i18n.value(state)}{'  ' + end if not steps and not entered else ''}")
         by_the_app = _("(by the app)")
         moves = [(_(t.label) + (f" {by_the_app}" if t.automatic else ""), t.target) for t in steps]
         moves += [(by_the_app, e.state) for e in entered]
         for number, (label, target) in enumerate(moves, start=1):
             branch = "└─" if number == len(moves) else "├─"
-            lines.append(f"  {branch} {label} ──> {target}")
+            lines.append(f"  {branch} {label} ──> {i18n.value(target)}")
     return "\n".join(lines) + "\n"
 
 

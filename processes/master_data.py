@@ -16,7 +16,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from i18n import _, ngettext
+from i18n import N_, _, ngettext
 from processes.browse import PAGE_SIZES, display
 from processes.errors import ProcessError
 from processes.permissions import Actor
@@ -34,7 +34,7 @@ EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 class MasterData:
     """One kind of master record."""
 
-    noun: str  # "product": how messages name one record
+    noun: str  # "product": how messages name one record (in English: translate it with _() to show it)
     tab: Tab
     list_columns: tuple[str, ...]
 
@@ -56,16 +56,16 @@ class MasterData:
 
 
 PRODUCT = MasterData(
-    "product",
+    N_("product"),
     PRODUCTS,
     ("sku", "name", "category", "unit", "unit_cost", "price", "active"),
 )
 SUPPLIER = MasterData(
-    "supplier",
+    N_("supplier"),
     SUPPLIERS,
     ("supplier_id", "name", "contact", "email", "phone", "rating", "lead_time_days", "active"),
 )
-LOCATION = MasterData("location", LOCATIONS, ("location_id", "name", "kind", "active"))
+LOCATION = MasterData(N_("location"), LOCATIONS, ("location_id", "name", "kind", "active"))
 #: Columns that name another master record, and the tab it must be in.
 REFERENCES: dict[tuple[str, str], Tab] = {(PRODUCTS.name, "supplier_id"): SUPPLIERS}
 
@@ -120,7 +120,7 @@ def get_record(workbook: Workbook, kind: MasterData, key: str) -> Record:
     record = workbook.table(kind.tab).get(key)
     if record is None:
         raise ProcessError(
-            _("There is no {noun} {key}; it may have been deleted in the sheet.", noun=kind.noun, key=key)
+            _("There is no {noun} {key}; it may have been deleted in the sheet.", noun=_(kind.noun), key=key)
         )
     return record
 
@@ -154,7 +154,7 @@ def add_record(workbook: Workbook, kind: MasterData, values: Mapping[str, Any], 
                 raise ProcessError(
                     _(
                         "A {noun} with {upper} {existing} already exists.",
-                        noun=kind.noun,
+                        noun=_(kind.noun),
                         upper=key.upper(),
                         existing=existing,
                     )
@@ -246,6 +246,6 @@ def _require(tx, kind: MasterData, key: str) -> Record:
     record = tx.get(kind.tab, key)
     if record is None:
         raise ProcessError(
-            _("There is no {noun} {key}; it may have been deleted in the sheet.", noun=kind.noun, key=key)
+            _("There is no {noun} {key}; it may have been deleted in the sheet.", noun=_(kind.noun), key=key)
         )
     return record

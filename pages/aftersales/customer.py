@@ -22,7 +22,7 @@ from processes.errors import ProcessError
 log = logging.getLogger(__name__)
 
 TRY_LATER = N_("Your request could not be handled just now; please try again in a few minutes.")
-KIND_CHOICES = {"return": "Return it for a refund", "exchange": "Exchange it for the same item"}
+KIND_CHOICES = {"return": N_("Return it for a refund"), "exchange": N_("Exchange it for the same item")}
 
 
 class CustomerReturnPage:
@@ -94,14 +94,16 @@ class CustomerReturnPage:
             if not order.returnable:
                 ui.label(_("Every item of this order has already been asked back."))
                 return
-            items = {line.sku: f"{line.name} (up to {line.returnable})" for line in order.returnable}
+            items = {
+                line.sku: _("{name} (up to {count})", name=line.name, count=line.returnable)
+                for line in order.returnable
+            }
             self.item = ui.select(items, label=_("Item"), value=next(iter(items))).classes("w-full")
             self.qty = (
                 ui.input(_("Quantity"), value="1").props("maxlength=6 inputmode=numeric").classes("w-32")
             )
-            self.kind = ui.select(KIND_CHOICES, label=_("Return or exchange"), value="return").classes(
-                "w-full"
-            )
+            kinds = {kind: _(label) for kind, label in KIND_CHOICES.items()}
+            self.kind = ui.select(kinds, label=_("Return or exchange"), value="return").classes("w-full")
             self.reason = ui.textarea(_("Reason")).props("maxlength=500 counter").classes("w-full")
             ui.button(_("Send the request"), on_click=self.send)
 

@@ -22,7 +22,7 @@ from processes.errors import ProcessError
 from processes.permissions import Actor
 from processes.procedure import Transition
 
-DISPOSITION_CHOICES = {"restock": "Restock", "write_off": "Write off"}
+DISPOSITION_CHOICES = {"restock": N_("Restock"), "write_off": N_("Write off")}
 
 
 def shown(value: Any) -> str:
@@ -96,9 +96,9 @@ class ReturnPage:
                 fact("Order", f"{order.external_ref or order.order_id} ({order.order_id})")
                 fact("Customer", f"{order.customer_name} <{order.customer_email or _('no email')}>")
                 fact("Delivered", order.delivered_at)
-                fact("Payment", order.payment_status)
+                fact("Payment", i18n.value(order.payment_status or ""))
             else:
-                fact("Order", f"{ret.order_id} (no longer in Orders)")
+                fact("Order", _("{order_id} (no longer in Orders)", order_id=ret.order_id))
             fact("Item", f"{ret.qty} x {view.item}")
             fact("Reason", ret.reason)
             fact("Requested", ret.requested_at)
@@ -109,12 +109,19 @@ class ReturnPage:
                 fact("Inspection", ret.inspection_notes)
                 fact(
                     "Goods",
-                    f"{DISPOSITION_CHOICES.get(ret.disposition, ret.disposition)}: {ret.restock_qty or 0} restocked",
+                    _(
+                        "{disposition}: {count} restocked",
+                        disposition=_(DISPOSITION_CHOICES.get(ret.disposition, ret.disposition)),
+                        count=ret.restock_qty or 0,
+                    ),
                 )
             if ret.refund_status and ret.refund_status != NO_REFUND:
-                fact("Refund", f"{shown(ret.refund_amount)} · {ret.refund_status}")
+                fact("Refund", f"{shown(ret.refund_amount)} · {i18n.value(ret.refund_status)}")
                 if ret.refund_ref:
-                    fact("Refund reference", f"{ret.refund_ref} on {shown(ret.refunded_at)}")
+                    fact(
+                        "Refund reference",
+                        _("{ref} on {day}", ref=ret.refund_ref, day=shown(ret.refunded_at)),
+                    )
             if ret.replacement_order_id:
                 fact("Replacement order", ret.replacement_order_id)
 
@@ -159,8 +166,8 @@ class ReturnPage:
             ui.label(
                 _(
                     "This {value} is {status}; nothing is left to do.",
-                    value=view.ret.kind or "return",
-                    status=view.ret.status,
+                    value=i18n.value(view.ret.kind or "return"),
+                    status=i18n.value(view.ret.status or ""),
                 )
             ).classes("text-slate-600")
 
@@ -200,7 +207,11 @@ class ReturnPage:
             for item in step.checklist:
                 ui.label(f"• {_(item)}").classes("text-sm")
             notes = ui.textarea(_("Inspection notes")).props("maxlength=1000").classes("w-full")
-            disposition = ui.select(DISPOSITION_CHOICES, label=_("Restock or write off"), value="restock")
+            disposition = ui.select(
+                {key: _(label) for key, label in DISPOSITION_CHOICES.items()},
+                label=_("Restock or write off"),
+                value="restock",
+            )
             disposition.classes("w-48")
             location = ui.select(
                 view.locations,

@@ -12,6 +12,8 @@ from processes import aftersales
 from processes.aftersales import VIEWS, ReturnQuery
 from processes.browse import PAGE_SIZES
 
+#: The columns whose values are choices, shown in the reader's language.
+SHOWN_VALUES = ("kind", "status", "refund_status")
 COLUMNS = (
     ("return_id", N_("Return")),
     ("requested_at", N_("Requested")),
@@ -79,7 +81,7 @@ class ReturnsList(ServerList):
                     {"name": name, "label": _(label), "field": name, "align": "left"}
                     for name, label in COLUMNS
                 ],
-                rows=page.rows,
+                rows=[{**row, **{name: i18n.value(row[name]) for name in SHOWN_VALUES}} for row in page.rows],
                 row_key="return_id",
             ).props("dense flat bordered hide-pagination :rows-per-page-options=[0]")
             grid.classes("w-full").mark("returns")

@@ -78,7 +78,9 @@ class OrderDetail:
             with ui.row().classes("items-center gap-3"):
                 ui.label(order.order_id).classes("text-lg font-semibold")
                 if order.external_ref:
-                    ui.label(f"{order.channel} {order.external_ref}").classes("text-slate-600")
+                    ui.label(f"{i18n.value(order.channel or '')} {order.external_ref}").classes(
+                        "text-slate-600"
+                    )
                 ui.badge(i18n.value(ORDER.state_of(order))).mark("order-status")
                 ui.badge(_("payment {value}", value=i18n.value(payment_of(order))), color="grey").mark(
                     "payment-status"

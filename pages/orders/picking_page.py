@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from nicegui import ui
 
-from i18n import _
+from i18n import N_, _
 from pages.common import call
 from processes import orders
 
-CHOICES = {"picking": "Orders being picked", "picking+paid": "Being picked, and paid ones waiting"}
+CHOICES = {"picking": N_("Orders being picked"), "picking+paid": N_("Being picked, and paid ones waiting")}
 
 
 class BatchPickView:
@@ -16,9 +16,12 @@ class BatchPickView:
         self.tables: dict[str, ui.table] = {}
 
     def build(self) -> None:
-        self.choice = ui.select(CHOICES, value="picking", label=_("Orders"), on_change=self.refresh).classes(
-            "w-80"
-        )
+        self.choice = ui.select(
+            {key: _(label) for key, label in CHOICES.items()},
+            value="picking",
+            label=_("Orders"),
+            on_change=self.refresh,
+        ).classes("w-80")
         self.body = ui.column().classes("w-full gap-4")
         ui.timer(0, self.refresh, once=True)
 

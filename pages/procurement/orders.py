@@ -114,7 +114,7 @@ class OrderPage:
             fact("Why this supplier", order.selection_reason)
             if order.exception_reason:
                 fact("Quote exception", order.exception_reason)
-            fact("Received so far", f"{view.received} of {order.qty}")
+            fact("Received so far", _("{part} of {whole}", part=view.received, whole=order.qty))
         if order.request_id:
             ui.link(
                 _("Request {request_id}", request_id=order.request_id),

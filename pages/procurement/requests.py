@@ -237,7 +237,10 @@ class RequestPage:
             fact("Needed by", request.needed_by)
             fact("Reason", request.reason)
             fact("Department", request.department)
-            fact("Requested", f"{shown(request.created_at)} by {request.requested_by or '?'}")
+            fact(
+                "Requested",
+                _("{when} by {who}", when=shown(request.created_at), who=request.requested_by or "?"),
+            )
 
     def quotes(self, comparison: procurement.Comparison, choosing: bool) -> None:
         ui.label(_("Quotes")).classes("text-base font-semibold")
@@ -259,12 +262,12 @@ class RequestPage:
                 "lead_time": line.quote.lead_time_days,
                 "arrives_by": line.arrives_by,
                 "valid_until": line.quote.valid_until,
-                "counts": "valid" if line.valid else line.problem,
+                "counts": _("valid") if line.valid else line.problem,
                 "on_time": _on_time(line.reputation),
                 "accepted": _rate(line.reputation.acceptance_rate),
                 "rating": "" if line.reputation.rating is None else f"{line.reputation.rating:g}/5",
                 "score": "" if line.score is None else f"{line.score:.2f}",
-                "pick": "recommended" if choosing and line is recommended else "",
+                "pick": _("recommended") if choosing and line is recommended else "",
                 "notes": line.quote.notes,
             }
             for line in comparison.lines
@@ -306,7 +309,7 @@ class RequestPage:
                 supplier = ui.select(suppliers, label=_("Quoting supplier")).classes("w-64")
                 price = ui.number(_("Unit price"), min=0, step=0.01).classes("w-28")
                 lead = ui.number(_("Lead time (days)"), min=0, step=1, format="%.0f").classes("w-32")
-                lead.props('hint="blank: the usual for the supplier"')
+                lead.props(f'hint="{_("blank: the usual for the supplier")}"')
                 valid_until = ui.input(_("Valid until")).props("type=date stack-label").classes("w-40")
             notes = ui.input(_("Notes")).classes("w-full")
 
@@ -345,8 +348,12 @@ class RequestPage:
                 )
                 return
             options = {
-                line.quote.quote_id: f"{line.supplier_name} · {line.quote.unit_price:,.2f} a unit · "
-                f"total {line.total:,.2f}"
+                line.quote.quote_id: _(
+                    "{supplier} · {price:,.2f} a unit · total {total:,.2f}",
+                    supplier=line.supplier_name,
+                    price=line.quote.unit_price,
+                    total=line.total,
+                )
                 for line in valid
             }
             recommended = comparison.recommended.quote.quote_id if comparison.recommended else None
@@ -395,7 +402,7 @@ def _rate(rate: float | None) -> str:
 def _on_time(reputation: procurement.Reputation) -> str:
     if not reputation.deliveries:
         return ""
-    return f"{reputation.on_time} of {reputation.deliveries}"
+    return _("{part} of {whole}", part=reputation.on_time, whole=reputation.deliveries)
 
 
 # --- /procurement/orders: every purchase order -------------------------------------------

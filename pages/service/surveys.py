@@ -21,8 +21,22 @@ from processes.service import SurveyAnalysis
 
 from .common import shown, table
 
-SCORE_OPTIONS = {5: "5 · excellent", 4: "4 · good", 3: "3 · fair", 2: "2 · poor", 1: "1 · very poor"}
+SCORE_OPTIONS = {
+    5: N_("5 · excellent"),
+    4: N_("4 · good"),
+    3: N_("3 · fair"),
+    2: N_("2 · poor"),
+    1: N_("1 · very poor"),
+}
 PROCEDURES = ("delivery", "ticket")
+#: What a survey asks about, by what it follows.
+ABOUT = {
+    "delivery": N_("How satisfied are you with your delivery?"),
+    "ticket": N_("How satisfied are you with how we handled your request?"),
+}
+#: The card, the chart series and the table name each kind of survey by what it follows.
+AFTER = {"delivery": N_("After delivery"), "ticket": N_("After ticket"), "all": N_("All surveys")}
+SCORE_AFTER = {"delivery": N_("score after delivery"), "ticket": N_("score after ticket")}
 THANKS = N_("Thank you! Your answer has been saved.")
 
 
@@ -58,13 +72,11 @@ class SurveyForm:
         self.token, self.address, self.procedure = token, address, procedure
 
     def build(self) -> None:
-        about = {"delivery": "your delivery", "ticket": "how we handled your request"}.get(
-            self.procedure, "us"
-        )
+        about = ABOUT.get(self.procedure, N_("How satisfied are you with us?"))
         self.body = ui.column().classes("w-full gap-3")
         with self.body:
-            ui.label(_("How satisfied are you with {about}?", about=about)).classes("text-lg")
-            self.score = ui.radio(SCORE_OPTIONS).props("inline")
+            ui.label(_(about)).classes("text-lg")
+            self.score = ui.radio({score: _(label) for score, label in SCORE_OPTIONS.items()}).props("inline")
             self.comment = ui.textarea(_("Comment (optional)")).classes("w-full")
             self.comment.props(f"maxlength={service.COMMENT_LIMIT} counter")
             ui.button(_("Send"), on_click=self.send)
@@ -100,7 +112,7 @@ def show_analysis(analysis: SurveyAnalysis) -> None:
         _figure_card("All surveys", overall)
         for name in PROCEDURES:
             if name in analysis.by_procedure:
-                _figure_card(f"After {name}", analysis.by_procedure[name])
+                _figure_card(AFTER[name], analysis.by_procedure[name])
     _chart(analysis)
     ui.label(_("By week sent")).classes("text-base font-semibold")
     table(
@@ -116,7 +128,7 @@ def show_analysis(analysis: SurveyAnalysis) -> None:
             {
                 "key": f"{row.week}-{row.procedure}",
                 "week": row.week,
-                "procedure": row.procedure,
+                "procedure": _(AFTER.get(row.procedure, row.procedure)),
                 "sent": row.figures.sent,
                 "answered": row.figures.answered,
                 "rate": f"{row.figures.response_rate:.0%}",
@@ -135,7 +147,7 @@ def show_analysis(analysis: SurveyAnalysis) -> None:
                 _(
                     "{shown} · {procedure} {ref} · {score} of 5",
                     shown=shown(comment.answered_at),
-                    procedure=comment.procedure,
+                    procedure=_(AFTER.get(comment.procedure, comment.procedure)),
                     ref=comment.ref,
                     score=comment.score,
                 )
@@ -176,16 +188,16 @@ def _chart(analysis: SurveyAnalysis) -> None:
             "legend": {},
             "xAxis": {"type": "category", "data": [week.isoformat() for week in weeks]},
             "yAxis": [
-                {"type": "value", "name": "average score", "min": 0, "max": 5},
-                {"type": "value", "name": "response rate %", "min": 0, "max": 100},
+                {"type": "value", "name": _("average score"), "min": 0, "max": 5},
+                {"type": "value", "name": _("response rate %"), "min": 0, "max": 100},
             ],
             "series": [
                 *(
-                    {"name": f"score after {name}", "type": "bar", "data": series(name, lambda f: f.average)}
+                    {"name": _(SCORE_AFTER[name]), "type": "bar", "data": series(name, lambda f: f.average)}
                     for name in PROCEDURES
                 ),
                 {
-                    "name": "response rate",
+                    "name": _("response rate"),
                     "type": "line",
                     "yAxisIndex": 1,
                     "data": series("all", lambda f: round(f.response_rate * 100)),

@@ -191,13 +191,13 @@ class TicketPage:
             ui.label(_(SLA_WORDS[view.sla])).classes(f"text-{SLA_COLOURS[view.sla]} font-medium").mark("sla")
         with ui.row().classes("w-full gap-8 items-start"):
             with ui.column().classes("gap-0"):
-                fact("Kind", ticket.kind)
-                fact("Priority", ticket.priority)
+                fact("Kind", i18n.value(ticket.kind or ""))
+                fact("Priority", i18n.value(ticket.priority or ""))
                 fact("Customer", ticket.customer_name)
                 fact("Email", ticket.customer_email)
                 fact("Order", ticket.order_id)
                 if view.order is not None:
-                    fact("Order status", view.order.status)
+                    fact("Order status", i18n.value(view.order.status or ""))
             with ui.column().classes("gap-0"):
                 fact("Assignee", ticket.assignee)
                 fact("Opened", ticket.opened_at)
@@ -218,7 +218,11 @@ class TicketPage:
                 )
             else:
                 ui.label(
-                    f"Satisfaction survey answered {shown(survey.answered_at)}: {survey.score} of 5"
+                    _(
+                        "Satisfaction survey answered {shown}: {score} of 5",
+                        shown=shown(survey.answered_at),
+                        score=survey.score,
+                    )
                     + (f" · {survey.comment}" if survey.comment else "")
                 ).classes("whitespace-pre-wrap")
 

@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from i18n import N_, _
+from i18n import N_, _, ngettext
 from processes.errors import ProcessError
 from processes.orders.procedure import ORDER
 from processes.settings import value_of
@@ -25,7 +25,7 @@ from .common import LIMITS, lines_of, order_ref, paid_for, text, whole_number
 from .procedures import NO_REFUND, RETURN
 
 #: The one answer for an unknown order and for a reference with the wrong email address.
-NOT_FOUND = (
+NOT_FOUND = N_(
     "We could not find an order with that reference and email address. Please check both and try again."
 )
 #: Who the Audit tab names for a request made on the public page.
@@ -139,7 +139,7 @@ def match_order(orders: Iterable[Record], reference: str, email: str) -> Record:
     wanted_ref = _reference(reference)
     wanted_email = (email or "").strip().casefold()
     if not wanted_ref or not wanted_email:
-        raise ProcessError(NOT_FOUND)
+        raise ProcessError(_(NOT_FOUND))
     found = [
         order
         for order in orders
@@ -147,19 +147,28 @@ def match_order(orders: Iterable[Record], reference: str, email: str) -> Record:
         and (order.customer_email or "").strip().casefold() == wanted_email
     ]
     if not found:
-        raise ProcessError(NOT_FOUND)
+        raise ProcessError(_(NOT_FOUND))
     return max(found, key=lambda order: (order.created_at or datetime.min, order.order_id))
 
 
 def eligibility_problem(order: Record, now: datetime, window_days: int) -> str | None:
     """Why no return can be asked for on `order` now, or None."""
     if order.status != ORDER.transition("deliver").target or order.delivered_at is None:
-        return f"Order {order_ref(order)} has not been delivered yet; a return can be asked for once it has arrived."
+        return _(
+            "Order {order_ref} has not been delivered yet; a return can be asked for once it has arrived.",
+            order_ref=order_ref(order),
+        )
     closes = order.delivered_at + timedelta(days=window_days)
     if now > closes:
-        return (
-            f"Order {order_ref(order)} was delivered on {order.delivered_at:%Y-%m-%d}; returns are accepted "
-            f"for {window_days} days after delivery, until {closes:%Y-%m-%d}."
+        return ngettext(
+            "Order {order_ref} was delivered on {delivered}; returns are accepted for {count} day after "
+            "delivery, until {closes}.",
+            "Order {order_ref} was delivered on {delivered}; returns are accepted for {count} days after "
+            "delivery, until {closes}.",
+            window_days,
+            order_ref=order_ref(order),
+            delivered=f"{order.delivered_at:%Y-%m-%d}",
+            closes=f"{closes:%Y-%m-%d}",
         )
     return None
 

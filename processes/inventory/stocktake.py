@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from i18n import _
+from i18n import N_, _
 from processes import steps
 from processes.errors import ProcessError
 from processes.inventory.procedures import STOCKTAKE, UNFINISHED
@@ -90,10 +90,10 @@ class SessionSummary:
     @property
     def status(self) -> str:
         if self.open:
-            return "counting"
+            return N_("counting")
         if self.counted:
-            return "awaiting approval"
-        return "closed"
+            return N_("awaiting approval")
+        return N_("closed")
 
 
 @steps.entry(STOCKTAKE)

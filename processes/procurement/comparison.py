@@ -86,7 +86,7 @@ def comparison_from(request: Record, tables: dict[str, Table], today: date) -> C
         request=request,
         lines=lines,
         recommended=recommended,
-        reason=_reason(recommended, lines, request) if recommended else "No valid quote yet.",
+        reason=_reason(recommended, lines, request) if recommended else _("No valid quote yet."),
         valid_suppliers=len(valid_suppliers(quotes, suppliers.get, today)),
     )
 
@@ -136,33 +136,41 @@ def _reason(best: QuoteLine, lines: list[QuoteLine], request: Record) -> str:
     valid = [line for line in lines if line.score is not None]
     cheapest = min(valid, key=lambda line: line.quote.unit_price)
     if best.quote.unit_price <= cheapest.quote.unit_price:
-        price = f"lowest price, {best.quote.unit_price:,.2f} a unit"
+        price = _("lowest price, {price:,.2f} a unit", price=best.quote.unit_price)
     else:
-        above = best.quote.unit_price / cheapest.quote.unit_price - 1
-        price = (
-            f"{best.quote.unit_price:,.2f} a unit, {above:.0%} above the lowest "
-            f"({cheapest.supplier_name}, {cheapest.quote.unit_price:,.2f})"
+        price = _(
+            "{price:,.2f} a unit, {above:.0%} above the lowest ({cheapest}, {lowest:,.2f})",
+            price=best.quote.unit_price,
+            above=best.quote.unit_price / cheapest.quote.unit_price - 1,
+            cheapest=cheapest.supplier_name,
+            lowest=cheapest.quote.unit_price,
         )
     parts = [price, best.reputation.describe()]
     if best.arrives_by is not None:
-        if request.needed_by is None:
-            parts.append(f"arrives by {best.arrives_by.isoformat()}")
+        arrives, needed = best.arrives_by.isoformat(), request.needed_by
+        if needed is None:
+            parts.append(_("arrives by {arrives}", arrives=arrives))
         elif best.in_time:
             parts.append(
-                f"arrives by {best.arrives_by.isoformat()}, needed by {request.needed_by.isoformat()}"
+                _("arrives by {arrives}, needed by {needed}", arrives=arrives, needed=needed.isoformat())
             )
         else:
             parts.append(
-                f"arrives by {best.arrives_by.isoformat()}, after the needed-by date "
-                f"{request.needed_by.isoformat()} (no valid quote arrives in time)"
+                _(
+                    "arrives by {arrives}, after the needed-by date {needed} (no valid quote arrives in time)",
+                    arrives=arrives,
+                    needed=needed.isoformat(),
+                )
             )
     others = sorted((line for line in valid if line is not best), key=lambda line: -(line.score or 0))
-    score = f"score {best.score:.2f}"
+    score = _("score {score:.2f}", score=best.score)
     if others and (others[0].score or 0) > (best.score or 0):
-        score += (
-            f"; {others[0].supplier_name} scores {others[0].score:.2f} but arrives after the needed-by date"
+        score += _(
+            "; {other} scores {score:.2f} but arrives after the needed-by date",
+            other=others[0].supplier_name,
+            score=others[0].score,
         )
     elif others:
-        score += f" against {others[0].score:.2f} for {others[0].supplier_name}"
+        score += _(" against {score:.2f} for {other}", score=others[0].score, other=others[0].supplier_name)
     parts.append(score)
-    return f"{best.supplier_name}: " + "; ".join(parts) + "."
+    return _("{supplier}: {reasons}.", supplier=best.supplier_name, reasons=_("; ").join(parts))

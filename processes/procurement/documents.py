@@ -1,4 +1,4 @@
-"""The printable purchase order: templates/purchase_order.html filled from the record.
+"""The printable purchase order: templates/purchase_order.html filled from the record, in the reader's language.
 
 Autoescape is on: supplier names, addresses and notes are typed by people
 and shown as text, never as markup.
@@ -10,7 +10,8 @@ from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
-from i18n import _
+import i18n
+from i18n import N_, _
 from processes.errors import ProcessError
 from sheets.tabs import LOCATIONS, PRODUCTS, PURCHASE_ORDERS, SUPPLIERS
 from sheets.workbook import Workbook
@@ -25,12 +26,15 @@ _templates = Environment(
     lstrip_blocks=True,
 )
 _templates.filters["money"] = lambda value: "" if value is None else f"{value:,.2f}"
+# The document speaks the language of the person printing it.
+_templates.globals["_"] = _
+_templates.globals["value"] = i18n.value
 
 #: What the document says across the page when the order must not be sent.
 NOT_TO_SEND = {
-    "draft": "Draft: not approved",
-    "awaiting_approval": "Awaiting approval: do not send",
-    "cancelled": "Cancelled",
+    "draft": N_("Draft: not approved"),
+    "awaiting_approval": N_("Awaiting approval: do not send"),
+    "cancelled": N_("Cancelled"),
 }
 
 
@@ -46,5 +50,6 @@ def render_purchase_order(workbook: Workbook, po_id: str) -> str:
         product=tables[PRODUCTS.name].get(order.sku),
         location=tables[LOCATIONS.name].get(order.location_id) if order.location_id else None,
         issued=(order.ordered_at or workbook.clock()).date(),
-        warning=NOT_TO_SEND.get(order.status),
+        warning=_(NOT_TO_SEND[order.status]) if order.status in NOT_TO_SEND else None,
+        language=i18n.current(),
     )

@@ -28,15 +28,15 @@ SupplierLookup = Callable[[str], Record | None]
 def quote_problem(quote: Record, supplier: Record | None, today: date) -> str | None:
     """Why a quote does not count (expired, no validity date, supplier gone), or None while it is valid."""
     if supplier is None:
-        return "the supplier is not in Suppliers"
+        return _("the supplier is not in Suppliers")
     if supplier.active is False:
-        return "the supplier is inactive"
+        return _("the supplier is inactive")
     if quote.unit_price is None or quote.unit_price <= 0:
-        return "no unit price above 0"
+        return _("no unit price above 0")
     if quote.valid_until is None:
-        return "no valid-until date"
+        return _("no valid-until date")
     if quote.valid_until < today:
-        return f"expired on {quote.valid_until.isoformat()}"
+        return _("expired on {day}", day=quote.valid_until.isoformat())
     return None
 
 

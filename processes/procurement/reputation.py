@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from i18n import _, ngettext
 from sheets.table import Record, Table
 from sheets.tabs import PURCHASE_ORDERS, RECEIPTS, SUPPLIERS
 from sheets.workbook import Workbook
@@ -55,16 +56,23 @@ class Reputation:
     def describe(self) -> str:
         """The reputation in words, for the comparison and the recommendation."""
         if self.deliveries:
-            said = [f"on time in {self.on_time} of {self.deliveries} deliveries"]
+            said = [
+                ngettext(
+                    "on time in {on_time} of {count} delivery",
+                    "on time in {on_time} of {count} deliveries",
+                    self.deliveries,
+                    on_time=self.on_time,
+                )
+            ]
         elif self.received:
-            said = ["no delivery dates to judge timeliness by"]
+            said = [_("no delivery dates to judge timeliness by")]
         else:
-            said = ["no deliveries yet"]
+            said = [_("no deliveries yet")]
         if self.acceptance_rate is not None:
-            said.append(f"{self.acceptance_rate:.0%} of goods accepted")
+            said.append(_("{rate:.0%} of goods accepted", rate=self.acceptance_rate))
         if self.rating is not None:
-            said.append(f"rated {self.rating:g}/{MAX_RATING}")
-        return ", ".join(said)
+            said.append(_("rated {rating:g}/{most}", rating=self.rating, most=MAX_RATING))
+        return _(", ").join(said)
 
 
 def reputations(suppliers: Table, orders: Table, receipts: Table) -> dict[str, Reputation]:

@@ -153,6 +153,14 @@ def test_every_declared_step_alert_permission_and_setting_has_a_chinese_translat
     assert sorted(text for text in declared_texts() if (None, text) not in chinese) == []
 
 
+def test_every_column_description_has_a_chinese_translation():
+    """A form shows what a column holds as its field's tooltip, in the reader's language."""
+    chinese = i18n.catalog("zh")
+    described = {column.description for tab in ALL_TABS for column in tab.columns if column.description}
+    assert described
+    assert sorted(text for text in described if (None, text) not in chinese) == []
+
+
 @pytest.mark.parametrize("tab", [tab for tab in ALL_TABS if tab.choice_columns()], ids=lambda tab: tab.name)
 def test_every_choice_value_has_a_chinese_label(tab):
     chinese = i18n.catalog("zh")

@@ -240,9 +240,9 @@ async def test_the_analysis_page_shows_averages_rates_and_comments(app_workbook,
     assert marked_texts(manager, "rate After delivery") == ["50% answered (1 of 2)"]
     assert sorted(marked_texts(manager, "comment")) == ["Fast", "Slow answer"]
     assert {(row["procedure"], row["average"]) for row in table_rows(manager, "weeks")} == {
-        ("all", "3.50"),
-        ("delivery", "5.00"),
-        ("ticket", "2.00"),
+        ("All surveys", "3.50"),  # each kind named as its card names it, in the reader's language
+        ("After delivery", "5.00"),
+        ("After ticket", "2.00"),
     }
     [chart] = manager.find(marker="chart").elements
     assert chart.options["series"][-1]["data"] == [67]
