@@ -154,6 +154,21 @@ def cancel_if_payment_ended(tx: Transaction, order: Record) -> Record:
     return tx.update(order, _payment_ended(tx, order, payment_of(order)))
 
 
+def cancel_for_channel(tx: Transaction, order: Record) -> Record | None:
+    """The shop cancelled the order: it is cancelled here too, its reservation released.
+
+    An order already cancelled is returned as it is; one past cancelling (shipped,
+    delivered) gives None, for the caller to report: the goods have left.
+    """
+    cancelling = ORDER.transition("cancel")
+    state = ORDER.state_of(order)
+    if state == cancelling.target:
+        return order
+    if state not in cancelling.sources:
+        return None
+    return tx.update(order, {"status": _cancelled(tx, order)})
+
+
 @steps.rule(ORDER, "start_picking")
 def start_picking(workbook: Workbook, order_id: str, *, by: Actor, base: Record | None = None) -> Record:
     """Begin picking a confirmed, paid order."""
