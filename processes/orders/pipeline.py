@@ -18,7 +18,7 @@ from datetime import datetime
 from typing import Any
 
 from i18n import _
-from processes import notify, steps
+from processes import channels, notify, steps
 from processes.errors import ProcessError
 from processes.permissions import Actor
 from processes.service.surveys import create_survey
@@ -220,7 +220,11 @@ def ship_order(
     by: Actor,
     base: Record | None = None,
 ) -> Record:
-    """Hand the parcel over: the stock leaves (shipment moves), the reservation ends, the customer is told."""
+    """Hand the parcel over: the stock leaves (shipment moves), the reservation ends, the customer is told.
+
+    An order from a connected shop that notifies its customers is told by the shop
+    (processes/channels/fulfilling.py sends it the tracking number), not by a message here.
+    """
     carrier, tracking_no = (carrier or "").strip(), (tracking_no or "").strip()
     missing = [
         what for what, value in (("the carrier", carrier), ("the tracking number", tracking_no)) if not value
@@ -244,6 +248,8 @@ def ship_order(
                 "shipped_at": tx.now,
             },
         )
+        if channels.notifies_customers(order.channel):
+            return shipped  # its shop tells the customer, once the connection fulfils it there
         notify.queue_message(
             tx,
             to=order.customer_email,
