@@ -14,7 +14,8 @@ claims, confirms and renews it, the outbox sends only while it is held, and
 stopping releases it.
 
 A cycle (or a sending round) that raises is logged; the runner goes on at the
-next interval.
+next interval. With a shop connected, the runner also runs its jobs
+(jobs/channels.py) in a thread of their own, under the same lock.
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ from typing import IO, Any
 
 import schedule
 
+from jobs.channels import ChannelJobs, ChannelWorker
 from jobs.cycle import CycleState, release_lease
 from jobs.lease import CLAIM
 from jobs.outbox import SmtpSettings, send_round
@@ -55,6 +57,7 @@ class RunnerLock:
     def __init__(self, data_dir: Path) -> None:
         self.path = Path(data_dir) / LOCK_FILE
         self._file: IO[str] | None = None
+        self._guard = threading.Lock()  # the shop connection's thread asks too
 
     @property
     def held(self) -> bool:
@@ -62,6 +65,10 @@ class RunnerLock:
 
     def acquire(self) -> bool:
         """True if this runner holds the lock now (already held counts); False if another holds it."""
+        with self._guard:
+            return self._acquire()
+
+    def _acquire(self) -> bool:
         if self._file is not None:
             return True
         self.path.parent.mkdir(parents=True, exist_ok=True)
@@ -79,10 +86,11 @@ class RunnerLock:
         return True
 
     def release(self) -> None:
-        if self._file is not None:
-            fcntl.flock(self._file.fileno(), fcntl.LOCK_UN)
-            self._file.close()
-            self._file = None
+        with self._guard:
+            if self._file is not None:
+                fcntl.flock(self._file.fileno(), fcntl.LOCK_UN)
+                self._file.close()
+                self._file = None
 
 
 class JobRunner:
@@ -99,6 +107,7 @@ class JobRunner:
         smtp: SmtpSettings | None = None,
         send: Callable[[Workbook, SmtpSettings], Any] = send_round,
         stop_event: threading.Event | None = None,
+        channels: ChannelJobs | None = None,
     ) -> None:
         self.workbook = workbook
         self.cycle = cycle
@@ -113,6 +122,7 @@ class JobRunner:
         self._thread: threading.Thread | None = None
         self._said_locked = False
         self._said_lease = False
+        self.channels = ChannelWorker(channels, self._may_act) if channels is not None else None
 
     # one run of each job ---------------------------------------------------
 
@@ -170,6 +180,8 @@ class JobRunner:
     def run(self) -> None:
         """Run every job now, then each on its interval until `stop()`; the lock is released at the end."""
         try:
+            if self.channels is not None:
+                self.channels.start()
             self.scheduler.run_all()
             while not self._stop.is_set():
                 self.tick()
@@ -181,6 +193,8 @@ class JobRunner:
 
     def release(self) -> None:
         """Let go of the lease (Google) and the lock, so another runner may act at once."""
+        if self.channels is not None:
+            self.channels.stop()
         try:
             if self.lock.held and release_lease(self.workbook, self.state):
                 log.info("jobs: lease released")
@@ -255,6 +269,7 @@ def run_once(
     send: Callable[[Workbook, SmtpSettings], Any] = send_round,
     out: Callable[[str], Any] = print,
     settle_seconds: float = LEASE_SETTLE_SECONDS,
+    channels: ChannelJobs | None = None,
 ) -> int:
     """`python app.py jobs --once`: one cycle and one sending round, unless another runner holds the lock.
 
@@ -280,6 +295,9 @@ def run_once(
             log.exception("jobs: the checks failed")
             out(f"jobs: the checks failed: {error}")
             ok = False
+        if channels is not None:
+            for line in channels.sync():
+                out(f"channels: {line}")
         if not runner.holds_lease():
             out("jobs: this runner does not hold the lease, so it sends no message")
             return 0 if ok else 1
