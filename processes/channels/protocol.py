@@ -47,6 +47,10 @@ class Connection(Protocol):
     notifies_customers: bool
 
     @property
+    def shop(self) -> str:
+        """The shop's address, as the Channels page names it (example.myshopify.com)."""
+
+    @property
     def accepts_webhooks(self) -> bool:
         """Whether webhooks can be proved (a secret is configured)."""
 

@@ -39,6 +39,10 @@ class ShopifyConnection:
         self.client = client or ShopifyClient(settings)
 
     @property
+    def shop(self) -> str:
+        return self.settings.shop
+
+    @property
     def accepts_webhooks(self) -> bool:
         return bool(self.settings.webhook_secret)
 
