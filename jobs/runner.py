@@ -31,7 +31,7 @@ from typing import IO, Any
 
 import schedule
 
-from jobs.channels import ChannelJobs, ChannelWorker
+from jobs.channels import ROUND_SECONDS, ChannelJobs, ChannelWorker
 from jobs.cycle import CycleState, release_lease
 from jobs.lease import CLAIM
 from jobs.outbox import SmtpSettings, send_round
@@ -108,6 +108,7 @@ class JobRunner:
         send: Callable[[Workbook, SmtpSettings], Any] = send_round,
         stop_event: threading.Event | None = None,
         channels: ChannelJobs | None = None,
+        channel_seconds: float = ROUND_SECONDS,
     ) -> None:
         self.workbook = workbook
         self.cycle = cycle
@@ -122,7 +123,11 @@ class JobRunner:
         self._thread: threading.Thread | None = None
         self._said_locked = False
         self._said_lease = False
-        self.channels = ChannelWorker(channels, self._may_act) if channels is not None else None
+        self.channels = (
+            ChannelWorker(channels, self._may_act, round_seconds=channel_seconds)
+            if channels is not None
+            else None
+        )
 
     # one run of each job ---------------------------------------------------
 

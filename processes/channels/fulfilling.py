@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from processes.orders.procedure import ORDER
+from sheets.errors import SheetError
 from sheets.table import Table
 from sheets.tabs import ORDERS
 from sheets.workbook import Workbook
@@ -38,14 +39,16 @@ class FulfilReport:
     sent: int = 0
     already: int = 0  # the shop had fulfilled them already (an earlier answer lost)
     failed: int = 0
+    error: str = ""  # the sheet could not be read: nothing new was owed this round
 
     def __str__(self) -> str:
-        if not (self.sent or self.failed or self.already):
-            return f"{self.channel}: no fulfilment due"
-        return (
-            f"{self.channel}: {self.sent} fulfilment(s) sent, {self.already} already fulfilled in the shop, "
-            f"{self.failed} failed (to try again)"
-        )
+        said = f"{self.channel}: no fulfilment due"
+        if self.sent or self.failed or self.already:
+            said = (
+                f"{self.channel}: {self.sent} fulfilment(s) sent, {self.already} already fulfilled in the shop, "
+                f"{self.failed} failed (to try again)"
+            )
+        return said + (f"; the Orders tab could not be read: {self.error}" if self.error else "")
 
 
 def send_fulfilments(
@@ -54,7 +57,13 @@ def send_fulfilments(
     """Owe the shop what shipped here, and send every fulfilment that is due; never raises for the shop."""
     report = FulfilReport(connection.channel)
     queue = FulfilmentQueue(store)
-    shipped = shipped_orders(workbook.table(ORDERS), connection.channel)
+    try:
+        shipped = shipped_orders(workbook.table(ORDERS), connection.channel)
+    except SheetError as error:  # what is owed already still goes out; the rest waits for the sheet
+        log.warning(
+            "channels: the Orders tab could not be read for %s's fulfilments: %s", connection.channel, error
+        )
+        report.error, shipped = str(error), []
     if shipped:
         reports = ShopReports(store).of(connection.channel, [order.ref for order in shipped])
         report.queued = queue.owe(connection.channel, shipped, reports, now)

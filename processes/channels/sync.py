@@ -25,6 +25,7 @@ from datetime import UTC, datetime, timedelta
 from i18n import _
 from processes.errors import ProcessError
 from processes.orders.procedure import OPEN_STATES, PAYMENT_PENDING
+from sheets.errors import SheetError
 from sheets.tabs import ORDERS
 from sheets.workbook import Workbook
 
@@ -99,7 +100,10 @@ def sync(
             report.new += inbox.receive(delivery, now=now)
         report.unpaid_checked, new = check_payments(workbook, connection, store, now)
         report.new += new
-    except ShopError as error:
+    except (
+        ShopError,
+        SheetError,
+    ) as error:  # what was pulled is kept; the next sync starts from the same point
         log.warning("channels: the %s sync failed: %s", channel, error)
         report.error = str(error)
     report.applied = apply_inbox(workbook, connection, store, now)
