@@ -458,6 +458,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         smtp = smtp_settings()
         prepare_to_serve(workbook, accounts, demo=args.demo)
         shops = open_channels(workbook, config)
+        for shop in channels.connections():
+            hooks = (
+                f"webhooks at /api/v1/channels/{shop.channel}/webhooks"
+                if shop.accepts_webhooks
+                else "no webhooks"
+            )
+            print(f"shop connection: {shop.channel} {shop.shop} ({hooks}); see the Channels page")
     except (SheetError, ProcessError) as error:
         print(f"flowsheet: {error}", file=sys.stderr)
         return 2

@@ -212,3 +212,22 @@ def test_a_google_failure_mid_apply_keeps_every_delivery_and_the_next_round_appl
     report = apply_inbox(google.workbook, connection, store, NOW + timedelta(minutes=1))
     assert (report.applied, report.added) == (2, [placed.name])
     assert [order.payment_status for order in google.workbook.table(ORDERS).records()] == ["paid"]
+
+
+def test_a_round_of_many_deliveries_costs_google_one_read_and_one_write(
+    google, fake_shopify, connection, store
+):
+    from tests.channels.conftest import stock_the_catalogue
+
+    stock_the_catalogue(google.workbook)
+    for number in range(40):
+        _placed, hooks = fake_shopify.shop.place_order(
+            [("MUG-003", 1 + number % 3, "8.00")], paid=number % 2 == 0
+        )
+        deliver(fake_shopify, connection, store, *hooks)
+    google.workbook.invalidate()
+    google.fake.reset_counts()
+    report = apply_inbox(google.workbook, connection, store, NOW)
+    assert (report.due, report.applied, len(report.added)) == (60, 60, 40)
+    assert (google.requests("values.batchGet"), google.requests("batchUpdate")) == (1, 1)
+    assert len(google.workbook.table(ORDERS)) == 40
