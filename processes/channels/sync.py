@@ -24,7 +24,7 @@ from datetime import UTC, datetime, timedelta
 
 from i18n import _
 from processes.errors import ProcessError
-from processes.orders.procedure import OPEN_STATES, PAYMENT_PENDING
+from processes.orders.procedure import OPEN_STATES, ORDER, PAYMENT_PENDING
 from sheets.errors import SheetError
 from sheets.tabs import ORDERS
 from sheets.workbook import Workbook
@@ -144,7 +144,7 @@ def unpaid_refs(workbook: Workbook, channel: str) -> list[str]:
         )
         if order_channel == channel
         and ref
-        and (status or "new") in OPEN_STATES
+        and (status or ORDER.default_state) in OPEN_STATES
         and (payment or PAYMENT_PENDING) == PAYMENT_PENDING
     ]
 
