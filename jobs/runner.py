@@ -35,6 +35,7 @@ from jobs.channels import ROUND_SECONDS, ChannelJobs, ChannelWorker
 from jobs.cycle import CycleState, release_lease
 from jobs.lease import CLAIM
 from jobs.outbox import SmtpSettings, send_round
+from processes.channels.sync import SyncReport
 from sheets.workbook import Workbook
 
 log = logging.getLogger(__name__)
@@ -283,7 +284,10 @@ def run_once(
     claimed at the same moment then sees which of the two won). The lease is
     released at the end.
 
-    Exit code: 0 when both ran (or another runner holds the lock or lease: nothing to do), 1 when one raised.
+    With a shop connected (`channels`), a sync of it runs between the two.
+
+    Exit code: 0 when all ran (or another runner holds the lock or lease: nothing to do), 1 when one
+    raised or the sync failed.
     """
     runner = JobRunner(workbook, cycle, data_dir=data_dir, smtp=smtp, send=send)
     if not runner.lock.acquire():
@@ -301,8 +305,9 @@ def run_once(
             out(f"jobs: the checks failed: {error}")
             ok = False
         if channels is not None:
-            for line in channels.sync():
-                out(f"channels: {line}")
+            for report in channels.sync():
+                out(f"channels: {report}")
+                ok = ok and not (isinstance(report, SyncReport) and not report.ok)
         if not runner.holds_lease():
             out("jobs: this runner does not hold the lease, so it sends no message")
             return 0 if ok else 1
