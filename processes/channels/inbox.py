@@ -1,6 +1,7 @@
 """The inbox: every order report a shop sent (a webhook) or the reconcile pulled, kept until it is in the record.
 
     inbox.receive(delivery, now=now)          # False: that delivery is here already (a duplicate)
+    inbox.receive_all(page, now=now)          # a page the reconcile pulled, in one commit: how many were new
     for entry in inbox.due("shopify", now): ...
     inbox.settle({entry_id: Settled(ref, outcome, problem)}, now)
     inbox.failed(entry_ids, "Google answered 503 ...", now)
@@ -114,21 +115,22 @@ class Inbox:
 
     def receive(self, delivery: Delivery, *, now: datetime) -> bool:
         """Keep `delivery`, due at once; False when the same delivery is here already (nothing changes)."""
+        return self.receive_all([delivery], now=now) == 1
+
+    def receive_all(self, deliveries: Iterable[Delivery], *, now: datetime) -> int:
+        """Keep every delivery not here yet, in one commit (a page the reconcile pulled); how many were new."""
+        rows = [
+            (item.channel, item.delivery, item.source, item.topic, item.body, stamp(now), stamp(now))
+            for item in deliveries
+        ]
         with self.store.connect() as connection:
-            added = connection.execute(
+            before = connection.total_changes
+            connection.executemany(
                 "INSERT OR IGNORE INTO inbox (channel, delivery, source, topic, body, received_at, next_try_at)"
                 " VALUES (?, ?, ?, ?, ?, ?, ?)",
-                (
-                    delivery.channel,
-                    delivery.delivery,
-                    delivery.source,
-                    delivery.topic,
-                    delivery.body,
-                    stamp(now),
-                    stamp(now),
-                ),
-            ).rowcount
-        return added == 1
+                rows,
+            )
+            return connection.total_changes - before
 
     def due(self, channel: str, now: datetime, limit: int = ROUND_LIMIT) -> list[Entry]:
         """Pending entries whose time has come, in the order they arrived."""

@@ -63,8 +63,9 @@ class Connection(Protocol):
         Raises Unreadable (kept with why) or ShopError (tried again later).
         """
 
-    def pull_since(self, since: str) -> Iterator[Delivery]:
-        """Every order changed in the shop at or after `since` (UTC, ISO 8601), as deliveries for the inbox."""
+    def pull_since(self, since: str) -> Iterator[list[Delivery]]:
+        """Every order changed in the shop at or after `since` (UTC, ISO 8601), as deliveries for the inbox,
+        a page of the shop's answers at a time (each is kept before the next is asked for)."""
 
     def pull(self, shop_ids: Sequence[str], refs: Sequence[str]) -> list[Delivery]:
         """These orders as the shop has them now (by the shop's IDs, or by reference when the ID is unknown)."""

@@ -95,9 +95,9 @@ def sync(
     )
     inbox = Inbox(store)
     try:
-        for delivery in connection.pull_since(report.since):
-            report.pulled += 1
-            report.new += inbox.receive(delivery, now=now)
+        for page in connection.pull_since(report.since):
+            report.pulled += len(page)
+            report.new += inbox.receive_all(page, now=now)
         report.unpaid_checked, new = check_payments(workbook, connection, store, now)
         report.new += new
     except (
@@ -125,8 +125,7 @@ def check_payments(
     known = ShopReports(store).of(connection.channel, refs)
     shop_ids = [known[ref].shop_id for ref in refs if ref in known]
     unknown = [ref for ref in refs if ref not in known]
-    inbox = Inbox(store)
-    new = sum(inbox.receive(delivery, now=now) for delivery in connection.pull(shop_ids, unknown))
+    new = Inbox(store).receive_all(connection.pull(shop_ids, unknown), now=now)
     return len(refs), new
 
 

@@ -9,6 +9,7 @@ from jobs.cycle import run_cycle
 from jobs.runner import RunnerLock
 from processes import channels
 from processes.channels.inbox import Inbox
+from processes.channels.shopify.admin import ORDERS_PER_PAGE
 from processes.channels.sync import FIRST_SYNC_DAYS, LAST_SYNC_ERROR, OVERLAP, SYNCED_UNTIL, sync
 from processes.orders import confirm_order
 from sheets.backends.local import LocalBackend
@@ -89,6 +90,24 @@ def test_a_reconcile_cut_short_keeps_what_it_pulled_and_starts_again_from_the_sa
     assert again.ok and again.since == "2026-03-01T00:00:00Z"
     assert (again.pulled, again.new) == (25, 5)
     assert len(shop.workbook.table(ORDERS)) == 25
+
+
+def test_each_page_pulled_is_kept_in_one_go_and_only_versions_not_yet_kept_count(
+    fake_shopify, connection, store
+):
+    placed = [fake_shopify.shop.place_order([("KIT-001", 1, "30.00")])[0] for _ in range(ORDERS_PER_PAGE + 5)]
+    pages = list(connection.pull_since("2026-01-01T00:00:00Z"))
+    assert [len(page) for page in pages] == [ORDERS_PER_PAGE, 5]
+    inbox = Inbox(store)
+    assert inbox.receive_all(pages[0], now=NOW) == ORDERS_PER_PAGE
+    # the next sync's overlap pulls the same versions again, and one order changed since
+    fake_shopify.shop.pay(placed[0].name)
+    again = [delivery for page in connection.pull_since("2026-01-01T00:00:00Z") for delivery in page]
+    assert len(again) == ORDERS_PER_PAGE + 5
+    assert inbox.receive_all(again, now=NOW) == 5 + 1
+    assert inbox.receive_all([], now=NOW) == 0
+    assert len(inbox.entries("shopify")) == ORDERS_PER_PAGE + 6
+    assert inbox.receive(again[1], now=NOW) is False
 
 
 def test_the_payment_check_confirms_a_payment_whose_webhooks_were_lost(shop, fake_shopify, connection, store):

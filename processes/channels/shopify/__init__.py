@@ -16,7 +16,7 @@ from ..errors import Refused, Unreadable
 from ..fulfilments import Owed
 from ..inbox import PULL, Delivery, Entry
 from ..protocol import Fulfilled, ShopOrder
-from .admin import create_fulfillment, orders_by_id, orders_named, orders_updated_since
+from .admin import create_fulfillment, orders_by_id, orders_named, pages_updated_since
 from .client import ShopifyClient
 from .orders import OrderPointer, from_graphql, read_webhook
 from .settings import ShopifySettings
@@ -60,9 +60,9 @@ class ShopifyConnection:
             return from_graphql(nodes[0])
         return found
 
-    def pull_since(self, since: str) -> Iterator[Delivery]:
-        for node in orders_updated_since(self.client, since):
-            yield _pulled(node)
+    def pull_since(self, since: str) -> Iterator[list[Delivery]]:
+        for page in pages_updated_since(self.client, since):
+            yield [_pulled(node) for node in page]
 
     def pull(self, shop_ids: Sequence[str], refs: Sequence[str]) -> list[Delivery]:
         nodes = orders_by_id(self.client, shop_ids) if shop_ids else []

@@ -102,8 +102,8 @@ mutation FulfillmentCreate($fulfillment: FulfillmentInput!) {
 """
 
 
-def orders_updated_since(client: ShopifyClient, since: str) -> Iterator[dict[str, Any]]:
-    """Every order changed at or after `since` (UTC, ISO 8601), page by page, each with all its lines."""
+def pages_updated_since(client: ShopifyClient, since: str) -> Iterator[list[dict[str, Any]]]:
+    """Every order changed at or after `since` (UTC, ISO 8601), a page at a time, each with all its lines."""
     after = None
     while True:
         data = client.query(
@@ -112,12 +112,17 @@ def orders_updated_since(client: ShopifyClient, since: str) -> Iterator[dict[str
             cost=ORDERS_PAGE_COST,
         )
         connection = data.get("orders") or {}
-        for node in connection.get("nodes") or []:
-            yield _with_all_lines(client, node)
+        yield [_with_all_lines(client, node) for node in connection.get("nodes") or []]
         page = connection.get("pageInfo") or {}
         if not page.get("hasNextPage"):
             return
         after = page.get("endCursor")
+
+
+def orders_updated_since(client: ShopifyClient, since: str) -> Iterator[dict[str, Any]]:
+    """The orders of pages_updated_since, one by one."""
+    for page in pages_updated_since(client, since):
+        yield from page
 
 
 def orders_by_id(client: ShopifyClient, ids: Sequence[str]) -> list[dict[str, Any]]:
