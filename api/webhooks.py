@@ -6,7 +6,9 @@ to the inbox — a local SQLite file, in a worker thread, milliseconds — and
 answered 200; the record is changed later, in the background, by the
 connection's jobs (woken now). So a slow or failing Google never makes the
 shop wait, and never loses what it sent. A delivery already kept (the shop
-sends again when unsure) is answered 200 as well and changes nothing.
+sends again when unsure) is answered 200 as well and changes nothing. One
+that arrives while the app shuts down is answered 503, so the shop sends it
+again: a 200 means it is on disk.
 
 Refusals are logged and counted in memory (processes/channels/refusals.py);
 they write nothing, so a flood of forgeries cannot fill the disk.
@@ -53,6 +55,10 @@ async def receive(request: Request, channel: str) -> JSONResponse:
     if delivery is None:
         return JSONResponse({"received": False, "reason": "Flowsheet does not take this topic."})
     kept = await run.io_bound(_keep, store, delivery)
+    if kept is None:  # the app is shutting down and did not keep it: the shop must send it again
+        return ApiError(
+            503, "unavailable", "Shutting down: not kept, send it again.", headers={"Retry-After": "10"}
+        ).response()
     if kept:
         channels.delivered()
     return JSONResponse({"received": True, "duplicate": not kept})
