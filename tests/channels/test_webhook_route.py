@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import time
 
 import pytest
 
@@ -103,19 +102,42 @@ async def test_a_signed_body_that_is_not_json_is_kept_as_it_came(receiving, fake
     assert [entry.body for entry in Inbox(store).entries("shopify")] == [body]
 
 
-async def test_the_answer_does_not_wait_for_google(receiving, fake_shopify, store, monkeypatch):
-    """The route writes the local inbox only: a workbook that hangs on every read is never asked."""
+async def test_the_answer_does_not_wait_for_google(receiving, fake_shopify, store, fake_google):
+    """The route writes the local inbox only: a Google that is down is never asked."""
     from processes import runtime
+    from tests.conftest import google_workbook
 
-    def hanging(*args, **kwargs):
-        time.sleep(30)
-
-    monkeypatch.setattr(runtime.workbook().backend, "read_tables", hanging)
-    headers, body = fake_shopify.signed(a_webhook(fake_shopify))
-    started = time.monotonic()
-    answer = await post(receiving, headers, body)
-    assert answer.status_code == 200 and time.monotonic() - started < 1.0
+    workbook = google_workbook(fake_google)
+    workbook.init()
+    previous = runtime.workbook()
+    runtime.use(workbook, runtime.accounts())
+    fake_google.reset_counts()
+    fake_google.fail_next("*", status=503, times=10_000)
+    try:
+        headers, body = fake_shopify.signed(a_webhook(fake_shopify))
+        answer = await post(receiving, headers, body)
+    finally:
+        runtime.use(previous, runtime.accounts())
+        workbook.backend.close()
+    assert answer.status_code == 200
+    assert fake_google.count("*") == 0
     assert len(Inbox(store).entries("shopify")) == 1
+
+
+async def test_a_webhook_that_arrives_while_the_app_shuts_down_is_not_answered_as_kept(
+    receiving, fake_shopify, store, monkeypatch
+):
+    from nicegui import app
+    from nicegui.app.app import State
+
+    headers, body = fake_shopify.signed(a_webhook(fake_shopify))
+    monkeypatch.setattr(app, "_state", State.STOPPING)
+    answer = await post(receiving, headers, body)
+    monkeypatch.undo()
+    assert answer.status_code == 503 and answer.headers["Retry-After"] == "10"
+    assert Inbox(store).entries("shopify") == []
+    # sent again once the app is back: kept
+    assert (await post(receiving, headers, body)).json() == {"received": True, "duplicate": False}
 
 
 async def test_without_a_connection_the_route_is_not_there(user, app_workbook, fake_shopify):
