@@ -35,6 +35,10 @@ MAX_DELAY = 30.0
 MAX_THROTTLED = 20
 
 
+#: Points asked for beyond a query's cost before sending it (see Bucket.wait_for).
+SPARE_POINTS = 1.0
+
+
 @dataclass
 class Bucket:
     """The shop's cost budget as its last answer reported it."""
@@ -48,8 +52,12 @@ class Bucket:
         return min(self.maximum, self.available + (now - self.at) * self.restore_rate)
 
     def wait_for(self, cost: float, now: float) -> float:
-        """Seconds until `cost` points are there (0 when they are now)."""
-        lacking = min(cost, self.maximum) - self.now_available(now)
+        """Seconds until `cost` points are there (0 when they are now), a point to spare.
+
+        The shop reports what is available rounded: waiting for the exact figure could
+        come back a fraction of a point short, and be throttled.
+        """
+        lacking = min(cost, self.maximum) + SPARE_POINTS - self.now_available(now)
         return max(lacking / self.restore_rate, 0.0) if self.restore_rate > 0 else 0.0
 
 
