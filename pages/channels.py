@@ -107,7 +107,7 @@ class ChannelsView:
         if shop.last_sync_at is None:
             ui.label(_("No sync has run yet.")).mark("last-sync")
         else:
-            ui.label(_("Last sync: {at} · {said}", at=when(shop.last_sync_at), said=shop.last_sync)).mark(
+            ui.label(_("Last sync: {at} · {said}", at=when(shop.last_sync_at), said=_sync_said(shop))).mark(
                 "last-sync"
             )
         if shop.last_sync_error:
@@ -198,3 +198,15 @@ class ChannelsView:
             return
         ui.notify(_("{count} waiting item(s) will be tried again now.", count=count), type="positive")
         await self.refresh()
+
+
+def _sync_said(shop: ConnectionStatus) -> str:
+    """What the last sync did, in the reader's language (a sync from before the figures were kept: its sentence)."""
+    figures = shop.last_sync_figures
+    if not figures:
+        return shop.last_sync
+    return _(
+        "{pulled} order(s) changed in the shop ({new} new to the inbox), {unpaid} unpaid order(s) checked, "
+        "{applied} delivery(ies) applied, {added} order(s) added",
+        **{key: figures.get(key, 0) for key in ("pulled", "new", "unpaid", "applied", "added")},
+    )

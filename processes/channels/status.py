@@ -11,6 +11,7 @@ working on an order sees what its shop says about it.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -25,7 +26,15 @@ from .inbox import Backlog, Entry, Inbox
 from .refusals import Refusals
 from .reports import ShopReport, ShopReports
 from .store import moment
-from .sync import LAST_SYNC, LAST_SYNC_AT, LAST_SYNC_ERROR, SYNCED_UNTIL, ask_for_sync, sync_asked
+from .sync import (
+    LAST_SYNC,
+    LAST_SYNC_AT,
+    LAST_SYNC_ERROR,
+    LAST_SYNC_FIGURES,
+    SYNCED_UNTIL,
+    ask_for_sync,
+    sync_asked,
+)
 
 #: The channels' names as people read them.
 CHANNEL_NAMES = {"shopify": "Shopify"}
@@ -43,6 +52,7 @@ class ConnectionStatus:
     refused: Refusals
     last_sync_at: datetime | None
     last_sync: str
+    last_sync_figures: dict[str, int]  # SyncReport.figures() of the last sync ({} before the first)
     last_sync_error: str
     synced_until: str
     sync_asked: bool
@@ -79,12 +89,21 @@ def connection_status(*, by: Actor) -> list[ConnectionStatus]:
                 refused=refusals.refusals(shop.channel),
                 last_sync_at=moment(facts.get(LAST_SYNC_AT)),
                 last_sync=facts.get(LAST_SYNC, ""),
+                last_sync_figures=_figures(facts.get(LAST_SYNC_FIGURES, "")),
                 last_sync_error=facts.get(LAST_SYNC_ERROR, ""),
                 synced_until=facts.get(SYNCED_UNTIL, ""),
                 sync_asked=sync_asked(kept, shop.channel),
             )
         )
     return found
+
+
+def _figures(kept: str) -> dict[str, int]:
+    try:
+        figures = json.loads(kept) if kept else {}
+    except ValueError:
+        return {}
+    return figures if isinstance(figures, dict) else {}
 
 
 def order_in_shop(order: Record) -> OrderInShop | None:

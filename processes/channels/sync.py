@@ -17,6 +17,7 @@ Both end with a round that applies the inbox.
 
 from __future__ import annotations
 
+import json
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -42,10 +43,11 @@ FIRST_SYNC_DAYS = 7
 #: How far before the last sync the next one starts.
 OVERLAP = timedelta(minutes=10)
 #: The facts each channel keeps in the store about its syncs.
-SYNCED_UNTIL, LAST_SYNC_AT, LAST_SYNC, LAST_SYNC_ERROR, SYNC_ASKED = (
+SYNCED_UNTIL, LAST_SYNC_AT, LAST_SYNC, LAST_SYNC_FIGURES, LAST_SYNC_ERROR, SYNC_ASKED = (
     "synced_until",
     "last_sync_at",
-    "last_sync",
+    "last_sync",  # what it did, in a sentence for the log and the command line
+    "last_sync_figures",  # the same as numbers (JSON), for the Channels page to say in its language
     "last_sync_error",
     "sync_asked_at",
 )
@@ -64,6 +66,17 @@ class SyncReport:
     @property
     def ok(self) -> bool:
         return not self.error and (self.applied is None or not self.applied.error)
+
+    def figures(self) -> dict[str, int]:
+        """What it did, counted: orders pulled, new to the inbox, unpaid checked; deliveries applied, orders added."""
+        applied = self.applied
+        return {
+            "pulled": self.pulled,
+            "new": self.new,
+            "unpaid": self.unpaid_checked,
+            "applied": applied.applied if applied else 0,
+            "added": len(applied.added) if applied else 0,
+        }
 
     def __str__(self) -> str:
         said = (
@@ -107,7 +120,12 @@ def sync(
         log.warning("channels: the %s sync failed: %s", channel, error)
         report.error = str(error)
     report.applied = apply_inbox(workbook, connection, store, now)
-    facts = {LAST_SYNC_AT: stamp(now), LAST_SYNC: str(report), LAST_SYNC_ERROR: report.error}
+    facts = {
+        LAST_SYNC_AT: stamp(now),
+        LAST_SYNC: str(report),
+        LAST_SYNC_FIGURES: json.dumps(report.figures()),
+        LAST_SYNC_ERROR: report.error,
+    }
     if not report.error:
         facts[SYNCED_UNTIL] = _iso(started - OVERLAP)
     store.remember(channel, **facts)

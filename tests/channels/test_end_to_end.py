@@ -264,6 +264,9 @@ async def test_reordered_duplicated_and_forged_deliveries_end_in_one_order_each_
         for marker in ("last-webhook", "last-sync", "backlog", "refused")
     }
     assert texts["last-webhook"].startswith("Last webhook: orders/")
-    assert texts["last-sync"].startswith("Last sync: ") and "1 unpaid order(s) checked" in texts["last-sync"]
+    assert (
+        texts["last-sync"].startswith("Last sync: ")
+        and "1 unpaid order(s) checked, 1 delivery(ies) applied" in texts["last-sync"]
+    )
     assert texts["backlog"] == "Inbox: 0 delivery(ies) waiting to go into the sheet, 0 of them with a problem"
     assert texts["refused"].startswith("1 webhook(s) refused since the app started")
