@@ -11,6 +11,7 @@ python app.py user token NAME [--revoke]   a new API token for a login (or revok
 python app.py copy --to google|local [--force]   copy every tab to the other backend, then check it
 python app.py handbook --out DIR   write the process handbook as printable HTML
 python app.py export [--tab NAME] [--format csv|xlsx] --out FILE   a tab or the whole workbook to a file
+python app.py channels sync shopify [--since DATE]   pull the orders the shop changed since the last sync
 """
 
 from __future__ import annotations
@@ -26,12 +27,16 @@ from pathlib import Path
 
 from config import Config
 from i18n import LANGUAGES
+from jobs.channels import ChannelJobs, run_sync_command
 from jobs.cycle import run_cycle
 from jobs.outbox import SmtpSettings
-from jobs.runner import run_forever, run_once, start_in_background
-from processes import stock
+from jobs.runner import RunnerLock, run_forever, run_once, start_in_background
+from processes import channels, stock
 from processes.accounts import Accounts
 from processes.accounts.store import AccountStore
+from processes.channels.shopify import ShopifyConnection, ShopifySettings
+from processes.channels.store import ChannelStore
+from processes.channels.sync import since_text
 from processes.demo import is_empty, seed_demo
 from processes.errors import ProcessError
 from processes.export import FORMATS, run_export_command
@@ -115,7 +120,21 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     token.add_argument("--revoke", action="store_true", help="revoke every token of the login instead")
     handbook = commands.add_parser("handbook", help="write the process handbook as printable HTML files")
     handbook.add_argument("--out", required=True, type=Path, help="the folder to write the files into")
+    add_channels_command(commands)
     return parser.parse_args(argv)
+
+
+def add_channels_command(commands) -> None:
+    shop = commands.add_parser("channels", help="the shop connections (docs/channels.md)")
+    actions = shop.add_subparsers(dest="channels_command", metavar="ACTION", required=True)
+    syncing = actions.add_parser(
+        "sync",
+        help="pull the orders the shop changed since the last sync, check unpaid orders' payment, apply them",
+    )
+    syncing.add_argument("channel", choices=("shopify",), help="the shop to sync")
+    syncing.add_argument(
+        "--since", default="", help="start from this date (2026-03-01) or time instead of the last sync"
+    )
 
 
 def add_copy_command(commands) -> None:
@@ -266,13 +285,41 @@ def job_intervals(workbook: Workbook) -> dict[str, float]:
     }
 
 
+def open_channels(workbook: Workbook, config: Config) -> ChannelJobs | None:
+    """The shop connections configured in the environment, in use by the app; None when there are none."""
+    try:
+        shopify = ShopifySettings.from_env(os.environ)
+    except ValueError as error:
+        raise SetupError(f"Shopify settings: {error}") from None
+    if not shopify.configured:
+        return None
+    store = ChannelStore(config.data_dir)
+    connection = ShopifyConnection(shopify)
+    channels.use(store, connection)
+    in_force = {setting.key: setting.value for setting in settings_in_force(workbook)}
+    return ChannelJobs(workbook, store, [connection], sync_seconds=float(in_force["shop_sync_minutes"]) * 60)
+
+
 def run_jobs(workbook: Workbook, config: Config, *, once: bool) -> int:
-    """`python app.py jobs [--once]`: the checks and the outbox, alone or as one cycle."""
+    """`python app.py jobs [--once]`: the checks, the outbox and the shop connections, alone or as one cycle."""
+    shops = open_channels(workbook, config)
     if once:
-        return run_once(workbook, run_cycle, data_dir=config.data_dir, smtp=smtp_settings())
+        return run_once(workbook, run_cycle, data_dir=config.data_dir, smtp=smtp_settings(), channels=shops)
     return run_forever(
-        workbook, run_cycle, data_dir=config.data_dir, smtp=smtp_settings(), **job_intervals(workbook)
+        workbook,
+        run_cycle,
+        data_dir=config.data_dir,
+        smtp=smtp_settings(),
+        channels=shops,
+        **job_intervals(workbook),
     )
+
+
+def run_channels(workbook: Workbook, config: Config, args: argparse.Namespace) -> int:
+    """`python app.py channels sync shopify [--since DATE]`."""
+    shops = open_channels(workbook, config)
+    since = since_text(args.since) if args.since else None
+    return run_sync_command(shops, RunnerLock(config.data_dir), args.channel, since=since)
 
 
 def run_handbook(workbook: Workbook, out_dir: Path) -> int:
@@ -338,7 +385,12 @@ def create_demo_logins(accounts: Accounts) -> None:
 
 
 def serve(
-    config: Config, workbook: Workbook, accounts: Accounts, smtp: SmtpSettings, port: int | None
+    config: Config,
+    workbook: Workbook,
+    accounts: Accounts,
+    smtp: SmtpSettings,
+    port: int | None,
+    shops: ChannelJobs | None = None,
 ) -> None:
     from nicegui import app, ui
 
@@ -355,7 +407,12 @@ def serve(
     app.on_startup(
         lambda: runners.append(
             start_in_background(
-                workbook, run_cycle, data_dir=config.data_dir, smtp=smtp, **job_intervals(workbook)
+                workbook,
+                run_cycle,
+                data_dir=config.data_dir,
+                smtp=smtp,
+                channels=shops,
+                **job_intervals(workbook),
             )
         )
     )
@@ -396,12 +453,22 @@ def main(argv: Sequence[str] | None = None) -> int:
             return run_import_command(
                 workbook, args.file, mapping=args.map, channel=args.channel, location_id=args.location
             )
+        if args.command == "channels":
+            return run_channels(workbook, config, args)
         smtp = smtp_settings()
         prepare_to_serve(workbook, accounts, demo=args.demo)
+        shops = open_channels(workbook, config)
+        for shop in channels.connections():
+            hooks = (
+                f"webhooks at /api/v1/channels/{shop.channel}/webhooks"
+                if shop.accepts_webhooks
+                else "no webhooks"
+            )
+            print(f"shop connection: {shop.channel} {shop.shop} ({hooks}); see the Channels page")
     except (SheetError, ProcessError) as error:
         print(f"flowsheet: {error}", file=sys.stderr)
         return 2
-    serve(config, workbook, accounts, smtp, args.port)
+    serve(config, workbook, accounts, smtp, args.port, shops)
     return 0
 
 

@@ -17,7 +17,7 @@ from processes.procedure import Procedure
 from sheets.table import Record
 from sheets.tabs import tab_named
 
-from . import docs, openapi
+from . import docs, openapi, webhooks
 from .auth import LIMIT, actor_of
 from .errors import ApiError, from_refusal, not_found
 from .resources import (
@@ -43,6 +43,7 @@ def register() -> None:
     """Add the routes to the app (once, from the entry point and the tests' main file)."""
     app.add_api_route(f"{PREFIX}/openapi.json", openapi_document, methods=["GET"], include_in_schema=False)
     docs.register(PREFIX)
+    webhooks.register(PREFIX)  # before /<tab>/<id>/<step>, which would take its path
     app.add_api_route(f"{PREFIX}/{{tab}}", list_rows, methods=["GET"], include_in_schema=False)
     app.add_api_route(f"{PREFIX}/{{tab}}", create, methods=["POST"], include_in_schema=False)
     one = f"{PREFIX}/{{tab}}/{{record_id:path}}"  # a composite key: /api/v1/stock/KIT-001/LOC-1

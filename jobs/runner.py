@@ -16,7 +16,8 @@ stopping releases it.
 A cycle (or a sending round) that raises is logged; the runner goes on at the
 next interval. While the mail server cannot be reached, the sending rounds
 back off: the next one waits 1, 2, 4 … minutes, at most 30 (OUTAGE_BACKOFF),
-until a round reaches the server again.
+until a round reaches the server again. With a shop connected, the runner also
+runs its jobs (jobs/channels.py) in a thread of their own, under the same lock.
 """
 
 from __future__ import annotations
@@ -33,9 +34,11 @@ from typing import IO, Any
 
 import schedule
 
+from jobs.channels import ROUND_SECONDS, ChannelJobs, ChannelWorker
 from jobs.cycle import CycleState, release_lease
 from jobs.lease import CLAIM
 from jobs.outbox import SmtpSettings, retry_wait, send_round
+from processes.channels.sync import SyncReport
 from sheets.workbook import Workbook
 
 log = logging.getLogger(__name__)
@@ -60,6 +63,7 @@ class RunnerLock:
     def __init__(self, data_dir: Path) -> None:
         self.path = Path(data_dir) / LOCK_FILE
         self._file: IO[str] | None = None
+        self._guard = threading.Lock()  # the shop connection's thread asks too
 
     @property
     def held(self) -> bool:
@@ -67,6 +71,10 @@ class RunnerLock:
 
     def acquire(self) -> bool:
         """True if this runner holds the lock now (already held counts); False if another holds it."""
+        with self._guard:
+            return self._acquire()
+
+    def _acquire(self) -> bool:
         if self._file is not None:
             return True
         self.path.parent.mkdir(parents=True, exist_ok=True)
@@ -84,10 +92,11 @@ class RunnerLock:
         return True
 
     def release(self) -> None:
-        if self._file is not None:
-            fcntl.flock(self._file.fileno(), fcntl.LOCK_UN)
-            self._file.close()
-            self._file = None
+        with self._guard:
+            if self._file is not None:
+                fcntl.flock(self._file.fileno(), fcntl.LOCK_UN)
+                self._file.close()
+                self._file = None
 
 
 class JobRunner:
@@ -104,6 +113,8 @@ class JobRunner:
         smtp: SmtpSettings | None = None,
         send: Callable[[Workbook, SmtpSettings], Any] = send_round,
         stop_event: threading.Event | None = None,
+        channels: ChannelJobs | None = None,
+        channel_seconds: float = ROUND_SECONDS,
     ) -> None:
         self.workbook = workbook
         self.cycle = cycle
@@ -120,6 +131,11 @@ class JobRunner:
         self._said_lease = False
         self._outages = 0  # sending rounds in a row that could not reach the mail server
         self._outbox_resumes: datetime | None = None
+        self.channels = (
+            ChannelWorker(channels, self._may_act, round_seconds=channel_seconds)
+            if channels is not None
+            else None
+        )
 
     # one run of each job ---------------------------------------------------
 
@@ -192,6 +208,8 @@ class JobRunner:
     def run(self) -> None:
         """Run every job now, then each on its interval until `stop()`; the lock is released at the end."""
         try:
+            if self.channels is not None:
+                self.channels.start()
             self.scheduler.run_all()
             while not self._stop.is_set():
                 self.tick()
@@ -203,6 +221,8 @@ class JobRunner:
 
     def release(self) -> None:
         """Let go of the lease (Google) and the lock, so another runner may act at once."""
+        if self.channels is not None:
+            self.channels.stop()
         try:
             if self.lock.held and release_lease(self.workbook, self.state):
                 log.info("jobs: lease released")
@@ -277,6 +297,7 @@ def run_once(
     send: Callable[[Workbook, SmtpSettings], Any] = send_round,
     out: Callable[[str], Any] = print,
     settle_seconds: float = LEASE_SETTLE_SECONDS,
+    channels: ChannelJobs | None = None,
 ) -> int:
     """`python app.py jobs --once`: one cycle and one sending round, unless another runner holds the lock.
 
@@ -285,7 +306,10 @@ def run_once(
     claimed at the same moment then sees which of the two won). The lease is
     released at the end.
 
-    Exit code: 0 when both ran (or another runner holds the lock or lease: nothing to do), 1 when one raised.
+    With a shop connected (`channels`), a sync of it runs between the two.
+
+    Exit code: 0 when all ran (or another runner holds the lock or lease: nothing to do), 1 when one
+    raised or the sync failed.
     """
     runner = JobRunner(workbook, cycle, data_dir=data_dir, smtp=smtp, send=send)
     if not runner.lock.acquire():
@@ -302,6 +326,10 @@ def run_once(
             log.exception("jobs: the checks failed")
             out(f"jobs: the checks failed: {error}")
             ok = False
+        if channels is not None:
+            for report in channels.sync():
+                out(f"channels: {report}")
+                ok = ok and not (isinstance(report, SyncReport) and not report.ok)
         if not runner.holds_lease():
             out("jobs: this runner does not hold the lease, so it sends no message")
             return 0 if ok else 1

@@ -14,6 +14,7 @@ from typing import Any
 
 import pandas as pd
 
+from processes import channels
 from sheets.reading import read_table
 from sheets.schema import Tab
 from sheets.settings import BY_KEY, read_setting
@@ -31,6 +32,8 @@ class Snapshot:
     tables: Mapping[str, Table]
     settings: Mapping[str, Any]  # the value in force of every declared setting
     issues: tuple[DataIssue, ...]  # rows the record layer could not read, in every tab read
+    #: (channel, order reference) -> what its shop last reported (a connected shop; empty without one).
+    shop_reports: Mapping[tuple[str, str], Any] = field(default_factory=dict)
     #: What the cycle's write may start from instead of reading again (Google; None elsewhere).
     seed: Any = field(default=None, repr=False, compare=False)
 
@@ -51,10 +54,16 @@ def take_snapshot(workbook: Workbook, now: datetime) -> Snapshot:
     cycle reads once in all.
     """
     tables, seed = workbook.tables_for_writing(*SNAPSHOT_TABS)
-    return snapshot_of(tables, now, seed=seed)
+    return snapshot_of(tables, now, seed=seed, shop_reports=channels.shop_reports())
 
 
-def snapshot_of(tables: Mapping[str, Table], now: datetime, *, seed: Any = None) -> Snapshot:
+def snapshot_of(
+    tables: Mapping[str, Table],
+    now: datetime,
+    *,
+    seed: Any = None,
+    shop_reports: Mapping[tuple[str, str], Any] | None = None,
+) -> Snapshot:
     """A Snapshot of `tables` (by tab name); a tab not given is empty."""
     complete = {
         tab.name: tables[tab.name] if tab.name in tables else read_table(tab, [tab.column_names])
@@ -66,4 +75,4 @@ def snapshot_of(tables: Mapping[str, Table], now: datetime, *, seed: Any = None)
         record = settings_table.get(key)
         settings[key] = read_setting(setting, record.value if record else None)[0]
     issues = tuple(issue for table in complete.values() for issue in table.issues)
-    return Snapshot(now.replace(microsecond=0), complete, settings, issues, seed)
+    return Snapshot(now.replace(microsecond=0), complete, settings, issues, shop_reports or {}, seed=seed)

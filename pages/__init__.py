@@ -4,6 +4,7 @@ from pages import (
     aftersales,
     alerts,
     auth,
+    channels,
     dashboard,
     export,
     handbook,
@@ -31,6 +32,7 @@ def register_pages() -> None:
     tab_view.register()
     issues.register()
     users.register()
+    channels.register()
     procurement.register()
     planning.register()
     inventory.register()

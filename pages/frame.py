@@ -67,6 +67,8 @@ def frame(title: str, actor: Actor) -> Iterator[None]:
         ui.link(_("Data issues"), "/issues").classes("block py-1")
         if actor.may(Permission.MANAGE_USERS):
             ui.link(_("Users"), "/users").classes("block py-1")
+        if actor.may(Permission.MANAGE_CHANNELS):
+            ui.link(_("Channels"), "/channels").classes("block py-1")
         for area, names in AREAS.items():
             ui.label(_(area)).classes("text-xs uppercase tracking-wide text-slate-500 mt-3")
             pages = AREA_PAGES.get(area, ())

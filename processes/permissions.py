@@ -35,6 +35,7 @@ class Permission(StrEnum):
     EDIT_SETTINGS = "edit Settings"
     MANAGE_USERS = "manage users"
     DECIDE_SUGGESTIONS = "adopt or reject a suggestion"
+    MANAGE_CHANNELS = "look after the shop connections"
 
 
 MANAGERS = frozenset({"manager", "admin"})
@@ -49,6 +50,7 @@ GRANTED_TO: dict[Permission, frozenset[str]] = {
     Permission.EDIT_SETTINGS: MANAGERS,
     Permission.MANAGE_USERS: MANAGERS,
     Permission.DECIDE_SUGGESTIONS: MANAGERS,
+    Permission.MANAGE_CHANNELS: MANAGERS,
 }
 
 

@@ -60,6 +60,7 @@ AREA_OF: dict[str, str] = {
     "segregation_of_duties": "Approvals",
     "jobs_cycle_minutes": "Scheduled jobs",
     "outbox_send_minutes": "Scheduled jobs",
+    "shop_sync_minutes": "Scheduled jobs",
     "check_stock_minutes": "Scheduled jobs",
     "check_locations_minutes": "Scheduled jobs",
     "check_procurement_minutes": "Scheduled jobs",

@@ -254,6 +254,14 @@ DECLARED: tuple[Setting, ...] = (
         "How often queued customer messages are sent",
         minimum=1,
     ),
+    Setting(
+        "shop_sync_minutes",
+        Kind.NUMBER,
+        15,
+        "minutes",
+        "How often a connected shop is asked for the orders changed since the last sync, and for unpaid orders' payment",
+        minimum=1,
+    ),
     # How often each area's checks run, at most once per cycle; 0 means every cycle.
     Setting(
         "check_stock_minutes",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from i18n import _
+from processes.channels.words import shop_payment_word
 from processes.orders.procedure import (
     OPEN_STATES,
     ORDER,
@@ -29,23 +30,20 @@ def check_orders(snapshot: Snapshot) -> list[Effect]:
     unpaid = df[
         open_orders & (df["payment_status"] == PAYMENT_PENDING) & waited(df["created_at"], now, limit)
     ]
-    for order_id, customer, created in unpaid[["order_id", "customer_name", "created_at"]].itertuples(
-        index=False
-    ):
+    columns = ["order_id", "customer_name", "created_at", "channel", "external_ref"]
+    for order_id, customer, created, channel, ref in unpaid[columns].itertuples(index=False):
+        said = _(
+            "Order {order_id} from {customer} unpaid since {shown} (limit {hours})",
+            order_id=order_id,
+            customer=customer,
+            shown=shown(created),
+            hours=hours(limit),
+        )
+        shop = snapshot.shop_reports.get((channel, ref))
+        if shop is not None:  # the payment check asked the shop: say what it answered
+            said += _("; the shop reports: {payment}", payment=shop_payment_word(shop.financial))
         effects.append(
-            alert(
-                ORDER_UNPAID.kind,
-                order_id,
-                ORDER_UNPAID.severity,
-                _(
-                    "Order {order_id} from {customer} unpaid since {shown} (limit {hours})",
-                    order_id=order_id,
-                    customer=customer,
-                    shown=shown(created),
-                    hours=hours(limit),
-                ),
-                ORDER_UNPAID.owner_role,
-            )
+            alert(ORDER_UNPAID.kind, order_id, ORDER_UNPAID.severity, said, ORDER_UNPAID.owner_role)
         )
 
     limit = snapshot.setting(ORDER_UNSHIPPED.setting)

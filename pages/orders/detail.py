@@ -6,14 +6,16 @@ from nicegui import ui
 
 import i18n
 from i18n import N_, _
-from pages.common import call, when
+from pages.common import background, call, when
 from pages.steps_panel import StepsPanel
 from processes import master_data, orders
+from processes.channels.status import order_in_shop
 from processes.orders import ORDER, OrderView, order_steps
 from processes.orders.procedure import payment_of
 from processes.permissions import Actor
 
 from .common import money
+from .shop_panel import shop_panel
 
 #: What a step did, said after the order's ID.
 DONE = {
@@ -60,6 +62,7 @@ class OrderDetail:
         if not ok:
             return
         ok, locations = await call(master_data.choices, master_data.LOCATION)
+        in_shop = await background(order_in_shop, view.order) if view is not None else None
         self.view = view
         self.body.clear()
         with self.body:
@@ -68,6 +71,8 @@ class OrderDetail:
                 ui.link(_("Back to the orders"), "/orders")
                 return
             self._summary(view)
+            if in_shop is not None:
+                shop_panel(in_shop)
             self._lines(view)
             self._steps(view, locations or {})
             self._timeline(view)

@@ -23,7 +23,7 @@ from __future__ import annotations
 import csv
 import io
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -75,6 +75,7 @@ SHOPIFY_MAPPING: dict[str, str] = {
     "shipping": "Shipping",
     "tax": "Taxes",
     "total": "Total",  # what the customer paid: shipping and taxes included
+    "cancelled_at": "Cancelled at",  # the shop cancelled the order
 }
 SHOPIFY_REQUIRED = ("Name", "Lineitem quantity", "Lineitem sku")
 
@@ -168,6 +169,11 @@ class IncomingOrder:
     def when(self, name: str) -> datetime | None:
         return read_datetime(self.text(name)) if self.text(name) else None
 
+    @property
+    def cancelled(self) -> bool:
+        """Whether the shop reports the order cancelled (a `Cancelled at` is given)."""
+        return bool(self.text("cancelled_at"))
+
 
 def decode(data: bytes) -> str:
     """The file's text: UTF-8, with or without a byte-order mark; FileProblem otherwise."""
@@ -204,19 +210,38 @@ def read_orders(
         if header is None or not any(cell.strip() for cell in header):
             raise FileProblem("The file is empty: there is no header line. Nothing was imported.")
         layout = _Layout(_columns(header, mapping), decimal_comma=delimiter == ";")
-        orders: dict[str, IncomingOrder] = {}
-        loose: list[LineProblem] = []
-        count = 0
-        # Numbered by record, not by text line: the row a person finds in a spreadsheet.
-        for row, cells in enumerate(reader, start=2):
-            if not any(cell.strip() for cell in cells):
-                continue
-            count += 1
-            _read_line(row, cells, layout, orders, loose)
+        return _read_lines(layout, reader)
     except csv.Error as error:
         raise FileProblem(
             f"The file cannot be read as CSV at line {reader.line_num}: {error}. Nothing was imported."
         ) from None
+
+
+def read_export_rows(
+    rows: Sequence[Mapping[str, str]],
+) -> tuple[list[IncomingOrder], list[LineProblem], int]:
+    """Rows laid out as Shopify's orders export ({column: text}), read exactly as a file of them is.
+
+    A channel's connection writes what its shop sends in these terms, so an order
+    that arrives by itself meets the same rules, line by line, as one in a file.
+    """
+    header = list(dict.fromkeys(column for row in rows for column in row))
+    layout = _Layout(_columns(header, None), decimal_comma=False)
+    return _read_lines(layout, ([str(row.get(column) or "") for column in header] for row in rows))
+
+
+def _read_lines(
+    layout: _Layout, lines: Iterable[list[str]]
+) -> tuple[list[IncomingOrder], list[LineProblem], int]:
+    orders: dict[str, IncomingOrder] = {}
+    loose: list[LineProblem] = []
+    count = 0
+    # Numbered by record, not by text line: the row a person finds in a spreadsheet.
+    for row, cells in enumerate(lines, start=2):
+        if not any(cell.strip() for cell in cells):
+            continue
+        count += 1
+        _read_line(row, cells, layout, orders, loose)
     return list(orders.values()), loose, count
 
 

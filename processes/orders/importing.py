@@ -43,7 +43,7 @@ from sheets.workbook import Workbook
 
 from .csv_input import FIELDS, FileProblem, IncomingOrder, LineProblem, decode, read_orders
 from .entry import ORDER_TABS, OrderAmounts, OrderLine, add_order
-from .pipeline import apply_payment_status, cancel_if_payment_ended
+from .pipeline import apply_payment_status, cancel_for_channel, cancel_if_payment_ended
 from .procedure import ORDER, PAID
 
 CHANNELS = ORDERS.column("channel").choices
@@ -104,6 +104,7 @@ class ImportReport:
     problems: list[LineProblem] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)  # orders not imported because of a bad line
     left_alone: list[str] = field(default_factory=list)  # matched an order the import may not touch
+    notes: list[str] = field(default_factory=list)  # what the shop reports that the import left as it is
     fatal: str | None = None  # the file could not be read at all
 
     @property
@@ -151,6 +152,7 @@ class ImportReport:
             self.summary(),
             *(str(change) for change in self.changes),
             *(str(arrival) for arrival in self.arrived_cancelled),
+            *self.notes,
             *(str(problem) for problem in self.problems),
         ]
 
@@ -190,19 +192,47 @@ def import_orders(
     report.problems.extend(loose)
     say(0.3, f"checking {len(orders):,} orders")
     with workbook.transaction(*IMPORT_TABS, user=by.name, action=f"import {channel} orders") as tx:
-        known = _known_orders(tx.table(ORDERS), channel)
+        intake = Intake(tx, channel, location_id)
         for number, incoming in enumerate(orders):
             if number % 500 == 0:
                 say(0.3 + 0.5 * number / max(len(orders), 1), f"order {number + 1:,} of {len(orders):,}")
-            candidates = known.get(incoming.ref)
-            if candidates:
-                _match_existing(tx, incoming, candidates, report)
-                continue
-            _add(tx, incoming, channel, location_id, report)
+            intake.take(incoming, report)
         say(0.85, "saving")
     report.problems.sort(key=lambda problem: problem.line)
     say(1.0, "done")
     return report
+
+
+class Intake:
+    """Orders arriving from one channel, taken into the sheet within one transaction.
+
+    The one path every order from outside takes, whether a file brings it or
+    the shop sends it by itself: an order already there (same channel and
+    reference, confirmed by the customer's email) has its payment brought up
+    to date, any other is added with its lines, and an order the shop
+    cancelled is cancelled here too while it has not shipped. The same
+    reference may come twice (a webhook, then the reconcile): the second time
+    it matches the order the first one added.
+    """
+
+    def __init__(self, tx: Transaction, channel: str, location_id: str = "") -> None:
+        self.tx, self.channel, self.location_id = tx, channel, location_id
+        self.known = _known_orders(tx.table(ORDERS), channel)
+
+    def knows(self, ref: str) -> bool:
+        """Whether the sheet holds an order of the channel with this reference (readable or not)."""
+        return bool(self.known.get(ref))
+
+    def take(self, incoming: IncomingOrder, report: ImportReport) -> str | None:
+        """Add or update the order `incoming` reports, saying what happened in `report`; its ID, if any."""
+        candidates = self.known.get(incoming.ref)
+        if candidates:
+            order_id = _match_existing(self.tx, incoming, candidates, report)
+        else:
+            order_id = _add(self.tx, incoming, self.channel, self.location_id, report)
+            if order_id:
+                self.known[incoming.ref].append(_Known(order_id, incoming.text("customer_email")))
+        return order_id
 
 
 @dataclass(frozen=True)
@@ -247,7 +277,7 @@ def _raw_text(raw: Any) -> str:
 
 def _match_existing(
     tx: Transaction, incoming: IncomingOrder, candidates: list[_Known], report: ImportReport
-) -> None:
+) -> str | None:
     """An order whose reference is in the sheet: the same customer's is brought up to date, any other left alone."""
     unreadable = next((known for known in candidates if known.unreadable), None)
     if unreadable is not None:
@@ -259,7 +289,7 @@ def _match_existing(
                 issue=unreadable.unreadable,
             ),
         )
-        return
+        return None
     email = _email_key(incoming.text("customer_email"))
     same = next((known for known in candidates if _email_key(known.email) == email), None)
     if same is None:
@@ -271,8 +301,9 @@ def _match_existing(
                 order_id=candidates[0].order_id,
             ),
         )
-        return
+        return None
     _update_payment(tx, incoming, same.order_id, report)
+    return same.order_id
 
 
 def _email_key(email: str) -> str:
@@ -289,7 +320,8 @@ def _update_payment(tx: Transaction, incoming: IncomingOrder, order_id: str, rep
         paid_at = incoming.when("paid_at") or incoming.when("created_at")
     except CellError:
         paid_at = None
-    changes = _changes(incoming.ref, order, apply_payment_status(tx, order, status, paid_at))
+    updated = _cancel_in_shop(tx, incoming, apply_payment_status(tx, order, status, paid_at), report)
+    changes = _changes(incoming.ref, order, updated)
     if changes:
         report.updated.append(incoming.ref)
         report.changes.extend(changes)
@@ -315,7 +347,9 @@ def _shown(column: str, value: Any) -> str:
     return str(value)
 
 
-def _add(tx, incoming: IncomingOrder, channel: str, location_id: str, report: ImportReport) -> None:
+def _add(
+    tx: Transaction, incoming: IncomingOrder, channel: str, location_id: str, report: ImportReport
+) -> str | None:
     problems = list(incoming.problems)
     for line in incoming.lines:
         product = tx.get(PRODUCTS, line.sku)
@@ -354,17 +388,38 @@ def _add(tx, incoming: IncomingOrder, channel: str, location_id: str, report: Im
                 created_at=created_at,
                 amounts=_amounts(incoming),
             )
-            order = cancel_if_payment_ended(tx, order)
+            ended = cancel_if_payment_ended(tx, order)
+            order = _cancel_in_shop(tx, incoming, ended, report)
         except (ProcessError, SheetError) as refusal:
             problems.append(LineProblem(incoming.first_line, incoming.ref, str(refusal)))
         else:
             report.created.append(incoming.ref)
             report.lines_added += len(incoming.lines)
             if order.status == ORDER.transition("cancel").target:
-                report.arrived_cancelled.append(ArrivedCancelled(incoming.ref, order.order_id, status))
-            return
+                why = status if ended.status == order.status else order.status
+                report.arrived_cancelled.append(ArrivedCancelled(incoming.ref, order.order_id, why))
+            return order.order_id
     report.problems.extend(problems)
     report.skipped.append(incoming.ref)
+    return None
+
+
+def _cancel_in_shop(tx: Transaction, incoming: IncomingOrder, order: Record, report: ImportReport) -> Record:
+    """The shop cancelled the order: so is it here, its stock released, unless it has shipped (noted)."""
+    if not incoming.cancelled:
+        return order
+    cancelled = cancel_for_channel(tx, order)
+    if cancelled is None:
+        report.notes.append(
+            _(
+                "{ref} ({order_id}): cancelled in the shop, but it is {state} here: nothing was changed",
+                ref=incoming.ref,
+                order_id=order.order_id,
+                state=i18n.value(ORDER.state_of(order)),
+            )
+        )
+        return order
+    return cancelled
 
 
 def _amounts(incoming: IncomingOrder) -> OrderAmounts:

@@ -18,7 +18,7 @@ from datetime import datetime
 from typing import Any
 
 from i18n import _
-from processes import notify, steps
+from processes import channels, notify, steps
 from processes.errors import ProcessError
 from processes.permissions import Actor
 from processes.service.surveys import create_survey
@@ -154,6 +154,21 @@ def cancel_if_payment_ended(tx: Transaction, order: Record) -> Record:
     return tx.update(order, _payment_ended(tx, order, payment_of(order)))
 
 
+def cancel_for_channel(tx: Transaction, order: Record) -> Record | None:
+    """The shop cancelled the order: it is cancelled here too, its reservation released.
+
+    An order already cancelled is returned as it is; one past cancelling (shipped,
+    delivered) gives None, for the caller to report: the goods have left.
+    """
+    cancelling = ORDER.transition("cancel")
+    state = ORDER.state_of(order)
+    if state == cancelling.target:
+        return order
+    if state not in cancelling.sources:
+        return None
+    return tx.update(order, {"status": _cancelled(tx, order)})
+
+
 @steps.rule(ORDER, "start_picking")
 def start_picking(workbook: Workbook, order_id: str, *, by: Actor, base: Record | None = None) -> Record:
     """Begin picking a confirmed, paid order."""
@@ -205,7 +220,11 @@ def ship_order(
     by: Actor,
     base: Record | None = None,
 ) -> Record:
-    """Hand the parcel over: the stock leaves (shipment moves), the reservation ends, the customer is told."""
+    """Hand the parcel over: the stock leaves (shipment moves), the reservation ends, the customer is told.
+
+    An order from a connected shop that notifies its customers is told by the shop
+    (processes/channels/fulfilling.py sends it the tracking number), not by a message here.
+    """
     carrier, tracking_no = (carrier or "").strip(), (tracking_no or "").strip()
     missing = [
         what for what, value in (("the carrier", carrier), ("the tracking number", tracking_no)) if not value
@@ -229,6 +248,8 @@ def ship_order(
                 "shipped_at": tx.now,
             },
         )
+        if channels.notifies_customers(order.channel):
+            return shipped  # its shop tells the customer, once the connection fulfils it there
         notify.queue_message(
             tx,
             to=order.customer_email,

@@ -71,7 +71,12 @@ ORDER = Procedure(
     ORDERS,
     "status",
     purpose="Take a customer's order from entry or import to delivery, reserving and shipping the stock.",
-    entries=(Entry("new", "Staff enter the order, or it is imported from the shop's export"),),
+    entries=(
+        Entry(
+            "new",
+            "Staff enter the order, it is imported from the shop's export, or a connected shop sends it",
+        ),
+    ),
     area="order",
     page="/orders/{id}",
     stamps={"": "created_at"},

@@ -183,3 +183,13 @@ def test_a_deletion_while_rows_keep_moving_loses_no_row(google):
         google.fake.remove_before_each(sort)
 
     assert sorted(row[3] for row in order_rows(google)) == ["Ann", "Bo", "Cy"]
+
+
+def test_two_threads_reading_at_once_never_send_each_other_s_ranges(google):
+    """gspread writes a request's ranges into the parameters it is given: each read passes its own copy."""
+    from sheets.backends.google.backend import READ_PARAMS
+
+    before = dict(READ_PARAMS)
+    google.workbook.invalidate()
+    google.workbook.tables(ORDERS, AUDIT)
+    assert before == READ_PARAMS  # nothing of this read's left behind for another thread's to pick up

@@ -47,6 +47,12 @@ READ_PARAMS = {
 }
 
 
+def read_params() -> dict[str, str]:
+    """A fresh copy of READ_PARAMS for one request: gspread writes the request's ranges into the dict it
+    is given, so a shared one would let two threads reading at once send each other's ranges."""
+    return dict(READ_PARAMS)
+
+
 class GoogleBackend(Backend):
     kind = "google"
 
@@ -98,7 +104,7 @@ class GoogleBackend(Backend):
             return result
         try:
             answer = self._call(
-                lambda: self.spreadsheet.values_batch_get(ranges, params=READ_PARAMS),
+                lambda: self.spreadsheet.values_batch_get(ranges, params=read_params()),
                 "read",
             )
         except SheetError as error:
@@ -175,7 +181,7 @@ class GoogleBackend(Backend):
             # move with their columns, so a later look still shows where each one stands.
             log.debug("copy: the write's answer lacks ranges; reading them")
             ranges = [span.range for span in spans]
-            read = self._call(lambda: self.spreadsheet.values_batch_get(ranges, params=READ_PARAMS), "read")
+            read = self._call(lambda: self.spreadsheet.values_batch_get(ranges, params=read_params()), "read")
             found = raw_answer(read.get("valueRanges", []), spans) or {}
         return found
 
