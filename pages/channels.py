@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from nicegui import ui
 
-from i18n import N_, _
+from i18n import N_, _, ngettext
 from pages.auth import signed_in
 from pages.common import attempt, record_table, when
 from pages.frame import frame
@@ -95,9 +95,10 @@ class ChannelsView:
         ui.label(text).mark("last-webhook")
         if shop.refused.count:
             ui.label(
-                _(
-                    "{count} webhook(s) refused since the app started, the last at {at}: {why}",
-                    count=shop.refused.count,
+                ngettext(
+                    "{count} webhook refused since the app started, the last at {at}: {why}",
+                    "{count} webhooks refused since the app started, the last at {at}: {why}",
+                    shop.refused.count,
                     at=when(shop.refused.last_at),
                     why=shop.refused.last_reason,
                 )
@@ -121,7 +122,7 @@ class ChannelsView:
         backlog = shop.backlog
         ui.label(
             _(
-                "Inbox: {pending} delivery(ies) waiting to go into the sheet, {errors} of them with a problem",
+                "Inbox: {pending} waiting to go into the sheet, {errors} of them with a problem",
                 pending=backlog.pending,
                 errors=backlog.with_errors,
             )
@@ -157,9 +158,14 @@ class ChannelsView:
         if not shop.fulfilments:
             ui.label(_("No fulfilment is waiting to reach the shop.")).mark("fulfilments")
             return
-        ui.label(_("{count} fulfilment(s) waiting to reach the shop", count=len(shop.fulfilments))).mark(
-            "fulfilments"
-        )
+        waiting = len(shop.fulfilments)
+        ui.label(
+            ngettext(
+                "{count} fulfilment waiting to reach the shop",
+                "{count} fulfilments waiting to reach the shop",
+                waiting,
+            )
+        ).mark("fulfilments")
         rows = [
             {
                 "order_id": owed.order_id,
@@ -196,7 +202,14 @@ class ChannelsView:
         count = await attempt(status.try_again_now, channel, by=self.actor, now=runtime.workbook().clock())
         if count is None:
             return
-        ui.notify(_("{count} waiting item(s) will be tried again now.", count=count), type="positive")
+        ui.notify(
+            ngettext(
+                "{count} waiting item will be tried again now.",
+                "{count} waiting items will be tried again now.",
+                count,
+            ),
+            type="positive",
+        )
         await self.refresh()
 
 
@@ -206,7 +219,7 @@ def _sync_said(shop: ConnectionStatus) -> str:
     if not figures:
         return shop.last_sync
     return _(
-        "{pulled} order(s) changed in the shop ({new} new to the inbox), {unpaid} unpaid order(s) checked, "
-        "{applied} delivery(ies) applied, {added} order(s) added",
+        "Changed in the shop: {pulled} (new to the inbox: {new}); unpaid orders checked: {unpaid}; "
+        "deliveries applied: {applied}; orders added: {added}",
         **{key: figures.get(key, 0) for key in ("pulled", "new", "unpaid", "applied", "added")},
     )

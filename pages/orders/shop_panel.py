@@ -41,7 +41,7 @@ def shop_panel(shop: OrderInShop) -> None:
         elif owed.error:
             ui.label(
                 _(
-                    "Not fulfilled in {shop} yet: {error} (tried {attempts} time(s); next try at {at}).",
+                    "Not fulfilled in {shop} yet: {error} (tries so far: {attempts}; next try at {at}).",
                     shop=shop.name,
                     error=owed.error,
                     attempts=owed.attempts,

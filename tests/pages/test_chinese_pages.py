@@ -47,6 +47,7 @@ ADMIN = "ada"
 ALLOWED = {
     *("Flowsheet", "FLOWSHEET", "Google", "Shopify", "Excel", "Markdown", "Mermaid", "README"),
     *("SKU", "SLA", "SMTP", "CSV", "HTML", "PDF", "API", "ID", "RACI", "WAPE", "SUM", "xlsx", "csv"),
+    "Webhook",  # Shopify's own Chinese pages keep the word
     *("ADIDA", "Croston", "SBA", "IMAPA", "Theta"),  # forecast methods
     *("YYYY", "MM", "DD", "HH"),  # how a date field asks for its date: YYYY-MM-DD HH:MM
     *("EUR", "USD"),  # currency codes
@@ -61,7 +62,7 @@ ALLOWED = {
 #: email addresses, web addresses, file names, the commands of the command line.
 IDENTIFIER = re.compile(
     r"[\w.+-]+@[\w-]+\.[\w.]+"  # an email address
-    r"|https?://\S+|/[\w/{}.-]+"  # an address, a path
+    r"|https?://\S+|/[\w/{}.-]+|\b[\w-]+(?:/[\w.-]+)+"  # an address, a path (docs/channels.md too)
     r"|\b[A-Z]{2,5}-[\w-]+"  # a record ID, a SKU
     r"|\b\w+_(?:<|&lt;)\w+(?:>|&gt;)"  # a family of setting keys: sla_hours_<priority>
     r"|\b\w+_\w+\b"  # a setting key, a column name, an environment variable
