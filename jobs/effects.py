@@ -332,7 +332,7 @@ def _apply(tx: Transaction, snapshot: Snapshot, wanted: Wanted) -> AppliedReport
     for fill in wanted.fills:
         report.filled += _fill(tx, fill)
     for item in wanted.names:
-        report.named += tx.assign_missing_ids(item.tab)
+        report.named += tx.assign_missing_ids(item.tab, whole=True)
     if wanted.summary is not None:
         report.summary_rows = write_summary(tx, wanted.summary, now)
     if wanted.lease is not None:

@@ -33,7 +33,11 @@ def key_text(parts: tuple[str, ...] | None) -> str | None:
 def index_keys(header: Header, rows: Sequence[Sequence[Any]]) -> dict[tuple[str, ...], list[int]]:
     """Key -> every 0-based grid row index holding it (more than one is a duplicate)."""
     found: dict[tuple[str, ...], list[int]] = {}
-    for index in range(header.row_index + 1, len(rows)):
+    known = getattr(rows, "known", None)  # a tab read by its rows (google/targeted.py): those alone
+    indexes = [index for index, _ in known()] if known else range(header.row_index + 1, len(rows))
+    if known:
+        indexes = [*range(header.row_index + 1, len(rows.head)), *indexes]
+    for index in indexes:
         parts = raw_key(header, rows[index])
         if parts is not None:
             found.setdefault(parts, []).append(index)

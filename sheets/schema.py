@@ -122,6 +122,11 @@ class Tab:
     id_prefix: str | None = None
     description: str = ""
     append_only: bool = False
+    #: Rows keep coming with the business (orders, their lines): on Google a step reads the rows
+    #: it works on, found by key, never the whole tab (sheets/backends/google/targeted.py).
+    grows: bool = False
+    #: Columns other than the key that steps look rows up by (an order's lines by order_id).
+    lookups: tuple[str, ...] = ()
     row_rules: tuple[RowRule, ...] = ()
     section: str = ""  # the part of the company whose records it holds: the navigation groups tabs by it
     _by_name: dict[str, Column] = field(init=False, repr=False, compare=False)
@@ -133,6 +138,8 @@ class Tab:
         missing = [name for name in self.key if name not in by_name]
         if missing:
             raise ValueError(f"tab {self.name!r}: key column(s) {missing} not declared")
+        if set(self.lookups) - set(by_name):
+            raise ValueError(f"tab {self.name!r}: a lookup names a column it does not declare")
         for rule in self.row_rules:
             if set(rule.columns) - set(by_name):
                 raise ValueError(f"tab {self.name!r}: a row rule names columns it does not declare")

@@ -66,7 +66,16 @@ def stamps() -> tuple[Column, ...]:
     )
 
 
-def record_tab(name: str, key: str, *columns: Column, prefix: str | None, about: str, section: str) -> Tab:
+def record_tab(
+    name: str,
+    key: str,
+    *columns: Column,
+    prefix: str | None,
+    about: str,
+    section: str,
+    grows: bool = False,
+    lookups: tuple[str, ...] = (),
+) -> Tab:
     return Tab(
         name=name,
         key=(key,),
@@ -74,6 +83,8 @@ def record_tab(name: str, key: str, *columns: Column, prefix: str | None, about:
         id_prefix=prefix,
         description=about,
         section=section,
+        grows=grows,
+        lookups=lookups,
     )
 
 
@@ -177,6 +188,7 @@ STOCK_MOVES = record_tab(
     prefix="MOV",
     about="The ledger: every change of stock is one row",
     section="Inventory",
+    grows=True,
 )
 
 PURCHASE_REQUESTS = record_tab(
@@ -357,6 +369,7 @@ ORDERS = record_tab(
     prefix="ORD",
     about="Customer orders from every channel",
     section="Orders",
+    grows=True,
 )
 
 ORDER_LINES = record_tab(
@@ -369,6 +382,8 @@ ORDER_LINES = record_tab(
     prefix="OL",
     about="The items of each order",
     section="Orders",
+    grows=True,
+    lookups=("order_id",),
 )
 
 TICKETS = record_tab(
@@ -404,6 +419,7 @@ TICKETS = record_tab(
     prefix="TCK",
     about="Customer inquiries and complaints with a resolution deadline",
     section="Customer service",
+    grows=True,
 )
 
 SURVEYS = record_tab(
@@ -418,6 +434,7 @@ SURVEYS = record_tab(
     prefix="SRV",
     about="Satisfaction surveys after a delivery or a resolved ticket",
     section="Customer service",
+    grows=True,
 )
 
 RETURNS = record_tab(
@@ -452,6 +469,8 @@ RETURNS = record_tab(
     prefix="RET",
     about="Return and exchange requests, inspection and refunds",
     section="After-sales",
+    grows=True,
+    lookups=("order_id",),
 )
 
 ALERTS = record_tab(
@@ -568,6 +587,7 @@ OUTBOX = record_tab(
     prefix="MSG",
     about="Customer notifications waiting to be sent, and what became of them",
     section="Management",
+    grows=True,
 )
 #: A message's states: waiting to be sent, sent, or not sent (tried again while attempts are left).
 OUTBOX_QUEUED, OUTBOX_SENT, OUTBOX_FAILED = OUTBOX.column("status").choices

@@ -81,7 +81,17 @@ class Transaction:
         return record
 
     def table(self, tab: Tab) -> Table:
+        """The whole tab as read (on Google a tab that `grows` is then read whole: prefer `where`)."""
         return self.session.table(tab)
+
+    def where(self, tab: Tab, column: str, value: str) -> list[Record]:
+        """The records whose `column` holds `value`, as they are now (this transaction's changes included)."""
+        found = []
+        for record in self.session.where(tab, column, value):
+            current = self.get(tab, record.id)
+            if current is not None and current[column] == value:
+                found.append(current)
+        return found
 
     # writing ---------------------------------------------------------------
 
@@ -193,13 +203,16 @@ class Transaction:
         )
         return current
 
-    def assign_missing_ids(self, tab: Tab) -> int:
-        """Give every row of `tab` a person typed without an ID its ID; returns how many."""
+    def assign_missing_ids(self, tab: Tab, whole: bool = False) -> int:
+        """Give the rows of `tab` a person typed without an ID their ID; returns how many.
+
+        Those read in this transaction; with `whole`, every one in the tab (check, the jobs).
+        """
         if not tab.id_prefix:
             return 0
         already = {item.row for item in self.plan.id_assignments if item.tab.name == tab.name}
         count = 0
-        for row, cells in self.session.rows_without_id(tab):
+        for row, cells in self.session.rows_without_id(tab, whole=whole):
             if row in already:
                 continue
             assigned = new_id(tab.id_prefix)

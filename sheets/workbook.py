@@ -168,4 +168,4 @@ class Workbook:
         present = set(self.backend.tab_names())
         tabs = [tab for tab in ALL_TABS if tab.id_prefix and not tab.append_only and tab.name in present]
         with self.transaction(*tabs, user=user, action="check") as tx:
-            return sum(tx.assign_missing_ids(tab) for tab in tabs)
+            return sum(tx.assign_missing_ids(tab, whole=True) for tab in tabs)

@@ -97,11 +97,11 @@ def request_return(
         problem = eligibility_problem(order, tx.now, window)
         if problem:
             raise ProcessError(problem)
-        lines = lines_of(tx.table(ORDER_LINES).records(), order.order_id, sku)
+        lines = lines_of(tx.where(ORDER_LINES, "order_id", order.order_id), order.order_id, sku)
         if not lines:
             raise ProcessError(_("Order {order_ref} has no item {sku}.", order_ref=order_ref(order), sku=sku))
         shipped = paid_for(lines)[0]
-        left = shipped - asked_back(tx.table(RETURNS).records(), order.order_id, sku)
+        left = shipped - asked_back(tx.where(RETURNS, "order_id", order.order_id), order.order_id, sku)
         if count > left:
             raise ProcessError(
                 _(

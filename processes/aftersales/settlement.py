@@ -128,7 +128,7 @@ def pay_refund(
         )
         refunded = sum(
             r.refund_amount or 0.0
-            for r in tx.table(RETURNS).records()
+            for r in tx.where(RETURNS, "order_id", order.order_id)
             if r.order_id == order.order_id
             and r.refund_status == transition.target
             and r.return_id != ret.return_id
@@ -136,7 +136,7 @@ def pay_refund(
         total = (
             order.total
             if order.total is not None
-            else paid_for(lines_of(tx.table(ORDER_LINES).records(), order.order_id))[1]
+            else paid_for(lines_of(tx.where(ORDER_LINES, "order_id", order.order_id), order.order_id))[1]
         )
         whole = refunded + paid >= total - 0.005
         tx.update(order, {"payment_status": PAYMENT_REFUNDED if whole else PAYMENT_PARTLY_REFUNDED})
@@ -222,7 +222,11 @@ def _check_amount(tx: Transaction, ret: Record, order: Record, value: float) -> 
                 value=order.payment_status or "without a payment status",
             )
         )
-    limit = refundable(ret, tx.table(ORDER_LINES).records(), tx.table(RETURNS).records())
+    limit = refundable(
+        ret,
+        tx.where(ORDER_LINES, "order_id", ret.order_id),
+        tx.where(RETURNS, "order_id", ret.order_id),
+    )
     if value > limit.most + 0.005:
         already = f", less {limit.already:,.2f} already refunded for it" if limit.already else ""
         raise ProcessError(

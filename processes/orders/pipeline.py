@@ -80,7 +80,7 @@ def confirm_order(
         if problem:
             raise ProcessError(_("Cannot confirm {order_id}: {problem}.", order_id=order_id, problem=problem))
         location = _location(tx, (location_id or "").strip() or order.location_id)
-        needs = quantities(lines_of(tx.table(ORDER_LINES), order_id))
+        needs = quantities(tx.where(ORDER_LINES, "order_id", order_id))
         if not needs:
             raise ProcessError(_("Cannot confirm {order_id}: it has no lines.", order_id=order_id))
         short = []
@@ -200,7 +200,7 @@ def pack_order(
         order = _unchanged(tx, order_id, base)
         transition = ORDER.check("pack", ORDER.state_of(order), by)
         missing = [
-            line for line in lines_of(tx.table(ORDER_LINES), order_id) if line.line_id not in set(picked)
+            line for line in tx.where(ORDER_LINES, "order_id", order_id) if line.line_id not in set(picked)
         ]
         if missing:
             listed = ", ".join(f"{line.qty} × {line.sku}" for line in missing)
@@ -235,7 +235,7 @@ def ship_order(
     with workbook.transaction(*tabs, user=by.name, action="ship order") as tx:
         order = _unchanged(tx, order_id, base)
         transition = ORDER.check("ship", ORDER.state_of(order), by)
-        lines = lines_of(tx.table(ORDER_LINES), order_id)
+        lines = tx.where(ORDER_LINES, "order_id", order_id)
         for sku, qty in quantities(lines).items():
             post_move(tx, sku=sku, qty=qty, reason="shipment", ref=order_id, from_location=order.location_id)
         _release(tx, order, lines)
@@ -332,7 +332,7 @@ def _payment_ended(tx: Transaction, order: Record, payment_status: str) -> dict[
 def _cancelled(tx: Transaction, order: Record) -> str:
     """Release what a cancelled order reserved; its new status."""
     if order.status in RESERVED_STATES:
-        _release(tx, order, lines_of(tx.table(ORDER_LINES), order.order_id))
+        _release(tx, order, tx.where(ORDER_LINES, "order_id", order.order_id))
     return ORDER.transition("cancel").target
 
 

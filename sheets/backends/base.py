@@ -67,9 +67,16 @@ class Session(ABC):
     @abstractmethod
     def header(self, tab: Tab) -> Header | None: ...
 
+    def where(self, tab: Tab, column: str, value: str) -> list[Record]:
+        """The records whose `column` holds `value`, in sheet order (a tab's `lookups` are read cheaply)."""
+        table = self.table(tab)
+        cells = table.columns.get(column, [])
+        return [table.record_at(index) for index, cell in enumerate(cells) if cell == value]
+
     @abstractmethod
-    def rows_without_id(self, tab: Tab) -> list[tuple[int, tuple[Any, ...]]]:
-        """(sheet row, cells) of readable rows that have no ID yet."""
+    def rows_without_id(self, tab: Tab, whole: bool = False) -> list[tuple[int, tuple[Any, ...]]]:
+        """(sheet row, cells) of readable rows that have no ID yet (with `whole`, over the whole tab,
+        even one a session reads by its rows only)."""
 
     @abstractmethod
     def commit(self, plan: WritePlan) -> None: ...

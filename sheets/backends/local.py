@@ -265,7 +265,7 @@ class LocalSession(Session):
             raise SheetError(f"{table.issues[0]} — fix the row in the sheet first.")
         return table.get(key)
 
-    def rows_without_id(self, tab: Tab) -> list[tuple[int, tuple[Any, ...]]]:
+    def rows_without_id(self, tab: Tab, whole: bool = False) -> list[tuple[int, tuple[Any, ...]]]:
         header = self.header(tab)
         if header is None or not header.complete_key:
             return []

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
@@ -24,11 +24,19 @@ from google.auth.exceptions import GoogleAuthError
 from gspread.exceptions import APIError
 
 from sheets.backends.base import Backend, InitReport, RawAnswer, RawBlock, Session
-from sheets.backends.google.cells import quote_tab
+from sheets.backends.google.cells import column_letters, column_range, quote_tab, row_range
 from sheets.backends.google.connect import explain
 from sheets.backends.google.http import AmbiguousWrite, GoogleFailure
 from sheets.backends.google.init import header_format_requests, plan_init
+from sheets.backends.google.lookups import RowLookups
 from sheets.backends.google.raw import extents, prepare_requests, raw_answer, reset_validation, write_body
+from sheets.backends.google.targeted import (
+    Positions,
+    SparseRows,
+    columns_read,
+    positions_of,
+    rows_from_columns,
+)
 from sheets.backends.google.writer import Writer
 from sheets.errors import GridChanged, SetupError, SheetError, SheetUnavailable, TabProblem
 from sheets.locate import raw_key
@@ -61,6 +69,8 @@ class GoogleBackend(Backend):
         self._sheets: dict[str, dict[str, Any]] = {}
         self._write_lock = threading.Lock()
         self.tails: dict[str, int] = {}  # tab -> rows up to its last one with data, as last seen
+        self.positions: dict[str, Positions] = {}  # a tab that grows -> where its records stood
+        self.layouts: dict[str, list[int]] = {}  # a tab that grows -> its key and lookup columns, last seen
         self.refresh_metadata()
 
     # metadata --------------------------------------------------------------
@@ -85,20 +95,41 @@ class GoogleBackend(Backend):
     # reading ---------------------------------------------------------------
 
     def fetch(
-        self, full: Sequence[str], header_only: Sequence[str] = (), *, retried: bool = False
+        self,
+        full: Sequence[str],
+        header_only: Sequence[str] = (),
+        *,
+        rows: Mapping[str, Sequence[int]] | None = None,
+        found: dict[str, dict[int, list[Any]]] | None = None,
+        retried: bool = False,
     ) -> dict[str, list[list[Any]] | None]:
         """Raw rows of tabs in one values:batchGet; None for a tab that does not exist.
 
-        A header-only tab that is only ever appended to (Audit) also sends its first
-        column while its length is unknown, so the write can look for its new rows
-        where they land (`tails`) instead of reading the whole tab back.
+        A header-only tab that is only ever appended to (Audit) or that grows (Orders)
+        also sends its first column while its length is unknown, so the write can look
+        for its new rows where they land (`tails`) instead of reading the whole tab back.
         """
         wanted = [name for name in full if name in self._sheets]
         heads = [name for name in header_only if name in self._sheets and name not in wanted]
-        lengths = [name for name in heads if name not in self.tails and _appended_only(name)]
+        # A growing tab whose records' places are not known yet sends its key and lookup columns,
+        # where its header last put them (or `init` did): read with it, they tell those places.
+        learning = {name: self._layout(name) for name in heads if _grows(name) and name not in self.positions}
+        lengths = [
+            name
+            for name in heads
+            if name not in self.tails and name not in learning and (_appended_only(name) or _grows(name))
+        ]
         ranges = [quote_tab(name) for name in wanted]
         ranges += [f"{quote_tab(name)}!1:{HEADER_SEARCH_ROWS}" for name in heads]
         ranges += [f"{quote_tab(name)}!A:A" for name in lengths]
+        ranges += [column_range(name, p, p) for name, layout in learning.items() for p in layout]
+        wanted_rows = [
+            (name, index)
+            for name, indexes in (rows or {}).items()
+            if name in self._sheets
+            for index in indexes
+        ]
+        ranges += [row_range(name, index) for name, index in wanted_rows]
         result: dict[str, list[list[Any]] | None] = dict.fromkeys((*full, *header_only))
         if not ranges:
             return result
@@ -112,15 +143,79 @@ class GoogleBackend(Backend):
                 raise
             # A tab was renamed or deleted since the metadata was read.
             self.refresh_metadata()
-            return self.fetch(full, header_only, retried=True)
+            return self.fetch(full, header_only, rows=rows, found=found, retried=True)
         value_ranges = answer.get("valueRanges", [])
         for name, value_range in zip([*wanted, *heads], value_ranges, strict=False):
             result[name] = value_range.get("values", [])
         for name in wanted:
             self.tails[name] = len(result[name] or [])
-        for name, value_range in zip(lengths, value_ranges[len(wanted) + len(heads) :], strict=True):
+        after_heads = value_ranges[len(wanted) + len(heads) :]
+        for name, value_range in zip(lengths, after_heads, strict=False):
             self.tails[name] = len(value_range.get("values", []))
+        columns = iter(after_heads[len(lengths) :])
+        for name, layout in learning.items():
+            self._learn_from(
+                name, result[name] or [], {p: next(columns, {}).get("values", []) for p in layout}
+            )
+        for (name, index), value_range in zip(wanted_rows, columns, strict=False):
+            if found is not None:
+                found.setdefault(name, {})[index] = _first_row(value_range)
         return result
+
+    def _layout(self, tab_name: str) -> list[int]:
+        """Where a growing tab's key and lookup columns were last seen (else where `init` puts them)."""
+        if tab_name in self.layouts:
+            return self.layouts[tab_name]
+        tab = TABS_BY_NAME[tab_name]
+        return sorted(tab.column_names.index(name) for name in {*tab.key, *tab.lookups})
+
+    def _learn_from(self, tab_name: str, head: list[list[Any]], cells: dict[int, list[list[Any]]]) -> None:
+        """Positions (and length) of a growing tab from its columns read with its header, if they were the right ones."""
+        tab = TABS_BY_NAME[tab_name]
+        header = find_header(tab, head)
+        if header is None or not header.complete_key:
+            return
+        self.layouts[tab_name] = columns_read(tab, header)
+        self.tails[tab_name] = max([len(column) for column in cells.values()] + [header.row_index + 1])
+        if self.layouts[tab_name] == sorted(cells):
+            self.positions[tab_name] = positions_of(tab, header, rows_from_columns(cells))
+        # Otherwise a person moved those columns: the places are read when first needed.
+
+    def learn_positions(self, tab: Tab, header: Header) -> Positions:
+        """Where every record of `tab` stands now, from one read of its key and lookup columns."""
+        columns = columns_read(tab, header)
+        ranges = [column_range(tab.name, position, position) for position in columns]
+        answer = self._call(lambda: self.spreadsheet.values_batch_get(ranges, params=read_params()), "read")
+        cells = {
+            position: value_range.get("values", [])
+            for position, value_range in zip(columns, answer.get("valueRanges", []), strict=False)
+        }
+        positions = positions_of(tab, header, rows_from_columns(cells))
+        self.tails[tab.name] = max(positions.length, header.row_index + 1)
+        self.layouts[tab.name] = columns
+        return positions
+
+    def read_rows(
+        self, tab_name: str, indexes: Sequence[int], tail_from: int | None, width: int
+    ) -> dict[int, list[Any]]:
+        """Rows by 0-based index, and every row from `tail_from` to the end, in one values:batchGet."""
+        ranges = [row_range(tab_name, index) for index in indexes]
+        if tail_from is not None:
+            # From the last row known to exist (a range past the grid's end is refused) to the end.
+            tail_from = max(tail_from - 1, 0)
+            columns = self._sheets.get(tab_name, {}).get("gridProperties", {}).get("columnCount", width)
+            last = column_letters(max(min(width + TAIL_MARGIN, columns), 1) - 1)
+            ranges.append(f"{quote_tab(tab_name)}!A{tail_from + 1}:{last}")
+        answer = self._call(lambda: self.spreadsheet.values_batch_get(ranges, params=read_params()), "read")
+        value_ranges = answer.get("valueRanges", [])
+        found = {
+            index: _first_row(value_range) for index, value_range in zip(indexes, value_ranges, strict=False)
+        }
+        if tail_from is not None and len(value_ranges) > len(indexes):
+            tail = value_ranges[len(indexes)].get("values", [])
+            found.update({tail_from + offset: list(row) for offset, row in enumerate(tail)})
+            self.tails[tab_name] = max(self.tails.get(tab_name, 0), tail_from + len(tail))
+        return found
 
     def read_tables(self, tabs: Sequence[Tab]) -> dict[str, Table]:
         rows = self.fetch([tab.name for tab in tabs])
@@ -281,6 +376,20 @@ class GoogleBackend(Backend):
         return report
 
 
+#: Columns past the header's width that a read of a tab's last rows takes too.
+TAIL_MARGIN = 10
+
+
+def _first_row(value_range: dict[str, Any]) -> list[Any]:
+    values = value_range.get("values", [])
+    return list(values[0]) if values else []
+
+
+def _grows(tab_name: str) -> bool:
+    tab = TABS_BY_NAME.get(tab_name)
+    return tab is not None and tab.grows
+
+
 def _appended_only(tab_name: str) -> bool:
     tab = TABS_BY_NAME.get(tab_name)
     return tab is not None and tab.append_only
@@ -298,26 +407,54 @@ class GoogleSession(Session):
     def __init__(self, backend: GoogleBackend, full_tabs: list[str], seed: Seed | None = None) -> None:
         self.backend = backend
         self._tables: dict[str, Table] = {}
+        self.rows: dict[str, Any] = {}
+        self.sparse: set[str] = set()
+        self.lookups = RowLookups(self.rows, backend.positions, backend.learn_positions, backend.read_rows)
         if seed is None:
-            self.full = set(full_tabs)
-            self.rows = backend.fetch(full_tabs, header_only=list(backend.tab_names()))
+            # A tab that grows is read by the rows its records stand in (targeted.py), not whole;
+            # the first read waits for the first question, so the row it asks for comes with it.
+            self.full = {name for name in full_tabs if not _grows(name)}
+            self._growing = [name for name in full_tabs if _grows(name)]
+            self._opened = False
         else:
             self.full = set(seed.full)
-            self.rows = dict(seed.rows)  # the Writer updates its copy when it reads again
+            self.rows.update(seed.rows)  # the Writer updates its copy when it reads again
+            self._opened = True
             self._ensure_full(full_tabs)  # a tab the seed lacks costs one more read (logged)
+
+    def _open(self, wanted: dict[str, list[int]] | None = None) -> None:
+        """The session's read: whole tabs, every header, and rows of growing tabs already known to be wanted."""
+        if self._opened:
+            return
+        self._opened = True
+        found: dict[str, dict[int, list[Any]]] = {}
+        self.rows.update(
+            self.backend.fetch(
+                sorted(self.full), header_only=list(self.backend.tab_names()), rows=wanted or {}, found=found
+            )
+        )
+        for name in self._growing:
+            if self.rows.get(name) is not None:
+                self.sparse.add(name)
+                self.rows[name] = SparseRows(self.rows[name], self.backend.tails.get(name, 0))
+                for index, row in found.get(name, {}).items():
+                    self.rows[name].add(index, row)
 
     # reading ---------------------------------------------------------------
 
     def _ensure_full(self, names: Sequence[str]) -> None:
+        self._open()
         missing = [name for name in names if name not in self.full]
         if missing:
-            log.debug("reading %s in an extra request: declare it in the transaction", missing)
+            log.debug("reading %s whole in an extra request", missing)
             self.rows.update(self.backend.fetch(missing))
             self.full.update(missing)
+            self.sparse.difference_update(missing)
             for name in missing:
                 self._tables.pop(name, None)
 
     def header(self, tab: Tab) -> Header | None:
+        self._open()
         return find_header(tab, self.rows.get(tab.name) or [])
 
     def table(self, tab: Tab) -> Table:
@@ -327,6 +464,10 @@ class GoogleSession(Session):
         return self._tables[tab.name]
 
     def find(self, tab: Tab, key: Key) -> Record | None:
+        if not self._opened and tab.name in self._growing:
+            self._open(self._remembered(tab, key))
+        if tab.name in self.sparse:
+            return self.lookups.find(tab, key)
         table = self.table(tab)
         record = table.get(key)
         if record is None:
@@ -336,13 +477,28 @@ class GoogleSession(Session):
                     raise SheetError(f"{issue} — fix the row in the sheet first.")
         return record
 
+    def _remembered(self, tab: Tab, key: Key) -> dict[str, list[int]]:
+        """The row `key` stood in when `tab` was last seen, to come with the session's read."""
+        positions = self.backend.positions.get(tab.name)
+        index = positions.keys.get((key,) if isinstance(key, str) else tuple(key)) if positions else None
+        return {} if index is None else {tab.name: [index]}
+
+    def where(self, tab: Tab, column: str, value: str) -> list[Record]:
+        self._open()
+        if tab.name in self.sparse and column in tab.lookups:
+            return self.lookups.where(tab, column, value)
+        return super().where(tab, column, value)
+
     def _key_at(self, tab: Tab, row_index: int) -> tuple[str, ...] | None:
         header, rows = self.header(tab), self.rows.get(tab.name) or []
         if header is None or not header.complete_key or row_index >= len(rows):
             return None
         return raw_key(header, rows[row_index])
 
-    def rows_without_id(self, tab: Tab) -> list[tuple[int, tuple[Any, ...]]]:
+    def rows_without_id(self, tab: Tab, whole: bool = False) -> list[tuple[int, tuple[Any, ...]]]:
+        self._open()
+        if whole:
+            self._ensure_full([tab.name])
         if tab.name not in self.full:
             return []  # only rows this session has read are given IDs (no extra request)
         rows = self.rows.get(tab.name) or []
@@ -351,6 +507,8 @@ class GoogleSession(Session):
     # committing ------------------------------------------------------------
 
     def commit(self, plan: WritePlan) -> None:
+        self._open()
+
         def read(names: Sequence[str]) -> dict[str, list[list[Any]] | None]:
             self.full.update(names)
             self._tables.clear()
@@ -363,5 +521,23 @@ class GoogleSession(Session):
             self.backend.sheet_id,
             full=self.full,
             tails=self.backend.tails,
+            sparse=self.sparse,
         )
-        writer.land(plan)
+        try:
+            writer.land(plan)
+        finally:
+            self._remember_appended(writer.landed_at)
+            for name in {delete.tab.name for delete in plan.deletes}:
+                self.backend.positions.pop(name, None)  # the rows below moved up
+
+    def _remember_appended(self, landed_at: dict[tuple[str, tuple[str, ...]], tuple[int, list[Any]]]) -> None:
+        """Where the rows this write added to growing tabs landed, for the next step that looks for them."""
+        for (name, _key), (index, cells) in landed_at.items():
+            tab = TABS_BY_NAME.get(name)
+            header = find_header(tab, self.rows.get(name) or []) if tab is not None and tab.grows else None
+            if header is None:
+                continue
+            positions = self.backend.positions.setdefault(
+                name, Positions(length=self.backend.tails.get(name, 0))
+            )
+            positions.learn_row(tab, header, index, cells)

@@ -105,6 +105,7 @@ class Checking:
                 verdict.moved.add(name)  # gone already (a person deleted it): judged again on a fresh read
                 continue
             self.tails[name] = max(self.tails.get(name, 0), found[-1] + 1)
+            self.landed_at[(name, append.key)] = (found[-1], cells)
             verdict.landed.add((name, append.key))
             laid_under = resolved.refs[name]  # the header the row was laid out under
             right = all(

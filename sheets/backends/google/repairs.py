@@ -7,6 +7,7 @@ from typing import Any
 
 from sheets.backends.google.answer import View
 from sheets.backends.google.rows import any_data, cell_at, header_text, read_index_at, record_of, same_except
+from sheets.backends.google.targeted import UNREAD, is_unread
 from sheets.backends.google.work import Resolved, Target, Written, rewrite, whole_row
 from sheets.cells import is_blank, same_cell
 from sheets.columns import ColumnRef, align, column_refs, place_of, position_of, relayout, source_of
@@ -37,6 +38,19 @@ class Repairs:
         if own is not None:
             return own  # a row this write adds: no earlier value to put back, it is set right whole
         sources = self._sources(resolved, written, row, view, hit if elsewhere else None)
+        if self._unknowable(name, sources):
+            # The row struck is one this session never read: what it held is not known, so it is named.
+            for position in sorted(touched):
+                self.stray.append(
+                    StrayCell(
+                        name,
+                        record_of(view, row, touched),
+                        header_text(view, position),
+                        cell_at(row, position),
+                        None,
+                    )
+                )
+            return None
         cells: dict[ColumnRef, Any] = {}
         for position in sorted(touched):
             source = source_of(moved, position, len(resolved.refs[name]))
@@ -55,6 +69,12 @@ class Repairs:
         locate = ("key", key) if key is not None else ("row", tuple(row))
         return Target(view.header.tab, locate, cells, {}, repair=True, layout=tuple(view.refs))
 
+    def _unknowable(self, name: str, sources: list[list[Any]] | None) -> bool:
+        """Whether the rows a struck row may have been include one not read (a tab read by its rows)."""
+        if name not in self.sparse:
+            return False
+        return sources is None or any(is_unread(source) for source in sources)
+
     def _sources(
         self, resolved: Resolved, written: Written, row: list[Any], view: View, hit: int | None
     ) -> list[list[Any]] | None:
@@ -65,7 +85,9 @@ class Repairs:
         name = view.header.tab.name
         if hit is not None:
             reads = resolved.reads[name]
-            return [list(reads[hit]) if hit < len(reads) else []]
+            if hit >= len(reads):
+                return [UNREAD] if name in self.sparse else [[]]
+            return [reads[hit] if is_unread(reads[hit]) else list(reads[hit])]
         moved = align(resolved.refs[name], view.refs)
         sources, by_key = self._rows_as_read(
             resolved, row, resolved.touched(name, written.index), view, moved
@@ -116,6 +138,8 @@ class Repairs:
         if append is None or hit is None or hit == written.index:
             return []
         reads = resolved.reads[name]
+        if name in self.sparse and (hit >= len(reads) or is_unread(reads[hit])):
+            return []  # a row never read: put back, or named, as any row hit
         struck = list(reads[hit]) if hit < len(reads) else []
         if any_data(struck) and self._own_row(view, struck, set()) is None:
             return []  # somebody's row: put back as any row hit

@@ -101,6 +101,7 @@ class Writer(Checking, Repairs, Deletions, Remaining, Undo, Reconcile):
         *,
         full: set[str] | None = None,
         tails: dict[str, int] | None = None,
+        sparse: set[str] | None = None,
     ) -> None:
         self.rows = rows
         self.read = read
@@ -108,6 +109,9 @@ class Writer(Checking, Repairs, Deletions, Remaining, Undo, Reconcile):
         self.sheet_id = sheet_id
         self.full = full if full is not None else set(rows)  # tabs read whole (the others: their headers)
         self.tails = tails if tails is not None else {}  # tab -> rows up to its last one with data, last seen
+        self.sparse = frozenset(sparse or ())  # tabs read by their rows only (targeted.py)
+        #: (tab, key) -> (0-based grid row, cells as laid) of each row this write appended, where it landed
+        self.landed_at: dict[tuple[str, tuple[str, ...]], tuple[int, list[Any]]] = {}
         self.stray: list[StrayCell] = []
         self.owed: list[Target] = []
 
