@@ -120,12 +120,29 @@ def take_notice() -> str | None:
     return app.storage.user.pop(NOTICE, None)
 
 
+#: How long a page being built waits for its browser to connect before giving up on it.
+CONNECT_SECONDS = 60.0
+
+
+async def page_sent() -> None:
+    """Wait until the page being built is in the browser, so reading never holds it back.
+
+    NiceGUI sends a page once its function returns or awaits the connection: a page
+    that read the workbook first would show nothing (or "not ready") until the read
+    ended. Awaited before any read, the frame shows at once and the parts fill in.
+    """
+    client = ui.context.client
+    if not client.has_socket_connection:
+        await client.connected(timeout=CONNECT_SECONDS)
+
+
 async def act(action: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
     """`action(*args, **kwargs)` off the event loop, in the page's language, if the page's login still acts.
 
     Raises LoginEnded or RoleChanged (both ProcessErrors, so callers show them
     like any refusal) after sending the browser where it can go on.
     """
+    await page_sent()
     actor = page_login()
     if actor is None:  # a public page: nobody's login is at stake
         return await run.io_bound(in_current_language(action), *args, **kwargs)

@@ -12,6 +12,7 @@ import logging
 import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import Future
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
@@ -35,6 +36,14 @@ class _Cached:
     read_at: float
 
 
+@dataclass
+class _Reading:
+    """A read under way, that other callers wanting the same tabs wait for."""
+
+    future: Future
+    generations: dict[str, int]
+
+
 class Workbook:
     def __init__(
         self,
@@ -46,6 +55,10 @@ class Workbook:
         self.cache_seconds = cache_seconds
         self.clock = clock
         self._cache: dict[str, _Cached] = {}
+        self._reading: dict[str, _Reading] = {}  # tab -> the read of it under way
+        self._generation: dict[
+            str, int
+        ] = {}  # tab -> how often the app changed it (reads older are not kept)
         self._lock = threading.Lock()
 
     @property
@@ -55,24 +68,57 @@ class Workbook:
     # reading ---------------------------------------------------------------
 
     def tables(self, *tabs) -> dict[str, Table]:
-        """Current Tables for `tabs`; the stale ones are read together in one request."""
+        """Current Tables for `tabs`; the stale ones are read together in one request.
+
+        A tab another thread is reading already is not read twice: this call waits for
+        that read (a page viewed twice, two people on the same list). A read started
+        before the app's own write to a tab is never shared or kept after it.
+        """
         versions = self.backend.versions(tabs)
-        now = time.monotonic()
         with self._lock:
+            now = time.monotonic()
             fresh = {
                 tab.name: cached.table
                 for tab in tabs
                 if (cached := self._cache.get(tab.name)) and self._current(cached, versions, tab.name, now)
             }
-        stale = [tab for tab in tabs if tab.name not in fresh]
-        if stale:
-            read = self.backend.read_tables(stale)
-            with self._lock:
-                for tab in stale:
-                    version = versions.get(tab.name) if versions else None
-                    self._cache[tab.name] = _Cached(read[tab.name], version, now)
-            fresh.update(read)
+            stale = [tab for tab in tabs if tab.name not in fresh]
+            joined = {tab.name: self._reading[tab.name] for tab in stale if self._joinable(tab.name)}
+            mine = [tab for tab in stale if tab.name not in joined]
+            reading = _Reading(Future(), {tab.name: self._generation.get(tab.name, 0) for tab in mine})
+            for tab in mine:
+                self._reading[tab.name] = reading
+        if mine:
+            fresh.update(self._read(mine, versions, reading))
+        for name, other in joined.items():
+            fresh[name] = other.future.result()[name]
         return fresh
+
+    def _joinable(self, name: str) -> bool:
+        """Whether a read of `name` is under way that began after the last change the app made to it."""
+        reading = self._reading.get(name)
+        return reading is not None and reading.generations[name] == self._generation.get(name, 0)
+
+    def _read(self, tabs: list, versions: dict | None, reading: _Reading) -> dict[str, Table]:
+        try:
+            read = self.backend.read_tables(tabs)
+        except BaseException as error:
+            reading.future.set_exception(error)
+            raise
+        finally:
+            with self._lock:
+                for tab in tabs:
+                    if self._reading.get(tab.name) is reading:
+                        del self._reading[tab.name]
+        # The cache's clock starts when the read ends: a read that took seconds is not stale on arrival.
+        done = time.monotonic()
+        with self._lock:
+            for tab in tabs:
+                if reading.generations[tab.name] == self._generation.get(tab.name, 0):
+                    version = versions.get(tab.name) if versions else None
+                    self._cache[tab.name] = _Cached(read[tab.name], version, done)
+        reading.future.set_result(read)
+        return read
 
     def table(self, tab) -> Table:
         return self.tables(tab)[tab.name]
@@ -85,9 +131,11 @@ class Workbook:
     def invalidate(self, names: Sequence[str] | None = None) -> None:
         with self._lock:
             if names is None:
+                names = list({*self._cache, *self._reading, *self._generation})
                 self._cache.clear()
-            for name in names or ():
+            for name in names:
                 self._cache.pop(name, None)
+                self._generation[name] = self._generation.get(name, 0) + 1
 
     # writing ---------------------------------------------------------------
 
@@ -101,10 +149,14 @@ class Workbook:
         versions = self.backend.versions(tabs)
         if versions is not None:
             return self.tables(*tabs), None  # a backend that tracks versions reads cheaply in a session
-        now = time.monotonic()
-        tables, seed = self.backend.read_for_writing(tabs)
         with self._lock:
-            self._cache.update({tab.name: _Cached(tables[tab.name], None, now) for tab in tabs})
+            generations = {tab.name: self._generation.get(tab.name, 0) for tab in tabs}
+        tables, seed = self.backend.read_for_writing(tabs)
+        done = time.monotonic()
+        with self._lock:
+            for tab in tabs:
+                if generations[tab.name] == self._generation.get(tab.name, 0):
+                    self._cache[tab.name] = _Cached(tables[tab.name], None, done)
         return tables, seed
 
     @contextmanager

@@ -21,6 +21,12 @@ from tests.google.test_columns_moved import by_header
 STAFF = Actor("bo", "staff")
 
 
+@pytest.fixture(autouse=True)
+def by_rows_at_any_size(google):
+    """Growing tabs read by their rows however small (in a real shop: from SPARSE_FROM rows on)."""
+    google.workbook.backend.sparse_from = 0
+
+
 def seed_shop(google, orders: int) -> list[str]:
     """A warehouse with stock and `orders` new orders of two lines each; their IDs."""
     with google.workbook.transaction(LOCATIONS, *ORDER_TABS, user="seed") as tx:
@@ -107,7 +113,9 @@ def another_google(tmp_path):
     fake.create_spreadsheet(spreadsheet_id=SPREADSHEET_ID, title="Flowsheet", sheets=["Sheet1"])
     fake.key_file = tmp_path / "second-account.json"
     make_service_account_file(fake.key_file)
-    return make_record("google", tmp_path / "second", fake)
+    made = make_record("google", tmp_path / "second", fake)
+    made.workbook.backend.sparse_from = 0
+    return made
 
 
 def test_a_step_costs_the_same_requests_and_nearly_the_same_bytes_at_ten_times_the_orders(google, tmp_path):

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
+
 import pytest
+from nicegui import background_tasks
 from nicegui.testing import User
 
 from api.auth import LIMIT
@@ -29,6 +32,39 @@ def patient_user(monkeypatch):
             return await _original(self, *args, retries=max(retries, PATIENT_RETRIES), **kwargs)
 
         monkeypatch.setattr(User, name, patient)
+    original_open = User.open
+
+    async def open_and_wait(self, *args, built: bool = True, **kwargs):
+        """Open a page and (unless `built=False`) wait until it is built: its frame comes first,
+        its reads fill it in after."""
+        before = set(page_tasks())
+        opened = await original_open(self, *args, **kwargs)
+        if built:
+            await page_built(set(page_tasks()) - before)
+        return opened
+
+    monkeypatch.setattr(User, "open", open_and_wait)
+
+
+#: How long a page may take to fill in after its frame arrived.
+PAGE_BUILT_SECONDS = 15.0
+
+
+def page_tasks() -> list[asyncio.Task]:
+    """The pages NiceGUI is building now (each in a task named for its page)."""
+    return [
+        task
+        for task in background_tasks.running_tasks
+        if task.get_name().startswith("wait for result of page")
+    ]
+
+
+async def page_built(building: set[asyncio.Task]) -> None:
+    """Wait until the pages in `building` are built."""
+    if building:
+        _done, pending = await asyncio.wait(building, timeout=PAGE_BUILT_SECONDS)
+        if pending:
+            raise AssertionError(f"a page took more than {PAGE_BUILT_SECONDS} s to fill in")
 
 
 @pytest.fixture

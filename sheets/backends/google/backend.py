@@ -61,8 +61,13 @@ def read_params() -> dict[str, str]:
     return dict(READ_PARAMS)
 
 
+#: Rows from which a growing tab is read by its rows in a write session (targeted.py).
+SPARSE_FROM = 5_000
+
+
 class GoogleBackend(Backend):
     kind = "google"
+    sparse_from = SPARSE_FROM
 
     def __init__(self, spreadsheet: gspread.Spreadsheet) -> None:
         self.spreadsheet = spreadsheet
@@ -100,6 +105,7 @@ class GoogleBackend(Backend):
         header_only: Sequence[str] = (),
         *,
         rows: Mapping[str, Sequence[int]] | None = None,
+        tails: Mapping[str, int] | None = None,
         found: dict[str, dict[int, list[Any]]] | None = None,
         retried: bool = False,
     ) -> dict[str, list[list[Any]] | None]:
@@ -113,7 +119,11 @@ class GoogleBackend(Backend):
         heads = [name for name in header_only if name in self._sheets and name not in wanted]
         # A growing tab whose records' places are not known yet sends its key and lookup columns,
         # where its header last put them (or `init` did): read with it, they tell those places.
-        learning = {name: self._layout(name) for name in heads if _grows(name) and name not in self.positions}
+        learning = {
+            name: self._layout(name)
+            for name in heads
+            if self.reads_by_rows(name) and name not in self.positions
+        }
         lengths = [
             name
             for name in heads
@@ -130,6 +140,10 @@ class GoogleBackend(Backend):
             for index in indexes
         ]
         ranges += [row_range(name, index) for name, index in wanted_rows]
+        tails_from = {
+            name: max(start - 1, 0) for name, start in (tails or {}).items() if name in self._sheets
+        }
+        ranges += [self._tail_range(name, start) for name, start in tails_from.items()]
         result: dict[str, list[list[Any]] | None] = dict.fromkeys((*full, *header_only))
         if not ranges:
             return result
@@ -143,7 +157,7 @@ class GoogleBackend(Backend):
                 raise
             # A tab was renamed or deleted since the metadata was read.
             self.refresh_metadata()
-            return self.fetch(full, header_only, rows=rows, found=found, retried=True)
+            return self.fetch(full, header_only, rows=rows, tails=tails, found=found, retried=True)
         value_ranges = answer.get("valueRanges", [])
         for name, value_range in zip([*wanted, *heads], value_ranges, strict=False):
             result[name] = value_range.get("values", [])
@@ -160,7 +174,21 @@ class GoogleBackend(Backend):
         for (name, index), value_range in zip(wanted_rows, columns, strict=False):
             if found is not None:
                 found.setdefault(name, {})[index] = _first_row(value_range)
+        for (name, start), value_range in zip(tails_from.items(), columns, strict=False):
+            tail = value_range.get("values", [])
+            self.tails[name] = max(self.tails.get(name, 0), start + len(tail))
+            if found is not None:
+                found.setdefault(name, {}).update(
+                    {start + offset: list(row) for offset, row in enumerate(tail)}
+                )
         return result
+
+    def _tail_range(self, tab_name: str, start: int, width: int | None = None) -> str:
+        """Every row from 0-based `start` to the end of the tab, as wide as its grid (or `width` and a margin)."""
+        columns = self._sheets.get(tab_name, {}).get("gridProperties", {}).get("columnCount", 26)
+        if width is not None:
+            columns = min(width + TAIL_MARGIN, columns)
+        return f"{quote_tab(tab_name)}!A{start + 1}:{column_letters(max(columns, 1) - 1)}"
 
     def _layout(self, tab_name: str) -> list[int]:
         """Where a growing tab's key and lookup columns were last seen (else where `init` puts them)."""
@@ -180,6 +208,18 @@ class GoogleBackend(Backend):
         if self.layouts[tab_name] == sorted(cells):
             self.positions[tab_name] = positions_of(tab, header, rows_from_columns(cells))
         # Otherwise a person moved those columns: the places are read when first needed.
+
+    def reads_by_rows(self, tab_name: str) -> bool:
+        """Whether a write session reads `tab_name` by the rows it works on rather than whole.
+
+        A tab that grows, once it holds `SPARSE_FROM` rows or more (as last seen, or as its
+        grid is sized): below that, reading it whole costs little, and a write that struck
+        a row a person moved in the instant can always be put back exactly from the read.
+        """
+        if not _grows(tab_name):
+            return False
+        grid = self._sheets.get(tab_name, {}).get("gridProperties", {}).get("rowCount", 0)
+        return max(self.tails.get(tab_name, 0), grid) >= self.sparse_from
 
     def learn_positions(self, tab: Tab, header: Header) -> Positions:
         """Where every record of `tab` stands now, from one read of its key and lookup columns."""
@@ -203,9 +243,7 @@ class GoogleBackend(Backend):
         if tail_from is not None:
             # From the last row known to exist (a range past the grid's end is refused) to the end.
             tail_from = max(tail_from - 1, 0)
-            columns = self._sheets.get(tab_name, {}).get("gridProperties", {}).get("columnCount", width)
-            last = column_letters(max(min(width + TAIL_MARGIN, columns), 1) - 1)
-            ranges.append(f"{quote_tab(tab_name)}!A{tail_from + 1}:{last}")
+            ranges.append(self._tail_range(tab_name, tail_from, width))
         answer = self._call(lambda: self.spreadsheet.values_batch_get(ranges, params=read_params()), "read")
         value_ranges = answer.get("valueRanges", [])
         found = {
@@ -413,8 +451,8 @@ class GoogleSession(Session):
         if seed is None:
             # A tab that grows is read by the rows its records stand in (targeted.py), not whole;
             # the first read waits for the first question, so the row it asks for comes with it.
-            self.full = {name for name in full_tabs if not _grows(name)}
-            self._growing = [name for name in full_tabs if _grows(name)]
+            self._growing = [name for name in full_tabs if backend.reads_by_rows(name)]
+            self.full = {name for name in full_tabs if name not in self._growing}
             self._opened = False
         else:
             self.full = set(seed.full)
@@ -422,15 +460,22 @@ class GoogleSession(Session):
             self._opened = True
             self._ensure_full(full_tabs)  # a tab the seed lacks costs one more read (logged)
 
-    def _open(self, wanted: dict[str, list[int]] | None = None) -> None:
-        """The session's read: whole tabs, every header, and rows of growing tabs already known to be wanted."""
+    def _open(self, first: tuple[Tab, Key] | None = None) -> None:
+        """The session's read: whole tabs, every header, and the rows `first` (the step's first
+        question: a record by key) will need, where they are remembered: its own row, and the
+        rows holding its key in another growing tab's lookup (an order's lines) with that tab's end."""
         if self._opened:
             return
         self._opened = True
+        rows, tails = self._wanted_first(*first) if first else ({}, {})
         found: dict[str, dict[int, list[Any]]] = {}
         self.rows.update(
             self.backend.fetch(
-                sorted(self.full), header_only=list(self.backend.tab_names()), rows=wanted or {}, found=found
+                sorted(self.full),
+                header_only=list(self.backend.tab_names()),
+                rows=rows,
+                tails=tails,
+                found=found,
             )
         )
         for name in self._growing:
@@ -439,6 +484,24 @@ class GoogleSession(Session):
                 self.rows[name] = SparseRows(self.rows[name], self.backend.tails.get(name, 0))
                 for index, row in found.get(name, {}).items():
                     self.rows[name].add(index, row)
+        self.lookups.tails_read.update(name for name in tails if name in self.sparse)
+
+    def _wanted_first(self, tab: Tab, key: Key) -> tuple[dict[str, list[int]], dict[str, int]]:
+        parts = (key,) if isinstance(key, str) else tuple(key)
+        positions = self.backend.positions
+        rows: dict[str, list[int]] = {}
+        tails: dict[str, int] = {}
+        if tab.name in self._growing and tab.name in positions and parts in positions[tab.name].keys:
+            rows[tab.name] = [positions[tab.name].keys[parts]]
+        for name in self._growing:
+            known = positions.get(name)
+            child = TABS_BY_NAME[name]
+            if name == tab.name or known is None or not known.complete or len(tab.key) != 1:
+                continue
+            if tab.key[0] in child.lookups:
+                rows.setdefault(name, []).extend(known.lookups.get(tab.key[0], {}).get(parts[0], []))
+                tails[name] = known.length
+        return rows, tails
 
     # reading ---------------------------------------------------------------
 
@@ -464,8 +527,8 @@ class GoogleSession(Session):
         return self._tables[tab.name]
 
     def find(self, tab: Tab, key: Key) -> Record | None:
-        if not self._opened and tab.name in self._growing:
-            self._open(self._remembered(tab, key))
+        if not self._opened:
+            self._open((tab, key))
         if tab.name in self.sparse:
             return self.lookups.find(tab, key)
         table = self.table(tab)
@@ -476,12 +539,6 @@ class GoogleSession(Session):
                 if issue.row is not None and self._key_at(tab, issue.row - 1) == parts:
                     raise SheetError(f"{issue} — fix the row in the sheet first.")
         return record
-
-    def _remembered(self, tab: Tab, key: Key) -> dict[str, list[int]]:
-        """The row `key` stood in when `tab` was last seen, to come with the session's read."""
-        positions = self.backend.positions.get(tab.name)
-        index = positions.keys.get((key,) if isinstance(key, str) else tuple(key)) if positions else None
-        return {} if index is None else {tab.name: [index]}
 
     def where(self, tab: Tab, column: str, value: str) -> list[Record]:
         self._open()

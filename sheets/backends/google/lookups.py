@@ -40,6 +40,7 @@ class RowLookups:
         self.positions = positions  # shared by every session of the backend
         self.learn = learn
         self.read_rows = read_rows
+        self.tails_read: set[str] = set()  # tabs whose rows past the last known came with the session's read
 
     # the two questions a step asks -------------------------------------------
 
@@ -64,9 +65,11 @@ class RowLookups:
                 index: positions.key_at.get(index)
                 for index in positions.lookups.get(column, {}).get(value, [])
             }
-            self._read(tab, header, list(expected), tail_from=positions.length)
+            tail_from = None if tab.name in self.tails_read else positions.length
+            self._read(tab, header, list(expected), tail_from=tail_from)
             if not self._moved(tab, header, expected, position, value):
                 break
+            self.tails_read.discard(tab.name)
             log.info("rows of %s moved since they were last read; reading its key column again", tab.name)
         rows = self.rows[tab.name]
         found = [
@@ -135,7 +138,7 @@ class RowLookups:
     def _read(self, tab: Tab, header: Header, indexes: Sequence[int], tail_from: int | None = None) -> None:
         """Read the rows at `indexes` (and every row from `tail_from` on) into the tab's rows."""
         rows: SparseRows = self.rows[tab.name]
-        wanted = sorted({index for index in indexes if index >= len(rows.head)})
+        wanted = sorted({index for index in indexes if index >= len(rows.head) and index not in rows.read})
         if not wanted and tail_from is None:
             return
         width = max(header.width, max(header.index.values(), default=0) + 1)
