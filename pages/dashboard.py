@@ -165,9 +165,8 @@ def show_counts(counts: list[TabCount], actor: Actor) -> None:
                             ui.link(_(name), tab_path(name))
                         else:  # how many rows it has is no secret; the rows are (processes.permissions)
                             ui.label(_(name)).classes("text-slate-500")
-                        ui.label(f"{count.records:,}").classes("tabular-nums").props(
-                            f'data-testid="count-{name}"'
-                        )
+                        shown = "—" if count.records is None else f"{count.records:,}"
+                        ui.label(shown).classes("tabular-nums").props(f'data-testid="count-{name}"')
 
 
 def describe_backend(workbook) -> str:

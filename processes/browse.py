@@ -44,7 +44,7 @@ def tabs_by_section() -> dict[str, tuple[str, ...]]:
 class TabCount:
     name: str
     description: str
-    records: int
+    records: int | None  # None: a big tab not counted on every view
     issues: int
 
 
@@ -53,10 +53,16 @@ def tab_counts(workbook: Workbook) -> list[TabCount]:
     return counts_in(workbook.tables(*ALL_TABS))
 
 
-def counts_in(tables: Mapping[str, Table]) -> list[TabCount]:
-    """Records and data issues per tab of `tables` (read already)."""
+def counts_in(tables: Mapping[str, Table], totals: Mapping[str, int | None] | None = None) -> list[TabCount]:
+    """Records and data issues per tab of `tables` (read already); `totals` counts a tab read in part."""
+    totals = totals or {}
     return [
-        TabCount(tab.name, tab.description, len(tables[tab.name]), len(tables[tab.name].issues))
+        TabCount(
+            tab.name,
+            tab.description,
+            totals.get(tab.name, len(tables[tab.name])),
+            len(tables[tab.name].issues),
+        )
         for tab in ALL_TABS
         if tab.name in tables
     ]

@@ -29,6 +29,7 @@ from typing import Any
 from i18n import N_
 from processes.browse import Attention, TabCount, attention_in, counts_in
 from processes.declarations import PROCEDURES
+from processes.home_reading import read_home
 from processes.permissions import ROLES, Actor
 from processes.procedure import ABANDONED, Procedure, Transition
 from sheets.schema import STAMP_COLUMNS, Kind
@@ -36,7 +37,6 @@ from sheets.table import Record, Table
 from sheets.tabs import (
     ALERT_OPEN,
     ALERTS,
-    ALL_TABS,
     AUDIT,
     ORDERS,
     RETURNS,
@@ -322,13 +322,14 @@ class Home:
 
 
 def home(workbook: Workbook, actor: Actor, now: datetime | None = None) -> Home:
-    """`actor`'s tasks and alerts, today's figures and the record counts, from one read of every tab."""
+    """`actor`'s tasks and alerts, today's figures and the record counts (processes/home_reading.py reads them)."""
     moment = now or workbook.clock()
-    tables = workbook.tables(*ALL_TABS)
+    read = read_home(workbook)
+    tables = read.tables
     return Home(
         tasks=tasks_for(actor, tables, moment),
         alerts=alerts_for(actor, tables[ALERTS.name]),
         figures=todays_figures(tables, moment),
-        counts=counts_in(tables),
+        counts=counts_in(tables, read.totals),
         attention=attention_in(tables),
     )

@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from concurrent.futures import Future
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -19,8 +19,9 @@ from datetime import datetime
 from typing import Any
 
 from sheets import stray
-from sheets.backends.base import Backend, InitReport
+from sheets.backends.base import Backend, InitReport, Selection
 from sheets.errors import WriteLandedWrong
+from sheets.schema import Tab
 from sheets.settings import DECLARED as DECLARED_SETTINGS
 from sheets.table import DataIssue, Table
 from sheets.tabs import ALL_TABS, AUDIT, SETTINGS
@@ -122,6 +123,18 @@ class Workbook:
 
     def table(self, tab) -> Table:
         return self.tables(tab)[tab.name]
+
+    def selects_rows(self, tab: Tab) -> bool:
+        """Whether `selected` reads less than the whole of `tab` (a big tab on Google)."""
+        return self.backend.selects_rows(tab)
+
+    def selected(self, tab: Tab, where: Mapping[str, Collection[str]], recent: int = 0) -> Selection:
+        """The rows of `tab` whose cell in a `where` column holds one of its values ("" for blank), and its
+        `recent` newest: from the cache, whole, unless the backend can read just those (a big tab on Google)."""
+        if self.backend.selects_rows(tab):
+            return self.backend.read_selected(tab, where, recent)
+        table = self.table(tab)
+        return Selection(table, len(table), complete=True)
 
     def _current(self, cached: _Cached, versions: dict | None, name: str, now: float) -> bool:
         if versions is not None:

@@ -9,7 +9,7 @@ knows whether a cell lives in SQLite or in Google.
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Iterator, Sequence
+from collections.abc import Collection, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
@@ -82,6 +82,18 @@ class Session(ABC):
     def commit(self, plan: WritePlan) -> None: ...
 
 
+@dataclass
+class Selection:
+    """Some rows of a tab: those a question selected (and the newest), or all of them.
+
+    `total` counts every record of the tab; `complete` tells whether `table` holds them all.
+    """
+
+    table: Table
+    total: int
+    complete: bool
+
+
 class Backend(ABC):
     kind: str = "?"
 
@@ -92,6 +104,16 @@ class Backend(ABC):
     def versions(self, tabs: Sequence[Tab]) -> dict[str, Any] | None:
         """A cheap version per tab, when the backend can tell that a cached Table is current."""
         return None
+
+    def selects_rows(self, tab: Tab) -> bool:
+        """Whether `read_selected` reads less than the whole of `tab` (a big tab on Google)."""
+        return False
+
+    def read_selected(self, tab: Tab, where: Mapping[str, Collection[str]], recent: int) -> Selection:
+        """The rows of `tab` whose cell in one of `where`'s columns is one of its values (text, ""
+        for blank), and its `recent` newest rows: for a page that needs the open records of a big tab."""
+        table = self.read_tables([tab])[tab.name]
+        return Selection(table, len(table), complete=True)
 
     @abstractmethod
     @contextmanager

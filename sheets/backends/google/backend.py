@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Collection, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
@@ -23,13 +23,14 @@ import gspread
 from google.auth.exceptions import GoogleAuthError
 from gspread.exceptions import APIError
 
-from sheets.backends.base import Backend, InitReport, RawAnswer, RawBlock, Session
+from sheets.backends.base import Backend, InitReport, RawAnswer, RawBlock, Selection, Session
 from sheets.backends.google.cells import column_letters, column_range, quote_tab, row_range
 from sheets.backends.google.connect import explain
 from sheets.backends.google.http import AmbiguousWrite, GoogleFailure
 from sheets.backends.google.init import header_format_requests, plan_init
 from sheets.backends.google.lookups import RowLookups
 from sheets.backends.google.raw import extents, prepare_requests, raw_answer, reset_validation, write_body
+from sheets.backends.google.selecting import read_selected
 from sheets.backends.google.targeted import (
     Positions,
     SparseRows,
@@ -76,6 +77,7 @@ class GoogleBackend(Backend):
         self.tails: dict[str, int] = {}  # tab -> rows up to its last one with data, as last seen
         self.positions: dict[str, Positions] = {}  # a tab that grows -> where its records stood
         self.layouts: dict[str, list[int]] = {}  # a tab that grows -> its key and lookup columns, last seen
+        self.seen_columns: dict[str, dict[str, int]] = {}  # a tab that grows -> its header, last seen
         self.refresh_metadata()
 
     # metadata --------------------------------------------------------------
@@ -161,6 +163,10 @@ class GoogleBackend(Backend):
         value_ranges = answer.get("valueRanges", [])
         for name, value_range in zip([*wanted, *heads], value_ranges, strict=False):
             result[name] = value_range.get("values", [])
+            if _grows(name):
+                seen = find_header(TABS_BY_NAME[name], result[name] or [])
+                if seen is not None:
+                    self.seen_columns[name] = dict(seen.index)
         for name in wanted:
             self.tails[name] = len(result[name] or [])
         after_heads = value_ranges[len(wanted) + len(heads) :]
@@ -216,10 +222,29 @@ class GoogleBackend(Backend):
         grid is sized): below that, reading it whole costs little, and a write that struck
         a row a person moved in the instant can always be put back exactly from the read.
         """
-        if not _grows(tab_name):
-            return False
+        return _grows(tab_name) and self._big(tab_name)
+
+    def _big(self, tab_name: str) -> bool:
         grid = self._sheets.get(tab_name, {}).get("gridProperties", {}).get("rowCount", 0)
         return max(self.tails.get(tab_name, 0), grid) >= self.sparse_from
+
+    def selects_rows(self, tab: Tab) -> bool:
+        return (tab.grows or tab.append_only) and self._big(tab.name)
+
+    def read_selected(self, tab: Tab, where: Mapping[str, Collection[str]], recent: int) -> Selection:
+        if not self.selects_rows(tab):
+            return super().read_selected(tab, where, recent)
+
+        def batch_get(ranges: list[str]) -> list[dict[str, Any]]:
+            answer = self._call(
+                lambda: self.spreadsheet.values_batch_get(ranges, params=read_params()), "read"
+            )
+            return answer.get("valueRanges", [])
+
+        names = {tab.key[0], *where}
+        layout = self.seen_columns.get(tab.name) or {name: tab.column_names.index(name) for name in names}
+        positions = sorted({layout.get(name, tab.column_names.index(name)) for name in names})
+        return read_selected(tab, where, recent, batch_get, positions)
 
     def learn_positions(self, tab: Tab, header: Header) -> Positions:
         """Where every record of `tab` stands now, from one read of its key and lookup columns."""

@@ -1,0 +1,95 @@
+"""Reading the open records of a big tab for a page: a few columns, then only the rows chosen.
+
+The dashboard needs the orders still moving, not the hundred thousand delivered ones.
+One values:batchGet brings the tab's header with its key column and the columns a
+page selects by (status ...), where its header last put them; the rows whose cell holds
+one of the values asked for, and the newest rows, then come in as few ranges as they
+make together (neighbouring rows share one), at most `RANGES_PER_READ` to a request.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Collection, Mapping, Sequence
+from typing import Any
+
+from sheets.backends.base import Selection
+from sheets.backends.google.cells import column_range, quote_tab
+from sheets.backends.google.targeted import lookup_text
+from sheets.reading import HEADER_SEARCH_ROWS, find_header, read_table
+from sheets.schema import Tab
+
+#: Ranges sent in one values:batchGet (its address carries them: it must stay short).
+RANGES_PER_READ = 400
+
+BatchGet = Callable[[list[str]], list[dict[str, Any]]]
+
+
+def read_selected(
+    tab: Tab,
+    where: Mapping[str, Collection[str]],
+    recent: int,
+    batch_get: BatchGet,
+    layout: Sequence[int],
+) -> Selection:
+    """The selected and newest rows of `tab`; `layout`: where its key and `where` columns are expected."""
+    names = [tab.key[0], *where]
+    head_range = f"{quote_tab(tab.name)}!1:{HEADER_SEARCH_ROWS}"
+    answer = batch_get([head_range, *(column_range(tab.name, p, p) for p in layout)])
+    head = answer[0].get("values", []) if answer else []
+    header = find_header(tab, head)
+    if header is None or not header.complete_key or any(name not in header.index for name in where):
+        return Selection(read_table(tab, head), 0, complete=False)
+    wanted = [header.index[name] for name in names]
+    if sorted(set(wanted)) != list(layout):  # a person moved them: read where they are now
+        layout = sorted(set(wanted))
+        answer = [answer[0], *batch_get([column_range(tab.name, p, p) for p in layout])]
+    columns = {p: answer[1 + i].get("values", []) for i, p in enumerate(layout)}
+    keys = columns[header.index[tab.key[0]]]
+    length = max(len(cells) for cells in columns.values())
+    chosen = _chosen(
+        header.row_index, length, columns, {header.index[n]: set(v) for n, v in where.items()}, recent
+    )
+    grid: list[list[Any]] = [list(row) for row in head] + [[] for _ in range(max(length - len(head), 0))]
+    for start, rows in _read_runs(tab.name, [i for i in chosen if i >= len(head)], batch_get):
+        for offset, row in enumerate(rows):
+            if start + offset < len(grid):
+                grid[start + offset] = list(row)
+    total = sum(1 for cell in keys[header.row_index + 1 :] if cell and lookup_text(cell[0]) is not None)
+    return Selection(read_table(tab, grid), total, complete=False)
+
+
+def _chosen(
+    header_row: int,
+    length: int,
+    columns: dict[int, list[list[Any]]],
+    where: dict[int, set[str]],
+    recent: int,
+) -> list[int]:
+    """0-based rows whose cell in a `where` column holds one of its values, and the `recent` last."""
+    chosen = set(range(max(header_row + 1, length - recent), length))
+    for position, values in where.items():
+        cells = columns.get(position, [])
+        for index in range(header_row + 1, length):
+            text = lookup_text(cells[index][0]) if index < len(cells) and cells[index] else None
+            if (text or "") in values:
+                chosen.add(index)
+    return sorted(chosen)
+
+
+def _read_runs(tab_name: str, indexes: list[int], batch_get: BatchGet) -> list[tuple[int, list[list[Any]]]]:
+    """The rows at `indexes`, read as runs of neighbouring rows: (first row, rows) per run."""
+    runs: list[tuple[int, int]] = []
+    for index in indexes:
+        if runs and index == runs[-1][1] + 1:
+            runs[-1] = (runs[-1][0], index)
+        else:
+            runs.append((index, index))
+    found = []
+    for part in range(0, len(runs), RANGES_PER_READ):
+        batch = runs[part : part + RANGES_PER_READ]
+        answer = batch_get([f"{quote_tab(tab_name)}!{first + 1}:{last + 1}" for first, last in batch])
+        found += [
+            (first, value_range.get("values", []))
+            for (first, _), value_range in zip(batch, answer, strict=False)
+        ]
+    return found

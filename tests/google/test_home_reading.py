@@ -1,0 +1,54 @@
+"""The home page on a big shop on Google reads the open records and the newest rows, never a big tab whole."""
+
+from __future__ import annotations
+
+import pytest
+
+from processes import home_reading, tasks
+from processes.orders.pipeline import confirm_order
+from processes.permissions import Actor
+from tests.google.test_columns_moved import by_header
+from tests.google.test_targeted_reads import seed_shop
+
+MANAGER = Actor("mia", "manager")
+
+
+@pytest.fixture(autouse=True)
+def big_from_the_first_row(google, monkeypatch):
+    google.workbook.backend.sparse_from = 0
+    monkeypatch.setattr(home_reading, "RECENT_ROWS", 10)
+    monkeypatch.setattr(home_reading, "RECENT_AUDIT_ROWS", 10)
+
+
+def whole_reads(google) -> list[str]:
+    ranges = [
+        r.split("&")[0]
+        for logged in google.fake.logged("values.batchGet")
+        for r in logged.url.split("ranges=")[1:]
+    ]
+    return [
+        r for r in ranges if r in {"%27Orders%27", "%27Order+Lines%27", "%27Audit%27", "%27Stock+Moves%27"}
+    ]
+
+
+def test_an_old_open_order_waits_on_staff_though_only_the_open_and_newest_rows_are_read(google):
+    ids = seed_shop(google, 80)
+    for order_id in ids[1:]:
+        confirm_order(google.workbook, order_id, by=MANAGER)  # every order moves on but the first
+    google.workbook.invalidate()
+    google.fake.reset_counts()
+    google.fake.log.clear()
+
+    home = tasks.home(google.workbook, MANAGER)
+
+    assert not whole_reads(google)
+    waiting = {task.ref for task in home.tasks if task.procedure == "Order"}
+    assert ids[0] in waiting and len(waiting) == 80  # confirmed orders wait to be picked
+    counts = {count.name: count.records for count in home.counts}
+    assert counts["Orders"] == len([row for row in by_header(google, "Orders") if row["order_id"]])
+    assert counts["Order Lines"] is None  # a big tab the page only counts is not read
+
+
+def test_on_the_local_workbook_everything_is_read_and_counted(local):
+    home = tasks.home(local.workbook, MANAGER)
+    assert all(count.records is not None for count in home.counts)
