@@ -131,7 +131,10 @@ async def page_sent() -> None:
     that read the workbook first would show nothing (or "not ready") until the read
     ended. Awaited before any read, the frame shows at once and the parts fill in.
     """
-    client = ui.context.client
+    try:
+        client = ui.context.client
+    except RuntimeError:
+        return  # not a page: a plain route (a printable document) answers when its read ends
     if not client.has_socket_connection:
         await client.connected(timeout=CONNECT_SECONDS)
 

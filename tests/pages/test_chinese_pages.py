@@ -139,10 +139,11 @@ def english_left(texts: Iterable[str], records: list[str]) -> set[str]:
     for text in texts:
         if not WORD.search(text):
             continue
+        # Identifiers first: a record's value inside an ID (its random letters) must not split it.
+        text = IDENTIFIER.sub(" ", text)
         for value in records:  # longest first, so a name is taken out before a word inside it
             if value in text:
                 text = re.sub(rf"(?<![A-Za-z]){re.escape(value)}(?![A-Za-z])", " ", text)
-        text = IDENTIFIER.sub(" ", text)
         left |= {word for word in WORD.findall(text) if word not in ALLOWED}
     return left
 
