@@ -53,6 +53,7 @@ AREA_OF: dict[str, str] = {
     "first_response_hours": "Customer service",
     "refund_approval_limit": "After-sales",
     "return_window_days": "After-sales",
+    "return_reasons": "After-sales",
     "return_review_hours": "After-sales",
     "return_settle_hours": "After-sales",
     "refund_approval_wait_hours": "After-sales",

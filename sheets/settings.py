@@ -83,6 +83,14 @@ DECLARED: tuple[Setting, ...] = (
         "Days after delivery a customer may ask for a return",
     ),
     Setting(
+        "return_reasons",
+        Kind.TEXT,
+        "Wrong size; Not as described; Damaged or faulty; Arrived too late; Changed my mind; Other",
+        "list",
+        "The reasons a customer may choose from when asking for a return, separated by semicolons",
+        minimum=None,
+    ),
+    Setting(
         "stocktake_interval_days",
         Kind.INT,
         90,

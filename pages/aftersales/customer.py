@@ -104,7 +104,12 @@ class CustomerReturnPage:
             )
             kinds = {kind: _(label) for kind, label in KIND_CHOICES.items()}
             self.kind = ui.select(kinds, label=_("Return or exchange"), value="return").classes("w-full")
-            self.reason = ui.textarea(_("Reason")).props("maxlength=500 counter").classes("w-full")
+            reasons = {reason: _(reason) for reason in order.reasons}
+            self.reason = ui.select(reasons, label=_("Reason"), value=next(iter(reasons), None))
+            self.reason.classes("w-full")
+            self.details = (
+                ui.textarea(_("Tell us more (optional)")).props("maxlength=500 counter").classes("w-full")
+            )
             ui.button(_("Send the request"), on_click=self.send)
 
     async def send(self) -> None:
@@ -120,6 +125,7 @@ class CustomerReturnPage:
             qty=str(self.qty.value or "")[:6],
             kind=self.kind.value,
             reason=str(self.reason.value or "")[:501],
+            details=str(self.details.value or "")[:501],
         )
         if made is None:
             return

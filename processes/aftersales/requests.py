@@ -15,13 +15,16 @@ from datetime import datetime, timedelta
 
 from i18n import N_, _, ngettext
 from processes.errors import ProcessError
+from processes.notify import MESSAGE_TABS, queue_message
 from processes.orders.procedure import ORDER
-from processes.settings import value_of
+from processes.permissions import Actor
 from sheets.table import Record
 from sheets.tabs import ORDER_LINES, ORDERS, PRODUCTS, RETURNS, SETTINGS
+from sheets.transaction import Transaction
 from sheets.workbook import Workbook
 
-from .common import LIMITS, lines_of, order_ref, paid_for, text, whole_number
+from .common import LIMITS, lines_of, message_context, order_ref, paid_for, text, whole_number
+from .policy import listed_reason, return_reasons, window_days
 from .procedures import NO_REFUND, RETURN
 
 #: The one answer for an unknown order and for a reference with the wrong email address.
@@ -31,7 +34,9 @@ NOT_FOUND = N_(
 #: Who the Audit tab names for a request made on the public page.
 CUSTOMER = "customer (returns page)"
 KINDS = ("return", "exchange")
-REQUEST_TABS = (ORDERS, ORDER_LINES, PRODUCTS, RETURNS, SETTINGS)
+REQUEST_TABS = (ORDERS, ORDER_LINES, PRODUCTS, RETURNS, *MESSAGE_TABS)
+#: The acknowledgement the customer gets as soon as a request is recorded.
+ACKNOWLEDGEMENT = "return_requested"
 
 
 @dataclass(frozen=True)
@@ -49,6 +54,7 @@ class CustomerOrder:
     reference: str
     lines: list[ReturnableLine]
     problem: str | None  # None: a return can be asked for
+    reasons: tuple[str, ...] = ()  # the reasons offered, from Settings
 
     @property
     def returnable(self) -> list[ReturnableLine]:
@@ -59,7 +65,8 @@ def find_customer_order(workbook: Workbook, reference: str, email: str) -> Custo
     """The order `reference` if `email` is its customer's; ProcessError(NOT_FOUND) otherwise."""
     tables = workbook.tables(*REQUEST_TABS)
     order = match_order(tables[ORDERS.name].records(), reference, email)
-    window = _window(tables[SETTINGS.name].get("return_window_days"))
+    settings = tables[SETTINGS.name]
+    window = window_days(settings.get("return_window_days"))
     lines = lines_of(tables[ORDER_LINES.name].records(), order.order_id)
     returns = list(tables[RETURNS.name].records())
     products = tables[PRODUCTS.name]
@@ -69,7 +76,12 @@ def find_customer_order(workbook: Workbook, reference: str, email: str) -> Custo
         shipped = paid_for(lines_of(lines, order.order_id, sku))[0]
         left = max(shipped - asked_back(returns, order.order_id, sku), 0)
         shown.append(ReturnableLine(sku, _name(products.get(sku), sku), shipped, left))
-    return CustomerOrder(order_ref(order), shown, eligibility_problem(order, workbook.clock(), window))
+    return CustomerOrder(
+        order_ref(order),
+        shown,
+        eligibility_problem(order, workbook.clock(), window),
+        tuple(return_reasons(settings.get("return_reasons"))),
+    )
 
 
 def request_return(
@@ -81,57 +93,114 @@ def request_return(
     qty: object,
     kind: str,
     reason: str,
+    details: str = "",
 ) -> Record:
-    """Record the customer's request (status requested) and return it; refused with a reason the customer can act on."""
+    """Record the customer's request (status requested) and return it; refused with a reason the customer can act on.
+
+    `reason` is one of the reasons in Settings (`return_reasons`); `details` is
+    what the customer adds in their own words. The customer is sent an
+    acknowledgement in the same commit.
+    """
     reference = text(reference, N_("The order reference"), limit=LIMITS["reference"], required=True)
     email = text(email, N_("The email address"), limit=LIMITS["email"], required=True)
+    asked = _asked(sku, qty, kind, reason, details)
+    with workbook.transaction(*REQUEST_TABS, user=CUSTOMER, action="request a return") as tx:
+        order = match_order(tx.table(ORDERS).records(), reference, email)
+        return _record_request(tx, order, asked)
+
+
+def request_return_for(
+    workbook: Workbook,
+    order_id: str,
+    *,
+    sku: str,
+    qty: object,
+    kind: str,
+    reason: str,
+    details: str = "",
+    by: Actor,
+) -> Record:
+    """Staff record a request the customer made by phone or email: the same checks, the same acknowledgement."""
+    order_id = text(order_id, N_("The order"), limit=LIMITS["reference"], required=True)
+    asked = _asked(sku, qty, kind, reason, details)
+    with workbook.transaction(*REQUEST_TABS, user=by.name, action="request a return") as tx:
+        order = tx.get(ORDERS, order_id)
+        if order is None:
+            raise ProcessError(_("There is no order {order_id}.", order_id=order_id))
+        return _record_request(tx, order, asked)
+
+
+@dataclass(frozen=True)
+class _Asked:
+    sku: str
+    count: int
+    kind: str
+    reason: str
+    details: str
+
+
+def _asked(sku: object, qty: object, kind: object, reason: object, details: object) -> _Asked:
+    """The request's fields, typed and checked before anything is read."""
     sku = text(sku, N_("The item"), limit=LIMITS["sku"], required=True)
     count = whole_number(qty, N_("The quantity"))
     kind = text(kind, N_("Return or exchange"), limit=10, required=True).casefold()
     if kind not in KINDS:
         raise ProcessError(_("Choose a return or an exchange."))
     reason = text(reason, N_("The reason"), limit=LIMITS["reason"], required=True)
-    with workbook.transaction(*REQUEST_TABS, user=CUSTOMER, action="request a return") as tx:
-        order = match_order(tx.table(ORDERS).records(), reference, email)
-        window = _window(tx.get(SETTINGS, "return_window_days"))
-        problem = eligibility_problem(order, tx.now, window)
-        if problem:
-            raise ProcessError(problem)
-        lines = lines_of(tx.table(ORDER_LINES).records(), order.order_id, sku)
-        if not lines:
-            raise ProcessError(_("Order {order_ref} has no item {sku}.", order_ref=order_ref(order), sku=sku))
-        shipped = paid_for(lines)[0]
-        left = shipped - asked_back(tx.table(RETURNS).records(), order.order_id, sku)
-        if count > left:
-            raise ProcessError(
-                _(
-                    "At most {max} of {sku} can still be returned from order {order_ref} ({shipped} shipped, {value} already asked back), not {count}.",
-                    max=max(left, 0),
-                    sku=sku,
-                    order_ref=order_ref(order),
-                    shipped=shipped,
-                    value=shipped - left,
-                    count=count,
-                )
+    details = text(details, N_("The details"), limit=LIMITS["reason"])
+    return _Asked(sku, count, kind, reason, details)
+
+
+def _record_request(tx: Transaction, order: Record, asked: _Asked) -> Record:
+    """Check the request against the order and the policy, record it and queue the acknowledgement."""
+    reason = listed_reason(asked.reason, return_reasons(tx.get(SETTINGS, "return_reasons")))
+    problem = eligibility_problem(order, tx.now, window_days(tx.get(SETTINGS, "return_window_days")))
+    if problem:
+        raise ProcessError(problem)
+    sku, count = asked.sku, asked.count
+    lines = lines_of(tx.table(ORDER_LINES).records(), order.order_id, sku)
+    if not lines:
+        raise ProcessError(_("Order {order_ref} has no item {sku}.", order_ref=order_ref(order), sku=sku))
+    shipped = paid_for(lines)[0]
+    left = shipped - asked_back(tx.table(RETURNS).records(), order.order_id, sku)
+    if count > left:
+        raise ProcessError(
+            _(
+                "At most {max} of {sku} can still be returned from order {order_ref} ({shipped} shipped, {value} already asked back), not {count}.",
+                max=max(left, 0),
+                sku=sku,
+                order_ref=order_ref(order),
+                shipped=shipped,
+                value=shipped - left,
+                count=count,
             )
-        product = tx.get(PRODUCTS, sku)
-        if kind == "exchange" and (product is None or product.active is False):
-            raise ProcessError(
-                _("{sku} is no longer sold, so it cannot be exchanged; ask for a return instead.", sku=sku)
-            )
-        return tx.insert(
-            RETURNS,
-            {
-                "order_id": order.order_id,
-                "sku": sku,
-                "qty": count,
-                "kind": kind,
-                "reason": reason,
-                "requested_at": tx.now,
-                "status": RETURN.start_states[0],
-                "refund_status": NO_REFUND,
-            },
         )
+    product = tx.get(PRODUCTS, sku)
+    if asked.kind == "exchange" and (product is None or product.active is False):
+        raise ProcessError(
+            _("{sku} is no longer sold, so it cannot be exchanged; ask for a return instead.", sku=sku)
+        )
+    made = tx.insert(
+        RETURNS,
+        {
+            "order_id": order.order_id,
+            "sku": sku,
+            "qty": count,
+            "kind": asked.kind,
+            "reason": f"{reason}: {asked.details}" if asked.details else reason,
+            "requested_at": tx.now,
+            "status": RETURN.start_states[0],
+            "refund_status": NO_REFUND,
+        },
+    )
+    queue_message(
+        tx,
+        to=order.customer_email,
+        template=ACKNOWLEDGEMENT,
+        ref=made.return_id,
+        **message_context(tx, made, order),
+    )
+    return made
 
 
 def match_order(orders: Iterable[Record], reference: str, email: str) -> Record:
@@ -183,10 +252,6 @@ def asked_back(returns: Iterable[Record], order_id: str, sku: str) -> int:
 
 def _reference(value: object) -> str:
     return str(value or "").strip().lstrip("#").strip().casefold()
-
-
-def _window(record: Record | None) -> int:
-    return int(value_of("return_window_days", record))
 
 
 def _name(product: Record | None, sku: str) -> str:

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from processes import aftersales
+from processes import aftersales, settings
 from processes.errors import PermissionDenied, ProcessError
 from processes.orders import ORDER_TABS, OrderLine, add_order
 from processes.permissions import Actor
@@ -35,7 +35,7 @@ class Shop:
         return self.record.workbook
 
     def ask(self, sku: str = "KIT-001", qty: Any = 1, kind: str = "return", **given) -> str:
-        values = {"reference": "#1001", "email": ANN, "reason": "Too heavy for me", **given}
+        values = {"reference": "#1001", "email": ANN, "reason": "Changed my mind", "details": "", **given}
         made = aftersales.request_return(
             self.workbook,
             values["reference"],
@@ -44,6 +44,7 @@ class Shop:
             qty=qty,
             kind=kind,
             reason=values["reason"],
+            details=values["details"],
         )
         return made.return_id
 
@@ -130,7 +131,7 @@ def test_a_matching_pair_opens_the_order_and_a_wrong_one_gets_the_same_neutral_r
 
 
 def test_a_request_is_recorded_as_requested_and_its_text_stays_text(shop):
-    return_id = shop.ask("MUG-002", "2", "exchange", reason='=HYPERLINK("http://x") chipped')
+    return_id = shop.ask("MUG-002", "2", "exchange", details='=HYPERLINK("http://x") chipped')
     ret = shop.get(RETURNS, return_id)
     assert (ret.order_id, ret.sku, ret.qty, ret.kind, ret.status, ret.refund_status) == (
         shop.order_id,
@@ -140,9 +141,9 @@ def test_a_request_is_recorded_as_requested_and_its_text_stays_text(shop):
         "requested",
         "none",
     )
-    assert ret.reason == '=HYPERLINK("http://x") chipped' and ret.requested_at == shop.now
-    with pytest.raises(ProcessError, match="The reason can be at most 500 characters long"):
-        shop.ask(reason="x" * 501)
+    assert ret.reason == 'Changed my mind: =HYPERLINK("http://x") chipped' and ret.requested_at == shop.now
+    with pytest.raises(ProcessError, match="The details can be at most 500 characters long"):
+        shop.ask(details="x" * 501)
     with pytest.raises(ProcessError, match="Choose a return or an exchange"):
         shop.ask(kind="refund")
     with pytest.raises(ProcessError, match="has no item BOLT-9"):
@@ -439,3 +440,63 @@ def test_every_step_costs_one_read_of_the_record(shop):
     step(aftersales.approve_refund, shop.workbook, return_id, by=MANAGER)
     step(aftersales.pay_refund, shop.workbook, return_id, refund_ref="RF-9", by=STAFF)
     assert reads == [1 if shop.record.kind == "google" else 0] * 6
+
+
+# --- the acknowledgement and the policy in Settings ------------------------------------------
+
+
+def test_a_request_queues_a_we_received_it_message_whether_the_customer_or_staff_records_it(shop):
+    public = shop.ask("KIT-001")
+    by_phone = aftersales.request_return_for(
+        shop.workbook, shop.order_id, sku="MUG-002", qty=1, kind="exchange", reason="wrong SIZE", by=STAFF
+    )
+    assert by_phone.reason == "Wrong size"  # the listed spelling
+    messages = {message.ref: message for message in shop.rows(OUTBOX)}
+    assert set(messages) == {public, by_phone.return_id}
+    first, second = messages[public], messages[by_phone.return_id]
+    assert (first.to, first.subject) == ("Ann.Lee@Example.com", f"We received your return request {public}")
+    assert (
+        "Please do not send anything back yet" in first.body
+        and "1 x Cast-iron skillet (KIT-001)" in first.body
+    )
+    assert second.subject == f"We received your exchange request {by_phone.return_id}"
+    with pytest.raises(ProcessError, match="There is no order ORD-NOPE"):
+        aftersales.request_return_for(
+            shop.workbook, "ORD-NOPE", sku="KIT-001", qty=1, kind="return", reason="Other", by=STAFF
+        )
+
+
+def test_the_acknowledgement_is_written_in_the_customers_language_from_settings(shop):
+    settings.update_setting(shop.workbook, "customer_language", "zh", by=MANAGER)
+    return_id = shop.ask("KIT-001")
+    [message] = shop.rows(OUTBOX)
+    assert message.subject == f"我们已收到您的退货申请 {return_id}"
+
+
+def test_the_reasons_offered_and_accepted_are_the_ones_in_settings(shop):
+    assert aftersales.find_customer_order(shop.workbook, "#1001", ANN).reasons[:2] == (
+        "Wrong size",
+        "Not as described",
+    )
+    with pytest.raises(ProcessError, match="Choose one of the reasons offered: Wrong size, Not as described"):
+        shop.ask(reason="Too heavy")
+    settings.update_setting(shop.workbook, "return_reasons", " Too heavy ;; Broken; Too heavy", by=MANAGER)
+    assert aftersales.find_customer_order(shop.workbook, "#1001", ANN).reasons == ("Too heavy", "Broken")
+    assert shop.get(RETURNS, shop.ask(reason="too heavy")).reason == "Too heavy"
+    with pytest.raises(ProcessError, match="Choose one of the reasons offered: Too heavy, Broken"):
+        shop.ask(reason="Changed my mind")
+    assert len(shop.rows(RETURNS)) == 1
+
+
+def test_the_return_window_in_settings_is_the_one_honoured(shop):
+    settings.update_setting(shop.workbook, "return_window_days", "3", by=MANAGER)
+    shop.now = DELIVERED + timedelta(days=3)
+    assert aftersales.find_customer_order(shop.workbook, "#1001", ANN).problem is None
+    shop.now = DELIVERED + timedelta(days=3, minutes=1)
+    assert "returns are accepted for 3 days after delivery, until 2026-03-05" in (
+        aftersales.find_customer_order(shop.workbook, "#1001", ANN).problem
+    )
+    with pytest.raises(ProcessError, match="accepted for 3 days after delivery"):
+        shop.ask()
+    settings.update_setting(shop.workbook, "return_window_days", "60", by=MANAGER)
+    shop.ask()

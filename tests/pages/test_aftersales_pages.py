@@ -89,17 +89,22 @@ async def test_a_return_from_the_public_page_to_the_refund(user: User, app_workb
     await user.should_see("Order #1001")
     pick(user, "Item", "Cast-iron skillet (up to 2)")
     user.find("Quantity").clear().type("2")
-    user.find("Reason").type("Too heavy for me")
+    pick(user, "Reason", "Damaged or faulty")
+    user.find("Tell us more (optional)").type("The handle is loose")
     user.find("Send the request").click()
     await eventually(lambda: shows(user, "return-reference"))
     [ret] = app_workbook.table(RETURNS).records()
-    assert (ret.order_id, ret.sku, ret.qty, ret.kind, ret.status) == (
+    assert (ret.order_id, ret.sku, ret.qty, ret.kind, ret.status, ret.reason) == (
         delivered["order"],
         "KIT-001",
         2,
         "return",
         "requested",
+        "Damaged or faulty: The handle is loose",
     )
+    [acknowledgement] = app_workbook.table(OUTBOX).records()
+    assert (acknowledgement.ref, acknowledgement.to) == (ret.return_id, "Ann.Lee@example.com")
+    assert acknowledgement.subject == f"We received your return request {ret.return_id}"
     await user.should_see(f"Your request {ret.return_id} is recorded.")
 
     app_accounts.add_user("mia", "manager", PASSWORD)
@@ -151,6 +156,7 @@ async def test_a_return_from_the_public_page_to_the_refund(user: User, app_workb
     assert app_workbook.table(ORDERS).get(delivered["order"]).payment_status == "partially_refunded"
     subjects = sorted(message.subject for message in app_workbook.table(OUTBOX).records())
     assert subjects == [
+        f"We received your return request {ret.return_id}",
         f"Your refund for {ret.return_id} is on its way",
         f"Your return request {ret.return_id} is approved",
     ]
@@ -161,7 +167,14 @@ async def test_a_staff_member_waits_for_a_manager_to_approve_a_large_refund(
 ):
     staff = Actor("sam", "staff")
     made = aftersales.request_return(
-        app_workbook, "#1001", ANN, sku="KIT-001", qty=2, kind="return", reason="Too heavy"
+        app_workbook,
+        "#1001",
+        ANN,
+        sku="KIT-001",
+        qty=2,
+        kind="return",
+        reason="Changed my mind",
+        details="Too heavy",
     )
     aftersales.approve_return(app_workbook, made.return_id, by=staff)
     aftersales.receive_return(
@@ -220,7 +233,14 @@ async def test_an_exchange_is_settled_with_a_replacement_order_from_its_page(
 ):
     staff = Actor("sam", "staff")
     made = aftersales.request_return(
-        app_workbook, "#1001", ANN, sku="MUG-002", qty=1, kind="exchange", reason="Chipped on arrival"
+        app_workbook,
+        "#1001",
+        ANN,
+        sku="MUG-002",
+        qty=1,
+        kind="exchange",
+        reason="Damaged or faulty",
+        details="Chipped on arrival",
     )
     aftersales.approve_return(app_workbook, made.return_id, by=staff)
     await manager.open(f"/returns/{made.return_id}")
