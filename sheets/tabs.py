@@ -354,6 +354,7 @@ ORDERS = record_tab(
     col("tracking_no"),
     col("shipped_at", DATETIME),
     col("delivered_at", DATETIME),
+    col("return_id", description="The return or exchange this order sends the replacement for"),
     prefix="ORD",
     about="Customer orders from every channel",
     section="Orders",

@@ -11,7 +11,7 @@ from nicegui import ui
 import i18n
 from i18n import N_, _
 from i18n.formatting import when
-from pages.common import background
+from pages.common import background, fact_link
 from pages.common import fact as common_fact
 from pages.frame import show_error
 from pages.steps_panel import StepsPanel
@@ -123,7 +123,7 @@ class ReturnPage:
                         _("{ref} on {day}", ref=ret.refund_ref, day=shown(ret.refunded_at)),
                     )
             if ret.replacement_order_id:
-                fact("Replacement order", ret.replacement_order_id)
+                fact_link("Replacement order", ret.replacement_order_id, "w-40").mark("replacement-order")
 
     # --- what can be done now -----------------------------------------------------------
 

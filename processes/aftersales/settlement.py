@@ -177,6 +177,7 @@ def create_replacement(
             location_id=order.location_id or "",
             payment_status=PAYMENT_PAID,
             paid_at=tx.now,
+            return_id=ret.return_id,
         )
         updated = tx.update(ret, {"status": transition.target, "replacement_order_id": replacement.order_id})
         queue_message(

@@ -381,6 +381,7 @@ def test_an_exchange_creates_a_free_replacement_order_linked_to_the_return(shop)
         original.customer_email,
         original.ship_address,
     )
+    assert (replacement.return_id, original.return_id) == (return_id, None)  # the way back to the return
     assert (replacement.status, replacement.payment_status, replacement.total, replacement.paid_at) == (
         "new",
         "paid",

@@ -260,7 +260,15 @@ async def test_an_exchange_is_settled_with_a_replacement_order_from_its_page(
         0.0,
         "paid",
     )
-    await manager.should_see(ret.replacement_order_id)
+    [to_replacement] = manager.find(marker="replacement-order").elements
+    assert (to_replacement.text, to_replacement.props["href"]) == (
+        ret.replacement_order_id,
+        f"/orders/{ret.replacement_order_id}",
+    )
+    await manager.open(f"/orders/{ret.replacement_order_id}")
+    await manager.should_see("Replacement for")
+    [back] = manager.find(marker="replaces-return").elements
+    assert (back.text, back.props["href"]) == (made.return_id, f"/returns/{made.return_id}")
 
     await manager.open("/returns")
     await manager.should_see("No returns in this list.")  # the open list: nothing left to do
