@@ -127,13 +127,15 @@ class _Waiting:
 
 def _waiting(procedure: Procedure, table: Table, actor: Actor, roles: Sequence[str]) -> list[_Waiting]:
     default = procedure.tab.column(procedure.status_column).default
-    # Only rows in a state with some step for these roles are looked at one by one.
+    with_it = SHOWN_ON.get(procedure.name, [])
+    # Only rows in a state with some step for these roles are looked at one by one; with procedures
+    # shown on it (a return's refund, due after an exchange closed it too), every row is.
     candidates = {
         state
         for state in procedure.states
-        if _moving_on(procedure.allowed(state, actor), state, roles, procedure.groups.get(ABANDONED, ()))
+        if with_it
+        or _moving_on(procedure.allowed(state, actor), state, roles, procedure.groups.get(ABANDONED, ()))
     }
-    with_it = SHOWN_ON.get(procedure.name, [])
 
     def steps_of(record: Record, who: Actor) -> list[Transition]:
         """The steps the record's page offers: its own, and those of procedures shown on it."""

@@ -450,6 +450,15 @@ RETURNS = record_tab(
     col("refund_ref"),
     col("refunded_at", DATETIME),
     col("replacement_order_id"),
+    col("exchange_sku", description="For an exchange: the item wanted instead; blank for the same item"),
+    Column(
+        "price_difference",
+        NUMBER,
+        minimum=-MOST_MONEY,
+        maximum=MOST_MONEY,
+        description="For an exchange: what the new items cost more than the returned ones were paid "
+        "(below 0: what they cost less, refunded to the customer)",
+    ),
     prefix="RET",
     about="Return and exchange requests, inspection and refunds",
     section="After-sales",

@@ -22,7 +22,19 @@ from processes.errors import ProcessError
 log = logging.getLogger(__name__)
 
 TRY_LATER = N_("Your request could not be handled just now; please try again in a few minutes.")
-KIND_CHOICES = {"return": N_("Return it for a refund"), "exchange": N_("Exchange it for the same item")}
+KIND_CHOICES = {
+    "return": N_("Return it for a refund"),
+    "exchange": N_("Exchange it for another size or item"),
+}
+
+
+def difference_for_customer(difference: float) -> str:
+    """The price difference of an exchange as the customer reads it."""
+    if difference > 0:
+        return _("The exchange costs {amount:,.2f} more: you pay the difference.", amount=difference)
+    if difference < 0:
+        return _("The exchange costs {amount:,.2f} less: we refund you the difference.", amount=-difference)
+    return _("The same price: nothing to pay, nothing to refund.")
 
 
 class CustomerReturnPage:
@@ -98,12 +110,23 @@ class CustomerReturnPage:
                 line.sku: _("{name} (up to {count})", name=line.name, count=line.returnable)
                 for line in order.returnable
             }
-            self.item = ui.select(items, label=_("Item"), value=next(iter(items))).classes("w-full")
-            self.qty = (
-                ui.input(_("Quantity"), value="1").props("maxlength=6 inputmode=numeric").classes("w-32")
+            self.lines = {line.sku: line for line in order.returnable}
+            self.item = ui.select(
+                items, label=_("Item"), value=next(iter(items)), on_change=self._item_chosen
             )
+            self.item.classes("w-full")
+            self.qty = ui.input(_("Quantity"), value="1", on_change=self._show_difference)
+            self.qty.props("maxlength=6 inputmode=numeric").classes("w-32")
             kinds = {kind: _(label) for kind, label in KIND_CHOICES.items()}
-            self.kind = ui.select(kinds, label=_("Return or exchange"), value="return").classes("w-full")
+            self.kind = ui.select(
+                kinds, label=_("Return or exchange"), value="return", on_change=self._show_difference
+            )
+            self.kind.classes("w-full")
+            self.exchange_sku = ui.select({}, label=_("Exchange for"), on_change=self._show_difference)
+            self.exchange_sku.classes("w-full").bind_visibility_from(self.kind, "value", value="exchange")
+            self.difference = ui.label().classes("font-medium").mark("price-difference")
+            self.difference.bind_visibility_from(self.kind, "value", value="exchange")
+            self._item_chosen()
             reasons = {reason: _(reason) for reason in order.reasons}
             self.reason = ui.select(reasons, label=_("Reason"), value=next(iter(reasons), None))
             self.reason.classes("w-full")
@@ -111,6 +134,26 @@ class CustomerReturnPage:
                 ui.textarea(_("Tell us more (optional)")).props("maxlength=500 counter").classes("w-full")
             )
             ui.button(_("Send the request"), on_click=self.send)
+
+    def _item_chosen(self) -> None:
+        """The items the chosen one may be exchanged for, with their price; the same item first."""
+        line = self.lines.get(self.item.value)
+        options = sorted(line.exchange_for, key=lambda option: option.sku != line.sku) if line else []
+        self.exchange_sku.set_options(
+            {option.sku: f"{option.name} · {option.price:,.2f}" for option in options},
+            value=options[0].sku if options else None,
+        )
+        self._show_difference()
+
+    def _show_difference(self) -> None:
+        """The exchange's price difference for the item, quantity and new item chosen (the rule checks it again)."""
+        line = self.lines.get(self.item.value)
+        try:
+            qty = max(int(str(self.qty.value or "1")[:6]), 1)
+        except ValueError:
+            qty = 1
+        difference = line.difference(self.exchange_sku.value, qty) if line else None
+        self.difference.text = "" if difference is None else difference_for_customer(difference)
 
     async def send(self) -> None:
         self.message.text = ""
@@ -126,6 +169,7 @@ class CustomerReturnPage:
             kind=self.kind.value,
             reason=str(self.reason.value or "")[:501],
             details=str(self.details.value or "")[:501],
+            exchange_sku=(self.exchange_sku.value or "") if self.kind.value == "exchange" else "",
         )
         if made is None:
             return

@@ -39,6 +39,17 @@ def fact(label: str, value: Any) -> None:
     common_fact(label, shown(value), "w-40")
 
 
+def difference_for_staff(difference: float) -> str:
+    """An exchange's price difference, and what it means for the settlement."""
+    if difference > 0:
+        return _("{amount:,.2f}: the customer pays it on the replacement order", amount=difference)
+    if difference < 0:
+        return _(
+            "{amount:,.2f}: refunded to the customer once the replacement is created", amount=-difference
+        )
+    return _("none: the replacement is free")
+
+
 #: What a step did, in a word for the notification.
 DONE = {
     "approve_refund": N_("Refund approved"),
@@ -100,6 +111,9 @@ class ReturnPage:
             else:
                 fact("Order", _("{order_id} (no longer in Orders)", order_id=ret.order_id))
             fact("Item", f"{ret.qty} x {view.item}")
+            if view.exchange_item:
+                fact("Exchange for", f"{ret.qty} x {view.exchange_item}")
+                fact("Price difference", difference_for_staff(ret.price_difference or 0.0))
             fact("Reason", ret.reason)
             fact("Requested", ret.requested_at)
             if ret.reviewed_by:

@@ -24,6 +24,7 @@ from sheets.transaction import Transaction
 from sheets.workbook import Workbook
 
 from .common import LIMITS, lines_of, message_context, order_ref, paid_for, text, whole_number
+from .exchange import ExchangeOption, exchange_options, paid_unit_price, price_difference
 from .policy import listed_reason, return_reasons, window_days
 from .procedures import NO_REFUND, RETURN
 
@@ -45,6 +46,13 @@ class ReturnableLine:
     name: str
     shipped: int
     returnable: int  # shipped minus what is already asked back (rejected requests aside)
+    unit_price: float = 0.0  # what the customer paid for one
+    exchange_for: tuple[ExchangeOption, ...] = ()  # what it may be exchanged for, with today's prices
+
+    def difference(self, new_sku: str, qty: int) -> float | None:
+        """What exchanging `qty` of it for `new_sku` costs more (negative: less); None for an item not offered."""
+        option = next((option for option in self.exchange_for if option.sku == new_sku), None)
+        return None if option is None else price_difference(self.unit_price, option.price, qty)
 
 
 @dataclass(frozen=True)
@@ -75,7 +83,9 @@ def find_customer_order(workbook: Workbook, reference: str, email: str) -> Custo
     for sku in skus:
         shipped = paid_for(lines_of(lines, order.order_id, sku))[0]
         left = max(shipped - asked_back(returns, order.order_id, sku), 0)
-        shown.append(ReturnableLine(sku, _name(products.get(sku), sku), shipped, left))
+        options = tuple(exchange_options(products.records(), products.get(sku)))
+        unit = paid_unit_price(lines, order.order_id, sku)
+        shown.append(ReturnableLine(sku, _name(products.get(sku), sku), shipped, left, unit, options))
     return CustomerOrder(
         order_ref(order),
         shown,
@@ -94,16 +104,18 @@ def request_return(
     kind: str,
     reason: str,
     details: str = "",
+    exchange_sku: str = "",
 ) -> Record:
     """Record the customer's request (status requested) and return it; refused with a reason the customer can act on.
 
     `reason` is one of the reasons in Settings (`return_reasons`); `details` is
-    what the customer adds in their own words. The customer is sent an
-    acknowledgement in the same commit.
+    what the customer adds in their own words; `exchange_sku` is the item an
+    exchange is for (blank: the same item), its price difference recorded. The
+    customer is sent an acknowledgement in the same commit.
     """
     reference = text(reference, N_("The order reference"), limit=LIMITS["reference"], required=True)
     email = text(email, N_("The email address"), limit=LIMITS["email"], required=True)
-    asked = _asked(sku, qty, kind, reason, details)
+    asked = _asked(sku, qty, kind, reason, details, exchange_sku)
     with workbook.transaction(*REQUEST_TABS, user=CUSTOMER, action="request a return") as tx:
         order = match_order(tx.table(ORDERS).records(), reference, email)
         return _record_request(tx, order, asked)
@@ -118,11 +130,12 @@ def request_return_for(
     kind: str,
     reason: str,
     details: str = "",
+    exchange_sku: str = "",
     by: Actor,
 ) -> Record:
     """Staff record a request the customer made by phone or email: the same checks, the same acknowledgement."""
     order_id = text(order_id, N_("The order"), limit=LIMITS["reference"], required=True)
-    asked = _asked(sku, qty, kind, reason, details)
+    asked = _asked(sku, qty, kind, reason, details, exchange_sku)
     with workbook.transaction(*REQUEST_TABS, user=by.name, action="request a return") as tx:
         order = tx.get(ORDERS, order_id)
         if order is None:
@@ -137,9 +150,12 @@ class _Asked:
     kind: str
     reason: str
     details: str
+    exchange_sku: str
 
 
-def _asked(sku: object, qty: object, kind: object, reason: object, details: object) -> _Asked:
+def _asked(
+    sku: object, qty: object, kind: object, reason: object, details: object, exchange_sku: object
+) -> _Asked:
     """The request's fields, typed and checked before anything is read."""
     sku = text(sku, N_("The item"), limit=LIMITS["sku"], required=True)
     count = whole_number(qty, N_("The quantity"))
@@ -148,7 +164,10 @@ def _asked(sku: object, qty: object, kind: object, reason: object, details: obje
         raise ProcessError(_("Choose a return or an exchange."))
     reason = text(reason, N_("The reason"), limit=LIMITS["reason"], required=True)
     details = text(details, N_("The details"), limit=LIMITS["reason"])
-    return _Asked(sku, count, kind, reason, details)
+    wanted = text(exchange_sku, N_("The item wanted instead"), limit=LIMITS["sku"])
+    if wanted and kind != "exchange":
+        raise ProcessError(_("Only an exchange is for another item; a return is refunded."))
+    return _Asked(sku, count, kind, reason, details, wanted or (sku if kind == "exchange" else ""))
 
 
 def _record_request(tx: Transaction, order: Record, asked: _Asked) -> Record:
@@ -175,11 +194,7 @@ def _record_request(tx: Transaction, order: Record, asked: _Asked) -> Record:
                 count=count,
             )
         )
-    product = tx.get(PRODUCTS, sku)
-    if asked.kind == "exchange" and (product is None or product.active is False):
-        raise ProcessError(
-            _("{sku} is no longer sold, so it cannot be exchanged; ask for a return instead.", sku=sku)
-        )
+    exchange = _exchange(tx, order, lines, asked) if asked.kind == "exchange" else {}
     made = tx.insert(
         RETURNS,
         {
@@ -191,6 +206,7 @@ def _record_request(tx: Transaction, order: Record, asked: _Asked) -> Record:
             "requested_at": tx.now,
             "status": RETURN.start_states[0],
             "refund_status": NO_REFUND,
+            **exchange,
         },
     )
     queue_message(
@@ -201,6 +217,33 @@ def _record_request(tx: Transaction, order: Record, asked: _Asked) -> Record:
         **message_context(tx, made, order),
     )
     return made
+
+
+def _exchange(tx: Transaction, order: Record, lines: list[Record], asked: _Asked) -> dict[str, object]:
+    """The exchange's new item and its price difference; refused for an item not offered in exchange."""
+    products = tx.table(PRODUCTS)
+    offered = {option.sku: option for option in exchange_options(products.records(), products.get(asked.sku))}
+    option = offered.get(asked.exchange_sku)
+    if option is None:
+        if asked.exchange_sku == asked.sku:
+            raise ProcessError(
+                _(
+                    "{sku} is no longer sold, so it cannot be exchanged; ask for a return instead.",
+                    sku=asked.sku,
+                )
+            )
+        raise ProcessError(
+            _(
+                "{sku} cannot be had in exchange for {returned}: choose an item of the same kind that is on sale.",
+                sku=asked.exchange_sku,
+                returned=asked.sku,
+            )
+        )
+    paid = paid_unit_price(lines, order.order_id, asked.sku)
+    return {
+        "exchange_sku": option.sku,
+        "price_difference": price_difference(paid, option.price, asked.count),
+    }
 
 
 def match_order(orders: Iterable[Record], reference: str, email: str) -> Record:

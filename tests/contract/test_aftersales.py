@@ -35,7 +35,14 @@ class Shop:
         return self.record.workbook
 
     def ask(self, sku: str = "KIT-001", qty: Any = 1, kind: str = "return", **given) -> str:
-        values = {"reference": "#1001", "email": ANN, "reason": "Changed my mind", "details": "", **given}
+        values = {
+            "reference": "#1001",
+            "email": ANN,
+            "reason": "Changed my mind",
+            "details": "",
+            "exchange_sku": "",
+            **given,
+        }
         made = aftersales.request_return(
             self.workbook,
             values["reference"],
@@ -45,6 +52,7 @@ class Shop:
             kind=kind,
             reason=values["reason"],
             details=values["details"],
+            exchange_sku=values["exchange_sku"],
         )
         return made.return_id
 
@@ -501,3 +509,125 @@ def test_the_return_window_in_settings_is_the_one_honoured(shop):
         shop.ask()
     settings.update_setting(shop.workbook, "return_window_days", "60", by=MANAGER)
     shop.ask()
+
+
+# --- an exchange for another item, and its price difference -----------------------------------
+
+
+def _catalogue(shop) -> None:
+    """Skillets and mugs in their categories: a bigger skillet at 150, a smaller one at 100, a mug at 18."""
+    with shop.workbook.transaction(PRODUCTS, user="seed") as tx:
+        for sku, category in (("KIT-001", "skillets"), ("MUG-002", "mugs")):
+            tx.update(tx.get(PRODUCTS, sku), {"category": category})
+        tx.insert(PRODUCTS, {"sku": "KIT-L", "name": "Skillet, large", "price": 150, "category": "Skillets"})
+        tx.insert(PRODUCTS, {"sku": "KIT-S", "name": "Skillet, small", "price": 100, "category": "skillets"})
+        tx.insert(
+            PRODUCTS,
+            {"sku": "KIT-OLD", "name": "Old skillet", "price": 90, "category": "skillets", "active": False},
+        )
+        tx.insert(PRODUCTS, {"sku": "KIT-NOPRICE", "name": "Skillet, no price", "category": "skillets"})
+        tx.insert(PRODUCTS, {"sku": "MUG-BIG", "name": "Big mug", "price": 18, "category": "mugs"})
+
+
+def _exchange(shop, sku: str, qty: int, exchange_sku: str) -> str:
+    return_id = shop.ask(sku, qty, "exchange", exchange_sku=exchange_sku)
+    aftersales.approve_return(shop.workbook, return_id, note="Fine", by=STAFF)
+    aftersales.receive_return(
+        shop.workbook,
+        return_id,
+        inspection_notes="Unused",
+        disposition="restock",
+        location_id=shop.location,
+        by=STAFF,
+    )
+    return return_id
+
+
+def test_the_customer_is_offered_items_of_the_same_kind_on_sale_with_the_difference_in_price(shop):
+    _catalogue(shop)
+    kit, mug = aftersales.find_customer_order(shop.workbook, "#1001", ANN).lines
+    assert [(o.sku, o.price) for o in kit.exchange_for] == [
+        ("KIT-001", 120.0),
+        ("KIT-L", 150.0),
+        ("KIT-S", 100.0),
+    ]
+    assert [o.sku for o in mug.exchange_for] == ["MUG-002", "MUG-BIG"]
+    assert (
+        kit.unit_price,
+        kit.difference("KIT-L", 2),
+        kit.difference("KIT-S", 1),
+        kit.difference("KIT-001", 1),
+    ) == (
+        120.0,
+        60.0,
+        -20.0,
+        0.0,
+    )
+    assert kit.difference("MUG-BIG", 1) is None  # not offered for a skillet
+
+
+def test_an_exchange_for_another_item_is_refused_unless_it_is_offered(shop):
+    _catalogue(shop)
+    for wanted in ("MUG-BIG", "KIT-OLD", "KIT-NOPRICE", "NOPE-1"):
+        with pytest.raises(ProcessError, match=f"{wanted} cannot be had in exchange for KIT-001"):
+            shop.ask("KIT-001", 1, "exchange", exchange_sku=wanted)
+    with pytest.raises(ProcessError, match="Only an exchange is for another item"):
+        shop.ask("KIT-001", 1, "return", exchange_sku="KIT-L")
+    assert shop.rows(RETURNS) == []
+    same = shop.get(RETURNS, shop.ask("KIT-001", 1, "exchange"))
+    assert (same.exchange_sku, same.price_difference) == ("KIT-001", 0.0)
+
+
+def test_a_dearer_item_is_sent_once_the_customer_pays_the_difference(shop):
+    _catalogue(shop)
+    return_id = _exchange(shop, "MUG-002", 2, "MUG-BIG")  # paid 15 each, now 18 each
+    ret = shop.get(RETURNS, return_id)
+    assert (ret.exchange_sku, ret.price_difference) == ("MUG-BIG", 6.0)
+    aftersales.create_replacement(shop.workbook, return_id, by=STAFF)
+    ret = shop.get(RETURNS, return_id)
+    replacement = shop.get(ORDERS, ret.replacement_order_id)
+    assert (ret.status, ret.refund_status) == ("closed", "none")
+    assert (replacement.total, replacement.payment_status, replacement.paid_at, replacement.return_id) == (
+        6.0,
+        "pending",
+        None,
+        return_id,
+    )
+    [line] = [line for line in shop.rows(ORDER_LINES) if line.order_id == replacement.order_id]
+    assert (line.sku, line.qty, line.unit_price) == ("MUG-BIG", 2, 3.0)
+    [message] = [m for m in shop.rows(OUTBOX) if m.subject.startswith("Your replacement")]
+    assert "2 x Big mug (MUG-BIG)" in message.body and "The new items cost 6.00 more" in message.body
+
+
+def test_a_cheaper_item_is_sent_free_and_the_difference_is_refunded_at_most(shop):
+    _catalogue(shop)
+    return_id = _exchange(shop, "KIT-001", 1, "KIT-S")  # paid 120, now 100
+    assert shop.get(RETURNS, return_id).price_difference == -20.0
+    aftersales.create_replacement(shop.workbook, return_id, by=STAFF)
+    ret = shop.get(RETURNS, return_id)
+    replacement = shop.get(ORDERS, ret.replacement_order_id)
+    assert (replacement.total, replacement.payment_status) == (0.0, "paid")
+    assert (ret.status, ret.refund_status) == ("closed", "pending")
+    assert [t.action for t in aftersales.return_steps(ret, STAFF)] == ["refund"]
+    [message] = [m for m in shop.rows(OUTBOX) if m.subject.startswith("Your replacement")]
+    assert "The new item costs 20.00 less" in message.body
+    with pytest.raises(ProcessError, match="At most 20.00 can be refunded"):
+        aftersales.set_refund(shop.workbook, return_id, amount=20.01, by=STAFF)
+    aftersales.set_refund(shop.workbook, return_id, amount=20, by=STAFF)
+    aftersales.pay_refund(shop.workbook, return_id, refund_ref="RF-9", by=STAFF)
+    ret = shop.get(RETURNS, return_id)
+    assert (ret.status, ret.refund_status, ret.refund_amount) == ("closed", "paid", 20.0)
+    assert shop.get(ORDERS, shop.order_id).payment_status == "partially_refunded"
+
+
+def test_the_refund_of_a_closed_exchange_waits_on_staff_on_the_dashboard(shop):
+    from processes.tasks import tasks_for
+    from sheets.tabs import ALL_TABS
+
+    _catalogue(shop)
+    return_id = _exchange(shop, "KIT-001", 1, "KIT-S")
+    aftersales.create_replacement(shop.workbook, return_id, by=STAFF)
+    found = tasks_for(STAFF, shop.workbook.tables(*ALL_TABS), shop.now)
+    assert [(task.ref, task.steps) for task in found if task.ref == return_id] == [
+        (return_id, ("Set the refund",))
+    ]

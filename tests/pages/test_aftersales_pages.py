@@ -274,3 +274,37 @@ async def test_an_exchange_is_settled_with_a_replacement_order_from_its_page(
     await manager.should_see("No returns in this list.")  # the open list: nothing left to do
     pick(manager, "Show", "closed")
     await eventually(lambda: [row["return_id"] for row in table_rows(manager, "returns")] == [made.return_id])
+
+
+async def test_the_customer_sees_the_price_difference_of_an_exchange_and_staff_see_it_on_the_return(
+    user: User, app_workbook, app_accounts, delivered
+):
+    with app_workbook.transaction(PRODUCTS, user="seed") as tx:
+        tx.insert(PRODUCTS, {"sku": "KIT-L", "name": "Large skillet", "price": 150})
+        tx.insert(PRODUCTS, {"sku": "KIT-S", "name": "Small skillet", "price": 100})
+    await user.open("/public/returns")
+    await find_order(user, "#1001", ANN)
+    await user.should_see("Order #1001")
+    pick(user, "Item", "Cast-iron skillet (up to 2)")
+    user.find(kind=ui.select, content="Return or exchange").click()  # the page's title says it too
+    user.find("Exchange it for another size or item").click()
+    pick(user, "Exchange for", "Large skillet · 150.00")
+    [difference] = user.find(marker="price-difference").elements
+    assert difference.text == "The exchange costs 30.00 more: you pay the difference."
+    user.find("Quantity").clear().type("2")
+    await eventually(lambda: difference.text == "The exchange costs 60.00 more: you pay the difference.")
+    pick(user, "Exchange for", "Small skillet · 100.00")
+    await eventually(
+        lambda: difference.text == "The exchange costs 40.00 less: we refund you the difference."
+    )
+    user.find("Send the request").click()
+    await eventually(lambda: shows(user, "return-reference"))
+    [ret] = app_workbook.table(RETURNS).records()
+    assert (ret.kind, ret.qty, ret.exchange_sku, ret.price_difference) == ("exchange", 2, "KIT-S", -40.0)
+
+    app_accounts.add_user("mia", "manager", PASSWORD)
+    await log_in(user, "mia")
+    await user.should_see("mia (manager)")
+    await user.open(f"/returns/{ret.return_id}")
+    await user.should_see("2 x Small skillet (KIT-S)")
+    await user.should_see("40.00: refunded to the customer once the replacement is created")
