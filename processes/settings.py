@@ -54,6 +54,8 @@ AREA_OF: dict[str, str] = {
     "refund_approval_limit": "After-sales",
     "return_window_days": "After-sales",
     "return_reasons": "After-sales",
+    "return_photos_max": "After-sales",
+    "return_photo_max_mb": "After-sales",
     "return_review_hours": "After-sales",
     "return_settle_hours": "After-sales",
     "refund_approval_wait_hours": "After-sales",

@@ -83,6 +83,23 @@ DECLARED: tuple[Setting, ...] = (
         "Days after delivery a customer may ask for a return",
     ),
     Setting(
+        "return_photos_max",
+        Kind.INT,
+        4,
+        "photos",
+        "How many photos a customer may add to a return request",
+        maximum=20,
+    ),
+    Setting(
+        "return_photo_max_mb",
+        Kind.NUMBER,
+        8,
+        "MB",
+        "Largest photo a customer may add to a return request",
+        minimum=0.1,
+        maximum=50,
+    ),
+    Setting(
         "return_reasons",
         Kind.TEXT,
         "Wrong size; Not as described; Damaged or faulty; Arrived too late; Changed my mind; Other",

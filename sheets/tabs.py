@@ -450,6 +450,9 @@ RETURNS = record_tab(
     col("refund_ref"),
     col("refunded_at", DATETIME),
     col("replacement_order_id"),
+    col(
+        "photos", description="File names of the customer's photos, in the data folder's return-photos folder"
+    ),
     col("exchange_sku", description="For an exchange: the item wanted instead; blank for the same item"),
     Column(
         "price_difference",

@@ -22,6 +22,8 @@ from processes.errors import ProcessError
 from processes.permissions import Actor
 from processes.procedure import Transition
 
+from .paths import photo_path
+
 DISPOSITION_CHOICES = {"restock": N_("Restock"), "write_off": N_("Write off")}
 
 
@@ -136,8 +138,19 @@ class ReturnPage:
                         "Refund reference",
                         _("{ref} on {day}", ref=ret.refund_ref, day=shown(ret.refunded_at)),
                     )
+            if view.photos:
+                self._photos(view)
             if ret.replacement_order_id:
                 fact_link("Replacement order", ret.replacement_order_id, "w-40").mark("replacement-order")
+
+    def _photos(self, view: ReturnView) -> None:
+        with ui.row().classes("gap-2 items-start"):
+            ui.label(_("Photos")).classes("text-sm text-slate-500 w-40")
+            for name in view.photos:
+                with ui.link(target=photo_path(view.ret.return_id, name), new_tab=True).mark(f"photo-{name}"):
+                    ui.image(photo_path(view.ret.return_id, name)).classes("w-32 h-32 rounded border").props(
+                        f'alt="{name}" fit=cover'
+                    )
 
     # --- what can be done now -----------------------------------------------------------
 

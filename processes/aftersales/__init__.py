@@ -17,6 +17,7 @@ the customer should hear about queues an Outbox message in it.
 """
 
 from .handling import DISPOSITIONS, approve_return, receive_return, reject_return
+from .photos import Photo, check_photo
 from .procedures import REFUND, RETURN, return_steps
 from .requests import (
     KINDS,
@@ -28,12 +29,15 @@ from .requests import (
     request_return_for,
 )
 from .settlement import Refundable, approve_refund, create_replacement, pay_refund, refundable, set_refund
-from .views import VIEWS, ReturnQuery, ReturnsPage, ReturnView, return_list, return_view
+from .views import VIEWS, ReturnQuery, ReturnsPage, ReturnView, photo_file, return_list, return_view
 
 __all__ = [
     "DISPOSITIONS",
     "KINDS",
     "NOT_FOUND",
+    "Photo",
+    "check_photo",
+    "photo_file",
     "REFUND",
     "RETURN",
     "VIEWS",

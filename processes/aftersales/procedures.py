@@ -87,6 +87,7 @@ RETURN = Procedure(
         "disposition",
         "restock_qty",
         "replacement_order_id",
+        "photos",  # the customer's pictures, named as stored in the data folder
         "exchange_sku",  # the item wanted instead and its price difference: as quoted to the customer
         "price_difference",
     ),

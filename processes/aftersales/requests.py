@@ -9,15 +9,18 @@ comes from the public and is checked here, not in the page.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from pathlib import Path
 
 from i18n import N_, _, ngettext
 from processes.errors import ProcessError
 from processes.notify import MESSAGE_TABS, queue_message
 from processes.orders.procedure import ORDER
 from processes.permissions import Actor
+from processes.settings import setting_in, value_of
 from sheets.table import Record
 from sheets.tabs import ORDER_LINES, ORDERS, PRODUCTS, RETURNS, SETTINGS
 from sheets.transaction import Transaction
@@ -25,6 +28,7 @@ from sheets.workbook import Workbook
 
 from .common import LIMITS, lines_of, message_context, order_ref, paid_for, text, whole_number
 from .exchange import ExchangeOption, exchange_options, paid_unit_price, price_difference
+from .photos import SEPARATOR, Photo, check_photos, remove_photos, store_photos
 from .policy import listed_reason, return_reasons, window_days
 from .procedures import NO_REFUND, RETURN
 
@@ -63,6 +67,8 @@ class CustomerOrder:
     lines: list[ReturnableLine]
     problem: str | None  # None: a return can be asked for
     reasons: tuple[str, ...] = ()  # the reasons offered, from Settings
+    photos_max: int = 0  # how many photos may be added, and how large each (Settings)
+    photo_max_mb: float = 0.0
 
     @property
     def returnable(self) -> list[ReturnableLine]:
@@ -91,6 +97,8 @@ def find_customer_order(workbook: Workbook, reference: str, email: str) -> Custo
         shown,
         eligibility_problem(order, workbook.clock(), window),
         tuple(return_reasons(settings.get("return_reasons"))),
+        int(value_of("return_photos_max", settings.get("return_photos_max"))),
+        float(value_of("return_photo_max_mb", settings.get("return_photo_max_mb"))),
     )
 
 
@@ -105,20 +113,26 @@ def request_return(
     reason: str,
     details: str = "",
     exchange_sku: str = "",
+    photos: Sequence[Photo] = (),
+    photo_dir: Path | None = None,
 ) -> Record:
     """Record the customer's request (status requested) and return it; refused with a reason the customer can act on.
 
     `reason` is one of the reasons in Settings (`return_reasons`); `details` is
     what the customer adds in their own words; `exchange_sku` is the item an
-    exchange is for (blank: the same item), its price difference recorded. The
-    customer is sent an acknowledgement in the same commit.
+    exchange is for (blank: the same item), its price difference recorded;
+    `photos` are stored in `photo_dir` (the data folder) and named on the row.
+    The customer is sent an acknowledgement in the same commit.
     """
     reference = text(reference, N_("The order reference"), limit=LIMITS["reference"], required=True)
     email = text(email, N_("The email address"), limit=LIMITS["email"], required=True)
-    asked = _asked(sku, qty, kind, reason, details, exchange_sku)
-    with workbook.transaction(*REQUEST_TABS, user=CUSTOMER, action="request a return") as tx:
+    asked = _asked(sku, qty, kind, reason, details, exchange_sku, photos)
+    with (
+        _photos_kept_if_recorded(photo_dir) as written,
+        workbook.transaction(*REQUEST_TABS, user=CUSTOMER, action="request a return") as tx,
+    ):
         order = match_order(tx.table(ORDERS).records(), reference, email)
-        return _record_request(tx, order, asked)
+        return _record_request(tx, order, asked, photo_dir, written)
 
 
 def request_return_for(
@@ -131,16 +145,33 @@ def request_return_for(
     reason: str,
     details: str = "",
     exchange_sku: str = "",
+    photos: Sequence[Photo] = (),
+    photo_dir: Path | None = None,
     by: Actor,
 ) -> Record:
     """Staff record a request the customer made by phone or email: the same checks, the same acknowledgement."""
     order_id = text(order_id, N_("The order"), limit=LIMITS["reference"], required=True)
-    asked = _asked(sku, qty, kind, reason, details, exchange_sku)
-    with workbook.transaction(*REQUEST_TABS, user=by.name, action="request a return") as tx:
+    asked = _asked(sku, qty, kind, reason, details, exchange_sku, photos)
+    with (
+        _photos_kept_if_recorded(photo_dir) as written,
+        workbook.transaction(*REQUEST_TABS, user=by.name, action="request a return") as tx,
+    ):
         order = tx.get(ORDERS, order_id)
         if order is None:
             raise ProcessError(_("There is no order {order_id}.", order_id=order_id))
-        return _record_request(tx, order, asked)
+        return _record_request(tx, order, asked, photo_dir, written)
+
+
+@contextmanager
+def _photos_kept_if_recorded(photo_dir: Path | None) -> Iterator[list[str]]:
+    """The names of the photos written for a request; taken back when the request is not recorded after all."""
+    written: list[str] = []
+    try:
+        yield written
+    except BaseException:
+        if photo_dir is not None:
+            remove_photos(photo_dir, written)
+        raise
 
 
 @dataclass(frozen=True)
@@ -151,10 +182,17 @@ class _Asked:
     reason: str
     details: str
     exchange_sku: str
+    photos: tuple[Photo, ...] = ()
 
 
 def _asked(
-    sku: object, qty: object, kind: object, reason: object, details: object, exchange_sku: object
+    sku: object,
+    qty: object,
+    kind: object,
+    reason: object,
+    details: object,
+    exchange_sku: object,
+    photos: Sequence[Photo] = (),
 ) -> _Asked:
     """The request's fields, typed and checked before anything is read."""
     sku = text(sku, N_("The item"), limit=LIMITS["sku"], required=True)
@@ -167,12 +205,22 @@ def _asked(
     wanted = text(exchange_sku, N_("The item wanted instead"), limit=LIMITS["sku"])
     if wanted and kind != "exchange":
         raise ProcessError(_("Only an exchange is for another item; a return is refunded."))
-    return _Asked(sku, count, kind, reason, details, wanted or (sku if kind == "exchange" else ""))
+    exchange_for = wanted or (sku if kind == "exchange" else "")
+    return _Asked(sku, count, kind, reason, details, exchange_for, tuple(photos))
 
 
-def _record_request(tx: Transaction, order: Record, asked: _Asked) -> Record:
-    """Check the request against the order and the policy, record it and queue the acknowledgement."""
+def _record_request(
+    tx: Transaction, order: Record, asked: _Asked, photo_dir: Path | None, written: list[str]
+) -> Record:
+    """Check the request against the order and the policy, record it with its photos and queue the acknowledgement."""
     reason = listed_reason(asked.reason, return_reasons(tx.get(SETTINGS, "return_reasons")))
+    photos = check_photos(
+        list(asked.photos),
+        most=int(setting_in(tx, "return_photos_max")),
+        max_mb=float(setting_in(tx, "return_photo_max_mb")),
+    )
+    if photos and photo_dir is None:
+        raise ProcessError(_("Photos cannot be kept: no data folder is known."))
     problem = eligibility_problem(order, tx.now, window_days(tx.get(SETTINGS, "return_window_days")))
     if problem:
         raise ProcessError(problem)
@@ -209,6 +257,9 @@ def _record_request(tx: Transaction, order: Record, asked: _Asked) -> Record:
             **exchange,
         },
     )
+    if photos:
+        written += store_photos(photo_dir, made.return_id, photos)
+        made = tx.update(made, {"photos": SEPARATOR.join(written)})
     queue_message(
         tx,
         to=order.customer_email,

@@ -6,6 +6,7 @@ import math
 from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from datetime import datetime
+from pathlib import Path
 
 from i18n import _
 from processes.browse import PAGE_SIZES
@@ -18,6 +19,7 @@ from sheets.tabs import LOCATIONS, ORDER_LINES, ORDERS, PRODUCTS, RETURNS, SETTI
 from sheets.workbook import Workbook
 
 from .common import order_ref
+from .photos import photo_names, stored_photo
 from .procedures import REFUND, RETURN, owes_refund, return_steps
 from .settlement import Refundable, refundable
 
@@ -113,6 +115,16 @@ class ReturnView:
     locations: dict[str, str]  # where restocked goods may go: ID -> name
     refundable: Refundable | None
     refund_limit: float
+    photos: list[str]  # the customer's photos, as the row names them
+
+
+def photo_file(workbook: Workbook, data_dir: Path, return_id: str, name: str) -> tuple[Path, str]:
+    """The stored file and media type of photo `name` of `return_id`: only one its row names."""
+    ret = workbook.table(RETURNS).get(return_id)
+    found = stored_photo(data_dir, return_id, name) if ret and name in photo_names(ret.photos) else None
+    if found is None:
+        raise ProcessError(_("{return_id} has no photo {name}.", return_id=return_id, name=name))
+    return found
 
 
 def return_view(workbook: Workbook, return_id: str, actor: Actor) -> ReturnView:
@@ -142,6 +154,7 @@ def return_view(workbook: Workbook, return_id: str, actor: Actor) -> ReturnView:
             else None
         ),
         refund_limit=float(value_of("refund_approval_limit", limit)),
+        photos=photo_names(ret.photos),
     )
 
 

@@ -631,3 +631,79 @@ def test_the_refund_of_a_closed_exchange_waits_on_staff_on_the_dashboard(shop):
     assert [(task.ref, task.steps) for task in found if task.ref == return_id] == [
         (return_id, ("Set the refund",))
     ]
+
+
+# --- photos ----------------------------------------------------------------------------------
+
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+JPEG = b"\xff\xd8\xff\xe0" + b"\x00" * 64
+
+
+def test_a_requests_photos_are_stored_in_the_data_folder_and_named_on_its_row(shop, tmp_path):
+    photos = [aftersales.Photo("lid.jpg", "jpg", JPEG), aftersales.Photo("box.png", "png", PNG)]
+    made = aftersales.request_return(
+        shop.workbook,
+        "#1001",
+        ANN,
+        sku="KIT-001",
+        qty=1,
+        kind="return",
+        reason="Damaged or faulty",
+        photos=photos,
+        photo_dir=tmp_path,
+    )
+    ret = shop.get(RETURNS, made.return_id)
+    assert ret.photos == f"{made.return_id}-1.jpg, {made.return_id}-2.png"
+    assert (tmp_path / "return-photos" / f"{made.return_id}-2.png").read_bytes() == PNG
+    view = aftersales.return_view(shop.workbook, made.return_id, STAFF)
+    assert view.photos == [f"{made.return_id}-1.jpg", f"{made.return_id}-2.png"]
+    path, media_type = aftersales.photo_file(shop.workbook, tmp_path, made.return_id, view.photos[1])
+    assert (path.read_bytes(), media_type) == (PNG, "image/png")
+    with pytest.raises(ProcessError, match="has no photo"):
+        aftersales.photo_file(shop.workbook, tmp_path, made.return_id, f"{made.return_id}-3.png")
+
+
+def test_photos_over_the_settings_limits_are_refused_and_a_refused_request_leaves_no_file(shop, tmp_path):
+    settings.update_setting(shop.workbook, "return_photos_max", "1", by=MANAGER)
+    two = [aftersales.Photo("a.png", "png", PNG), aftersales.Photo("b.png", "png", PNG)]
+    with pytest.raises(ProcessError, match="At most 1 photo can be added to a request, not 2"):
+        aftersales.request_return(
+            shop.workbook,
+            "#1001",
+            ANN,
+            sku="KIT-001",
+            qty=1,
+            kind="return",
+            reason="Other",
+            photos=two,
+            photo_dir=tmp_path,
+        )
+    settings.update_setting(shop.workbook, "return_photo_max_mb", "0.1", by=MANAGER)
+    big = aftersales.Photo("big.jpg", "jpg", JPEG + b"\x00" * 200_000)
+    with pytest.raises(ProcessError, match="big.jpg is 0.2 MB; a photo can be at most 0.1 MB"):
+        aftersales.request_return(
+            shop.workbook,
+            "#1001",
+            ANN,
+            sku="KIT-001",
+            qty=1,
+            kind="return",
+            reason="Other",
+            photos=[big],
+            photo_dir=tmp_path,
+        )
+    # Refused for what it asks (more than was shipped): no photo is kept for it either.
+    with pytest.raises(ProcessError, match="At most 2 of KIT-001"):
+        aftersales.request_return(
+            shop.workbook,
+            "#1001",
+            ANN,
+            sku="KIT-001",
+            qty=3,
+            kind="return",
+            reason="Other",
+            photos=two[:1],
+            photo_dir=tmp_path,
+        )
+    assert shop.rows(RETURNS) == []
+    assert not (tmp_path / "return-photos").exists() or list((tmp_path / "return-photos").iterdir()) == []

@@ -6,10 +6,12 @@ from datetime import timedelta
 
 import pytest
 from nicegui import ui
+from nicegui.elements.upload_files import SmallFileUpload
 from nicegui.testing import User
 
+from pages.aftersales.paths import photo_path
 from pages.public import PUBLIC_LIMIT, TOO_MANY
-from processes import aftersales
+from processes import aftersales, settings
 from processes.aftersales import NOT_FOUND
 from processes.orders import ORDER_TABS, OrderLine, add_order
 from processes.permissions import Actor
@@ -308,3 +310,57 @@ async def test_the_customer_sees_the_price_difference_of_an_exchange_and_staff_s
     await user.open(f"/returns/{ret.return_id}")
     await user.should_see("2 x Small skillet (KIT-S)")
     await user.should_see("40.00: refunded to the customer once the replacement is created")
+
+
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+
+
+async def add_photo(user: User, name: str, data: bytes, content_type: str = "image/jpeg") -> None:
+    [uploader] = user.find(ui.upload).elements
+    await uploader.handle_uploads([SmallFileUpload(name, content_type, data)])
+
+
+async def test_photos_on_the_public_page_are_checked_kept_with_the_request_and_shown_to_staff_only(
+    user: User, app_workbook, app_accounts, delivered
+):
+    settings.update_setting(app_workbook, "return_photo_max_mb", "0.1", by=Actor("mia", "manager"))
+    await user.open("/public/returns")
+    await find_order(user, "#1001", ANN)
+    await user.should_see("Order #1001")
+    await user.should_see(
+        "Photos (optional): up to 4 pictures, JPEG, PNG, WebP or HEIC, at most 0.1 MB each."
+    )
+    user.find("Tell us more (optional)").type("The lid is cracked")
+    await add_photo(user, "notes.jpg", b"not a picture at all")  # named .jpg, text inside
+    await user.should_see("notes.jpg is not a JPEG, PNG, WebP or HEIC picture, whatever its name says.")
+    await add_photo(user, "huge.jpg", b"\xff\xd8\xff" + b"\x00" * 200_000)
+    await user.should_see("huge.jpg is 0.2 MB; a photo can be at most 0.1 MB.")
+    await add_photo(user, "lid.jpg", PNG)  # a PNG named .jpg: kept, as the PNG it is
+    await eventually(lambda: shows(user, "photo-added"))
+    assert len(user.find(marker="photo-added").elements) == 1
+    [details] = user.find("Tell us more (optional)").elements
+    assert details.value == "The lid is cracked"  # nothing typed was lost on the way
+    user.find("Send the request").click()
+    await eventually(lambda: shows(user, "return-reference"))
+    [ret] = app_workbook.table(RETURNS).records()
+    assert ret.photos == f"{ret.return_id}-1.png"
+    photo = photo_path(ret.return_id, ret.photos)
+
+    response = await user.http_client.get(photo, follow_redirects=False)
+    assert response.status_code in (302, 303, 307) and "/login" in response.headers["location"]
+
+    app_accounts.add_user("mia", "manager", PASSWORD)
+    await log_in(user, "mia")
+    await user.should_see("mia (manager)")
+    await user.open(f"/returns/{ret.return_id}")
+    await user.should_see(marker=f"photo-{ret.photos}")
+    [image] = user.find(ui.image).elements
+    assert image.source == photo
+    response = await user.http_client.get(photo)
+    assert (response.status_code, response.headers["content-type"], response.content) == (
+        200,
+        "image/png",
+        PNG,
+    )
+    assert response.headers["x-content-type-options"] == "nosniff"
+    assert (await user.http_client.get(photo_path(ret.return_id, "RET-X-1.png"))).status_code == 404

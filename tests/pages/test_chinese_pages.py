@@ -28,6 +28,7 @@ from nicegui.testing.user_interaction import UserInteraction
 
 import i18n
 from pages.aftersales import PUBLIC_RETURNS
+from pages.aftersales.paths import PHOTO_PATH
 from pages.auth import LOGIN_PATH, PUBLIC_PREFIX
 from pages.master_data import PAGES as MASTER_DATA
 from pages.public import PUBLIC_LIMIT
@@ -166,13 +167,17 @@ def record_texts(workbook: Any) -> list[str]:
 
 #: Routes that are no page to read: the API, NiceGUI's own, logging in and out (the login page is read last).
 NOT_PAGES = ("/api/", "/_nicegui", "/login", "/logout")
+#: Routes answered with a picture, no text: a return's photo.
+PICTURES = (PHOTO_PATH,)
 
 
 def page_routes() -> set[str]:
     return {
         route.path
         for route in app.routes
-        if getattr(route, "methods", None) == {"GET"} and not route.path.startswith(NOT_PAGES)
+        if getattr(route, "methods", None) == {"GET"}
+        and not route.path.startswith(NOT_PAGES)
+        and route.path not in PICTURES
     }
 
 
