@@ -23,6 +23,7 @@ from .customer import CustomerReturnPage
 from .detail import ReturnPage
 from .listing import ReturnsList
 from .paths import PHOTO_PATH
+from .staff_request import StaffRequestForm
 
 PUBLIC_RETURNS = public_path("returns")
 
@@ -34,6 +35,7 @@ def register() -> None:
         if actor is None:
             return
         with frame("Returns", actor):
+            await StaffRequestForm(actor).build()
             ReturnsList().build()
 
     @ui.page("/returns/{return_id}")

@@ -18,6 +18,7 @@ the customer should hear about queues an Outbox message in it.
 
 from .handling import DISPOSITIONS, approve_return, receive_return, reject_return
 from .photos import Photo, check_photo
+from .policy import offered_reasons
 from .procedures import REFUND, RETURN, return_steps
 from .requests import (
     KINDS,
@@ -35,6 +36,7 @@ __all__ = [
     "DISPOSITIONS",
     "KINDS",
     "NOT_FOUND",
+    "offered_reasons",
     "Photo",
     "check_photo",
     "photo_file",

@@ -11,6 +11,8 @@ from i18n import N_, _
 from processes.errors import ProcessError
 from processes.settings import value_of
 from sheets.table import Record
+from sheets.tabs import SETTINGS
+from sheets.workbook import Workbook
 
 #: The default reasons, marked so that a customer reading Chinese sees them translated;
 #: a reason the shop typed into Settings is shown as typed.
@@ -46,3 +48,8 @@ def listed_reason(chosen: str, reasons: list[str]) -> str:
     raise ProcessError(
         _("Choose one of the reasons offered: {reasons}.", reasons=", ".join(_(r) for r in reasons))
     )
+
+
+def offered_reasons(workbook: Workbook) -> list[str]:
+    """The reasons in force, for a form that records a request."""
+    return return_reasons(workbook.table(SETTINGS).get("return_reasons"))

@@ -364,3 +364,30 @@ async def test_photos_on_the_public_page_are_checked_kept_with_the_request_and_s
     )
     assert response.headers["x-content-type-options"] == "nosniff"
     assert (await user.http_client.get(photo_path(ret.return_id, "RET-X-1.png"))).status_code == 404
+
+
+async def test_staff_record_a_request_made_by_phone_and_the_customer_is_told(
+    manager: User, app_workbook, delivered
+):
+    await manager.open("/returns")
+    manager.find("Record a customer's request").click()
+    manager.find(kind=ui.input, content="Order").type(delivered["order"])
+    manager.find("Item (SKU)").type("MUG-002")
+    manager.find("Quantity").clear().type("2")
+    pick(manager, "Reason", "Damaged or faulty")
+    manager.find("Tell us more (optional)").type("Told us on the phone: both chipped")
+    manager.find(kind=ui.button, content="Record the request").click()
+    await eventually(lambda: len(list(app_workbook.table(RETURNS).records())) == 1)
+    [ret] = app_workbook.table(RETURNS).records()
+    assert (ret.sku, ret.qty, ret.kind, ret.reason) == (
+        "MUG-002",
+        2,
+        "return",
+        "Damaged or faulty: Told us on the phone: both chipped",
+    )
+    await manager.should_see(f"Return {ret.return_id}")
+    [message] = app_workbook.table(OUTBOX).records()
+    assert (message.ref, message.subject) == (
+        ret.return_id,
+        f"We received your return request {ret.return_id}",
+    )
