@@ -267,6 +267,12 @@ class ReturnPage:
             ui.label(_("Refund")).classes("font-semibold")
             ui.label(
                 _(
+                    "At most {most:,.2f} (the exchange's price difference). Above {refund_limit:,.2f} a manager approves it.",
+                    most=most,
+                    refund_limit=view.refund_limit,
+                )
+                if view.exchange_item
+                else _(
                     "At most {most:,.2f} (what the customer paid for these items, less earlier refunds). Above {refund_limit:,.2f} a manager approves it.",
                     most=most,
                     refund_limit=view.refund_limit,
