@@ -224,31 +224,14 @@ def _record_request(
     problem = eligibility_problem(order, tx.now, window_days(tx.get(SETTINGS, "return_window_days")))
     if problem:
         raise ProcessError(problem)
-    sku, count = asked.sku, asked.count
-    lines = lines_of(tx.table(ORDER_LINES).records(), order.order_id, sku)
-    if not lines:
-        raise ProcessError(_("Order {order_ref} has no item {sku}.", order_ref=order_ref(order), sku=sku))
-    shipped = paid_for(lines)[0]
-    left = shipped - asked_back(tx.table(RETURNS).records(), order.order_id, sku)
-    if count > left:
-        raise ProcessError(
-            _(
-                "At most {max} of {sku} can still be returned from order {order_ref} ({shipped} shipped, {value} already asked back), not {count}.",
-                max=max(left, 0),
-                sku=sku,
-                order_ref=order_ref(order),
-                shipped=shipped,
-                value=shipped - left,
-                count=count,
-            )
-        )
+    lines = _returnable_lines(tx, order, asked)
     exchange = _exchange(tx, order, lines, asked) if asked.kind == "exchange" else {}
     made = tx.insert(
         RETURNS,
         {
             "order_id": order.order_id,
-            "sku": sku,
-            "qty": count,
+            "sku": asked.sku,
+            "qty": asked.count,
             "kind": asked.kind,
             "reason": f"{reason}: {asked.details}" if asked.details else reason,
             "requested_at": tx.now,
@@ -268,6 +251,29 @@ def _record_request(
         **message_context(tx, made, order),
     )
     return made
+
+
+def _returnable_lines(tx: Transaction, order: Record, asked: _Asked) -> list[Record]:
+    """The order's lines of the item; refused when it has none, or fewer left to ask back than asked."""
+    sku, count = asked.sku, asked.count
+    lines = lines_of(tx.table(ORDER_LINES).records(), order.order_id, sku)
+    if not lines:
+        raise ProcessError(_("Order {order_ref} has no item {sku}.", order_ref=order_ref(order), sku=sku))
+    shipped = paid_for(lines)[0]
+    left = shipped - asked_back(tx.table(RETURNS).records(), order.order_id, sku)
+    if count > left:
+        raise ProcessError(
+            _(
+                "At most {max} of {sku} can still be returned from order {order_ref} ({shipped} shipped, {value} already asked back), not {count}.",
+                max=max(left, 0),
+                sku=sku,
+                order_ref=order_ref(order),
+                shipped=shipped,
+                value=shipped - left,
+                count=count,
+            )
+        )
+    return lines
 
 
 def _exchange(tx: Transaction, order: Record, lines: list[Record], asked: _Asked) -> dict[str, object]:
