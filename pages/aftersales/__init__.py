@@ -18,6 +18,7 @@ from pages.frame import frame
 from pages.public import public_path
 from processes import SheetError, aftersales, runtime
 from processes.errors import ProcessError
+from sheets.tabs import RETURNS
 
 from .customer import CustomerReturnPage
 from .detail import ReturnPage
@@ -52,6 +53,8 @@ def register() -> None:
         actor = await background(runtime.accounts().actor, user) if user else None
         if actor is None:
             return RedirectResponse(LOGIN_PATH)
+        if not actor.may_read(RETURNS.name):  # the same permission as the Returns tab itself
+            return Response(status_code=403)
         try:
             path, media_type = await background(
                 aftersales.photo_file, runtime.workbook(), runtime.data_dir(), return_id, name
