@@ -398,7 +398,13 @@ def serve(
     from pages import register_pages
     from processes import runtime
 
-    runtime.use(workbook, accounts, public_url=config.public_url, smtp_configured=smtp.configured)
+    runtime.use(
+        workbook,
+        accounts,
+        public_url=config.public_url,
+        smtp_configured=smtp.configured,
+        data_dir=config.data_dir,
+    )
     register_pages()
     api.register()
     # The jobs run inside the web app too; the lock in the data folder keeps a

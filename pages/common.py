@@ -12,6 +12,7 @@ from nicegui import ui
 import i18n
 from i18n import _, formatting
 from pages.frame import show_error
+from pages.links import record_path
 from pages.session import act
 from processes import SheetError, runtime
 from processes.errors import ProcessError
@@ -123,6 +124,13 @@ def record_table(
             "{{ props.value }}</a></q-td>",
         )
     return grid
+
+
+def fact_link(label: str, record_id: str, width: str = "w-36") -> ui.link:
+    """A labelled reference to another record, as a link to its page: "Replacement order   ORD-…"."""
+    with ui.row().classes("gap-2 items-baseline"):
+        ui.label(_(label)).classes(f"text-sm text-slate-500 {width}")
+        return ui.link(record_id, record_path(record_id) or "/")
 
 
 def fact(label: str, text: str, width: str = "w-36") -> None:

@@ -75,7 +75,7 @@ def show_tasks(waiting: list[Task], actor: Actor) -> None:
                 show_task(task)
             if len(mine) > SHOWN_TASKS:
                 ui.label(
-                    _("… and {value} more, the oldest shown first", value=len(mine) - SHOWN_TASKS)
+                    _("… and {value} more, the most urgent shown first", value=len(mine) - SHOWN_TASKS)
                 ).classes("text-sm text-slate-500")
 
 
@@ -94,13 +94,29 @@ def show_task(task: Task) -> None:
             ui.label(f"{i18n.value(task.state)}: {' / '.join(_(step) for step in task.steps)}").classes(
                 "text-xs text-slate-600"
             )
-        ui.label(waited(task.waited)).classes("text-sm tabular-nums shrink-0").mark(f"waited-{task.ref}")
+        with ui.column().classes("gap-0 items-end shrink-0"):
+            if task.left is not None:
+                ui.label(time_left(task.left)).classes(
+                    "text-sm tabular-nums font-medium " + ("text-negative" if task.overdue else "")
+                ).mark(f"due-{task.ref}")
+            ui.label(
+                _("waited {duration}", duration=waited(task.waited))
+                if task.left is not None
+                else waited(task.waited)
+            ).classes("text-xs tabular-nums text-slate-500").mark(f"waited-{task.ref}")
 
 
 def step_page(task: Task) -> str:
     if task.procedure == declarations.STOCKTAKE.name:  # a stocktake task is a whole session
         return f"/inventory/stocktake/{task.ref}"
     return record_path(task.ref) or "/"
+
+
+def time_left(left: timedelta) -> str:
+    """Until the deadline, or past it: '5 h 10 min left', 'overdue by 2 d 3 h'."""
+    if left < timedelta(0):
+        return _("overdue by {duration}", duration=waited(-left))
+    return _("{duration} left", duration=waited(left))
 
 
 def waited(duration: timedelta | None) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from sheets.workbook import Workbook
@@ -13,6 +14,7 @@ _workbook: Workbook | None = None
 _accounts: Accounts | None = None
 _public_url = ""
 _smtp_configured = False
+_data_dir: Path | None = None
 
 
 def use(
@@ -20,10 +22,23 @@ def use(
     accounts: Accounts | None = None,
     public_url: str = "",
     smtp_configured: bool = False,
+    data_dir: Path | None = None,
 ) -> None:
-    global _workbook, _accounts, _public_url, _smtp_configured
+    global _workbook, _accounts, _public_url, _smtp_configured, _data_dir
     _workbook, _accounts, _public_url = workbook, accounts, public_url.rstrip("/")
-    _smtp_configured = smtp_configured
+    _smtp_configured, _data_dir = smtp_configured, data_dir
+
+
+def data_dir() -> Path:
+    """The data folder (FLOWSHEET_DATA_DIR): the local workbook's folder unless the entry point named one."""
+    if _data_dir is not None:
+        return _data_dir
+    path = getattr(workbook().backend, "path", None)
+    if path is None:
+        raise RuntimeError(
+            "no data folder is known: the entry point passes data_dir to processes.runtime.use()"
+        )
+    return Path(path).parent
 
 
 def smtp_configured() -> bool:

@@ -8,7 +8,9 @@ When both staff and a manager could move a record on, it waits on staff: a
 manager is needed only where staff cannot act (approvals).
 
 A manager sees what needs a manager first, then the work of staff; each
-group oldest first. How long a record has waited is counted from when it
+group by urgency: the soonest deadline first, so what is past its deadline
+comes first, the most overdue at the top; what has no deadline comes last,
+oldest first (processes.urgency says what a record's deadline is). How long a record has waited is counted from when it
 entered its state, as the Audit tab tells (its insert, or the change of its
 status); where the Audit says nothing, from the last time the app changed it
 (`updated_at`), or else from the row's first date (a row a person typed).
@@ -32,6 +34,7 @@ from processes.declarations import PROCEDURES
 from processes.home_reading import read_home
 from processes.permissions import ROLES, Actor
 from processes.procedure import ABANDONED, Procedure, Transition
+from processes.urgency import deadline_of, settings_in_force, urgency_order
 from sheets.schema import STAMP_COLUMNS, Kind
 from sheets.table import Record, Table
 from sheets.tabs import (
@@ -40,6 +43,7 @@ from sheets.tabs import (
     AUDIT,
     ORDERS,
     RETURNS,
+    SETTINGS,
     TICKETS,
 )
 from sheets.workbook import Workbook
@@ -64,6 +68,12 @@ class Task:
     waited: timedelta | None
     about: str = ""
     records: int = 1  # records in the group
+    due: datetime | None = None  # when it breaches its deadline (None: it has none)
+    left: timedelta | None = None  # time left until then; negative once overdue
+
+    @property
+    def overdue(self) -> bool:
+        return self.left is not None and self.left < timedelta(0)
 
 
 def roles_of(actor: Actor) -> tuple[str, ...]:
@@ -74,7 +84,7 @@ def roles_of(actor: Actor) -> tuple[str, ...]:
 
 
 def tasks_for(actor: Actor, tables: Mapping[str, Table], now: datetime) -> list[Task]:
-    """Every record waiting on one of `actor`'s roles: the senior role's first, oldest first within it."""
+    """Every record waiting on one of `actor`'s roles: the senior role's first, the most urgent first within it."""
     roles = roles_of(actor)
     waiting = [
         item
@@ -83,15 +93,16 @@ def tasks_for(actor: Actor, tables: Mapping[str, Table], now: datetime) -> list[
         for item in _waiting(procedure, tables[procedure.tab.name], actor, roles)
     ]
     entered = entered_state(tables.get(AUDIT.name), waiting)
+    settings = settings_in_force(tables.get(SETTINGS.name))
     groups: dict[tuple[str, str, str], _Group] = {}
     for item in waiting:
         name, grouped_by = item.procedure.name, item.procedure.grouped_by
         ref = str(item.record[grouped_by] or item.record_id) if grouped_by else item.record_id
         group = groups.setdefault((name, ref, item.role), _Group(name, ref, item.role))
         since = entered.get((item.procedure.tab.name, item.record_id)) or waiting_since(item.record)
-        group.add(item, since)
+        group.add(item, since, deadline_of(item.procedure, item.record, item.steps, since, settings))
     tasks = [group.task(now) for group in groups.values()]
-    return sorted(tasks, key=lambda task: (roles.index(task.role), _age_order(task.since)))
+    return sorted(tasks, key=lambda task: (roles.index(task.role), urgency_order(task.due, task.since)))
 
 
 def waiting_role(steps: Sequence[Transition], roles: Sequence[str]) -> str | None:
@@ -116,13 +127,15 @@ class _Waiting:
 
 def _waiting(procedure: Procedure, table: Table, actor: Actor, roles: Sequence[str]) -> list[_Waiting]:
     default = procedure.tab.column(procedure.status_column).default
-    # Only rows in a state with some step for these roles are looked at one by one.
+    with_it = SHOWN_ON.get(procedure.name, [])
+    # Only rows in a state with some step for these roles are looked at one by one; with procedures
+    # shown on it (a return's refund, due after an exchange closed it too), every row is.
     candidates = {
         state
         for state in procedure.states
-        if _moving_on(procedure.allowed(state, actor), state, roles, procedure.groups.get(ABANDONED, ()))
+        if with_it
+        or _moving_on(procedure.allowed(state, actor), state, roles, procedure.groups.get(ABANDONED, ()))
     }
-    with_it = SHOWN_ON.get(procedure.name, [])
 
     def steps_of(record: Record, who: Actor) -> list[Transition]:
         """The steps the record's page offers: its own, and those of procedures shown on it."""
@@ -209,9 +222,12 @@ class _Group:
     since: datetime | None = None
     about: str = ""
     records: int = 0
+    due: datetime | None = None
 
-    def add(self, item: _Waiting, since: datetime | None) -> None:
+    def add(self, item: _Waiting, since: datetime | None, due: datetime | None) -> None:
         self.records += 1
+        if due is not None and (self.due is None or due < self.due):
+            self.due = due
         self.states += [item.state] if item.state not in self.states else []
         self.steps += [step.label for step in item.steps if step.label not in self.steps]
         if since is not None and (self.since is None or since < self.since):
@@ -232,6 +248,8 @@ class _Group:
             waited,
             self.about,
             self.records,
+            self.due,
+            self.due - now if self.due is not None else None,
         )
 
 

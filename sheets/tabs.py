@@ -366,6 +366,7 @@ ORDERS = record_tab(
     col("tracking_no"),
     col("shipped_at", DATETIME),
     col("delivered_at", DATETIME),
+    col("return_id", description="The return or exchange this order sends the replacement for"),
     prefix="ORD",
     about="Customer orders from every channel",
     section="Orders",
@@ -466,6 +467,18 @@ RETURNS = record_tab(
     col("refund_ref"),
     col("refunded_at", DATETIME),
     col("replacement_order_id"),
+    col(
+        "photos", description="File names of the customer's photos, in the data folder's return-photos folder"
+    ),
+    col("exchange_sku", description="For an exchange: the item wanted instead; blank for the same item"),
+    Column(
+        "price_difference",
+        NUMBER,
+        minimum=-MOST_MONEY,
+        maximum=MOST_MONEY,
+        description="For an exchange: what the new items cost more than the returned ones were paid "
+        "(below 0: what they cost less, refunded to the customer)",
+    ),
     prefix="RET",
     about="Return and exchange requests, inspection and refunds",
     section="After-sales",

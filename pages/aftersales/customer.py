@@ -10,19 +10,33 @@ from __future__ import annotations
 import logging
 
 from fastapi import Request
-from nicegui import ui
+from nicegui import events, ui
 
-from i18n import N_, _
+from i18n import N_, _, ngettext
 from pages.common import background
 from pages.public import PUBLIC_LIMIT, RETURNS, TOO_MANY, client_address, public_frame
 from processes import SheetError, aftersales, runtime
-from processes.aftersales import CustomerOrder
+from processes.aftersales import CustomerOrder, Photo
 from processes.errors import ProcessError
 
 log = logging.getLogger(__name__)
 
+#: What the photo field lets the customer's device choose; the content is checked whatever is chosen.
+PHOTO_TYPES = "image/jpeg,image/png,image/webp,image/heic,image/heif,.jpg,.jpeg,.png,.webp,.heic,.heif"
 TRY_LATER = N_("Your request could not be handled just now; please try again in a few minutes.")
-KIND_CHOICES = {"return": N_("Return it for a refund"), "exchange": N_("Exchange it for the same item")}
+KIND_CHOICES = {
+    "return": N_("Return it for a refund"),
+    "exchange": N_("Exchange it for another size or item"),
+}
+
+
+def difference_for_customer(difference: float) -> str:
+    """The price difference of an exchange as the customer reads it."""
+    if difference > 0:
+        return _("The exchange costs {amount:,.2f} more: you pay the difference.", amount=difference)
+    if difference < 0:
+        return _("The exchange costs {amount:,.2f} less: we refund you the difference.", amount=-difference)
+    return _("The same price: nothing to pay, nothing to refund.")
 
 
 class CustomerReturnPage:
@@ -30,6 +44,7 @@ class CustomerReturnPage:
         self.address = client_address(request)
         self.reference = ""  # the pair that opened the order; the request is sent with it
         self.email = ""
+        self.photos: list[Photo] = []  # checked on arrival, sent with the request
 
     async def build(self) -> None:
         with public_frame("Return or exchange"):
@@ -98,14 +113,103 @@ class CustomerReturnPage:
                 line.sku: _("{name} (up to {count})", name=line.name, count=line.returnable)
                 for line in order.returnable
             }
-            self.item = ui.select(items, label=_("Item"), value=next(iter(items))).classes("w-full")
-            self.qty = (
-                ui.input(_("Quantity"), value="1").props("maxlength=6 inputmode=numeric").classes("w-32")
+            self.lines = {line.sku: line for line in order.returnable}
+            self.item = ui.select(
+                items, label=_("Item"), value=next(iter(items)), on_change=self._item_chosen
             )
+            self.item.classes("w-full")
+            self.qty = ui.input(_("Quantity"), value="1", on_change=self._show_difference)
+            self.qty.props("maxlength=6 inputmode=numeric").classes("w-32")
             kinds = {kind: _(label) for kind, label in KIND_CHOICES.items()}
-            self.kind = ui.select(kinds, label=_("Return or exchange"), value="return").classes("w-full")
-            self.reason = ui.textarea(_("Reason")).props("maxlength=500 counter").classes("w-full")
+            self.kind = ui.select(
+                kinds, label=_("Return or exchange"), value="return", on_change=self._show_difference
+            )
+            self.kind.classes("w-full")
+            self.exchange_sku = ui.select({}, label=_("Exchange for"), on_change=self._show_difference)
+            self.exchange_sku.classes("w-full").bind_visibility_from(self.kind, "value", value="exchange")
+            self.difference = ui.label().classes("font-medium").mark("price-difference")
+            self.difference.bind_visibility_from(self.kind, "value", value="exchange")
+            self._item_chosen()
+            reasons = {reason: _(reason) for reason in order.reasons}
+            self.reason = ui.select(reasons, label=_("Reason"), value=next(iter(reasons), None))
+            self.reason.classes("w-full")
+            self.details = (
+                ui.textarea(_("Tell us more (optional)")).props("maxlength=500 counter").classes("w-full")
+            )
+            self._photo_field(order)
             ui.button(_("Send the request"), on_click=self.send)
+
+    def _photo_field(self, order: CustomerOrder) -> None:
+        if order.photos_max <= 0:
+            return
+        self.photos_max, self.photo_max_mb = order.photos_max, order.photo_max_mb
+        ui.label(
+            ngettext(
+                "Photos (optional): up to {count} picture, JPEG, PNG, WebP or HEIC, at most {mb:g} MB each.",
+                "Photos (optional): up to {count} pictures, JPEG, PNG, WebP or HEIC, at most {mb:g} MB each.",
+                order.photos_max,
+                mb=order.photo_max_mb,
+            )
+        ).classes("text-sm")
+        self.upload = ui.upload(multiple=True, auto_upload=True, on_upload=self._photo_arrived)
+        self.upload.props(f'accept="{PHOTO_TYPES}"').classes("w-full").mark("photos")
+        self.photo_list = ui.column().classes("gap-1")
+
+    async def _photo_arrived(self, event: events.UploadEventArguments) -> None:
+        """A photo arrived: kept if it is a picture small enough, refused with a reason otherwise; the form stays."""
+        data = await event.file.read()
+        self.upload.reset()
+        if len(self.photos) >= self.photos_max:
+            self._refuse(
+                ngettext(
+                    "At most {count} photo can be added.",
+                    "At most {count} photos can be added.",
+                    self.photos_max,
+                )
+            )
+            return
+        try:
+            photo = aftersales.check_photo(event.file.name, data, max_mb=self.photo_max_mb)
+        except ProcessError as refusal:
+            self._refuse(str(refusal))
+            return
+        self.message.text = ""
+        self.photos.append(photo)
+        self._show_photos()
+
+    def _show_photos(self) -> None:
+        self.photo_list.clear()
+        with self.photo_list:
+            for photo in self.photos:
+                with ui.row().classes("items-center gap-2").mark("photo-added"):
+                    ui.label(photo.name).classes("text-sm")
+                    ui.button(icon="close", on_click=lambda photo=photo: self._drop(photo)).props(
+                        f'flat dense round size=sm aria-label="{_("Remove")}"'
+                    )
+
+    def _drop(self, photo: Photo) -> None:
+        self.photos.remove(photo)
+        self._show_photos()
+
+    def _item_chosen(self) -> None:
+        """The items the chosen one may be exchanged for, with their price; the same item first."""
+        line = self.lines.get(self.item.value)
+        options = sorted(line.exchange_for, key=lambda option: option.sku != line.sku) if line else []
+        self.exchange_sku.set_options(
+            {option.sku: f"{option.name} · {option.price:,.2f}" for option in options},
+            value=options[0].sku if options else None,
+        )
+        self._show_difference()
+
+    def _show_difference(self) -> None:
+        """The exchange's price difference for the item, quantity and new item chosen (the rule checks it again)."""
+        line = self.lines.get(self.item.value)
+        try:
+            qty = max(int(str(self.qty.value or "1")[:6]), 1)
+        except ValueError:
+            qty = 1
+        difference = line.difference(self.exchange_sku.value, qty) if line else None
+        self.difference.text = "" if difference is None else difference_for_customer(difference)
 
     async def send(self) -> None:
         self.message.text = ""
@@ -120,6 +224,10 @@ class CustomerReturnPage:
             qty=str(self.qty.value or "")[:6],
             kind=self.kind.value,
             reason=str(self.reason.value or "")[:501],
+            details=str(self.details.value or "")[:501],
+            exchange_sku=(self.exchange_sku.value or "") if self.kind.value == "exchange" else "",
+            photos=list(self.photos),
+            photo_dir=runtime.data_dir(),
         )
         if made is None:
             return

@@ -11,7 +11,7 @@ from nicegui import ui
 import i18n
 from i18n import N_, _
 from i18n.formatting import when
-from pages.common import background
+from pages.common import background, fact_link
 from pages.common import fact as common_fact
 from pages.frame import show_error
 from pages.steps_panel import StepsPanel
@@ -21,6 +21,8 @@ from processes.aftersales.procedures import NO_REFUND
 from processes.errors import ProcessError
 from processes.permissions import Actor
 from processes.procedure import Transition
+
+from .paths import photo_path
 
 DISPOSITION_CHOICES = {"restock": N_("Restock"), "write_off": N_("Write off")}
 
@@ -37,6 +39,17 @@ def shown(value: Any) -> str:
 
 def fact(label: str, value: Any) -> None:
     common_fact(label, shown(value), "w-40")
+
+
+def difference_for_staff(difference: float) -> str:
+    """An exchange's price difference, and what it means for the settlement."""
+    if difference > 0:
+        return _("{amount:,.2f}: the customer pays it on the replacement order", amount=difference)
+    if difference < 0:
+        return _(
+            "{amount:,.2f}: refunded to the customer once the replacement is created", amount=-difference
+        )
+    return _("none: the replacement is free")
 
 
 #: What a step did, in a word for the notification.
@@ -100,6 +113,9 @@ class ReturnPage:
             else:
                 fact("Order", _("{order_id} (no longer in Orders)", order_id=ret.order_id))
             fact("Item", f"{ret.qty} x {view.item}")
+            if view.exchange_item:
+                fact("Exchange for", f"{ret.qty} x {view.exchange_item}")
+                fact("Price difference", difference_for_staff(ret.price_difference or 0.0))
             fact("Reason", ret.reason)
             fact("Requested", ret.requested_at)
             if ret.reviewed_by:
@@ -122,8 +138,19 @@ class ReturnPage:
                         "Refund reference",
                         _("{ref} on {day}", ref=ret.refund_ref, day=shown(ret.refunded_at)),
                     )
+            if view.photos:
+                self._photos(view)
             if ret.replacement_order_id:
-                fact("Replacement order", ret.replacement_order_id)
+                fact_link("Replacement order", ret.replacement_order_id, "w-40").mark("replacement-order")
+
+    def _photos(self, view: ReturnView) -> None:
+        with ui.row().classes("gap-2 items-start"):
+            ui.label(_("Photos")).classes("text-sm text-slate-500 w-40")
+            for name in view.photos:
+                with ui.link(target=photo_path(view.ret.return_id, name), new_tab=True).mark(f"photo-{name}"):
+                    ui.image(photo_path(view.ret.return_id, name)).classes("w-32 h-32 rounded border").props(
+                        f'alt="{name}" fit=cover'
+                    )
 
     # --- what can be done now -----------------------------------------------------------
 
@@ -240,6 +267,12 @@ class ReturnPage:
             ui.label(_("Refund")).classes("font-semibold")
             ui.label(
                 _(
+                    "At most {most:,.2f} (the exchange's price difference). Above {refund_limit:,.2f} a manager approves it.",
+                    most=most,
+                    refund_limit=view.refund_limit,
+                )
+                if view.exchange_item
+                else _(
                     "At most {most:,.2f} (what the customer paid for these items, less earlier refunds). Above {refund_limit:,.2f} a manager approves it.",
                     most=most,
                     refund_limit=view.refund_limit,

@@ -7,6 +7,7 @@ from nicegui import ui
 import i18n
 from i18n import N_, _
 from pages.common import background, call, when
+from pages.links import record_path
 from pages.steps_panel import StepsPanel
 from processes import master_data, orders
 from processes.channels.status import order_in_shop
@@ -94,6 +95,12 @@ class OrderDetail:
             ui.label(_("Ship to: {value}", value=order.ship_address or _("(no address)")))
             ui.label(_("Ships from: {value}", value=view.location_name or "(not chosen yet)"))
             ui.label(_("Total: {money}", money=money(order.total)))
+            if order.return_id:
+                with ui.row().classes("gap-1 items-baseline"):
+                    ui.label(_("Replacement for"))
+                    ui.link(order.return_id, record_path(order.return_id) or "/returns").mark(
+                        "replaces-return"
+                    )
             if order.carrier or order.tracking_no:
                 ui.label(
                     _(

@@ -23,6 +23,7 @@ from processes.permissions import Actor
 from processes.service import ACTIVE, ALL, PRIORITIES, TICKET, TicketQuery, TicketView
 
 from .common import SLA_COLOURS, SLA_WORDS, fact, shown, table
+from .customer_view import order_link, show_customer
 
 
 def register() -> None:
@@ -180,6 +181,7 @@ class TicketPage:
         self.body.clear()
         with self.body:
             self._summary(view)
+            show_customer(view.customer)
             self._notes(view)
             self._steps(view)
 
@@ -195,7 +197,7 @@ class TicketPage:
                 fact("Priority", i18n.value(ticket.priority or ""))
                 fact("Customer", ticket.customer_name)
                 fact("Email", ticket.customer_email)
-                fact("Order", ticket.order_id)
+                order_link(ticket.order_id)
                 if view.order is not None:
                     fact("Order status", i18n.value(view.order.status or ""))
             with ui.column().classes("gap-0"):

@@ -2,7 +2,7 @@
 
     order = find_customer_order(workbook, "#1001", "ann@example.com")      # public page, no login
     ret = request_return(workbook, "#1001", "ann@example.com", sku="KIT-001", qty=1,
-                         kind="return", reason="Too small")
+                         kind="return", reason="Wrong size", details="Too small")   # a reason from Settings
     approve_return(workbook, ret.return_id, note="Within 30 days", by=staff)   # or reject_return
     receive_return(workbook, ret.return_id, inspection_notes="Unused", disposition="restock",
                    location_id="LOC-…", by=staff)                             # or disposition="write_off"
@@ -17,15 +17,29 @@ the customer should hear about queues an Outbox message in it.
 """
 
 from .handling import DISPOSITIONS, approve_return, receive_return, reject_return
+from .photos import Photo, check_photo
+from .policy import offered_reasons
 from .procedures import REFUND, RETURN, return_steps
-from .requests import KINDS, NOT_FOUND, CustomerOrder, ReturnableLine, find_customer_order, request_return
+from .requests import (
+    KINDS,
+    NOT_FOUND,
+    CustomerOrder,
+    ReturnableLine,
+    find_customer_order,
+    request_return,
+    request_return_for,
+)
 from .settlement import Refundable, approve_refund, create_replacement, pay_refund, refundable, set_refund
-from .views import VIEWS, ReturnQuery, ReturnsPage, ReturnView, return_list, return_view
+from .views import VIEWS, ReturnQuery, ReturnsPage, ReturnView, photo_file, return_list, return_view
 
 __all__ = [
     "DISPOSITIONS",
     "KINDS",
     "NOT_FOUND",
+    "offered_reasons",
+    "Photo",
+    "check_photo",
+    "photo_file",
     "REFUND",
     "RETURN",
     "VIEWS",
@@ -44,6 +58,7 @@ __all__ = [
     "refundable",
     "reject_return",
     "request_return",
+    "request_return_for",
     "return_list",
     "return_steps",
     "return_view",

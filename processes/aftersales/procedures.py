@@ -38,6 +38,11 @@ def is_return(ret: Mapping[str, Any]) -> bool:
     return not is_exchange(ret)
 
 
+def owes_refund(ret: Mapping[str, Any]) -> bool:
+    """Settled with money back: a return, or an exchange for items that cost less than the returned ones."""
+    return is_return(ret) or (ret.get("price_difference") or 0) < 0
+
+
 RETURN_REVIEW_LATE = Alert(
     "aftersales.review_late",
     "A customer's return request has waited this long for review: approve or reject it.",
@@ -82,6 +87,9 @@ RETURN = Procedure(
         "disposition",
         "restock_qty",
         "replacement_order_id",
+        "photos",  # the customer's pictures, named as stored in the data folder
+        "exchange_sku",  # the item wanted instead and its price difference: as quoted to the customer
+        "price_difference",
     ),
     terms=("order_id", "sku", "qty", "kind"),
     transitions=(
@@ -145,7 +153,11 @@ REFUND = Procedure(
     purpose="Pay back at most what the customer paid for the returned items; a manager approves above the limit.",
     entries=(
         Entry("none", "A return or an exchange is requested: no refund is due yet"),
-        Entry("pending", "The returned goods of a return (not an exchange) are received", after="none"),
+        Entry(
+            "pending",
+            "The returned goods of a return are received, or an exchange for a cheaper item is replaced",
+            after="none",
+        ),
     ),
     area="aftersales",
     page="/returns/{id}",
@@ -166,7 +178,7 @@ REFUND = Procedure(
             "Set the refund",
             checklist=("At most what the customer paid for the returned items",),
             deadline="return_settle_hours",
-            when=is_return,
+            when=owes_refund,
         ),
         Transition(
             "refund_over_limit",

@@ -9,19 +9,27 @@ comes from the public and is checked here, not in the page.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from pathlib import Path
 
 from i18n import N_, _, ngettext
 from processes.errors import ProcessError
+from processes.notify import MESSAGE_TABS, queue_message
 from processes.orders.procedure import ORDER
-from processes.settings import value_of
+from processes.permissions import Actor
+from processes.settings import setting_in, value_of
 from sheets.table import Record
 from sheets.tabs import ORDER_LINES, ORDERS, PRODUCTS, RETURNS, SETTINGS
+from sheets.transaction import Transaction
 from sheets.workbook import Workbook
 
-from .common import LIMITS, lines_of, order_ref, paid_for, text, whole_number
+from .common import LIMITS, lines_of, message_context, order_ref, paid_for, text, whole_number
+from .exchange import ExchangeOption, exchange_options, paid_unit_price, price_difference
+from .photos import SEPARATOR, Photo, check_photos, remove_photos, store_photos
+from .policy import listed_reason, return_reasons, window_days
 from .procedures import NO_REFUND, RETURN
 
 #: The one answer for an unknown order and for a reference with the wrong email address.
@@ -31,7 +39,9 @@ NOT_FOUND = N_(
 #: Who the Audit tab names for a request made on the public page.
 CUSTOMER = "customer (returns page)"
 KINDS = ("return", "exchange")
-REQUEST_TABS = (ORDERS, ORDER_LINES, PRODUCTS, RETURNS, SETTINGS)
+REQUEST_TABS = (ORDERS, ORDER_LINES, PRODUCTS, RETURNS, *MESSAGE_TABS)
+#: The acknowledgement the customer gets as soon as a request is recorded.
+ACKNOWLEDGEMENT = "return_requested"
 
 
 @dataclass(frozen=True)
@@ -40,6 +50,13 @@ class ReturnableLine:
     name: str
     shipped: int
     returnable: int  # shipped minus what is already asked back (rejected requests aside)
+    unit_price: float = 0.0  # what the customer paid for one
+    exchange_for: tuple[ExchangeOption, ...] = ()  # what it may be exchanged for, with today's prices
+
+    def difference(self, new_sku: str, qty: int) -> float | None:
+        """What exchanging `qty` of it for `new_sku` costs more (negative: less); None for an item not offered."""
+        option = next((option for option in self.exchange_for if option.sku == new_sku), None)
+        return None if option is None else price_difference(self.unit_price, option.price, qty)
 
 
 @dataclass(frozen=True)
@@ -49,6 +66,9 @@ class CustomerOrder:
     reference: str
     lines: list[ReturnableLine]
     problem: str | None  # None: a return can be asked for
+    reasons: tuple[str, ...] = ()  # the reasons offered, from Settings
+    photos_max: int = 0  # how many photos may be added, and how large each (Settings)
+    photo_max_mb: float = 0.0
 
     @property
     def returnable(self) -> list[ReturnableLine]:
@@ -59,7 +79,8 @@ def find_customer_order(workbook: Workbook, reference: str, email: str) -> Custo
     """The order `reference` if `email` is its customer's; ProcessError(NOT_FOUND) otherwise."""
     tables = workbook.tables(*REQUEST_TABS)
     order = match_order(tables[ORDERS.name].records(), reference, email)
-    window = _window(tables[SETTINGS.name].get("return_window_days"))
+    settings = tables[SETTINGS.name]
+    window = window_days(settings.get("return_window_days"))
     lines = lines_of(tables[ORDER_LINES.name].records(), order.order_id)
     returns = list(tables[RETURNS.name].records())
     products = tables[PRODUCTS.name]
@@ -68,8 +89,17 @@ def find_customer_order(workbook: Workbook, reference: str, email: str) -> Custo
     for sku in skus:
         shipped = paid_for(lines_of(lines, order.order_id, sku))[0]
         left = max(shipped - asked_back(returns, order.order_id, sku), 0)
-        shown.append(ReturnableLine(sku, _name(products.get(sku), sku), shipped, left))
-    return CustomerOrder(order_ref(order), shown, eligibility_problem(order, workbook.clock(), window))
+        options = tuple(exchange_options(products.records(), products.get(sku)))
+        unit = paid_unit_price(lines, order.order_id, sku)
+        shown.append(ReturnableLine(sku, _name(products.get(sku), sku), shipped, left, unit, options))
+    return CustomerOrder(
+        order_ref(order),
+        shown,
+        eligibility_problem(order, workbook.clock(), window),
+        tuple(return_reasons(settings.get("return_reasons"))),
+        int(value_of("return_photos_max", settings.get("return_photos_max"))),
+        float(value_of("return_photo_max_mb", settings.get("return_photo_max_mb"))),
+    )
 
 
 def request_return(
@@ -81,57 +111,196 @@ def request_return(
     qty: object,
     kind: str,
     reason: str,
+    details: str = "",
+    exchange_sku: str = "",
+    photos: Sequence[Photo] = (),
+    photo_dir: Path | None = None,
 ) -> Record:
-    """Record the customer's request (status requested) and return it; refused with a reason the customer can act on."""
+    """Record the customer's request (status requested) and return it; refused with a reason the customer can act on.
+
+    `reason` is one of the reasons in Settings (`return_reasons`); `details` is
+    what the customer adds in their own words; `exchange_sku` is the item an
+    exchange is for (blank: the same item), its price difference recorded;
+    `photos` are stored in `photo_dir` (the data folder) and named on the row.
+    The customer is sent an acknowledgement in the same commit.
+    """
     reference = text(reference, N_("The order reference"), limit=LIMITS["reference"], required=True)
     email = text(email, N_("The email address"), limit=LIMITS["email"], required=True)
+    asked = _asked(sku, qty, kind, reason, details, exchange_sku, photos)
+    with (
+        _photos_kept_if_recorded(photo_dir) as written,
+        workbook.transaction(*REQUEST_TABS, user=CUSTOMER, action="request a return") as tx,
+    ):
+        order = match_order(tx.table(ORDERS).records(), reference, email)
+        return _record_request(tx, order, asked, photo_dir, written)
+
+
+def request_return_for(
+    workbook: Workbook,
+    order_id: str,
+    *,
+    sku: str,
+    qty: object,
+    kind: str,
+    reason: str,
+    details: str = "",
+    exchange_sku: str = "",
+    photos: Sequence[Photo] = (),
+    photo_dir: Path | None = None,
+    by: Actor,
+) -> Record:
+    """Staff record a request the customer made by phone or email: the same checks, the same acknowledgement."""
+    order_id = text(order_id, N_("The order"), limit=LIMITS["reference"], required=True)
+    asked = _asked(sku, qty, kind, reason, details, exchange_sku, photos)
+    with (
+        _photos_kept_if_recorded(photo_dir) as written,
+        workbook.transaction(*REQUEST_TABS, user=by.name, action="request a return") as tx,
+    ):
+        order = tx.get(ORDERS, order_id)
+        if order is None:
+            raise ProcessError(_("There is no order {order_id}.", order_id=order_id))
+        return _record_request(tx, order, asked, photo_dir, written)
+
+
+@contextmanager
+def _photos_kept_if_recorded(photo_dir: Path | None) -> Iterator[list[str]]:
+    """The names of the photos written for a request; taken back when the request is not recorded after all."""
+    written: list[str] = []
+    try:
+        yield written
+    except BaseException:
+        if photo_dir is not None:
+            remove_photos(photo_dir, written)
+        raise
+
+
+@dataclass(frozen=True)
+class _Asked:
+    sku: str
+    count: int
+    kind: str
+    reason: str
+    details: str
+    exchange_sku: str
+    photos: tuple[Photo, ...] = ()
+
+
+def _asked(
+    sku: object,
+    qty: object,
+    kind: object,
+    reason: object,
+    details: object,
+    exchange_sku: object,
+    photos: Sequence[Photo] = (),
+) -> _Asked:
+    """The request's fields, typed and checked before anything is read."""
     sku = text(sku, N_("The item"), limit=LIMITS["sku"], required=True)
     count = whole_number(qty, N_("The quantity"))
     kind = text(kind, N_("Return or exchange"), limit=10, required=True).casefold()
     if kind not in KINDS:
         raise ProcessError(_("Choose a return or an exchange."))
     reason = text(reason, N_("The reason"), limit=LIMITS["reason"], required=True)
-    with workbook.transaction(*REQUEST_TABS, user=CUSTOMER, action="request a return") as tx:
-        order = match_order(tx.table(ORDERS).records(), reference, email)
-        window = _window(tx.get(SETTINGS, "return_window_days"))
-        problem = eligibility_problem(order, tx.now, window)
-        if problem:
-            raise ProcessError(problem)
-        lines = lines_of(tx.where(ORDER_LINES, "order_id", order.order_id), order.order_id, sku)
-        if not lines:
-            raise ProcessError(_("Order {order_ref} has no item {sku}.", order_ref=order_ref(order), sku=sku))
-        shipped = paid_for(lines)[0]
-        left = shipped - asked_back(tx.where(RETURNS, "order_id", order.order_id), order.order_id, sku)
-        if count > left:
+    details = text(details, N_("The details"), limit=LIMITS["reason"])
+    wanted = text(exchange_sku, N_("The item wanted instead"), limit=LIMITS["sku"])
+    if wanted and kind != "exchange":
+        raise ProcessError(_("Only an exchange is for another item; a return is refunded."))
+    exchange_for = wanted or (sku if kind == "exchange" else "")
+    return _Asked(sku, count, kind, reason, details, exchange_for, tuple(photos))
+
+
+def _record_request(
+    tx: Transaction, order: Record, asked: _Asked, photo_dir: Path | None, written: list[str]
+) -> Record:
+    """Check the request against the order and the policy, record it with its photos and queue the acknowledgement."""
+    reason = listed_reason(asked.reason, return_reasons(tx.get(SETTINGS, "return_reasons")))
+    photos = check_photos(
+        list(asked.photos),
+        most=int(setting_in(tx, "return_photos_max")),
+        max_mb=float(setting_in(tx, "return_photo_max_mb")),
+    )
+    if photos and photo_dir is None:
+        raise ProcessError(_("Photos cannot be kept: no data folder is known."))
+    problem = eligibility_problem(order, tx.now, window_days(tx.get(SETTINGS, "return_window_days")))
+    if problem:
+        raise ProcessError(problem)
+    lines = _returnable_lines(tx, order, asked)
+    exchange = _exchange(tx, order, lines, asked) if asked.kind == "exchange" else {}
+    made = tx.insert(
+        RETURNS,
+        {
+            "order_id": order.order_id,
+            "sku": asked.sku,
+            "qty": asked.count,
+            "kind": asked.kind,
+            "reason": f"{reason}: {asked.details}" if asked.details else reason,
+            "requested_at": tx.now,
+            "status": RETURN.start_states[0],
+            "refund_status": NO_REFUND,
+            **exchange,
+        },
+    )
+    if photos:
+        written += store_photos(photo_dir, made.return_id, photos)
+        made = tx.update(made, {"photos": SEPARATOR.join(written)})
+    queue_message(
+        tx,
+        to=order.customer_email,
+        template=ACKNOWLEDGEMENT,
+        ref=made.return_id,
+        **message_context(tx, made, order),
+    )
+    return made
+
+
+def _returnable_lines(tx: Transaction, order: Record, asked: _Asked) -> list[Record]:
+    """The order's lines of the item; refused when it has none, or fewer left to ask back than asked."""
+    sku, count = asked.sku, asked.count
+    lines = lines_of(tx.where(ORDER_LINES, "order_id", order.order_id), order.order_id, sku)
+    if not lines:
+        raise ProcessError(_("Order {order_ref} has no item {sku}.", order_ref=order_ref(order), sku=sku))
+    shipped = paid_for(lines)[0]
+    left = shipped - asked_back(tx.where(RETURNS, "order_id", order.order_id), order.order_id, sku)
+    if count > left:
+        raise ProcessError(
+            _(
+                "At most {max} of {sku} can still be returned from order {order_ref} ({shipped} shipped, {value} already asked back), not {count}.",
+                max=max(left, 0),
+                sku=sku,
+                order_ref=order_ref(order),
+                shipped=shipped,
+                value=shipped - left,
+                count=count,
+            )
+        )
+    return lines
+
+
+def _exchange(tx: Transaction, order: Record, lines: list[Record], asked: _Asked) -> dict[str, object]:
+    """The exchange's new item and its price difference; refused for an item not offered in exchange."""
+    products = tx.table(PRODUCTS)
+    offered = {option.sku: option for option in exchange_options(products.records(), products.get(asked.sku))}
+    option = offered.get(asked.exchange_sku)
+    if option is None:
+        if asked.exchange_sku == asked.sku:
             raise ProcessError(
                 _(
-                    "At most {max} of {sku} can still be returned from order {order_ref} ({shipped} shipped, {value} already asked back), not {count}.",
-                    max=max(left, 0),
-                    sku=sku,
-                    order_ref=order_ref(order),
-                    shipped=shipped,
-                    value=shipped - left,
-                    count=count,
+                    "{sku} is no longer sold, so it cannot be exchanged; ask for a return instead.",
+                    sku=asked.sku,
                 )
             )
-        product = tx.get(PRODUCTS, sku)
-        if kind == "exchange" and (product is None or product.active is False):
-            raise ProcessError(
-                _("{sku} is no longer sold, so it cannot be exchanged; ask for a return instead.", sku=sku)
+        raise ProcessError(
+            _(
+                "{sku} cannot be had in exchange for {returned}: choose an item of the same kind that is on sale.",
+                sku=asked.exchange_sku,
+                returned=asked.sku,
             )
-        return tx.insert(
-            RETURNS,
-            {
-                "order_id": order.order_id,
-                "sku": sku,
-                "qty": count,
-                "kind": kind,
-                "reason": reason,
-                "requested_at": tx.now,
-                "status": RETURN.start_states[0],
-                "refund_status": NO_REFUND,
-            },
         )
+    paid = paid_unit_price(lines, order.order_id, asked.sku)
+    return {
+        "exchange_sku": option.sku,
+        "price_difference": price_difference(paid, option.price, asked.count),
+    }
 
 
 def match_order(orders: Iterable[Record], reference: str, email: str) -> Record:
@@ -183,10 +352,6 @@ def asked_back(returns: Iterable[Record], order_id: str, sku: str) -> int:
 
 def _reference(value: object) -> str:
     return str(value or "").strip().lstrip("#").strip().casefold()
-
-
-def _window(record: Record | None) -> int:
-    return int(value_of("return_window_days", record))
 
 
 def _name(product: Record | None, sku: str) -> str:

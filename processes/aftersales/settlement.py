@@ -2,7 +2,11 @@
 
 A refund is at most what the customer paid for the returned items (the
 line's unit price times the quantity returned), less what was already
-refunded or promised for that line by other returns. Up to the refund
+refunded or promised for that line by other returns. An exchange's
+replacement order holds the new items; where they cost more than the
+returned ones (the request's `price_difference`) the order is for that
+difference and waits for its payment, where they cost less the difference is
+refunded (at most that much) through the same refund steps as a return. Up to the refund
 approval limit in Settings it is approved at once; above it a manager
 approves. Paying it records the payment's reference, closes the return and
 moves the order's payment status to partially_refunded, or refunded once the
@@ -19,8 +23,13 @@ from i18n import N_, _
 from processes import duties, steps
 from processes.errors import ProcessError
 from processes.notify import MESSAGE_TABS, queue_message
-from processes.orders import ORDER_TABS, OrderLine, add_order
-from processes.orders.procedure import PAYMENT_PAID, PAYMENT_PARTLY_REFUNDED, PAYMENT_REFUNDED
+from processes.orders import ORDER_TABS, OrderAmounts, OrderLine, add_order
+from processes.orders.procedure import (
+    PAYMENT_PAID,
+    PAYMENT_PARTLY_REFUNDED,
+    PAYMENT_PENDING,
+    PAYMENT_REFUNDED,
+)
 from processes.permissions import Actor
 from processes.settings import setting_in
 from sheets.table import Record
@@ -30,6 +39,7 @@ from sheets.workbook import Workbook
 
 from .common import (
     LIMITS,
+    item_name,
     lines_of,
     message_context,
     money,
@@ -37,7 +47,7 @@ from .common import (
     paid_for,
     text,
 )
-from .procedures import REFUND, REFUND_COMMITTED, RETURN
+from .procedures import REFUND, REFUND_COMMITTED, REFUND_DUE, RETURN, is_exchange, owes_refund
 
 SETTLEMENT_TABS = (RETURNS, *ORDER_TABS, *MESSAGE_TABS)
 REFUNDABLE_PAYMENTS = (PAYMENT_PAID, PAYMENT_PARTLY_REFUNDED)
@@ -57,9 +67,11 @@ class Refundable:
 
 
 def refundable(ret: Record, lines: Iterable[Record], returns: Iterable[Record]) -> Refundable:
-    """How much `ret` may be refunded, from the order's lines and every return."""
+    """How much `ret` may be refunded, from the order's lines and every return (an exchange: its price difference)."""
     units, money = paid_for(lines_of(lines, ret.order_id, ret.sku))
     unit_price = money / units if units else 0.0
+    if is_exchange(ret):
+        return Refundable(round(max(-(ret.price_difference or 0.0), 0.0), 2), 0.0, money)
     already = sum(
         other.refund_amount or 0.0
         for other in returns
@@ -116,16 +128,10 @@ def pay_refund(
         order = order_of(tx, ret)
         paid = ret.refund_amount or 0.0
         _check_amount(tx, ret, order, paid)
-        close = RETURN.check("close", ret.status, by)
-        updated = tx.update(
-            ret,
-            {
-                "refund_status": transition.target,
-                "refund_ref": reference,
-                "refunded_at": tx.now,
-                "status": close.target,
-            },
-        )
+        changes = {"refund_status": transition.target, "refund_ref": reference, "refunded_at": tx.now}
+        if not is_exchange(ret):  # an exchange was closed by its replacement order
+            changes["status"] = RETURN.check("close", ret.status, by).target
+        updated = tx.update(ret, changes)
         refunded = sum(
             r.refund_amount or 0.0
             for r in tx.where(RETURNS, "order_id", order.order_id)
@@ -156,7 +162,13 @@ def pay_refund(
 def create_replacement(
     workbook: Workbook, return_id: str, *, by: Actor, base: Record | None = None
 ) -> Record:
-    """Settle a received exchange: a replacement order (same customer, address, item and quantity, free, paid)."""
+    """Settle a received exchange: a replacement order for the same customer and address.
+
+    It holds the new item (`exchange_sku`, else the same) in the returned quantity.
+    Free and paid when the price is the same or lower (a lower price leaves the
+    difference to refund: refund_status pending); for the price difference, and
+    waiting for its payment, when it is higher.
+    """
     with workbook.transaction(*SETTLEMENT_TABS, user=by.name, action="create a replacement order") as tx:
         ret = tx.require(RETURNS, return_id, base=base)
         if ret.kind != "exchange":
@@ -168,31 +180,41 @@ def create_replacement(
             )
         transition = RETURN.check("exchange", ret.status, by)
         order = order_of(tx, ret)
+        difference = ret.price_difference or 0.0
+        to_pay = max(difference, 0.0)
+        new_sku = ret.exchange_sku or ret.sku
         replacement = add_order(
             tx,
             customer_name=order.customer_name,
             customer_email=order.customer_email or "",
             ship_address=order.ship_address or "",
-            lines=[OrderLine(ret.sku, ret.qty, 0.0)],
+            lines=[OrderLine(new_sku, ret.qty, to_pay / ret.qty)],
             location_id=order.location_id or "",
-            payment_status=PAYMENT_PAID,
-            paid_at=tx.now,
+            payment_status=PAYMENT_PAID if not to_pay else PAYMENT_PENDING,
+            paid_at=tx.now if not to_pay else None,
+            amounts=OrderAmounts(total=round(to_pay, 2)),
+            return_id=ret.return_id,
         )
-        updated = tx.update(ret, {"status": transition.target, "replacement_order_id": replacement.order_id})
+        changes = {"status": transition.target, "replacement_order_id": replacement.order_id}
+        if owes_refund(ret):
+            changes["refund_status"] = REFUND_DUE  # the lower price's difference is refunded
+        updated = tx.update(ret, changes)
         queue_message(
             tx,
             to=order.customer_email,
             template="return_replacement",
             ref=ret.return_id,
             replacement_order_id=replacement.order_id,
-            **message_context(tx, ret, order),
+            to_pay=f"{to_pay:,.2f}" if to_pay else "",
+            to_refund=f"{-difference:,.2f}" if difference < 0 else "",
+            **{**message_context(tx, ret, order), "item": item_name(tx, new_sku)},
         )
         return updated
 
 
 def _refund_stage(ret: Record) -> None:
     """Refusals that say more than the refund's state alone: an exchange, or goods not yet received."""
-    if ret.kind == "exchange":
+    if not owes_refund(ret):
         raise ProcessError(
             _(
                 "{return_id} is an exchange: it is settled with a replacement order, not a refund.",

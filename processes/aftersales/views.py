@@ -6,6 +6,7 @@ import math
 from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from datetime import datetime
+from pathlib import Path
 
 from i18n import _
 from processes.browse import PAGE_SIZES
@@ -18,7 +19,8 @@ from sheets.tabs import LOCATIONS, ORDER_LINES, ORDERS, PRODUCTS, RETURNS, SETTI
 from sheets.workbook import Workbook
 
 from .common import order_ref
-from .procedures import REFUND, RETURN, return_steps
+from .photos import photo_names, stored_photo
+from .procedures import REFUND, RETURN, owes_refund, return_steps
 from .settlement import Refundable, refundable
 
 
@@ -108,10 +110,21 @@ class ReturnView:
     ret: Record
     order: Record | None
     item: str
+    exchange_item: str  # what an exchange is for ("" for a return)
     steps: list[Transition]  # what the user may do now: the only buttons shown
     locations: dict[str, str]  # where restocked goods may go: ID -> name
     refundable: Refundable | None
     refund_limit: float
+    photos: list[str]  # the customer's photos, as the row names them
+
+
+def photo_file(workbook: Workbook, data_dir: Path, return_id: str, name: str) -> tuple[Path, str]:
+    """The stored file and media type of photo `name` of `return_id`: only one its row names."""
+    ret = workbook.table(RETURNS).get(return_id)
+    found = stored_photo(data_dir, return_id, name) if ret and name in photo_names(ret.photos) else None
+    if found is None:
+        raise ProcessError(_("{return_id} has no photo {name}.", return_id=return_id, name=name))
+    return found
 
 
 def return_view(workbook: Workbook, return_id: str, actor: Actor) -> ReturnView:
@@ -121,12 +134,14 @@ def return_view(workbook: Workbook, return_id: str, actor: Actor) -> ReturnView:
     ret = returns.get(return_id)
     if ret is None:
         raise ProcessError(_("There is no return {return_id}.", return_id=return_id))
-    product = tables[PRODUCTS.name].get(ret.sku)
     limit = tables[SETTINGS.name].get("refund_approval_limit")
     return ReturnView(
         ret=ret,
         order=tables[ORDERS.name].get(ret.order_id),
-        item=f"{product.name} ({ret.sku})" if product and product.name else ret.sku,
+        item=_item(tables[PRODUCTS.name].get(ret.sku), ret.sku),
+        exchange_item=_item(tables[PRODUCTS.name].get(ret.exchange_sku), ret.exchange_sku)
+        if ret.exchange_sku
+        else "",
         steps=return_steps(ret, actor),
         locations={
             loc.location_id: loc.name or loc.location_id
@@ -135,11 +150,16 @@ def return_view(workbook: Workbook, return_id: str, actor: Actor) -> ReturnView:
         },
         refundable=(
             refundable(ret, tables[ORDER_LINES.name].records(), returns.records())
-            if ret.kind != "exchange"
+            if owes_refund(ret)
             else None
         ),
         refund_limit=float(value_of("refund_approval_limit", limit)),
+        photos=photo_names(ret.photos),
     )
+
+
+def _item(product: Record | None, sku: str) -> str:
+    return f"{product.name} ({sku})" if product and product.name else sku
 
 
 def _when(value: datetime | None) -> str:

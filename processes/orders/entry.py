@@ -62,13 +62,14 @@ def add_order(
     paid_at: datetime | None = None,
     created_at: datetime | None = None,
     amounts: OrderAmounts | None = None,
+    return_id: str = "",
 ) -> Record:
     """Create an order in status `new` with its lines.
 
     `created_at` is when the customer ordered (an import knows it); by default now.
     `amounts` are what the channel reported; the total is theirs when given, else
     the sum of the lines. No currency given leaves it blank: Settings holds no
-    shop currency to fall back on.
+    shop currency to fall back on. `return_id` names the return a replacement order is for.
     """
     if not (customer_name or "").strip():
         raise ProcessError(_("An order needs the customer's name."))
@@ -87,6 +88,7 @@ def add_order(
             "customer_name": customer_name,
             "customer_email": customer_email,
             "ship_address": ship_address,
+            "return_id": return_id or None,
             "created_at": created_at or tx.now,
             "status": ORDER.start_states[0],
             "payment_status": payment_status,

@@ -90,7 +90,8 @@ ORDER = Procedure(
         "sent": ("shipped", "delivered"),  # the goods left the warehouse
         EDITABLE: ("new",),  # nothing reserved yet: the location and the lines may change
     },
-    step_columns=("payment_status", "paid_at", "shipped_at", "delivered_at"),
+    # return_id: written once, by the exchange step of the return whose replacement the order is.
+    step_columns=("payment_status", "paid_at", "shipped_at", "delivered_at", "return_id"),
     terms=("location_id",),
     parts=(Part(ORDER_LINES, "order_id"),),
     transitions=(

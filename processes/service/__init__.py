@@ -17,6 +17,7 @@ The rules live here; pages call these functions and offer only the steps
 from sheets.tabs import PRIORITIES
 
 from .analysis import Comment, Figures, SurveyAnalysis, WeekFigures, analyse, survey_analysis, week_of
+from .customer import CustomerHistory, customer_history
 from .procedure import ACTIVE_STATES, FINISHED_STATES, SLA_SETTING_KEYS, TICKET, ticket_steps
 from .sla import SlaStatus, sla_status
 from .surveys import (
@@ -71,6 +72,8 @@ __all__ = [
     "TicketQuery",
     "TicketRow",
     "TicketView",
+    "CustomerHistory",
+    "customer_history",
     "WeekFigures",
     "analyse",
     "answer_survey",

@@ -12,9 +12,10 @@ import pandas as pd
 from i18n import _
 from processes.errors import ProcessError
 from sheets.table import Record
-from sheets.tabs import ORDERS, SETTINGS, SURVEYS, TICKETS
+from sheets.tabs import ORDERS, RETURNS, SETTINGS, SURVEYS, TICKETS
 from sheets.workbook import Workbook
 
+from .customer import CustomerHistory, customer_history
 from .procedure import ACTIVE_STATES, TICKET
 from .sla import SlaStatus, due_soon_percent_in, sla_status
 from .tickets import Note, note_entries
@@ -115,11 +116,12 @@ class TicketView:
     notes: list[Note]
     order: Record | None
     surveys: list[Record]
+    customer: CustomerHistory | None = None  # the customer's other orders, tickets and returns
 
 
 def ticket_view(workbook: Workbook, ticket_id: str) -> TicketView:
-    """A ticket with its SLA standing, its notes, its order and its survey, from one read."""
-    tables = workbook.tables(TICKETS, ORDERS, SURVEYS, SETTINGS)
+    """A ticket with its SLA standing, its notes, its order, its survey and its customer's history, from one read."""
+    tables = workbook.tables(TICKETS, ORDERS, SURVEYS, SETTINGS, RETURNS)  # RETURNS: the customer's history
     ticket = tables[TICKETS.name].get(ticket_id)
     if ticket is None:
         raise ProcessError(_("There is no ticket {ticket_id}.", ticket_id=ticket_id))
@@ -129,4 +131,5 @@ def ticket_view(workbook: Workbook, ticket_id: str) -> TicketView:
         notes=note_entries(ticket.notes),
         order=tables[ORDERS.name].get(ticket.order_id) if ticket.order_id else None,
         surveys=[survey for survey in tables[SURVEYS.name].records() if survey.ref == ticket.ticket_id],
+        customer=customer_history(ticket, tables),
     )

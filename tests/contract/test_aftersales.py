@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from processes import aftersales
+from processes import aftersales, settings
 from processes.errors import PermissionDenied, ProcessError
 from processes.orders import ORDER_TABS, OrderLine, add_order
 from processes.permissions import Actor
@@ -35,7 +35,14 @@ class Shop:
         return self.record.workbook
 
     def ask(self, sku: str = "KIT-001", qty: Any = 1, kind: str = "return", **given) -> str:
-        values = {"reference": "#1001", "email": ANN, "reason": "Too heavy for me", **given}
+        values = {
+            "reference": "#1001",
+            "email": ANN,
+            "reason": "Changed my mind",
+            "details": "",
+            "exchange_sku": "",
+            **given,
+        }
         made = aftersales.request_return(
             self.workbook,
             values["reference"],
@@ -44,6 +51,8 @@ class Shop:
             qty=qty,
             kind=kind,
             reason=values["reason"],
+            details=values["details"],
+            exchange_sku=values["exchange_sku"],
         )
         return made.return_id
 
@@ -130,7 +139,7 @@ def test_a_matching_pair_opens_the_order_and_a_wrong_one_gets_the_same_neutral_r
 
 
 def test_a_request_is_recorded_as_requested_and_its_text_stays_text(shop):
-    return_id = shop.ask("MUG-002", "2", "exchange", reason='=HYPERLINK("http://x") chipped')
+    return_id = shop.ask("MUG-002", "2", "exchange", details='=HYPERLINK("http://x") chipped')
     ret = shop.get(RETURNS, return_id)
     assert (ret.order_id, ret.sku, ret.qty, ret.kind, ret.status, ret.refund_status) == (
         shop.order_id,
@@ -140,9 +149,9 @@ def test_a_request_is_recorded_as_requested_and_its_text_stays_text(shop):
         "requested",
         "none",
     )
-    assert ret.reason == '=HYPERLINK("http://x") chipped' and ret.requested_at == shop.now
-    with pytest.raises(ProcessError, match="The reason can be at most 500 characters long"):
-        shop.ask(reason="x" * 501)
+    assert ret.reason == 'Changed my mind: =HYPERLINK("http://x") chipped' and ret.requested_at == shop.now
+    with pytest.raises(ProcessError, match="The details can be at most 500 characters long"):
+        shop.ask(details="x" * 501)
     with pytest.raises(ProcessError, match="Choose a return or an exchange"):
         shop.ask(kind="refund")
     with pytest.raises(ProcessError, match="has no item BOLT-9"):
@@ -380,6 +389,7 @@ def test_an_exchange_creates_a_free_replacement_order_linked_to_the_return(shop)
         original.customer_email,
         original.ship_address,
     )
+    assert (replacement.return_id, original.return_id) == (return_id, None)  # the way back to the return
     assert (replacement.status, replacement.payment_status, replacement.total, replacement.paid_at) == (
         "new",
         "paid",
@@ -460,3 +470,261 @@ def test_every_step_costs_the_same_reads_however_many_orders_there_are(shop):
         assert max(few) <= 4
     else:
         assert few == [0] * 5
+
+
+# --- the acknowledgement and the policy in Settings ------------------------------------------
+
+
+def test_a_request_queues_a_we_received_it_message_whether_the_customer_or_staff_records_it(shop):
+    public = shop.ask("KIT-001")
+    by_phone = aftersales.request_return_for(
+        shop.workbook, shop.order_id, sku="MUG-002", qty=1, kind="exchange", reason="wrong SIZE", by=STAFF
+    )
+    assert by_phone.reason == "Wrong size"  # the listed spelling
+    messages = {message.ref: message for message in shop.rows(OUTBOX)}
+    assert set(messages) == {public, by_phone.return_id}
+    first, second = messages[public], messages[by_phone.return_id]
+    assert (first.to, first.subject) == ("Ann.Lee@Example.com", f"We received your return request {public}")
+    assert (
+        "Please do not send anything back yet" in first.body
+        and "1 x Cast-iron skillet (KIT-001)" in first.body
+    )
+    assert second.subject == f"We received your exchange request {by_phone.return_id}"
+    with pytest.raises(ProcessError, match="There is no order ORD-NOPE"):
+        aftersales.request_return_for(
+            shop.workbook, "ORD-NOPE", sku="KIT-001", qty=1, kind="return", reason="Other", by=STAFF
+        )
+
+
+def test_the_acknowledgement_is_written_in_the_customers_language_from_settings(shop):
+    settings.update_setting(shop.workbook, "customer_language", "zh", by=MANAGER)
+    return_id = shop.ask("KIT-001")
+    [message] = shop.rows(OUTBOX)
+    assert message.subject == f"我们已收到您的退货申请 {return_id}"
+
+
+def test_the_reasons_offered_and_accepted_are_the_ones_in_settings(shop):
+    assert aftersales.find_customer_order(shop.workbook, "#1001", ANN).reasons[:2] == (
+        "Wrong size",
+        "Not as described",
+    )
+    with pytest.raises(ProcessError, match="Choose one of the reasons offered: Wrong size, Not as described"):
+        shop.ask(reason="Too heavy")
+    settings.update_setting(shop.workbook, "return_reasons", " Too heavy ;; Broken; Too heavy", by=MANAGER)
+    assert aftersales.find_customer_order(shop.workbook, "#1001", ANN).reasons == ("Too heavy", "Broken")
+    assert shop.get(RETURNS, shop.ask(reason="too heavy")).reason == "Too heavy"
+    with pytest.raises(ProcessError, match="Choose one of the reasons offered: Too heavy, Broken"):
+        shop.ask(reason="Changed my mind")
+    assert len(shop.rows(RETURNS)) == 1
+
+
+def test_the_return_window_in_settings_is_the_one_honoured(shop):
+    settings.update_setting(shop.workbook, "return_window_days", "3", by=MANAGER)
+    shop.now = DELIVERED + timedelta(days=3)
+    assert aftersales.find_customer_order(shop.workbook, "#1001", ANN).problem is None
+    shop.now = DELIVERED + timedelta(days=3, minutes=1)
+    assert "returns are accepted for 3 days after delivery, until 2026-03-05" in (
+        aftersales.find_customer_order(shop.workbook, "#1001", ANN).problem
+    )
+    with pytest.raises(ProcessError, match="accepted for 3 days after delivery"):
+        shop.ask()
+    settings.update_setting(shop.workbook, "return_window_days", "60", by=MANAGER)
+    shop.ask()
+
+
+# --- an exchange for another item, and its price difference -----------------------------------
+
+
+def _catalogue(shop) -> None:
+    """Skillets and mugs in their categories: a bigger skillet at 150, a smaller one at 100, a mug at 18."""
+    with shop.workbook.transaction(PRODUCTS, user="seed") as tx:
+        for sku, category in (("KIT-001", "skillets"), ("MUG-002", "mugs")):
+            tx.update(tx.get(PRODUCTS, sku), {"category": category})
+        tx.insert(PRODUCTS, {"sku": "KIT-L", "name": "Skillet, large", "price": 150, "category": "Skillets"})
+        tx.insert(PRODUCTS, {"sku": "KIT-S", "name": "Skillet, small", "price": 100, "category": "skillets"})
+        tx.insert(
+            PRODUCTS,
+            {"sku": "KIT-OLD", "name": "Old skillet", "price": 90, "category": "skillets", "active": False},
+        )
+        tx.insert(PRODUCTS, {"sku": "KIT-NOPRICE", "name": "Skillet, no price", "category": "skillets"})
+        tx.insert(PRODUCTS, {"sku": "MUG-BIG", "name": "Big mug", "price": 18, "category": "mugs"})
+
+
+def _exchange(shop, sku: str, qty: int, exchange_sku: str) -> str:
+    return_id = shop.ask(sku, qty, "exchange", exchange_sku=exchange_sku)
+    aftersales.approve_return(shop.workbook, return_id, note="Fine", by=STAFF)
+    aftersales.receive_return(
+        shop.workbook,
+        return_id,
+        inspection_notes="Unused",
+        disposition="restock",
+        location_id=shop.location,
+        by=STAFF,
+    )
+    return return_id
+
+
+def test_the_customer_is_offered_items_of_the_same_kind_on_sale_with_the_difference_in_price(shop):
+    _catalogue(shop)
+    kit, mug = aftersales.find_customer_order(shop.workbook, "#1001", ANN).lines
+    assert [(o.sku, o.price) for o in kit.exchange_for] == [
+        ("KIT-001", 120.0),
+        ("KIT-L", 150.0),
+        ("KIT-S", 100.0),
+    ]
+    assert [o.sku for o in mug.exchange_for] == ["MUG-002", "MUG-BIG"]
+    assert (
+        kit.unit_price,
+        kit.difference("KIT-L", 2),
+        kit.difference("KIT-S", 1),
+        kit.difference("KIT-001", 1),
+    ) == (
+        120.0,
+        60.0,
+        -20.0,
+        0.0,
+    )
+    assert kit.difference("MUG-BIG", 1) is None  # not offered for a skillet
+
+
+def test_an_exchange_for_another_item_is_refused_unless_it_is_offered(shop):
+    _catalogue(shop)
+    for wanted in ("MUG-BIG", "KIT-OLD", "KIT-NOPRICE", "NOPE-1"):
+        with pytest.raises(ProcessError, match=f"{wanted} cannot be had in exchange for KIT-001"):
+            shop.ask("KIT-001", 1, "exchange", exchange_sku=wanted)
+    with pytest.raises(ProcessError, match="Only an exchange is for another item"):
+        shop.ask("KIT-001", 1, "return", exchange_sku="KIT-L")
+    assert shop.rows(RETURNS) == []
+    same = shop.get(RETURNS, shop.ask("KIT-001", 1, "exchange"))
+    assert (same.exchange_sku, same.price_difference) == ("KIT-001", 0.0)
+
+
+def test_a_dearer_item_is_sent_once_the_customer_pays_the_difference(shop):
+    _catalogue(shop)
+    return_id = _exchange(shop, "MUG-002", 2, "MUG-BIG")  # paid 15 each, now 18 each
+    ret = shop.get(RETURNS, return_id)
+    assert (ret.exchange_sku, ret.price_difference) == ("MUG-BIG", 6.0)
+    aftersales.create_replacement(shop.workbook, return_id, by=STAFF)
+    ret = shop.get(RETURNS, return_id)
+    replacement = shop.get(ORDERS, ret.replacement_order_id)
+    assert (ret.status, ret.refund_status) == ("closed", "none")
+    assert (replacement.total, replacement.payment_status, replacement.paid_at, replacement.return_id) == (
+        6.0,
+        "pending",
+        None,
+        return_id,
+    )
+    [line] = [line for line in shop.rows(ORDER_LINES) if line.order_id == replacement.order_id]
+    assert (line.sku, line.qty, line.unit_price) == ("MUG-BIG", 2, 3.0)
+    [message] = [m for m in shop.rows(OUTBOX) if m.subject.startswith("Your replacement")]
+    assert "2 x Big mug (MUG-BIG)" in message.body and "The new items cost 6.00 more" in message.body
+
+
+def test_a_cheaper_item_is_sent_free_and_the_difference_is_refunded_at_most(shop):
+    _catalogue(shop)
+    return_id = _exchange(shop, "KIT-001", 1, "KIT-S")  # paid 120, now 100
+    assert shop.get(RETURNS, return_id).price_difference == -20.0
+    aftersales.create_replacement(shop.workbook, return_id, by=STAFF)
+    ret = shop.get(RETURNS, return_id)
+    replacement = shop.get(ORDERS, ret.replacement_order_id)
+    assert (replacement.total, replacement.payment_status) == (0.0, "paid")
+    assert (ret.status, ret.refund_status) == ("closed", "pending")
+    assert [t.action for t in aftersales.return_steps(ret, STAFF)] == ["refund"]
+    [message] = [m for m in shop.rows(OUTBOX) if m.subject.startswith("Your replacement")]
+    assert "The new item costs 20.00 less" in message.body
+    with pytest.raises(ProcessError, match="At most 20.00 can be refunded"):
+        aftersales.set_refund(shop.workbook, return_id, amount=20.01, by=STAFF)
+    aftersales.set_refund(shop.workbook, return_id, amount=20, by=STAFF)
+    aftersales.pay_refund(shop.workbook, return_id, refund_ref="RF-9", by=STAFF)
+    ret = shop.get(RETURNS, return_id)
+    assert (ret.status, ret.refund_status, ret.refund_amount) == ("closed", "paid", 20.0)
+    assert shop.get(ORDERS, shop.order_id).payment_status == "partially_refunded"
+
+
+def test_the_refund_of_a_closed_exchange_waits_on_staff_on_the_dashboard(shop):
+    from processes.tasks import tasks_for
+    from sheets.tabs import ALL_TABS
+
+    _catalogue(shop)
+    return_id = _exchange(shop, "KIT-001", 1, "KIT-S")
+    aftersales.create_replacement(shop.workbook, return_id, by=STAFF)
+    found = tasks_for(STAFF, shop.workbook.tables(*ALL_TABS), shop.now)
+    assert [(task.ref, task.steps) for task in found if task.ref == return_id] == [
+        (return_id, ("Set the refund",))
+    ]
+
+
+# --- photos ----------------------------------------------------------------------------------
+
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+JPEG = b"\xff\xd8\xff\xe0" + b"\x00" * 64
+
+
+def test_a_requests_photos_are_stored_in_the_data_folder_and_named_on_its_row(shop, tmp_path):
+    photos = [aftersales.Photo("lid.jpg", "jpg", JPEG), aftersales.Photo("box.png", "png", PNG)]
+    made = aftersales.request_return(
+        shop.workbook,
+        "#1001",
+        ANN,
+        sku="KIT-001",
+        qty=1,
+        kind="return",
+        reason="Damaged or faulty",
+        photos=photos,
+        photo_dir=tmp_path,
+    )
+    ret = shop.get(RETURNS, made.return_id)
+    assert ret.photos == f"{made.return_id}-1.jpg, {made.return_id}-2.png"
+    assert (tmp_path / "return-photos" / f"{made.return_id}-2.png").read_bytes() == PNG
+    view = aftersales.return_view(shop.workbook, made.return_id, STAFF)
+    assert view.photos == [f"{made.return_id}-1.jpg", f"{made.return_id}-2.png"]
+    path, media_type = aftersales.photo_file(shop.workbook, tmp_path, made.return_id, view.photos[1])
+    assert (path.read_bytes(), media_type) == (PNG, "image/png")
+    with pytest.raises(ProcessError, match="has no photo"):
+        aftersales.photo_file(shop.workbook, tmp_path, made.return_id, f"{made.return_id}-3.png")
+
+
+def test_photos_over_the_settings_limits_are_refused_and_a_refused_request_leaves_no_file(shop, tmp_path):
+    settings.update_setting(shop.workbook, "return_photos_max", "1", by=MANAGER)
+    two = [aftersales.Photo("a.png", "png", PNG), aftersales.Photo("b.png", "png", PNG)]
+    with pytest.raises(ProcessError, match="At most 1 photo can be added to a request, not 2"):
+        aftersales.request_return(
+            shop.workbook,
+            "#1001",
+            ANN,
+            sku="KIT-001",
+            qty=1,
+            kind="return",
+            reason="Other",
+            photos=two,
+            photo_dir=tmp_path,
+        )
+    settings.update_setting(shop.workbook, "return_photo_max_mb", "0.1", by=MANAGER)
+    big = aftersales.Photo("big.jpg", "jpg", JPEG + b"\x00" * 200_000)
+    with pytest.raises(ProcessError, match="big.jpg is 0.2 MB; a photo can be at most 0.1 MB"):
+        aftersales.request_return(
+            shop.workbook,
+            "#1001",
+            ANN,
+            sku="KIT-001",
+            qty=1,
+            kind="return",
+            reason="Other",
+            photos=[big],
+            photo_dir=tmp_path,
+        )
+    # Refused for what it asks (more than was shipped): no photo is kept for it either.
+    with pytest.raises(ProcessError, match="At most 2 of KIT-001"):
+        aftersales.request_return(
+            shop.workbook,
+            "#1001",
+            ANN,
+            sku="KIT-001",
+            qty=3,
+            kind="return",
+            reason="Other",
+            photos=two[:1],
+            photo_dir=tmp_path,
+        )
+    assert shop.rows(RETURNS) == []
+    assert not (tmp_path / "return-photos").exists() or list((tmp_path / "return-photos").iterdir()) == []

@@ -6,10 +6,12 @@ from datetime import timedelta
 
 import pytest
 from nicegui import ui
+from nicegui.elements.upload_files import SmallFileUpload
 from nicegui.testing import User
 
+from pages.aftersales.paths import photo_path
 from pages.public import PUBLIC_LIMIT, TOO_MANY
-from processes import aftersales
+from processes import aftersales, settings
 from processes.aftersales import NOT_FOUND
 from processes.orders import ORDER_TABS, OrderLine, add_order
 from processes.permissions import Actor
@@ -89,17 +91,22 @@ async def test_a_return_from_the_public_page_to_the_refund(user: User, app_workb
     await user.should_see("Order #1001")
     pick(user, "Item", "Cast-iron skillet (up to 2)")
     user.find("Quantity").clear().type("2")
-    user.find("Reason").type("Too heavy for me")
+    pick(user, "Reason", "Damaged or faulty")
+    user.find("Tell us more (optional)").type("The handle is loose")
     user.find("Send the request").click()
     await eventually(lambda: shows(user, "return-reference"))
     [ret] = app_workbook.table(RETURNS).records()
-    assert (ret.order_id, ret.sku, ret.qty, ret.kind, ret.status) == (
+    assert (ret.order_id, ret.sku, ret.qty, ret.kind, ret.status, ret.reason) == (
         delivered["order"],
         "KIT-001",
         2,
         "return",
         "requested",
+        "Damaged or faulty: The handle is loose",
     )
+    [acknowledgement] = app_workbook.table(OUTBOX).records()
+    assert (acknowledgement.ref, acknowledgement.to) == (ret.return_id, "Ann.Lee@example.com")
+    assert acknowledgement.subject == f"We received your return request {ret.return_id}"
     await user.should_see(f"Your request {ret.return_id} is recorded.")
 
     app_accounts.add_user("mia", "manager", PASSWORD)
@@ -151,6 +158,7 @@ async def test_a_return_from_the_public_page_to_the_refund(user: User, app_workb
     assert app_workbook.table(ORDERS).get(delivered["order"]).payment_status == "partially_refunded"
     subjects = sorted(message.subject for message in app_workbook.table(OUTBOX).records())
     assert subjects == [
+        f"We received your return request {ret.return_id}",
         f"Your refund for {ret.return_id} is on its way",
         f"Your return request {ret.return_id} is approved",
     ]
@@ -161,7 +169,14 @@ async def test_a_staff_member_waits_for_a_manager_to_approve_a_large_refund(
 ):
     staff = Actor("sam", "staff")
     made = aftersales.request_return(
-        app_workbook, "#1001", ANN, sku="KIT-001", qty=2, kind="return", reason="Too heavy"
+        app_workbook,
+        "#1001",
+        ANN,
+        sku="KIT-001",
+        qty=2,
+        kind="return",
+        reason="Changed my mind",
+        details="Too heavy",
     )
     aftersales.approve_return(app_workbook, made.return_id, by=staff)
     aftersales.receive_return(
@@ -220,7 +235,14 @@ async def test_an_exchange_is_settled_with_a_replacement_order_from_its_page(
 ):
     staff = Actor("sam", "staff")
     made = aftersales.request_return(
-        app_workbook, "#1001", ANN, sku="MUG-002", qty=1, kind="exchange", reason="Chipped on arrival"
+        app_workbook,
+        "#1001",
+        ANN,
+        sku="MUG-002",
+        qty=1,
+        kind="exchange",
+        reason="Damaged or faulty",
+        details="Chipped on arrival",
     )
     aftersales.approve_return(app_workbook, made.return_id, by=staff)
     await manager.open(f"/returns/{made.return_id}")
@@ -240,9 +262,132 @@ async def test_an_exchange_is_settled_with_a_replacement_order_from_its_page(
         0.0,
         "paid",
     )
-    await manager.should_see(ret.replacement_order_id)
+    [to_replacement] = manager.find(marker="replacement-order").elements
+    assert (to_replacement.text, to_replacement.props["href"]) == (
+        ret.replacement_order_id,
+        f"/orders/{ret.replacement_order_id}",
+    )
+    await manager.open(f"/orders/{ret.replacement_order_id}")
+    await manager.should_see("Replacement for")
+    [back] = manager.find(marker="replaces-return").elements
+    assert (back.text, back.props["href"]) == (made.return_id, f"/returns/{made.return_id}")
 
     await manager.open("/returns")
     await manager.should_see("No returns in this list.")  # the open list: nothing left to do
     pick(manager, "Show", "closed")
     await eventually(lambda: [row["return_id"] for row in table_rows(manager, "returns")] == [made.return_id])
+
+
+async def test_the_customer_sees_the_price_difference_of_an_exchange_and_staff_see_it_on_the_return(
+    user: User, app_workbook, app_accounts, delivered
+):
+    with app_workbook.transaction(PRODUCTS, user="seed") as tx:
+        tx.insert(PRODUCTS, {"sku": "KIT-L", "name": "Large skillet", "price": 150})
+        tx.insert(PRODUCTS, {"sku": "KIT-S", "name": "Small skillet", "price": 100})
+    await user.open("/public/returns")
+    await find_order(user, "#1001", ANN)
+    await user.should_see("Order #1001")
+    pick(user, "Item", "Cast-iron skillet (up to 2)")
+    user.find(kind=ui.select, content="Return or exchange").click()  # the page's title says it too
+    user.find("Exchange it for another size or item").click()
+    pick(user, "Exchange for", "Large skillet · 150.00")
+    [difference] = user.find(marker="price-difference").elements
+    assert difference.text == "The exchange costs 30.00 more: you pay the difference."
+    user.find("Quantity").clear().type("2")
+    await eventually(lambda: difference.text == "The exchange costs 60.00 more: you pay the difference.")
+    pick(user, "Exchange for", "Small skillet · 100.00")
+    await eventually(
+        lambda: difference.text == "The exchange costs 40.00 less: we refund you the difference."
+    )
+    user.find("Send the request").click()
+    await eventually(lambda: shows(user, "return-reference"))
+    [ret] = app_workbook.table(RETURNS).records()
+    assert (ret.kind, ret.qty, ret.exchange_sku, ret.price_difference) == ("exchange", 2, "KIT-S", -40.0)
+
+    app_accounts.add_user("mia", "manager", PASSWORD)
+    await log_in(user, "mia")
+    await user.should_see("mia (manager)")
+    await user.open(f"/returns/{ret.return_id}")
+    await user.should_see("2 x Small skillet (KIT-S)")
+    await user.should_see("40.00: refunded to the customer once the replacement is created")
+
+
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+
+
+async def add_photo(user: User, name: str, data: bytes, content_type: str = "image/jpeg") -> None:
+    [uploader] = user.find(ui.upload).elements
+    await uploader.handle_uploads([SmallFileUpload(name, content_type, data)])
+
+
+async def test_photos_on_the_public_page_are_checked_kept_with_the_request_and_shown_to_staff_only(
+    user: User, app_workbook, app_accounts, delivered
+):
+    settings.update_setting(app_workbook, "return_photo_max_mb", "0.1", by=Actor("mia", "manager"))
+    await user.open("/public/returns")
+    await find_order(user, "#1001", ANN)
+    await user.should_see("Order #1001")
+    await user.should_see(
+        "Photos (optional): up to 4 pictures, JPEG, PNG, WebP or HEIC, at most 0.1 MB each."
+    )
+    user.find("Tell us more (optional)").type("The lid is cracked")
+    await add_photo(user, "notes.jpg", b"not a picture at all")  # named .jpg, text inside
+    await user.should_see("notes.jpg is not a JPEG, PNG, WebP or HEIC picture, whatever its name says.")
+    await add_photo(user, "huge.jpg", b"\xff\xd8\xff" + b"\x00" * 200_000)
+    await user.should_see("huge.jpg is 0.2 MB; a photo can be at most 0.1 MB.")
+    await add_photo(user, "lid.jpg", PNG)  # a PNG named .jpg: kept, as the PNG it is
+    await eventually(lambda: shows(user, "photo-added"))
+    assert len(user.find(marker="photo-added").elements) == 1
+    [details] = user.find("Tell us more (optional)").elements
+    assert details.value == "The lid is cracked"  # nothing typed was lost on the way
+    user.find("Send the request").click()
+    await eventually(lambda: shows(user, "return-reference"))
+    [ret] = app_workbook.table(RETURNS).records()
+    assert ret.photos == f"{ret.return_id}-1.png"
+    photo = photo_path(ret.return_id, ret.photos)
+
+    response = await user.http_client.get(photo, follow_redirects=False)
+    assert response.status_code in (302, 303, 307) and "/login" in response.headers["location"]
+
+    app_accounts.add_user("mia", "manager", PASSWORD)
+    await log_in(user, "mia")
+    await user.should_see("mia (manager)")
+    await user.open(f"/returns/{ret.return_id}")
+    await user.should_see(marker=f"photo-{ret.photos}")
+    [image] = user.find(ui.image).elements
+    assert image.source == photo
+    response = await user.http_client.get(photo)
+    assert (response.status_code, response.headers["content-type"], response.content) == (
+        200,
+        "image/png",
+        PNG,
+    )
+    assert response.headers["x-content-type-options"] == "nosniff"
+    assert (await user.http_client.get(photo_path(ret.return_id, "RET-X-1.png"))).status_code == 404
+
+
+async def test_staff_record_a_request_made_by_phone_and_the_customer_is_told(
+    manager: User, app_workbook, delivered
+):
+    await manager.open("/returns")
+    manager.find("Record a customer's request").click()
+    manager.find(kind=ui.input, content="Order").type(delivered["order"])
+    manager.find("Item (SKU)").type("MUG-002")
+    manager.find("Quantity").clear().type("2")
+    pick(manager, "Reason", "Damaged or faulty")
+    manager.find("Tell us more (optional)").type("Told us on the phone: both chipped")
+    manager.find(kind=ui.button, content="Record the request").click()
+    await eventually(lambda: len(list(app_workbook.table(RETURNS).records())) == 1)
+    [ret] = app_workbook.table(RETURNS).records()
+    assert (ret.sku, ret.qty, ret.kind, ret.reason) == (
+        "MUG-002",
+        2,
+        "return",
+        "Damaged or faulty: Told us on the phone: both chipped",
+    )
+    await manager.should_see(f"Return {ret.return_id}")
+    [message] = app_workbook.table(OUTBOX).records()
+    assert (message.ref, message.subject) == (
+        ret.return_id,
+        f"We received your return request {ret.return_id}",
+    )

@@ -23,11 +23,13 @@ from typing import Any
 
 import pytest
 from nicegui import app, ui
+from nicegui.elements.upload_files import SmallFileUpload
 from nicegui.testing import User
 from nicegui.testing.user_interaction import UserInteraction
 
 import i18n
 from pages.aftersales import PUBLIC_RETURNS
+from pages.aftersales.paths import PHOTO_PATH
 from pages.auth import LOGIN_PATH, PUBLIC_PREFIX
 from pages.master_data import PAGES as MASTER_DATA
 from pages.public import PUBLIC_LIMIT
@@ -47,6 +49,7 @@ ADMIN = "ada"
 ALLOWED = {
     *("Flowsheet", "FLOWSHEET", "Google", "Shopify", "Excel", "Markdown", "Mermaid", "README"),
     *("SKU", "SLA", "SMTP", "CSV", "HTML", "PDF", "API", "ID", "RACI", "WAPE", "SUM", "xlsx", "csv"),
+    *("JPEG", "PNG", "WebP", "HEIC", "MB"),  # picture formats, and the size of a photo
     "Webhook",  # Shopify's own Chinese pages keep the word
     *("ADIDA", "Croston", "SBA", "IMAPA", "Theta"),  # forecast methods
     *("YYYY", "MM", "DD", "HH"),  # how a date field asks for its date: YYYY-MM-DD HH:MM
@@ -66,7 +69,7 @@ IDENTIFIER = re.compile(
     r"|\b[A-Z]{2,5}-[\w-]+"  # a record ID, a SKU
     r"|\b\w+_(?:<|&lt;)\w+(?:>|&gt;)"  # a family of setting keys: sla_hours_<priority>
     r"|\b\w+_\w+\b"  # a setting key, a column name, an environment variable
-    r"|\b[\w-]+\.(?:csv|xlsx|html|md|py|sqlite3)\b"  # a file name
+    r"|\b[\w-]+\.(?:csv|xlsx|html|md|py|sqlite3|jpg|jpeg|png|webp|heic)\b"  # a file name (a photo's too)
     r"|`[^`\n]+`"  # code in the handbook: a value or a name exactly as the sheet holds it
     r"|python app\.py[A-Za-z0-9 _-]*"  # a command
 )
@@ -167,13 +170,17 @@ def record_texts(workbook: Any) -> list[str]:
 
 #: Routes that are no page to read: the API, NiceGUI's own, logging in and out (the login page is read last).
 NOT_PAGES = ("/api/", "/_nicegui", "/login", "/logout")
+#: Routes answered with a picture, no text: a return's photo.
+PICTURES = (PHOTO_PATH,)
 
 
 def page_routes() -> set[str]:
     return {
         route.path
         for route in app.routes
-        if getattr(route, "methods", None) == {"GET"} and not route.path.startswith(NOT_PAGES)
+        if getattr(route, "methods", None) == {"GET"}
+        and not route.path.startswith(NOT_PAGES)
+        and route.path not in PICTURES
     }
 
 
@@ -298,7 +305,24 @@ async def customer_answers(user: User, workbook: Any, owner: Any) -> AsyncIterat
         await eventually(lambda heading=heading: element_there(user, heading))
         yield f"returns: order {reference} found", shown_texts(user.client)
 
-    user.find(kind=ui.textarea, content=zh("Reason")).type("太重了")
+    [kind] = user.find(kind=ui.select, content=zh("Return or exchange")).elements
+    kind.value = "exchange"  # the items it may be exchanged for, and the price difference
+    yield "returns: an exchange", shown_texts(user.client)
+    kind.value = "return"
+    [photos] = user.find(ui.upload).elements
+    await photos.handle_uploads([SmallFileUpload("笔记.jpg", "image/jpeg", b"not a picture")])
+    await eventually(
+        lambda: element_there(
+            user,
+            zh("{name} is not a JPEG, PNG, WebP or HEIC picture, whatever its name says.", name="笔记.jpg"),
+        )
+    )
+    yield "returns: a photo refused", shown_texts(user.client)
+    await photos.handle_uploads([SmallFileUpload("盖子.png", "image/png", b"\x89PNG\r\n\x1a\n" + bytes(32))])
+    await eventually(lambda: element_there(user, marker="photo-added"))
+    yield "returns: a photo added", shown_texts(user.client)
+    # The reason is the first one listed; the customer's own words go with it.
+    user.find(kind=ui.textarea, content=zh("Tell us more (optional)")).type("太重了")
     user.find(kind=ui.button, content=zh("Send the request")).click()
     await eventually(lambda: element_there(user, marker="return-reference"))
     yield "returns: request sent", shown_texts(user.client)

@@ -7,7 +7,9 @@ from datetime import datetime, timedelta
 from nicegui import ui
 from nicegui.testing import User
 
+from processes import settings
 from processes.demo import seed_demo
+from processes.permissions import Actor
 from sheets.tabs import ALERTS, ORDERS, PURCHASE_ORDERS
 from tests.pages.conftest import PASSWORD, log_in
 
@@ -60,7 +62,8 @@ async def test_staff_see_the_order_waiting_on_them_with_its_wait_and_link(
     made = add_work(app_workbook)
     await open_home(user, app_accounts, "sam", "staff")
     await user.should_see(marker=f"task-{made['order']}")
-    assert only(user, f"waited-{made['order']}").text == "3 h 0 min"
+    assert only(user, f"due-{made['order']}").text == "21 h 0 min left"  # confirmed within 24 hours
+    assert only(user, f"waited-{made['order']}").text == "waited 3 h 0 min"
     [link] = [link for link in user.find(ui.link).elements if link.text == made["order"]]
     assert link.props["href"] == f"/orders/{made['order']}"
     await user.should_see("new: Confirm the order")
@@ -94,4 +97,32 @@ async def test_the_demo_shop_gives_staff_and_managers_their_tasks(app_workbook, 
     await user.should_see("awaiting_approval: Approve the order")
     await user.should_see("counted: Approve the adjustment")
     await user.should_see("Staff work")
-    await user.should_see("more, the oldest shown first")
+    await user.should_see("more, the most urgent shown first")
+
+
+async def test_the_list_runs_by_deadline_overdue_first_and_says_the_time_left(
+    app_workbook, app_accounts, user: User
+):
+    """Orders entered 20 and 5 hours ago with 3 hours to confirm (Settings), and a draft without a deadline."""
+    app_workbook.clock = Clock(NOW - timedelta(hours=20))
+    with app_workbook.transaction(ORDERS, user="seed") as tx:
+        old = tx.insert(ORDERS, {"customer_name": "Old", "status": "new"})
+    app_workbook.clock = Clock(NOW - timedelta(hours=5))
+    with app_workbook.transaction(ORDERS, PURCHASE_ORDERS, user="seed") as tx:
+        fresh = tx.insert(ORDERS, {"customer_name": "Fresh", "status": "new"})
+        draft = tx.insert(
+            PURCHASE_ORDERS, {"supplier_id": "SUP-1", "sku": "KIT-001", "qty": 4, "status": "draft"}
+        )
+    app_workbook.clock = Clock(NOW)
+    manager = Actor("mia", "manager")
+    settings.update_setting(app_workbook, "order_confirm_hours", "3", by=manager)
+    await open_home(user, app_accounts, "sam", "staff")
+    await user.should_see(marker=f"task-{old.order_id}")
+    listed = sorted(
+        (only(user, f"task-{ref}").id, ref) for ref in (old.order_id, fresh.order_id, draft.po_id)
+    )
+    assert [ref for _, ref in listed] == [old.order_id, fresh.order_id, draft.po_id]
+    assert only(user, f"due-{old.order_id}").text == "overdue by 17 h 0 min"
+    assert "text-negative" in only(user, f"due-{old.order_id}").classes
+    assert only(user, f"due-{fresh.order_id}").text == "overdue by 2 h 0 min"
+    assert only(user, f"waited-{draft.po_id}").text == "5 h 0 min"  # no deadline: only its wait

@@ -246,3 +246,54 @@ async def test_the_analysis_page_shows_averages_rates_and_comments(app_workbook,
     }
     [chart] = manager.find(marker="chart").elements
     assert chart.options["series"][-1]["data"] == [67]
+
+
+async def test_a_ticket_page_links_its_order_and_shows_the_customers_other_records(
+    app_workbook, clock, manager: User
+):
+    from processes.orders import ORDER_TABS, OrderLine, add_order
+    from sheets.tabs import LOCATIONS, PRODUCTS, RETURNS
+
+    with app_workbook.transaction(LOCATIONS, *ORDER_TABS, RETURNS, user="seed") as tx:
+        tx.insert(PRODUCTS, {"sku": "KIT-001", "name": "Cast-iron skillet", "price": 20})
+        location = tx.insert(LOCATIONS, {"name": "Main warehouse"}).location_id
+        orders = [
+            add_order(
+                tx,
+                customer_name="Ann Lee",
+                customer_email="ann@example.com",
+                ship_address="1 High Street",
+                external_ref=ref,
+                lines=[OrderLine("KIT-001", 1, 20.0)],
+                location_id=location,
+            )
+            for ref in ("#1001", "#1002")
+        ]
+        ret = tx.insert(RETURNS, {"order_id": orders[1].order_id, "sku": "KIT-001", "qty": 1})
+    earlier = service.open_ticket(
+        app_workbook, subject="Late parcel", customer_email="ANN@example.com", by=SAM
+    )
+    ticket = service.open_ticket(app_workbook, subject="Broken lid", order_id=orders[0].order_id, by=SAM)
+
+    await manager.open(f"/tickets/{ticket.ticket_id}")
+    await manager.should_see("This customer")
+    [order_link] = manager.find(marker="ticket-order").elements
+    assert (order_link.text, order_link.props["href"]) == (
+        orders[0].order_id,
+        f"/orders/{orders[0].order_id}",
+    )
+    await manager.should_see("Matched by email address")
+    links = {link.text: link.props["href"] for link in manager.find(ui.link).elements}
+    for record_id, page in (
+        (orders[0].order_id, f"/orders/{orders[0].order_id}"),
+        (orders[1].order_id, f"/orders/{orders[1].order_id}"),
+        (earlier.ticket_id, f"/tickets/{earlier.ticket_id}"),
+        (ret.return_id, f"/returns/{ret.return_id}"),
+    ):
+        assert links[record_id] == page
+        manager.find(marker=f"history-{record_id}")
+    await manager.should_not_see(marker=f"history-{ticket.ticket_id}")
+
+    alone = service.open_ticket(app_workbook, subject="Question", customer_email="new@example.com", by=SAM)
+    await manager.open(f"/tickets/{alone.ticket_id}")
+    await manager.should_see("No other orders, tickets or returns.")

@@ -16,6 +16,7 @@ from sheets.tabs import (
     PURCHASE_ORDERS,
     PURCHASE_REQUESTS,
     RETURNS,
+    SETTINGS,
     STOCK_COUNTS,
     TICKETS,
     TRANSFERS,
@@ -79,10 +80,18 @@ def refs(found) -> list[str]:
     return [task.ref for task in found]
 
 
-def test_staff_see_what_waits_on_staff_oldest_first_and_no_approvals():
+def test_staff_see_what_waits_on_staff_most_urgent_first_and_no_approvals():
     found = tasks_for(STAFF, shop(), NOW)
-    assert refs(found) == ["ORD-CONF", "PO-DRAFT", "ORD-NEW", "TCK-1"]
-    conf = found[0]
+    # The ticket's first reply is due in 7 h, the new order's confirmation in 21 h, the confirmed order's
+    # payment in 38 h; a draft purchase order has no deadline: last.
+    assert refs(found) == ["TCK-1", "ORD-NEW", "ORD-CONF", "PO-DRAFT"]
+    assert [task.left for task in found] == [
+        timedelta(hours=7),
+        timedelta(hours=21),
+        timedelta(hours=38),
+        None,
+    ]
+    conf = found[2]
     assert (conf.procedure, conf.state, conf.role, conf.steps, conf.waited) == (
         "Order",
         "confirmed",
@@ -90,17 +99,17 @@ def test_staff_see_what_waits_on_staff_oldest_first_and_no_approvals():
         ("Record the payment",),
         timedelta(hours=10),
     )
-    assert found[2].about == "Ann"
+    assert found[1].about == "Ann"
 
 
 def test_a_manager_sees_approvals_first_then_the_staff_work():
     found = tasks_for(MANAGER, shop(), NOW)
     assert [(task.ref, task.role) for task in found] == [
         ("PO-WAIT", "manager"),
+        ("TCK-1", "staff"),
+        ("ORD-NEW", "staff"),
         ("ORD-CONF", "staff"),
         ("PO-DRAFT", "staff"),
-        ("ORD-NEW", "staff"),
-        ("TCK-1", "staff"),
     ]
     assert found[0].steps == ("Approve the order",)
     assert refs(tasks_for(ADMIN, shop(), NOW)) == refs(found)
@@ -308,3 +317,49 @@ def test_the_wait_counts_from_when_the_audit_says_the_record_entered_its_state()
         "ORD-C": timedelta(hours=40),
         "RET-1": timedelta(hours=12),
     }
+
+
+def test_breached_first_most_overdue_first_then_by_time_left_and_no_deadline_last():
+    settings = table(SETTINGS, {"key": "order_confirm_hours", "value": "10"})  # read from Settings
+    made = tables(
+        table(
+            ORDERS,
+            {"order_id": "ORD-LATE", "status": "new", "updated_at": ago(12)},  # 2 h over its 10 h
+            {"order_id": "ORD-LATER", "status": "new", "updated_at": ago(30)},  # 20 h over
+            {"order_id": "ORD-SOON", "status": "new", "updated_at": ago(9)},  # 1 h left
+            {"order_id": "ORD-FRESH", "status": "new", "updated_at": ago(1)},  # 9 h left
+        ),
+        table(
+            TICKETS,
+            # Its own SLA deadline counts, not its age: due in 30 minutes though opened long ago.
+            {
+                "ticket_id": "TCK-DUE",
+                "status": "open",
+                "due_at": ago(-0.5),
+                "updated_at": ago(100),
+                "first_response_at": ago(99),
+            },
+            # Waiting on the customer: the clock stands still, no deadline.
+            {
+                "ticket_id": "TCK-PAUSED",
+                "status": "open",
+                "due_at": ago(5),
+                "paused_since": ago(6),
+                "first_response_at": ago(7),
+                "updated_at": ago(6),
+            },
+        ),
+        table(PURCHASE_ORDERS, {"po_id": "PO-DRAFT", "status": "draft", "updated_at": ago(200)}),
+        settings,
+    )
+    found = tasks_for(STAFF, made, NOW)
+    assert [(task.ref, task.left) for task in found] == [
+        ("ORD-LATER", timedelta(hours=-20)),
+        ("ORD-LATE", timedelta(hours=-2)),
+        ("TCK-DUE", timedelta(minutes=30)),
+        ("ORD-SOON", timedelta(hours=1)),
+        ("ORD-FRESH", timedelta(hours=9)),
+        ("PO-DRAFT", None),  # no deadline: oldest first among these
+        ("TCK-PAUSED", None),
+    ]
+    assert [task.overdue for task in found[:3]] == [True, True, False]
