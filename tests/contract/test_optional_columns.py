@@ -32,9 +32,9 @@ def test_a_sheet_without_the_optional_columns_reads_and_adds_rows_with_no_data_i
 def test_writing_a_barcode_into_a_sheet_without_the_column_asks_for_init(record):
     _without(record, PRODUCTS, "barcode")
 
-    with pytest.raises(SheetError, match="init"):
-        with record.workbook.transaction(PRODUCTS, user="ann", action="add") as tx:
-            tx.insert(PRODUCTS, {"sku": "KIT-002", "name": "Pan", "barcode": "4006381333931"})
+    adding = record.workbook.transaction(PRODUCTS, user="ann", action="add")
+    with pytest.raises(SheetError, match="init"), adding as tx:
+        tx.insert(PRODUCTS, {"sku": "KIT-002", "name": "Pan", "barcode": "4006381333931"})
     record.workbook.invalidate()
     assert record.workbook.table(PRODUCTS).get("KIT-002") is None
 
