@@ -16,6 +16,7 @@ from i18n import N_, _, ngettext
 from pages.auth import signed_in
 from pages.common import ServerList, call, pager, when
 from pages.frame import frame, show_error
+from pages.responsive import cards_on_phones
 from pages.steps_panel import StepsPanel
 from processes import inventory, master_data
 from processes.inventory import (
@@ -154,10 +155,11 @@ class StockView(ServerList):
                 }
                 for line in page.lines
             ]
-            ui.table(columns=columns, rows=rows, row_key="key").props(
+            stock_table = ui.table(columns=columns, rows=rows, row_key="key").props(
                 "dense flat bordered hide-pagination :rows-per-page-options=[0] "
                 ":table-row-class-fn=\"row => row.below_min ? 'bg-red-1 text-negative text-weight-medium' : ''\""
-            ).classes("w-full")
+            )
+            cards_on_phones(stock_table.classes("w-full"), flag="below_min")
             pager(
                 page.page,
                 page.pages,

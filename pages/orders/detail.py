@@ -7,6 +7,7 @@ from nicegui import ui
 import i18n
 from i18n import N_, _
 from pages.common import background, call, when
+from pages.responsive import cards_on_phones
 from pages.steps_panel import StepsPanel
 from processes import master_data, orders
 from processes.channels.status import order_in_shop
@@ -120,9 +121,10 @@ class OrderDetail:
             }
             for line in view.lines
         ]
-        ui.table(columns=columns, rows=rows, row_key="line_id").props(
+        lines = ui.table(columns=columns, rows=rows, row_key="line_id").props(
             "dense flat bordered hide-pagination"
-        ).classes("w-full max-w-3xl")
+        )
+        cards_on_phones(lines.classes("w-full max-w-3xl"))
 
     def _steps(self, view: OrderView, locations: dict[str, str]) -> None:
         if not order_steps(view.order, self.actor):
