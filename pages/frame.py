@@ -25,7 +25,12 @@ AREA_PAGES: dict[str, tuple[tuple[str, str], ...]] = {
         ("Products", "/products"),
         ("Locations", "/locations"),
     ),
-    "Orders": (("Orders", "/orders"), ("Import orders", "/orders/import"), ("Pick list", "/orders/picking")),
+    "Orders": (
+        ("Orders", "/orders"),
+        ("Import orders", "/orders/import"),
+        ("Pick list", "/orders/picking"),
+        ("Packing", "/orders/packing"),
+    ),
     "Customer service": (("Tickets", "/tickets"), ("Satisfaction", "/surveys")),
     "After-sales": (("Returns", "/returns"),),
     "Improvement": (("Handbook", "/handbook"), ("Review", "/review"), ("Suggestions", "/suggestions")),

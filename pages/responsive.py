@@ -16,15 +16,19 @@ TOUCH_BUTTON = "w-full sm:w-auto min-h-[3rem] text-base"
 
 
 def cards_on_phones(
-    table: ui.table, links: dict[str, str] | None = None, flag: str | None = None
+    table: ui.table,
+    links: dict[str, str] | None = None,
+    flag: str | None = None,
+    flag_class: str = "bg-red-1 text-negative",
 ) -> ui.table:
     """`table` with its rows shown as cards on a narrow screen, one "label  value" line per filled cell.
 
     `links` turns a column's value into a link (column -> path prefix), as the table's own cells do;
-    `flag` names a row field that, when true, tints the card (a row below its minimum, say).
+    `flag` names a row field that, when true, tints the card with `flag_class` (a row below its
+    minimum in red, a line picked in full in green).
     """
     table.props(f':grid="{NARROW}"')
-    table.add_slot("item", _card_template(links or {}, flag))
+    table.add_slot("item", _card_template(links or {}, flag, flag_class))
     return table
 
 
@@ -33,8 +37,8 @@ def touch(button: ui.button) -> ui.button:
     return button.classes(TOUCH_BUTTON).props("unelevated")
 
 
-def _card_template(links: dict[str, str], flag: str | None) -> str:
-    tint = f":class=\"props.row.{flag} ? 'bg-red-1 text-negative' : ''\"" if flag else ""
+def _card_template(links: dict[str, str], flag: str | None, flag_class: str) -> str:
+    tint = f":class=\"props.row.{flag} ? '{flag_class}' : ''\"" if flag else ""
     value = "".join(
         f'<a v-{"if" if index == 0 else "else-if"}="col.name === \'{column}\'" class="text-primary" '
         f":href=\"'{prefix}' + encodeURIComponent(col.value)\">{{{{ col.value }}}}</a>"

@@ -6,18 +6,24 @@ offer only the steps its procedure allows from each order's state.
 
 from __future__ import annotations
 
+from html import escape
+
 from fastapi import Request
-from nicegui import ui
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from nicegui import app, ui
 
 from i18n import _
-from pages.auth import signed_in
+from pages.auth import LOGIN_PATH, signed_in
+from pages.common import background
 from pages.frame import frame
-from processes import runtime
+from processes import SheetError, orders, runtime
+from processes.errors import ProcessError
 
 from .detail import OrderDetail
 from .entry_form import OrderForm
 from .import_page import ImportView
 from .listing import OrderList
+from .packing_page import PackingStart, PackingView
 from .picking_page import BatchPickView
 
 
@@ -54,6 +60,31 @@ def register() -> None:
         with frame("Pick list", actor):
             BatchPickView().build()
 
+    @app.get("/orders/picking/print", response_class=HTMLResponse)
+    async def printable_pick_list(states: str = "picking") -> Response:
+        chosen = tuple(state for state in states.split("+") if state in orders.BATCH_STATES) or ("picking",)
+        return await _printable(orders.render_pick_list, chosen)
+
+    @ui.page("/orders/packing")
+    async def packing_start_page() -> None:
+        actor = await signed_in()
+        if actor is None:
+            return
+        with frame("Packing", actor):
+            PackingStart().build()
+
+    @ui.page("/orders/packing/{order_id}")
+    async def packing_page(order_id: str) -> None:
+        actor = await signed_in()
+        if actor is None:
+            return
+        with frame("Packing", actor):
+            PackingView(order_id, actor).build()
+
+    @app.get("/orders/{order_id}/packing-slip", response_class=HTMLResponse)
+    async def packing_slip(order_id: str) -> Response:
+        return await _printable(orders.render_packing_slip, order_id)
+
     @ui.page("/orders/{order_id}")
     async def order_page(order_id: str, request: Request) -> None:
         actor = await signed_in()
@@ -61,3 +92,16 @@ def register() -> None:
             return
         with frame(_("Order {order_id}", order_id=order_id), actor):
             OrderDetail(order_id, actor, site_url=runtime.site_url(str(request.base_url))).build()
+
+
+async def _printable(render, *args) -> Response:
+    """A printable document for a logged-in user; the login page for anyone else."""
+    name = app.storage.user.get("username")
+    actor = await background(runtime.accounts().actor, name) if name else None
+    if actor is None:
+        return RedirectResponse(LOGIN_PATH)
+    try:
+        page = await background(render, runtime.workbook(), *args)
+    except (ProcessError, SheetError) as refusal:
+        return HTMLResponse(f"<p>{escape(str(refusal))}</p>", status_code=404)
+    return HTMLResponse(page)
