@@ -6,18 +6,15 @@ offer only the steps its procedure allows from each order's state.
 
 from __future__ import annotations
 
-from html import escape
-
 from fastapi import Request
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.responses import HTMLResponse, Response
 from nicegui import app, ui
 
 from i18n import _
-from pages.auth import LOGIN_PATH, signed_in
-from pages.common import background
+from pages.auth import signed_in
 from pages.frame import frame
-from processes import SheetError, orders, runtime
-from processes.errors import ProcessError
+from pages.printing import printable
+from processes import orders, runtime
 
 from .detail import OrderDetail
 from .entry_form import OrderForm
@@ -63,7 +60,7 @@ def register() -> None:
     @app.get("/orders/picking/print", response_class=HTMLResponse)
     async def printable_pick_list(states: str = "picking") -> Response:
         chosen = tuple(state for state in states.split("+") if state in orders.BATCH_STATES) or ("picking",)
-        return await _printable(orders.render_pick_list, chosen)
+        return await printable(orders.render_pick_list, chosen)
 
     @ui.page("/orders/packing")
     async def packing_start_page() -> None:
@@ -83,7 +80,7 @@ def register() -> None:
 
     @app.get("/orders/{order_id}/packing-slip", response_class=HTMLResponse)
     async def packing_slip(order_id: str) -> Response:
-        return await _printable(orders.render_packing_slip, order_id)
+        return await printable(orders.render_packing_slip, order_id)
 
     @ui.page("/orders/{order_id}")
     async def order_page(order_id: str, request: Request) -> None:
@@ -92,16 +89,3 @@ def register() -> None:
             return
         with frame(_("Order {order_id}", order_id=order_id), actor):
             OrderDetail(order_id, actor, site_url=runtime.site_url(str(request.base_url))).build()
-
-
-async def _printable(render, *args) -> Response:
-    """A printable document for a logged-in user; the login page for anyone else."""
-    name = app.storage.user.get("username")
-    actor = await background(runtime.accounts().actor, name) if name else None
-    if actor is None:
-        return RedirectResponse(LOGIN_PATH)
-    try:
-        page = await background(render, runtime.workbook(), *args)
-    except (ProcessError, SheetError) as refusal:
-        return HTMLResponse(f"<p>{escape(str(refusal))}</p>", status_code=404)
-    return HTMLResponse(page)

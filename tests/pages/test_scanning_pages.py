@@ -204,3 +204,38 @@ async def test_a_transfer_is_received_by_scan(app_workbook, manager: User):
         lambda: _fresh(app_workbook).table(TRANSFERS).get(transfer.transfer_id).status == "received"
     )
     assert _fresh(app_workbook).table(TRANSFERS).get(transfer.transfer_id).qty_received == 2
+
+
+async def test_the_printed_documents_name_orders_by_their_number_and_need_a_login(
+    app_workbook, manager: User
+):
+    main = seed_warehouse(app_workbook)
+    order_id = order_being_picked(app_workbook, main, "#1001")
+    with app_workbook.transaction(ORDERS, user="seed", action="name") as tx:
+        tx.update(tx.require(ORDERS, order_id), {"customer_name": "<b>Ann</b>"})
+
+    slip = await manager.http_client.get(f"/orders/{order_id}/packing-slip")
+    assert slip.status_code == 200 and "Order #1001" in slip.text and "A-01" in slip.text
+    assert "&lt;b&gt;Ann&lt;/b&gt;" in slip.text and "3 units in this parcel." in slip.text
+    picking = await manager.http_client.get("/orders/picking/print?states=picking")
+    assert "#1001 (2)" in picking.text and order_id not in picking.text
+    assert picking.text.index("A-01") < picking.text.index("B-02")  # bin by bin
+    labels = await manager.http_client.get("/products/labels?sku=KIT-001")
+    assert labels.status_code == 200 and labels.text.count("<svg") == 1 and KETTLE_CODE in labels.text
+    missing = await manager.http_client.get("/orders/ORD-NOPE/packing-slip")
+    assert missing.status_code == 404
+
+    manager.find("Log out").click()
+    await manager.should_see("Log in")
+    away = await manager.http_client.get(f"/orders/{order_id}/packing-slip")
+    assert away.headers["location"].startswith("/login")
+
+
+async def test_the_products_page_gives_barcodes_to_products_without_one(app_workbook, manager: User):
+    seed_warehouse(app_workbook)
+
+    await manager.open("/products")
+    manager.find("Give a barcode to products without one").click()
+
+    await manager.should_see("1 product got a barcode")
+    assert _fresh(app_workbook).table(PRODUCTS).get("KIT-002").barcode == "2000000000008"
