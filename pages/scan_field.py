@@ -61,6 +61,7 @@ class ScanField:
         _with_script()
         self.on_code = on_code
         self.number = next(_numbers)
+        self.camera_heard = False
         with ui.column().classes("w-full gap-1").mark("scan-field"):
             with ui.row().classes("w-full items-center gap-2 no-wrap"):
                 self.input = (
@@ -92,6 +93,11 @@ class ScanField:
             self.verdict = (
                 ui.label("").classes("w-full rounded px-3 py-2 text-base hidden").mark("scan-verdict")
             )
+
+    async def _camera_read(self, event: events.GenericEventArguments) -> None:
+        code = str(event.args or "").strip()
+        if code:
+            await self.on_code(code, self._units() or 1)
 
     async def _entered(self, event: events.GenericEventArguments) -> None:
         typed = event.args if isinstance(event.args, str) and event.args.strip() else self.input.value
@@ -140,12 +146,9 @@ class ScanField:
             problem = ui.label("").classes("text-negative")
             ui.button(_("Done"), on_click=dialog.close).classes(TOUCH_BUTTON)
 
-        async def read(event: events.GenericEventArguments) -> None:
-            code = str(event.args or "").strip()
-            if code:
-                await self.on_code(code, self._units() or 1)
-
-        ui.on(event_name, read)
+        if not self.camera_heard:  # one listener for every time the camera opens
+            ui.on(event_name, self._camera_read)
+            self.camera_heard = True
         dialog.on("hide", lambda: ui.run_javascript("flowsheetScan.stopCamera()"))
         dialog.open()
         try:
