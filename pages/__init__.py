@@ -16,6 +16,7 @@ from pages import (
     planning,
     procurement,
     review,
+    scan_field,
     service,
     settings,
     suggestions,
@@ -27,6 +28,7 @@ from pages import (
 def register_pages() -> None:
     """Register every page's routes (called from the entry point, and by the test main file)."""
     language.install()
+    scan_field.register()
     auth.register()
     dashboard.register()
     tab_view.register()

@@ -13,6 +13,7 @@ import i18n
 from i18n import _, formatting
 from pages.frame import show_error
 from pages.links import record_path
+from pages.responsive import cards_on_phones
 from pages.session import act
 from processes import SheetError, runtime
 from processes.errors import ProcessError
@@ -117,6 +118,7 @@ def record_table(
         row_key=key,
     ).props("dense flat bordered hide-pagination :rows-per-page-options=[0]")
     grid.classes("w-full")
+    cards_on_phones(grid, links)
     for column, prefix in (links or {}).items():
         grid.add_slot(
             f"body-cell-{column}",

@@ -25,7 +25,12 @@ AREA_PAGES: dict[str, tuple[tuple[str, str], ...]] = {
         ("Products", "/products"),
         ("Locations", "/locations"),
     ),
-    "Orders": (("Orders", "/orders"), ("Import orders", "/orders/import"), ("Pick list", "/orders/picking")),
+    "Orders": (
+        ("Orders", "/orders"),
+        ("Import orders", "/orders/import"),
+        ("Pick list", "/orders/picking"),
+        ("Packing", "/orders/packing"),
+    ),
     "Customer service": (("Tickets", "/tickets"), ("Satisfaction", "/surveys")),
     "After-sales": (("Returns", "/returns"),),
     "Improvement": (("Handbook", "/handbook"), ("Review", "/review"), ("Suggestions", "/suggestions")),
@@ -52,17 +57,19 @@ def tab_from_path(slug: str) -> str | None:
 def frame(title: str, actor: Actor) -> Iterator[None]:
     """Header and navigation around a page body: `with frame('Orders', actor): ...`."""
     ui.page_title(f"{_(title)} · {APP_NAME}")
-    with ui.header().classes("items-center bg-slate-800 text-white px-4 py-2"):
+    with ui.header().classes("items-center bg-slate-800 text-white px-2 sm:px-4 py-2 gap-2 no-wrap"):
         menu = ui.button(icon="menu", on_click=lambda: drawer.toggle())
         menu.props(f'flat color=white dense aria-label="{_("Menu")}"')
-        ui.link(APP_NAME, "/").classes("text-lg font-semibold text-white no-underline")
-        ui.label("·").classes("opacity-50")
-        ui.label(_(title)).classes("text-lg")
+        ui.link(APP_NAME, "/").classes("text-lg font-semibold text-white no-underline gt-xs")
+        ui.label("·").classes("opacity-50 gt-xs")
+        ui.label(_(title)).classes("text-lg ellipsis min-w-0")
         ui.space()
         language_switch(actor).props("dark")
-        ui.label(f"{actor.name} ({_(actor.role)})").classes("text-sm opacity-80")
-        ui.link(_("Log out"), "/logout").classes("text-sm text-white")
-    with ui.left_drawer(value=True).classes("bg-slate-50 px-2") as drawer:
+        ui.label(f"{actor.name} ({_(actor.role)})").classes("text-sm opacity-80 gt-xs")
+        ui.link(_("Log out"), "/logout").classes("text-sm text-white whitespace-nowrap")
+    # Open beside the page on a wide screen; on a phone closed until the menu button opens it over the page.
+    # Quasar opens it by itself above its breakpoint (show-if-above) and tells the server: no round trip.
+    with ui.left_drawer(value=False).props("show-if-above").classes("bg-slate-50 px-2") as drawer:
         ui.link(_("Dashboard"), "/").classes("block font-semibold py-1")
         ui.link(_("Data issues"), "/issues").classes("block py-1")
         if actor.may(Permission.MANAGE_USERS):
@@ -80,7 +87,7 @@ def frame(title: str, actor: Actor) -> Iterator[None]:
                     _tab_links(readable)
             else:
                 _tab_links(readable)
-    with ui.column().classes("w-full max-w-screen-xl mx-auto p-4 gap-4"):
+    with ui.column().classes("w-full max-w-screen-xl mx-auto p-2 sm:p-4 gap-4"):
         notice = take_notice()  # why the browser was sent here (e.g. the role changed)
         if notice:
             ui.label(notice).classes("w-full rounded bg-amber-50 text-amber-900 px-3 py-2").mark("notice")

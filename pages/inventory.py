@@ -16,13 +16,17 @@ from i18n import N_, _, ngettext
 from pages.auth import signed_in
 from pages.common import ServerList, call, pager, when
 from pages.frame import frame, show_error
-from pages.steps_panel import StepsPanel
-from processes import inventory, master_data
+from pages.responsive import cards_on_phones, touch
+from pages.scan_count import ScanCount
+from pages.scan_field import ScanField, ScanMemory, announce
+from pages.steps_panel import StepsPanel, input_label
+from processes import inventory, master_data, scanning
 from processes.inventory import (
     COUNT_CHECKLIST,
     STOCKTAKE,
     TRANSFER,
     VIEWS,
+    CountLine,
     CountSheet,
     StockQuery,
     TransferLine,
@@ -31,6 +35,7 @@ from processes.inventory import (
 )
 from processes.permissions import Actor, Permission
 from processes.procedure import Transition
+from processes.scanning import CodeBook, Outcome
 
 
 def register() -> None:
@@ -154,10 +159,11 @@ class StockView(ServerList):
                 }
                 for line in page.lines
             ]
-            ui.table(columns=columns, rows=rows, row_key="key").props(
+            stock_table = ui.table(columns=columns, rows=rows, row_key="key").props(
                 "dense flat bordered hide-pagination :rows-per-page-options=[0] "
                 ":table-row-class-fn=\"row => row.below_min ? 'bg-red-1 text-negative text-weight-medium' : ''\""
-            ).classes("w-full")
+            )
+            cards_on_phones(stock_table.classes("w-full"), flag="below_min")
             pager(
                 page.page,
                 page.pages,
@@ -234,13 +240,20 @@ class CountView:
         self.actor = actor
         self.approver = actor.may(Permission.APPROVE_STOCK_ADJUSTMENT)
         self.inputs: dict[str, ui.input] = {}
+        self.lines_by_sku: dict[str, CountLine] = {}
+        self.book = CodeBook()
+        self.place = ""
 
     def build(self) -> None:
+        self.memory = ScanMemory(f"count:{self.session_id}")
         self.body = ui.column().classes("w-full gap-4")
         ui.timer(0, self.refresh, once=True)
 
     async def refresh(self) -> None:
         ok, sheet = await call(inventory.count_sheet, self.session_id)
+        if ok:
+            _ok, book = await call(scanning.code_book, sheet.location_id)
+            self.book = book or CodeBook()
         if not ok:
             self.body.clear()
             with self.body:
@@ -275,22 +288,31 @@ class CountView:
 
     def _count_sheet(self, sheet: CountSheet) -> None:
         self.inputs = {}
+        self.lines_by_sku = {line.sku: line for line in sheet.to_count}
         if not sheet.to_count:
+            self.memory.forget()
             ui.label(_("Every line of this stocktake is decided.")).classes("text-slate-500")
             return
         with ui.card().classes("w-full gap-2"):
             ui.label(_("Count sheet")).classes("font-semibold")
             for item in COUNT_CHECKLIST:
                 ui.label(f"☐ {_(item)}").classes("text-sm text-slate-600")
+            ui.label(
+                _(
+                    "Scan each unit (or type how many, then scan one); scan a bin or the location first to say where you count."
+                )
+            ).classes("text-sm")
+            self.scan = ScanField(self.scanned, quantity=True)
             for line in sheet.to_count:
-                with ui.row().classes("w-full items-center gap-4 border-b py-1"):
+                with ui.row().classes("w-full items-center gap-x-4 gap-y-0 border-b py-1"):
                     ui.label(line.sku).classes("w-32 font-medium")
-                    ui.label(line.name).classes("w-56")
+                    ui.label(line.name).classes("w-full sm:w-56")
                     self.inputs[line.count_id] = (
                         ui.input(
                             _("Count of {sku}", sku=line.sku),
                             value="" if line.counted_qty is None else str(line.counted_qty),
                             placeholder=line.unit,
+                            on_change=self._keep,
                         )
                         .props("dense inputmode=numeric")
                         .classes("w-36")
@@ -298,7 +320,41 @@ class CountView:
                     counted = line.counted_qty is not None
                     status = _("counted by {name}", name=line.counted_by or "?") if counted else _("to count")
                     ui.label(status).classes("text-sm text-slate-500")
-            ui.button(_("Save counts"), on_click=self.save_counts)
+            touch(ui.button(_("Save counts"), on_click=self.save_counts))
+        self.memory.restore(self._take_back)
+
+    async def scanned(self, code: str, qty: int) -> None:
+        """One scan: that many more of the product on its line's count; a bin or location says where."""
+        sku = self.book.product(code)
+        line = self.lines_by_sku.get(sku) if sku else None
+        if sku is None:
+            place = self.book.place(code)
+            if place is not None:
+                self.place = place
+                announce(self.scan, Outcome.PLACE, code=code, name=place)
+            else:
+                announce(self.scan, Outcome.UNKNOWN, code=code, name=code)
+            return
+        if line is None:
+            announce(self.scan, Outcome.NOT_EXPECTED, code=code, name=self.book.name(sku))
+            return
+        field = self.inputs[line.count_id]
+        typed = (field.value or "").strip()
+        field.value = str((int(typed) if typed.isdigit() else 0) + qty)
+        announce(self.scan, Outcome.COUNTED, code=code, name=line.name or sku, counted=int(field.value))
+
+    def _keep(self) -> None:
+        typed = {
+            count_id: field.value for count_id, field in self.inputs.items() if (field.value or "").strip()
+        }
+        self.memory.keep({"counts": typed, "place": self.place})
+
+    def _take_back(self, kept: dict) -> None:
+        """The counts this browser kept for the session (unsaved when the connection dropped) go back in."""
+        for count_id, value in (kept.get("counts") or {}).items():
+            if count_id in self.inputs and str(value).strip():
+                self.inputs[count_id].value = str(value)
+        self.place = str(kept.get("place") or "")
 
     async def save_counts(self) -> None:
         typed = {
@@ -308,7 +364,8 @@ class CountView:
             show_error(_("Enter at least one count before saving."))
             return
         ok, saved = await call(inventory.record_counts, self.session_id, typed, by=self.actor)
-        if ok:
+        if ok:  # a count saved twice is the same count: the line holds what was counted, not a sum
+            self.memory.forget()
             ui.notify(ngettext("{count} count saved", "{count} counts saved", len(saved)), type="positive")
             await self.refresh()
 
@@ -391,6 +448,8 @@ class TransfersView(ServerList):
     async def build(self) -> None:
         _ok, products = await call(master_data.choices, master_data.PRODUCT)
         _ok, locations = await call(master_data.choices, master_data.LOCATION)
+        _ok, book = await call(scanning.code_book)
+        self.book = book or CodeBook()
         with ui.card().classes("w-full gap-2"):
             ui.label(_("Request a transfer")).classes("font-semibold")
             with ui.row().classes("w-full items-end gap-2"):
@@ -471,7 +530,7 @@ class TransfersView(ServerList):
     def _row(self, line: TransferLine) -> None:
         transfer = line.transfer
         status = TRANSFER.state_of(transfer)
-        with ui.row().classes("w-full items-center gap-4 border-b py-1"):
+        with ui.row().classes("w-full items-center gap-x-4 gap-y-1 border-b py-2"):
             ui.label(transfer.transfer_id).classes("w-44 font-mono text-sm")
             ui.label(f"{transfer.qty} × {transfer.sku} {line.name}").classes("w-64")
             ui.label(f"{line.from_name} → {line.to_name}").classes("w-64")
@@ -481,7 +540,7 @@ class TransfersView(ServerList):
             )
             for step in TRANSFER.steps_for(transfer, self.actor):
                 button = ui.button(_(step.label), on_click=lambda step=step: self.open_step(step, transfer))
-                button.props("flat dense").mark(f"{step.action}-{transfer.transfer_id}")
+                touch(button.props("outline")).mark(f"{step.action}-{transfer.transfer_id}")
 
     def open_step(self, step: Transition, transfer: Mapping[str, Any]) -> None:
         """The step's card (checklist, inputs such as the counted quantity) in a dialog, then its button."""
@@ -490,9 +549,29 @@ class TransfersView(ServerList):
                 "font-semibold"
             )
 
+            counts: list[ScanCount] = []
+
+            def by_scan() -> ScanCount:
+                """What arrived, counted by scanning each unit (the count stays typed-in if preferred)."""
+                counts.append(
+                    ScanCount(
+                        self.book,
+                        transfer["sku"],
+                        most=transfer["qty"],
+                        memory_key=f"transfer:{transfer['transfer_id']}",
+                        label=input_label("qty_received"),
+                    )
+                )
+                return counts[-1]
+
             async def done() -> None:
+                for count in counts:  # received once: the step is not offered again
+                    count.saved()
                 dialog.close()
                 await self.refresh()
 
-            StepsPanel(TRANSFER, transfer, self.actor, on_done=done, only=step.action, title="").draw()
+            fields = {"qty_received": by_scan} if step.action == "receive" else {}
+            StepsPanel(
+                TRANSFER, transfer, self.actor, on_done=done, only=step.action, title="", fields=fields
+            ).draw()
         dialog.open()

@@ -5,14 +5,16 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from nicegui import ui
+from fastapi.responses import HTMLResponse, Response
+from nicegui import app, ui
 
 from i18n import N_, _, ngettext
 from pages.auth import signed_in
-from pages.common import ServerList, background, pager
+from pages.common import ServerList, background, call, pager
 from pages.forms import RecordForm, label_for
 from pages.frame import frame, show_error
-from processes import SheetError, master_data, runtime
+from pages.printing import printable
+from processes import SheetError, inventory, master_data, runtime
 from processes.errors import ProcessError
 from processes.master_data import ListQuery, MasterData, RecordPage
 from processes.permissions import Actor
@@ -25,9 +27,33 @@ PAGES: dict[str, tuple[str, MasterData]] = {
 }
 
 
+LABELS_PATH = "/products/labels"
+
+
 def register() -> None:
     for path, (title, kind) in PAGES.items():
         _register(path, title, kind)
+
+    @app.get(LABELS_PATH, response_class=HTMLResponse)
+    async def printable_labels(sku: str = "") -> Response:
+        """Every active product's label, or those of `sku` (SKUs separated by commas)."""
+        skus = [part.strip() for part in sku.split(",") if part.strip()] or None
+        return await printable(inventory.render_labels, skus)
+
+
+def product_labels(actor: Actor) -> None:
+    """The way to the printable barcode labels, and a button that gives a code to products without one."""
+
+    async def give() -> None:
+        ok, given = await call(inventory.give_barcodes, by=actor)
+        if ok:
+            ui.notify(
+                ngettext("{count} product got a barcode", "{count} products got a barcode", len(given)),
+                type="positive",
+            )
+
+    ui.link(_("Barcode labels"), LABELS_PATH, new_tab=True)
+    ui.button(_("Give a barcode to products without one"), on_click=give).props("flat")
 
 
 def _register(path: str, title: str, kind: MasterData) -> None:
@@ -84,6 +110,8 @@ class MasterDataView(ServerList):
                 "w-64"
             )
             ui.checkbox(_("Show inactive"), on_change=self._on_inactive)
+            if self.kind is master_data.PRODUCT:
+                product_labels(self.actor)
         self.body = ui.column().classes("w-full gap-2")
         ui.timer(0, self.refresh, once=True)
 

@@ -12,6 +12,7 @@ from i18n import N_, _, formatting
 from pages.auth import signed_in
 from pages.common import ServerList, call, fact, pager, when
 from pages.frame import frame
+from pages.responsive import cards_on_phones
 from processes import master_data, steps
 from processes.inventory import TRANSFER
 from processes.permissions import Actor
@@ -148,6 +149,7 @@ class PlanView(ServerList):
                 "dense flat bordered hide-pagination :rows-per-page-options=[0]"
             )
             table.classes("w-full").mark("plan")
+            cards_on_phones(table, {"sku": "/planning/"})
             table.add_slot(
                 "body-cell-sku",
                 '<q-td :props="props"><a :href="\'/planning/\' + encodeURIComponent(props.row.sku)" '

@@ -34,6 +34,11 @@ class Header:
     issues: list[DataIssue] = field(default_factory=list)
 
     @property
+    def lacking(self) -> list[str]:
+        """The missing columns the app depends on: every missing one but the optional ones."""
+        return [name for name in self.missing if not self.tab.column(name).optional]
+
+    @property
     def key_indexes(self) -> list[int]:
         return [self.index[name] for name in self.tab.key]
 
@@ -109,7 +114,7 @@ def read_table(tab: Tab, rows: Sequence[Sequence[Any]] | None, first_row: int = 
                 f"key column(s) {', '.join(tab.key)} missing",
             )
         )
-        return _empty(tab, issues, header.missing)
+        return _empty(tab, issues, header.lacking)
     issues += [
         DataIssue(
             tab.name,
@@ -118,7 +123,7 @@ def read_table(tab: Tab, rows: Sequence[Sequence[Any]] | None, first_row: int = 
             "column missing (renamed or deleted?): its values cannot be read and the checks that need "
             "them wait; give the header back its name, or run `python app.py init` to add it",
         )
-        for name in header.missing
+        for name in header.lacking
     ]
     body = rows[header.row_index + 1 :]
     body_first_row = first_row + header.row_index + 1
@@ -154,7 +159,7 @@ def convert_rows(
         kept_rows,
         issues,
         rows_without_id=without_id,
-        missing_columns=list(header.missing),
+        missing_columns=header.lacking,
         unreadable=_raw_cells_of(header, raw_columns, row_numbers, sorted(bad)),
     )
 

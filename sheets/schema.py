@@ -35,6 +35,12 @@ class Column:
     `name` is the app's name for it and the header written by `init`; a header
     a person typed matches when it is the same apart from case, spaces,
     underscores and hyphens, or when it is one of `aliases`.
+
+    An `optional` column is one a later version added that nothing depends on
+    (a product's barcode, a stock row's bin): a sheet without it keeps working.
+    Its cells read as blank, a new row leaves it out while its value is blank,
+    and its absence is no data issue; `init` adds it, and only writing a value
+    into it asks for that.
     """
 
     name: str
@@ -47,6 +53,7 @@ class Column:
     # Sanity limits of a number, checked on every write (the sheet's own cells are read as they are).
     minimum: float | None = None
     maximum: float | None = None
+    optional: bool = False
 
     def limit_problem(self, value: Any) -> str | None:
         """Why a typed number is outside the column's limits ("must be 0 or more, not -5"), or None."""

@@ -116,6 +116,11 @@ PRODUCTS = record_tab(
         default=False,
         description="TRUE: never raise a purchase request for it automatically",
     ),
+    col(
+        "barcode",
+        description="The code on the product (EAN, UPC or any other); scanning it or the SKU finds the product",
+        optional=True,
+    ),
     prefix=None,
     about="What the company sells and buys",
     section="Inventory",
@@ -159,6 +164,11 @@ STOCK = Tab(
         quantity("min_qty", default=0),
         quantity("max_qty", default=0, description="0: no maximum"),
         col("last_counted_at", DATETIME),
+        col(
+            "bin",
+            description="Where in the location it is kept (aisle, shelf, bin); pick lists walk by it",
+            optional=True,
+        ),
         *stamps(),
     ),
     description="Stock per product per location, with min and max",

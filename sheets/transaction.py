@@ -111,7 +111,11 @@ class Transaction:
         # A fresh ID is unique by construction; a typed key (a SKU) is checked.
         if not fresh_id and self.get(tab, key) is not None:
             raise DuplicateKey(tab.name, _key_text(key))
-        cells = {column.name: to_cell(column.kind, typed[column.name]) for column in tab.columns}
+        cells = {
+            column.name: to_cell(column.kind, typed[column.name])
+            for column in tab.columns
+            if not (column.optional and typed[column.name] is None)  # a sheet without it takes the row
+        }
         self.plan.appends.append(RowAppend(tab, tab.key_of(typed), cells))
         self._pending[(tab.name, key)] = record
         self._audit(

@@ -8,6 +8,7 @@ import i18n
 from i18n import N_, _, ngettext
 from pages.common import ServerList, pager
 from pages.public import public_path
+from pages.responsive import cards_on_phones
 from processes import aftersales
 from processes.aftersales import VIEWS, ReturnQuery
 from processes.browse import PAGE_SIZES
@@ -85,6 +86,7 @@ class ReturnsList(ServerList):
                 row_key="return_id",
             ).props("dense flat bordered hide-pagination :rows-per-page-options=[0]")
             grid.classes("w-full").mark("returns")
+            cards_on_phones(grid, {"return_id": "/returns/"})
             grid.add_slot(
                 "body-cell-return_id",
                 '<q-td :props="props"><a class="text-primary" :href="\'/returns/\' + props.value">'

@@ -8,12 +8,15 @@ import i18n
 from i18n import N_, _
 from pages.common import background, call, when
 from pages.links import record_path
+from pages.responsive import cards_on_phones
+from pages.scan_field import ScanField, announce
 from pages.steps_panel import StepsPanel
-from processes import master_data, orders
+from processes import master_data, orders, scanning
 from processes.channels.status import order_in_shop
 from processes.orders import ORDER, OrderView, order_steps
 from processes.orders.procedure import payment_of
 from processes.permissions import Actor
+from processes.scanning import CodeBook, Outcome, Tally
 
 from .common import money
 from .shop_panel import shop_panel
@@ -33,14 +36,31 @@ DONE_OTHERWISE = N_("is updated")
 
 
 class PickList:
-    """The pick list of the pack step: a box per line, ticked as each is taken; its value, the lines ticked."""
+    """The pick list of the pack step: a box per line, ticked as each is taken; its value, the lines ticked.
 
-    def __init__(self, view: OrderView) -> None:
-        ui.label(_("Pick list: tick each line as it is taken")).classes("text-sm")
+    Scanning the units ticks a line once all of its units are scanned; a wrong item is refused.
+    """
+
+    def __init__(self, view: OrderView, book: CodeBook) -> None:
+        ui.label(_("Pick list: tick each line as it is taken, or scan its units")).classes("text-sm")
+        self.book = book
+        self.lines = {line.line_id: line for line in view.lines}
+        self.tally = Tally(expected={line.line_id: line.qty or 0 for line in view.lines})
+        self.scan = ScanField(self.scanned)
         self.boxes = {
             line.line_id: ui.checkbox(f"{line.qty} × {line.name} ({line.sku})").mark(f"pick-{line.line_id}")
             for line in view.lines
         }
+
+    async def scanned(self, code: str, qty: int) -> None:
+        sku = self.book.product(code)
+        keys = [line_id for line_id, line in self.lines.items() if line.sku == sku] if sku else []
+        outcome, line_id = self.tally.add_to_first(keys, qty) if sku else (Outcome.UNKNOWN, "")
+        name = self.book.name(sku) if sku else code
+        counted, wanted = self.tally.counted(line_id), self.tally.expected.get(line_id)
+        announce(self.scan, outcome, code=code, name=name, counted=counted, wanted=wanted)
+        if outcome is Outcome.COMPLETE:
+            self.boxes[line_id].value = True
 
     @property
     def value(self) -> list[str]:
@@ -64,6 +84,8 @@ class OrderDetail:
             return
         ok, locations = await call(master_data.choices, master_data.LOCATION)
         in_shop = await background(order_in_shop, view.order) if view is not None else None
+        _ok, book = await call(scanning.code_book)
+        self.book = book or CodeBook()
         self.view = view
         self.body.clear()
         with self.body:
@@ -127,9 +149,10 @@ class OrderDetail:
             }
             for line in view.lines
         ]
-        ui.table(columns=columns, rows=rows, row_key="line_id").props(
+        lines = ui.table(columns=columns, rows=rows, row_key="line_id").props(
             "dense flat bordered hide-pagination"
-        ).classes("w-full max-w-3xl")
+        )
+        cards_on_phones(lines.classes("w-full max-w-3xl"))
 
     def _steps(self, view: OrderView, locations: dict[str, str]) -> None:
         if not order_steps(view.order, self.actor):
@@ -139,7 +162,7 @@ class OrderDetail:
             "location_id": lambda: ui.select(
                 locations, label=_("Ships from"), value=view.order.location_id or None
             ).classes("w-72"),
-            "picked": lambda: PickList(view),
+            "picked": lambda: PickList(view, self.book),
             "carrier": lambda: ui.input(_("Carrier")).classes("w-48"),
             "tracking_no": lambda: ui.input(_("Tracking number")).classes("w-64"),
         }

@@ -7,6 +7,7 @@ from nicegui import ui
 import i18n
 from i18n import N_, _, ngettext
 from pages.common import ServerList, pager
+from pages.responsive import cards_on_phones
 from processes import orders
 from processes.orders import VIEWS, OrderQuery
 
@@ -82,6 +83,7 @@ class OrderList(ServerList):
                 "dense flat bordered hide-pagination :rows-per-page-options=[0]"
             )
             self.table.classes("w-full")
+            cards_on_phones(self.table, {"order_id": "/orders/"})
             self.table.add_slot(
                 "body-cell-order_id",
                 '<q-td :props="props"><a :href="\'/orders/\' + props.value" class="text-primary">'

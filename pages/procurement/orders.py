@@ -8,12 +8,15 @@ import i18n
 from i18n import N_, _
 from pages.common import attempt, background
 from pages.procurement.common import ALL, ORDER_STATES, fact, status_filter, status_list, table
+from pages.responsive import touch
+from pages.scan_count import ScanCount
 from pages.steps_panel import StepsPanel
-from processes import SheetError, procurement, runtime
+from processes import SheetError, procurement, runtime, scanning
 from processes.errors import ProcessError
 from processes.permissions import Actor
 from processes.procedure import Transition
 from processes.procurement import RECEIVING_STEPS
+from processes.scanning import CodeBook
 
 
 class OrdersPage:
@@ -81,6 +84,10 @@ class OrderPage:
                 ui.link(_("All purchase orders"), "/procurement/orders")
             return
         self.view = view
+        try:
+            self.book = await background(scanning.code_book, self.workbook)
+        except (ProcessError, SheetError):
+            self.book = CodeBook()
         self.body.clear()
         with self.body:
             self.summary(view)
@@ -132,8 +139,17 @@ class OrderPage:
             ).classes("text-base font-semibold")
             for item in procurement.PURCHASE_ORDER.transition("receive").checklist:
                 ui.label(f"• {_(item)}").classes("text-sm")
+            ui.label(_("Scan each unit as it is unpacked, or type the quantity received.")).classes("text-sm")
+            received = ScanCount(
+                self.book,
+                view.order.sku,
+                most=view.outstanding,
+                memory_key=f"receive:{self.po_id}",
+                label=_("Quantity received"),
+                key=procurement.new_receipt_id(),  # saving the delivery twice records it once
+                on_count=lambda counted: accepted.set_value(max(0, counted - int(rejected.value or 0))),
+            )
             with ui.row().classes("w-full items-end gap-3"):
-                received = ui.number(_("Quantity received"), min=0, step=1, format="%.0f").classes("w-36")
                 accepted = ui.number(_("Quantity accepted"), min=0, step=1, format="%.0f").classes("w-36")
                 rejected = ui.number(_("Quantity rejected"), value=0, min=0, step=1, format="%.0f").classes(
                     "w-36"
@@ -149,6 +165,7 @@ class OrderPage:
                     self.workbook,
                     self.po_id,
                     qty_received=received.value,
+                    receipt_id=received.key,
                     qty_accepted=accepted.value,
                     qty_rejected=rejected.value,
                     location_id=location.value,
@@ -157,6 +174,7 @@ class OrderPage:
                     base=self.view.order,
                 )
                 if receipt is not None:
+                    received.saved()
                     ui.notify(
                         _(
                             "Delivery {receipt_id} recorded: {qty_accepted} into stock",
@@ -167,7 +185,7 @@ class OrderPage:
                     )
                     await self.load()
 
-            ui.button(_("Record the delivery"), on_click=record)
+            touch(ui.button(_("Record the delivery"), on_click=record))
 
     def receipts(self, view: procurement.OrderView) -> None:
         ui.label(_("Deliveries")).classes("text-base font-semibold")

@@ -189,8 +189,17 @@ def _seed_suppliers(demo: DemoBuilder) -> None:
         )
 
 
+def demo_barcode(index: int) -> str | None:
+    """A manufacturer's EAN-13 for most products (country prefix 400); every seventh has none yet."""
+    if index % 7 == 6:
+        return None
+    digits = f"400{5_000_000 + index * 37:09d}"
+    total = sum(int(digit) * (3 if place % 2 else 1) for place, digit in enumerate(digits))
+    return digits + str((10 - total % 10) % 10)
+
+
 def _seed_products(demo: DemoBuilder) -> None:
-    for sku, name, category, unit, unit_cost, price in CATALOGUE:
+    for index, (sku, name, category, unit, unit_cost, price) in enumerate(CATALOGUE):
         demo.products[sku] = demo.add(
             PRODUCTS,
             {
@@ -205,6 +214,7 @@ def _seed_products(demo: DemoBuilder) -> None:
                 "pack_size": PACK_SIZE.get(sku),
                 "min_order_qty": MIN_ORDER_QTY.get(USUAL_SUPPLIER[sku]),
                 "do_not_reorder": sku in DISCONTINUED,
+                "barcode": demo_barcode(index),
             },
         )
 

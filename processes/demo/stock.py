@@ -173,7 +173,7 @@ def _seed_stock_rows(
 ) -> StockRows:
     rows: StockRows = {}
     for location, skus in STOCKED.items():
-        for sku in skus:
+        for index, sku in enumerate(skus):
             on_hand = _balance(demo, sku, location)
             held = reserved[sku, location]
             min_qty, max_qty = _limits(sku, location, on_hand, on_hand - held)
@@ -187,9 +187,17 @@ def _seed_stock_rows(
                     "min_qty": min_qty,
                     "max_qty": max_qty,
                     "last_counted_at": _last_counted_at(demo, sku, location, store_counted),
+                    "bin": _bin(location, index),
                 },
             )
     return rows
+
+
+def _bin(location: str, index: int) -> str:
+    """Where a product sits: aisle, shelf and bin in a warehouse (A-02-3), a shelf in the store (S-4)."""
+    if location == "store":
+        return f"S-{index // 4 + 1}"
+    return f"{'ABCD'[index // 12 % 4]}-{index // 3 % 4 + 1:02d}-{index % 3 + 1}"
 
 
 def _last_counted_at(

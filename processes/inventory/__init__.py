@@ -4,6 +4,7 @@ Every change of stock goes through processes.stock.post_move, so each one is a
 Stock Moves row written together with the new balance.
 """
 
+from processes.inventory.labels import give_barcodes, labels, render_labels
 from processes.inventory.procedures import (
     COUNT_CHECKLIST,
     STOCKTAKE,
@@ -48,6 +49,9 @@ from processes.inventory.transfers import (
 )
 
 __all__ = [
+    "give_barcodes",
+    "labels",
+    "render_labels",
     "COUNT_CHECKLIST",
     "INCOMING_PO_STATUSES",
     "STOCKTAKE",

@@ -13,9 +13,18 @@ from processes.orders.csv_input import (
     header_of,
     is_shopify,
 )
+from processes.orders.documents import render_packing_slip, render_pick_list
 from processes.orders.entry import ORDER_TABS, OrderAmounts, OrderLine, add_order, enter_order, read_line
 from processes.orders.importing import ImportReport, import_orders, parse_mapping, run_import_command
-from processes.orders.picking import BatchGroup, PickList, batch_pick_list, pick_list
+from processes.orders.picking import (
+    BATCH_STATES,
+    BatchGroup,
+    PickList,
+    batch_pick_list,
+    find_order,
+    order_number,
+    pick_list,
+)
 from processes.orders.pipeline import (
     cancel_order,
     confirm_order,
@@ -30,6 +39,7 @@ from processes.orders.procedure import ORDER, address_problem, compose_address, 
 from processes.orders.queries import VIEWS, OrderPage, OrderQuery, OrderView, order_page, order_view
 
 __all__ = [
+    "BATCH_STATES",
     "FIELDS",
     "ORDER",
     "ORDER_TABS",
@@ -53,9 +63,11 @@ __all__ = [
     "confirm_order",
     "deliver_order",
     "enter_order",
+    "find_order",
     "header_of",
     "import_orders",
     "is_shopify",
+    "order_number",
     "order_page",
     "order_steps",
     "order_view",
@@ -64,6 +76,8 @@ __all__ = [
     "pick_list",
     "read_line",
     "record_payment",
+    "render_packing_slip",
+    "render_pick_list",
     "run_import_command",
     "ship_order",
     "start_picking",

@@ -29,7 +29,7 @@ from .procedures import (
 )
 from .purchase_requests import StockContext, cancel_request, create_request, stock_context
 from .quotes import QUOTES_NEEDED, add_quote
-from .receiving import close_short, receive
+from .receiving import close_short, new_receipt_id, receive
 from .reputation import Reputation, reputations, supplier_reputation
 from .views import (
     FormChoices,
@@ -70,6 +70,7 @@ __all__ = [
     "order_rows",
     "order_steps",
     "order_view",
+    "new_receipt_id",
     "receive",
     "close_short",
     "render_purchase_order",

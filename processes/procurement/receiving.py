@@ -15,6 +15,7 @@ from processes import steps
 from processes.errors import ProcessError
 from processes.permissions import Actor
 from processes.stock import LEDGER_TABS, post_move
+from sheets.ids import new_id
 from sheets.table import Record
 from sheets.tabs import LOCATIONS, PURCHASE_ORDERS, PURCHASE_REQUESTS, RECEIPTS
 from sheets.transaction import Transaction
@@ -36,8 +37,13 @@ def receive(
     inspection_notes: str = "",
     by: Actor,
     base: Record | None = None,
+    receipt_id: str | None = None,
 ) -> Record:
     """Record one delivery and put what passed inspection into stock; returns the Receipts row.
+
+    `receipt_id` (from `new_receipt_id()`, made when the counting began) makes saving
+    idempotent: a delivery saved again under the same ID is the one already recorded,
+    counted once, whatever happened to the first answer on the way back.
 
     Refused, with nothing written, when received is not accepted + rejected, or
     when all deliveries together would come to more than was ordered.
@@ -58,6 +64,13 @@ def receive(
         )
     tabs = (PURCHASE_ORDERS, RECEIPTS, PURCHASE_REQUESTS, LOCATIONS, *LEDGER_TABS)
     with workbook.transaction(*tabs, user=by.name, action="receive goods") as tx:
+        saved = tx.get(RECEIPTS, receipt_id) if receipt_id else None
+        if saved is not None:
+            if saved.po_id != po_id:
+                raise ProcessError(
+                    _("Delivery {receipt_id} belongs to {po_id}.", receipt_id=receipt_id, po_id=saved.po_id)
+                )
+            return saved
         order = tx.require(PURCHASE_ORDERS, po_id, base=base)
         so_far = received_so_far(tx.table(RECEIPTS).records(), order.po_id)
         completes = so_far + received >= order.qty
@@ -77,6 +90,7 @@ def receive(
         receipt = tx.insert(
             RECEIPTS,
             {
+                "receipt_id": receipt_id or None,
                 "po_id": order.po_id,
                 "received_at": tx.now,
                 "location_id": location,
@@ -119,6 +133,11 @@ def close_short(
         )
         _close_request(tx, order, by)
         return closed
+
+
+def new_receipt_id() -> str:
+    """The ID a delivery being counted will be saved under (so saving it twice records it once)."""
+    return new_id(RECEIPTS.id_prefix)
 
 
 def received_so_far(receipts: Iterable[Record], po_id: str) -> int:

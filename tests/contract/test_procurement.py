@@ -657,3 +657,19 @@ def test_an_order_not_yet_approved_prints_as_not_to_be_sent(shop):
     assert "Awaiting approval: do not send" in procurement.render_purchase_order(shop.workbook, order.po_id)
     with pytest.raises(ProcessError, match="There is no purchase order PO-NOPE"):
         procurement.render_purchase_order(shop.workbook, "PO-NOPE")
+
+
+def test_a_delivery_counted_by_scan_and_saved_twice_is_received_once(shop):
+    order = ordered(shop, qty=60)
+    key = procurement.new_receipt_id()
+    first = procurement.receive(
+        shop.workbook, order.po_id, qty_received=20, qty_accepted=20, by=STAFF, receipt_id=key
+    )
+    again = procurement.receive(  # the answer to the first save was lost; the page saves again
+        shop.workbook, order.po_id, qty_received=20, qty_accepted=20, by=STAFF, base=order, receipt_id=key
+    )
+
+    assert first.receipt_id == again.receipt_id == key
+    assert counts(shop, RECEIPTS, STOCK_MOVES) == [1, 1]
+    assert shop.read(STOCK).get(("KIT-001", shop.location)).on_hand == 20
+    assert shop.ledger_agrees()

@@ -48,6 +48,7 @@ ADMIN = "ada"
 #: abbreviations the Chinese catalog itself keeps (SLA, SKU …).
 ALLOWED = {
     *("Flowsheet", "FLOWSHEET", "Google", "Shopify", "Excel", "Markdown", "Mermaid", "README"),
+    *("EAN", "UPC"),  # kinds of barcode, named so in Chinese too
     *("SKU", "SLA", "SMTP", "CSV", "HTML", "PDF", "API", "ID", "RACI", "WAPE", "SUM", "xlsx", "csv"),
     *("JPEG", "PNG", "WebP", "HEIC", "MB"),  # picture formats, and the size of a photo
     "Webhook",  # Shopify's own Chinese pages keep the word
@@ -168,8 +169,9 @@ def record_texts(workbook: Any) -> list[str]:
 # --- where the pages are -------------------------------------------------------------
 
 
-#: Routes that are no page to read: the API, NiceGUI's own, logging in and out (the login page is read last).
-NOT_PAGES = ("/api/", "/_nicegui", "/login", "/logout")
+#: Routes that are no page to read: the API, NiceGUI's own, logging in and out (the login page is read last),
+#: the app's static files (the scan script and its vendored camera library).
+NOT_PAGES = ("/api/", "/_nicegui", "/login", "/logout", "/static/")
 #: Routes answered with a picture, no text: a return's photo.
 PICTURES = (PHOTO_PATH,)
 
@@ -220,6 +222,13 @@ def addresses(workbook: Any) -> dict[str, list[str]]:
             f"/inventory/stocktake/{key}" for key in one_per_state(workbook, STOCK_COUNTS, "session_id")
         ],
         "/orders/{order_id}": [f"/orders/{key}" for key in one_per_state(workbook, ORDERS, "order_id")],
+        # The packing station of an order being picked (its lines to scan) and of one that is not.
+        "/orders/packing/{order_id}": [
+            f"/orders/packing/{key}" for key in one_per_state(workbook, ORDERS, "order_id")
+        ],
+        "/orders/{order_id}/packing-slip": [
+            f"/orders/{key}/packing-slip" for key in one_per_state(workbook, ORDERS, "order_id")[:2]
+        ],
         "/tickets/{ticket_id}": [f"/tickets/{key}" for key in one_per_state(workbook, TICKETS, "ticket_id")],
         "/returns/{return_id}": [
             f"/returns/{key}"
@@ -245,7 +254,12 @@ def shop(app_workbook, app_accounts):
 
 
 #: Routes answered with a document rather than a page: read as the HTML they send.
-DOCUMENTS = ("/procurement/orders/{po_id}/print",)
+DOCUMENTS = (
+    "/procurement/orders/{po_id}/print",
+    "/orders/{order_id}/packing-slip",
+    "/orders/picking/print",
+    "/products/labels",
+)
 
 
 async def read_document(user: User, path: str) -> list[str]:
