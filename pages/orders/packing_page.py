@@ -17,9 +17,12 @@ from pages.common import call
 from pages.responsive import touch
 from pages.scan_field import ScanField, ScanMemory, announce
 from processes import orders, scanning
-from processes.orders import PickList
+from processes.orders import ORDER, PickList
 from processes.permissions import Actor
 from processes.scanning import CodeBook, Outcome, Tally
+
+#: The states an order is packed from (being picked), as its procedure declares.
+PACKED_FROM = ORDER.transition("pack").sources
 
 
 class PackingStart:
@@ -64,7 +67,7 @@ class PackingView:
         self.book, self.pick = book or CodeBook(), pick
         self.tally = Tally(expected=pick.expected)
         self._head()
-        if pick.status != "picking":
+        if pick.status not in PACKED_FROM:
             self.memory.forget()
             self.scan.input.disable()
         else:
@@ -89,7 +92,7 @@ class PackingView:
         pick = self.pick
         self.body.clear()
         with self.body:
-            if pick.status != "picking":
+            if pick.status not in PACKED_FROM:
                 ui.label(
                     _(
                         "Order {number} is not being picked (it is {status}); nothing to pack.",
