@@ -81,6 +81,7 @@ class StepsPanel:
         self.extras, self.fields = dict(extras or {}), dict(fields or {})
         self.site_url, self.title, self.only = site_url, title, only
         self.notice = notice or (lambda step: _("Done: {step}", step=_(step.label)))
+        self.buttons: list[ui.button] = []  # every step's button: none is pressed while a step runs
 
     def offered(self) -> list[tuple[Procedure, Transition]]:
         """The steps this login may take on the record now (or just `only`), in the order declared."""
@@ -124,6 +125,9 @@ class StepsPanel:
             }
 
             async def take() -> None:
+                # Until the record is drawn again, no button of what it was can be pressed (a second step
+                # taken on the state before would be refused as a conflict).
+                self._press_none()
                 # A blank optional input keeps the rule's default; a blank required one is the rule's to refuse.
                 required = {item.name for item in rule.inputs if item.required}
                 values: dict[str, Any] = {
@@ -146,12 +150,24 @@ class StepsPanel:
                     base=self.record,
                     site_url=self.site_url,
                 )
-                if done is not None:
-                    ui.notify(self.notice(step), type="positive")
-                    await self.on_done()
+                if done is None:
+                    self._press_any()
+                    return
+                ui.notify(self.notice(step), type="positive")
+                await self.on_done()
 
             color = "negative" if step.target in procedure.groups.get(ABANDONED, ()) else "primary"
-            ui.button(_(step.label), on_click=take, color=color).mark(f"step-{step.action}")
+            self.buttons.append(
+                ui.button(_(step.label), on_click=take, color=color).mark(f"step-{step.action}")
+            )
+
+    def _press_none(self) -> None:
+        for button in self.buttons:
+            button.disable()
+
+    def _press_any(self) -> None:
+        for button in self.buttons:
+            button.enable()
 
     def _field(self, procedure: Procedure, item: steps.Input) -> ui.element:
         column: Column | None = (
