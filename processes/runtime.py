@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from sheets.workbook import Workbook
@@ -24,6 +25,22 @@ def use(
     global _workbook, _accounts, _public_url, _smtp_configured
     _workbook, _accounts, _public_url = workbook, accounts, public_url.rstrip("/")
     _smtp_configured = smtp_configured
+
+
+_attachments: Path | None = None
+
+
+def use_attachments(folder: Path | None) -> None:
+    """Where the files of customers' emails are kept (FLOWSHEET_DATA_DIR/attachments)."""
+    global _attachments
+    _attachments = folder
+
+
+def attachments_folder() -> Path:
+    """The folder of kept attachments: the one set, else `attachments` beside the logins' file."""
+    if _attachments is not None:
+        return _attachments
+    return accounts().store.path.parent / "attachments"
 
 
 def smtp_configured() -> bool:
