@@ -251,3 +251,13 @@ def conversation(workbook: Workbook, ticket_id: str) -> list[Record]:
 
 def attachment_names(message: Record | dict[str, Any]) -> list[str]:
     return attachments.names_in(message["attachments"])
+
+
+def attachment_file(
+    workbook: Workbook, root: Path, ticket_id: str, message_id: str, name: str
+) -> Path | None:
+    """The kept file `name` of message `message_id` on ticket `ticket_id`; None unless the row names it."""
+    message = workbook.table(MESSAGES).get(message_id)
+    if message is None or message.ticket_id != ticket_id:
+        return None
+    return attachments.stored_file(Path(root), ticket_id, message_id, name, message.attachments)
