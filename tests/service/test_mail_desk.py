@@ -15,7 +15,7 @@ from email.utils import make_msgid
 import pytest
 from imapclient import IMAPClient
 
-from jobs.mail_in import attachments_root, mail_round
+from jobs.mail_in import ImapSettings, attachments_root, mail_round
 from jobs.outbox import send_round
 from processes import service
 from processes.permissions import Actor
@@ -265,3 +265,36 @@ def test_the_sla_pause_is_folded_in_when_the_customer_answers(local, imap_server
     mail_round(workbook, imap_server.settings, tmp_path / "data")
     after = workbook.table(TICKETS).get(ticket.ticket_id)
     assert after.due_at - before == timedelta(hours=5) and after.paused_hours == 5
+
+
+def test_jobs_once_reads_the_mailbox_before_the_sending_round(local, imap_server, mailbox, tmp_path):
+    from jobs.runner import JobRunner, run_once
+
+    imap_server.deliver(customer_mail().as_bytes())
+    said: list[str] = []
+    code = run_once(
+        local.workbook,
+        lambda workbook, state: "checks: nothing to do",
+        data_dir=tmp_path / "data",
+        smtp=mailbox.settings,
+        imap=imap_server.settings,
+        out=said.append,
+    )
+    assert code == 0
+    assert any(line.startswith("mail in: 1 read: 1 opened a ticket") for line in said), said
+    assert len(tickets(local.workbook)) == 1
+    runner = JobRunner(
+        local.workbook, lambda *a, **k: None, data_dir=tmp_path / "data", imap=imap_server.settings
+    )
+    assert {tag for job in runner.scheduler.jobs for tag in job.tags} == {"cycle", "outbox", "mail"}
+    unconfigured = JobRunner(local.workbook, lambda *a, **k: None, data_dir=tmp_path / "other")
+    assert "mail" not in {tag for job in unconfigured.scheduler.jobs for tag in job.tags}
+
+
+def test_an_unreachable_mailbox_is_said_and_changes_nothing(local, tmp_path):
+    from tests.mail_servers import free_port
+
+    closed = ImapSettings(host="127.0.0.1", port=free_port(), ssl=False, user="service", timeout=5)
+    report = mail_round(local.workbook, closed, tmp_path / "data")
+    assert report.unavailable and "cannot reach" in str(report)
+    assert tickets(local.workbook) == []
