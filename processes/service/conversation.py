@@ -152,9 +152,7 @@ def _open_ticket(tx: Transaction, mail: Mail, follows: str = "") -> Record:
             "kind": "inquiry",
             "customer_name": mail.sender_name[:200] or None,
             "customer_email": mail.sender or None,
-            "subject": mail.ticket_ref
-            and mail.subject.replace(f"[{mail.ticket_ref}]", "").strip()
-            or mail.subject,
+            "subject": _ticket_subject(mail),
             "details": _cut(details, 5000),
             "priority": "normal",
             "status": TICKET.start_states[0],
@@ -163,6 +161,12 @@ def _open_ticket(tx: Transaction, mail: Mail, follows: str = "") -> Record:
             "paused_hours": 0,
         },
     )
+
+
+def _ticket_subject(mail: Mail) -> str:
+    """The email's subject without a reference to another ticket, as long as a ticket's subject may be."""
+    subject = mail.subject.replace(f"[{mail.ticket_ref}]", "").strip() if mail.ticket_ref else mail.subject
+    return (subject or mail.subject)[:200]
 
 
 def _body_with_notes(body: str, notes: Iterable[str]) -> str:

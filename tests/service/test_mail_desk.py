@@ -298,3 +298,13 @@ def test_an_unreachable_mailbox_is_said_and_changes_nothing(local, tmp_path):
     report = mail_round(local.workbook, closed, tmp_path / "data")
     assert report.unavailable and "cannot reach" in str(report)
     assert tickets(local.workbook) == []
+
+
+def test_a_long_subject_is_cut_for_the_ticket_and_kept_whole_in_its_message(local, tmp_path):
+    from processes.service.emails import read_mail
+
+    subject = "Broken " * 60
+    service.receive(local.workbook, [read_mail(customer_mail(subject).as_bytes())], attachments_root=tmp_path)
+    [ticket] = tickets(local.workbook)
+    [message] = messages(local.workbook)
+    assert len(ticket.subject) == 200 and message.subject == subject.strip()
