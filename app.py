@@ -29,6 +29,7 @@ from config import Config
 from i18n import LANGUAGES
 from jobs.channels import ChannelJobs, run_sync_command
 from jobs.cycle import run_cycle
+from jobs.mail_in import ImapSettings, attachments_root
 from jobs.outbox import SmtpSettings
 from jobs.runner import RunnerLock, run_forever, run_once, start_in_background
 from processes import channels, stock
@@ -276,6 +277,13 @@ def smtp_settings() -> SmtpSettings:
         raise SetupError(f"SMTP settings: {error}") from None
 
 
+def imap_settings() -> ImapSettings:
+    try:
+        return ImapSettings.from_env(os.environ)
+    except ValueError as error:
+        raise SetupError(f"IMAP settings: {error}") from None
+
+
 def job_intervals(workbook: Workbook) -> dict[str, float]:
     """The runner's intervals from the Settings tab (read when the runner starts)."""
     in_force = {setting.key: setting.value for setting in settings_in_force(workbook)}
@@ -304,12 +312,20 @@ def run_jobs(workbook: Workbook, config: Config, *, once: bool) -> int:
     """`python app.py jobs [--once]`: the checks, the outbox and the shop connections, alone or as one cycle."""
     shops = open_channels(workbook, config)
     if once:
-        return run_once(workbook, run_cycle, data_dir=config.data_dir, smtp=smtp_settings(), channels=shops)
+        return run_once(
+            workbook,
+            run_cycle,
+            data_dir=config.data_dir,
+            smtp=smtp_settings(),
+            channels=shops,
+            imap=imap_settings(),
+        )
     return run_forever(
         workbook,
         run_cycle,
         data_dir=config.data_dir,
         smtp=smtp_settings(),
+        imap=imap_settings(),
         channels=shops,
         **job_intervals(workbook),
     )
@@ -391,6 +407,7 @@ def serve(
     smtp: SmtpSettings,
     port: int | None,
     shops: ChannelJobs | None = None,
+    imap: ImapSettings | None = None,
 ) -> None:
     from nicegui import app, ui
 
@@ -405,6 +422,7 @@ def serve(
         smtp_configured=smtp.configured,
         data_dir=config.data_dir,
     )
+    runtime.use_attachments(attachments_root(config.data_dir))
     register_pages()
     api.register()
     # The jobs run inside the web app too; the lock in the data folder keeps a
@@ -417,6 +435,7 @@ def serve(
                 run_cycle,
                 data_dir=config.data_dir,
                 smtp=smtp,
+                imap=imap,
                 channels=shops,
                 **job_intervals(workbook),
             )
@@ -462,6 +481,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "channels":
             return run_channels(workbook, config, args)
         smtp = smtp_settings()
+        imap = imap_settings()
         prepare_to_serve(workbook, accounts, demo=args.demo)
         shops = open_channels(workbook, config)
         for shop in channels.connections():
@@ -474,7 +494,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (SheetError, ProcessError) as error:
         print(f"flowsheet: {error}", file=sys.stderr)
         return 2
-    serve(config, workbook, accounts, smtp, args.port, shops)
+    serve(config, workbook, accounts, smtp, args.port, shops, imap)
     return 0
 
 

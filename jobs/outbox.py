@@ -215,12 +215,18 @@ def _quietly_quit(smtp: smtplib.SMTP) -> None:
 
 
 def build_email(message: Record, sender: str) -> EmailMessage:
+    """The email of an Outbox row: its own Message-ID when it was given one (a ticket's reply), with the
+    In-Reply-To and References that keep it in the customer's conversation."""
     email = EmailMessage()
     email["From"] = sender
     email["To"] = message.to
     email["Subject"] = message.subject or ""
     email["Date"] = formatdate(localtime=True)
-    email["Message-ID"] = make_msgid(idstring=str(message.message_id))
+    email["Message-ID"] = message.email_message_id or make_msgid(idstring=str(message.message_id))
+    if message.in_reply_to:
+        email["In-Reply-To"] = message.in_reply_to
+    if message.references:
+        email["References"] = message.references
     email.set_content(message.body or "")
     return email
 

@@ -37,6 +37,7 @@ import schedule
 from jobs.channels import ROUND_SECONDS, ChannelJobs, ChannelWorker
 from jobs.cycle import CycleState, release_lease
 from jobs.lease import CLAIM
+from jobs.mail_in import ImapSettings, mail_round
 from jobs.outbox import SmtpSettings, retry_wait, send_round
 from processes.channels.sync import SyncReport
 from sheets.workbook import Workbook
@@ -115,6 +116,8 @@ class JobRunner:
         stop_event: threading.Event | None = None,
         channels: ChannelJobs | None = None,
         channel_seconds: float = ROUND_SECONDS,
+        imap: ImapSettings | None = None,
+        receive: Callable[[Workbook, ImapSettings, Path], Any] = mail_round,
     ) -> None:
         self.workbook = workbook
         self.cycle = cycle
@@ -125,6 +128,11 @@ class JobRunner:
         self.scheduler = schedule.Scheduler()
         self.scheduler.every(cycle_seconds).seconds.do(self.run_cycle).tag("cycle")
         self.scheduler.every(outbox_seconds).seconds.do(self.run_outbox).tag("outbox")
+        self.data_dir = Path(data_dir)
+        self.imap = imap if imap is not None else ImapSettings()
+        self.receive = receive
+        if self.imap.configured:  # mail in on the outbox's interval: a customer's answer as soon as ours
+            self.scheduler.every(outbox_seconds).seconds.do(self.run_mail_in).tag("mail")
         self._stop = stop_event if stop_event is not None else threading.Event()
         self._thread: threading.Thread | None = None
         self._said_locked = False
@@ -190,6 +198,18 @@ class JobRunner:
         self._back_off_while_unreachable(bool(getattr(report, "unavailable", False)))
         return True
 
+    def run_mail_in(self) -> bool:
+        """One round of reading the service mailbox, under the same lock and lease as the outbox."""
+        if not self._may_act() or not self.holds_lease():
+            return False
+        try:
+            report = self.receive(self.workbook, self.imap, self.data_dir)
+        except Exception:
+            log.exception("jobs: reading the service mailbox failed; the next round runs as scheduled")
+            return False
+        log.info("jobs: %s", report)
+        return True
+
     def _back_off_while_unreachable(self, unreachable: bool) -> None:
         if not unreachable:
             self._outages, self._outbox_resumes = 0, None
@@ -251,7 +271,7 @@ class JobRunner:
 def start_in_background(workbook: Workbook, cycle: Cycle, **settings: Any) -> JobRunner:
     """The runner in a daemon thread of the web app; call `stop()` on shutdown.
 
-    `settings` are JobRunner's: data_dir, cycle_seconds, outbox_seconds, smtp.
+    `settings` are JobRunner's: data_dir, cycle_seconds, outbox_seconds, smtp, imap.
     """
     return JobRunner(workbook, cycle, **settings).start()
 
@@ -267,7 +287,7 @@ def run_forever(
 ) -> int:
     """`python app.py jobs`: run in this thread until Ctrl-C (or `stop` is set); returns the exit code 0.
 
-    `settings` are JobRunner's other ones: data_dir, smtp.
+    `settings` are JobRunner's other ones: data_dir, smtp, imap.
     """
     runner = JobRunner(
         workbook,
@@ -298,6 +318,7 @@ def run_once(
     out: Callable[[str], Any] = print,
     settle_seconds: float = LEASE_SETTLE_SECONDS,
     channels: ChannelJobs | None = None,
+    imap: ImapSettings | None = None,
 ) -> int:
     """`python app.py jobs --once`: one cycle and one sending round, unless another runner holds the lock.
 
@@ -306,12 +327,13 @@ def run_once(
     claimed at the same moment then sees which of the two won). The lease is
     released at the end.
 
-    With a shop connected (`channels`), a sync of it runs between the two.
+    With a shop connected (`channels`), a sync of it runs between the two. With IMAP
+    configured (`imap`), the service mailbox is read before the sending round.
 
     Exit code: 0 when all ran (or another runner holds the lock or lease: nothing to do), 1 when one
     raised or the sync failed.
     """
-    runner = JobRunner(workbook, cycle, data_dir=data_dir, smtp=smtp, send=send)
+    runner = JobRunner(workbook, cycle, data_dir=data_dir, smtp=smtp, send=send, imap=imap)
     if not runner.lock.acquire():
         out(f"jobs: another runner holds {runner.lock.path}; it runs the jobs, so this one did nothing")
         return 0
@@ -333,6 +355,13 @@ def run_once(
         if not runner.holds_lease():
             out("jobs: this runner does not hold the lease, so it sends no message")
             return 0 if ok else 1
+        if runner.imap.configured:
+            try:
+                out(str(runner.receive(workbook, runner.imap, runner.data_dir)))
+            except Exception as error:
+                log.exception("jobs: reading the service mailbox failed")
+                out(f"jobs: reading the service mailbox failed: {error}")
+                ok = False
         try:
             out(str(send(workbook, runner.smtp)))
         except Exception as error:

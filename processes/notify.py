@@ -9,6 +9,7 @@ Sending comes later, from the Outbox (the jobs' outbox sender).
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -62,12 +63,19 @@ def render(template: str, language: str = ENGLISH, **context: Any) -> tuple[str,
 
 
 def queue_message(
-    tx: Transaction, *, to: str | None, template: str, ref: str, **context: Any
+    tx: Transaction,
+    *,
+    to: str | None,
+    template: str,
+    ref: str,
+    threading: Mapping[str, str] | None = None,
+    **context: Any,
 ) -> Record | None:
     """Queue a message in the Outbox in the same transaction; None when there is no address to send to.
 
     The message is written in the customers' language from Settings (`customer_language`);
     a transaction that queues messages declares MESSAGE_TABS so that costs no extra read.
+    `threading` sets the Outbox's email_message_id, in_reply_to and references (a ticket's reply).
     """
     if not to or "@" not in to:
         log.info("no email address for %s: the %s message was not queued", ref, template)
@@ -82,5 +90,6 @@ def queue_message(
             "body": body,
             "ref": ref,
             "status": OUTBOX_QUEUED,
+            **(threading or {}),
         },
     )

@@ -17,6 +17,7 @@ from sheets.tabs import (
     AUDIT,
     FORECAST,
     FORECAST_RUNS,
+    MESSAGES,
     OUTBOX,
     SETTINGS,
     STOCK_MOVES,
@@ -62,6 +63,7 @@ WRITTEN_BY_THE_APP: dict[str, str] = {
     SUMMARY.name: N_("the scheduled checks rewrite it"),
     FORECAST.name: N_("demand planning rewrites it every cycle"),
     FORECAST_RUNS.name: N_("demand planning adds a row each time it computes the forecast"),
+    MESSAGES.name: N_("it is each ticket's conversation, written by the mail job and the ticket page"),
     STOCK_MOVES.name: N_(
         "it is the stock ledger: a correction is a new move, made by a stocktake or a transfer"
     ),

@@ -41,6 +41,22 @@ def data_dir() -> Path:
     return Path(path).parent
 
 
+_attachments: Path | None = None
+
+
+def use_attachments(folder: Path | None) -> None:
+    """Where the files of customers' emails are kept (FLOWSHEET_DATA_DIR/attachments)."""
+    global _attachments
+    _attachments = folder
+
+
+def attachments_folder() -> Path:
+    """The folder of kept attachments: the one set, else `attachments` beside the logins' file."""
+    if _attachments is not None:
+        return _attachments
+    return accounts().store.path.parent / "attachments"
+
+
 def smtp_configured() -> bool:
     """Whether the outbox can send: without SMTP, queued messages wait (and the dashboard says so)."""
     return _smtp_configured

@@ -433,6 +433,28 @@ TICKETS = record_tab(
     grows=True,
 )
 
+#: Who wrote a message of a ticket's conversation: the customer (in), staff to the customer (out),
+#: staff to staff (internal: never emailed).
+MESSAGE_DIRECTIONS = ("in", "out", "internal")
+
+MESSAGES = record_tab(
+    "Messages",
+    "message_id",
+    col("ticket_id", required=True),
+    col("direction", choices=MESSAGE_DIRECTIONS, default="in"),
+    col("author", description="The customer's address, or the staff member's login"),
+    col("at", DATETIME),
+    col("subject"),
+    col("body"),
+    col("email_message_id", description="The email's Message-ID header: a mail is recorded once"),
+    col("attachments", description="The files kept with the message, one name a line"),
+    prefix="CNV",
+    about="Each ticket's conversation: customers' emails, staff replies and internal notes",
+    section="Customer service",
+    grows=True,
+    lookups=("ticket_id",),
+)
+
 SURVEYS = record_tab(
     "Surveys",
     "survey_id",
@@ -607,6 +629,9 @@ OUTBOX = record_tab(
     col("attempts", INT, default=0),
     col("sent_at", DATETIME),
     col("error"),
+    col("email_message_id", description="The Message-ID it is sent with, made when it is queued"),
+    col("in_reply_to", description="The Message-ID of the email it answers"),
+    col("references", description="The Message-IDs of the conversation so far"),
     prefix="MSG",
     about="Customer notifications waiting to be sent, and what became of them",
     section="Management",
@@ -649,6 +674,7 @@ ALL_TABS: tuple[Tab, ...] = (
     ORDERS,
     ORDER_LINES,
     TICKETS,
+    MESSAGES,
     SURVEYS,
     RETURNS,
     ALERTS,

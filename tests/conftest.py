@@ -116,3 +116,38 @@ def google(tmp_path: Path, fake_google) -> Record:
 @pytest.fixture
 def local(tmp_path: Path) -> Record:
     return make_record("local", tmp_path, None)
+
+
+@pytest.fixture
+def mailbox():
+    """A real SMTP server (aiosmtpd) on a free loopback port; `mailbox.settings` send to it."""
+    from aiosmtpd.controller import Controller
+
+    from jobs.outbox import SmtpSettings
+    from tests.mail_servers import Mailbox, free_port
+
+    box = Mailbox()
+    controller = Controller(box, hostname="127.0.0.1", port=free_port())
+    controller.start()
+    box.settings = SmtpSettings(
+        host="127.0.0.1",
+        port=controller.port,
+        starttls=False,
+        sender="shop@example.com",
+        timeout=10,
+        max_attempts=3,
+    )
+    yield box
+    controller.stop()
+
+
+@pytest.fixture
+def imap_server():
+    """A real IMAP server (Debian's dovecot) of the test's own; skipped where dovecot is not installed."""
+    from tests.mail_servers import Dovecot, dovecot_installed
+
+    if not dovecot_installed():
+        pytest.skip("dovecot is not installed: apt-get install dovecot-imapd (.ci/run does)")
+    server = Dovecot().start()
+    yield server
+    server.stop()

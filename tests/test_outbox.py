@@ -1,45 +1,15 @@
-"""The outbox sender against a real local SMTP server (aiosmtpd), on both backends."""
+"""The outbox sender against a real local SMTP server (aiosmtpd, the `mailbox` fixture), on both backends."""
 
 from __future__ import annotations
 
-import socket
 from datetime import datetime, timedelta
-from email import message_from_bytes, policy
 
 import pytest
-from aiosmtpd.controller import Controller
 
 from jobs.outbox import SmtpSettings, outbox_status, send_round
 from jobs.runner import JobRunner
 from sheets.tabs import OUTBOX
-
-
-class Mailbox:
-    """An aiosmtpd handler: accepts every message, or refuses each with `refuse` (an SMTP reply).
-
-    `refuse_rcpt` refuses recipients by address, at RCPT TO.
-    """
-
-    def __init__(self) -> None:
-        self.received: list = []
-        self.refused = 0
-        self.refuse: str | None = None
-        self.refuse_rcpt: dict[str, str] = {}
-
-    async def handle_RCPT(self, server, session, envelope, address, rcpt_options) -> str:
-        if address in self.refuse_rcpt:
-            return self.refuse_rcpt[address]
-        envelope.rcpt_tos.append(address)
-        return "250 OK"
-
-    async def handle_DATA(self, server, session, envelope) -> str:
-        if self.refuse:
-            self.refused += 1
-            return self.refuse
-        self.received.append(
-            (envelope.rcpt_tos, message_from_bytes(envelope.original_content, policy=policy.default))
-        )
-        return "250 Message accepted for delivery"
+from tests.mail_servers import free_port
 
 
 class Clock:
@@ -51,29 +21,6 @@ class Clock:
 
     def wait(self, **delta) -> None:
         self.now += timedelta(**delta)
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-@pytest.fixture
-def mailbox():
-    box = Mailbox()
-    controller = Controller(box, hostname="127.0.0.1", port=free_port())
-    controller.start()
-    box.settings = SmtpSettings(
-        host="127.0.0.1",
-        port=controller.port,
-        starttls=False,
-        sender="shop@example.com",
-        timeout=10,
-        max_attempts=3,
-    )
-    yield box
-    controller.stop()
 
 
 def queue(workbook, *messages: tuple[str, str, str]) -> list[str]:

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from pages.service import surveys, tickets
+from pages.service import conversation, surveys, tickets
 
 
 def register() -> None:
-    """Register the ticket pages, the survey analysis and the public survey page."""
+    """Register the ticket pages, their files' downloads, the survey analysis and the public survey page."""
     tickets.register()
+    conversation.register()
     surveys.register()

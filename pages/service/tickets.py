@@ -22,6 +22,7 @@ from processes import runtime, service
 from processes.permissions import Actor
 from processes.service import ACTIVE, ALL, PRIORITIES, TICKET, TicketQuery, TicketView
 
+from . import conversation
 from .common import SLA_COLOURS, SLA_WORDS, fact, shown, table
 from .customer_view import order_link, show_customer
 
@@ -167,6 +168,7 @@ class TicketPage:
         self.site_url = site_url  # where customers reach the app: the survey link starts with it
         self.workbook = runtime.workbook()
         self.view: TicketView | None = None
+        self.replies: list[service.CannedReply] = []
 
     async def build(self) -> None:
         ui.link(_("All tickets"), "/tickets")
@@ -178,12 +180,15 @@ class TicketPage:
         if view is None:
             return
         self.view = view
+        self.replies = await attempt(service.canned_replies, i18n.current()) or []
         self.body.clear()
         with self.body:
             self._summary(view)
             show_customer(view.customer)
+            conversation.draw_messages(self.ticket_id, view.messages)
             self._notes(view)
             self._steps(view)
+            conversation.draw_note_form(self.ticket_id, self.actor, self.refresh)
 
     def _summary(self, view: TicketView) -> None:
         ticket = view.ticket
@@ -229,9 +234,10 @@ class TicketPage:
                 ).classes("whitespace-pre-wrap")
 
     def _notes(self, view: TicketView) -> None:
-        ui.label(_("Notes")).classes("text-base font-semibold")
+        """The ticket's notes the conversation does not show: typed into the sheet, or from before it."""
         if not view.notes:
-            ui.label(_("No replies yet.")).classes("text-slate-500")
+            return
+        ui.label(_("Notes")).classes("text-base font-semibold")
         for note in view.notes:
             with ui.column().classes("gap-0 border-l-4 pl-2"):
                 ui.label(f"{note.at} · {note.author}".strip(" ·")).classes("text-xs text-slate-500")
@@ -241,10 +247,13 @@ class TicketPage:
         def text(label: str) -> Any:
             return lambda: ui.textarea(_(label)).classes("w-full").props("maxlength=5000 autogrow")
 
+        def canned(label: str) -> Any:
+            return conversation.text_with_canned_replies(label, self.ticket_id, self.actor, self.replies)
+
         fields = {
             "assignee": lambda: ui.input(_("Assign to"), value=view.ticket.assignee or self.actor.name),
-            "message": text(N_("Reply to the customer")),
-            "question": text(N_("Question for the customer")),
+            "message": canned(N_("Reply to the customer")),
+            "question": canned(N_("Question for the customer")),
             "resolution": text(N_("Resolution")),
         }
         StepsPanel(

@@ -41,7 +41,7 @@ from .management import seed_alerts, seed_outbox, seed_suggestions
 from .orders import insert_orders, invent_customers, plan_orders
 from .procurement import seed_procurement
 from .replenishment import seed_replenishment
-from .service import seed_surveys, seed_tickets
+from .service import seed_messages, seed_surveys, seed_tickets
 from .simulation import simulate
 from .stock import plan_stocktake, seed_stock, seed_transfers, write_ledger
 
@@ -99,6 +99,7 @@ def _tell_the_story(demo: DemoBuilder) -> None:
     seed_forecast_runs(demo)
     seed_alerts(demo, stock, restocking_transfer)
     tickets = seed_tickets(demo)
+    seed_messages(demo, tickets)
     seed_surveys(demo, tickets)
     seed_suggestions(demo)
     seed_outbox(demo, returns)

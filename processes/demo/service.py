@@ -13,7 +13,7 @@ from datetime import datetime, timedelta
 from typing import Any, NamedTuple
 
 from sheets.table import Record
-from sheets.tabs import SURVEYS, TICKETS
+from sheets.tabs import MESSAGES, SURVEYS, TICKETS
 
 from .builder import SERVICE, DemoBuilder, OrderPlan, declared_default, whole_seconds
 from .choices import ORDER_STATUS, PRIORITY, TICKET_KIND, TICKET_STATUS
@@ -186,6 +186,42 @@ def seed_tickets(demo: DemoBuilder) -> list[Record]:
     """Write the scripted tickets, each about a different order; returns them in script order."""
     used: set[int] = set()
     return [demo.add(TICKETS, _ticket_values(demo, script, used)) for script in TICKET_SCRIPTS]
+
+
+#: What the service desk answered first, in the demo's conversations.
+FIRST_ANSWER = "Thank you for writing. We are looking into it and will come back to you shortly."
+
+
+def seed_messages(demo: DemoBuilder, tickets: list[Record]) -> None:
+    """Each ticket's conversation: the customer's email that opened it, and the first answer where one was sent."""
+    for number, ticket in enumerate(tickets, start=1):
+        stamp = f"{ticket.opened_at:%Y%m%d%H%M%S}.{number}"
+        domain = (ticket.customer_email or "example.com").partition("@")[2] or "example.com"
+        demo.add(
+            MESSAGES,
+            {
+                "ticket_id": ticket.ticket_id,
+                "direction": "in",
+                "author": ticket.customer_email,
+                "at": ticket.opened_at,
+                "subject": ticket.subject,
+                "body": ticket.details or ticket.subject,
+                "email_message_id": f"<{stamp}.question@{domain}>",
+            },
+        )
+        if ticket.first_response_at is not None:
+            demo.add(
+                MESSAGES,
+                {
+                    "ticket_id": ticket.ticket_id,
+                    "direction": "out",
+                    "author": SERVICE,
+                    "at": ticket.first_response_at,
+                    "subject": f"Re: {ticket.subject} [{ticket.ticket_id}]",
+                    "body": FIRST_ANSWER,
+                    "email_message_id": f"<{stamp}.answer@flowsheet.demo>",
+                },
+            )
 
 
 def seed_surveys(demo: DemoBuilder, tickets: list[Record]) -> None:

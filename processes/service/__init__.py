@@ -9,6 +9,9 @@
     sla_status(ticket, now)                                              # met, breached, due_soon, ...
     answer_survey(workbook, token, score=5, comment="Thank you!")       # the public page
     survey_analysis(workbook)
+    receive(workbook, mails, attachments_root=…)                        # the mail job: emails in
+    add_internal_note(workbook, ticket_id, "Carrier called.", by=actor) # never emailed
+    fill_reply(workbook, ticket_id, "where_is_my_order", by=actor)      # a canned reply's text
 
 The rules live here; pages call these functions and offer only the steps
 `ticket_steps` returns. Every change is one transaction.
@@ -17,6 +20,8 @@ The rules live here; pages call these functions and offer only the steps
 from sheets.tabs import PRIORITIES
 
 from .analysis import Comment, Figures, SurveyAnalysis, WeekFigures, analyse, survey_analysis, week_of
+from .canned import CannedReply, canned_replies, fill_reply
+from .conversation import INTERNAL, Received, add_internal_note, attachment_file, attachment_names, receive
 from .customer import CustomerHistory, customer_history
 from .procedure import ACTIVE_STATES, FINISHED_STATES, SLA_SETTING_KEYS, TICKET, ticket_steps
 from .sla import SlaStatus, sla_status
@@ -53,6 +58,7 @@ __all__ = [
     "ACTIVE_STATES",
     "ALL",
     "ALREADY_ANSWERED",
+    "INTERNAL",
     "COMMENT_LIMIT",
     "FINISHED_STATES",
     "KINDS",
@@ -62,10 +68,12 @@ __all__ = [
     "SLA_SETTING_KEYS",
     "SURVEY_PATH",
     "TICKET",
+    "CannedReply",
     "Comment",
     "Figures",
     "Note",
     "PublicSurvey",
+    "Received",
     "SlaStatus",
     "SurveyAnalysis",
     "TicketPage",
@@ -75,16 +83,22 @@ __all__ = [
     "CustomerHistory",
     "customer_history",
     "WeekFigures",
+    "add_internal_note",
     "analyse",
     "answer_survey",
     "append_note",
     "assign",
+    "attachment_file",
+    "attachment_names",
+    "canned_replies",
     "close",
     "create_survey",
+    "fill_reply",
     "note_entries",
     "open_ticket",
     "procedure_of",
     "public_survey",
+    "receive",
     "reply",
     "resolve",
     "resume",

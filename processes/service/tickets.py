@@ -27,11 +27,12 @@ from processes.errors import ProcessError
 from processes.notify import MESSAGE_TABS, queue_message
 from processes.permissions import Actor
 from sheets.table import Record
-from sheets.tabs import ORDERS, PRIORITIES, SETTINGS, TICKETS
+from sheets.tabs import MESSAGES, ORDERS, PRIORITIES, SETTINGS, TICKETS
 from sheets.transaction import Transaction
 from sheets.workbook import Workbook
 
 from . import inputs
+from .conversation import record_reply, reply_headers
 from .procedure import TICKET
 from .sla import due_time, fill_clock, pause_folded, sla_hours
 from .surveys import create_survey
@@ -205,7 +206,7 @@ def _step(
     """One declared step on a ticket: checked, then the new state and `changes` in one commit."""
     transition = TICKET.transition(action)
     with workbook.transaction(
-        TICKETS, *MESSAGE_TABS, user=by.name, action=f"ticket: {transition.label.lower()}"
+        TICKETS, MESSAGES, *MESSAGE_TABS, user=by.name, action=f"ticket: {transition.label.lower()}"
     ) as tx:
         ticket = tx.require(
             TICKETS, inputs.text(ticket_id, N_("The ticket"), limit=100, required=True), base=base
@@ -219,17 +220,35 @@ def _step(
 
 
 def _replied(tx: Transaction, ticket: Record, text: str, by: Actor) -> dict[str, Any]:
-    """The changes a reply makes (notes, first response) after queueing it to the customer."""
+    """The changes a reply makes (notes, first response) after queueing it to the customer.
+
+    The reply is an "out" message of the ticket's conversation, sent under its own
+    Message-ID in answer to the customer's latest email.
+    """
     notes = append_note(ticket.notes, tx.now, by.name, text)
-    queue_message(
+    headers = reply_headers(tx, ticket.ticket_id)
+    queued = queue_message(
         tx,
         to=ticket.customer_email,
         template="ticket_reply",
         ref=ticket.ticket_id,
+        threading={
+            "email_message_id": headers.message_id,
+            "in_reply_to": headers.in_reply_to,
+            "references": headers.references,
+        },
         customer_name=ticket.customer_name or "",
         subject=ticket.subject,
         ticket_id=ticket.ticket_id,
         reply=text,
+    )
+    record_reply(
+        tx,
+        ticket,
+        text,
+        by,
+        subject=queued.subject if queued is not None else ticket.subject,
+        email_message_id=headers.message_id if queued is not None else "",
     )
     return {"notes": notes, "first_response_at": ticket.first_response_at or tx.now}
 

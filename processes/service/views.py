@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 import numpy as np
@@ -12,9 +12,10 @@ import pandas as pd
 from i18n import _
 from processes.errors import ProcessError
 from sheets.table import Record
-from sheets.tabs import ORDERS, RETURNS, SETTINGS, SURVEYS, TICKETS
+from sheets.tabs import MESSAGES, ORDERS, RETURNS, SETTINGS, SURVEYS, TICKETS
 from sheets.workbook import Workbook
 
+from .conversation import messages_of
 from .customer import CustomerHistory, customer_history
 from .procedure import ACTIVE_STATES, TICKET
 from .sla import SlaStatus, due_soon_percent_in, sla_status
@@ -117,19 +118,26 @@ class TicketView:
     order: Record | None
     surveys: list[Record]
     customer: CustomerHistory | None = None  # the customer's other orders, tickets and returns
+    messages: list[Record] = field(default_factory=list)  # the conversation, oldest first
 
 
 def ticket_view(workbook: Workbook, ticket_id: str) -> TicketView:
-    """A ticket with its SLA standing, its notes, its order, its survey and its customer's history, from one read."""
-    tables = workbook.tables(TICKETS, ORDERS, SURVEYS, SETTINGS, RETURNS)  # RETURNS: the customer's history
+    """A ticket with its SLA standing, its notes, its conversation, its order, its survey and its
+    customer's history, from one read."""
+    # RETURNS: the customer's history; MESSAGES: the conversation
+    tables = workbook.tables(TICKETS, ORDERS, SURVEYS, SETTINGS, RETURNS, MESSAGES)
     ticket = tables[TICKETS.name].get(ticket_id)
     if ticket is None:
         raise ProcessError(_("There is no ticket {ticket_id}.", ticket_id=ticket_id))
+    messages = messages_of(tables[MESSAGES.name].records(), ticket.ticket_id)
+    said = {(message.author, message.body) for message in messages}
     return TicketView(
         ticket=ticket,
         sla=sla_status(ticket, workbook.clock(), due_soon_percent_in(tables[SETTINGS.name])),
-        notes=note_entries(ticket.notes),
+        # the notes the conversation does not show already: typed into the sheet, or older than it
+        notes=[note for note in note_entries(ticket.notes) if (note.author, note.text) not in said],
         order=tables[ORDERS.name].get(ticket.order_id) if ticket.order_id else None,
         surveys=[survey for survey in tables[SURVEYS.name].records() if survey.ref == ticket.ticket_id],
         customer=customer_history(ticket, tables),
+        messages=messages,
     )

@@ -33,6 +33,7 @@ from pages.aftersales.paths import PHOTO_PATH
 from pages.auth import LOGIN_PATH, PUBLIC_PREFIX
 from pages.master_data import PAGES as MASTER_DATA
 from pages.public import PUBLIC_LIMIT
+from pages.service.conversation import FILES_PATH
 from pages.service.surveys import THANKS
 from processes import aftersales, settings
 from processes.aftersales.common import order_ref
@@ -174,6 +175,8 @@ def record_texts(workbook: Any) -> list[str]:
 NOT_PAGES = ("/api/", "/_nicegui", "/login", "/logout", "/static/")
 #: Routes answered with a picture, no text: a return's photo.
 PICTURES = (PHOTO_PATH,)
+#: Routes that answer with a file a customer sent, as it is: nothing there is the app's to translate.
+DOWNLOADS = {FILES_PATH}
 
 
 def page_routes() -> set[str]:
@@ -183,6 +186,7 @@ def page_routes() -> set[str]:
         if getattr(route, "methods", None) == {"GET"}
         and not route.path.startswith(NOT_PAGES)
         and route.path not in PICTURES
+        and route.path not in DOWNLOADS
     }
 
 
@@ -250,7 +254,28 @@ def shop(app_workbook, app_accounts):
     seed_demo(app_workbook)
     app_accounts.add_user(ADMIN, "admin", PASSWORD)
     app_accounts.set_language(ADMIN, "zh", by=app_accounts.actor(ADMIN))
+    a_conversation_by_email(app_workbook, app_accounts.actor(ADMIN))
     return app_workbook
+
+
+def a_conversation_by_email(workbook: Any, staff: Any) -> None:
+    """A ticket a customer's email opened, with a file, a staff reply and an internal note: every kind of message."""
+    from email.message import EmailMessage
+
+    from processes import runtime, service
+    from processes.service.emails import read_mail
+
+    mail = EmailMessage()
+    mail["From"] = "Lin Mei <lin.mei@example.com>"
+    mail["Subject"] = "灯罩有凹痕"
+    mail["Message-ID"] = "<dent-zh@example.com>"
+    mail.set_content("灯罩有凹痕，见照片。")
+    mail.add_attachment(b"photo", maintype="image", subtype="png", filename="dent.png")
+    [received] = service.receive(
+        workbook, [read_mail(mail.as_bytes())], attachments_root=runtime.attachments_folder()
+    )
+    service.reply(workbook, received.ticket_id, "我们会寄一个新的灯罩。", by=staff)
+    service.add_internal_note(workbook, received.ticket_id, "承运商承认摔过箱子。", by=staff)
 
 
 #: Routes answered with a document rather than a page: read as the HTML they send.

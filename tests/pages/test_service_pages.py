@@ -104,7 +104,7 @@ async def test_one_ticket_meets_its_sla_and_one_breaches_it_through_the_pages(
     await eventually(lambda: marked_texts(manager, "sla") == ["due soon"])
     manager.find("Reply to the customer").type("A new one is on its way.")
     press(manager, "Reply")
-    await eventually(lambda: marked_texts(manager, "note") == ["A new one is on its way."])
+    await eventually(lambda: marked_texts(manager, "message-body") == ["A new one is on its way."])
     await resolve_on_the_page(manager, "Replacement sent")
     await eventually(lambda: marked_texts(manager, "sla") == ["SLA met"])
     await manager.should_see("Satisfaction survey sent 2026-03-02 12:00; not answered yet.")
