@@ -14,17 +14,16 @@ from __future__ import annotations
 import io
 from collections.abc import Iterable
 from dataclasses import dataclass
-from pathlib import Path
 
 import barcode
 from barcode.writer import SVGWriter
-from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup
 
 import i18n
-from i18n import _, ngettext
+from i18n import _
 from processes.errors import ProcessError
 from processes.permissions import Actor, require_edit
+from processes.printed import templates
 from sheets.table import Record
 from sheets.tabs import PRODUCTS
 from sheets.workbook import Workbook
@@ -39,17 +38,6 @@ SVG_OPTIONS = {
     "text_distance": 4.0,
     "quiet_zone": 3.0,
 }
-
-TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
-_templates = Environment(
-    loader=FileSystemLoader(TEMPLATES),
-    autoescape=True,
-    undefined=StrictUndefined,
-    trim_blocks=True,
-    lstrip_blocks=True,
-)
-_templates.globals["_"] = _
-_templates.globals["ngettext"] = ngettext
 
 
 def check_digit(digits: str) -> str:
@@ -121,7 +109,7 @@ def render_labels(workbook: Workbook, skus: Iterable[str] | None = None) -> str:
     shown = labels(workbook, skus)
     if not shown:
         raise ProcessError(_("No product to print a label for."))
-    return _templates.get_template("labels.html").render(labels=shown, language=i18n.current())
+    return templates.get_template("labels.html").render(labels=shown, language=i18n.current())
 
 
 def _chosen(products: Iterable[Record], skus: Iterable[str] | None) -> list[Record]:

@@ -7,29 +7,13 @@ Autoescape is on: names and addresses are typed by people and shown as text.
 
 from __future__ import annotations
 
-from pathlib import Path
-
-from jinja2 import Environment, FileSystemLoader, StrictUndefined
-
 import i18n
-from i18n import _, ngettext
+from i18n import _
 from processes.errors import ProcessError
+from processes.printed import templates
 from sheets.workbook import Workbook
 
 from .picking import batch_pick_list, pick_list
-
-TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
-
-_templates = Environment(
-    loader=FileSystemLoader(TEMPLATES),
-    autoescape=True,
-    undefined=StrictUndefined,
-    trim_blocks=True,
-    lstrip_blocks=True,
-)
-_templates.globals["_"] = _
-_templates.globals["value"] = i18n.value
-_templates.globals["ngettext"] = ngettext
 
 
 def render_packing_slip(workbook: Workbook, order_id: str) -> str:
@@ -37,7 +21,7 @@ def render_packing_slip(workbook: Workbook, order_id: str) -> str:
     pick = pick_list(workbook, order_id)
     if not pick.status:
         raise ProcessError(_("There is no order {order_id}.", order_id=order_id))
-    return _templates.get_template("packing_slip.html").render(
+    return templates.get_template("packing_slip.html").render(
         pick=pick,
         day=(pick.created_at or workbook.clock()).date().isoformat(),
         language=i18n.current(),
@@ -46,7 +30,7 @@ def render_packing_slip(workbook: Workbook, order_id: str) -> str:
 
 def render_pick_list(workbook: Workbook, states: tuple[str, ...] = ("picking",)) -> str:
     """The batch pick list on paper: per location, bin by bin, with the orders each item is for."""
-    return _templates.get_template("pick_list.html").render(
+    return templates.get_template("pick_list.html").render(
         groups=batch_pick_list(workbook, states),
         printed=workbook.clock().strftime("%Y-%m-%d %H:%M"),
         language=i18n.current(),

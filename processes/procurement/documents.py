@@ -6,29 +6,12 @@ and shown as text, never as markup.
 
 from __future__ import annotations
 
-from pathlib import Path
-
-from jinja2 import Environment, FileSystemLoader, StrictUndefined
-
 import i18n
 from i18n import N_, _
 from processes.errors import ProcessError
+from processes.printed import templates
 from sheets.tabs import LOCATIONS, PRODUCTS, PURCHASE_ORDERS, SUPPLIERS
 from sheets.workbook import Workbook
-
-TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
-
-_templates = Environment(
-    loader=FileSystemLoader(TEMPLATES),
-    autoescape=True,
-    undefined=StrictUndefined,
-    trim_blocks=True,
-    lstrip_blocks=True,
-)
-_templates.filters["money"] = lambda value: "" if value is None else f"{value:,.2f}"
-# The document speaks the language of the person printing it.
-_templates.globals["_"] = _
-_templates.globals["value"] = i18n.value
 
 #: What the document says across the page when the order must not be sent.
 NOT_TO_SEND = {
@@ -44,7 +27,7 @@ def render_purchase_order(workbook: Workbook, po_id: str) -> str:
     order = tables[PURCHASE_ORDERS.name].get(po_id)
     if order is None:
         raise ProcessError(_("There is no purchase order {po_id}.", po_id=po_id))
-    return _templates.get_template("purchase_order.html").render(
+    return templates.get_template("purchase_order.html").render(
         order=order,
         supplier=tables[SUPPLIERS.name].get(order.supplier_id),
         product=tables[PRODUCTS.name].get(order.sku),
