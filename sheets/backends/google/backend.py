@@ -59,6 +59,9 @@ def read_params() -> dict[str, str]:
 
 #: Rows from which a growing tab is read by its rows in a write session (targeted.py).
 SPARSE_FROM = 5_000
+#: Blank rows a big tab's grid may hold past its last row (init leaves a few; appends grow it):
+#: where its end is looked for when it was never read.
+SPARE_ROWS_AT_MOST = 100
 
 
 class GoogleBackend(Backend):
@@ -126,6 +129,11 @@ class GoogleBackend(Backend):
             for name in heads
             if name not in self.tails and name not in learning and (_appended_only(name) or _grows(name))
         ]
+        for name in [name for name in lengths if self._grid_rows(name) >= SPARSE_FROM]:
+            # A big tab's grid ends a few spare rows past its last row (appends grow it): its end
+            # is taken from there rather than from a read of a column of a million cells.
+            lengths.remove(name)
+            self.tails[name] = max(self._grid_rows(name) - SPARE_ROWS_AT_MOST, 1)
         ranges = [quote_tab(name) for name in wanted]
         ranges += [f"{quote_tab(name)}!1:{HEADER_SEARCH_ROWS}" for name in heads]
         ranges += [f"{quote_tab(name)}!A:A" for name in lengths]
@@ -220,8 +228,10 @@ class GoogleBackend(Backend):
         return _grows(tab_name) and self._big(tab_name)
 
     def _big(self, tab_name: str) -> bool:
-        grid = self._sheets.get(tab_name, {}).get("gridProperties", {}).get("rowCount", 0)
-        return max(self.tails.get(tab_name, 0), grid) >= self.sparse_from
+        return max(self.tails.get(tab_name, 0), self._grid_rows(tab_name)) >= self.sparse_from
+
+    def _grid_rows(self, tab_name: str) -> int:
+        return self._sheets.get(tab_name, {}).get("gridProperties", {}).get("rowCount", 0)
 
     def selects_rows(self, tab: Tab) -> bool:
         return (tab.grows or tab.append_only) and self._big(tab.name)
