@@ -368,12 +368,43 @@ class GoogleBackend(Backend):
 
     def ensure_tabs(self, tabs: Sequence[Tab], language: str = "en") -> InitReport:
         self.refresh_metadata()
-        heads = self.fetch([], [tab.name for tab in tabs])
-        requests, report = plan_init(tabs, self._sheets, heads, language)
+        present = [tab.name for tab in tabs if tab.name in self._sheets]
+        heads, extents = self._read_extents(present)
+        requests, report = plan_init(tabs, self._sheets, heads, language, extents)
         if requests:
             self.batch_update(requests)
             self.refresh_metadata()
         return report
+
+    def _read_extents(
+        self, names: Sequence[str]
+    ) -> tuple[dict[str, list[list[Any]] | None], dict[str, tuple[int, int]]]:
+        """Each tab's first rows, and its rows and columns up to the last cell holding anything.
+
+        One read of the tabs whole, formulas as formulas: a formula whose result is empty
+        still holds something, and `init` never trims it away.
+        """
+        if not names:
+            return {}, {}
+        params = {**read_params(), "valueRenderOption": "FORMULA"}
+        answer = self._call(
+            lambda: self.spreadsheet.values_batch_get([quote_tab(name) for name in names], params=params),
+            "read",
+        )
+        heads: dict[str, list[list[Any]] | None] = {}
+        extents: dict[str, tuple[int, int]] = {}
+        for name, value_range in zip(names, answer.get("valueRanges", []), strict=False):
+            rows = value_range.get("values", [])
+            heads[name] = rows[:HEADER_SEARCH_ROWS]
+            filled = [i for i, row in enumerate(rows) if any(cell not in (None, "") for cell in row)]
+            width = max((_filled_width(row) for row in rows), default=0)
+            extents[name] = ((filled[-1] + 1) if filled else 0, width)
+        return heads, extents
+
+
+def _filled_width(row: list[Any]) -> int:
+    """Columns up to the last cell of `row` holding anything."""
+    return next((i + 1 for i in range(len(row) - 1, -1, -1) if row[i] not in (None, "")), 0)
 
 
 #: Columns past the header's width that a read of a tab's last rows takes too.
