@@ -38,10 +38,11 @@ from sheets.backends.google.targeted import (
     rows_from_columns,
 )
 from sheets.backends.google.writer import Writer
-from sheets.errors import GridChanged, SetupError, SheetError, SheetUnavailable, TabProblem
+from sheets.errors import GridChanged, RequestTooLarge, SetupError, SheetError, SheetUnavailable, TabProblem
 from sheets.locate import raw_key
 from sheets.plan import WritePlan
 from sheets.reading import HEADER_SEARCH_ROWS, Header, find_header, read_table
+from sheets.request_size import MAX_BODY_BYTES, body_bytes
 from sheets.schema import Tab
 from sheets.table import Key, Record, Table
 from sheets.tabs import TABS_BY_NAME
@@ -268,6 +269,7 @@ class GoogleBackend(Backend):
 
     def _write_raw(self, blocks: Sequence[RawBlock]) -> RawAnswer:
         body, spans = write_body(blocks, self._sheets)
+        refuse_if_too_large(body)
         with self._write_lock:
             answer = self._send_repeatable(lambda: self.spreadsheet.values_batch_update(body), "copy rows")
         found = raw_answer([response.get("updatedData") for response in answer.get("responses", [])], spans)
@@ -336,6 +338,7 @@ class GoogleBackend(Backend):
                 responseRanges=list(response_ranges),
                 responseIncludeGridData=True,
             )
+        refuse_if_too_large(body)
         return self._call(lambda: self.spreadsheet.batch_update(body), "save", ambiguous_ok=True)
 
     def _call(self, action, what: str, ambiguous_ok: bool = False):
@@ -405,6 +408,16 @@ class GoogleBackend(Backend):
 def _filled_width(row: list[Any]) -> int:
     """Columns up to the last cell of `row` holding anything."""
     return next((i + 1 for i in range(len(row) - 1, -1, -1) if row[i] not in (None, "")), 0)
+
+
+def refuse_if_too_large(body: dict[str, Any]) -> None:
+    """RequestTooLarge, before sending, for a body Google would refuse (rule: none above MAX_BODY_BYTES)."""
+    size = body_bytes(body)
+    if size > MAX_BODY_BYTES:
+        raise RequestTooLarge(
+            f"This change would be one request of {size / 1e6:.1f} MB, more than Google Sheets accepts "
+            f"({MAX_BODY_BYTES / 1e6:.0f} MB at most); nothing was sent. Make it in smaller parts."
+        )
 
 
 #: Columns past the header's width that a read of a tab's last rows takes too.
