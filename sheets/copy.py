@@ -61,14 +61,14 @@ from sheets.columns import Layout, changes, layout_of, relayout
 from sheets.errors import SheetError, SheetUnavailable
 from sheets.locate import padded
 from sheets.reading import HEADER_SEARCH_ROWS, find_header, read_table
-from sheets.request_size import PART_BYTES
+from sheets.request_size import COPY_PART_BYTES
 from sheets.settings import DECLARED as DECLARED_SETTINGS
 from sheets.tabs import ALL_TABS, AUDIT, SETTINGS, TABS_BY_NAME
 
 #: Rows per write request: a few thousand keeps the number of requests small ...
 BATCH_ROWS = 5000
 #: ... and the JSON of one request under the 2 MB payload Google recommends (and far under the
-#: 10 MB it accepts: a larger `batch_bytes` asked for is held to PART_BYTES).
+#: 10 MB it accepts: a larger `batch_bytes` asked for is held to COPY_PART_BYTES).
 BATCH_BYTES = 1_500_000
 #: Writes of one block, its first included, while a person keeps changing its tab's columns.
 LANDING_ROUNDS = 3
@@ -141,7 +141,7 @@ def copy_workbook(
     Raises ColumnsChanged (or CopyLandedWrong) when a person changes a target tab's columns
     while it is written; `batch_rows` and `batch_bytes` default to BATCH_ROWS and BATCH_BYTES.
     """
-    batch_rows, batch_bytes = batch_rows or BATCH_ROWS, min(batch_bytes or BATCH_BYTES, PART_BYTES)
+    batch_rows, batch_bytes = batch_rows or BATCH_ROWS, min(batch_bytes or BATCH_BYTES, COPY_PART_BYTES)
     refuse_same_workbook(source, target)
     report = CopyReport(source.location, target.location)
     wanted = source_tabs(source.read_raw(source.tab_names()))

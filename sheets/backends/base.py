@@ -169,5 +169,9 @@ class Backend(ABC):
     def format_raw(self, heads: dict[str, list[list[Any]]]) -> None:  # noqa: B027 - nothing to do locally
         """After a bulk write: header formatting and drop-downs where the written headers (first rows) put them."""
 
+    def parts_of(self, plan: WritePlan) -> list[WritePlan]:
+        """The plan as the commits it is written in: one, unless a request could not hold it (Google)."""
+        return [plan]
+
     def close(self) -> None:  # noqa: B027 - most backends hold nothing to release
         """Release connections."""

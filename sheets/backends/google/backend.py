@@ -42,7 +42,7 @@ from sheets.errors import GridChanged, RequestTooLarge, SetupError, SheetError, 
 from sheets.locate import raw_key
 from sheets.plan import WritePlan
 from sheets.reading import HEADER_SEARCH_ROWS, Header, find_header, read_table
-from sheets.request_size import MAX_BODY_BYTES, body_bytes
+from sheets.request_size import MAX_BODY_BYTES, appends_in_parts, body_bytes
 from sheets.schema import Tab
 from sheets.table import Key, Record, Table
 from sheets.tabs import TABS_BY_NAME
@@ -366,6 +366,10 @@ class GoogleBackend(Backend):
             if "exceeds grid limits" in message:
                 raise GridChanged(f"Google Sheets refused to {what}: {message}") from None
             raise SheetError(f"Google Sheets refused to {what}: {message}") from None
+
+    def parts_of(self, plan: WritePlan) -> list[WritePlan]:
+        """A plan of new rows too big for one request (a demo shop seeded at once) goes in parts."""
+        return appends_in_parts(plan)
 
     # init ------------------------------------------------------------------
 
