@@ -61,6 +61,8 @@ def appends_in_parts(plan: WritePlan, limit: int = PART_BYTES) -> list[WritePlan
     """
     if plan.updates or plan.deletes or plan.id_assignments:
         return [plan]
+    if PlanMeter(plan).bytes <= 2 * limit:
+        return [plan]  # a part a caller already cut (an import's) stays one commit
     parts, size = [WritePlan()], 0
     for append in plan.appends:
         row = _row_bytes(append.tab, append.cells)
