@@ -44,6 +44,7 @@ from processes.errors import PermissionDenied, ProcessError
 from processes.permissions import Actor, require_edit, require_read, why_not_edit
 from processes.procedure import EDITABLE, HOLDS_STOCK, Part, Procedure
 from processes.service.sla import fill_clock
+from sheets.audit_changes import changed_names
 from sheets.errors import InvalidValue
 from sheets.schema import STAMP_COLUMNS, Column, Tab
 from sheets.settings import BY_KEY as DECLARED_SETTINGS
@@ -191,8 +192,8 @@ def changes_since(workbook: Workbook, tab_name: str, key: Key, moment: datetime)
     changed: dict[str, None] = {}
     for entry in workbook.table(AUDIT).records():
         if entry.tab == tab_name and entry.record_id == _key_text(key) and entry.at and entry.at > moment:
-            for part in (entry.changes or "").split("; "):
-                changed.setdefault(part.split(":", 1)[0].strip(), None)
+            for name in changed_names(entry.changes):
+                changed.setdefault(name, None)
     tab = tab_named(tab_name)
     return [name for name in changed if tab.has_column(name)]  # not a step's remark (its checklist)
 

@@ -35,6 +35,7 @@ from processes.home_reading import read_home
 from processes.permissions import ROLES, Actor
 from processes.procedure import ABANDONED, Procedure, Transition
 from processes.urgency import deadline_of, settings_in_force, urgency_order
+from sheets.audit_changes import changed_names
 from sheets.schema import STAMP_COLUMNS, Kind
 from sheets.table import Record, Table
 from sheets.tabs import (
@@ -204,12 +205,20 @@ def entered_state(audit: Table | None, waiting: Sequence[_Waiting]) -> dict[tupl
         strict=True,
     ):
         key = (tab, record_id)
-        if key not in wanted or at is None or not changes or not _STATE_CHANGE[tab].search(changes):
+        if key not in wanted or at is None or not changes or not _sets_state(tab, changes):
             continue
         if (action or "").endswith("insert"):
             at = min(at, first_moment(wanted[key]) or at)
         entered[key] = max(at, entered.get(key, at))
     return entered
+
+
+def _sets_state(tab: str, changes: str) -> bool:
+    """Whether an Audit `changes` cell sets a state column of `tab` (a quoted value is parsed, not matched)."""
+    if '"' not in changes:
+        return bool(_STATE_CHANGE[tab].search(changes))
+    columns = {p.status_column for p in PROCEDURES if p.tab.name == tab}
+    return any(name in columns for name in changed_names(changes))
 
 
 @dataclass

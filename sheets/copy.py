@@ -58,15 +58,17 @@ from typing import Any
 
 from sheets.backends.base import Backend, RawAnswer, RawBlock
 from sheets.columns import Layout, changes, layout_of, relayout
-from sheets.errors import SheetError
+from sheets.errors import SheetError, SheetUnavailable
 from sheets.locate import padded
 from sheets.reading import HEADER_SEARCH_ROWS, find_header, read_table
+from sheets.request_size import COPY_PART_BYTES
 from sheets.settings import DECLARED as DECLARED_SETTINGS
 from sheets.tabs import ALL_TABS, AUDIT, SETTINGS, TABS_BY_NAME
 
 #: Rows per write request: a few thousand keeps the number of requests small ...
 BATCH_ROWS = 5000
-#: ... and the JSON of one request under the 2 MB payload Google recommends.
+#: ... and the JSON of one request under the 2 MB payload Google recommends (and far under the
+#: 10 MB it accepts: a larger `batch_bytes` asked for is held to COPY_PART_BYTES).
 BATCH_BYTES = 1_500_000
 #: Writes of one block, its first included, while a person keeps changing its tab's columns.
 LANDING_ROUNDS = 3
@@ -80,6 +82,10 @@ class CopyRefused(SheetError):
 
 class ColumnsChanged(SheetError):
     """A person changed a target tab's columns during the copy; every cell written is under its header."""
+
+
+class CopyStopped(SheetUnavailable):
+    """The target stopped answering midway; what was copied stays, and the next run goes on from there."""
 
 
 class CopyLandedWrong(SheetError):
@@ -135,7 +141,7 @@ def copy_workbook(
     Raises ColumnsChanged (or CopyLandedWrong) when a person changes a target tab's columns
     while it is written; `batch_rows` and `batch_bytes` default to BATCH_ROWS and BATCH_BYTES.
     """
-    batch_rows, batch_bytes = batch_rows or BATCH_ROWS, batch_bytes or BATCH_BYTES
+    batch_rows, batch_bytes = batch_rows or BATCH_ROWS, min(batch_bytes or BATCH_BYTES, COPY_PART_BYTES)
     refuse_same_workbook(source, target)
     report = CopyReport(source.location, target.location)
     wanted = source_tabs(source.read_raw(source.tab_names()))
@@ -288,7 +294,15 @@ def write_tabs(
         if tab.start >= tab.total:
             progress(f"{tab.name}: {tab.total:,} / {tab.total:,} rows (already there)")
     for blocks in batches(tabs, batch_rows, batch_bytes):
-        land(target, [Landing.of(block, by_name[block.tab]) for block in blocks])
+        try:
+            land(target, [Landing.of(block, by_name[block.tab]) for block in blocks])
+        except SheetUnavailable as error:
+            first = blocks[0]
+            raise CopyStopped(
+                f"{error} The copy stopped at {first.tab} row {first.start + 1:,}: the tabs before it and its rows "
+                f"above that row are copied ({report.rows_written:,} rows in this run), each part whole; run the same "
+                "copy again to go on from there."
+            ) from error
         report.writes += 1
         for block in blocks:
             tab = by_name[block.tab]

@@ -22,6 +22,10 @@ class WriteNotConfirmed(SheetError):
     """A write may or may not have been applied and could not be checked."""
 
 
+class RequestTooLarge(SheetError):
+    """A write would be a request bigger than Google accepts; nothing was sent."""
+
+
 class RecordNotFound(SheetError):
     def __init__(self, tab: str, key: str) -> None:
         super().__init__(f"{tab} has no record {key}; it may have been deleted in the sheet.")

@@ -11,6 +11,13 @@ stamped and written to the Audit tab in the same commit (rule 8), and rows a
 person added without an ID get one (rule 3). A deleted record's values are
 kept in its Audit row, so a deletion can always be read back and undone by hand.
 
+The Audit gets one row per record the transaction changes, whatever the number of
+calls: a second update of the record folds into the row of the first (each field
+from its first old value to its last new one), an update after the insert into
+the insert's row (the record as it arrives), a deletion after an update into a
+deletion row with the values the sheet held (sheets/audit_changes.py says how the
+`changes` cell reads).
+
 What a person confirmed while taking a step (its checklist, ticked or not) is
 written into the Audit row of the step's record, in the same commit: the
 caller names it with `remarking(tab, key, text)` around the rule, which needs
@@ -22,9 +29,11 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from contextvars import ContextVar
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
+from sheets.audit_changes import EMPTY, described
 from sheets.backends.base import Session
 from sheets.cells import CellError, is_blank, parse_cell, same_cell, to_cell
 from sheets.errors import ConflictError, DuplicateKey, InvalidValue, RecordNotFound, SheetError
@@ -48,6 +57,20 @@ def remarking(tab: Tab, key: Key, text: str) -> Iterator[None]:
         _REMARKS.reset(token)
 
 
+#: In an Audit entry's changes, the "old" of a value listed alone (an insert, a deletion).
+LISTED = object()
+
+
+@dataclass
+class _AuditEntry:
+    """The one Audit row of a record in this transaction, as its changes fold in."""
+
+    verb: str
+    row: RowAppend
+    changes: dict[str, tuple[Any, Any]] = field(default_factory=dict)  # name -> (old or LISTED, new)
+    remarks: list[str] = field(default_factory=list)
+
+
 class Transaction:
     def __init__(self, session: Session, user: str, action: str, now: datetime) -> None:
         self.session = session
@@ -57,6 +80,7 @@ class Transaction:
         self.plan = WritePlan()
         self._pending: dict[tuple[str, Key], Record] = {}
         self._deleted: set[tuple[str, Key]] = set()
+        self._audits: dict[tuple[str, str], _AuditEntry] = {}  # (tab, key text) -> its Audit row
 
     # reading ---------------------------------------------------------------
 
@@ -258,27 +282,64 @@ class Transaction:
     def _audit(self, verb: str, tab: Tab, key: Key, changes: list[tuple[str, Any, Any]]) -> None:
         if tab.name == AUDIT.name:
             return
-        described = "; ".join(
-            f"{name}: {_show(new)}"
-            if old is None and verb != "update"
-            else f"{name}: {_show(old)} → {_show(new)}"
-            for name, old, new in changes
-            if name not in STAMP_COLUMNS
-        )
+        listed = [(name, old, new) for name, old, new in changes if name not in STAMP_COLUMNS]
+        entry = self._audits.get((tab.name, _key_text(key)))
+        if entry is None:
+            entry = self._new_audit_row(verb, tab, key)
+            entry.changes = {name: (old if verb == "update" else LISTED, new) for name, old, new in listed}
+        else:
+            _fold(entry, verb, listed)
         for remarked_tab, remarked_key, remark in _REMARKS.get():
-            if remarked_tab == tab.name and remarked_key == _key_text(key):
-                described = f"{described}; {remark}" if described else remark
+            if remarked_tab == tab.name and remarked_key == _key_text(key) and remark not in entry.remarks:
+                entry.remarks.append(remark)
+        entry.row.cells["action"] = f"{self.action}: {entry.verb}" if self.action else entry.verb
+        entry.row.cells["changes"] = described(
+            (
+                (name, None if old is LISTED else _show(old), _show(new))
+                for name, (old, new) in entry.changes.items()
+            ),
+            entry.remarks,
+        )
+
+    def _new_audit_row(self, verb: str, tab: Tab, key: Key) -> _AuditEntry:
         values = {
             "audit_id": new_id(AUDIT.id_prefix or "AUD"),
             "at": self.now,
             "user": self.user,
-            "action": f"{self.action}: {verb}" if self.action else verb,
+            "action": "",
             "tab": tab.name,
             "record_id": _key_text(key),
-            "changes": described,
+            "changes": "",
         }
         cells = {column.name: to_cell(column.kind, values[column.name]) for column in AUDIT.columns}
-        self.plan.appends.append(RowAppend(AUDIT, (values["audit_id"],), cells))
+        row = RowAppend(AUDIT, (values["audit_id"],), cells)
+        self.plan.appends.append(row)
+        entry = _AuditEntry(verb, row)
+        self._audits[(tab.name, _key_text(key))] = entry
+        return entry
+
+
+def _fold(entry: _AuditEntry, verb: str, changes: list[tuple[str, Any, Any]]) -> None:
+    """A record's further change in the same transaction, folded into its one Audit row."""
+    if verb == "delete":
+        # The row goes: its Audit row lists what the sheet held (before this transaction's updates).
+        held = {name: old for name, (old, _new) in entry.changes.items()} if entry.verb == "update" else {}
+        values = {name: held.get(name, new) for name, _old, new in changes}
+        values.update({name: old for name, old in held.items() if name not in values})
+        entry.verb = "delete"
+        entry.changes = {name: (LISTED, value) for name, value in values.items() if _show(value) != EMPTY}
+        return
+    for name, old, new in changes:
+        if entry.verb != "update":
+            old = LISTED  # an insert lists the record as it arrives
+        elif name in entry.changes:
+            old = entry.changes[name][0]  # an update keeps the value before its first change
+        if old is not LISTED and _show(old) == _show(new):
+            entry.changes.pop(name, None)  # changed and changed back: nothing to say
+        elif old is LISTED and _show(new) == EMPTY:
+            entry.changes.pop(name, None)
+        else:
+            entry.changes[name] = (old, new)
 
 
 def _coerce_all(tab: Tab, values: Mapping[str, Any]) -> dict[str, Any]:

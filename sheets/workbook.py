@@ -177,19 +177,32 @@ class Workbook:
         """One user action: fresh reads of `tabs` (or the rows of `seed`), then one atomic write on success."""
         opened = self.backend.session(tabs) if seed is None else self.backend.seeded_session(tabs, seed)
         landed_wrong: WriteLandedWrong | None = None
+        parts = []
         with opened as session:
             tx = Transaction(session, user=user, action=action, now=self.clock())
             yield tx
             for tab in {item.tab.name: item.tab for item in (*tx.plan.updates, *tx.plan.appends)}.values():
                 if tab.id_prefix and not tab.append_only:
                     tx.assign_missing_ids(tab)
-            if tx.plan:
+            parts = self.backend.parts_of(tx.plan) if tx.plan else []
+            if parts:
                 try:
-                    session.commit(tx.plan)
+                    session.commit(parts[0])
                 except WriteLandedWrong as error:
                     landed_wrong = error
                 finally:
                     self.invalidate(sorted(tx.plan.tabs))
+        # New rows too many for one request: each further part in a session of its own, read afresh.
+        for part in parts[1:] if landed_wrong is None else ():
+            with self.backend.session(tabs) as session:
+                try:
+                    session.commit(part)
+                except WriteLandedWrong as error:
+                    landed_wrong = error
+                finally:
+                    self.invalidate(sorted(part.tabs))
+            if landed_wrong is not None:
+                break
         if landed_wrong is not None:
             # Recorded once the session is closed (it holds the write lock), then reported.
             stray.record(self, landed_wrong.stray, user)

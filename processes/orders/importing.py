@@ -5,8 +5,13 @@
                            channel="marketplace")                          # any CSV
     python app.py import orders FILE.csv   ->  run_import_command(workbook, "FILE.csv")
 
-The whole file is one transaction, so Google sees one read and one write
-whatever its size. An order is known by its channel and external reference,
+A file is imported in parts of whole orders, each part one transaction (one
+read and one write on Google) whose request stays well under the 10 MB Google
+accepts (sheets/request_size.py): a few thousand orders a part. A part is
+saved whole or not at all, and an import that stops midway (Google down for
+longer than the retries) says how many orders were saved before it stopped;
+running the same import again goes on from there, as every order already in
+the sheet is recognised and not added twice. An order is known by its channel and external reference,
 confirmed by the customer's email: importing the same or an overlapping file
 adds nothing twice, and a payment that moved on is brought up to date (never
 back from what the app recorded), each change listed in the report. The same
@@ -35,6 +40,7 @@ from processes.errors import ProcessError
 from processes.permissions import Actor
 from sheets.cells import CellError, is_blank, parse_cell
 from sheets.errors import SheetError
+from sheets.request_size import PART_BYTES, PlanMeter
 from sheets.schema import STAMP_COLUMNS, Kind
 from sheets.table import Record, Table
 from sheets.tabs import ORDERS, PRODUCTS, STOCK
@@ -156,6 +162,19 @@ class ImportReport:
             *(str(problem) for problem in self.problems),
         ]
 
+    def add(self, part: ImportReport) -> None:
+        """Count a part of the import that was saved."""
+        self.created += part.created
+        self.updated += part.updated
+        self.unchanged += part.unchanged
+        self.lines_added += part.lines_added
+        self.changes += part.changes
+        self.arrived_cancelled += part.arrived_cancelled
+        self.problems += part.problems
+        self.skipped += part.skipped
+        self.left_alone += part.left_alone
+        self.notes += part.notes
+
     def leave_alone(self, incoming: IncomingOrder, reason: str) -> None:
         self.left_alone.append(incoming.ref)
         self.problems.append(LineProblem(incoming.first_line, incoming.ref, reason))
@@ -170,8 +189,12 @@ def import_orders(
     channel: str | None = None,
     location_id: str = "",
     progress: Progress | None = None,
+    part_bytes: int = PART_BYTES,
 ) -> ImportReport:
     """Import the orders in `data` (the file's bytes); never raises for what is in the file.
+
+    Raises ImportStopped when the sheet fails after some parts were saved (`part_bytes`:
+    the estimated request size of one part).
 
     `mapping` (field -> the file's column name, see FIELDS) reads a generic CSV;
     without it the file must be Shopify's orders export. `channel` defaults to
@@ -191,16 +214,65 @@ def import_orders(
         return report
     report.problems.extend(loose)
     say(0.3, f"checking {len(orders):,} orders")
-    with workbook.transaction(*IMPORT_TABS, user=by.name, action=f"import {channel} orders") as tx:
-        intake = Intake(tx, channel, location_id)
-        for number, incoming in enumerate(orders):
-            if number % 500 == 0:
-                say(0.3 + 0.5 * number / max(len(orders), 1), f"order {number + 1:,} of {len(orders):,}")
-            intake.take(incoming, report)
-        say(0.85, "saving")
+    done = 0
+    while done < len(orders):
+        part = ImportReport()
+        try:
+            taken = _import_part(workbook, orders, done, part, by, channel, location_id, say, part_bytes)
+        except SheetError as error:
+            if done == 0:
+                raise  # nothing was saved: the error says so
+            raise ImportStopped(report, done, len(orders), error) from error
+        report.add(part)
+        done += taken
     report.problems.sort(key=lambda problem: problem.line)
     say(1.0, "done")
     return report
+
+
+def _import_part(
+    workbook: Workbook,
+    orders: list[IncomingOrder],
+    start: int,
+    part: ImportReport,
+    by: Actor,
+    channel: str,
+    location_id: str,
+    say: Progress,
+    part_bytes: int,
+) -> int:
+    """Take orders from `start` on in one transaction until its request would grow too big; how many it took."""
+    taken = 0
+    with workbook.transaction(*IMPORT_TABS, user=by.name, action=f"import {channel} orders") as tx:
+        intake = Intake(tx, channel, location_id)
+        meter = PlanMeter(tx.plan)
+        for number in range(start, len(orders)):
+            if number % 500 == 0:
+                say(0.3 + 0.6 * number / max(len(orders), 1), f"order {number + 1:,} of {len(orders):,}")
+            intake.take(orders[number], part)
+            taken += 1
+            if meter.full(part_bytes):
+                break  # whole orders only: this part ends with the order just taken
+        say(0.3 + 0.6 * (start + taken) / max(len(orders), 1), "saving")
+    return taken
+
+
+class ImportStopped(SheetError):
+    """An import saved some of its parts, then could not save the next; running it again goes on."""
+
+    def __init__(self, report: ImportReport, saved: int, total: int, error: SheetError) -> None:
+        self.report = report
+        super().__init__(
+            _(
+                "The import stopped after {saved:,} of {total:,} orders: {error} The orders before it are "
+                "saved ({created}); run the same import again to go on from there (the orders already "
+                "saved are recognised and not added twice).",
+                saved=saved,
+                total=total,
+                error=str(error),
+                created=ngettext("{count} order added", "{count} orders added", len(report.created)),
+            )
+        )
 
 
 class Intake:
@@ -469,14 +541,19 @@ def run_import_command(
     except OSError as error:
         out(f"cannot read {path}: {error.strerror or error}")
         return 2
-    report = import_orders(
-        workbook,
-        data,
-        by=Actor(user, "staff"),
-        mapping=parse_mapping(mapping) if mapping else None,
-        channel=channel or None,
-        location_id=location_id,
-    )
+    try:
+        report = import_orders(
+            workbook,
+            data,
+            by=Actor(user, "staff"),
+            mapping=parse_mapping(mapping) if mapping else None,
+            channel=channel or None,
+            location_id=location_id,
+        )
+    except ImportStopped as stopped:
+        for line in [*stopped.report.lines(), str(stopped)]:
+            out(line)
+        return 2
     for line in report.lines():
         out(line)
     if report.fatal:

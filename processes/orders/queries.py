@@ -11,6 +11,7 @@ import pandas as pd
 import i18n
 from i18n import _
 from processes.browse import PAGE_SIZES, display
+from sheets.audit_changes import parse_changes
 from sheets.table import Record
 from sheets.tabs import AUDIT, LOCATIONS, ORDER_LINES, ORDERS, PRODUCTS, STOCK_MOVES
 from sheets.workbook import Workbook
@@ -165,7 +166,13 @@ def timeline(tables: dict, order: Record) -> list[Event]:
 def _audit_line(action: str, changes: str) -> str:
     """An Audit row as a line of the timeline: the step, and the state it moved (not every cell it wrote)."""
     step = action.rsplit(": ", 1)[0]
-    moved = [part for part in changes.split("; ") if part.startswith(("status:", "payment_status:"))]
+    moved = [
+        f"{change.name}: {change.new}"
+        if change.old is None
+        else f"{change.name}: {change.old} → {change.new}"
+        for change in parse_changes(changes)
+        if change.name in ("status", "payment_status")
+    ]
     if action.endswith(": insert") or not moved:
         return step
     return f"{step} ({'; '.join(moved)})"

@@ -14,6 +14,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
+from i18n import _
 from sheets.plan import WritePlan
 from sheets.reading import Header
 from sheets.schema import Tab
@@ -27,10 +28,24 @@ class InitReport:
     created_tabs: list[str] = field(default_factory=list)
     added_columns: dict[str, list[str]] = field(default_factory=dict)
     formatted: bool = False
+    #: tab -> (rows before, rows after, columns before, columns after) of a grid trimmed of empty cells
+    trimmed: dict[str, tuple[int, int, int, int]] = field(default_factory=dict)
 
     def lines(self) -> list[str]:
         out = [f"created tab {name}" for name in self.created_tabs]
         out += [f"added to {tab}: {', '.join(columns)}" for tab, columns in self.added_columns.items()]
+        out += [
+            _(
+                "{tab}: empty grid trimmed from {rows_before:,} x {columns_before} to {rows:,} rows x "
+                "{columns} columns (no cell holding anything was removed)",
+                tab=tab,
+                rows_before=rows_before,
+                columns_before=columns_before,
+                rows=rows,
+                columns=columns,
+            )
+            for tab, (rows_before, rows, columns_before, columns) in self.trimmed.items()
+        ]
         if self.formatted:
             out.append("header rows frozen and bold; drop-downs set on choice columns")
         return out
@@ -175,6 +190,10 @@ class Backend(ABC):
 
     def format_raw(self, heads: dict[str, list[list[Any]]]) -> None:  # noqa: B027 - nothing to do locally
         """After a bulk write: header formatting and drop-downs where the written headers (first rows) put them."""
+
+    def parts_of(self, plan: WritePlan) -> list[WritePlan]:
+        """The plan as the commits it is written in: one, unless a request could not hold it (Google)."""
+        return [plan]
 
     def close(self) -> None:  # noqa: B027 - most backends hold nothing to release
         """Release connections."""

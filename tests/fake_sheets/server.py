@@ -59,6 +59,8 @@ UNAUTHENTICATED = (
     "login cookie or other valid authentication credential."
 )
 _INVALID_JSON = object()
+#: The largest request body Google accepts (10 MiB); a bigger one is answered 400.
+MAX_BODY_BYTES = 10 * 1024 * 1024
 
 
 class LoggedRequest(NamedTuple):
@@ -278,6 +280,9 @@ class FakeSheets:
             self._counts[call.kind] += 1
         for hook in self._hooks.due(call.kind):
             hook()
+        if len(request.body or b"") > MAX_BODY_BYTES:
+            # Google's front end refuses the body before the API sees it; nothing is applied.
+            return error_reply(invalid(f"Request payload size exceeds the limit: {MAX_BODY_BYTES} bytes."))
         with self.lock:
             fault = self._faults.take(call.kind, after_apply=False)
             if fault is not None:

@@ -36,8 +36,10 @@ from sheets.backends.google.targeted import (
     positions_of,
     rows_from_columns,
 )
-from sheets.errors import GridChanged, SetupError, SheetError, SheetUnavailable, TabProblem
+from sheets.errors import GridChanged, RequestTooLarge, SetupError, SheetError, SheetUnavailable, TabProblem
+from sheets.plan import WritePlan
 from sheets.reading import HEADER_SEARCH_ROWS, Header, find_header, read_table
+from sheets.request_size import MAX_BODY_BYTES, appends_in_parts, body_bytes
 from sheets.schema import Tab
 from sheets.table import Table
 from sheets.tabs import TABS_BY_NAME
@@ -336,6 +338,7 @@ class GoogleBackend(Backend):
 
     def _write_raw(self, blocks: Sequence[RawBlock]) -> RawAnswer:
         body, spans = write_body(blocks, self._sheets)
+        refuse_if_too_large(body)
         with self._write_lock:
             answer = self._send_repeatable(lambda: self.spreadsheet.values_batch_update(body), "copy rows")
         found = raw_answer([response.get("updatedData") for response in answer.get("responses", [])], spans)
@@ -404,6 +407,7 @@ class GoogleBackend(Backend):
                 responseRanges=list(response_ranges),
                 responseIncludeGridData=True,
             )
+        refuse_if_too_large(body)
         return self._call(lambda: self.spreadsheet.batch_update(body), "save", ambiguous_ok=True)
 
     def _call(self, action, what: str, ambiguous_ok: bool = False):
@@ -432,16 +436,61 @@ class GoogleBackend(Backend):
                 raise GridChanged(f"Google Sheets refused to {what}: {message}") from None
             raise SheetError(f"Google Sheets refused to {what}: {message}") from None
 
+    def parts_of(self, plan: WritePlan) -> list[WritePlan]:
+        """A plan of new rows too big for one request (a demo shop seeded at once) goes in parts."""
+        return appends_in_parts(plan)
+
     # init ------------------------------------------------------------------
 
     def ensure_tabs(self, tabs: Sequence[Tab], language: str = "en") -> InitReport:
         self.refresh_metadata()
-        heads = self.fetch([], [tab.name for tab in tabs])
-        requests, report = plan_init(tabs, self._sheets, heads, language)
+        present = [tab.name for tab in tabs if tab.name in self._sheets]
+        heads, extents = self._read_extents(present)
+        requests, report = plan_init(tabs, self._sheets, heads, language, extents)
         if requests:
             self.batch_update(requests)
             self.refresh_metadata()
         return report
+
+    def _read_extents(
+        self, names: Sequence[str]
+    ) -> tuple[dict[str, list[list[Any]] | None], dict[str, tuple[int, int]]]:
+        """Each tab's first rows, and its rows and columns up to the last cell holding anything.
+
+        One read of the tabs whole, formulas as formulas: a formula whose result is empty
+        still holds something, and `init` never trims it away.
+        """
+        if not names:
+            return {}, {}
+        params = {**read_params(), "valueRenderOption": "FORMULA"}
+        answer = self._call(
+            lambda: self.spreadsheet.values_batch_get([quote_tab(name) for name in names], params=params),
+            "read",
+        )
+        heads: dict[str, list[list[Any]] | None] = {}
+        extents: dict[str, tuple[int, int]] = {}
+        for name, value_range in zip(names, answer.get("valueRanges", []), strict=False):
+            rows = value_range.get("values", [])
+            heads[name] = rows[:HEADER_SEARCH_ROWS]
+            filled = [i for i, row in enumerate(rows) if any(cell not in (None, "") for cell in row)]
+            width = max((_filled_width(row) for row in rows), default=0)
+            extents[name] = ((filled[-1] + 1) if filled else 0, width)
+        return heads, extents
+
+
+def _filled_width(row: list[Any]) -> int:
+    """Columns up to the last cell of `row` holding anything."""
+    return next((i + 1 for i in range(len(row) - 1, -1, -1) if row[i] not in (None, "")), 0)
+
+
+def refuse_if_too_large(body: dict[str, Any]) -> None:
+    """RequestTooLarge, before sending, for a body Google would refuse (rule: none above MAX_BODY_BYTES)."""
+    size = body_bytes(body)
+    if size > MAX_BODY_BYTES:
+        raise RequestTooLarge(
+            f"This change would be one request of {size / 1e6:.1f} MB, more than Google Sheets accepts "
+            f"({MAX_BODY_BYTES / 1e6:.0f} MB at most); nothing was sent. Make it in smaller parts."
+        )
 
 
 #: Columns past the header's width that a read of a tab's last rows takes too.

@@ -1,4 +1,15 @@
-"""`init` on Google: every missing tab and column, a frozen bold header, drop-downs; one batchUpdate."""
+"""`init` on Google: every missing tab and column, a frozen bold header, drop-downs; one batchUpdate.
+
+A spreadsheet holds at most 10 million grid cells, empty ones included, so a tab
+is laid out as wide as its header plus SPARE_COLUMNS (room for a column a person
+inserts, and for the copy's read of a tab's head) and as tall as its header plus
+SPARE_ROWS; it grows as rows are appended (appendCells grows the grid by itself).
+A tab laid out bigger by an older init (Google's 26 x 1000) is trimmed to the same
+margins past its last cell holding anything (a value or a formula): never a cell
+with data. Drop-downs are set on the whole column below the header, and every row
+the app appends carries its drop-downs itself (`choice_rule`), so they cover the
+rows the tab grows by.
+"""
 
 from __future__ import annotations
 
@@ -11,7 +22,15 @@ from sheets.backends.google.cells import cell_data
 from sheets.errors import TabProblem
 from sheets.locate import padded
 from sheets.reading import find_header
-from sheets.schema import Tab
+from sheets.schema import Column, Tab
+
+#: Columns past the header (or the last column holding anything) a tab's grid keeps.
+SPARE_COLUMNS = 3
+#: Rows past the header (or the last row holding anything) a tab's grid keeps.
+SPARE_ROWS = 50
+
+#: (rows, columns) up to the last cell holding anything, per tab.
+Extents = Mapping[str, tuple[int, int]]
 
 
 def plan_init(
@@ -19,8 +38,12 @@ def plan_init(
     sheets: Mapping[str, dict[str, Any]],
     heads: Mapping[str, list[list[Any]] | None],
     language: str = "en",
+    extents: Extents | None = None,
 ) -> tuple[list[dict], InitReport]:
-    """The batchUpdate requests that bring the spreadsheet up to the schema (headers in `language`)."""
+    """The batchUpdate requests that bring the spreadsheet up to the schema (headers in `language`).
+
+    `extents` (rows, columns up to the last cell holding anything) lets an oversized grid be trimmed.
+    """
     requests: list[dict] = []
     report = InitReport()
     taken = {properties["sheetId"] for properties in sheets.values()}
@@ -29,7 +52,8 @@ def plan_init(
             sheet_id = sheets[tab.name]["sheetId"]
             rows = heads.get(tab.name) or []
             header_row, header_cells, first_new = _existing_header(tab, rows, report, language)
-            requests += _grow_columns(sheet_id, sheets[tab.name], len(header_cells))
+            used = (extents or {}).get(tab.name)
+            requests += _fit_grid(tab, sheets[tab.name], header_row, len(header_cells), used, report)
         else:
             sheet_id = _new_sheet_id(taken)
             header_row, header_cells, first_new = 0, tab.headers(language), 0
@@ -89,22 +113,42 @@ def _add_sheet(tab: Tab, sheet_id: int, position: int, width: int) -> dict:
                 "sheetId": sheet_id,
                 "title": tab.name,
                 "index": position,
-                "gridProperties": {"rowCount": 1000, "columnCount": max(26, width)},
+                "gridProperties": {"rowCount": 1 + SPARE_ROWS, "columnCount": width + SPARE_COLUMNS},
             }
         }
     }
 
 
-def _grow_columns(sheet_id: int, properties: dict[str, Any], width: int) -> list[dict]:
-    have = properties.get("gridProperties", {}).get("columnCount", 26)
-    if width <= have:
+def _fit_grid(
+    tab: Tab,
+    properties: dict[str, Any],
+    header_row: int,
+    width: int,
+    used: tuple[int, int] | None,
+    report: InitReport,
+) -> list[dict]:
+    """Grow a tab's grid to hold its header; trim the empty rows and columns past the spare ones."""
+    grid = properties.get("gridProperties", {})
+    have_rows, have_columns = grid.get("rowCount", 1000), grid.get("columnCount", 26)
+    rows, columns = have_rows, have_columns
+    if columns < width:
+        columns = width + SPARE_COLUMNS
+    if used is not None:
+        used_rows, used_columns = used
+        rows = min(rows, max(used_rows, header_row + 1) + SPARE_ROWS)
+        columns = min(columns, max(used_columns, width) + SPARE_COLUMNS)
+    if (rows, columns) == (have_rows, have_columns):
         return []
+    if rows < have_rows or columns < have_columns:
+        report.trimmed[tab.name] = (have_rows, rows, have_columns, columns)
     return [
         {
-            "appendDimension": {
-                "sheetId": sheet_id,
-                "dimension": "COLUMNS",
-                "length": width - have,
+            "updateSheetProperties": {
+                "properties": {
+                    "sheetId": properties["sheetId"],
+                    "gridProperties": {"rowCount": rows, "columnCount": columns},
+                },
+                "fields": "gridProperties.rowCount,gridProperties.columnCount",
             }
         }
     ]
@@ -158,21 +202,27 @@ def _drop_downs(tab: Tab, sheet_id: int, header_row: int, header_cells: Sequence
         requests.append(
             {
                 "setDataValidation": {
+                    # No endRowIndex: the whole column below the header, to the end of the grid.
                     "range": {
                         "sheetId": sheet_id,
                         "startRowIndex": header_row + 1,
                         "startColumnIndex": positions[0],
                         "endColumnIndex": positions[0] + 1,
                     },
-                    "rule": {
-                        "condition": {
-                            "type": "ONE_OF_LIST",
-                            "values": [{"userEnteredValue": choice} for choice in column.choices],
-                        },
-                        "strict": True,
-                        "showCustomUi": True,
-                    },
+                    "rule": choice_rule(column),
                 }
             }
         )
     return requests
+
+
+def choice_rule(column: Column) -> dict[str, Any]:
+    """The drop-down of a choice column, as a DataValidationRule (init's, and each appended row's)."""
+    return {
+        "condition": {
+            "type": "ONE_OF_LIST",
+            "values": [{"userEnteredValue": choice} for choice in column.choices],
+        },
+        "strict": True,
+        "showCustomUi": True,
+    }

@@ -1,8 +1,9 @@
 """Bulk raw writes on Google Sheets, for copying a whole workbook.
 
 `prepare_requests` builds one batchUpdate that creates tabs, empties tabs and
-makes each grid big enough (rows and columns are set to absolute sizes, so
-sending it twice does no harm). `value_ranges` turns blocks of raw cells into
+makes each grid big enough for the rows copied, with init's spare rows and
+columns (rows and columns are set to absolute sizes, so sending it twice does
+no harm; a grid is never made smaller). `value_ranges` turns blocks of raw cells into
 the data of one values:batchUpdate written RAW: text stays text (a value
 starting with '=' never becomes a formula), numbers stay numbers, and every
 block lands at fixed rows, so repeating a write after an unclear failure
@@ -25,9 +26,10 @@ from gspread.utils import a1_range_to_grid_range, rowcol_to_a1
 
 from sheets.backends.base import RawAnswer, RawBlock
 from sheets.backends.google.cells import quote_tab
+from sheets.backends.google.init import SPARE_COLUMNS, SPARE_ROWS
 from sheets.reading import HEADER_SEARCH_ROWS
 
-#: A new Google sheet's grid, when the copy needs no more.
+#: A Google sheet's grid when its properties do not say (Google's default for a new sheet).
 DEFAULT_ROWS, DEFAULT_COLUMNS = 1000, 26
 
 
@@ -50,8 +52,8 @@ def prepare_requests(
                         "sheetId": _new_sheet_id(taken),
                         "title": name,
                         "gridProperties": {
-                            "rowCount": max(rows, DEFAULT_ROWS),
-                            "columnCount": max(columns, DEFAULT_COLUMNS),
+                            "rowCount": max(rows, 1) + SPARE_ROWS,
+                            "columnCount": max(columns, 1) + SPARE_COLUMNS,
                         },
                     }
                 }
@@ -74,14 +76,15 @@ def _grow(properties: dict[str, Any], rows: int, columns: int) -> list[dict]:
     have_columns = grid.get("columnCount", DEFAULT_COLUMNS)
     if rows <= have_rows and columns <= have_columns:
         return []
+    # What grows gets init's margin too; what is big enough is left as it is.
     return [
         {
             "updateSheetProperties": {
                 "properties": {
                     "sheetId": properties["sheetId"],
                     "gridProperties": {
-                        "rowCount": max(rows, have_rows),
-                        "columnCount": max(columns, have_columns),
+                        "rowCount": have_rows if rows <= have_rows else rows + SPARE_ROWS,
+                        "columnCount": have_columns if columns <= have_columns else columns + SPARE_COLUMNS,
                     },
                 },
                 "fields": "gridProperties.rowCount,gridProperties.columnCount",

@@ -46,6 +46,7 @@ from sheets.backends.google.cells import cell_data, column_letters, column_range
 from sheets.backends.google.checking import Checking
 from sheets.backends.google.deletions import Deletions
 from sheets.backends.google.http import AmbiguousWrite
+from sheets.backends.google.init import choice_rule
 from sheets.backends.google.reconcile import Reconcile
 from sheets.backends.google.remaining import Remaining
 from sheets.backends.google.repairs import Repairs
@@ -390,6 +391,12 @@ class Writer(Checking, Repairs, Deletions, Remaining, Undo, Reconcile):
     def _append_request(self, resolved: Resolved, tab_name: str, appends: list[RowAppend]) -> dict:
         header = resolved.headers[tab_name]
         width = max(header.width, max(header.index.values()) + 1)
+        # Each row brings its drop-downs: a row past the grid init laid out has none of its own.
+        rules = {
+            header.index[column.name]: choice_rule(column)
+            for column in appends[0].tab.choice_columns()
+            if column.name in header.index
+        }
         rows, laid = [], []
         for append in appends:
             cells = [""] * width
@@ -397,11 +404,12 @@ class Writer(Checking, Repairs, Deletions, Remaining, Undo, Reconcile):
                 if name in header.index:
                     cells[header.index[name]] = value
             laid.append((append, cells))
-            rows.append({"values": [cell_data(value) for value in cells]})
+            rows.append(
+                {"values": [_with_rule(cell_data(value), rules.get(p)) for p, value in enumerate(cells)]}
+            )
         resolved.appended[tab_name] = laid
-        return {
-            "appendCells": {"sheetId": self.sheet_id(tab_name), "rows": rows, "fields": "userEnteredValue"}
-        }
+        fields = "userEnteredValue,dataValidation" if rules else "userEnteredValue"
+        return {"appendCells": {"sheetId": self.sheet_id(tab_name), "rows": rows, "fields": fields}}
 
     def _response_ranges(self, resolved: Resolved) -> None:
         """Ask for the first rows of every tab written (its header), each written row and the append window."""
@@ -443,3 +451,7 @@ class Writer(Checking, Repairs, Deletions, Remaining, Undo, Reconcile):
         resolved.windows[tab_name] = (first, None)
         last_column = column_letters(max(header.width, max(header.index.values()) + 1) + APPEND_WINDOW)
         return f"{quote_tab(tab_name)}!A{first + 1}:{last_column}"
+
+
+def _with_rule(data: dict[str, Any], rule: dict[str, Any] | None) -> dict[str, Any]:
+    return {**data, "dataValidation": rule} if rule is not None else data
