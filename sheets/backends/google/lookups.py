@@ -72,10 +72,14 @@ class RowLookups:
             self.tails_read.discard(tab.name)
             log.info("rows of %s moved since they were last read; reading its key column again", tab.name)
         rows = self.rows[tab.name]
+        where_now = self.positions[tab.name].keys
         found = [
             index
             for index in self._known(rows, header)
-            if position < len(rows[index]) and lookup_text(rows[index][position]) == value
+            if position < len(rows[index])
+            and lookup_text(rows[index][position]) == value
+            # a record read twice (rows moved between two reads) counts where it stands now
+            and where_now.get(raw_key(header, rows[index]), index) == index
         ]
         records = [self._record(tab, header, index, raw_key(header, rows[index])) for index in found]
         return [record for record in records if record is not None]
