@@ -203,6 +203,38 @@ class Transaction:
         )
         return current
 
+    def copy_in(self, record: Record) -> None:
+        """Add a record exactly as it is in another workbook (the archive): no stamps, no Audit row.
+
+        The caller writes what the copy is for with `note`; the key is checked as by `insert`.
+        """
+        tab = record.schema
+        if self.get(tab, record.id) is not None:
+            raise DuplicateKey(tab.name, _key_text(record.id))
+        cells = {column.name: to_cell(column.kind, record[column.name]) for column in tab.columns}
+        self.plan.appends.append(RowAppend(tab, tab.key_of(record.to_dict()), cells))
+        self._pending[(tab.name, record.id)] = record
+
+    def move_out(self, record: Record) -> Record:
+        """Remove a record's row that is kept elsewhere (the archive); refused if it changed since `record`.
+
+        Unlike `delete` it writes no Audit row per record (the caller writes one `note`
+        for the batch, the values being in the archive) and it also removes rows of an
+        append-only tab, whose record then lives on in the archive.
+        """
+        tab = record.schema
+        current = self.require(tab, record.id, base=record)
+        key_parts = tab.key_of(current.to_dict())
+        before = {column.name: to_cell(column.kind, current[column.name]) for column in tab.columns}
+        self.plan.deletes.append(RowDelete(tab, key_parts, before))
+        self._pending.pop((tab.name, record.id), None)
+        self._deleted.add((tab.name, record.id))
+        return current
+
+    def note(self, tab: Tab, record_id: str, changes: str) -> None:
+        """An Audit row of this step that is about `tab` as a whole (`record_id` may name many)."""
+        self._audit_row(tab.name, record_id, self.action or "note", changes)
+
     def assign_missing_ids(self, tab: Tab, whole: bool = False) -> int:
         """Give the rows of `tab` a person typed without an ID their ID; returns how many.
 
@@ -264,14 +296,19 @@ class Transaction:
         for remarked_tab, remarked_key, remark in _REMARKS.get():
             if remarked_tab == tab.name and remarked_key == _key_text(key):
                 described = f"{described}; {remark}" if described else remark
+        self._audit_row(
+            tab.name, _key_text(key), f"{self.action}: {verb}" if self.action else verb, described
+        )
+
+    def _audit_row(self, tab_name: str, record_id: str, action: str, changes: str) -> None:
         values = {
             "audit_id": new_id(AUDIT.id_prefix or "AUD"),
             "at": self.now,
             "user": self.user,
-            "action": f"{self.action}: {verb}" if self.action else verb,
-            "tab": tab.name,
-            "record_id": _key_text(key),
-            "changes": described,
+            "action": action,
+            "tab": tab_name,
+            "record_id": record_id,
+            "changes": changes,
         }
         cells = {column.name: to_cell(column.kind, values[column.name]) for column in AUDIT.columns}
         self.plan.appends.append(RowAppend(AUDIT, (values["audit_id"],), cells))
