@@ -154,9 +154,10 @@ def closed_groups(live: dict[str, Table], cutoff: datetime) -> dict[int, list[Gr
     by_year: dict[int, list[Group]] = defaultdict(list)
     for rule in RULES:
         children = _children_by_parent(live, rule)
+        kept = rule.kept_live(live)
         for record in live[rule.tab.name].records():
             closed = rule.closed_at(record)
-            if closed is not None and closed < cutoff:
+            if closed is not None and closed < cutoff and record.id not in kept:
                 by_year[closed.year].append(Group(record, children.get(record.id, [])))
     return dict(by_year)
 

@@ -13,11 +13,15 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from sheets.schema import Tab
-from sheets.table import Record
+from sheets.table import Record, Table
 from sheets.tabs import AUDIT, ORDER_LINES, ORDERS, OUTBOX, OUTBOX_SENT, RETURNS, STOCK_MOVES, TICKETS
 
 #: When a record closed, or None while it is still open.
 ClosedAt = Callable[[Record], datetime | None]
+
+
+#: The keys of a tab's records that stay live while something still open refers to them.
+KeptLive = Callable[[dict[str, Table]], set]
 
 
 @dataclass(frozen=True)
@@ -25,6 +29,7 @@ class Rule:
     tab: Tab
     closed_at: ClosedAt
     children: Tab | None = None  # rows that go with the record (an order's lines), found by its key
+    kept_live: KeptLive = lambda live: set()
 
 
 def _moment(value) -> datetime | None:
@@ -59,8 +64,16 @@ ORDERS_CLOSED = ("delivered", "cancelled")
 TICKETS_CLOSED = ("resolved", "closed")
 RETURNS_CLOSED = ("closed", "rejected")
 
+
+def orders_with_open_returns(live: dict[str, Table]) -> set:
+    """An order a return is still open on stays live: its refund is worked out from its lines."""
+    return {ret.order_id for ret in live[RETURNS.name].records() if ret.status not in RETURNS_CLOSED}
+
+
 RULES: tuple[Rule, ...] = (
-    Rule(ORDERS, _when(ORDERS_CLOSED, "delivered_at"), children=ORDER_LINES),
+    Rule(
+        ORDERS, _when(ORDERS_CLOSED, "delivered_at"), children=ORDER_LINES, kept_live=orders_with_open_returns
+    ),
     Rule(TICKETS, _when(TICKETS_CLOSED, "resolved_at")),
     Rule(RETURNS, _when(RETURNS_CLOSED, "refunded_at")),
     Rule(OUTBOX, _when((OUTBOX_SENT,), "sent_at")),

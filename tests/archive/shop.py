@@ -49,7 +49,8 @@ def seed_shop(workbook: Workbook, orders: int = 6) -> None:
     _order(workbook, OLD, "shipped", "Still on its way")
     _order(workbook, RECENT, "delivered", "Recent")
     at(workbook, OLD)
-    first = workbook.table(ORDERS).keys()[0]
+    named = {order.customer_name: order.order_id for order in workbook.table(ORDERS).records()}
+    first, second = named["Old 0"], named["Old 1"]
     with workbook.transaction(TICKETS, RETURNS, OUTBOX, user="lin") as tx:
         tx.insert(
             TICKETS, {"subject": "Where is it", "status": "resolved", "resolved_at": OLD, "opened_at": OLD}
@@ -58,8 +59,9 @@ def seed_shop(workbook: Workbook, orders: int = 6) -> None:
         tx.insert(
             RETURNS, {"order_id": first, "sku": "MUG", "qty": 1, "status": "closed", "requested_at": OLD}
         )
+        # A return still open keeps its order ("Old 1") live: its refund is worked out from the lines.
         tx.insert(
-            RETURNS, {"order_id": first, "sku": "PAN", "qty": 1, "status": "requested", "requested_at": OLD}
+            RETURNS, {"order_id": second, "sku": "PAN", "qty": 1, "status": "requested", "requested_at": OLD}
         )
         tx.insert(OUTBOX, {"to": "a@example.com", "status": "sent", "sent_at": OLD})
         tx.insert(OUTBOX, {"to": "b@example.com", "status": "queued"})

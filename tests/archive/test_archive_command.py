@@ -30,9 +30,9 @@ def test_the_command_archives_what_closed_before_the_date_then_finds_nothing_mor
     data = shop_env.backend.path.parent
     assert app.main(["archive", "--before", "2026-01-01"]) == 0
     out = capsys.readouterr().out
-    assert "moved 6 Orders, 12 Order Lines" in out and "into the archive of 2025" in out
+    assert "moved 5 Orders, 10 Order Lines" in out and "into the archive of 2025" in out
     assert (data / "archive-2025.sqlite3").is_file()
-    assert len(local_archives(data).workbook(2025).table(ORDERS)) == 6
+    assert len(local_archives(data).workbook(2025).table(ORDERS)) == 5
     assert stock.ledger_issues(shop_env) == []
     assert app.main(["archive", "--before", "2026-01-01"]) == 0
     assert "nothing closed before 2026-01-01 to archive" in capsys.readouterr().out
@@ -70,6 +70,7 @@ def test_the_runner_archives_on_its_schedule_by_the_archive_age(shop_env):
     finally:
         runner.release()
     assert {record.customer_name for record in shop_env.table(ORDERS).records()} == {
+        "Old 1",  # an open return keeps it
         "Still on its way",
         "Recent",
     }
