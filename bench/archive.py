@@ -61,18 +61,20 @@ def cells(rows: dict[Tab, int]) -> int:
     return sum((count + 1) * len(tab.columns) for tab, count in rows.items())
 
 
-def year_by_month() -> list[tuple[int, int, int]]:
-    """(month, cells without the archive, cells with it run at each month's end) over a year."""
+def year_by_month() -> list[tuple[int, int, int, int]]:
+    """(month, cells without the archive, with it just before and just after each month-end run)."""
     daily = rows_a_day()
     out = []
     for month in range(1, 13):
         days = round(month * 365 / 12)
-        kept = min(days, AGE_DAYS)  # a monthly run leaves what closed in the last 90 days
+        before = min(days, AGE_DAYS + 31)  # what the last run left, and a month more
+        after = min(days, AGE_DAYS)  # a run leaves what closed in the last 90 days
         out.append(
             (
                 month,
                 cells({tab: n * days for tab, n in daily.items()}),
-                cells({tab: n * kept for tab, n in daily.items()}),
+                cells({tab: n * before for tab, n in daily.items()}),
+                cells({tab: n * after for tab, n in daily.items()}),
             )
         )
     return out
@@ -265,13 +267,16 @@ def main() -> None:
         "--google-days", type=int, default=AGE_DAYS + 3, help="days of trade live (Google fake)"
     )
     parser.add_argument("--backends", nargs="+", default=["local", "google"], choices=["local", "google"])
+    parser.add_argument("--no-run", action="store_true", help="print the year's figures only")
     args = parser.parse_args()
     print(
         f"a year at {ORDERS_A_DAY} orders a day: cells of the live spreadsheet (archived tabs) at each month's end"
     )
-    print(f"{'month':>5} {'without archive':>16} {'archived monthly':>17}")
-    for month, without, monthly in year_by_month():
-        print(f"{month:>5} {without:>16,} {monthly:>17,}")
+    print(f"{'month':>5} {'without archive':>16} {'monthly: before run':>20} {'after run':>10}")
+    for month, without, before, after in year_by_month():
+        print(f"{month:>5} {without:>16,} {before:>20,} {after:>10,}")
+    if args.no_run:
+        return
     print(f"one monthly archive run (age {AGE_DAYS} days):")
     for backend in args.backends:
         print(one_run(backend, args.live_days if backend == "local" else args.google_days))
