@@ -221,31 +221,35 @@ def remove_stale_copies(archive: Workbook, live: dict[str, Table], groups: list[
     ]
     if not stale:
         return 0
-    tabs = sorted({copy.schema.name for copy in stale})
-    with archive.transaction(*_tabs_named(tabs), user=ARCHIVE_USER, action="archive") as tx:
+    tabs = _tabs_named(sorted({copy.schema.name for copy in stale}))
+    _now, seed = archive.tables_for_writing(*tabs)
+    with archive.transaction(*tabs, user=ARCHIVE_USER, action="archive", seed=seed) as tx:
         for copy in stale:
             tx.move_out(copy)
     return len(stale)
 
 
 def copy_batch(archive: Workbook, batch: list[Group]) -> int:
-    """Add the batch's records the archive lacks (found by key); returns how many were added."""
+    """Add the batch's records the archive lacks (found by key in one fresh read); returns how many were added."""
     records = [record for group in batch for record in group.records]
     tabs = _tabs_of(records)
-    with archive.transaction(*tabs, user=ARCHIVE_USER, action="archive") as tx:
-        missing = [record for record in records if tx.get(record.schema, record.id) is None]
+    held, seed = archive.tables_for_writing(*tabs)
+    missing = [record for record in records if record.id not in held[record.schema.name]]
+    if not missing:
+        return 0
+    with archive.transaction(*tabs, user=ARCHIVE_USER, action="archive", seed=seed) as tx:
         for record in missing:
             tx.copy_in(record)
     return len(missing)
 
 
 def unverified(archive: Workbook, batch: list[Group]) -> list[Record]:
-    """The batch's records whose copy cannot be read back from the archive exactly as they are live."""
+    """The batch's records whose copy, read back by key (one fresh read), is not exactly the live record."""
     records = [record for group in batch for record in group.records]
-    with archive.backend.session(_tabs_of(records)) as session:
-        return [
-            record for record in records if not same_record(session.find(record.schema, record.id), record)
-        ]
+    tabs = _tabs_of(records)
+    archive.invalidate([tab.name for tab in tabs])
+    held = archive.tables(*tabs)
+    return [record for record in records if not same_record(held[record.schema.name].get(record.id), record)]
 
 
 # the live side --------------------------------------------------------------------
@@ -285,7 +289,10 @@ def delete_batch(
     if moves:
         tabs = _tabs_named(sorted({tab.name for tab in tabs} | {STOCK_MOVES.name}))
     counts: dict[str, int] = defaultdict(int)
-    with workbook.transaction(*tabs, user=ARCHIVE_USER, action="archive") as tx:
+    # One fresh read (on Google) that the deletion works on: each record is checked against it
+    # and found by key when written, without a request per record.
+    _now, seed = workbook.tables_for_writing(*tabs)
+    with workbook.transaction(*tabs, user=ARCHIVE_USER, action="archive", seed=seed) as tx:
         for record in records:
             tx.move_out(record)
             counts[record.schema.name] += 1
