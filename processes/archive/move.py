@@ -44,8 +44,11 @@ from .store import Archives
 log = logging.getLogger(__name__)
 
 ARCHIVE_USER = "archive"
-#: Records (an order's lines counted) per batch ...
+#: Records (an order's lines counted) per batch on Google ...
 BATCH_ROWS = 2000
+#: ... and on the local workbook, where a batch is one SQLite transaction with no request to bound:
+#: each deletion renumbers the rows below it once, so fewer, larger batches go faster.
+LOCAL_BATCH_ROWS = 20_000
 #: ... and the JSON of their cells: a batch's largest request stays far below Google's 9 MB.
 BATCH_BYTES = 3_000_000
 
@@ -117,11 +120,15 @@ def run_archive(
     *,
     before: datetime | None = None,
     hook: Hook | None = None,
-    batch_rows: int = BATCH_ROWS,
+    batch_rows: int | None = None,
     batch_bytes: int = BATCH_BYTES,
 ) -> ArchiveReport:
-    """Move every record closed before the cutoff into its year's archive; safe to run again at any point."""
+    """Move every record closed before the cutoff into its year's archive; safe to run again at any point.
+
+    `batch_rows` defaults to BATCH_ROWS on Google and LOCAL_BATCH_ROWS on the local workbook.
+    """
     started = time.monotonic()
+    batch_rows = batch_rows or (LOCAL_BATCH_ROWS if workbook.kind == "local" else BATCH_ROWS)
     cutoff = cutoff_of(workbook, before)
     report = ArchiveReport(cutoff)
     live = _fresh(workbook)
