@@ -12,6 +12,7 @@ python app.py copy --to google|local [--force]   copy every tab to the other bac
 python app.py handbook --out DIR   write the process handbook as printable HTML
 python app.py export [--tab NAME] [--format csv|xlsx] --out FILE   a tab or the whole workbook to a file
 python app.py channels sync shopify [--since DATE]   pull the orders the shop changed since the last sync
+python app.py archive [--before DATE]   move closed records into the year's archive workbook
 """
 
 from __future__ import annotations
@@ -27,12 +28,13 @@ from pathlib import Path
 
 from config import Config
 from i18n import LANGUAGES
+from jobs.archive import archive_job, parse_before, run_archive_command
 from jobs.channels import ChannelJobs, run_sync_command
 from jobs.cycle import run_cycle
 from jobs.mail_in import ImapSettings, attachments_root
 from jobs.outbox import SmtpSettings
 from jobs.runner import RunnerLock, run_forever, run_once, start_in_background
-from processes import channels, stock
+from processes import archive, channels, stock
 from processes.accounts import Accounts
 from processes.accounts.store import AccountStore
 from processes.channels.shopify import ShopifyConnection, ShopifySettings
@@ -122,6 +124,16 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     handbook = commands.add_parser("handbook", help="write the process handbook as printable HTML files")
     handbook.add_argument("--out", required=True, type=Path, help="the folder to write the files into")
     add_channels_command(commands)
+    archiving = commands.add_parser(
+        "archive",
+        help="move closed records (and old Audit rows, sent messages, old stock moves) into the archive",
+        description="Move records closed longer than the archive age (setting archive_after_days) into the "
+        "archive workbook of the year they closed in, batch by batch: copied, read back, then deleted from the "
+        "live sheet. Stopped at any point, the next run goes on; no record is lost or kept twice.",
+    )
+    archiving.add_argument(
+        "--before", default="", help="archive what closed before this date (2026-01-01) instead of the age"
+    )
     return parser.parse_args(argv)
 
 
@@ -228,6 +240,31 @@ def open_configured(config: Config) -> Workbook:
     )
 
 
+def open_archives(config: Config) -> archive.Archives:
+    """The archive workbooks beside the configured one: local files, or the configured Google spreadsheets."""
+    if config.backend != "google":
+        return archive.local_archives(config.data_dir)
+    ids = archive.store.parse_spreadsheet_ids(config.archive_spreadsheets)
+    return archive.google_archives(
+        ids,
+        lambda spreadsheet_id: open_workbook(
+            "google",
+            spreadsheet_id=spreadsheet_id,
+            credentials_file=config.credentials_file,
+            cache_seconds=config.cache_seconds,
+        ),
+    )
+
+
+def run_archive(workbook: Workbook, config: Config, before: str) -> int:
+    """`python app.py archive [--before DATE]`."""
+    try:
+        moment = parse_before(before) if before else None
+    except ValueError as error:
+        raise SetupError(str(error)) from None
+    return run_archive_command(workbook, open_archives(config), data_dir=config.data_dir, before=moment)
+
+
 def open_accounts(config: Config) -> Accounts:
     return Accounts(AccountStore(config.data_dir))
 
@@ -290,6 +327,7 @@ def job_intervals(workbook: Workbook) -> dict[str, float]:
     return {
         "cycle_seconds": float(in_force["jobs_cycle_minutes"]) * 60,
         "outbox_seconds": float(in_force["outbox_send_minutes"]) * 60,
+        "archive_seconds": float(in_force["archive_interval_days"]) * 86_400,
     }
 
 
@@ -327,6 +365,7 @@ def run_jobs(workbook: Workbook, config: Config, *, once: bool) -> int:
         smtp=smtp_settings(),
         imap=imap_settings(),
         channels=shops,
+        archive=archive_job(open_archives(config), config.data_dir),
         **job_intervals(workbook),
     )
 
@@ -423,6 +462,8 @@ def serve(
         data_dir=config.data_dir,
     )
     runtime.use_attachments(attachments_root(config.data_dir))
+    archives = open_archives(config)
+    archive.use(archives)
     register_pages()
     api.register()
     # The jobs run inside the web app too; the lock in the data folder keeps a
@@ -437,6 +478,7 @@ def serve(
                 smtp=smtp,
                 imap=imap,
                 channels=shops,
+                archive=archive_job(archives, config.data_dir),
                 **job_intervals(workbook),
             )
         )
@@ -480,6 +522,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             )
         if args.command == "channels":
             return run_channels(workbook, config, args)
+        if args.command == "archive":
+            return run_archive(workbook, config, args.before)
         smtp = smtp_settings()
         imap = imap_settings()
         prepare_to_serve(workbook, accounts, demo=args.demo)

@@ -23,6 +23,7 @@ class Config:
     storage_secret: str = ""
     public_url: str = ""
     cache_seconds: float = 10.0
+    archive_spreadsheets: str = ""  # Google: YEAR=SPREADSHEET_ID,... of the archive workbooks
 
     @classmethod
     def from_env(cls, env_file: str | Path | None = ".env") -> Config:
@@ -42,6 +43,7 @@ class Config:
             storage_secret=env.get("FLOWSHEET_STORAGE_SECRET", ""),
             public_url=env.get("FLOWSHEET_PUBLIC_URL", "").strip(),
             cache_seconds=float(_int(env, "FLOWSHEET_CACHE_SECONDS", 10)),
+            archive_spreadsheets=env.get("FLOWSHEET_ARCHIVE_SPREADSHEETS", "").strip(),
         )
 
     def secret(self) -> str:

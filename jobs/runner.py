@@ -47,6 +47,7 @@ log = logging.getLogger(__name__)
 LOCK_FILE = "jobs.lock"
 DEFAULT_CYCLE_SECONDS = 300
 DEFAULT_OUTBOX_SECONDS = 60
+DEFAULT_ARCHIVE_SECONDS = 86_400
 #: The longest the loop waits without looking at the schedule (the stop event ends a wait at once).
 MAX_WAIT_SECONDS = 60.0
 #: `jobs --once` on Google: how long after claiming the lease it reads again to confirm it.
@@ -118,6 +119,8 @@ class JobRunner:
         channel_seconds: float = ROUND_SECONDS,
         imap: ImapSettings | None = None,
         receive: Callable[[Workbook, ImapSettings, Path], Any] = mail_round,
+        archive: Callable[[Workbook], Any] | None = None,
+        archive_seconds: float = DEFAULT_ARCHIVE_SECONDS,
     ) -> None:
         self.workbook = workbook
         self.cycle = cycle
@@ -133,6 +136,9 @@ class JobRunner:
         self.receive = receive
         if self.imap.configured:  # mail in on the outbox's interval: a customer's answer as soon as ours
             self.scheduler.every(outbox_seconds).seconds.do(self.run_mail_in).tag("mail")
+        self.archive = archive
+        if archive is not None:
+            self.scheduler.every(archive_seconds).seconds.do(self.run_archive).tag("archive")
         self._stop = stop_event if stop_event is not None else threading.Event()
         self._thread: threading.Thread | None = None
         self._said_locked = False
@@ -206,6 +212,18 @@ class JobRunner:
             report = self.receive(self.workbook, self.imap, self.data_dir)
         except Exception:
             log.exception("jobs: reading the service mailbox failed; the next round runs as scheduled")
+            return False
+        log.info("jobs: %s", report)
+        return True
+
+    def run_archive(self) -> bool:
+        """One archive run (jobs/archive.py), if this runner holds the lock and lease; False when it raised or waited."""
+        if self.archive is None or not self._may_act() or not self.holds_lease():
+            return False
+        try:
+            report = self.archive(self.workbook)
+        except Exception:
+            log.exception("jobs: the archive run failed; nothing is lost, the next one goes on")
             return False
         log.info("jobs: %s", report)
         return True

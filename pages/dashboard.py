@@ -15,6 +15,7 @@ from i18n import N_, _, ngettext
 from pages.auth import signed_in
 from pages.common import background
 from pages.frame import AREAS, frame, tab_path
+from pages.fullness import show_fullness
 from pages.links import record_path
 from processes import SheetError, declarations, runtime, tasks
 from processes.browse import Attention, TabCount
@@ -39,6 +40,7 @@ def register() -> None:
             ui.label(_("Record: {describe_backend}", describe_backend=describe_backend(workbook))).classes(
                 "text-sm text-slate-500"
             )
+            await show_fullness(workbook)
             try:
                 seen = await background(tasks.home, workbook, actor)
             except SheetError as error:

@@ -8,6 +8,7 @@ from i18n import _, ngettext
 from pages.auth import signed_in
 from pages.common import background
 from pages.frame import frame
+from pages.fullness import show_fullness
 from processes import DataIssue, SheetError, browse, runtime
 
 
@@ -24,6 +25,7 @@ def register() -> None:
                     "Fix them in the sheet; they disappear here on the next read."
                 )
             ).classes("text-slate-600")
+            await show_fullness(runtime.workbook())
             try:
                 issues = await background(browse.data_issues, runtime.workbook())
             except SheetError as error:

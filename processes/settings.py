@@ -71,6 +71,10 @@ AREA_OF: dict[str, str] = {
     "check_service_minutes": "Scheduled jobs",
     "check_aftersales_minutes": "Scheduled jobs",
     "check_data_minutes": "Scheduled jobs",
+    "archive_after_days": "Archive",
+    "cell_budget": "Archive",
+    "cell_budget_warn_percent": "Archive",
+    "archive_interval_days": "Archive",
 }
 OTHER_AREA = "Other"
 AREA_ORDER = (
@@ -82,6 +86,7 @@ AREA_ORDER = (
     "After-sales",
     "Approvals",
     "Scheduled jobs",
+    "Archive",
     OTHER_AREA,
 )
 

@@ -22,9 +22,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from i18n import _
+from processes.archive.lookup import archived, read_only_message
 from processes.errors import ProcessError
 from processes.permissions import Actor
 from processes.procedure import Procedure, Transition
+from sheets.errors import RecordNotFound
 from sheets.table import Record
 from sheets.transaction import remarking
 from sheets.workbook import Workbook
@@ -211,6 +213,26 @@ def take(
     was ticked and what was not goes into the Audit row of the step, with who and when.
     `site_url` is the app's own address, for the links a step writes into a customer's message.
     """
+    try:
+        return _take(workbook, procedure, record_id, action, values, by=by, base=base, site_url=site_url)
+    except RecordNotFound as missing:
+        kept = archived(procedure.tab, record_id) if missing.tab == procedure.tab.name else None
+        if kept is not None:
+            raise ProcessError(read_only_message(procedure.tab, record_id, kept.year)) from None
+        raise
+
+
+def _take(
+    workbook: Workbook,
+    procedure: Procedure,
+    record_id: str,
+    action: str,
+    values: Mapping[str, Any] | None,
+    *,
+    by: Actor,
+    base: Record | None,
+    site_url: str,
+) -> Any:
     found = rule_for(procedure, action)
     given = dict(values or {})
     remark = checklist_remark(found.transition, given.pop(CHECKLIST, None))

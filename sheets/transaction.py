@@ -231,6 +231,38 @@ class Transaction:
         )
         return current
 
+    def copy_in(self, record: Record) -> None:
+        """Add a record exactly as it is in another workbook (the archive): no stamps, no Audit row.
+
+        The caller writes what the copy is for with `note`; the key is checked as by `insert`.
+        """
+        tab = record.schema
+        if self.get(tab, record.id) is not None:
+            raise DuplicateKey(tab.name, _key_text(record.id))
+        cells = {column.name: to_cell(column.kind, record[column.name]) for column in tab.columns}
+        self.plan.appends.append(RowAppend(tab, tab.key_of(record.to_dict()), cells))
+        self._pending[(tab.name, record.id)] = record
+
+    def move_out(self, record: Record) -> Record:
+        """Remove a record's row that is kept elsewhere (the archive); refused if it changed since `record`.
+
+        Unlike `delete` it writes no Audit row per record (the caller writes one `note`
+        for the batch, the values being in the archive) and it also removes rows of an
+        append-only tab, whose record then lives on in the archive.
+        """
+        tab = record.schema
+        current = self.require(tab, record.id, base=record)
+        key_parts = tab.key_of(current.to_dict())
+        before = {column.name: to_cell(column.kind, current[column.name]) for column in tab.columns}
+        self.plan.deletes.append(RowDelete(tab, key_parts, before))
+        self._pending.pop((tab.name, record.id), None)
+        self._deleted.add((tab.name, record.id))
+        return current
+
+    def note(self, tab: Tab, record_id: str, changes: str) -> None:
+        """An Audit row of this step that is about `tab` as a whole (`record_id` may name many)."""
+        self._audit_row(tab.name, record_id, self.action or "note", changes)
+
     def assign_missing_ids(self, tab: Tab, whole: bool = False) -> int:
         """Give the rows of `tab` a person typed without an ID their ID; returns how many.
 
@@ -317,6 +349,20 @@ class Transaction:
         entry = _AuditEntry(verb, row)
         self._audits[(tab.name, _key_text(key))] = entry
         return entry
+
+    def _audit_row(self, tab_name: str, record_id: str, action: str, changes: str) -> None:
+        """An Audit row of its own, outside any record's (a note on a whole batch)."""
+        values = {
+            "audit_id": new_id(AUDIT.id_prefix or "AUD"),
+            "at": self.now,
+            "user": self.user,
+            "action": action,
+            "tab": tab_name,
+            "record_id": record_id,
+            "changes": changes,
+        }
+        cells = {column.name: to_cell(column.kind, values[column.name]) for column in AUDIT.columns}
+        self.plan.appends.append(RowAppend(AUDIT, (values["audit_id"],), cells))
 
 
 def _fold(entry: _AuditEntry, verb: str, changes: list[tuple[str, Any, Any]]) -> None:

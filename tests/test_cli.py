@@ -225,6 +225,10 @@ def test_the_job_intervals_come_from_the_settings_tab(local_env):
 
     workbook = app.open_configured(Config.from_env())
     workbook.init()
-    assert app.job_intervals(workbook) == {"cycle_seconds": 300, "outbox_seconds": 60}
+    assert app.job_intervals(workbook) == {
+        "cycle_seconds": 300,
+        "outbox_seconds": 60,
+        "archive_seconds": 86_400,
+    }
     settings.update_setting(workbook, "jobs_cycle_minutes", "15", by=Actor("mia", "manager"))
     assert app.job_intervals(workbook)["cycle_seconds"] == 900

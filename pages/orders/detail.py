@@ -12,11 +12,13 @@ from pages.responsive import cards_on_phones
 from pages.scan_field import ScanField, announce
 from pages.steps_panel import StepsPanel
 from processes import master_data, orders, scanning
+from processes.archive import read_only_message
 from processes.channels.status import order_in_shop
 from processes.orders import ORDER, OrderView, order_steps
 from processes.orders.procedure import payment_of
 from processes.permissions import Actor
 from processes.scanning import CodeBook, Outcome, Tally
+from sheets.tabs import ORDERS
 
 from .common import money
 from .shop_panel import shop_panel
@@ -83,7 +85,8 @@ class OrderDetail:
         if not ok:
             return
         ok, locations = await call(master_data.choices, master_data.LOCATION)
-        in_shop = await background(order_in_shop, view.order) if view is not None else None
+        live = view is not None and view.archived is None
+        in_shop = await background(order_in_shop, view.order) if live else None
         _ok, book = await call(scanning.code_book)
         self.book = book or CodeBook()
         self.view = view
@@ -93,11 +96,16 @@ class OrderDetail:
                 ui.label(_("There is no order {order_id}.", order_id=self.order_id))
                 ui.link(_("Back to the orders"), "/orders")
                 return
+            if view.archived is not None:
+                ui.label(read_only_message(ORDERS, view.order.order_id, view.archived)).classes(
+                    "text-warning"
+                ).mark("archived")
             self._summary(view)
             if in_shop is not None:
                 shop_panel(in_shop)
             self._lines(view)
-            self._steps(view, locations or {})
+            if view.archived is None:
+                self._steps(view, locations or {})
             self._timeline(view)
 
     def _summary(self, view: OrderView) -> None:

@@ -10,6 +10,7 @@ import pandas as pd
 
 import i18n
 from i18n import _
+from processes.archive.lookup import archived, archived_where
 from processes.browse import PAGE_SIZES, display
 from sheets.audit_changes import parse_changes
 from sheets.table import Record
@@ -108,27 +109,79 @@ class OrderView:
     lines: list[LineView]
     location_name: str
     timeline: list[Event]  # oldest first
+    archived: int | None = None  # the archive year the order is kept in: read-only
 
 
 def order_view(workbook: Workbook, order_id: str) -> OrderView | None:
-    """An order, its lines and its timeline (Audit rows and the order's stamps); None if there is none."""
+    """An order, its lines and its timeline (Audit rows and the order's stamps); None if there is none.
+
+    An order no longer in the live sheet is looked for in the archive: found there, it is
+    shown as it was archived (`archived` names the year), with nothing to do.
+    """
     tables = workbook.tables(ORDERS, ORDER_LINES, PRODUCTS, LOCATIONS, AUDIT, STOCK_MOVES)
     order = tables[ORDERS.name].get(order_id)
     if order is None:
+        return archived_order_view(tables, order_id)
+    lines = lines_of(tables[ORDER_LINES.name], order_id)
+    return _view(
+        tables,
+        order,
+        lines,
+        _rows(tables, AUDIT, "record_id", order_id),
+        _rows(tables, STOCK_MOVES, "ref", order_id),
+    )
+
+
+def archived_order_view(tables: dict, order_id: str) -> OrderView | None:
+    """An archived order with its lines, its history from the archive and the live sheet; None if not archived."""
+    found = archived(ORDERS, order_id)
+    if found is None:
         return None
+    lines = archived_where(ORDER_LINES, "order_id", order_id)
+    audit = _rows(tables, AUDIT, "record_id", order_id) + archived_where(AUDIT, "record_id", order_id)
+    moves = _rows(tables, STOCK_MOVES, "ref", order_id) + archived_where(STOCK_MOVES, "ref", order_id)
+    return _view(tables, found.record, lines, _unique(audit), _unique(moves), archived_in=found.year)
+
+
+def _view(
+    tables: dict,
+    order: Record,
+    lines: list[Record],
+    audit: list[Record],
+    moves: list[Record],
+    archived_in: int | None = None,
+) -> OrderView:
     products = tables[PRODUCTS.name]
-    lines = [
+    shown = [
         LineView(
             line.line_id, line.sku, _name(products.get(line.sku), line.sku), line.qty or 0, line.unit_price
         )
-        for line in lines_of(tables[ORDER_LINES.name], order_id)
+        for line in lines
     ]
     location = tables[LOCATIONS.name].get(order.location_id) if order.location_id else None
-    return OrderView(order, lines, _name(location, order.location_id or ""), timeline(tables, order))
+    return OrderView(
+        order, shown, _name(location, order.location_id or ""), events_of(order, audit, moves), archived_in
+    )
+
+
+def _rows(tables: dict, tab, column: str, value: str) -> list[Record]:
+    table = tables[tab.name]
+    return [table.record_at(index) for index in _indexes(table.columns[column], value)]
+
+
+def _unique(records: list[Record]) -> list[Record]:
+    """Each record once (live and archived at once only while an archive run is under way)."""
+    return list({record.id: record for record in reversed(records)}.values())[::-1]
 
 
 def timeline(tables: dict, order: Record) -> list[Event]:
     """What happened to an order, oldest first: its stamps, every change made through the app, its stock moves."""
+    audit = _rows(tables, AUDIT, "record_id", order.order_id)
+    return events_of(order, audit, _rows(tables, STOCK_MOVES, "ref", order.order_id))
+
+
+def events_of(order: Record, audit: list[Record], moves: list[Record]) -> list[Event]:
+    """The timeline from the order's stamps, its Audit rows and its stock moves, oldest first."""
     events = [Event(order.created_at, "", _("order placed"))] if order.created_at else []
     for column, words in (
         ("paid_at", _("payment received")),
@@ -137,14 +190,10 @@ def timeline(tables: dict, order: Record) -> list[Event]:
     ):
         if order[column]:
             events.append(Event(order[column], "", words))
-    audit = tables[AUDIT.name]
-    for index in _indexes(audit.columns["record_id"], order.order_id):
-        row = audit.record_at(index)
+    for row in audit:
         if row.at:
             events.append(Event(row.at, row.user or "", _audit_line(row.action or "", row.changes or "")))
-    moves = tables[STOCK_MOVES.name]
-    for index in _indexes(moves.columns["ref"], order.order_id):
-        move = moves.record_at(index)
+    for move in moves:
         if move.at:
             where = move.from_location or move.to_location
             events.append(

@@ -7,6 +7,8 @@ from typing import Any
 
 import pandas as pd
 
+from processes.archive.lookup import archived_tables
+from processes.archive.rules import ARCHIVED_TABS
 from sheets.settings import BY_KEY, read_setting
 from sheets.tabs import (
     AUDIT,
@@ -74,8 +76,28 @@ def review_of(workbook: Workbook, start: str | date | None = None, end: str | da
     now = workbook.clock()
     period = period_from(start, end, now.date())
     tables = workbook.tables(*REVIEWED_TABS)
-    frames = {name: table.df for name, table in tables.items()}
+    frames = with_archived({name: table.df for name, table in tables.items()}, period.previous().begins)
     return review(frames, period, settings_from(frames[SETTINGS.name]), now)
+
+
+def with_archived(frames: dict[str, pd.DataFrame], since: pd.Timestamp) -> dict[str, pd.DataFrame]:
+    """The live frames and, for a period reaching back into archived years, the archive's rows too.
+
+    A record live and archived at once (an archive run under way) counts once, as it is live.
+    """
+    merged = dict(frames)
+    for tab in ARCHIVED_TABS:
+        if tab.name not in frames:
+            continue
+        older = [table.df for table in archived_tables(tab, since.to_pydatetime())]
+        older = [frame for frame in older if len(frame)]
+        parts = [frame for frame in (frames[tab.name], *older) if len(frame)]
+        if len(parts) > 1:
+            whole = pd.concat(parts)
+            merged[tab.name] = whole[~whole.index.duplicated(keep="first")]
+        elif parts:
+            merged[tab.name] = parts[0]
+    return merged
 
 
 def settings_from(settings: pd.DataFrame) -> dict[str, Any]:

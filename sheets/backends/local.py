@@ -14,6 +14,7 @@ a jobs process can write at the same time; each simply waits its turn.
 
 from __future__ import annotations
 
+import bisect
 import json
 import sqlite3
 import threading
@@ -65,8 +66,9 @@ def _dump(cells: Sequence[Any]) -> str:
 class LocalBackend(Backend):
     kind = "local"
 
-    def __init__(self, data_dir: Path | str) -> None:
-        self.path = Path(data_dir) / FILE_NAME
+    def __init__(self, data_dir: Path | str, file_name: str = FILE_NAME) -> None:
+        """The workbook in `data_dir`; `file_name` names another workbook there (a year's archive)."""
+        self.path = Path(data_dir) / file_name
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self._local = threading.local()
         with self._connection() as connection:
@@ -290,8 +292,7 @@ class LocalSession(Session):
             self._apply_id(assignment)
         for append in plan.appends:
             self._apply_append(append)
-        for delete in plan.deletes:
-            self._apply_delete(delete)
+        self._apply_deletes(plan.deletes)
         for tab_name in plan.tabs:
             _bump(self.connection, tab_name)
 
@@ -332,13 +333,26 @@ class LocalSession(Session):
             (append.tab.name, end, key_text(raw_key(header, cells)), _dump(cells)),
         )
 
-    def _apply_delete(self, delete: RowDelete) -> None:
-        self._require_header(delete.tab, delete.tab.key)
-        pos, _ = self._the_row(delete.tab, delete.key)
-        name = delete.tab.name
-        self.connection.execute("DELETE FROM rows WHERE tab = ? AND pos = ?", (name, pos))
-        # Close the gap in two steps: positions are unique at every moment of an UPDATE.
-        self.connection.execute("UPDATE rows SET pos = -pos WHERE tab = ? AND pos > ?", (name, pos))
+    def _apply_deletes(self, deletes: Sequence[RowDelete]) -> None:
+        """Remove each row by key, then close the gaps of each tab once (many deletions stay linear)."""
+        gone: dict[str, list[int]] = {}
+        for delete in deletes:
+            self._require_header(delete.tab, delete.tab.key)
+            pos, _ = self._the_row(delete.tab, delete.key)
+            self.connection.execute("DELETE FROM rows WHERE tab = ? AND pos = ?", (delete.tab.name, pos))
+            gone.setdefault(delete.tab.name, []).append(pos)
+        for name, positions in gone.items():
+            self._close_gaps(name, sorted(positions))
+
+    def _close_gaps(self, name: str, gone: list[int]) -> None:
+        # Each row moves up by the number of rows deleted above it, in two steps
+        # (through negative positions) so positions are unique at every moment.
+        moved = []
+        for (pos,) in self.connection.execute(
+            "SELECT pos FROM rows WHERE tab = ? AND pos > ?", (name, gone[0])
+        ):
+            moved.append((-(pos - bisect.bisect_left(gone, pos)) - 1, name, pos))
+        self.connection.executemany("UPDATE rows SET pos = ? WHERE tab = ? AND pos = ?", moved)
         self.connection.execute("UPDATE rows SET pos = -pos - 1 WHERE tab = ? AND pos < 0", (name,))
 
     def _apply_id(self, assignment: IdAssignment) -> None:
