@@ -205,3 +205,20 @@ def test_a_write_that_strikes_a_row_never_read_names_it_rather_than_guess(google
     assert ids[40] not in struck and struck  # the record the sort moved under the write is named
     issues = google.workbook.check()
     assert any(issue.tab == "Orders" and "status" in str(issue) for issue in issues)
+
+
+def test_a_deletion_in_a_tab_read_by_its_rows_reads_it_whole_so_a_row_struck_comes_back(google):
+    from sheets.tabs import ORDERS
+
+    ids = seed_shop(google, 60)
+    confirm_order(google.workbook, ids[0], by=STAFF)
+    google.fake.before_next(
+        "batchUpdate", lambda: google.person.sort("Orders", "customer_name", descending=True)
+    )
+
+    with google.workbook.transaction(ORDERS, user="bo", action="delete row") as tx:
+        doomed = tx.require(ORDERS, ids[30])
+        tx.delete(doomed, base=doomed)
+
+    left = [row["order_id"] for row in by_header(google, "Orders") if row["order_id"]]
+    assert sorted(left) == sorted(set(ids) - {ids[30]})

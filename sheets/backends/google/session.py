@@ -164,6 +164,9 @@ class GoogleSession(Session):
 
     def commit(self, plan: WritePlan) -> None:
         self._open()
+        # A deletion that hit a row moved under it puts that row back from the read: a tab read
+        # by its rows is read whole first (deleting is rare: the grid, the archive).
+        self._ensure_full(sorted({delete.tab.name for delete in plan.deletes} & self.sparse))
 
         def read(names: Sequence[str]) -> dict[str, list[list[Any]] | None]:
             self.full.update(names)
