@@ -93,8 +93,9 @@ def test_a_customer_asks_to_exchange_an_item_of_a_delivered_order(browser, shop)
     browser.type("Email address", shop.delivered_email)
     browser.click("Find my order")
     browser.should_see(f"Order {shop.delivered_ref}")
-    browser.choose("Return or exchange", "Exchange it for the same item")
-    browser.type("Reason", "The lid is cracked.")
+    browser.choose("Return or exchange", "Exchange it for another size or item")
+    browser.choose("Reason", "Damaged or faulty")
+    browser.type("Tell us more (optional)", "The lid is cracked.")
     browser.click("Send the request")
     recorded = browser.should_see("is recorded.").text
     return_id = re.search(r"RET-\w+", recorded).group(0)
@@ -104,7 +105,7 @@ def test_a_customer_asks_to_exchange_an_item_of_a_delivered_order(browser, shop)
         shop.delivered_ref,
         "exchange",
         1,
-        "The lid is cracked.",
+        "Damaged or faulty: The lid is cracked.",
         "requested",
     )
 
