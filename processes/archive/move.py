@@ -31,8 +31,9 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from processes.settings import value_of
-from sheets.cells import same_cell, to_cell
+from sheets.cells import is_blank, same_cell, to_cell
 from sheets.errors import ConflictError, SetupError
+from sheets.reading import HEADER_SEARCH_ROWS, find_header
 from sheets.table import Record, Table
 from sheets.tabs import SETTINGS, STOCK_MOVES
 from sheets.workbook import Workbook
@@ -132,7 +133,13 @@ def run_archive(
     cutoff = cutoff_of(workbook, before)
     report = ArchiveReport(cutoff)
     live = _fresh(workbook)
-    by_year = closed_groups(live, cutoff)
+    kept_live = tabs_with_columns_of_their_own(workbook)
+    for name, columns in kept_live.items():
+        report.skipped.append(
+            f"{name} has columns of its own ({', '.join(columns)}) that the archive would not keep: "
+            f"its records stay live until they are moved into declared columns or removed"
+        )
+    by_year = closed_groups(live, cutoff, kept_tabs=set(kept_live))
     for year in sorted(set(archives.years()) | set(by_year)):
         try:
             archive = archives.workbook(year)
@@ -148,6 +155,27 @@ def run_archive(
     return report
 
 
+def tabs_with_columns_of_their_own(workbook: Workbook) -> dict[str, list[str]]:
+    """Archived tabs whose header holds columns people added (tab -> their headers).
+
+    Only declared columns are archived: a record moved out of such a tab would lose the
+    cells a person keeps beside it, so its tab is left live (and the run says why).
+    A record's children (an order's lines) stay with it: one tab kept keeps its parent's too.
+    """
+    own: dict[str, list[str]] = {}
+    for tab in ARCHIVED_TABS:
+        head = workbook.backend.raw_rows(tab.name)[:HEADER_SEARCH_ROWS]
+        header = find_header(tab, head)
+        if header is None:
+            continue
+        declared = set(header.index.values())
+        cells = head[header.row_index]
+        extra = [str(cell) for i, cell in enumerate(cells) if i not in declared and not is_blank(cell)]
+        if extra:
+            own[tab.name] = extra
+    return own
+
+
 def _fresh(workbook: Workbook) -> dict[str, Table]:
     workbook.invalidate([tab.name for tab in ARCHIVED_TABS])
     return workbook.tables(*ARCHIVED_TABS)
@@ -156,10 +184,15 @@ def _fresh(workbook: Workbook) -> dict[str, Table]:
 # what to move ------------------------------------------------------------------
 
 
-def closed_groups(live: dict[str, Table], cutoff: datetime) -> dict[int, list[Group]]:
-    """The records closed before `cutoff` (with their children), by the year they closed in."""
+def closed_groups(
+    live: dict[str, Table], cutoff: datetime, kept_tabs: set[str] | None = None
+) -> dict[int, list[Group]]:
+    """The records closed before `cutoff` (with their children), by the year they closed in;
+    none of a rule whose tab, or children's tab, is in `kept_tabs`."""
     by_year: dict[int, list[Group]] = defaultdict(list)
     for rule in RULES:
+        if {rule.tab.name, rule.children.name if rule.children else ""} & (kept_tabs or set()):
+            continue
         children = _children_by_parent(live, rule)
         kept = rule.kept_live(live)
         for record in live[rule.tab.name].records():

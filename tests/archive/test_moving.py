@@ -189,3 +189,17 @@ def test_google_requests_that_fail_at_each_step_lose_nothing(shop, stage, fault)
     run_archive(shop.workbook, shop.archives, before=CUTOFF, batch_rows=5)
     assert_each_record_once(shop)
     assert stock.ledger_issues(shop.workbook) == []
+
+
+def test_a_tab_with_a_column_of_a_persons_own_stays_live_and_the_run_says_why(shop):
+    shop.person.add_column("Order Lines", "Gift note", values=["wrapped in red"] * 20)
+
+    report = run_archive(shop.workbook, shop.archives, before=CUTOFF)
+
+    archived = archived_keys(shop)
+    assert not archived[ORDERS.name] and not archived[ORDER_LINES.name]  # lines go with their orders
+    assert len(archived[TICKETS.name]) == 1  # the other tabs are archived as usual
+    assert any("Order Lines has columns of its own (Gift note)" in reason for reason in report.skipped)
+    assert_each_record_once(shop, complete=False)
+    kept = [row for row in shop.person.values("Order Lines")[1:] if "wrapped in red" in row]
+    assert kept, "the person's cells are where they typed them"
