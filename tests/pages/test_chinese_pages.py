@@ -139,18 +139,28 @@ def _chart_texts(options: Any, key: str = "") -> Iterator[str]:
 
 
 def english_left(texts: Iterable[str], records: list[str]) -> set[str]:
-    """The English words in `texts` once the shop's records and identifiers are taken out."""
+    """The English words in `texts` once the shop's records and identifiers are taken out.
+
+    Taken out in both orders, a word counts only if both leave it: a record's value may hold
+    an identifier (an alert names its order), and an identifier may hold a record's value
+    (the random letters of an ID): either way round alone would leave a false word.
+    """
     left: set[str] = set()
     for text in texts:
         if not WORD.search(text):
             continue
-        # Identifiers first: a record's value inside an ID (its random letters) must not split it.
-        text = IDENTIFIER.sub(" ", text)
-        for value in records:  # longest first, so a name is taken out before a word inside it
-            if value in text:
-                text = re.sub(rf"(?<![A-Za-z]){re.escape(value)}(?![A-Za-z])", " ", text)
-        left |= {word for word in WORD.findall(text) if word not in ALLOWED}
+        records_first = IDENTIFIER.sub(" ", _without_records(text, records))
+        identifiers_first = _without_records(IDENTIFIER.sub(" ", text), records)
+        words = set(WORD.findall(records_first)) & set(WORD.findall(identifiers_first))
+        left |= {word for word in words if word not in ALLOWED}
     return left
+
+
+def _without_records(text: str, records: list[str]) -> str:
+    for value in records:  # longest first, so a name is taken out before a word inside it
+        if value in text:
+            text = re.sub(rf"(?<![A-Za-z]){re.escape(value)}(?![A-Za-z])", " ", text)
+    return text
 
 
 def record_texts(workbook: Any) -> list[str]:
