@@ -109,6 +109,10 @@ class Selection:
     complete: bool
 
 
+#: What to select of a tab: (tab, column -> the values to choose, how many newest rows besides).
+Selecting = tuple[Tab, Mapping[str, Collection[str]], int]
+
+
 class Backend(ABC):
     kind: str = "?"
 
@@ -129,6 +133,19 @@ class Backend(ABC):
         for blank), and its `recent` newest rows: for a page that needs the open records of a big tab."""
         table = self.read_tables([tab])[tab.name]
         return Selection(table, len(table), complete=True)
+
+    def read_selections(self, wanted: Sequence[Selecting]) -> dict[str, Selection]:
+        """`read_selected` of several tabs at once (in one request here: they are read whole)."""
+        tables = self.read_tables([tab for tab, _, _ in wanted])
+        return {
+            tab.name: Selection(tables[tab.name], len(tables[tab.name]), complete=True)
+            for tab, _, _ in wanted
+        }
+
+    def read_grown(self, tab: Tab, known: Sequence[Sequence[Any]] | None) -> list[list[Any]]:
+        """Every row of `tab` as raw cells, fresh; `known`, rows read earlier, may spare reading them
+        again where the backend can tell they still stand (a big tab on Google, sheets/backends/google/grown.py)."""
+        return self.raw_rows(tab.name)
 
     @abstractmethod
     @contextmanager

@@ -22,13 +22,14 @@ import gspread
 from google.auth.exceptions import GoogleAuthError
 from gspread.exceptions import APIError
 
-from sheets.backends.base import Backend, InitReport, RawAnswer, RawBlock, Selection, Session
+from sheets.backends.base import Backend, InitReport, RawAnswer, RawBlock, Selecting, Selection, Session
 from sheets.backends.google.cells import column_letters, column_range, quote_tab, row_range
 from sheets.backends.google.connect import explain
+from sheets.backends.google.grown import rows_after
 from sheets.backends.google.http import AmbiguousWrite, GoogleFailure
 from sheets.backends.google.init import header_format_requests, plan_init
 from sheets.backends.google.raw import extents, prepare_requests, raw_answer, reset_validation, write_body
-from sheets.backends.google.selecting import read_selected
+from sheets.backends.google.selecting import Wanted, read_selections
 from sheets.backends.google.session import GoogleSession, Seed
 from sheets.backends.google.targeted import (
     Positions,
@@ -239,19 +240,32 @@ class GoogleBackend(Backend):
         return (tab.grows or tab.append_only) and self._big(tab.name)
 
     def read_selected(self, tab: Tab, where: Mapping[str, Collection[str]], recent: int) -> Selection:
-        if not self.selects_rows(tab):
-            return super().read_selected(tab, where, recent)
+        return self.read_selections([(tab, where, recent)])[tab.name]
 
-        def batch_get(ranges: list[str]) -> list[dict[str, Any]]:
-            answer = self._call(
-                lambda: self.spreadsheet.values_batch_get(ranges, params=read_params()), "read"
-            )
-            return answer.get("valueRanges", [])
+    def read_selections(self, wanted: Sequence[Selecting]) -> dict[str, Selection]:
+        """Each big tab's selection in two values:batchGet however many (selecting.py); the others whole."""
+        small = [(tab, where, recent) for tab, where, recent in wanted if not self.selects_rows(tab)]
+        found = super().read_selections(small) if small else {}
+        big = [Wanted(tab, where, recent, self._selected_layout(tab, where)) for tab, where, recent in wanted]
+        big = [item for item in big if self.selects_rows(item.tab)]
+        if big:
+            found.update(read_selections(big, self._batch_get))
+        return found
 
+    def _selected_layout(self, tab: Tab, where: Mapping[str, Collection[str]]) -> list[int]:
         names = {tab.key[0], *where}
         layout = self.seen_columns.get(tab.name) or {name: tab.column_names.index(name) for name in names}
-        positions = sorted({layout.get(name, tab.column_names.index(name)) for name in names})
-        return read_selected(tab, where, recent, batch_get, positions)
+        return sorted({layout.get(name, tab.column_names.index(name)) for name in names})
+
+    def _batch_get(self, ranges: list[str]) -> list[dict[str, Any]]:
+        answer = self._call(lambda: self.spreadsheet.values_batch_get(ranges, params=read_params()), "read")
+        return answer.get("valueRanges", [])
+
+    def read_grown(self, tab: Tab, known: Sequence[Sequence[Any]] | None) -> list[list[Any]]:
+        grown = rows_after(tab, known, self.read_rows) if known and self.selects_rows(tab) else None
+        if grown is None:
+            grown = self.fetch([tab.name]).get(tab.name) or []
+        return grown
 
     def learn_positions(self, tab: Tab, header: Header) -> Positions:
         """Where every record of `tab` stands now, from one read of its key and lookup columns."""

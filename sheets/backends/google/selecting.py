@@ -1,27 +1,103 @@
-"""Reading the open records of a big tab for a page: a few columns, then only the rows chosen.
+"""Reading the open records of big tabs: a few columns, then only the rows chosen.
 
-The dashboard needs the orders still moving, not the hundred thousand delivered ones.
-One values:batchGet brings the tab's header with its key column and the columns a
-page selects by (status ...), where its header last put them; the rows whose cell holds
-one of the values asked for, and the newest rows, then come in as few ranges as they
-make together (neighbouring rows share one), at most `RANGES_PER_READ` to a request.
+The dashboard needs the orders still moving, not the hundred thousand delivered ones,
+and the jobs the open orders, tickets and returns at once. One values:batchGet brings
+each tab's header with its key column and the columns it is selected by (status ...),
+where its header last put them; the rows whose cell holds one of the values asked for,
+and the newest rows, then come in a second, as few ranges as they make together
+(neighbouring rows share one), at most `RANGES_PER_READ` to a request. However many
+tabs are selected together, that is two requests (a third when a person moved those
+columns: they are read again where the header now puts them).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Collection, Mapping, Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
 from sheets.backends.base import Selection
 from sheets.backends.google.cells import column_range, quote_tab
 from sheets.backends.google.targeted import lookup_text
-from sheets.reading import HEADER_SEARCH_ROWS, find_header, read_table
+from sheets.reading import HEADER_SEARCH_ROWS, Header, find_header, read_table
 from sheets.schema import Tab
 
 #: Ranges sent in one values:batchGet (its address carries them: it must stay short).
 RANGES_PER_READ = 400
 
 BatchGet = Callable[[list[str]], list[dict[str, Any]]]
+
+
+@dataclass
+class Wanted:
+    """What to select of one tab; `layout`: where its key and `where` columns are expected."""
+
+    tab: Tab
+    where: Mapping[str, Collection[str]]
+    recent: int
+    layout: list[int]
+    head: list[list[Any]] = field(default_factory=list)
+    header: Header | None = None
+    columns: dict[int, list[list[Any]]] = field(default_factory=dict)
+    runs: list[tuple[int, int]] = field(default_factory=list)  # (first, last) 0-based rows to read
+    found: list[tuple[int, list[list[Any]]]] = field(default_factory=list)
+
+    @property
+    def names(self) -> list[str]:
+        return [self.tab.key[0], *self.where]
+
+    def column_ranges(self) -> list[str]:
+        return [column_range(self.tab.name, p, p) for p in self.layout]
+
+    def take_head(self, answer: Sequence[dict[str, Any]]) -> bool:
+        """Keep the header and columns read; False when they were the wrong columns (read again)."""
+        self.head = answer[0].get("values", []) if answer else []
+        self.header = find_header(self.tab, self.head)
+        if not self.usable:
+            return True
+        wanted = sorted({self.header.index[name] for name in self.names})
+        if wanted != self.layout:  # a person moved them: read where they are now
+            self.layout = wanted
+            return False
+        self.take_columns(answer[1:])
+        return True
+
+    def take_columns(self, answer: Sequence[dict[str, Any]]) -> None:
+        self.columns = {
+            p: answer[i].get("values", []) if i < len(answer) else [] for i, p in enumerate(self.layout)
+        }
+
+    @property
+    def usable(self) -> bool:
+        header = self.header
+        return header is not None and header.complete_key and all(name in header.index for name in self.where)
+
+    def choose(self) -> None:
+        if not self.usable:
+            return
+        header = self.header
+        length = self.length
+        where = {header.index[name]: set(values) for name, values in self.where.items()}
+        chosen = _chosen(header.row_index, length, self.columns, where, self.recent)
+        self.runs = _runs([index for index in chosen if index >= len(self.head)])
+
+    @property
+    def length(self) -> int:
+        return max((len(cells) for cells in self.columns.values()), default=0)
+
+    def selection(self) -> Selection:
+        if not self.usable:
+            return Selection(read_table(self.tab, self.head), 0, complete=False)
+        length, header = self.length, self.header
+        grid: list[list[Any]] = [list(row) for row in self.head]
+        grid += [[] for _ in range(max(length - len(self.head), 0))]
+        for start, rows in self.found:
+            for offset, row in enumerate(rows):
+                if start + offset < len(grid):
+                    grid[start + offset] = list(row)
+        keys = self.columns[header.index[self.tab.key[0]]]
+        total = sum(1 for cell in keys[header.row_index + 1 :] if cell and lookup_text(cell[0]) is not None)
+        return Selection(read_table(self.tab, grid), total, complete=False)
 
 
 def read_selected(
@@ -32,30 +108,38 @@ def read_selected(
     layout: Sequence[int],
 ) -> Selection:
     """The selected and newest rows of `tab`; `layout`: where its key and `where` columns are expected."""
-    names = [tab.key[0], *where]
-    head_range = f"{quote_tab(tab.name)}!1:{HEADER_SEARCH_ROWS}"
-    answer = batch_get([head_range, *(column_range(tab.name, p, p) for p in layout)])
-    head = answer[0].get("values", []) if answer else []
-    header = find_header(tab, head)
-    if header is None or not header.complete_key or any(name not in header.index for name in where):
-        return Selection(read_table(tab, head), 0, complete=False)
-    wanted = [header.index[name] for name in names]
-    if sorted(set(wanted)) != list(layout):  # a person moved them: read where they are now
-        layout = sorted(set(wanted))
-        answer = [answer[0], *batch_get([column_range(tab.name, p, p) for p in layout])]
-    columns = {p: answer[1 + i].get("values", []) for i, p in enumerate(layout)}
-    keys = columns[header.index[tab.key[0]]]
-    length = max(len(cells) for cells in columns.values())
-    chosen = _chosen(
-        header.row_index, length, columns, {header.index[n]: set(v) for n, v in where.items()}, recent
-    )
-    grid: list[list[Any]] = [list(row) for row in head] + [[] for _ in range(max(length - len(head), 0))]
-    for start, rows in _read_runs(tab.name, [i for i in chosen if i >= len(head)], batch_get):
-        for offset, row in enumerate(rows):
-            if start + offset < len(grid):
-                grid[start + offset] = list(row)
-    total = sum(1 for cell in keys[header.row_index + 1 :] if cell and lookup_text(cell[0]) is not None)
-    return Selection(read_table(tab, grid), total, complete=False)
+    wanted = Wanted(tab, where, recent, sorted(set(layout)))
+    return read_selections([wanted], batch_get)[tab.name]
+
+
+def read_selections(wanted: Sequence[Wanted], batch_get: BatchGet) -> dict[str, Selection]:
+    """The selection of each of `wanted`'s tabs, in two values:batchGet however many there are."""
+    ranges = []
+    for item in wanted:
+        ranges += [f"{quote_tab(item.tab.name)}!1:{HEADER_SEARCH_ROWS}", *item.column_ranges()]
+    answer, moved, at = batch_get(ranges), [], 0
+    for item in wanted:
+        width = 1 + len(item.layout)
+        if not item.take_head(answer[at : at + width]):
+            moved.append(item)
+        at += width
+    if moved:
+        again = batch_get([r for item in moved for r in item.column_ranges()])
+        at = 0
+        for item in moved:
+            item.take_columns(again[at : at + len(item.layout)])
+            at += len(item.layout)
+    for item in wanted:
+        item.choose()
+    runs = [(item, run) for item in wanted for run in item.runs]
+    for part in range(0, len(runs), RANGES_PER_READ):
+        batch = runs[part : part + RANGES_PER_READ]
+        rows = batch_get(
+            [f"{quote_tab(item.tab.name)}!{first + 1}:{last + 1}" for item, (first, last) in batch]
+        )
+        for (item, (first, _)), value_range in zip(batch, rows, strict=False):
+            item.found.append((first, value_range.get("values", [])))
+    return {item.tab.name: item.selection() for item in wanted}
 
 
 def _chosen(
@@ -76,20 +160,12 @@ def _chosen(
     return sorted(chosen)
 
 
-def _read_runs(tab_name: str, indexes: list[int], batch_get: BatchGet) -> list[tuple[int, list[list[Any]]]]:
-    """The rows at `indexes`, read as runs of neighbouring rows: (first row, rows) per run."""
+def _runs(indexes: list[int]) -> list[tuple[int, int]]:
+    """Sorted row indexes as runs of neighbouring rows: (first, last) per run."""
     runs: list[tuple[int, int]] = []
     for index in indexes:
         if runs and index == runs[-1][1] + 1:
             runs[-1] = (runs[-1][0], index)
         else:
             runs.append((index, index))
-    found = []
-    for part in range(0, len(runs), RANGES_PER_READ):
-        batch = runs[part : part + RANGES_PER_READ]
-        answer = batch_get([f"{quote_tab(tab_name)}!{first + 1}:{last + 1}" for first, last in batch])
-        found += [
-            (first, value_range.get("values", []))
-            for (first, _), value_range in zip(batch, answer, strict=False)
-        ]
-    return found
+    return runs
