@@ -16,7 +16,7 @@ from typing import Any
 
 from i18n import _
 from sheets.plan import WritePlan
-from sheets.reading import Header
+from sheets.reading import HEADER_SEARCH_ROWS, Header
 from sheets.schema import Tab
 from sheets.table import Key, Record, Table
 
@@ -170,6 +170,11 @@ class Backend(ABC):
     @abstractmethod
     def raw_rows(self, tab_name: str) -> list[list[Any]]:
         """Every row of a tab as raw cells, header included (for check, export, tests)."""
+
+    def header_rows(self, tab_names: Sequence[str]) -> dict[str, list[list[Any]]]:
+        """The first HEADER_SEARCH_ROWS rows of tabs (where their headers are found) as raw cells;
+        [] for a tab that does not exist."""
+        return {name: self.raw_rows(name)[:HEADER_SEARCH_ROWS] for name in tab_names}
 
     @abstractmethod
     def tab_names(self) -> list[str]: ...

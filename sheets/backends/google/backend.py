@@ -110,13 +110,15 @@ class GoogleBackend(Backend):
         rows: Mapping[str, Sequence[int]] | None = None,
         tails: Mapping[str, int] | None = None,
         found: dict[str, dict[int, list[Any]]] | None = None,
+        learn: bool = True,
         retried: bool = False,
     ) -> dict[str, list[list[Any]] | None]:
         """Raw rows of tabs in one values:batchGet; None for a tab that does not exist.
 
         A header-only tab that is only ever appended to (Audit) or that grows (Orders)
         also sends its first column while its length is unknown, so the write can look
-        for its new rows where they land (`tails`) instead of reading the whole tab back.
+        for its new rows where they land (`tails`) instead of reading the whole tab back;
+        with `learn` False the header rows come alone.
         """
         wanted = [name for name in full if name in self._sheets]
         heads = [name for name in header_only if name in self._sheets and name not in wanted]
@@ -125,12 +127,15 @@ class GoogleBackend(Backend):
         learning = {
             name: self._layout(name)
             for name in heads
-            if self.reads_by_rows(name) and name not in self.positions
+            if learn and self.reads_by_rows(name) and name not in self.positions
         }
         lengths = [
             name
             for name in heads
-            if name not in self.tails and name not in learning and (_appended_only(name) or _grows(name))
+            if learn
+            and name not in self.tails
+            and name not in learning
+            and (_appended_only(name) or _grows(name))
         ]
         for name in [name for name in lengths if self._grid_rows(name) >= SPARSE_FROM]:
             # A big tab's grid ends a few spare rows past its last row (appends grow it): its end
@@ -165,7 +170,9 @@ class GoogleBackend(Backend):
                 raise
             # A tab was renamed or deleted since the metadata was read.
             self.refresh_metadata()
-            return self.fetch(full, header_only, rows=rows, tails=tails, found=found, retried=True)
+            return self.fetch(
+                full, header_only, rows=rows, tails=tails, found=found, learn=learn, retried=True
+            )
         value_ranges = answer.get("valueRanges", [])
         for name, value_range in zip([*wanted, *heads], value_ranges, strict=False):
             result[name] = value_range.get("values", [])
@@ -313,6 +320,11 @@ class GoogleBackend(Backend):
 
     def raw_rows(self, tab_name: str) -> list[list[Any]]:
         return self.fetch([tab_name])[tab_name] or []
+
+    def header_rows(self, tab_names: Sequence[str]) -> dict[str, list[list[Any]]]:
+        """The header rows of tabs alone, in one values:batchGet."""
+        rows = self.fetch([], header_only=tab_names, learn=False)
+        return {name: rows[name] or [] for name in tab_names}
 
     # raw bulk access (copying a workbook) ----------------------------------
 
