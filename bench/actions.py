@@ -28,7 +28,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bench.jobs_cycle import google_workbook, raw  # noqa: E402
+from bench.jobs_cycle import google_workbook, measure_bytes, raw  # noqa: E402
 from sheets.ids import new_id  # noqa: E402
 from sheets.tabs import AUDIT, LOCATIONS, ORDER_LINES, ORDERS, PRODUCTS, STOCK, STOCK_MOVES  # noqa: E402
 
@@ -110,22 +110,6 @@ def grids(orders: int) -> tuple[dict[str, list[list]], dict[str, list[str]]]:
         AUDIT.name: raw(AUDIT, audit),
     }
     return data, fresh
-
-
-def measure_bytes(fake) -> list[float]:
-    """Count the bytes of every answer the fake sends and the seconds it takes to answer: [bytes, seconds]."""
-    sent = [0, 0.0]
-    answer = fake.handle
-
-    def counted(request):
-        started = time.perf_counter()
-        reply = answer(request)
-        sent[1] += time.perf_counter() - started
-        sent[0] += len(reply.body)
-        return reply
-
-    fake.handle = counted
-    return sent
 
 
 def run_case(size: int) -> dict:

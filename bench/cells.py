@@ -101,7 +101,7 @@ def order_life(workbook, location: str, number: int, clock: list[datetime]) -> N
         workbook,
         order_id,
         email,
-        aftersales.Asked(sku="KIT-001", qty=1, kind="return", reason="Too heavy"),
+        aftersales.Asked(sku="KIT-001", qty=1, kind="return", reason="Changed my mind"),
     )
     aftersales.approve_return(workbook, ret.return_id, note="Fine", by=STAFF)
     aftersales.receive_return(

@@ -38,7 +38,7 @@ from .lease import (
     this_host,
 )
 from .planning import refresh_plan, requested_in
-from .snapshot import History, Snapshot, take_snapshot
+from .snapshot import History, Snapshot, first_read, with_big_tabs
 from .summary import summarise
 
 
@@ -102,7 +102,7 @@ def run_cycle(
     Without `state` every check runs and no lease is used (one-off runs, tests, benchmarks).
     """
     started = time.perf_counter()
-    snapshot = take_snapshot(workbook, now or workbook.clock(), state.history if state is not None else None)
+    snapshot = first_read(workbook, now or workbook.clock())
     decision = None
     if state is not None and workbook.kind == "google":
         state.uses_lease = True
@@ -110,6 +110,7 @@ def run_cycle(
         if decision.step != ACT:
             state.lease = decision
             return _lease_only(workbook, snapshot, decision, started)
+    snapshot = with_big_tabs(workbook, snapshot, state.history if state is not None else None)
     read_done = time.perf_counter()
     due = due_areas(snapshot, state.last_ran) if state is not None else AREA_NAMES
     with i18n.use_language(snapshot.setting("sheet_language")):  # alerts are written for the sheet's readers

@@ -39,6 +39,7 @@ from jobs.cycle import CycleState, release_lease
 from jobs.lease import CLAIM
 from jobs.mail_in import ImapSettings, mail_round
 from jobs.outbox import SmtpSettings, retry_wait, send_round
+from jobs.snapshot import History
 from processes.channels.sync import SyncReport
 from sheets.workbook import Workbook
 
@@ -127,7 +128,7 @@ class JobRunner:
         self.smtp = smtp if smtp is not None else SmtpSettings.from_env(os.environ)
         self.send = send
         self.lock = RunnerLock(data_dir)
-        self.state = CycleState()
+        self.state = CycleState(history=History(Path(data_dir)))
         self.scheduler = schedule.Scheduler()
         self.scheduler.every(cycle_seconds).seconds.do(self.run_cycle).tag("cycle")
         self.scheduler.every(outbox_seconds).seconds.do(self.run_outbox).tag("outbox")

@@ -23,9 +23,13 @@ judged (the data checks' alerts about that tab stay as the last whole read left 
 
 from __future__ import annotations
 
+import hashlib
+import json
+import logging
 from collections.abc import Mapping
-from dataclasses import dataclass, field
-from datetime import datetime
+from dataclasses import dataclass, field, replace
+from datetime import datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 import pandas as pd
@@ -33,6 +37,7 @@ import pandas as pd
 from processes import channels
 from processes.home_reading import RECENT_ROWS, open_states
 from processes.planning.run import forecast_due
+from sheets.backends.base import Placed
 from sheets.reading import read_table
 from sheets.schema import Tab
 from sheets.settings import BY_KEY, read_setting
@@ -40,20 +45,37 @@ from sheets.table import DataIssue, Table
 from sheets.tabs import ALL_TABS, AUDIT, FORECAST_RUNS, ORDER_LINES, ORDERS, SETTINGS, STOCK_MOVES
 from sheets.workbook import Workbook
 
+log = logging.getLogger(__name__)
+
 #: Every tab but the Audit trail (append-only, written by the app, and the longest).
 SNAPSHOT_TABS: tuple[Tab, ...] = tuple(tab for tab in ALL_TABS if tab.name != AUDIT.name)
 #: Big tabs every cycle reads all of, the rows kept from the last cycle and the ones added since.
 LEDGERS: tuple[Tab, ...] = (STOCK_MOVES,)
+#: How often a runner selects the open records of a big tab afresh rather than from where they stood
+#: (a record a person put back into an open state in an old row is seen within this).
+RESELECT_EVERY = timedelta(hours=1)
 #: What the demand forecast learns from (processes/planning/run.py): read whole on the cycle it runs.
 FORECAST_HISTORY: tuple[Tab, ...] = (ORDERS, ORDER_LINES, STOCK_MOVES)
 
 
 @dataclass
 class History:
-    """The rows of the ledgers a runner read, kept from one cycle to the next (big tabs only)."""
+    """What a runner keeps of the big tabs from one cycle to the next, in memory and, with a
+    `folder`, in the data folder (so that `jobs --once` run by cron starts from it too).
 
+    The ledgers' rows as read; and where the open records of each big tab with a procedure
+    stood (`Placed`), to read those rows and the rows added since in one request. Both are
+    checked against the sheet before they are used (sheets/backends/google/grown.py, placed.py).
+    """
+
+    folder: Path | None = None
+    path: Path | None = None  # the file in `folder` for the workbook, once loaded
     rows: dict[str, list[list[Any]]] = field(default_factory=dict)
     tables: dict[str, Table] = field(default_factory=dict)  # the rows above, read
+    placed: dict[str, Placed] = field(default_factory=dict)
+    placed_at: datetime | None = None  # when the open records were last selected afresh
+    _loaded: bool = False
+    _saved: tuple | None = None  # what the file holds, in short
 
     def table(self, tab: Tab, rows: list[list[Any]]) -> Table:
         """`rows` of `tab` read, kept for the next cycle; read again only when they changed."""
@@ -61,6 +83,49 @@ class History:
             self.rows[tab.name] = rows
             self.tables[tab.name] = read_table(tab, rows)
         return self.tables[tab.name]
+
+    def load(self, workbook: Workbook) -> None:
+        """What the last run kept of `workbook` in the data folder, once; a file unreadable is ignored."""
+        if self._loaded or self.folder is None:
+            return
+        self._loaded = True
+        self.path = history_file(self.folder, workbook)
+        try:
+            kept = json.loads(self.path.read_text(encoding="utf-8"))
+            self.rows = {str(name): list(rows) for name, rows in kept["rows"].items()}
+            self.placed = {str(name): Placed.from_json(data) for name, data in kept["placed"].items()}
+            self.placed_at = datetime.fromisoformat(kept["placed_at"]) if kept.get("placed_at") else None
+        except FileNotFoundError:
+            return
+        except (OSError, ValueError, KeyError, TypeError, AttributeError) as error:
+            log.warning("jobs: %s is not readable (%s); the big tabs are read afresh", self.path, error)
+            self.rows, self.placed, self.placed_at = {}, {}, None
+        self._saved = self._signature()
+
+    def save(self) -> None:
+        """Keep it in the data folder for the next run (written whole, then put in place), if it changed."""
+        if self.path is None or self._saved == self._signature():
+            return
+        self._saved = self._signature()
+        kept = {
+            "rows": self.rows,
+            "placed": {name: placed.as_json() for name, placed in self.placed.items()},
+            "placed_at": self.placed_at.isoformat() if self.placed_at else None,
+        }
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        written = self.path.with_suffix(".tmp")
+        written.write_text(json.dumps(kept, default=str), encoding="utf-8")
+        written.replace(self.path)
+
+    def _signature(self) -> tuple:
+        rows = tuple((name, id(kept), len(kept)) for name, kept in sorted(self.rows.items()))
+        return rows, tuple(sorted(self.placed.items(), key=lambda item: item[0])), self.placed_at
+
+
+def history_file(data_dir: Path, workbook: Workbook) -> Path:
+    """Where a runner keeps its History of `workbook` in the data folder (one file per spreadsheet)."""
+    name = hashlib.sha256(workbook.backend.location.encode()).hexdigest()[:16]
+    return Path(data_dir) / "jobs" / f"big-tabs-{name}.json"
 
 
 @dataclass(frozen=True)
@@ -75,6 +140,8 @@ class Snapshot:
     seed: Any = field(default=None, repr=False, compare=False)
     #: Big tabs read in part: their open records and newest rows, or nothing (see the module's text).
     partial: frozenset[str] = frozenset()
+    #: Big tabs not read yet (`first_read`; `with_big_tabs` reads them).
+    unread: tuple[Tab, ...] = ()
 
     def table(self, tab: Tab) -> Table:
         return self.tables[tab.name]
@@ -91,18 +158,34 @@ def take_snapshot(workbook: Workbook, now: datetime, history: History | None = N
 
     On Google that read also serves the cycle's write (`Snapshot.seed`), so a
     cycle of a shop without big tabs reads once in all. A runner passes its
-    `history`, so that a big ledger is read from where the last cycle left it.
+    `history`, so that a big tab is read from where the last cycle left it.
     """
-    big = [tab for tab in SNAPSHOT_TABS if workbook.selects_rows(tab)]
+    return with_big_tabs(workbook, first_read(workbook, now), history)
+
+
+def first_read(workbook: Workbook, now: datetime) -> Snapshot:
+    """Every tab but the big ones (named in `unread`): enough for the lease, in one request."""
+    big = tuple(tab for tab in SNAPSHOT_TABS if workbook.selects_rows(tab))
     tables, seed = workbook.tables_for_writing(*(tab for tab in SNAPSHOT_TABS if tab not in big))
-    partial = _read_big(workbook, big, tables, now, history or History()) if big else frozenset()
-    return snapshot_of(tables, now, seed=seed, shop_reports=channels.shop_reports(), partial=partial)
+    made = snapshot_of(tables, now, seed=seed, shop_reports=channels.shop_reports())
+    return replace(made, unread=big)
+
+
+def with_big_tabs(workbook: Workbook, snapshot: Snapshot, history: History | None = None) -> Snapshot:
+    """`snapshot` with what the cycle needs of its big tabs read (see the module's text)."""
+    if not snapshot.unread:
+        return snapshot
+    tables = dict(snapshot.tables)
+    partial = _read_big(workbook, list(snapshot.unread), tables, snapshot.now, history or History())
+    issues = tuple(issue for table in tables.values() for issue in table.issues)
+    return replace(snapshot, tables=tables, issues=issues, partial=partial, unread=())
 
 
 def _read_big(
     workbook: Workbook, big: list[Tab], tables: dict[str, Table], now: datetime, history: History
 ) -> frozenset[str]:
     """Read into `tables` what the cycle needs of the `big` tabs (see the module's text); those read in part."""
+    history.load(workbook)
     whole = _forecast_due(tables, now)
     partial = []
     for tab in big:
@@ -115,7 +198,13 @@ def _read_big(
             partial.append(tab)
     open_records = [(tab, open_states(tab), RECENT_ROWS) for tab in partial]
     wanted = [(tab, where, recent) for tab, where, recent in open_records if where is not None]
-    tables.update({name: found.table for name, found in workbook.selections(wanted).items()})
+    afresh = whole or history.placed_at is None or now - history.placed_at >= RESELECT_EVERY
+    found = workbook.reselect(wanted, {} if afresh else history.placed)
+    tables.update({name: selection.table for name, (selection, _) in found.items()})
+    history.placed = {name: placed for name, (_, placed) in found.items() if placed is not None}
+    if afresh:
+        history.placed_at = now
+    history.save()
     return frozenset(tab.name for tab in partial)
 
 

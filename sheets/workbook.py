@@ -141,6 +141,13 @@ class Workbook:
         backend can (two on Google however many big tabs; the others whole, with them)."""
         return self.backend.read_selections(wanted)
 
+    def reselect(
+        self, wanted: Sequence[Selecting], placed: Mapping[str, Any]
+    ) -> dict[str, tuple[Selection, Any]]:
+        """`selections`, read from where their rows stood last time (`placed`, as this returned it)
+        when the backend can tell they still stand there; and where they stand now."""
+        return self.backend.reselect(wanted, placed)
+
     def grown(self, tab: Tab, known: Sequence[Sequence[Any]] | None = None) -> list[list[Any]]:
         """Every row of `tab`, raw and fresh; of `known` (its rows as read before) only what was
         added since is read, where the backend can tell the rest still stands (a big tab on Google)."""

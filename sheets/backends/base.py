@@ -109,6 +109,33 @@ class Selection:
     complete: bool
 
 
+@dataclass(frozen=True)
+class Placed:
+    """Where a selection's rows stood when it was read (a big tab on Google: sheets/backends/google/placed.py)."""
+
+    head: list[list[Any]]  # the header rows as read
+    keys: dict[int, str]  # 0-based grid row -> the key it held (its last row among them)
+    length: int  # grid rows up to the last that held a key or a selected value
+    total: int  # records in the tab
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "head": self.head,
+            "keys": [[i, k] for i, k in self.keys.items()],
+            "length": self.length,
+            "total": self.total,
+        }
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> Placed:
+        return cls(
+            [list(row) for row in data["head"]],
+            {int(index): str(key) for index, key in data["keys"]},
+            int(data["length"]),
+            int(data["total"]),
+        )
+
+
 #: What to select of a tab: (tab, column -> the values to choose, how many newest rows besides).
 Selecting = tuple[Tab, Mapping[str, Collection[str]], int]
 
@@ -133,6 +160,13 @@ class Backend(ABC):
         for blank), and its `recent` newest rows: for a page that needs the open records of a big tab."""
         table = self.read_tables([tab])[tab.name]
         return Selection(table, len(table), complete=True)
+
+    def reselect(
+        self, wanted: Sequence[Selecting], placed: Mapping[str, Placed]
+    ) -> dict[str, tuple[Selection, Placed | None]]:
+        """`read_selections`, and where the rows stand, for reading them again from there next time
+        (a big tab on Google); `placed`: where they stood last time. Here: whole, nothing placed."""
+        return {name: (selection, None) for name, selection in self.read_selections(wanted).items()}
 
     def read_selections(self, wanted: Sequence[Selecting]) -> dict[str, Selection]:
         """`read_selected` of several tabs at once (in one request here: they are read whole)."""

@@ -8,6 +8,7 @@ change for it: the same alerts, word for word, as from a read of every row.
 
 from __future__ import annotations
 
+import json
 from datetime import datetime, timedelta
 
 import pytest
@@ -17,6 +18,8 @@ from jobs.checks import run_checks
 from jobs.checks.data import about_a_tab_of
 from jobs.cycle import CycleState, run_cycle
 from jobs.effects import OpenAlert
+from jobs.outbox import SmtpSettings
+from jobs.runner import run_once
 from jobs.snapshot import History, take_snapshot
 from processes.declarations import LEDGER_MISMATCH, UNREADABLE_ROWS
 from processes.demo import seed_demo
@@ -102,8 +105,10 @@ def test_a_quiet_cycle_reads_no_big_tab_whole_and_the_same_few_requests_each_tim
         run_cycle(shop.workbook, NOW + timedelta(minutes=minutes), state=state)
         assert not whole_reads(shop)
         reads.append(shop.fake.count("values.batchGet"))
-    # The small tabs whole, the ledger's new rows, the big tabs' key and status columns, their open rows.
-    assert reads == [4, 4, 4]
+    # The small tabs whole; the ledger's new rows; the open records' rows where they stood, and the
+    # rows added since. The first after the forecast's cycle (which read Orders whole) finds where the
+    # open orders stand from the key and status columns: two requests more.
+    assert reads == [5, 3, 3]
     moves = [part for part in ranges_read(shop) if part.startswith("%27Stock+Moves%27%21")]
     assert moves and all("%3A" in part for part in moves)  # its header and from its last row on
 
@@ -167,3 +172,86 @@ def test_a_ticket_typed_without_its_clock_is_filled_in_without_reading_the_ticke
     assert report.filled == 1 and not whole_reads(shop)
     ticket = next(row for row in by_header(shop, "Tickets") if row["ticket_id"] == "TCK-TYPED1")
     assert ticket["opened_at"] != "" and ticket["due_at"] != ""
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = NOW
+
+    def __call__(self) -> datetime:
+        return self.now
+
+
+def once(google, data_dir) -> list[str]:
+    said: list[str] = []
+    run_once(
+        google.workbook,
+        run_cycle,
+        data_dir=data_dir,
+        smtp=SmtpSettings(),
+        send=lambda *_: "sent",
+        out=said.append,
+        settle_seconds=0,
+    )
+    return said
+
+
+def test_jobs_once_run_again_reads_the_ledger_and_the_open_records_from_where_the_last_run_left_them(
+    shop, tmp_path
+):
+    clock = shop.workbook.clock = Clock()
+    once(shop, tmp_path)  # the forecast's run: the history read whole, and kept in the data folder
+    kept = list((tmp_path / "jobs").glob("big-tabs-*.json"))
+    assert len(kept) == 1
+
+    clock.now += timedelta(minutes=5)
+    shop.fake.reset_counts()
+    once(shop, tmp_path)  # places the open orders (the forecast's run read them whole)
+    assert not whole_reads(shop)
+
+    clock.now += timedelta(minutes=5)
+    shop.fake.reset_counts()
+    said = once(shop, tmp_path)
+    assert not whole_reads(shop), said
+    columns = [part for part in ranges_read(shop) if part.endswith(("%21A%3AA", "%21H%3AH"))]
+    assert not columns  # the open records read where they stood, no key or status column
+
+
+def test_a_kept_file_that_cannot_be_read_is_left_aside_and_the_big_tabs_read_afresh(shop, tmp_path, caplog):
+    shop.workbook.clock = Clock()
+    once(shop, tmp_path)
+    kept = next((tmp_path / "jobs").glob("big-tabs-*.json"))
+    kept.write_text('{"rows": {"Stock Moves": [["half a', encoding="utf-8")
+    shop.workbook.clock.now += timedelta(minutes=5)
+
+    said = once(shop, tmp_path)
+
+    assert any("alerts opened" in line for line in said)
+    assert "is not readable" in caplog.text
+    assert json.loads(kept.read_text(encoding="utf-8"))["rows"]  # written again, whole
+
+
+def test_orders_sorted_between_two_quiet_cycles_are_found_again_and_a_new_one_typed_is_seen(shop):
+    state = running(shop)
+    run_cycle(shop.workbook, NOW + timedelta(minutes=5), state=state)  # the open orders placed
+    shop.person.sort("Orders", "customer_name")
+    header = [str(cell) for cell in shop.person.values("Orders")[0]]
+    typed = {
+        "order_id": "ORD-TYPED1",
+        "customer_name": "Walk-in",
+        "status": "new",
+        "payment_status": "pending",
+    }
+    typed["created_at"] = 46000  # long before NOW: unpaid for far too long
+    shop.person.append_row("Orders", [typed.get(name, "") for name in header])
+    later = NOW + timedelta(minutes=10)
+
+    run_cycle(shop.workbook, later, state=state)
+
+    whole = take_snapshot(every_row_read(shop), later)
+    expected = {key: message for key, _, message in found(run_checks(whole))}
+    assert "order.unpaid:ORD-TYPED1" in expected
+    alerts = open_alerts(shop.workbook)
+    assert {key: alerts.get(key) for key in expected if key.startswith("order.")} == {
+        key: message for key, message in expected.items() if key.startswith("order.")
+    }

@@ -22,12 +22,22 @@ import gspread
 from google.auth.exceptions import GoogleAuthError
 from gspread.exceptions import APIError
 
-from sheets.backends.base import Backend, InitReport, RawAnswer, RawBlock, Selecting, Selection, Session
+from sheets.backends.base import (
+    Backend,
+    InitReport,
+    Placed,
+    RawAnswer,
+    RawBlock,
+    Selecting,
+    Selection,
+    Session,
+)
 from sheets.backends.google.cells import column_letters, column_range, quote_tab, row_range
 from sheets.backends.google.connect import explain
 from sheets.backends.google.grown import rows_after
 from sheets.backends.google.http import AmbiguousWrite, GoogleFailure
 from sheets.backends.google.init import header_format_requests, plan_init
+from sheets.backends.google.placed import Again, read_again
 from sheets.backends.google.raw import extents, prepare_requests, raw_answer, reset_validation, write_body
 from sheets.backends.google.selecting import Wanted, read_selections
 from sheets.backends.google.session import GoogleSession, Seed
@@ -111,6 +121,7 @@ class GoogleBackend(Backend):
         tails: Mapping[str, int] | None = None,
         found: dict[str, dict[int, list[Any]]] | None = None,
         learn: bool = True,
+        places: bool | Collection[str] = True,
         retried: bool = False,
     ) -> dict[str, list[list[Any]] | None]:
         """Raw rows of tabs in one values:batchGet; None for a tab that does not exist.
@@ -118,7 +129,8 @@ class GoogleBackend(Backend):
         A header-only tab that is only ever appended to (Audit) or that grows (Orders)
         also sends its first column while its length is unknown, so the write can look
         for its new rows where they land (`tails`) instead of reading the whole tab back;
-        with `learn` False the header rows come alone.
+        with `learn` False the header rows come alone; with `places` False (or the tabs to learn them of),
+        the lengths without the key columns of a big tab (a reader that finds nothing by key there).
         """
         wanted = [name for name in full if name in self._sheets]
         heads = [name for name in header_only if name in self._sheets and name not in wanted]
@@ -127,7 +139,10 @@ class GoogleBackend(Backend):
         learning = {
             name: self._layout(name)
             for name in heads
-            if learn and self.reads_by_rows(name) and name not in self.positions
+            if learn
+            and (places is True or (places and name in places))
+            and self.reads_by_rows(name)
+            and name not in self.positions
         }
         lengths = [
             name
@@ -171,7 +186,14 @@ class GoogleBackend(Backend):
             # A tab was renamed or deleted since the metadata was read.
             self.refresh_metadata()
             return self.fetch(
-                full, header_only, rows=rows, tails=tails, found=found, learn=learn, retried=True
+                full,
+                header_only,
+                rows=rows,
+                tails=tails,
+                found=found,
+                learn=learn,
+                places=places,
+                retried=True,
             )
         value_ranges = answer.get("valueRanges", [])
         for name, value_range in zip([*wanted, *heads], value_ranges, strict=False):
@@ -251,12 +273,38 @@ class GoogleBackend(Backend):
 
     def read_selections(self, wanted: Sequence[Selecting]) -> dict[str, Selection]:
         """Each big tab's selection in two values:batchGet however many (selecting.py); the others whole."""
-        small = [(tab, where, recent) for tab, where, recent in wanted if not self.selects_rows(tab)]
-        found = super().read_selections(small) if small else {}
-        big = [Wanted(tab, where, recent, self._selected_layout(tab, where)) for tab, where, recent in wanted]
+        return {name: selection for name, (selection, _) in self.reselect(wanted, {}).items()}
+
+    def reselect(
+        self, wanted: Sequence[Selecting], placed: Mapping[str, Placed]
+    ) -> dict[str, tuple[Selection, Placed | None]]:
+        """Selections read again from where their rows stood (`placed`, placed.py) in one values:batchGet,
+        those whose rows moved or were never placed afresh; and where the rows stand now."""
+        again = [
+            Again(tab, where, recent, placed[tab.name])
+            for tab, where, recent in wanted
+            if tab.name in placed and self.selects_rows(tab)
+        ]
+        found: dict[str, tuple[Selection, Placed | None]] = (
+            {
+                name: pair
+                for name, pair in read_again(again, self._batch_get, self._tail_range).items()
+                if pair
+            }
+            if again
+            else {}
+        )
+        rest = [(tab, where, recent) for tab, where, recent in wanted if tab.name not in found]
+        small = [item for item in rest if not self.selects_rows(item[0])]
+        if small:
+            found.update(
+                {name: (selection, None) for name, selection in super().read_selections(small).items()}
+            )
+        big = [Wanted(tab, where, recent, self._selected_layout(tab, where)) for tab, where, recent in rest]
         big = [item for item in big if self.selects_rows(item.tab)]
         if big:
-            found.update(read_selections(big, self._batch_get))
+            selections = read_selections(big, self._batch_get)
+            found.update({item.tab.name: (selections[item.tab.name], item.placed()) for item in big})
         return found
 
     def _selected_layout(self, tab: Tab, where: Mapping[str, Collection[str]]) -> list[int]:
@@ -315,7 +363,8 @@ class GoogleBackend(Backend):
     def read_for_writing(self, tabs: Sequence[Tab]) -> tuple[dict[str, Table], Seed]:
         """Tables for `tabs` and the header rows of every other tab, in one values:batchGet."""
         names = [tab.name for tab in tabs]
-        rows = self.fetch(names, header_only=self.tab_names())
+        # Where the records of a big tab stand is learned by the write that looks one up, if any.
+        rows = self.fetch(names, header_only=self.tab_names(), places=False)
         return {tab.name: read_table(tab, rows[tab.name]) for tab in tabs}, Seed(rows, frozenset(names))
 
     def raw_rows(self, tab_name: str) -> list[list[Any]]:

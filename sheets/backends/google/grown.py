@@ -34,12 +34,17 @@ def rows_after(tab: Tab, known: Sequence[Sequence[Any]], read_rows: ReadRows) ->
     width = max(len(row) for row in known[: header.row_index + 1])
     found = read_rows(tab.name, list(head), len(known), width)
     last = len(known) - 1
-    if any(_cells(found.get(index)) != _cells(known[index]) for index in (*head, last)):
+    if not all(same_cells(found.get(index), known[index]) for index in (*head, last)):
         return None
     added = [list(found.get(index, [])) for index in range(len(known), max(found, default=last) + 1)]
     if not added and isinstance(known, list):
         return known  # the very rows kept: a caller that parsed them need not again
     return [*(list(row) for row in known), *added]
+
+
+def same_cells(row: Sequence[Any] | None, other: Sequence[Any] | None) -> bool:
+    """Whether two rows as read hold the same cells (blanks at their ends aside)."""
+    return _cells(row) == _cells(other)
 
 
 def _cells(row: Sequence[Any] | None) -> list[Any]:

@@ -16,8 +16,9 @@ from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from sheets.backends.base import Selection
+from sheets.backends.base import Placed, Selection
 from sheets.backends.google.cells import column_range, quote_tab
+from sheets.backends.google.placed import runs_of
 from sheets.backends.google.targeted import lookup_text
 from sheets.reading import HEADER_SEARCH_ROWS, Header, find_header, read_table
 from sheets.schema import Tab
@@ -39,6 +40,7 @@ class Wanted:
     head: list[list[Any]] = field(default_factory=list)
     header: Header | None = None
     columns: dict[int, list[list[Any]]] = field(default_factory=dict)
+    chosen: list[int] = field(default_factory=list)  # 0-based rows selected
     runs: list[tuple[int, int]] = field(default_factory=list)  # (first, last) 0-based rows to read
     found: list[tuple[int, list[list[Any]]]] = field(default_factory=list)
 
@@ -78,8 +80,8 @@ class Wanted:
         header = self.header
         length = self.length
         where = {header.index[name]: set(values) for name, values in self.where.items()}
-        chosen = _chosen(header.row_index, length, self.columns, where, self.recent)
-        self.runs = _runs([index for index in chosen if index >= len(self.head)])
+        self.chosen = _chosen(header.row_index, length, self.columns, where, self.recent)
+        self.runs = runs_of([index for index in self.chosen if index >= len(self.head)])
 
     @property
     def length(self) -> int:
@@ -88,16 +90,35 @@ class Wanted:
     def selection(self) -> Selection:
         if not self.usable:
             return Selection(read_table(self.tab, self.head), 0, complete=False)
-        length, header = self.length, self.header
+        length = self.length
         grid: list[list[Any]] = [list(row) for row in self.head]
         grid += [[] for _ in range(max(length - len(self.head), 0))]
         for start, rows in self.found:
             for offset, row in enumerate(rows):
                 if start + offset < len(grid):
                     grid[start + offset] = list(row)
-        keys = self.columns[header.index[self.tab.key[0]]]
-        total = sum(1 for cell in keys[header.row_index + 1 :] if cell and lookup_text(cell[0]) is not None)
-        return Selection(read_table(self.tab, grid), total, complete=False)
+        return Selection(read_table(self.tab, grid), self.total, complete=False)
+
+    @property
+    def total(self) -> int:
+        keys = self.columns[self.header.index[self.tab.key[0]]]
+        return sum(
+            1 for cell in keys[self.header.row_index + 1 :] if cell and lookup_text(cell[0]) is not None
+        )
+
+    def placed(self) -> Placed | None:
+        """Where the rows chosen stood, to read them again next time (reselecting.py)."""
+        if not self.usable:
+            return None
+        keys = self.columns[self.header.index[self.tab.key[0]]]
+        last = self.length - 1
+        chosen = {*self.chosen, last} if last > self.header.row_index else set(self.chosen)
+        return Placed(
+            [list(row) for row in self.head],
+            {index: _text_at(keys, index) for index in sorted(chosen)},
+            self.length,
+            self.total,
+        )
 
 
 def read_selected(
@@ -160,12 +181,5 @@ def _chosen(
     return sorted(chosen)
 
 
-def _runs(indexes: list[int]) -> list[tuple[int, int]]:
-    """Sorted row indexes as runs of neighbouring rows: (first, last) per run."""
-    runs: list[tuple[int, int]] = []
-    for index in indexes:
-        if runs and index == runs[-1][1] + 1:
-            runs[-1] = (runs[-1][0], index)
-        else:
-            runs.append((index, index))
-    return runs
+def _text_at(cells: list[list[Any]], index: int) -> str:
+    return (lookup_text(cells[index][0]) or "") if index < len(cells) and cells[index] else ""

@@ -85,6 +85,7 @@ class GoogleSession(Session):
                 rows=rows,
                 tails=tails,
                 found=found,
+                places=self._growing,  # where the records of the tabs it reads by their rows stand
             )
         )
         for name in self._growing:
