@@ -128,11 +128,20 @@ class Workbook:
         """Whether `selected` reads less than the whole of `tab` (a big tab on Google)."""
         return self.backend.selects_rows(tab)
 
-    def selected(self, tab: Tab, where: Mapping[str, Collection[str]], recent: int = 0) -> Selection:
-        """The rows of `tab` whose cell in a `where` column holds one of its values ("" for blank), and its
-        `recent` newest: from the cache, whole, unless the backend can read just those (a big tab on Google)."""
+    def selected(
+        self,
+        tab: Tab,
+        where: Mapping[str, Collection[str]],
+        recent: int = 0,
+        *,
+        first: int = 0,
+        limit: int | None = None,
+    ) -> Selection:
+        """The rows of `tab` whose cell in a `where` column holds one of its values ("" for blank; with
+        `limit`, the newest `limit` of them), its `recent` newest and its `first` rows: from the cache,
+        whole, unless the backend can read just those (a big tab on Google)."""
         if self.backend.selects_rows(tab):
-            return self.backend.read_selected(tab, where, recent)
+            return self.backend.read_selected(tab, where, recent, first, limit)
         table = self.table(tab)
         return Selection(table, len(table), complete=True)
 

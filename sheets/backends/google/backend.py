@@ -238,9 +238,16 @@ class GoogleBackend(Backend):
     def selects_rows(self, tab: Tab) -> bool:
         return (tab.grows or tab.append_only) and self._big(tab.name)
 
-    def read_selected(self, tab: Tab, where: Mapping[str, Collection[str]], recent: int) -> Selection:
+    def read_selected(
+        self,
+        tab: Tab,
+        where: Mapping[str, Collection[str]],
+        recent: int,
+        first: int = 0,
+        limit: int | None = None,
+    ) -> Selection:
         if not self.selects_rows(tab):
-            return super().read_selected(tab, where, recent)
+            return super().read_selected(tab, where, recent, first, limit)
 
         def batch_get(ranges: list[str]) -> list[dict[str, Any]]:
             answer = self._call(
@@ -251,7 +258,7 @@ class GoogleBackend(Backend):
         names = {tab.key[0], *where}
         layout = self.seen_columns.get(tab.name) or {name: tab.column_names.index(name) for name in names}
         positions = sorted({layout.get(name, tab.column_names.index(name)) for name in names})
-        return read_selected(tab, where, recent, batch_get, positions)
+        return read_selected(tab, where, recent, batch_get, positions, first=first, limit=limit)
 
     def learn_positions(self, tab: Tab, header: Header) -> Positions:
         """Where every record of `tab` stands now, from one read of its key and lookup columns."""

@@ -3,8 +3,10 @@
 The dashboard needs the orders still moving, not the hundred thousand delivered ones.
 One values:batchGet brings the tab's header with its key column and the columns a
 page selects by (status ...), where its header last put them; the rows whose cell holds
-one of the values asked for, and the newest rows, then come in as few ranges as they
-make together (neighbouring rows share one), at most `RANGES_PER_READ` to a request.
+one of the values asked for (with a limit, only the newest of them), the newest rows and
+the first ones then come in as few ranges as they make together (neighbouring rows
+share one), at most `RANGES_PER_READ` to a request. A list's first page is the same
+question without a `where`: the rows it shows, and the tab's count from the key column.
 """
 
 from __future__ import annotations
@@ -30,50 +32,68 @@ def read_selected(
     recent: int,
     batch_get: BatchGet,
     layout: Sequence[int],
+    *,
+    first: int = 0,
+    limit: int | None = None,
 ) -> Selection:
-    """The selected and newest rows of `tab`; `layout`: where its key and `where` columns are expected."""
+    """The selected, newest and first rows of `tab`; `layout`: where its key and `where` columns are expected."""
     names = [tab.key[0], *where]
     head_range = f"{quote_tab(tab.name)}!1:{HEADER_SEARCH_ROWS}"
     answer = batch_get([head_range, *(column_range(tab.name, p, p) for p in layout)])
     head = answer[0].get("values", []) if answer else []
     header = find_header(tab, head)
     if header is None or not header.complete_key or any(name not in header.index for name in where):
-        return Selection(read_table(tab, head), 0, complete=False)
+        return Selection(read_table(tab, head), 0, complete=False, matched=0)
     wanted = [header.index[name] for name in names]
     if sorted(set(wanted)) != list(layout):  # a person moved them: read where they are now
         layout = sorted(set(wanted))
         answer = [answer[0], *batch_get([column_range(tab.name, p, p) for p in layout])]
     columns = {p: answer[1 + i].get("values", []) for i, p in enumerate(layout)}
-    keys = columns[header.index[tab.key[0]]]
+    key_position = header.index[tab.key[0]]
+    keys = columns[key_position]
     length = max(len(cells) for cells in columns.values())
-    chosen = _chosen(
-        header.row_index, length, columns, {header.index[n]: set(v) for n, v in where.items()}, recent
-    )
+    matching = _matching(header.row_index, length, columns, key_position, _where_at(header.index, where))
+    matched = len(matching)
+    if limit is not None:
+        matching = matching[max(matched - limit, 0) :]
+    edges = {*range(max(header.row_index + 1, length - recent), length)}
+    edges |= {*range(header.row_index + 1, min(header.row_index + 1 + first, length))}
+    chosen = sorted(edges.union(matching))
     grid: list[list[Any]] = [list(row) for row in head] + [[] for _ in range(max(length - len(head), 0))]
     for start, rows in _read_runs(tab.name, [i for i in chosen if i >= len(head)], batch_get):
         for offset, row in enumerate(rows):
             if start + offset < len(grid):
                 grid[start + offset] = list(row)
     total = sum(1 for cell in keys[header.row_index + 1 :] if cell and lookup_text(cell[0]) is not None)
-    return Selection(read_table(tab, grid), total, complete=False)
+    return Selection(read_table(tab, grid), total, complete=False, matched=matched if where else total)
 
 
-def _chosen(
+def _where_at(index: Mapping[str, int], where: Mapping[str, Collection[str]]) -> dict[int, set[str]]:
+    return {index[name]: set(values) for name, values in where.items()}
+
+
+def _matching(
     header_row: int,
     length: int,
     columns: dict[int, list[list[Any]]],
+    key_position: int,
     where: dict[int, set[str]],
-    recent: int,
 ) -> list[int]:
-    """0-based rows whose cell in a `where` column holds one of its values, and the `recent` last."""
-    chosen = set(range(max(header_row + 1, length - recent), length))
-    for position, values in where.items():
-        cells = columns.get(position, [])
-        for index in range(header_row + 1, length):
+    """0-based rows holding a key whose cell in a `where` column holds one of its values, top to bottom."""
+    if not where:
+        return []
+    keys = columns.get(key_position, [])
+    found = []
+    for index in range(header_row + 1, length):
+        if not (index < len(keys) and keys[index] and lookup_text(keys[index][0]) is not None):
+            continue  # a blank row, or one waiting for its ID: no record
+        for position, values in where.items():
+            cells = columns.get(position, [])
             text = lookup_text(cells[index][0]) if index < len(cells) and cells[index] else None
             if (text or "") in values:
-                chosen.add(index)
-    return sorted(chosen)
+                found.append(index)
+                break
+    return found
 
 
 def _read_runs(tab_name: str, indexes: list[int], batch_get: BatchGet) -> list[tuple[int, list[list[Any]]]]:
