@@ -249,10 +249,9 @@ class GoogleBackend(Backend):
         if not self.selects_rows(tab):
             return super().read_selected(tab, where, recent, first, limit)
 
-        def batch_get(ranges: list[str]) -> list[dict[str, Any]]:
-            answer = self._call(
-                lambda: self.spreadsheet.values_batch_get(ranges, params=read_params()), "read"
-            )
+        def batch_get(ranges: list[str], major: str = "ROWS") -> list[dict[str, Any]]:
+            params = {**read_params(), "majorDimension": major}
+            answer = self._call(lambda: self.spreadsheet.values_batch_get(ranges, params=params), "read")
             return answer.get("valueRanges", [])
 
         names = {tab.key[0], *where}
