@@ -150,6 +150,21 @@ def test_blank_rows_among_those_read_are_skipped_as_a_whole_read_skips_them(goog
     assert grid.keys == shop[25:50]
 
 
+def test_a_person_moving_the_key_and_status_columns_changes_nothing_shown(google, shop):
+    query = OrderQuery(view="confirmed")
+    order_page(google.workbook, query)  # where the columns stood is now known
+    google.person.move_column("Orders", "status", 1)
+    google.person.move_column("Orders", "order_id", 5)
+    cold(google)
+
+    page = order_page(google.workbook, query)
+    grid = page_of(google.workbook, "Orders", PageRequest(per_page=25), by=MANAGER)
+
+    assert ORDERS_TAB not in read_ranges(google)
+    assert [row["order_id"] for row in page.rows] == shop[:7][::-1]
+    assert grid.keys == shop[:25]
+
+
 @pytest.mark.parametrize(
     ("request_", "query"),
     [
