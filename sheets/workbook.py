@@ -139,11 +139,23 @@ class Workbook:
     ) -> Selection:
         """The rows of `tab` whose cell in a `where` column holds one of its values ("" for blank; with
         `limit`, the newest `limit` of them), its `recent` newest and its `first` rows: from the cache,
-        whole, unless the backend can read just those (a big tab on Google)."""
+        whole, unless the backend can read just those (a big tab on Google) and the cache holds no
+        current read of the whole tab (a search a moment ago read it: the page comes from there)."""
         if self.backend.selects_rows(tab):
+            cached = self._cached_whole(tab)
+            if cached is not None:
+                return Selection(cached, len(cached), complete=True)
             return self.backend.read_selected(tab, where, recent, first, limit)
         table = self.table(tab)
         return Selection(table, len(table), complete=True)
+
+    def _cached_whole(self, tab: Tab) -> Table | None:
+        """The cached Table of `tab` while it is current by the clock (a backend without versions)."""
+        with self._lock:
+            cached = self._cache.get(tab.name)
+            if cached is not None and self._current(cached, None, tab.name, time.monotonic()):
+                return cached.table
+        return None
 
     def _current(self, cached: _Cached, versions: dict | None, name: str, now: float) -> bool:
         if versions is not None:

@@ -186,6 +186,19 @@ def test_a_search_sort_filter_or_far_page_reads_the_tab_whole_and_says_so_first(
     assert ORDERS_TAB in read_ranges(google)
 
 
+def test_after_a_search_the_default_views_come_from_the_whole_read_in_the_cache(google, shop):
+    cold(google)
+    order_page(google.workbook, OrderQuery(view="all", search="customer 0001"))
+    google.fake.reset_counts()
+
+    page = order_page(google.workbook, OrderQuery(view="confirmed"))
+    grid = page_of(google.workbook, "Orders", PageRequest(per_page=25, page=2), by=MANAGER)
+
+    assert not read_ranges(google)
+    assert [row["order_id"] for row in page.rows] == shop[:7][::-1]
+    assert grid.keys == shop[25:50]
+
+
 def test_on_the_local_workbook_nothing_reads_in_part(local):
     assert not reads_whole(local.workbook, "Orders", PageRequest(search="x"))
     assert not orders_read_whole(local.workbook, OrderQuery(search="x"))
