@@ -40,7 +40,7 @@ def read_selected(
     """The selected, newest and first rows of `tab`; `layout`: where its key and `where` columns are expected."""
     names = [tab.key[0], *where]
     head_range = f"{quote_tab(tab.name)}!1:{HEADER_SEARCH_ROWS}"
-    # By columns: a column comes as one list of its cells, not a list per row (a quarter of the bytes).
+    # By columns: a column comes as one list of its cells, not a list per row (60% of the bytes).
     answer = batch_get([head_range, *(column_range(tab.name, p, p) for p in layout)], "COLUMNS")
     head = _rows_of(answer[0].get("values", [])) if answer else []
     header = find_header(tab, head)
