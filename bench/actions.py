@@ -28,7 +28,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bench.jobs_cycle import raw  # noqa: E402
+from bench.jobs_cycle import google_workbook, raw  # noqa: E402
 from sheets.ids import new_id  # noqa: E402
 from sheets.tabs import AUDIT, LOCATIONS, ORDER_LINES, ORDERS, PRODUCTS, STOCK, STOCK_MOVES  # noqa: E402
 
@@ -110,12 +110,6 @@ def grids(orders: int) -> tuple[dict[str, list[list]], dict[str, list[str]]]:
         AUDIT.name: raw(AUDIT, audit),
     }
     return data, fresh
-
-
-def google_workbook(data: dict[str, list[list]], folder: Path):
-    from bench.jobs_cycle import google_workbook as made
-
-    return made(data, folder)
 
 
 def measure_bytes(fake) -> list[float]:

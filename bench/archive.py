@@ -25,10 +25,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from bench.jobs_cycle import google_workbook, local_workbook, raw  # noqa: E402
 from processes.archive import run_archive  # noqa: E402
-from processes.archive.store import Archives, google_archives, local_archives  # noqa: E402
+from processes.archive.store import Archives, local_archives  # noqa: E402
 from processes.stock import ledger_issues  # noqa: E402
-from sheets.cells import to_cell  # noqa: E402
 from sheets.ids import new_id  # noqa: E402
 from sheets.schema import Tab  # noqa: E402
 from sheets.tabs import (  # noqa: E402
@@ -45,6 +45,7 @@ from sheets.tabs import (  # noqa: E402
     TICKETS,
 )
 from sheets.workbook import Workbook  # noqa: E402
+from tests.archive.shop import google_shop_archives  # noqa: E402
 
 ORDERS_A_DAY = 300
 PER_ORDER = {ORDERS: 1, ORDER_LINES: 2, STOCK_MOVES: 2, OUTBOX: 2, AUDIT: 3}
@@ -83,10 +84,6 @@ def year_by_month() -> list[tuple[int, int, int, int]]:
 
 
 # a live workbook with `days` of trade, rows raw ----------------------------------------
-
-
-def raw(tab: Tab, rows: list[dict]) -> list[list]:
-    return [tab.column_names, *([to_cell(c.kind, row.get(c.name)) for c in tab.columns] for row in rows)]
 
 
 def trade(days: int) -> dict[str, list[list]]:
@@ -208,38 +205,15 @@ def trade(days: int) -> dict[str, list[list]]:
 
 
 def local_shop(data: dict[str, list[list]], folder: Path) -> tuple[Workbook, Archives, object]:
-    from sheets.backends.local import LocalBackend
-
-    backend = LocalBackend(folder)
-    workbook = Workbook(backend, clock=lambda: NOW)
-    workbook.init()
-    with backend.raw_edit() as grid:
-        for name, rows in data.items():
-            grid.replace_rows(name, rows)
+    workbook, _ = local_workbook(data, folder, NOW)
     return workbook, local_archives(folder), None
 
 
 def google_shop(data: dict[str, list[list]], folder: Path) -> tuple[Workbook, Archives, object]:
-    from sheets.backends.google.backend import GoogleBackend
-    from sheets.backends.google.connect import load_credentials, open_spreadsheet
-    from tests.fake_sheets import FakeSheets, make_service_account_file
-
-    fake = FakeSheets()
     seeded = {tab.name: data.get(tab.name, [tab.column_names]) for tab in ALL_TABS}
-    fake.create_spreadsheet(spreadsheet_id="bench", title="Bench", sheets=seeded)
-    key_file = folder / "key.json"
-    make_service_account_file(key_file)
+    workbook, fake = google_workbook(seeded, folder, NOW)
     ids = {year: f"bench-archive-{year}" for year in (NOW.year - 1, NOW.year)}
-    for spreadsheet_id in ids.values():
-        fake.create_spreadsheet(spreadsheet_id=spreadsheet_id, title="Archive", sheets=["Sheet1"])
-
-    def opened(spreadsheet_id: str) -> Workbook:
-        spreadsheet = open_spreadsheet(load_credentials(key_file), spreadsheet_id, adapter=fake.transport())
-        return Workbook(GoogleBackend(spreadsheet), clock=lambda: NOW)
-
-    workbook = opened("bench")
-    workbook.init()
-    return workbook, google_archives(ids, opened), fake
+    return workbook, google_shop_archives(fake, ids, clock=lambda: NOW), fake
 
 
 def one_run(backend: str, days: int, age: int = AGE_DAYS) -> str:

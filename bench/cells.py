@@ -98,7 +98,10 @@ def order_life(workbook, location: str, number: int, clock: list[datetime]) -> N
     deliver_order(workbook, order_id, by=STAFF)
     clock[0] += timedelta(days=2)
     ret = aftersales.request_return(
-        workbook, order_id, email, sku="KIT-001", qty=1, kind="return", reason="Too heavy"
+        workbook,
+        order_id,
+        email,
+        aftersales.Asked(sku="KIT-001", qty=1, kind="return", reason="Too heavy"),
     )
     aftersales.approve_return(workbook, ret.return_id, note="Fine", by=STAFF)
     aftersales.receive_return(

@@ -105,11 +105,12 @@ def grids(orders: int) -> dict[str, list[list]]:
     }
 
 
-def local_workbook(data: dict[str, list[list]], folder: Path) -> tuple[Workbook, object]:
+def local_workbook(data: dict[str, list[list]], folder: Path, now: datetime = NOW) -> tuple[Workbook, object]:
+    """A local workbook holding `data` raw, its clock stopped at `now`; (workbook, None)."""
     from sheets.backends.local import LocalBackend
 
     backend = LocalBackend(folder)
-    workbook = Workbook(backend, clock=lambda: NOW)
+    workbook = Workbook(backend, clock=lambda: now)
     workbook.init()
     with backend.raw_edit() as grid:
         for name, rows in data.items():
@@ -117,17 +118,20 @@ def local_workbook(data: dict[str, list[list]], folder: Path) -> tuple[Workbook,
     return workbook, None
 
 
-def google_workbook(data: dict[str, list[list]], folder: Path) -> tuple[Workbook, object]:
+def google_workbook(
+    data: dict[str, list[list]], folder: Path, now: datetime = NOW
+) -> tuple[Workbook, object]:
+    """A workbook in the in-process Google fake holding `data`, its clock stopped at `now`; (workbook, fake)."""
     from sheets.backends.google.backend import GoogleBackend
     from sheets.backends.google.connect import load_credentials, open_spreadsheet
     from tests.fake_sheets import FakeSheets, make_service_account_file
 
     fake = FakeSheets()
     fake.create_spreadsheet(spreadsheet_id="bench", title="Bench", sheets=data)
-    key_file = folder / "key.json"
-    make_service_account_file(key_file)
-    spreadsheet = open_spreadsheet(load_credentials(key_file), "bench", adapter=fake.transport())
-    workbook = Workbook(GoogleBackend(spreadsheet), clock=lambda: NOW)
+    fake.key_file = folder / "key.json"  # where the opener of another spreadsheet finds it, as in the tests
+    make_service_account_file(fake.key_file)
+    spreadsheet = open_spreadsheet(load_credentials(fake.key_file), "bench", adapter=fake.transport())
+    workbook = Workbook(GoogleBackend(spreadsheet), clock=lambda: now)
     workbook.init()
     return workbook, fake
 

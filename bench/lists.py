@@ -24,7 +24,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bench.actions import google_workbook, grids, measure_bytes  # noqa: E402
+from bench.actions import grids, measure_bytes  # noqa: E402
+from bench.jobs_cycle import google_workbook  # noqa: E402
 from processes.browse import PageRequest, page_of  # noqa: E402
 from processes.orders import OrderQuery, order_page  # noqa: E402
 from processes.permissions import Actor  # noqa: E402

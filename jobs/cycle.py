@@ -38,7 +38,7 @@ from .lease import (
     this_host,
 )
 from .planning import refresh_plan, requested_in
-from .snapshot import Snapshot, take_snapshot
+from .snapshot import History, Snapshot, take_snapshot
 from .summary import summarise
 
 
@@ -51,6 +51,7 @@ class CycleState:
     last_ran: dict[str, datetime] = field(default_factory=dict)  # area -> the snapshot time it last ran
     uses_lease: bool = False  # set by the first cycle on Google
     lease: LeaseDecision | None = None  # the last cycle's
+    history: History = field(default_factory=History)  # a big ledger's rows, read from where they ended
 
     def holds_lease(self, now: datetime) -> bool:
         """Whether this runner may act now: no lease in use, or ours as the last cycle left it."""
@@ -101,7 +102,7 @@ def run_cycle(
     Without `state` every check runs and no lease is used (one-off runs, tests, benchmarks).
     """
     started = time.perf_counter()
-    snapshot = take_snapshot(workbook, now or workbook.clock())
+    snapshot = take_snapshot(workbook, now or workbook.clock(), state.history if state is not None else None)
     decision = None
     if state is not None and workbook.kind == "google":
         state.uses_lease = True
@@ -117,7 +118,7 @@ def run_cycle(
         )  # the checks read the plan; the write compares with the sheet
         effects, areas = run_areas(planned, due)
     effects.append(forecast.less_requested(requested_in(effects)))
-    covers = covered_by(areas)
+    covers = covered_by(areas, read_in_part=snapshot.partial)
     found = [item for item in effects if isinstance(item, OpenAlert)]
     effects.append(summarise(snapshot, found + still_active(snapshot.table(ALERTS), covers)))
     if decision is not None and decision.write is not None:

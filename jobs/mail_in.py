@@ -24,6 +24,7 @@ from typing import Any
 from imapclient import IMAPClient
 from imapclient.exceptions import IMAPClientError
 
+from jobs import environment
 from processes.service.attachments import DEFAULT_LIMIT_BYTES
 from processes.service.attachments import FOLDER as ATTACHMENTS_FOLDER
 from processes.service.conversation import Received, receive
@@ -35,8 +36,6 @@ log = logging.getLogger(__name__)
 #: The most emails one round records: the rest wait for the next round (one write per round).
 MAX_PER_ROUND = 50
 SEEN = b"\\Seen"
-_TRUE = {"1", "true", "yes", "on"}
-_FALSE = {"0", "false", "no", "off"}
 
 
 @dataclass(frozen=True)
@@ -59,33 +58,19 @@ class ImapSettings:
     @classmethod
     def from_env(cls, env: Mapping[str, str]) -> ImapSettings:
         """Settings from FLOWSHEET_IMAP_HOST, _PORT, _SSL, _USER, _PASSWORD, _FOLDER and _ATTACHMENT_MB."""
-        ssl_text = env.get("FLOWSHEET_IMAP_SSL", "").strip().lower()
-        if ssl_text and ssl_text not in _TRUE | _FALSE:
-            raise ValueError(f"FLOWSHEET_IMAP_SSL is {ssl_text!r}: use on or off.")
-        use_ssl = ssl_text not in _FALSE
-        megabytes = _number(env, "FLOWSHEET_IMAP_ATTACHMENT_MB", DEFAULT_LIMIT_BYTES / (1024 * 1024))
+        use_ssl = environment.flag(env, "FLOWSHEET_IMAP_SSL", default=True)
+        megabytes = environment.positive_number(
+            env, "FLOWSHEET_IMAP_ATTACHMENT_MB", DEFAULT_LIMIT_BYTES / (1024 * 1024)
+        )
         return cls(
-            host=env.get("FLOWSHEET_IMAP_HOST", "").strip(),
-            port=int(_number(env, "FLOWSHEET_IMAP_PORT", 993 if use_ssl else 143)),
+            host=environment.text(env, "FLOWSHEET_IMAP_HOST"),
+            port=int(environment.positive_number(env, "FLOWSHEET_IMAP_PORT", 993 if use_ssl else 143)),
             ssl=use_ssl,
-            user=env.get("FLOWSHEET_IMAP_USER", "").strip(),
+            user=environment.text(env, "FLOWSHEET_IMAP_USER"),
             password=env.get("FLOWSHEET_IMAP_PASSWORD", ""),
-            folder=env.get("FLOWSHEET_IMAP_FOLDER", "").strip() or "INBOX",
+            folder=environment.text(env, "FLOWSHEET_IMAP_FOLDER", "INBOX"),
             attachment_limit_bytes=int(megabytes * 1024 * 1024),
         )
-
-
-def _number(env: Mapping[str, str], name: str, default: float) -> float:
-    text = env.get(name, "").strip()
-    if not text:
-        return default
-    try:
-        value = float(text)
-    except ValueError:
-        raise ValueError(f"{name} is {text!r}: it must be a number.") from None
-    if value <= 0:
-        raise ValueError(f"{name} is {text!r}: it must be more than 0.")
-    return value
 
 
 @dataclass

@@ -37,6 +37,7 @@ from datetime import datetime, timedelta
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
 
+from jobs import environment
 from sheets.table import Record
 from sheets.tabs import OUTBOX, OUTBOX_FAILED, OUTBOX_QUEUED, OUTBOX_SENT
 from sheets.workbook import Workbook
@@ -49,8 +50,6 @@ DEFAULT_MAX_ATTEMPTS = 8
 DEFAULT_RETRY_MINUTES = 5.0
 #: The longest wait between two tries of one message.
 LONGEST_RETRY = timedelta(hours=6)
-_TRUE = {"1", "true", "yes", "on"}
-_FALSE = {"0", "false", "no", "off"}
 
 
 @dataclass(frozen=True)
@@ -74,21 +73,15 @@ class SmtpSettings:
     @classmethod
     def from_env(cls, env: Mapping[str, str]) -> SmtpSettings:
         """Settings from FLOWSHEET_SMTP_HOST, _PORT, _STARTTLS, _USER, _PASSWORD and _FROM."""
-        port_text = env.get("FLOWSHEET_SMTP_PORT", "").strip()
-        try:
-            port = int(port_text) if port_text else 587
-        except ValueError:
-            raise ValueError(f"FLOWSHEET_SMTP_PORT is {port_text!r}: it must be a whole number.") from None
-        starttls_text = env.get("FLOWSHEET_SMTP_STARTTLS", "").strip().lower()
-        if starttls_text and starttls_text not in _TRUE | _FALSE:
-            raise ValueError(f"FLOWSHEET_SMTP_STARTTLS is {starttls_text!r}: use on or off.")
+        port = environment.whole_number(env, "FLOWSHEET_SMTP_PORT", 587)
+        starttls = environment.flag(env, "FLOWSHEET_SMTP_STARTTLS", default=True)
         return cls(
-            host=env.get("FLOWSHEET_SMTP_HOST", "").strip(),
+            host=environment.text(env, "FLOWSHEET_SMTP_HOST"),
             port=port,
-            starttls=starttls_text not in _FALSE,
-            user=env.get("FLOWSHEET_SMTP_USER", "").strip(),
+            starttls=starttls,
+            user=environment.text(env, "FLOWSHEET_SMTP_USER"),
             password=env.get("FLOWSHEET_SMTP_PASSWORD", ""),
-            sender=env.get("FLOWSHEET_SMTP_FROM", "").strip(),
+            sender=environment.text(env, "FLOWSHEET_SMTP_FROM"),
         )
 
 

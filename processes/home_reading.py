@@ -37,16 +37,17 @@ def read_home(workbook: Workbook) -> HomeRead:
     big = [tab for tab in ALL_TABS if workbook.selects_rows(tab)]
     tables = workbook.tables(*(tab for tab in ALL_TABS if tab not in big))
     totals: dict[str, int | None] = {name: len(table) for name, table in tables.items()}
+    wanted = []
     for tab in big:
         where = open_states(tab)
         if where is None and tab is not AUDIT:
             tables[tab.name] = Table(tab, {name: [] for name in tab.column_names}, [])
             totals[tab.name] = None
-            continue
-        recent = RECENT_AUDIT_ROWS if tab is AUDIT else RECENT_ROWS
-        selection = workbook.selected(tab, where or {}, recent=recent)
-        tables[tab.name] = selection.table
-        totals[tab.name] = None if tab is AUDIT else selection.total
+        else:
+            wanted.append((tab, where or {}, RECENT_AUDIT_ROWS if tab is AUDIT else RECENT_ROWS))
+    for name, selection in workbook.selections(wanted).items():
+        tables[name] = selection.table
+        totals[name] = None if name == AUDIT.name else selection.total
     return HomeRead(tables, totals)
 
 

@@ -19,7 +19,7 @@ from datetime import datetime
 from typing import Any
 
 from sheets import stray
-from sheets.backends.base import Backend, InitReport, Selection
+from sheets.backends.base import Backend, InitReport, Selecting, Selection
 from sheets.errors import WriteLandedWrong
 from sheets.schema import Tab
 from sheets.settings import DECLARED as DECLARED_SETTINGS
@@ -156,6 +156,16 @@ class Workbook:
             if cached is not None and self._current(cached, None, tab.name, time.monotonic()):
                 return cached.table
         return None
+
+    def selections(self, wanted: Sequence[Selecting]) -> dict[str, Selection]:
+        """`selected` of several tabs (tab, where, recent) at once: fresh, in as few requests as the
+        backend can (two on Google however many big tabs; the others whole, with them)."""
+        return self.backend.read_selections(wanted)
+
+    def grown(self, tab: Tab, known: Sequence[Sequence[Any]] | None = None) -> list[list[Any]]:
+        """Every row of `tab`, raw and fresh; of `known` (its rows as read before) only what was
+        added since is read, where the backend can tell the rest still stands (a big tab on Google)."""
+        return self.backend.read_grown(tab, known)
 
     def _current(self, cached: _Cached, versions: dict | None, name: str, now: float) -> bool:
         if versions is not None:

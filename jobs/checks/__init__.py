@@ -18,7 +18,7 @@ from sheets.table import Table
 from ..effects import Effect
 from ..snapshot import Snapshot
 from .aftersales import check_aftersales
-from .data import check_data
+from .data import about_a_tab_of, check_data
 from .deadlines import check_deadlines
 from .locations import check_locations
 from .orders import check_orders
@@ -123,16 +123,20 @@ def area_of_key(key: str) -> str | None:
     return _BY_PREFIX.get(key.split(".", 1)[0].split(":", 1)[0])
 
 
-def covered_by(areas: Collection[str]) -> Callable[[str], bool]:
+def covered_by(areas: Collection[str], read_in_part: Collection[str] = ()) -> Callable[[str], bool]:
     """Whether the checks of `areas` speak for an alert key.
 
     An alert of a kind no check produces (a row a person typed, a kind since
     renamed) is covered by every cycle, so it is resolved rather than kept forever.
+    The data checks do not speak for the rows of a tab `read_in_part` (a big tab whose
+    unread rows may hold what the alert is about): it stays as the last whole read left it.
     """
     ran = set(areas)
 
     def covers(key: str) -> bool:
         area = area_of_key(key)
-        return area is None or area in ran
+        if area is None:
+            return True
+        return area in ran and not (area == "data" and about_a_tab_of(key, read_in_part))
 
     return covers

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
+
 from i18n import _, ngettext
 from processes.declarations import DUPLICATE_IDS, LEDGER_MISMATCH, UNREADABLE_ROWS
 from processes.procedure import Alert
@@ -19,7 +21,16 @@ DUPLICATE = "also appears on row"
 
 
 def check_data(snapshot: Snapshot) -> list[Effect]:
-    return [*_issues(snapshot.issues), *_ledger(snapshot)]
+    """Unreadable rows and duplicate IDs in every tab read whole (a big tab read in part is judged
+    when a cycle reads it whole), and the ledger's disagreements with Stock."""
+    judged = tuple(issue for issue in snapshot.issues if issue.tab not in snapshot.partial)
+    return [*_issues(judged), *_ledger(snapshot)]
+
+
+def about_a_tab_of(key: str, tabs: Collection[str]) -> bool:
+    """Whether an alert key speaks of the rows of one of `tabs` (unreadable rows, duplicate IDs)."""
+    kind, _, subject = key.partition(":")
+    return kind in (DUPLICATE_IDS.kind, UNREADABLE_ROWS.kind) and subject in tabs
 
 
 def _issues(issues: tuple[DataIssue, ...]) -> list[Effect]:

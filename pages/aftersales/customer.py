@@ -220,13 +220,15 @@ class CustomerReturnPage:
             runtime.workbook(),
             self.reference,
             self.email,
-            sku=self.item.value,
-            qty=str(self.qty.value or "")[:6],
-            kind=self.kind.value,
-            reason=str(self.reason.value or "")[:501],
-            details=str(self.details.value or "")[:501],
-            exchange_sku=(self.exchange_sku.value or "") if self.kind.value == "exchange" else "",
-            photos=list(self.photos),
+            aftersales.Asked(
+                sku=self.item.value,
+                qty=str(self.qty.value or "")[:6],
+                kind=self.kind.value,
+                reason=str(self.reason.value or "")[:501],
+                details=str(self.details.value or "")[:501],
+                exchange_sku=(self.exchange_sku.value or "") if self.kind.value == "exchange" else "",
+                photos=list(self.photos),
+            ),
             photo_dir=runtime.data_dir(),
         )
         if made is None:

@@ -47,12 +47,14 @@ class StaffRequestForm:
             aftersales.request_return_for,
             runtime.workbook(),
             self.order_id.value or "",
-            sku=self.sku.value or "",
-            qty=self.qty.value or "",
-            kind=self.kind.value or "",
-            reason=self.reason.value or "",
-            details=self.details.value or "",
-            exchange_sku=(self.exchange_sku.value or "") if self.kind.value == "exchange" else "",
+            aftersales.Asked(
+                sku=self.sku.value or "",
+                qty=self.qty.value or "",
+                kind=self.kind.value or "",
+                reason=self.reason.value or "",
+                details=self.details.value or "",
+                exchange_sku=(self.exchange_sku.value or "") if self.kind.value == "exchange" else "",
+            ),
             by=self.actor,
         )
         if made is not None:

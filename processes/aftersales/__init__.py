@@ -1,8 +1,9 @@
 """After-sales: a customer's return or exchange, reviewed, received and inspected, then refunded or replaced.
 
     order = find_customer_order(workbook, "#1001", "ann@example.com")      # public page, no login
-    ret = request_return(workbook, "#1001", "ann@example.com", sku="KIT-001", qty=1,
-                         kind="return", reason="Wrong size", details="Too small")   # a reason from Settings
+    ret = request_return(workbook, "#1001", "ann@example.com",
+                         Asked(sku="KIT-001", qty=1, kind="return", reason="Wrong size",
+                               details="Too small"))                          # a reason from Settings
     approve_return(workbook, ret.return_id, note="Within 30 days", by=staff)   # or reject_return
     receive_return(workbook, ret.return_id, inspection_notes="Unused", disposition="restock",
                    location_id="LOC-…", by=staff)                             # or disposition="write_off"
@@ -23,6 +24,7 @@ from .procedures import REFUND, RETURN, return_steps
 from .requests import (
     KINDS,
     NOT_FOUND,
+    Asked,
     CustomerOrder,
     ReturnableLine,
     find_customer_order,
@@ -43,6 +45,7 @@ __all__ = [
     "REFUND",
     "RETURN",
     "VIEWS",
+    "Asked",
     "CustomerOrder",
     "Refundable",
     "ReturnQuery",

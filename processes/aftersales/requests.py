@@ -102,56 +102,50 @@ def find_customer_order(workbook: Workbook, reference: str, email: str) -> Custo
     )
 
 
-def request_return(
-    workbook: Workbook,
-    reference: str,
-    email: str,
-    *,
-    sku: str,
-    qty: object,
-    kind: str,
-    reason: str,
-    details: str = "",
-    exchange_sku: str = "",
-    photos: Sequence[Photo] = (),
-    photo_dir: Path | None = None,
-) -> Record:
-    """Record the customer's request (status requested) and return it; refused with a reason the customer can act on.
+@dataclass(frozen=True)
+class Asked:
+    """What a request asks for, as the customer (or staff for them) gave it; checked when it is recorded.
 
     `reason` is one of the reasons in Settings (`return_reasons`); `details` is
     what the customer adds in their own words; `exchange_sku` is the item an
     exchange is for (blank: the same item), its price difference recorded;
-    `photos` are stored in `photo_dir` (the data folder) and named on the row.
-    The customer is sent an acknowledgement in the same commit.
+    `photos` are stored in the data folder and named on the row.
+    """
+
+    sku: str
+    qty: object
+    kind: str
+    reason: str
+    details: str = ""
+    exchange_sku: str = ""
+    photos: Sequence[Photo] = ()
+
+
+def request_return(
+    workbook: Workbook, reference: str, email: str, asked: Asked, *, photo_dir: Path | None = None
+) -> Record:
+    """Record the customer's request (status requested) and return it; refused with a reason the customer can act on.
+
+    The photos of `asked` are stored in `photo_dir` (the data folder). The
+    customer is sent an acknowledgement in the same commit.
     """
     reference = text(reference, N_("The order reference"), limit=LIMITS["reference"], required=True)
     email = text(email, N_("The email address"), limit=LIMITS["email"], required=True)
-    asked = _asked(sku, qty, kind, reason, details, exchange_sku, photos)
+    checked = _checked(asked)
     with (
         _photos_kept_if_recorded(photo_dir) as written,
         workbook.transaction(*REQUEST_TABS, user=CUSTOMER, action="request a return") as tx,
     ):
         order = match_order(tx.table(ORDERS).records(), reference, email)
-        return _record_request(tx, order, asked, photo_dir, written)
+        return _record_request(tx, order, checked, photo_dir, written)
 
 
 def request_return_for(
-    workbook: Workbook,
-    order_id: str,
-    *,
-    sku: str,
-    qty: object,
-    kind: str,
-    reason: str,
-    details: str = "",
-    exchange_sku: str = "",
-    photos: Sequence[Photo] = (),
-    photo_dir: Path | None = None,
-    by: Actor,
+    workbook: Workbook, order_id: str, asked: Asked, *, photo_dir: Path | None = None, by: Actor
 ) -> Record:
     """Staff record a request the customer made by phone or email: the same checks, the same acknowledgement."""
     order_id = text(order_id, N_("The order"), limit=LIMITS["reference"], required=True)
-    asked = _asked(sku, qty, kind, reason, details, exchange_sku, photos)
+    checked = _checked(asked)
     with (
         _photos_kept_if_recorded(photo_dir) as written,
         workbook.transaction(*REQUEST_TABS, user=by.name, action="request a return") as tx,
@@ -159,7 +153,7 @@ def request_return_for(
         order = tx.get(ORDERS, order_id)
         if order is None:
             raise ProcessError(_("There is no order {order_id}.", order_id=order_id))
-        return _record_request(tx, order, asked, photo_dir, written)
+        return _record_request(tx, order, checked, photo_dir, written)
 
 
 @contextmanager
@@ -175,7 +169,9 @@ def _photos_kept_if_recorded(photo_dir: Path | None) -> Iterator[list[str]]:
 
 
 @dataclass(frozen=True)
-class _Asked:
+class _Checked:
+    """A request's fields, typed and checked."""
+
     sku: str
     count: int
     kind: str
@@ -185,32 +181,24 @@ class _Asked:
     photos: tuple[Photo, ...] = ()
 
 
-def _asked(
-    sku: object,
-    qty: object,
-    kind: object,
-    reason: object,
-    details: object,
-    exchange_sku: object,
-    photos: Sequence[Photo] = (),
-) -> _Asked:
+def _checked(asked: Asked) -> _Checked:
     """The request's fields, typed and checked before anything is read."""
-    sku = text(sku, N_("The item"), limit=LIMITS["sku"], required=True)
-    count = whole_number(qty, N_("The quantity"))
-    kind = text(kind, N_("Return or exchange"), limit=10, required=True).casefold()
+    sku = text(asked.sku, N_("The item"), limit=LIMITS["sku"], required=True)
+    count = whole_number(asked.qty, N_("The quantity"))
+    kind = text(asked.kind, N_("Return or exchange"), limit=10, required=True).casefold()
     if kind not in KINDS:
         raise ProcessError(_("Choose a return or an exchange."))
-    reason = text(reason, N_("The reason"), limit=LIMITS["reason"], required=True)
-    details = text(details, N_("The details"), limit=LIMITS["reason"])
-    wanted = text(exchange_sku, N_("The item wanted instead"), limit=LIMITS["sku"])
+    reason = text(asked.reason, N_("The reason"), limit=LIMITS["reason"], required=True)
+    details = text(asked.details, N_("The details"), limit=LIMITS["reason"])
+    wanted = text(asked.exchange_sku, N_("The item wanted instead"), limit=LIMITS["sku"])
     if wanted and kind != "exchange":
         raise ProcessError(_("Only an exchange is for another item; a return is refunded."))
     exchange_for = wanted or (sku if kind == "exchange" else "")
-    return _Asked(sku, count, kind, reason, details, exchange_for, tuple(photos))
+    return _Checked(sku, count, kind, reason, details, exchange_for, tuple(asked.photos))
 
 
 def _record_request(
-    tx: Transaction, order: Record, asked: _Asked, photo_dir: Path | None, written: list[str]
+    tx: Transaction, order: Record, asked: _Checked, photo_dir: Path | None, written: list[str]
 ) -> Record:
     """Check the request against the order and the policy, record it with its photos and queue the acknowledgement."""
     reason = listed_reason(asked.reason, return_reasons(tx.get(SETTINGS, "return_reasons")))
@@ -253,7 +241,7 @@ def _record_request(
     return made
 
 
-def _returnable_lines(tx: Transaction, order: Record, asked: _Asked) -> list[Record]:
+def _returnable_lines(tx: Transaction, order: Record, asked: _Checked) -> list[Record]:
     """The order's lines of the item; refused when it has none, or fewer left to ask back than asked."""
     sku, count = asked.sku, asked.count
     lines = lines_of(tx.where(ORDER_LINES, "order_id", order.order_id), order.order_id, sku)
@@ -276,7 +264,7 @@ def _returnable_lines(tx: Transaction, order: Record, asked: _Asked) -> list[Rec
     return lines
 
 
-def _exchange(tx: Transaction, order: Record, lines: list[Record], asked: _Asked) -> dict[str, object]:
+def _exchange(tx: Transaction, order: Record, lines: list[Record], asked: _Checked) -> dict[str, object]:
     """The exchange's new item and its price difference; refused for an item not offered in exchange."""
     products = tx.table(PRODUCTS)
     offered = {option.sku: option for option in exchange_options(products.records(), products.get(asked.sku))}

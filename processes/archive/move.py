@@ -33,7 +33,7 @@ from datetime import datetime, timedelta
 from processes.settings import value_of
 from sheets.cells import is_blank, same_cell, to_cell
 from sheets.errors import ConflictError, SetupError
-from sheets.reading import HEADER_SEARCH_ROWS, find_header
+from sheets.reading import find_header
 from sheets.table import Record, Table
 from sheets.tabs import SETTINGS, STOCK_MOVES
 from sheets.workbook import Workbook
@@ -163,8 +163,9 @@ def tabs_with_columns_of_their_own(workbook: Workbook) -> dict[str, list[str]]:
     A record's children (an order's lines) stay with it: one tab kept keeps its parent's too.
     """
     own: dict[str, list[str]] = {}
+    heads = workbook.backend.header_rows([tab.name for tab in ARCHIVED_TABS])
     for tab in ARCHIVED_TABS:
-        head = workbook.backend.raw_rows(tab.name)[:HEADER_SEARCH_ROWS]
+        head = heads[tab.name]
         header = find_header(tab, head)
         if header is None:
             continue

@@ -16,7 +16,7 @@ from typing import Any
 
 from i18n import _
 from sheets.plan import WritePlan
-from sheets.reading import Header
+from sheets.reading import HEADER_SEARCH_ROWS, Header
 from sheets.schema import Tab
 from sheets.table import Key, Record, Table
 
@@ -112,6 +112,10 @@ class Selection:
     matched: int | None = None
 
 
+#: What to select of a tab: (tab, column -> the values to choose, how many newest rows besides).
+Selecting = tuple[Tab, Mapping[str, Collection[str]], int]
+
+
 class Backend(ABC):
     kind: str = "?"
 
@@ -141,6 +145,19 @@ class Backend(ABC):
         table = self.read_tables([tab])[tab.name]
         return Selection(table, len(table), complete=True)
 
+    def read_selections(self, wanted: Sequence[Selecting]) -> dict[str, Selection]:
+        """`read_selected` of several tabs at once (in one request here: they are read whole)."""
+        tables = self.read_tables([tab for tab, _, _ in wanted])
+        return {
+            tab.name: Selection(tables[tab.name], len(tables[tab.name]), complete=True)
+            for tab, _, _ in wanted
+        }
+
+    def read_grown(self, tab: Tab, known: Sequence[Sequence[Any]] | None) -> list[list[Any]]:
+        """Every row of `tab` as raw cells, fresh; `known`, rows read earlier, may spare reading them
+        again where the backend can tell they still stand (a big tab on Google, sheets/backends/google/grown.py)."""
+        return self.raw_rows(tab.name)
+
     @abstractmethod
     @contextmanager
     def session(self, tabs: Sequence[Tab]) -> Iterator[Session]: ...
@@ -164,6 +181,11 @@ class Backend(ABC):
     @abstractmethod
     def raw_rows(self, tab_name: str) -> list[list[Any]]:
         """Every row of a tab as raw cells, header included (for check, export, tests)."""
+
+    def header_rows(self, tab_names: Sequence[str]) -> dict[str, list[list[Any]]]:
+        """The first HEADER_SEARCH_ROWS rows of tabs (where their headers are found) as raw cells;
+        [] for a tab that does not exist."""
+        return {name: self.raw_rows(name)[:HEADER_SEARCH_ROWS] for name in tab_names}
 
     @abstractmethod
     def tab_names(self) -> list[str]: ...

@@ -127,6 +127,10 @@ class LocalBackend(Backend):
         with self._transaction(write=False) as connection:
             return _all_rows(connection, tab_name)
 
+    def header_rows(self, tab_names: Sequence[str]) -> dict[str, list[list[Any]]]:
+        with self._transaction(write=False) as connection:
+            return {name: _head_rows(connection, name) for name in tab_names}
+
     def tab_names(self) -> list[str]:
         with self._connection() as connection:
             return [name for (name,) in connection.execute("SELECT name FROM tabs ORDER BY position")]

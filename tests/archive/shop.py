@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime, timedelta
 
 from processes.archive import Archives, google_archives, local_archives
@@ -89,8 +90,10 @@ def local_shop_archives(workbook: Workbook) -> Archives:
     return local_archives(workbook.backend.path.parent)
 
 
-def google_shop_archives(fake, ids: dict[int, str] | None = None) -> Archives:
-    """Archive spreadsheets in the fake, one per year the shop's records closed in."""
+def google_shop_archives(
+    fake, ids: dict[int, str] | None = None, *, clock: Callable[[], datetime] = datetime.now
+) -> Archives:
+    """Archive spreadsheets in the fake, one per year the shop's records closed in (bench/archive.py too)."""
     ids = ids or {
         2025: "1FlowsheetArchive2025000000000000000000000",
         2026: "1FlowsheetArchive2026000000000000000000000",
@@ -101,7 +104,8 @@ def google_shop_archives(fake, ids: dict[int, str] | None = None) -> Archives:
     def opened(spreadsheet_id: str) -> Workbook:
         credentials = load_credentials(fake.key_file)
         return Workbook(
-            GoogleBackend(open_spreadsheet(credentials, spreadsheet_id, adapter=fake.transport()))
+            GoogleBackend(open_spreadsheet(credentials, spreadsheet_id, adapter=fake.transport())),
+            clock=clock,
         )
 
     return google_archives(ids, opened)

@@ -10,13 +10,18 @@ again: every record ends exactly once, in the archive or live.
 
 from __future__ import annotations
 
+from urllib.parse import unquote_plus
+
 import pytest
 
 from processes import stock
 from processes.archive import run_archive
 from processes.archive.ledger import OPENING_REASON
+from processes.archive.move import tabs_with_columns_of_their_own
+from processes.archive.rules import ARCHIVED_TABS
 from sheets.backends.local import LocalSession
 from sheets.errors import SheetError
+from sheets.reading import HEADER_SEARCH_ROWS
 from sheets.tabs import AUDIT, ORDER_LINES, ORDERS, OUTBOX, RETURNS, STOCK_MOVES, TICKETS
 from tests.archive.shop import (
     CUTOFF,
@@ -203,3 +208,17 @@ def test_a_tab_with_a_column_of_a_persons_own_stays_live_and_the_run_says_why(sh
     assert_each_record_once(shop, complete=False)
     kept = [row for row in shop.person.values("Order Lines")[1:] if "wrapped in red" in row]
     assert kept, "the person's cells are where they typed them"
+
+
+def test_the_columns_of_a_persons_own_are_looked_for_in_the_header_rows_alone(shop):
+    shop.person.add_column("Tickets", "Mood", values=["calm"] * 2)
+    if shop.fake is not None:
+        shop.fake.reset_counts()
+
+    assert tabs_with_columns_of_their_own(shop.workbook) == {TICKETS.name: ["Mood"]}
+
+    if shop.fake is not None:  # one request, of the first rows of each archived tab and nothing else
+        assert shop.fake.counts() == {"values.batchGet": 1}
+        (logged,) = shop.fake.logged("values.batchGet")
+        ranges = [unquote_plus(r.split("&")[0]) for r in logged.url.split("ranges=")[1:]]
+        assert ranges == [f"'{tab.name}'!1:{HEADER_SEARCH_ROWS}" for tab in ARCHIVED_TABS]

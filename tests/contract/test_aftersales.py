@@ -47,12 +47,14 @@ class Shop:
             self.workbook,
             values["reference"],
             values["email"],
-            sku=sku,
-            qty=qty,
-            kind=kind,
-            reason=values["reason"],
-            details=values["details"],
-            exchange_sku=values["exchange_sku"],
+            aftersales.Asked(
+                sku=sku,
+                qty=qty,
+                kind=kind,
+                reason=values["reason"],
+                details=values["details"],
+                exchange_sku=values["exchange_sku"],
+            ),
         )
         return made.return_id
 
@@ -478,7 +480,10 @@ def test_every_step_costs_the_same_reads_however_many_orders_there_are(shop):
 def test_a_request_queues_a_we_received_it_message_whether_the_customer_or_staff_records_it(shop):
     public = shop.ask("KIT-001")
     by_phone = aftersales.request_return_for(
-        shop.workbook, shop.order_id, sku="MUG-002", qty=1, kind="exchange", reason="wrong SIZE", by=STAFF
+        shop.workbook,
+        shop.order_id,
+        aftersales.Asked(sku="MUG-002", qty=1, kind="exchange", reason="wrong SIZE"),
+        by=STAFF,
     )
     assert by_phone.reason == "Wrong size"  # the listed spelling
     messages = {message.ref: message for message in shop.rows(OUTBOX)}
@@ -492,7 +497,10 @@ def test_a_request_queues_a_we_received_it_message_whether_the_customer_or_staff
     assert second.subject == f"We received your exchange request {by_phone.return_id}"
     with pytest.raises(ProcessError, match="There is no order ORD-NOPE"):
         aftersales.request_return_for(
-            shop.workbook, "ORD-NOPE", sku="KIT-001", qty=1, kind="return", reason="Other", by=STAFF
+            shop.workbook,
+            "ORD-NOPE",
+            aftersales.Asked(sku="KIT-001", qty=1, kind="return", reason="Other"),
+            by=STAFF,
         )
 
 
@@ -666,11 +674,7 @@ def test_a_requests_photos_are_stored_in_the_data_folder_and_named_on_its_row(sh
         shop.workbook,
         "#1001",
         ANN,
-        sku="KIT-001",
-        qty=1,
-        kind="return",
-        reason="Damaged or faulty",
-        photos=photos,
+        aftersales.Asked(sku="KIT-001", qty=1, kind="return", reason="Damaged or faulty", photos=photos),
         photo_dir=tmp_path,
     )
     ret = shop.get(RETURNS, made.return_id)
@@ -692,11 +696,7 @@ def test_photos_over_the_settings_limits_are_refused_and_a_refused_request_leave
             shop.workbook,
             "#1001",
             ANN,
-            sku="KIT-001",
-            qty=1,
-            kind="return",
-            reason="Other",
-            photos=two,
+            aftersales.Asked(sku="KIT-001", qty=1, kind="return", reason="Other", photos=two),
             photo_dir=tmp_path,
         )
     settings.update_setting(shop.workbook, "return_photo_max_mb", "0.1", by=MANAGER)
@@ -706,11 +706,7 @@ def test_photos_over_the_settings_limits_are_refused_and_a_refused_request_leave
             shop.workbook,
             "#1001",
             ANN,
-            sku="KIT-001",
-            qty=1,
-            kind="return",
-            reason="Other",
-            photos=[big],
+            aftersales.Asked(sku="KIT-001", qty=1, kind="return", reason="Other", photos=[big]),
             photo_dir=tmp_path,
         )
     # Refused for what it asks (more than was shipped): no photo is kept for it either.
@@ -719,11 +715,7 @@ def test_photos_over_the_settings_limits_are_refused_and_a_refused_request_leave
             shop.workbook,
             "#1001",
             ANN,
-            sku="KIT-001",
-            qty=3,
-            kind="return",
-            reason="Other",
-            photos=two[:1],
+            aftersales.Asked(sku="KIT-001", qty=3, kind="return", reason="Other", photos=two[:1]),
             photo_dir=tmp_path,
         )
     assert shop.rows(RETURNS) == []

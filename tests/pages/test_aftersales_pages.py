@@ -172,11 +172,7 @@ async def test_a_staff_member_waits_for_a_manager_to_approve_a_large_refund(
         app_workbook,
         "#1001",
         ANN,
-        sku="KIT-001",
-        qty=2,
-        kind="return",
-        reason="Changed my mind",
-        details="Too heavy",
+        aftersales.Asked(sku="KIT-001", qty=2, kind="return", reason="Changed my mind", details="Too heavy"),
     )
     aftersales.approve_return(app_workbook, made.return_id, by=staff)
     aftersales.receive_return(
@@ -238,11 +234,9 @@ async def test_an_exchange_is_settled_with_a_replacement_order_from_its_page(
         app_workbook,
         "#1001",
         ANN,
-        sku="MUG-002",
-        qty=1,
-        kind="exchange",
-        reason="Damaged or faulty",
-        details="Chipped on arrival",
+        aftersales.Asked(
+            sku="MUG-002", qty=1, kind="exchange", reason="Damaged or faulty", details="Chipped on arrival"
+        ),
     )
     aftersales.approve_return(app_workbook, made.return_id, by=staff)
     await manager.open(f"/returns/{made.return_id}")

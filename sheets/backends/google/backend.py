@@ -22,13 +22,14 @@ import gspread
 from google.auth.exceptions import GoogleAuthError
 from gspread.exceptions import APIError
 
-from sheets.backends.base import Backend, InitReport, RawAnswer, RawBlock, Selection, Session
+from sheets.backends.base import Backend, InitReport, RawAnswer, RawBlock, Selecting, Selection, Session
 from sheets.backends.google.cells import column_letters, column_range, quote_tab, row_range
 from sheets.backends.google.connect import explain
+from sheets.backends.google.grown import rows_after
 from sheets.backends.google.http import AmbiguousWrite, GoogleFailure
 from sheets.backends.google.init import header_format_requests, plan_init
 from sheets.backends.google.raw import extents, prepare_requests, raw_answer, reset_validation, write_body
-from sheets.backends.google.selecting import read_selected
+from sheets.backends.google.selecting import Wanted, read_selections
 from sheets.backends.google.session import GoogleSession, Seed
 from sheets.backends.google.targeted import (
     Positions,
@@ -109,13 +110,15 @@ class GoogleBackend(Backend):
         rows: Mapping[str, Sequence[int]] | None = None,
         tails: Mapping[str, int] | None = None,
         found: dict[str, dict[int, list[Any]]] | None = None,
+        learn: bool = True,
         retried: bool = False,
     ) -> dict[str, list[list[Any]] | None]:
         """Raw rows of tabs in one values:batchGet; None for a tab that does not exist.
 
         A header-only tab that is only ever appended to (Audit) or that grows (Orders)
         also sends its first column while its length is unknown, so the write can look
-        for its new rows where they land (`tails`) instead of reading the whole tab back.
+        for its new rows where they land (`tails`) instead of reading the whole tab back;
+        with `learn` False the header rows come alone.
         """
         wanted = [name for name in full if name in self._sheets]
         heads = [name for name in header_only if name in self._sheets and name not in wanted]
@@ -124,12 +127,15 @@ class GoogleBackend(Backend):
         learning = {
             name: self._layout(name)
             for name in heads
-            if self.reads_by_rows(name) and name not in self.positions
+            if learn and self.reads_by_rows(name) and name not in self.positions
         }
         lengths = [
             name
             for name in heads
-            if name not in self.tails and name not in learning and (_appended_only(name) or _grows(name))
+            if learn
+            and name not in self.tails
+            and name not in learning
+            and (_appended_only(name) or _grows(name))
         ]
         for name in [name for name in lengths if self._grid_rows(name) >= SPARSE_FROM]:
             # A big tab's grid ends a few spare rows past its last row (appends grow it): its end
@@ -164,7 +170,9 @@ class GoogleBackend(Backend):
                 raise
             # A tab was renamed or deleted since the metadata was read.
             self.refresh_metadata()
-            return self.fetch(full, header_only, rows=rows, tails=tails, found=found, retried=True)
+            return self.fetch(
+                full, header_only, rows=rows, tails=tails, found=found, learn=learn, retried=True
+            )
         value_ranges = answer.get("valueRanges", [])
         for name, value_range in zip([*wanted, *heads], value_ranges, strict=False):
             result[name] = value_range.get("values", [])
@@ -248,16 +256,35 @@ class GoogleBackend(Backend):
     ) -> Selection:
         if not self.selects_rows(tab):
             return super().read_selected(tab, where, recent, first, limit)
+        wanted = Wanted(tab, where, recent, self._selected_layout(tab, where), first=first, limit=limit)
+        return read_selections([wanted], self._batch_get)[tab.name]
 
-        def batch_get(ranges: list[str], major: str = "ROWS") -> list[dict[str, Any]]:
-            params = {**read_params(), "majorDimension": major}
-            answer = self._call(lambda: self.spreadsheet.values_batch_get(ranges, params=params), "read")
-            return answer.get("valueRanges", [])
+    def read_selections(self, wanted: Sequence[Selecting]) -> dict[str, Selection]:
+        """Each big tab's selection in two values:batchGet however many (selecting.py); the others whole."""
+        small = [(tab, where, recent) for tab, where, recent in wanted if not self.selects_rows(tab)]
+        found = super().read_selections(small) if small else {}
+        big = [Wanted(tab, where, recent, self._selected_layout(tab, where)) for tab, where, recent in wanted]
+        big = [item for item in big if self.selects_rows(item.tab)]
+        if big:
+            found.update(read_selections(big, self._batch_get))
+        return found
 
+    def _selected_layout(self, tab: Tab, where: Mapping[str, Collection[str]]) -> list[int]:
         names = {tab.key[0], *where}
         layout = self.seen_columns.get(tab.name) or {name: tab.column_names.index(name) for name in names}
-        positions = sorted({layout.get(name, tab.column_names.index(name)) for name in names})
-        return read_selected(tab, where, recent, batch_get, positions, first=first, limit=limit)
+        return sorted({layout.get(name, tab.column_names.index(name)) for name in names})
+
+    def _batch_get(self, ranges: list[str], major: str = "ROWS") -> list[dict[str, Any]]:
+        """values:batchGet of `ranges`, by rows or (major "COLUMNS") by columns."""
+        params = {**read_params(), "majorDimension": major}
+        answer = self._call(lambda: self.spreadsheet.values_batch_get(ranges, params=params), "read")
+        return answer.get("valueRanges", [])
+
+    def read_grown(self, tab: Tab, known: Sequence[Sequence[Any]] | None) -> list[list[Any]]:
+        grown = rows_after(tab, known, self.read_rows) if known and self.selects_rows(tab) else None
+        if grown is None:
+            grown = self.fetch([tab.name]).get(tab.name) or []
+        return grown
 
     def learn_positions(self, tab: Tab, header: Header) -> Positions:
         """Where every record of `tab` stands now, from one read of its key and lookup columns."""
@@ -305,6 +332,11 @@ class GoogleBackend(Backend):
 
     def raw_rows(self, tab_name: str) -> list[list[Any]]:
         return self.fetch([tab_name])[tab_name] or []
+
+    def header_rows(self, tab_names: Sequence[str]) -> dict[str, list[list[Any]]]:
+        """The header rows of tabs alone, in one values:batchGet."""
+        rows = self.fetch([], header_only=tab_names, learn=False)
+        return {name: rows[name] or [] for name in tab_names}
 
     # raw bulk access (copying a workbook) ----------------------------------
 

@@ -1,23 +1,29 @@
-"""Reading the open records of a big tab for a page: a few columns, then only the rows chosen.
+"""Reading the open records of big tabs: a few columns, then only the rows chosen.
 
-The dashboard needs the orders still moving, not the hundred thousand delivered ones.
-One values:batchGet brings the tab's header with its key column and the columns a
-page selects by (status ...), where its header last put them; the rows whose cell holds
-one of the values asked for (with a limit, only the newest of them), the newest rows and
-the first ones then come in as few ranges as they make together (neighbouring rows
-share one), at most `RANGES_PER_READ` to a request. A list's first page is the same
-question without a `where`: the rows it shows, and the tab's count from the key column.
+The dashboard needs the orders still moving, not the hundred thousand delivered ones,
+and the jobs the open orders, tickets and returns at once. One values:batchGet brings
+each tab's header with its key column and the columns it is selected by (status ...),
+where its header last put them; the rows whose cell holds one of the values asked for,
+and the newest rows, then come in a second, as few ranges as they make together
+(neighbouring rows share one), at most `RANGES_PER_READ` to a request. However many
+tabs are selected together, that is two requests (a third when a person moved those
+columns: they are read again where the header now puts them). The columns come by
+columns: one list of cells per column, not a list per row (60% of the bytes).
+
+A list's first page is the same question for one tab: the grid's first rows (`first`),
+or the newest of the rows a view selects (`limit`), and the counts from the columns.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Collection, Mapping, Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
 from sheets.backends.base import Selection
 from sheets.backends.google.cells import column_range, quote_tab
 from sheets.backends.google.targeted import lookup_text
-from sheets.reading import HEADER_SEARCH_ROWS, find_header, read_table
+from sheets.reading import HEADER_SEARCH_ROWS, Header, find_header, read_table
 from sheets.schema import Tab
 
 #: Ranges sent in one values:batchGet (its address carries them: it must stay short).
@@ -25,6 +31,91 @@ RANGES_PER_READ = 400
 
 #: values:batchGet of some ranges, by rows or, given "COLUMNS", by columns (one list of cells per column).
 BatchGet = Callable[..., list[dict[str, Any]]]
+
+
+@dataclass
+class Wanted:
+    """What to select of one tab; `layout`: where its key and `where` columns are expected."""
+
+    tab: Tab
+    where: Mapping[str, Collection[str]]
+    recent: int
+    layout: list[int]
+    first: int = 0  # the first rows after the header, besides
+    limit: int | None = None  # of the rows `where` selects, only the newest this many
+    head: list[list[Any]] = field(default_factory=list)
+    header: Header | None = None
+    columns: dict[int, list[Any]] = field(default_factory=dict)  # position -> its cells, top to bottom
+    chosen: list[int] = field(default_factory=list)  # 0-based rows the selection holds
+    matched: int = 0  # records `where` selects, those `limit` leaves out included
+    runs: list[tuple[int, int]] = field(default_factory=list)  # (first, last) 0-based rows to read
+    found: list[tuple[int, list[list[Any]]]] = field(default_factory=list)
+
+    @property
+    def names(self) -> list[str]:
+        return [self.tab.key[0], *self.where]
+
+    def column_ranges(self) -> list[str]:
+        return [column_range(self.tab.name, p, p) for p in self.layout]
+
+    def take_head(self, answer: Sequence[dict[str, Any]]) -> bool:
+        """Keep the header and columns read; False when they were the wrong columns (read again)."""
+        self.head = _rows_of(answer[0].get("values", [])) if answer else []
+        self.header = find_header(self.tab, self.head)
+        if not self.usable:
+            return True
+        wanted = sorted({self.header.index[name] for name in self.names})
+        if wanted != self.layout:  # a person moved them: read where they are now
+            self.layout = wanted
+            return False
+        self.take_columns(answer[1:])
+        return True
+
+    def take_columns(self, answer: Sequence[dict[str, Any]]) -> None:
+        self.columns = {
+            p: _first_column(answer[i]) if i < len(answer) else [] for i, p in enumerate(self.layout)
+        }
+
+    @property
+    def usable(self) -> bool:
+        header = self.header
+        return header is not None and header.complete_key and all(name in header.index for name in self.where)
+
+    def choose(self) -> None:
+        if not self.usable:
+            return
+        header, length = self.header, self.length
+        where = {header.index[name]: set(values) for name, values in self.where.items()}
+        matching = _matching(header.row_index, length, self.columns, header.index[self.tab.key[0]], where)
+        self.matched = len(matching)
+        if self.limit is not None:
+            matching = matching[max(self.matched - self.limit, 0) :]
+        edges = {*range(max(header.row_index + 1, length - self.recent), length)}
+        edges |= {*range(header.row_index + 1, min(header.row_index + 1 + self.first, length))}
+        self.chosen = sorted(edges.union(matching))
+        self.runs = _runs([index for index in self.chosen if index >= len(self.head)])
+
+    @property
+    def length(self) -> int:
+        return max((len(cells) for cells in self.columns.values()), default=0)
+
+    def selection(self) -> Selection:
+        if not self.usable:
+            return Selection(read_table(self.tab, self.head), 0, complete=False, matched=0)
+        length, header = self.length, self.header
+        grid: list[Sequence[Any]] = [list(row) for row in self.head[: header.row_index + 1]]
+        grid += [()] * max(length - len(grid), 0)  # a row not read: empty
+        for index in self.chosen:  # the table holds the rows chosen and no other (a caller counts on it)
+            if index < len(self.head) and index < len(grid):
+                grid[index] = list(self.head[index])
+        for start, rows in self.found:
+            for offset, row in enumerate(rows):
+                if start + offset < len(grid):
+                    grid[start + offset] = list(row)
+        keys = self.columns[header.index[self.tab.key[0]]]
+        total = sum(1 for cell in keys[header.row_index + 1 :] if _holds_key(cell))
+        matched = self.matched if self.where else total
+        return Selection(read_table(self.tab, grid), total, complete=False, matched=matched)
 
 
 def read_selected(
@@ -38,62 +129,38 @@ def read_selected(
     limit: int | None = None,
 ) -> Selection:
     """The selected, newest and first rows of `tab`; `layout`: where its key and `where` columns are expected."""
-    names = [tab.key[0], *where]
-    head_range = f"{quote_tab(tab.name)}!1:{HEADER_SEARCH_ROWS}"
-    # By columns: a column comes as one list of its cells, not a list per row (60% of the bytes).
-    answer = batch_get([head_range, *(column_range(tab.name, p, p) for p in layout)], "COLUMNS")
-    head = _rows_of(answer[0].get("values", [])) if answer else []
-    header = find_header(tab, head)
-    if header is None or not header.complete_key or any(name not in header.index for name in where):
-        return Selection(read_table(tab, head), 0, complete=False, matched=0)
-    wanted = [header.index[name] for name in names]
-    if sorted(set(wanted)) != list(layout):  # a person moved them: read where they are now
-        layout = sorted(set(wanted))
-        answer = [answer[0], *batch_get([column_range(tab.name, p, p) for p in layout], "COLUMNS")]
-    columns = {p: _first_column(answer[1 + i]) for i, p in enumerate(layout)}
-    key_position = header.index[tab.key[0]]
-    keys = columns[key_position]
-    length = max(len(cells) for cells in columns.values())
-    matching = _matching(header.row_index, length, columns, key_position, _where_at(header.index, where))
-    matched = len(matching)
-    if limit is not None:
-        matching = matching[max(matched - limit, 0) :]
-    edges = {*range(max(header.row_index + 1, length - recent), length)}
-    edges |= {*range(header.row_index + 1, min(header.row_index + 1 + first, length))}
-    chosen = sorted(edges.union(matching))
-    grid: list[Sequence[Any]] = [list(row) for row in head[: header.row_index + 1]]
-    grid += [()] * max(length - len(grid), 0)  # a row not read: empty
-    for index in chosen:  # the table holds the rows chosen and no other (a caller counts on it)
-        if index < len(head) and index < len(grid):
-            grid[index] = list(head[index])
-    for start, rows in _read_runs(tab.name, [i for i in chosen if i >= len(head)], batch_get):
-        for offset, row in enumerate(rows):
-            if start + offset < len(grid):
-                grid[start + offset] = list(row)
-    total = sum(1 for cell in keys[header.row_index + 1 :] if _holds_key(cell))
-    return Selection(read_table(tab, grid), total, complete=False, matched=matched if where else total)
+    wanted = Wanted(tab, where, recent, sorted(set(layout)), first=first, limit=limit)
+    return read_selections([wanted], batch_get)[tab.name]
 
 
-def _first_column(value_range: dict[str, Any]) -> list[Any]:
-    """The cells of a one-column range read by columns, top to bottom."""
-    values = value_range.get("values", [])
-    return list(values[0]) if values else []
-
-
-def _rows_of(columns: list[list[Any]]) -> list[list[Any]]:
-    """Cells read by columns as rows, each without its trailing blank cells (as a read by rows has them)."""
-    height = max((len(column) for column in columns), default=0)
-    rows = []
-    for index in range(height):
-        row = [column[index] if index < len(column) else "" for column in columns]
-        while row and row[-1] == "":
-            row.pop()
-        rows.append(row)
-    return rows
-
-
-def _where_at(index: Mapping[str, int], where: Mapping[str, Collection[str]]) -> dict[int, set[str]]:
-    return {index[name]: set(values) for name, values in where.items()}
+def read_selections(wanted: Sequence[Wanted], batch_get: BatchGet) -> dict[str, Selection]:
+    """The selection of each of `wanted`'s tabs, in two values:batchGet however many there are."""
+    ranges = []
+    for item in wanted:
+        ranges += [f"{quote_tab(item.tab.name)}!1:{HEADER_SEARCH_ROWS}", *item.column_ranges()]
+    answer, moved, at = batch_get(ranges, "COLUMNS"), [], 0
+    for item in wanted:
+        width = 1 + len(item.layout)
+        if not item.take_head(answer[at : at + width]):
+            moved.append(item)
+        at += width
+    if moved:
+        again = batch_get([r for item in moved for r in item.column_ranges()], "COLUMNS")
+        at = 0
+        for item in moved:
+            item.take_columns(again[at : at + len(item.layout)])
+            at += len(item.layout)
+    for item in wanted:
+        item.choose()
+    runs = [(item, run) for item in wanted for run in item.runs]
+    for part in range(0, len(runs), RANGES_PER_READ):
+        batch = runs[part : part + RANGES_PER_READ]
+        rows = batch_get(
+            [f"{quote_tab(item.tab.name)}!{first + 1}:{last + 1}" for item, (first, last) in batch]
+        )
+        for (item, (first, _)), value_range in zip(batch, rows, strict=False):
+            item.found.append((first, value_range.get("values", [])))
+    return {item.tab.name: item.selection() for item in wanted}
 
 
 def _matching(
@@ -131,20 +198,30 @@ def _holds_key(value: Any) -> bool:
     return lookup_text(value) is not None
 
 
-def _read_runs(tab_name: str, indexes: list[int], batch_get: BatchGet) -> list[tuple[int, list[list[Any]]]]:
-    """The rows at `indexes`, read as runs of neighbouring rows: (first row, rows) per run."""
+def _first_column(value_range: dict[str, Any]) -> list[Any]:
+    """The cells of a one-column range read by columns, top to bottom."""
+    values = value_range.get("values", [])
+    return list(values[0]) if values else []
+
+
+def _rows_of(columns: list[list[Any]]) -> list[list[Any]]:
+    """Cells read by columns as rows, each without its trailing blank cells (as a read by rows has them)."""
+    height = max((len(column) for column in columns), default=0)
+    rows = []
+    for index in range(height):
+        row = [column[index] if index < len(column) else "" for column in columns]
+        while row and row[-1] == "":
+            row.pop()
+        rows.append(row)
+    return rows
+
+
+def _runs(indexes: list[int]) -> list[tuple[int, int]]:
+    """Sorted row indexes as runs of neighbouring rows: (first, last) per run."""
     runs: list[tuple[int, int]] = []
     for index in indexes:
         if runs and index == runs[-1][1] + 1:
             runs[-1] = (runs[-1][0], index)
         else:
             runs.append((index, index))
-    found = []
-    for part in range(0, len(runs), RANGES_PER_READ):
-        batch = runs[part : part + RANGES_PER_READ]
-        answer = batch_get([f"{quote_tab(tab_name)}!{first + 1}:{last + 1}" for first, last in batch])
-        found += [
-            (first, value_range.get("values", []))
-            for (first, _), value_range in zip(batch, answer, strict=False)
-        ]
-    return found
+    return runs

@@ -57,7 +57,17 @@ class GoogleSession(Session):
             self.full = set(seed.full)
             self.rows.update(seed.rows)  # the Writer updates its copy when it reads again
             self._opened = True
-            self._ensure_full(full_tabs)  # a tab the seed lacks costs one more read (logged)
+            # A big growing tab the seed holds the header of is read by its rows, as above.
+            self._growing = [
+                name
+                for name in full_tabs
+                if name not in self.full and backend.reads_by_rows(name) and seed.rows.get(name) is not None
+            ]
+            for name in self._growing:
+                self.sparse.add(name)
+                self.rows[name] = SparseRows(self.rows[name], backend.tails.get(name, 0))
+            # Any other tab the seed lacks costs one more read (logged).
+            self._ensure_full([name for name in full_tabs if name not in self._growing])
 
     def _open(self, first: tuple[Tab, Key] | None = None) -> None:
         """The session's read: whole tabs, every header, and the rows `first` (the step's first

@@ -67,16 +67,17 @@ class Positions:
     #: Learned from the whole key column (else only rows this process added: enough to find
     #: one of those by key, never to tell every row holding a lookup's value).
     complete: bool = False
+    #: The other way round: row -> the (column, value) lists of `lookups` it stands in, so that
+    #: learning a row again takes it out of those alone, not out of every value's list.
+    listed_at: dict[int, list[tuple[str, str]]] = field(default_factory=dict, repr=False, compare=False)
 
     def learn_row(self, tab: Tab, header: Header, index: int, row: Sequence[Any]) -> None:
         """Remember what `row`, read at `index` after the rest, holds now."""
         old = self.key_at.pop(index, None)
         if old is not None and self.keys.get(old) == index:
             del self.keys[old]
-        for column in tab.lookups:
-            for indexes in self.lookups.get(column, {}).values():
-                if index in indexes:
-                    indexes.remove(index)
+        for column, value in self.listed_at.pop(index, ()):
+            self.lookups[column][value].remove(index)
         self._add(tab, header, index, row, latest=True)
         self.length = max(self.length, index + 1)
 
@@ -93,6 +94,7 @@ class Positions:
             value = lookup_text(row[position]) if position is not None and position < len(row) else None
             if value is not None:
                 self.lookups.setdefault(column, {}).setdefault(value, []).append(index)
+                self.listed_at.setdefault(index, []).append((column, value))
 
 
 def positions_of(tab: Tab, header: Header, rows: Sequence[Sequence[Any]]) -> Positions:
