@@ -59,6 +59,12 @@ class ServerList:
 
     query: Any
     _latest: int = 0  # number of the newest request; older answers are dropped
+    notice: ui.label | None = None  # says what a long read is doing while it runs (made by `reading_notice`)
+
+    def reading_notice(self) -> None:
+        """A line above the list that says, while a read of a whole big tab runs, that it does."""
+        self.notice = ui.label().classes("text-sm text-slate-500").mark("reading-notice")
+        self.notice.set_visibility(False)
 
     async def _ask(self, **changes: Any) -> None:
         """Change the query (back to page 1 unless a page is given) and redraw."""
@@ -68,12 +74,24 @@ class ServerList:
     async def refresh(self) -> None:
         raise NotImplementedError
 
-    async def newest(self, action: Callable[..., Any]) -> Any:
-        """`action(workbook, query)` off the event loop; None if refused or overtaken by a newer request."""
+    async def newest(self, action: Callable[..., Any], notice: str = "") -> Any:
+        """`action(workbook, query)` off the event loop; None if refused or overtaken by a newer request.
+
+        `notice`, if any, shows above the list while the read runs ("Reading all 100,000 rows…").
+        """
         self._latest += 1
         mine = self._latest
+        self._say(notice)
         ok, page = await call(action, self.query)
-        return page if ok and mine == self._latest else None
+        if mine != self._latest:
+            return None
+        self._say("")
+        return page if ok else None
+
+    def _say(self, notice: str) -> None:
+        if self.notice is not None:
+            self.notice.set_text(notice)
+            self.notice.set_visibility(bool(notice))
 
 
 def pager(page: int, pages: int, summary: str, go: Callable[[int], Any]) -> None:

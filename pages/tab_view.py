@@ -70,6 +70,7 @@ class TabView(ServerList):
         self.rules: GridRules = sheet_edit.grid_rules(actor, tab_name)
         self.query = PageRequest()
         self.keys: dict[str, Any] = {}  # key text of a shown row -> its key
+        self.records = 0  # records in the tab, as the last page read counted them
 
     def build(self) -> None:
         self._explain()
@@ -93,6 +94,7 @@ class TabView(ServerList):
             self.filter_text.props("clearable debounce=300 dense").classes("w-40")
             self.per_page = ui.select(list(PAGE_SIZES), value=50, label=_("Rows"), on_change=self._on_sort)
             self.per_page.props("dense").classes("w-20")
+        self.reading_notice()
         self.body = ui.column().classes("w-full gap-2")
         ui.timer(0, self.refresh, once=True)
 
@@ -126,9 +128,10 @@ class TabView(ServerList):
         await self._ask(page=page)
 
     async def refresh(self) -> None:
-        page = await self.newest(self._page)
+        page = await self.newest(self._page, self._reading_whole())
         if page is None:
             return  # refused (shown), or a newer search or sort was asked for while this one was read
+        self.records = page.records
         self.body.clear()
         with self.body:
             self._issues(page)
@@ -142,6 +145,32 @@ class TabView(ServerList):
                 return
             self._table(page)
             pager(page.page, page.pages, ngettext("{count:,} row", "{count:,} rows", page.total), self._go)
+
+    def _reading_whole(self) -> str:
+        """What the page says while a search, sort, filter or far page reads a big tab whole ("" if not)."""
+        if not browse.reads_whole(runtime.workbook(), self.tab_name, self.query):
+            return ""
+        count, query = self.records, self.query
+        if not count:
+            return _("Reading the whole tab…")
+        if query.search.strip():
+            return ngettext(
+                "Reading all {count:,} row to search…", "Reading all {count:,} rows to search…", count
+            )
+        if query.filter_column and query.filter_text.strip():
+            return ngettext(
+                "Reading all {count:,} row to filter…", "Reading all {count:,} rows to filter…", count
+            )
+        if query.sort_by:
+            return ngettext(
+                "Reading all {count:,} row to sort…", "Reading all {count:,} rows to sort…", count
+            )
+        return ngettext(
+            "Reading all {count:,} row to show page {page:,}…",
+            "Reading all {count:,} rows to show page {page:,}…",
+            count,
+            page=query.page,
+        )
 
     def _page(self, workbook, query: PageRequest) -> Page:
         return browse.page_of(workbook, self.tab_name, query, by=self.actor)

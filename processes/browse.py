@@ -1,14 +1,17 @@
 """Looking at the record: counts per tab, one page of a tab, the data issues.
 
 Search, sort and paging happen here on the server, so a page ships one page
-of rows to the browser however large the tab is.
+of rows to the browser however large the tab is. On a big tab the backend reads by
+its rows (Google), the grid's first pages in sheet order read only the rows they show
+and the tab's count from its key column; a search, a sort, a filter or a page further
+on reads the tab whole (and the cache keeps it), which the page says while it reads.
 """
 
 from __future__ import annotations
 
 import math
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from typing import Any
 
@@ -24,6 +27,8 @@ from sheets.tabs import ALERT_OPEN, ALERTS, ALL_TABS, OUTBOX, OUTBOX_QUEUED, SEC
 from sheets.workbook import Workbook
 
 PAGE_SIZES = (25, 50, 100)
+#: How far into a big tab a page of the grid's default view reads only its rows (the first pages).
+NEAR_ROWS = 1_000
 
 
 def tab_names() -> list[str]:
@@ -113,14 +118,53 @@ class Page:
     pages: int
     issues: list[DataIssue] = field(default_factory=list)
     keys: list[Key] = field(default_factory=list)  # each row's key, in the order of `rows`
+    records: int = 0  # records in the whole tab
 
 
 def page_of(workbook: Workbook, tab_name: str, request: PageRequest, *, by: Actor) -> Page:
     """One page of `tab_name`'s rows for the grid; refused unless `by` may read the tab."""
     tab = tab_named(tab_name)
     require_read(by, tab.name)
-    table = workbook.table(tab)
-    return slice_table(table, request)
+    if workbook.selects_rows(tab) and _by_rows(tab, request):
+        page = _first_pages(workbook, tab, request)
+        if page is not None:
+            return page
+    return slice_table(workbook.table(tab), request)
+
+
+def reads_whole(workbook: Workbook, tab_name: str, request: PageRequest) -> bool:
+    """Whether this page of a big tab (read in part by default) reads the whole tab: a search, sort,
+    filter or far page. Asks the backend nothing."""
+    tab = tab_named(tab_name)
+    return workbook.selects_rows(tab) and not _by_rows(tab, request)
+
+
+def _by_rows(tab: Tab, request: PageRequest) -> bool:
+    """Whether `request` is the grid's default view (in sheet order), on one of its first pages."""
+    return (
+        not request.search.strip()
+        and not (request.filter_column in tab.column_names and request.filter_text.strip())
+        and request.sort_by not in tab.column_names
+        and max(1, request.page) * _per_page(request) <= NEAR_ROWS
+    )
+
+
+def _first_pages(workbook: Workbook, tab: Tab, request: PageRequest) -> Page | None:
+    """A first page of a big tab from its first rows and its count; None when a whole read must tell."""
+    wanted = max(1, request.page) * _per_page(request)
+    selection = workbook.selected(tab, {}, first=wanted)
+    table = selection.table
+    if selection.complete:
+        return slice_table(table, request)
+    if table.issues or len(table) < min(wanted, selection.total):
+        return None  # blank or unreadable rows among the first: only a whole read places and counts them
+    page = slice_table(table, request)
+    pages = max(1, math.ceil(selection.total / _per_page(request)))
+    return replace(page, total=selection.total, pages=pages, records=selection.total)
+
+
+def _per_page(request: PageRequest) -> int:
+    return request.per_page if request.per_page in PAGE_SIZES else PAGE_SIZES[1]
 
 
 def slice_table(table: Table, request: PageRequest) -> Page:
@@ -137,7 +181,7 @@ def slice_table(table: Table, request: PageRequest) -> Page:
         frame = frame.sort_values(
             request.sort_by, ascending=not request.descending, na_position="last", kind="stable"
         )
-    per_page = request.per_page if request.per_page in PAGE_SIZES else PAGE_SIZES[1]
+    per_page = _per_page(request)
     pages = max(1, math.ceil(len(frame) / per_page))
     page = min(max(1, request.page), pages)
     window = frame.iloc[(page - 1) * per_page : page * per_page]
@@ -148,7 +192,7 @@ def slice_table(table: Table, request: PageRequest) -> Page:
     ]
     key_parts = window[list(table.tab.key)].itertuples(index=False, name=None) if table.tab.key else ()
     keys: list[Key] = [parts[0] if len(parts) == 1 else tuple(map(str, parts)) for parts in key_parts]
-    return Page(table.tab, columns, rows, len(frame), page, pages, table.issues, keys)
+    return Page(table.tab, columns, rows, len(frame), page, pages, table.issues, keys, len(table))
 
 
 def display(tab: Tab, column: str, value: Any) -> str:

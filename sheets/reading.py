@@ -182,6 +182,8 @@ def _columns_of_non_blank_rows(
     anchor = header.key_indexes[0] if header.complete_key and header.tab.keyed else 0
     rows, numbers = [], []
     for offset, row in enumerate(body):
+        if not row:
+            continue  # an empty row (a partial read leaves the rows it did not read so)
         if len(row) < width:
             row = [*row, *([None] * (width - len(row)))]
         cell = row[anchor]

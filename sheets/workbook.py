@@ -128,13 +128,34 @@ class Workbook:
         """Whether `selected` reads less than the whole of `tab` (a big tab on Google)."""
         return self.backend.selects_rows(tab)
 
-    def selected(self, tab: Tab, where: Mapping[str, Collection[str]], recent: int = 0) -> Selection:
-        """The rows of `tab` whose cell in a `where` column holds one of its values ("" for blank), and its
-        `recent` newest: from the cache, whole, unless the backend can read just those (a big tab on Google)."""
+    def selected(
+        self,
+        tab: Tab,
+        where: Mapping[str, Collection[str]],
+        recent: int = 0,
+        *,
+        first: int = 0,
+        limit: int | None = None,
+    ) -> Selection:
+        """The rows of `tab` whose cell in a `where` column holds one of its values ("" for blank; with
+        `limit`, the newest `limit` of them), its `recent` newest and its `first` rows: from the cache,
+        whole, unless the backend can read just those (a big tab on Google) and the cache holds no
+        current read of the whole tab (a search a moment ago read it: the page comes from there)."""
         if self.backend.selects_rows(tab):
-            return self.backend.read_selected(tab, where, recent)
+            cached = self._cached_whole(tab)
+            if cached is not None:
+                return Selection(cached, len(cached), complete=True)
+            return self.backend.read_selected(tab, where, recent, first, limit)
         table = self.table(tab)
         return Selection(table, len(table), complete=True)
+
+    def _cached_whole(self, tab: Tab) -> Table | None:
+        """The cached Table of `tab` while it is current by the clock (a backend without versions)."""
+        with self._lock:
+            cached = self._cache.get(tab.name)
+            if cached is not None and self._current(cached, None, tab.name, time.monotonic()):
+                return cached.table
+        return None
 
     def selections(self, wanted: Sequence[Selecting]) -> dict[str, Selection]:
         """`selected` of several tabs (tab, where, recent) at once: fresh, in as few requests as the

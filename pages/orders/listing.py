@@ -8,7 +8,7 @@ import i18n
 from i18n import N_, _, ngettext
 from pages.common import ServerList, pager
 from pages.responsive import cards_on_phones
-from processes import orders
+from processes import orders, runtime
 from processes.orders import VIEWS, OrderQuery
 
 COLUMNS = (
@@ -28,6 +28,7 @@ class OrderList(ServerList):
     def __init__(self) -> None:
         self.query = OrderQuery()
         self.table: ui.table | None = None
+        self.records = 0  # orders in the tab, as the last page read counted them
 
     def build(self) -> None:
         with ui.row().classes("w-full items-end gap-4"):
@@ -43,6 +44,7 @@ class OrderList(ServerList):
             ui.space()
             ui.button(_("New order"), on_click=lambda: ui.navigate.to("/orders/new")).props("outline")
             ui.button(_("Import"), on_click=lambda: ui.navigate.to("/orders/import")).props("outline")
+        self.reading_notice()
         self.body = ui.column().classes("w-full gap-2")
         ui.timer(0, self.refresh, once=True)
 
@@ -52,10 +54,29 @@ class OrderList(ServerList):
     async def _on_search(self, event) -> None:
         await self._ask(search=event.value or "")
 
+    def _reading_whole(self) -> str:
+        """What the page says while a search or a far page reads every order of a big tab ("" if not)."""
+        if not orders.reads_whole(runtime.workbook(), self.query):
+            return ""
+        count = self.records
+        if not count:
+            return _("Reading every order…")
+        if self.query.search.strip():
+            return ngettext(
+                "Reading all {count:,} order to search…", "Reading all {count:,} orders to search…", count
+            )
+        return ngettext(
+            "Reading all {count:,} order to show page {page:,}…",
+            "Reading all {count:,} orders to show page {page:,}…",
+            count,
+            page=self.query.page,
+        )
+
     async def refresh(self) -> None:
-        page = await self.newest(orders.order_page)
+        page = await self.newest(orders.order_page, self._reading_whole())
         if page is None:
             return
+        self.records = page.records
         self.body.clear()
         with self.body:
             if page.unreadable:

@@ -36,7 +36,15 @@ from processes.orders.pipeline import (
     take_step,
 )
 from processes.orders.procedure import ORDER, address_problem, compose_address, order_steps
-from processes.orders.queries import VIEWS, OrderPage, OrderQuery, OrderView, order_page, order_view
+from processes.orders.queries import (
+    VIEWS,
+    OrderPage,
+    OrderQuery,
+    OrderView,
+    order_page,
+    order_view,
+    reads_whole,
+)
 
 __all__ = [
     "BATCH_STATES",
@@ -69,6 +77,7 @@ __all__ = [
     "is_shopify",
     "order_number",
     "order_page",
+    "reads_whole",
     "order_steps",
     "order_view",
     "pack_order",

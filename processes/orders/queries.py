@@ -13,7 +13,7 @@ from i18n import _
 from processes.archive.lookup import archived, archived_where
 from processes.browse import PAGE_SIZES, display
 from sheets.audit_changes import parse_changes
-from sheets.table import Record
+from sheets.table import Record, Table
 from sheets.tabs import AUDIT, LOCATIONS, ORDER_LINES, ORDERS, PRODUCTS, STOCK_MOVES
 from sheets.workbook import Workbook
 
@@ -56,15 +56,90 @@ class OrderPage:
     page: int
     pages: int
     unreadable: int  # rows of the tab that cannot be read (listed under Data issues)
+    records: int = 0  # orders in the whole tab
+
+
+#: How far into a view of big Orders a page reads only the orders it shows (the first pages).
+NEAR_ORDERS = 1_000
 
 
 def order_page(workbook: Workbook, query: OrderQuery) -> OrderPage:
-    """One page of orders in a view, newest first; search and paging on the server."""
+    """One page of orders in a view, newest first; search and paging on the server.
+
+    Of big Orders read by their rows (Google), a view's first pages read the key and
+    status columns, then only the newest orders of the view, as many as the pages up to
+    this one show; a search or a page further on reads the tab whole (cached).
+    """
+    if workbook.selects_rows(ORDERS) and _by_rows(query):
+        read = _newest_of_view(workbook, query)
+        if read is not None:
+            locations = workbook.table(LOCATIONS)
+            return _page(read.table, query, locations, total=read.matching, records=read.records)
     tables = workbook.tables(ORDERS, LOCATIONS)
-    table = tables[ORDERS.name]
-    locations = tables[LOCATIONS.name]
+    return _page(tables[ORDERS.name], query, tables[LOCATIONS.name])
+
+
+def reads_whole(workbook: Workbook, query: OrderQuery) -> bool:
+    """Whether this page of big Orders (read in part by default) reads every order: a search or a far
+    page. Asks the backend nothing."""
+    return workbook.selects_rows(ORDERS) and not _by_rows(query)
+
+
+def _by_rows(query: OrderQuery) -> bool:
+    return not query.search.strip() and max(1, query.page) * _per_page(query) <= NEAR_ORDERS
+
+
+def _per_page(query: OrderQuery) -> int:
+    return query.per_page if query.per_page in PAGE_SIZES else 50
+
+
+@dataclass(frozen=True)
+class _Read:
+    table: Table  # the orders read (the newest of the view, as many as wanted)
+    matching: int  # orders in the view
+    records: int  # orders in the tab
+
+
+def _newest_of_view(workbook: Workbook, query: OrderQuery) -> _Read | None:
+    """The newest orders of the view for the pages up to the one asked for, and the view's count; None
+    when only a whole read can tell (rows that cannot be read, or blank ones, among them)."""
+    wanted = max(1, query.page) * _per_page(query)
+    statuses = _statuses(query)
+    if statuses is None:
+        selection = workbook.selected(ORDERS, {}, recent=wanted)
+    else:
+        cells = set(statuses) | ({""} if ORDER.default_state in statuses else set())
+        selection = workbook.selected(ORDERS, {"status": cells}, limit=wanted)
+    table = selection.table
+    matching = selection.total if statuses is None else selection.matched
+    if selection.complete or matching is None:
+        return None
+    if table.issues or len(_in_view(table, statuses)) < min(wanted, matching):
+        return None
+    return _Read(table, matching, selection.total)
+
+
+def _statuses(query: OrderQuery) -> tuple[str, ...] | None:
+    return VIEWS.get(query.view, VIEWS[FIRST_VIEW])
+
+
+def _in_view(table: Table, statuses: tuple[str, ...] | None) -> pd.DataFrame:
     frame = table.df
-    statuses = VIEWS.get(query.view, VIEWS[FIRST_VIEW])
+    if statuses is None:
+        return frame
+    return frame[frame["status"].fillna(ORDER.default_state).isin(statuses).to_numpy()]
+
+
+def _page(
+    table: Table,
+    query: OrderQuery,
+    locations: Table,
+    *,
+    total: int | None = None,
+    records: int | None = None,
+) -> OrderPage:
+    frame = table.df
+    statuses = _statuses(query)
     keep = pd.Series(True, index=frame.index)
     if statuses is not None:
         keep &= frame["status"].fillna(ORDER.default_state).isin(statuses).to_numpy()
@@ -72,8 +147,9 @@ def order_page(workbook: Workbook, query: OrderQuery) -> OrderPage:
     if needle:
         keep &= table.search_text.str.contains(needle, regex=False).to_numpy()
     frame = frame[keep.to_numpy()].iloc[::-1]
-    per_page = query.per_page if query.per_page in PAGE_SIZES else 50
-    pages = max(1, math.ceil(len(frame) / per_page))
+    per_page = _per_page(query)
+    total = len(frame) if total is None else total
+    pages = max(1, math.ceil(total / per_page))
     page = min(max(1, query.page), pages)
     window = frame.iloc[(page - 1) * per_page : page * per_page]
     rows = [
@@ -84,7 +160,8 @@ def order_page(workbook: Workbook, query: OrderQuery) -> OrderPage:
         row["location_id"] = (
             _name(locations.get(row["location_id"]), row["location_id"]) if row["location_id"] else ""
         )
-    return OrderPage(rows, len(frame), page, pages, len(table.issues))
+    records = len(table) if records is None else records
+    return OrderPage(rows, total, page, pages, len(table.issues), records)
 
 
 @dataclass(frozen=True)

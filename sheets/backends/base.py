@@ -101,12 +101,15 @@ class Session(ABC):
 class Selection:
     """Some rows of a tab: those a question selected (and the newest), or all of them.
 
-    `total` counts every record of the tab; `complete` tells whether `table` holds them all.
+    `total` counts every record of the tab; `complete` tells whether `table` holds them all;
+    `matched`, read in part, counts the records whose `where` cell holds a value asked for,
+    those a `limit` left out included (None when `table` is whole: filter it instead).
     """
 
     table: Table
     total: int
     complete: bool
+    matched: int | None = None
 
 
 @dataclass(frozen=True)
@@ -155,9 +158,17 @@ class Backend(ABC):
         """Whether `read_selected` reads less than the whole of `tab` (a big tab on Google)."""
         return False
 
-    def read_selected(self, tab: Tab, where: Mapping[str, Collection[str]], recent: int) -> Selection:
+    def read_selected(
+        self,
+        tab: Tab,
+        where: Mapping[str, Collection[str]],
+        recent: int,
+        first: int = 0,
+        limit: int | None = None,
+    ) -> Selection:
         """The rows of `tab` whose cell in one of `where`'s columns is one of its values (text, ""
-        for blank), and its `recent` newest rows: for a page that needs the open records of a big tab."""
+        for blank; only the newest `limit` of them if given), its `recent` newest rows and its
+        `first` rows: for a page that needs the open records of a big tab, or one page of it."""
         table = self.read_tables([tab])[tab.name]
         return Selection(table, len(table), complete=True)
 

@@ -7,7 +7,7 @@ whole spreadsheet can be cloned for an atomic batchUpdate without copying empty 
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -100,6 +100,10 @@ class Sheet:
     def value(self, row: int, col: int) -> CellValue:
         """Just the value at 0-based (row, col)."""
         return self.cell(row, col).value
+
+    def stored_cells(self, row: int) -> Mapping[int, Cell]:
+        """The stored cells of one row, keyed by column, not copied: only to read, at once."""
+        return self._rows[row] if row < len(self._rows) else {}
 
     def row_cells(self, row: int) -> dict[int, Cell]:
         """A copy of the stored cells of one row, keyed by column."""

@@ -6,7 +6,7 @@ from typing import Any
 
 from .a1 import Bounds, column_letters, describe_range, format_range
 from .errors import exceeds_grid, invalid
-from .grid import Sheet
+from .grid import EMPTY, Sheet
 from .render import check_render_option, render
 from .routing import ApiCall
 from .spreadsheet import FakeSpreadsheet
@@ -69,14 +69,19 @@ def read_values(sheet: Sheet, area: Bounds, option: str) -> Block:
     assert area.end_row is not None and area.end_col is not None
     rows: Block = []
     for row in range(area.start_row, min(area.end_row, sheet.stored_row_count)):
-        cells = sheet.row_cells(row)
+        cells = sheet.stored_cells(row)  # read here and now: no copy of the row needed
+        narrow = area.end_col - area.start_col < len(cells)  # a column or a few: look at those alone
         used = [
-            c for c, cell in cells.items() if area.start_col <= c < area.end_col and cell.value is not None
+            c
+            for c in (range(area.start_col, area.end_col) if narrow else cells)
+            if area.start_col <= c < area.end_col and cells.get(c, EMPTY).value is not None
         ]
         if not used:
             rows.append([])
             continue
-        rows.append([render(sheet.value(row, col), option) for col in range(area.start_col, max(used) + 1)])
+        rows.append(
+            [render(cells.get(col, EMPTY).value, option) for col in range(area.start_col, max(used) + 1)]
+        )
     return _trim(rows)
 
 
@@ -89,9 +94,10 @@ def _trim(rows: Block) -> Block:
     """Drop trailing empty cells of each row, then trailing empty rows."""
     trimmed = []
     for row in rows:
-        row = list(row)
-        while row and row[-1] == "":
-            row.pop()
+        if row and row[-1] == "":
+            row = list(row)
+            while row and row[-1] == "":
+                row.pop()
         trimmed.append(row)
     while trimmed and not trimmed[-1]:
         trimmed.pop()

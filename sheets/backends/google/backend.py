@@ -268,8 +268,18 @@ class GoogleBackend(Backend):
     def selects_rows(self, tab: Tab) -> bool:
         return (tab.grows or tab.append_only) and self._big(tab.name)
 
-    def read_selected(self, tab: Tab, where: Mapping[str, Collection[str]], recent: int) -> Selection:
-        return self.read_selections([(tab, where, recent)])[tab.name]
+    def read_selected(
+        self,
+        tab: Tab,
+        where: Mapping[str, Collection[str]],
+        recent: int,
+        first: int = 0,
+        limit: int | None = None,
+    ) -> Selection:
+        if not self.selects_rows(tab):
+            return super().read_selected(tab, where, recent, first, limit)
+        wanted = Wanted(tab, where, recent, self._selected_layout(tab, where), first=first, limit=limit)
+        return read_selections([wanted], self._batch_get)[tab.name]
 
     def read_selections(self, wanted: Sequence[Selecting]) -> dict[str, Selection]:
         """Each big tab's selection in two values:batchGet however many (selecting.py); the others whole."""
@@ -312,8 +322,10 @@ class GoogleBackend(Backend):
         layout = self.seen_columns.get(tab.name) or {name: tab.column_names.index(name) for name in names}
         return sorted({layout.get(name, tab.column_names.index(name)) for name in names})
 
-    def _batch_get(self, ranges: list[str]) -> list[dict[str, Any]]:
-        answer = self._call(lambda: self.spreadsheet.values_batch_get(ranges, params=read_params()), "read")
+    def _batch_get(self, ranges: list[str], major: str = "ROWS") -> list[dict[str, Any]]:
+        """values:batchGet of `ranges`, by rows or (major "COLUMNS") by columns."""
+        params = {**read_params(), "majorDimension": major}
+        answer = self._call(lambda: self.spreadsheet.values_batch_get(ranges, params=params), "read")
         return answer.get("valueRanges", [])
 
     def read_grown(self, tab: Tab, known: Sequence[Sequence[Any]] | None) -> list[list[Any]]:

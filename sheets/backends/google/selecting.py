@@ -7,7 +7,11 @@ where its header last put them; the rows whose cell holds one of the values aske
 and the newest rows, then come in a second, as few ranges as they make together
 (neighbouring rows share one), at most `RANGES_PER_READ` to a request. However many
 tabs are selected together, that is two requests (a third when a person moved those
-columns: they are read again where the header now puts them).
+columns: they are read again where the header now puts them). The columns come by
+columns: one list of cells per column, not a list per row (60% of the bytes).
+
+A list's first page is the same question for one tab: the grid's first rows (`first`),
+or the newest of the rows a view selects (`limit`), and the counts from the columns.
 """
 
 from __future__ import annotations
@@ -26,7 +30,8 @@ from sheets.schema import Tab
 #: Ranges sent in one values:batchGet (its address carries them: it must stay short).
 RANGES_PER_READ = 400
 
-BatchGet = Callable[[list[str]], list[dict[str, Any]]]
+#: values:batchGet of some ranges, by rows or, given "COLUMNS", by columns (one list of cells per column).
+BatchGet = Callable[..., list[dict[str, Any]]]
 
 
 @dataclass
@@ -37,10 +42,13 @@ class Wanted:
     where: Mapping[str, Collection[str]]
     recent: int
     layout: list[int]
+    first: int = 0  # the first rows after the header, besides
+    limit: int | None = None  # of the rows `where` selects, only the newest this many
     head: list[list[Any]] = field(default_factory=list)
     header: Header | None = None
-    columns: dict[int, list[list[Any]]] = field(default_factory=dict)
-    chosen: list[int] = field(default_factory=list)  # 0-based rows selected
+    columns: dict[int, list[Any]] = field(default_factory=dict)  # position -> its cells, top to bottom
+    chosen: list[int] = field(default_factory=list)  # 0-based rows the selection holds
+    matched: int = 0  # records `where` selects, those `limit` leaves out included
     runs: list[tuple[int, int]] = field(default_factory=list)  # (first, last) 0-based rows to read
     found: list[tuple[int, list[list[Any]]]] = field(default_factory=list)
 
@@ -53,7 +61,7 @@ class Wanted:
 
     def take_head(self, answer: Sequence[dict[str, Any]]) -> bool:
         """Keep the header and columns read; False when they were the wrong columns (read again)."""
-        self.head = answer[0].get("values", []) if answer else []
+        self.head = _rows_of(answer[0].get("values", [])) if answer else []
         self.header = find_header(self.tab, self.head)
         if not self.usable:
             return True
@@ -66,7 +74,7 @@ class Wanted:
 
     def take_columns(self, answer: Sequence[dict[str, Any]]) -> None:
         self.columns = {
-            p: answer[i].get("values", []) if i < len(answer) else [] for i, p in enumerate(self.layout)
+            p: _first_column(answer[i]) if i < len(answer) else [] for i, p in enumerate(self.layout)
         }
 
     @property
@@ -77,10 +85,15 @@ class Wanted:
     def choose(self) -> None:
         if not self.usable:
             return
-        header = self.header
-        length = self.length
+        header, length = self.header, self.length
         where = {header.index[name]: set(values) for name, values in self.where.items()}
-        self.chosen = _chosen(header.row_index, length, self.columns, where, self.recent)
+        matching = _matching(header.row_index, length, self.columns, header.index[self.tab.key[0]], where)
+        self.matched = len(matching)
+        if self.limit is not None:
+            matching = matching[max(self.matched - self.limit, 0) :]
+        edges = {*range(max(header.row_index + 1, length - self.recent), length)}
+        edges |= {*range(header.row_index + 1, min(header.row_index + 1 + self.first, length))}
+        self.chosen = sorted(edges.union(matching))
         self.runs = runs_of([index for index in self.chosen if index >= len(self.head)])
 
     @property
@@ -89,25 +102,32 @@ class Wanted:
 
     def selection(self) -> Selection:
         if not self.usable:
-            return Selection(read_table(self.tab, self.head), 0, complete=False)
-        length = self.length
-        grid: list[list[Any]] = [list(row) for row in self.head]
-        grid += [[] for _ in range(max(length - len(self.head), 0))]
+            return Selection(read_table(self.tab, self.head), 0, complete=False, matched=0)
+        length, header = self.length, self.header
+        grid: list[Sequence[Any]] = [list(row) for row in self.head[: header.row_index + 1]]
+        grid += [()] * max(length - len(grid), 0)  # a row not read: empty
+        for index in self.chosen:  # the table holds the rows chosen and no other (a caller counts on it)
+            if index < len(self.head) and index < len(grid):
+                grid[index] = list(self.head[index])
         for start, rows in self.found:
             for offset, row in enumerate(rows):
                 if start + offset < len(grid):
                     grid[start + offset] = list(row)
-        return Selection(read_table(self.tab, grid), self.total, complete=False)
+        return Selection(
+            read_table(self.tab, grid),
+            self.total,
+            complete=False,
+            matched=self.matched if self.where else self.total,
+        )
 
     @property
     def total(self) -> int:
+        """Records in the tab: rows whose key cell holds a key."""
         keys = self.columns[self.header.index[self.tab.key[0]]]
-        return sum(
-            1 for cell in keys[self.header.row_index + 1 :] if cell and lookup_text(cell[0]) is not None
-        )
+        return sum(1 for cell in keys[self.header.row_index + 1 :] if _holds_key(cell))
 
     def placed(self) -> Placed | None:
-        """Where the rows chosen stood, to read them again next time (reselecting.py)."""
+        """Where the rows chosen stood, to read them again next time (placed.py)."""
         if not self.usable:
             return None
         keys = self.columns[self.header.index[self.tab.key[0]]]
@@ -127,9 +147,12 @@ def read_selected(
     recent: int,
     batch_get: BatchGet,
     layout: Sequence[int],
+    *,
+    first: int = 0,
+    limit: int | None = None,
 ) -> Selection:
-    """The selected and newest rows of `tab`; `layout`: where its key and `where` columns are expected."""
-    wanted = Wanted(tab, where, recent, sorted(set(layout)))
+    """The selected, newest and first rows of `tab`; `layout`: where its key and `where` columns are expected."""
+    wanted = Wanted(tab, where, recent, sorted(set(layout)), first=first, limit=limit)
     return read_selections([wanted], batch_get)[tab.name]
 
 
@@ -138,14 +161,14 @@ def read_selections(wanted: Sequence[Wanted], batch_get: BatchGet) -> dict[str, 
     ranges = []
     for item in wanted:
         ranges += [f"{quote_tab(item.tab.name)}!1:{HEADER_SEARCH_ROWS}", *item.column_ranges()]
-    answer, moved, at = batch_get(ranges), [], 0
+    answer, moved, at = batch_get(ranges, "COLUMNS"), [], 0
     for item in wanted:
         width = 1 + len(item.layout)
         if not item.take_head(answer[at : at + width]):
             moved.append(item)
         at += width
     if moved:
-        again = batch_get([r for item in moved for r in item.column_ranges()])
+        again = batch_get([r for item in moved for r in item.column_ranges()], "COLUMNS")
         at = 0
         for item in moved:
             item.take_columns(again[at : at + len(item.layout)])
@@ -163,23 +186,59 @@ def read_selections(wanted: Sequence[Wanted], batch_get: BatchGet) -> dict[str, 
     return {item.tab.name: item.selection() for item in wanted}
 
 
-def _chosen(
+def _matching(
     header_row: int,
     length: int,
-    columns: dict[int, list[list[Any]]],
+    columns: dict[int, list[Any]],
+    key_position: int,
     where: dict[int, set[str]],
-    recent: int,
 ) -> list[int]:
-    """0-based rows whose cell in a `where` column holds one of its values, and the `recent` last."""
-    chosen = set(range(max(header_row + 1, length - recent), length))
-    for position, values in where.items():
-        cells = columns.get(position, [])
-        for index in range(header_row + 1, length):
-            text = lookup_text(cells[index][0]) if index < len(cells) and cells[index] else None
-            if (text or "") in values:
-                chosen.add(index)
-    return sorted(chosen)
+    """0-based rows holding a key whose cell in a `where` column holds one of its values, top to bottom."""
+    if not where:
+        return []
+    keys = columns.get(key_position, [])
+    texts: dict[Any, str] = {}  # a where column holds few values: each read as text once
+    found = []
+    for index in range(header_row + 1, length):
+        if not (index < len(keys) and _holds_key(keys[index])):
+            continue  # a blank row, or one waiting for its ID: no record
+        for position, values in where.items():
+            cells = columns.get(position, [])
+            raw = cells[index] if index < len(cells) else None
+            text = texts.get(raw)
+            if text is None:
+                text = texts[raw] = lookup_text(raw) or ""
+            if text in values:
+                found.append(index)
+                break
+    return found
 
 
-def _text_at(cells: list[list[Any]], index: int) -> str:
-    return (lookup_text(cells[index][0]) or "") if index < len(cells) and cells[index] else ""
+def _holds_key(value: Any) -> bool:
+    """Whether a key column's cell holds a key."""
+    if type(value) is str:
+        return bool(value) and not value.isspace()
+    return lookup_text(value) is not None
+
+
+def _first_column(value_range: dict[str, Any]) -> list[Any]:
+    """The cells of a one-column range read by columns, top to bottom."""
+    values = value_range.get("values", [])
+    return list(values[0]) if values else []
+
+
+def _rows_of(columns: list[list[Any]]) -> list[list[Any]]:
+    """Cells read by columns as rows, each without its trailing blank cells (as a read by rows has them)."""
+    height = max((len(column) for column in columns), default=0)
+    rows = []
+    for index in range(height):
+        row = [column[index] if index < len(column) else "" for column in columns]
+        while row and row[-1] == "":
+            row.pop()
+        rows.append(row)
+    return rows
+
+
+def _text_at(cells: list[Any], index: int) -> str:
+    """The text of a column's cell (read by columns), "" for a blank one."""
+    return (lookup_text(cells[index]) or "") if index < len(cells) else ""
