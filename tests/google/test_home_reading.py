@@ -7,6 +7,7 @@ import pytest
 from processes import home_reading, tasks
 from processes.orders.pipeline import confirm_order
 from processes.permissions import Actor
+from sheets.tabs import AUDIT
 from tests.google.test_columns_moved import by_header
 from tests.google.test_targeted_reads import seed_shop
 
@@ -52,3 +53,43 @@ def test_an_old_open_order_waits_on_staff_though_only_the_open_and_newest_rows_a
 def test_on_the_local_workbook_everything_is_read_and_counted(local):
     home = tasks.home(local.workbook, MANAGER)
     assert all(count.records is not None for count in home.counts)
+
+
+def test_the_audit_s_newest_rows_come_from_where_it_ends_without_a_column_of_it(google):
+    ids = seed_shop(google, 12)
+    for order_id in ids:
+        confirm_order(google.workbook, order_id, by=MANAGER)
+    whole = list(google_workbook_reading_whole(google).table(AUDIT).records())
+    google.fake.reset_counts()
+
+    read = google.workbook.selections([(AUDIT, {}, 10)])[AUDIT.name]
+
+    ranges = [
+        r.split("&")[0]
+        for logged in google.fake.logged("values.batchGet")
+        for r in logged.url.split("ranges=")[1:]
+    ]
+    assert not [r for r in ranges if r.startswith("%27Audit%27%21A%3A")]  # no column of it
+    assert [row.audit_id for row in read.table.records()] == [row.audit_id for row in whole[-10:]]
+    assert read.total == len(whole)
+
+
+def test_an_audit_grid_longer_than_its_rows_is_read_by_its_key_column_instead(google):
+    seed_shop(google, 12)
+    whole = list(google_workbook_reading_whole(google).table(AUDIT).records())
+    google.fake.reset_counts()
+    google.person.insert_blank_rows("Audit", len(whole) + 2, 500)  # rows far below cleared, say
+    google.workbook.backend.refresh_metadata()
+
+    read = google.workbook.selections([(AUDIT, {}, 10)])[AUDIT.name]
+
+    assert [row.audit_id for row in read.table.records()] == [row.audit_id for row in whole[-10:]]
+    assert google.fake.count("values.batchGet") == 3  # its end (nothing there), its key column, the rows
+
+
+def google_workbook_reading_whole(google):
+    from tests.conftest import google_workbook
+
+    workbook = google_workbook(google.fake)
+    workbook.backend.sparse_from = 10**9
+    return workbook
