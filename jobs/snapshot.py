@@ -10,15 +10,19 @@ read a hundred megabytes to learn that nothing changed, and the checks only judg
 records still on their way, so of such a tab the cycle reads:
 
 - the records in a state some step leads out of, and its newest rows (today's figures),
-  when a procedure runs over it (Orders, Tickets, Returns, Outbox: `Workbook.selected`);
+  when a procedure runs over it (Orders, Tickets, Returns, Outbox): through its key and
+  status columns (`Workbook.selections`), then from where those rows stood, with the rows
+  added since (`Workbook.reselect`, sheets/backends/google/placed.py);
 - the rows added since the last cycle, when the checks need all of it (the Stock Moves
-  ledger, `History`, sheets/backends/google/grown.py);
+  ledger, sheets/backends/google/grown.py);
 - nothing, when no check reads it (Order Lines, Messages, Surveys);
 - all of it, on the cycle the demand forecast is computed (the history it learns from:
   Orders, Order Lines, Stock Moves).
 
 Such a tab is named in `Snapshot.partial`: the rows the cycle did not read are not
 judged (the data checks' alerts about that tab stay as the last whole read left them).
+What a runner keeps from one cycle to the next is its `History`, also kept in the data
+folder for the next `jobs --once`.
 """
 
 from __future__ import annotations
@@ -112,10 +116,15 @@ class History:
             "placed": {name: placed.as_json() for name, placed in self.placed.items()},
             "placed_at": self.placed_at.isoformat() if self.placed_at else None,
         }
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        written = self.path.with_suffix(".tmp")
-        written.write_text(json.dumps(kept, default=str), encoding="utf-8")
-        written.replace(self.path)
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            written = self.path.with_suffix(".tmp")
+            written.write_text(json.dumps(kept, default=str), encoding="utf-8")
+            written.replace(self.path)
+        except OSError as error:  # a full disk costs the next run a fresh read, never this cycle
+            log.warning(
+                "jobs: could not keep %s (%s); the next run reads the big tabs afresh", self.path, error
+            )
 
     def _signature(self) -> tuple:
         rows = tuple((name, id(kept), len(kept)) for name, kept in sorted(self.rows.items()))
