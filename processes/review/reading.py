@@ -1,0 +1,196 @@
+"""What the review reads: every small tab whole, and of a big one only what the period can need.
+
+A review compares a period with the one before it (the window, from `since` on). On a
+big growing tab on Google (`Workbook.selects_rows`) it reads:
+
+- the Audit's newest rows, backwards in growing chunks until they are older than the
+  window: the changes made in it, and so the records changed in it;
+- of Orders, Tickets, Returns and Surveys, the newest rows the same way (the records
+  made or stamped in the window), the records some step still leads out of (a ticket's
+  deadline passes while it is open) and, by their keys, the older records the Audit
+  saw changed in the window;
+- of Order Lines, the lines of the orders read (by `order_id`);
+- the Audit again, back to when the oldest of those changed records was made (a stage
+  ending in the window began when its record entered the state before). A changed
+  record without a known creation moment (a tab without one, a record no longer there)
+  has its Audit rows found by `record_id`.
+
+Stock Moves are read whole: a day's stock is the sum of every move before it.
+
+What this assumes, so that the figures are those of the whole read: the Audit is in
+time order (the app appends it; people do not type into it), a big tab's rows were
+appended in time order (steps, imports and the jobs append), and a record's stamps
+change through the app (which writes the change to the Audit). Rows out of order by
+up to a tenth of a chunk are still found: the read goes on until the oldest tenth
+of a chunk was all made before the window. A row a person typed or moved far up into the
+older rows, with a moment in the window and no Audit row, is not seen: it counts in
+the review once the tab is read whole (below `SPARSE_FROM` rows, or on the local
+workbook, where every tab is read whole as before).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Collection, Iterable, Mapping, Sequence
+
+import pandas as pd
+
+from processes.home_reading import open_states
+from processes.improvement.procedure import SUGGESTION
+from sheets.schema import Tab
+from sheets.tabs import AUDIT, ORDER_LINES, ORDERS, STOCK_MOVES, SUGGESTIONS, SURVEYS
+from sheets.workbook import Workbook
+
+from .metrics import REVIEWED
+
+#: Newest rows read first; the next chunk is sized from how far back the first one reached.
+FIRST_CHUNK = 2_000
+#: The next chunk reaches this much further back than the last one's pace suggests.
+REACH = 1.5
+#: The part of a chunk, its oldest rows, that must lie wholly before the window.
+OLDEST_PART = 0.1
+#: Audit rows read before the oldest changed record was made (its Audit row and its
+#: creation stamp are written by one step, a moment apart).
+CREATION_MARGIN = pd.Timedelta(days=1)
+
+
+def read_frames(workbook: Workbook, tabs: Sequence[Tab], since: pd.Timestamp) -> dict[str, pd.DataFrame]:
+    """The DataFrames of `tabs` a review of the window from `since` needs (every row, where tabs are small)."""
+    big = [tab for tab in tabs if workbook.selects_rows(tab)]
+    if ORDER_LINES in big and ORDERS not in big:
+        big.remove(ORDER_LINES)  # the lines of every order: the whole tab
+    if STOCK_MOVES in big:
+        big.remove(STOCK_MOVES)  # a day's stock sums every move before it
+    small = [tab for tab in tabs if tab not in big]
+    frames = {name: table.df for name, table in workbook.tables(*small).items()} if small else {}
+    if not big:
+        return frames
+    audit = newest_since(workbook, AUDIT, since) if AUDIT in big else frames[AUDIT.name]
+    touched = changed_records(audit, since)
+    for tab in big:
+        if tab in (AUDIT, ORDER_LINES):
+            continue
+        frames[tab.name] = _records(workbook, tab, since, touched.get(tab.name, set()))
+    if ORDER_LINES in big:
+        orders = frames[ORDERS.name]
+        lines = workbook.selected(ORDER_LINES, {"order_id": set(orders.index.dropna().astype(str))})
+        frames[ORDER_LINES.name] = lines.table.df
+    if AUDIT in big:
+        horizon, unknown = horizon_of(frames, touched, since)
+        if horizon < since:
+            audit = _merged(audit, newest_since(workbook, AUDIT, horizon))
+        if unknown:
+            audit = _merged(audit, workbook.selected(AUDIT, {"record_id": unknown}).table.df)
+        frames[AUDIT.name] = audit
+    return frames
+
+
+def newest_since(workbook: Workbook, tab: Tab, since: pd.Timestamp) -> pd.DataFrame:
+    """The newest rows of `tab`, back past the last one made from `since` on (the whole tab at most).
+
+    When a row was made is its time column (`time_column`). A chunk is enough once its
+    oldest tenth was all made before `since`; the next chunk is sized from how far back
+    this one reached. A row made in the window and changed since is found by the Audit.
+    """
+    column = time_column(tab)
+    rows = FIRST_CHUNK
+    while True:
+        selection = workbook.selected(tab, {}, recent=rows)
+        frame = selection.table.df
+        if selection.complete:
+            return frame
+        # The chunk: the newest rows (the rows the header was looked for in come too).
+        chunk = frame[frame["_row"] > frame["_row"].max() - rows] if len(frame) else frame
+        made = pd.to_datetime(chunk[column], errors="coerce") if column else pd.Series(dtype="datetime64[ns]")
+        if _reached(chunk["_row"], made, since):
+            return frame
+        known = made.dropna()
+        span = (known.max() - known.min()) if len(known) > 1 else pd.Timedelta(0)
+        wanted = (known.max() - since) if len(known) else pd.Timedelta(0)
+        paced = math.ceil(rows * REACH * (wanted / span)) if span > pd.Timedelta(0) else 0
+        rows = max(rows * 2, paced)
+        if rows >= selection.total:
+            return workbook.table(tab).df
+
+
+def time_column(tab: Tab) -> str | None:
+    """The column saying when a row of `tab` was made: the Audit's `at`, a procedure's creation stamp."""
+    if tab.name == AUDIT.name:
+        return "at"
+    return {**creation_columns(), SURVEYS.name: "sent_at", STOCK_MOVES.name: "at"}.get(tab.name)
+
+
+def _reached(rows: pd.Series, made: pd.Series, since: pd.Timestamp) -> bool:
+    """Whether the oldest tenth of the rows read (by sheet row) was made, all of it, before `since`."""
+    if not len(rows) or len(made) != len(rows):
+        return False
+    oldest = made[(rows <= rows.quantile(OLDEST_PART)).to_numpy()].dropna()
+    return bool(len(oldest)) and bool((oldest < since).all())
+
+
+def changed_records(audit: pd.DataFrame, since: pd.Timestamp) -> dict[str, set[str]]:
+    """Tab name -> the IDs of its records the Audit saw changed from `since` on."""
+    if audit.empty:
+        return {}
+    recent = audit[pd.to_datetime(audit["at"], errors="coerce") >= since]
+    recent = recent.dropna(subset=["tab", "record_id"])
+    return {str(tab): set(group["record_id"].astype(str)) for tab, group in recent.groupby("tab")}
+
+
+def _records(workbook: Workbook, tab: Tab, since: pd.Timestamp, changed: set[str]) -> pd.DataFrame:
+    """A big record tab's newest rows, the records still open and the records changed in the window."""
+    newest = newest_since(workbook, tab, since)
+    where: dict[str, Collection[str]] = dict(open_states(tab) or {})
+    older = changed - set(newest.index.astype(str))
+    if older:
+        where[tab.key[0]] = older
+    if not where:
+        return newest
+    return _merged(newest, workbook.selected(tab, where).table.df)
+
+
+def _merged(first: pd.DataFrame, second: pd.DataFrame) -> pd.DataFrame:
+    """Both frames' rows once each (a row read twice counts once), in sheet order."""
+    whole = pd.concat([first, second])
+    keys = pd.Series(whole.index.astype(object), index=range(len(whole)))
+    same = keys.where(keys.notna(), "row " + whole["_row"].astype(str).to_numpy())
+    whole = whole[~same.duplicated(keep="first").to_numpy()]
+    return whole.sort_values("_row", kind="stable")
+
+
+def creation_columns() -> dict[str, str]:
+    """Tab name -> the column saying when its records were made, for the procedures the review measures."""
+    found: dict[str, str] = {}
+    for procedure in (*REVIEWED, SUGGESTION):
+        created = procedure.stamps.get("")
+        if created:
+            found.setdefault(procedure.tab.name, created)
+    return found
+
+
+def horizon_of(
+    frames: Mapping[str, pd.DataFrame], touched: Mapping[str, Iterable[str]], since: pd.Timestamp
+) -> tuple[pd.Timestamp, set[str]]:
+    """How far back the Audit is needed, and the changed records whose Audit rows are found by ID instead.
+
+    Back to (a margin before) the making of the oldest record changed in the window;
+    a record without a known creation moment is found by its ID.
+    """
+    reviewed = {procedure.tab.name for procedure in REVIEWED} | {SUGGESTIONS.name}
+    creation = creation_columns()
+    horizon, unknown = since, set()
+    for name, ids in touched.items():
+        if name not in reviewed:
+            continue
+        ids = set(ids)
+        frame, column = frames.get(name), creation.get(name)
+        if frame is None or column is None or column not in frame:
+            unknown |= ids
+            continue
+        made = pd.to_datetime(frame[column], errors="coerce")
+        made = made[frame.index.astype(str).isin(ids)]
+        found = set(made.dropna().index.astype(str))
+        unknown |= ids - found
+        if len(made.dropna()) and made.min() < since:
+            horizon = min(horizon, made.min() - CREATION_MARGIN)
+    return horizon, unknown
