@@ -136,6 +136,14 @@ class Workbook:
         table = self.table(tab)
         return Selection(table, len(table), complete=True)
 
+    def newest(self, tab: Tab, rows: int) -> Selection:
+        """At least the `rows` newest rows of `tab`, read from its end unless the backend reads it whole
+        (from the cache): `complete` when the table holds every row."""
+        if self.backend.selects_rows(tab):
+            return self.backend.read_newest(tab, rows)
+        table = self.table(tab)
+        return Selection(table, len(table), complete=True)
+
     def _current(self, cached: _Cached, versions: dict | None, name: str, now: float) -> bool:
         if versions is not None:
             return versions.get(name) == cached.version

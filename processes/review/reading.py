@@ -9,7 +9,9 @@ big growing tab on Google (`Workbook.selects_rows`) it reads:
   made or stamped in the window), the records some step still leads out of (a ticket's
   deadline passes while it is open) and, by their keys, the older records the Audit
   saw changed in the window;
-- of Order Lines, the lines of the orders read (by `order_id`);
+- of Order Lines, the newest rows, back past the lines of the orders made in the
+  window (lines are appended with their order; the review counts the demand of the
+  orders made in the window);
 - the Audit again, back to when the oldest of those changed records was made (a stage
   ending in the window began when its record entered the state before). A changed
   record without a known creation moment (a tab without one, a record no longer there)
@@ -31,12 +33,13 @@ workbook, where every tab is read whole as before).
 from __future__ import annotations
 
 import math
-from collections.abc import Collection, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 
 import pandas as pd
 
 from processes.home_reading import open_states
 from processes.improvement.procedure import SUGGESTION
+from sheets.reading import HEADER_SEARCH_ROWS
 from sheets.schema import Tab
 from sheets.tabs import AUDIT, ORDER_LINES, ORDERS, STOCK_MOVES, SUGGESTIONS, SURVEYS
 from sheets.workbook import Workbook
@@ -72,45 +75,67 @@ def read_frames(workbook: Workbook, tabs: Sequence[Tab], since: pd.Timestamp) ->
             continue
         frames[tab.name] = _records(workbook, tab, since, touched.get(tab.name, set()))
     if ORDER_LINES in big:
-        orders = frames[ORDERS.name]
-        lines = workbook.selected(ORDER_LINES, {"order_id": set(orders.index.dropna().astype(str))})
-        frames[ORDER_LINES.name] = lines.table.df
+        frames[ORDER_LINES.name] = newest_since(workbook, ORDER_LINES, since, _made_with(frames[ORDERS.name]))
     if AUDIT in big:
         horizon, unknown = horizon_of(frames, touched, since)
-        if horizon < since:
-            audit = _merged(audit, newest_since(workbook, AUDIT, horizon))
+        made = pd.to_datetime(_chunk(audit)["at"], errors="coerce")
+        if horizon < since and not _reached(_chunk(audit)["_row"], made, horizon):
+            first = _paced(len(made), made, horizon)
+            audit = _merged(audit, newest_since(workbook, AUDIT, horizon, first=first))
         if unknown:
             audit = _merged(audit, workbook.selected(AUDIT, {"record_id": unknown}).table.df)
         frames[AUDIT.name] = audit
     return frames
 
 
-def newest_since(workbook: Workbook, tab: Tab, since: pd.Timestamp) -> pd.DataFrame:
+def newest_since(
+    workbook: Workbook,
+    tab: Tab,
+    since: pd.Timestamp,
+    made_at: Callable[[pd.DataFrame], pd.Series] | None = None,
+    first: int = 0,
+) -> pd.DataFrame:
     """The newest rows of `tab`, back past the last one made from `since` on (the whole tab at most).
 
-    When a row was made is its time column (`time_column`). A chunk is enough once its
-    oldest tenth was all made before `since`; the next chunk is sized from how far back
-    this one reached. A row made in the window and changed since is found by the Audit.
+    When a row was made is its time column (`time_column`), or `made_at` of its rows. A
+    chunk is enough once its oldest tenth was all made before `since`; the next chunk is
+    sized from how far back this one reached. A row made earlier and changed in the
+    window is found by the Audit.
     """
     column = time_column(tab)
-    rows = FIRST_CHUNK
+    if made_at is None:
+        made_at = (lambda frame: pd.to_datetime(frame[column], errors="coerce")) if column else _unknown
+    rows = max(first, FIRST_CHUNK)
     while True:
-        selection = workbook.selected(tab, {}, recent=rows)
+        selection = workbook.newest(tab, rows)
         frame = selection.table.df
         if selection.complete:
             return frame
-        # The chunk: the newest rows (the rows the header was looked for in come too).
-        chunk = frame[frame["_row"] > frame["_row"].max() - rows] if len(frame) else frame
-        made = pd.to_datetime(chunk[column], errors="coerce") if column else pd.Series(dtype="datetime64[ns]")
-        if _reached(chunk["_row"], made, since):
+        made = made_at(_chunk(frame))
+        if _reached(_chunk(frame)["_row"], made, since):
             return frame
-        known = made.dropna()
-        span = (known.max() - known.min()) if len(known) > 1 else pd.Timedelta(0)
-        wanted = (known.max() - since) if len(known) else pd.Timedelta(0)
-        paced = math.ceil(rows * REACH * (wanted / span)) if span > pd.Timedelta(0) else 0
-        rows = max(rows * 2, paced)
-        if rows >= selection.total:
-            return workbook.table(tab).df
+        rows = max(rows * 2, _paced(rows, made, since))
+
+
+def _chunk(frame: pd.DataFrame) -> pd.DataFrame:
+    """The rows read from the end (the rows the header was looked for in come too)."""
+    return frame[frame["_row"] > HEADER_SEARCH_ROWS]
+
+
+def _paced(rows: int, made: pd.Series, since: pd.Timestamp) -> int:
+    """Rows that reach back to `since` at the pace of the chunk read (a few rows out of order aside)."""
+    known = made.dropna()
+    if len(known) < 2:
+        return 0
+    newest, oldest = known.quantile(0.95), known.quantile(0.05)
+    span = (newest - oldest) / 0.9
+    if span <= pd.Timedelta(0):
+        return 0
+    return math.ceil(rows * REACH * ((newest - since) / span))
+
+
+def _unknown(frame: pd.DataFrame) -> pd.Series:
+    return pd.Series(pd.NaT, index=frame.index, dtype="datetime64[ns]")
 
 
 def time_column(tab: Tab) -> str | None:
@@ -126,6 +151,18 @@ def _reached(rows: pd.Series, made: pd.Series, since: pd.Timestamp) -> bool:
         return False
     oldest = made[(rows <= rows.quantile(OLDEST_PART)).to_numpy()].dropna()
     return bool(len(oldest)) and bool((oldest < since).all())
+
+
+def _made_with(orders: pd.DataFrame) -> Callable[[pd.DataFrame], pd.Series]:
+    """When each line's order was made; a line of an order not read is older than any read."""
+    made = pd.to_datetime(orders["created_at"], errors="coerce")
+    made = made[~orders.index.duplicated()]
+
+    def of(lines: pd.DataFrame) -> pd.Series:
+        found = made.reindex(lines["order_id"].astype(object).to_numpy())
+        return pd.Series(found.fillna(pd.Timestamp.min).to_numpy(), index=lines.index)
+
+    return of
 
 
 def changed_records(audit: pd.DataFrame, since: pd.Timestamp) -> dict[str, set[str]]:

@@ -130,6 +130,12 @@ class Backend(ABC):
         table = self.read_tables([tab])[tab.name]
         return Selection(table, len(table), complete=True)
 
+    def read_newest(self, tab: Tab, rows: int) -> Selection:
+        """At least the `rows` newest rows of `tab` (its first rows, where the header is looked for, come
+        too), `complete` once they reach its header: for reading a big tab backwards from its end."""
+        table = self.read_tables([tab])[tab.name]
+        return Selection(table, len(table), complete=True)
+
     @abstractmethod
     @contextmanager
     def session(self, tabs: Sequence[Tab]) -> Iterator[Session]: ...

@@ -253,6 +253,27 @@ class GoogleBackend(Backend):
         positions = sorted({layout.get(name, tab.column_names.index(name)) for name in names})
         return read_selected(tab, where, recent, batch_get, positions)
 
+    def read_newest(self, tab: Tab, rows: int) -> Selection:
+        """The header's rows and every row from `rows` before the tab's end (as last seen) to its end.
+
+        One values:batchGet of two ranges, whatever the tab's size: no column is read whole.
+        The tail range is open-ended, so rows appended since the end was last seen come too.
+        """
+        if not self.selects_rows(tab):
+            return super().read_newest(tab, rows)
+        length = self.tails.get(tab.name) or max(self._grid_rows(tab.name) - SPARE_ROWS_AT_MOST, 1)
+        start = max(length - rows, HEADER_SEARCH_ROWS)  # 0-based: the first row of the tail
+        ranges = [f"{quote_tab(tab.name)}!1:{HEADER_SEARCH_ROWS}", self._tail_range(tab.name, start)]
+        answer = self._call(lambda: self.spreadsheet.values_batch_get(ranges, params=read_params()), "read")
+        head, tail = ([*answer.get("valueRanges", []), {}, {}][i].get("values", []) for i in (0, 1))
+        grid = (
+            [list(row) for row in head] + [[] for _ in range(start - len(head))] + [list(row) for row in tail]
+        )
+        if tail:
+            self.tails[tab.name] = max(self.tails.get(tab.name, 0), start + len(tail))
+        table = read_table(tab, grid)
+        return Selection(table, len(table), complete=start <= HEADER_SEARCH_ROWS)
+
     def learn_positions(self, tab: Tab, header: Header) -> Positions:
         """Where every record of `tab` stands now, from one read of its key and lookup columns."""
         columns = columns_read(tab, header)
