@@ -1,0 +1,66 @@
+"""Lists on a big shop on Google read the rows they show, and show what the whole read shows."""
+
+from __future__ import annotations
+
+import pytest
+
+from processes import aftersales, home_reading
+from sheets.tabs import ORDERS, RETURNS
+from tests.google.test_home_reading import whole_reads
+from tests.google.test_targeted_reads import seed_shop
+
+
+def both(google, read):
+    """`read()` with the big tabs read by their rows, the ranges read whole meanwhile, and `read()` read whole."""
+    backend = google.workbook.backend
+    backend.sparse_from = 0
+    google.workbook.invalidate()
+    google.fake.log.clear()
+    selected = read()
+    read_whole = whole_reads(google)
+    backend.sparse_from = 10**9
+    google.workbook.invalidate()
+    return selected, read_whole, read()
+
+
+@pytest.fixture
+def returns_shop(google):
+    ids = seed_shop(google, 30)
+    with google.workbook.transaction(RETURNS, user="sam", action="returns") as tx:
+        for number, order_id in enumerate(ids[::3]):
+            tx.insert(
+                RETURNS,
+                {
+                    "order_id": order_id,
+                    "sku": "KIT-001",
+                    "qty": 1,
+                    "status": "requested" if number % 2 else "closed",
+                },
+            )
+    return ids
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        aftersales.ReturnQuery(),
+        aftersales.ReturnQuery(view="all"),
+        aftersales.ReturnQuery(view="all", search="customer 0009"),
+        aftersales.ReturnQuery(view="closed", per_page=25),
+    ],
+)
+def test_the_returns_list_reads_only_the_orders_of_its_returns(google, returns_shop, query):
+    selected, read_whole, whole = both(google, lambda: aftersales.return_list(google.workbook, query))
+    assert selected == whole and selected.total
+    assert "%27Orders%27" not in read_whole
+
+
+def test_the_home_page_reads_the_audit_from_its_end(google, returns_shop, monkeypatch):
+    monkeypatch.setattr(home_reading, "RECENT_AUDIT_ROWS", 3)
+    google.workbook.backend.sparse_from = 0
+    google.workbook.invalidate()
+    google.fake.log.clear()
+    read = home_reading.read_home(google.workbook)
+    ranges = [logged.url for logged in google.fake.logged("values.batchGet")]
+    assert not any("%27Audit%27%21A%3AA" in url or "%27Audit%27%21A1%3AA" in url for url in ranges)
+    assert len(read.tables["Audit"]) >= 3 and ORDERS.name in read.tables
