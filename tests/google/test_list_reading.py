@@ -2,12 +2,24 @@
 
 from __future__ import annotations
 
+from urllib.parse import unquote_plus
+
 import pytest
 
 from processes import aftersales, home_reading
+from processes.service.views import TicketQuery as service_query
 from sheets.tabs import ORDERS, RETURNS
-from tests.google.test_home_reading import whole_reads
 from tests.google.test_targeted_reads import seed_shop
+
+
+def whole_reads(google) -> list[str]:
+    """The tabs read whole (a range without a cell part) since the log was cleared."""
+    ranges = [
+        unquote_plus(r.split("&")[0])
+        for logged in google.fake.logged("values.batchGet")
+        for r in logged.url.split("ranges=")[1:]
+    ]
+    return [r.strip("'") for r in ranges if "!" not in r]
 
 
 def both(google, read):
@@ -52,7 +64,7 @@ def returns_shop(google):
 def test_the_returns_list_reads_only_the_orders_of_its_returns(google, returns_shop, query):
     selected, read_whole, whole = both(google, lambda: aftersales.return_list(google.workbook, query))
     assert selected == whole and selected.total
-    assert "%27Orders%27" not in read_whole
+    assert "Orders" not in read_whole and "Returns" in read_whole
 
 
 def test_the_home_page_reads_the_audit_from_its_end(google, returns_shop, monkeypatch):
@@ -64,3 +76,42 @@ def test_the_home_page_reads_the_audit_from_its_end(google, returns_shop, monkey
     ranges = [logged.url for logged in google.fake.logged("values.batchGet")]
     assert not any("%27Audit%27%21A%3AA" in url or "%27Audit%27%21A1%3AA" in url for url in ranges)
     assert len(read.tables["Audit"]) >= 3 and ORDERS.name in read.tables
+
+
+@pytest.fixture
+def desk(google):
+    from datetime import datetime, timedelta
+
+    from sheets.tabs import TICKETS
+
+    opened = datetime(2026, 3, 2, 9, 0)
+    statuses = ("open", "in_progress", "resolved", "closed", "waiting_on_customer", "")
+    with google.workbook.transaction(TICKETS, user="sam", action="tickets") as tx:
+        for number in range(24):
+            tx.insert(
+                TICKETS,
+                {
+                    "subject": f"Question {number}",
+                    "status": statuses[number % len(statuses)],
+                    "priority": "high" if number % 4 == 0 else "normal",
+                    "opened_at": opened + timedelta(hours=number),
+                    "due_at": opened + timedelta(hours=48 - number),
+                },
+            )
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        service_query(),
+        service_query(status="resolved"),
+        service_query(status="open", priority="high"),
+        service_query(search="question 1", page=2, per_page=3),
+    ],
+)
+def test_the_ticket_list_reads_only_the_tickets_in_its_statuses(google, desk, query):
+    from processes import service
+
+    selected, read_whole, whole = both(google, lambda: service.ticket_page(google.workbook, query))
+    assert selected == whole and selected.total
+    assert "Tickets" not in read_whole
