@@ -6,9 +6,8 @@ big growing tab on Google (`Workbook.selects_rows`) it reads:
 - the Audit's newest rows, backwards in growing chunks until they are older than the
   window: the changes made in it, and so the records changed in it;
 - of Orders, Tickets, Returns and Surveys, the newest rows the same way (the records
-  made or stamped in the window), the records some step still leads out of (a ticket's
-  deadline passes while it is open) and, by their keys, the older records the Audit
-  saw changed in the window;
+  made in the window) and, by their keys, the older records the Audit saw changed in
+  the window; of Tickets also the open ones (a deadline passes while a ticket is open);
 - of Order Lines, the newest rows, back past the lines of the orders made in the
   window (lines are appended with their order; the review counts the demand of the
   orders made in the window);
@@ -41,7 +40,7 @@ from processes.home_reading import open_states
 from processes.improvement.procedure import SUGGESTION
 from sheets.reading import HEADER_SEARCH_ROWS
 from sheets.schema import Tab
-from sheets.tabs import AUDIT, ORDER_LINES, ORDERS, STOCK_MOVES, SUGGESTIONS, SURVEYS
+from sheets.tabs import AUDIT, ORDER_LINES, ORDERS, STOCK_MOVES, SUGGESTIONS, SURVEYS, TICKETS
 from sheets.workbook import Workbook
 
 from .metrics import REVIEWED
@@ -177,7 +176,8 @@ def changed_records(audit: pd.DataFrame, since: pd.Timestamp) -> dict[str, set[s
 def _records(workbook: Workbook, tab: Tab, since: pd.Timestamp, changed: set[str]) -> pd.DataFrame:
     """A big record tab's newest rows, the records still open and the records changed in the window."""
     newest = newest_since(workbook, tab, since)
-    where: dict[str, Collection[str]] = dict(open_states(tab) or {})
+    # Only a ticket's figure changes with time alone: its deadline passes while it is open.
+    where: dict[str, Collection[str]] = dict(open_states(tab) or {}) if tab.name == TICKETS.name else {}
     older = changed - set(newest.index.astype(str))
     if older:
         where[tab.key[0]] = older
