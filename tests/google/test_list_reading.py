@@ -115,3 +115,20 @@ def test_the_ticket_list_reads_only_the_tickets_in_its_statuses(google, desk, qu
     selected, read_whole, whole = both(google, lambda: service.ticket_page(google.workbook, query))
     assert selected == whole and selected.total
     assert "Tickets" not in read_whole
+
+
+def test_the_newest_rows_of_a_big_tab_come_from_its_end_with_rows_a_person_appended_since(
+    google, returns_shop
+):
+    workbook = google.workbook
+    workbook.backend.sparse_from = 0
+    first = workbook.newest(ORDERS, 4)
+    assert not first.complete and len(first.table) >= 4
+    google.person.append_row("Orders", ["ORD-TYPED-1", "manual", "", "Typed by hand"])
+    google.fake.reset_counts()
+
+    again = workbook.newest(ORDERS, 4)
+
+    assert "ORD-TYPED-1" in {record.order_id for record in again.table.records()}
+    assert not whole_reads(google) and google.fake.count("values.batchGet") == 1
+    assert workbook.newest(ORDERS, 1_000).complete  # reaching the header: every row
