@@ -38,7 +38,7 @@ from sheets.backends.google.targeted import (
 )
 from sheets.errors import GridChanged, RequestTooLarge, SetupError, SheetError, SheetUnavailable, TabProblem
 from sheets.plan import WritePlan
-from sheets.reading import HEADER_SEARCH_ROWS, Header, find_header, read_table
+from sheets.reading import HEADER_SEARCH_ROWS, Header, convert_rows, find_header, read_table
 from sheets.request_size import MAX_BODY_BYTES, appends_in_parts, body_bytes
 from sheets.schema import Tab
 from sheets.table import Table
@@ -266,13 +266,15 @@ class GoogleBackend(Backend):
         ranges = [f"{quote_tab(tab.name)}!1:{HEADER_SEARCH_ROWS}", self._tail_range(tab.name, start)]
         answer = self._call(lambda: self.spreadsheet.values_batch_get(ranges, params=read_params()), "read")
         head, tail = ([*answer.get("valueRanges", []), {}, {}][i].get("values", []) for i in (0, 1))
-        grid = (
-            [list(row) for row in head] + [[] for _ in range(start - len(head))] + [list(row) for row in tail]
-        )
         if tail:
             self.tails[tab.name] = max(self.tails.get(tab.name, 0), start + len(tail))
-        table = read_table(tab, grid)
-        return Selection(table, len(table), complete=start <= HEADER_SEARCH_ROWS)
+        header = find_header(tab, head)
+        if start <= HEADER_SEARCH_ROWS or header is None or not header.complete_key:
+            # Every row (or a header problem, reported as a whole read reports it).
+            table = read_table(tab, [*head, *([[]] * (start - len(head))), *tail])
+            return Selection(table, len(table), complete=header is not None and start <= HEADER_SEARCH_ROWS)
+        table = convert_rows(tab, header, tail, start + 1)  # only the tail's rows, by their sheet rows
+        return Selection(table, len(table), complete=False)
 
     def learn_positions(self, tab: Tab, header: Header) -> Positions:
         """Where every record of `tab` stands now, from one read of its key and lookup columns."""
