@@ -6,8 +6,9 @@ big growing tab on Google (`Workbook.selects_rows`) it reads:
 - the Audit's newest rows, backwards in growing chunks until they are older than the
   window: the changes made in it, and so the records changed in it;
 - of Orders, Tickets, Returns and Surveys, the newest rows the same way (the records
-  made in the window) and, by their keys, the older records the Audit saw changed in
-  the window; of Tickets also the open ones (a deadline passes while a ticket is open);
+  made in the window; of Tickets, from the longest SLA before it, as a deadline that
+  passes in the window while a ticket is open was set when it opened) and, by their
+  keys, the older records the Audit saw changed in the window;
 - of Order Lines, the newest rows, back past the lines of the orders made in the
   window (lines are appended with their order; the review counts the demand of the
   orders made in the window);
@@ -32,15 +33,25 @@ workbook, where every tab is read whole as before).
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 
 import pandas as pd
 
-from processes.home_reading import open_states
 from processes.improvement.procedure import SUGGESTION
 from sheets.reading import HEADER_SEARCH_ROWS
 from sheets.schema import Tab
-from sheets.tabs import AUDIT, ORDER_LINES, ORDERS, STOCK_MOVES, SUGGESTIONS, SURVEYS, TICKETS
+from sheets.settings import BY_KEY, read_setting
+from sheets.tabs import (
+    AUDIT,
+    ORDER_LINES,
+    ORDERS,
+    PRIORITIES,
+    SETTINGS,
+    STOCK_MOVES,
+    SUGGESTIONS,
+    SURVEYS,
+    TICKETS,
+)
 from sheets.workbook import Workbook
 
 from .metrics import REVIEWED
@@ -72,7 +83,10 @@ def read_frames(workbook: Workbook, tabs: Sequence[Tab], since: pd.Timestamp) ->
     for tab in big:
         if tab in (AUDIT, ORDER_LINES):
             continue
-        frames[tab.name] = _records(workbook, tab, since, touched.get(tab.name, set()))
+        # A ticket's deadline is set when it opens (an SLA's hours later) and moved only by steps:
+        # one that passes in the window belongs to a ticket opened at most the longest SLA before.
+        made_from = since - longest_sla(frames.get(SETTINGS.name)) if tab.name == TICKETS.name else since
+        frames[tab.name] = _records(workbook, tab, made_from, touched.get(tab.name, set()))
     if ORDER_LINES in big:
         frames[ORDER_LINES.name] = newest_since(workbook, ORDER_LINES, since, _made_with(frames[ORDERS.name]))
     if AUDIT in big:
@@ -174,16 +188,24 @@ def changed_records(audit: pd.DataFrame, since: pd.Timestamp) -> dict[str, set[s
 
 
 def _records(workbook: Workbook, tab: Tab, since: pd.Timestamp, changed: set[str]) -> pd.DataFrame:
-    """A big record tab's newest rows, the records still open and the records changed in the window."""
+    """A big record tab's rows made from `since` on, and the older records changed in the window (by key)."""
     newest = newest_since(workbook, tab, since)
-    # Only a ticket's figure changes with time alone: its deadline passes while it is open.
-    where: dict[str, Collection[str]] = dict(open_states(tab) or {}) if tab.name == TICKETS.name else {}
     older = changed - set(newest.index.astype(str))
-    if older:
-        where[tab.key[0]] = older
-    if not where:
+    if not older:
         return newest
-    return _merged(newest, workbook.selected(tab, where).table.df)
+    return _merged(newest, workbook.selected(tab, {tab.key[0]: older}).table.df)
+
+
+def longest_sla(settings: pd.DataFrame | None) -> pd.Timedelta:
+    """The longest resolution deadline of any priority, as the Settings tab holds it (or the defaults)."""
+    values = {}
+    if settings is not None and not settings.empty:
+        values = dict(zip(settings["key"], settings["value"], strict=True))
+    hours = [
+        float(read_setting(BY_KEY[f"sla_hours_{priority}"], values.get(f"sla_hours_{priority}"))[0])
+        for priority in PRIORITIES
+    ]
+    return pd.Timedelta(hours=max(hours))
 
 
 def _merged(first: pd.DataFrame, second: pd.DataFrame) -> pd.DataFrame:
