@@ -131,10 +131,14 @@ class Backend(ABC):
         return Selection(table, len(table), complete=True)
 
     def read_newest(self, tab: Tab, rows: int) -> Selection:
-        """At least the `rows` newest rows of `tab` (its first rows, where the header is looked for, come
-        too), `complete` once they reach its header: for reading a big tab backwards from its end."""
-        table = self.read_tables([tab])[tab.name]
-        return Selection(table, len(table), complete=True)
+        """At least the `rows` newest rows of `tab`, `complete` when they are all its rows: for reading
+        a big tab backwards from its end."""
+        return self.read_newest_of({tab: rows})[tab.name]
+
+    def read_newest_of(self, wanted: Mapping[Tab, int]) -> dict[str, Selection]:
+        """`read_newest` of several tabs, in one request."""
+        tables = self.read_tables(list(wanted))
+        return {name: Selection(table, len(table), complete=True) for name, table in tables.items()}
 
     @abstractmethod
     @contextmanager

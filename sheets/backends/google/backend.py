@@ -254,18 +254,36 @@ class GoogleBackend(Backend):
         return read_selected(tab, where, recent, batch_get, positions)
 
     def read_newest(self, tab: Tab, rows: int) -> Selection:
-        """The header's rows and every row from `rows` before the tab's end (as last seen) to its end.
+        return self.read_newest_of({tab: rows})[tab.name]
 
-        One values:batchGet of two ranges, whatever the tab's size: no column is read whole.
+    def read_newest_of(self, wanted: Mapping[Tab, int]) -> dict[str, Selection]:
+        """Of each tab, every row from `rows` before its end (as last seen) to its end, with its header.
+
+        One values:batchGet of two ranges a tab, whatever their sizes: no column is read whole.
         The tail range is open-ended, so rows appended since the end was last seen come too.
         """
-        if not self.selects_rows(tab):
-            return super().read_newest(tab, rows)
-        length = self.tails.get(tab.name) or max(self._grid_rows(tab.name) - SPARE_ROWS_AT_MOST, 1)
-        start = max(length - rows, HEADER_SEARCH_ROWS)  # 0-based: the first row of the tail
-        ranges = [f"{quote_tab(tab.name)}!1:{HEADER_SEARCH_ROWS}", self._tail_range(tab.name, start)]
+        small = {tab: rows for tab, rows in wanted.items() if not self.selects_rows(tab)}
+        found = super().read_newest_of(small) if small else {}
+        starts, ranges = {}, []
+        for tab, rows in wanted.items():
+            if tab in small:
+                continue
+            length = self.tails.get(tab.name) or max(self._grid_rows(tab.name) - SPARE_ROWS_AT_MOST, 1)
+            starts[tab] = max(length - rows, HEADER_SEARCH_ROWS)  # 0-based: the first row of the tail
+            ranges += [
+                f"{quote_tab(tab.name)}!1:{HEADER_SEARCH_ROWS}",
+                self._tail_range(tab.name, starts[tab]),
+            ]
+        if not ranges:
+            return found
         answer = self._call(lambda: self.spreadsheet.values_batch_get(ranges, params=read_params()), "read")
-        head, tail = ([*answer.get("valueRanges", []), {}, {}][i].get("values", []) for i in (0, 1))
+        value_ranges = answer.get("valueRanges", [])
+        for number, (tab, start) in enumerate(starts.items()):
+            pair = [*value_ranges[2 * number : 2 * number + 2], {}, {}]
+            found[tab.name] = self._newest(tab, start, pair[0].get("values", []), pair[1].get("values", []))
+        return found
+
+    def _newest(self, tab: Tab, start: int, head: list[list[Any]], tail: list[list[Any]]) -> Selection:
         if tail:
             self.tails[tab.name] = max(self.tails.get(tab.name, 0), start + len(tail))
         header = find_header(tab, head)
