@@ -78,15 +78,18 @@ def read_frames(workbook: Workbook, tabs: Sequence[Tab], since: pd.Timestamp) ->
     frames = {name: table.df for name, table in workbook.tables(*small).items()} if small else {}
     if not big:
         return frames
-    audit = newest_since(workbook, AUDIT, since) if AUDIT in big else frames[AUDIT.name]
+    records = [tab for tab in big if tab not in (AUDIT, ORDER_LINES)]
+    # A ticket's deadline is set when it opens (an SLA's hours later) and moved only by steps:
+    # one that passes in the window belongs to a ticket opened at most the longest SLA before.
+    sla = longest_sla(frames.get(SETTINGS.name))
+    wanted = {tab: since - sla if tab.name == TICKETS.name else since for tab in records}
+    if AUDIT in big:
+        wanted[AUDIT] = since
+    newest = newest_since_all(workbook, wanted)
+    audit = newest[AUDIT.name] if AUDIT in big else frames[AUDIT.name]
     touched = changed_records(audit, since)
-    for tab in big:
-        if tab in (AUDIT, ORDER_LINES):
-            continue
-        # A ticket's deadline is set when it opens (an SLA's hours later) and moved only by steps:
-        # one that passes in the window belongs to a ticket opened at most the longest SLA before.
-        made_from = since - longest_sla(frames.get(SETTINGS.name)) if tab.name == TICKETS.name else since
-        frames[tab.name] = _records(workbook, tab, made_from, touched.get(tab.name, set()))
+    for tab in records:
+        frames[tab.name] = _with_changed(workbook, tab, newest[tab.name], touched.get(tab.name, set()))
     if ORDER_LINES in big:
         frames[ORDER_LINES.name] = newest_since(workbook, ORDER_LINES, since, _made_with(frames[ORDERS.name]))
     if AUDIT in big:
@@ -110,28 +113,49 @@ def newest_since(
 ) -> pd.DataFrame:
     """The newest rows of `tab`, back past the last one made from `since` on (the whole tab at most).
 
-    When a row was made is its time column (`time_column`), or `made_at` of its rows. A
-    chunk is enough once its oldest tenth was all made before `since`; the next chunk is
-    sized from how far back this one reached. A row made earlier and changed in the
-    window is found by the Audit.
+    When a row was made is its time column (`time_column`), or `made_at` of its rows.
     """
+    return newest_since_all(workbook, {tab: since}, {tab: made_at} if made_at else None, first)[tab.name]
+
+
+def newest_since_all(
+    workbook: Workbook,
+    wanted: Mapping[Tab, pd.Timestamp],
+    made_at: Mapping[Tab, Callable[[pd.DataFrame], pd.Series]] | None = None,
+    first: int = 0,
+) -> dict[str, pd.DataFrame]:
+    """`newest_since` of several tabs, each round of chunks in one request.
+
+    A chunk is enough once its oldest tenth was all made before its tab's moment; the
+    next chunk is sized from how far back this one reached. A row made earlier and
+    changed in the window is found by the Audit.
+    """
+    made_at = dict(made_at or {})
+    pending = {tab: max(first, FIRST_CHUNK) for tab in wanted}
+    done: dict[str, pd.DataFrame] = {}
+    while pending:
+        read = workbook.newest_of(pending)
+        for tab, rows in list(pending.items()):
+            selection = read[tab.name]
+            frame = selection.table.df
+            made = made_at.get(tab, _by_time_column(tab))(_chunk(frame))
+            if selection.complete or _reached(_chunk(frame)["_row"], made, wanted[tab]):
+                done[tab.name] = frame
+                del pending[tab]
+            else:
+                pending[tab] = max(rows * 2, _paced(rows, made, wanted[tab]))
+    return done
+
+
+def _by_time_column(tab: Tab) -> Callable[[pd.DataFrame], pd.Series]:
     column = time_column(tab)
-    if made_at is None:
-        made_at = (lambda frame: pd.to_datetime(frame[column], errors="coerce")) if column else _unknown
-    rows = max(first, FIRST_CHUNK)
-    while True:
-        selection = workbook.newest(tab, rows)
-        frame = selection.table.df
-        if selection.complete:
-            return frame
-        made = made_at(_chunk(frame))
-        if _reached(_chunk(frame)["_row"], made, since):
-            return frame
-        rows = max(rows * 2, _paced(rows, made, since))
+    if column is None:
+        return _unknown
+    return lambda frame: pd.to_datetime(frame[column], errors="coerce")
 
 
 def _chunk(frame: pd.DataFrame) -> pd.DataFrame:
-    """The rows read from the end (the rows the header was looked for in come too)."""
+    """The rows read from the end (a read that reached the header holds the first rows too)."""
     return frame[frame["_row"] > HEADER_SEARCH_ROWS]
 
 
@@ -187,9 +211,8 @@ def changed_records(audit: pd.DataFrame, since: pd.Timestamp) -> dict[str, set[s
     return {str(tab): set(group["record_id"].astype(str)) for tab, group in recent.groupby("tab")}
 
 
-def _records(workbook: Workbook, tab: Tab, since: pd.Timestamp, changed: set[str]) -> pd.DataFrame:
-    """A big record tab's rows made from `since` on, and the older records changed in the window (by key)."""
-    newest = newest_since(workbook, tab, since)
+def _with_changed(workbook: Workbook, tab: Tab, newest: pd.DataFrame, changed: set[str]) -> pd.DataFrame:
+    """A big record tab's newest rows and, by their keys, the older records changed in the window."""
     older = changed - set(newest.index.astype(str))
     if not older:
         return newest
