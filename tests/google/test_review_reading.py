@@ -242,3 +242,19 @@ def test_on_a_small_tab_every_row_is_read_as_before(google, shop):
     review_of(google.workbook, "2026-04-17", "2026-04-30")
     assert google.fake.count("values.batchGet") == 1
     assert AUDIT.name  # the Audit came whole with the other tabs, in that one request
+
+
+def test_an_order_a_person_typed_far_up_among_the_old_rows_counts_only_in_a_whole_read(google, shop):
+    """What the read by the window gives up: a row out of time order, with no Audit row, far from the end."""
+    header = [str(cell) for cell in google.person.values("Orders")[0]]
+    typed = {"order_id": "ORD-TYPED-1", "customer_name": "Phoned in", "created_at": "2026-04-20 10:00"}
+    google.person.insert_rows("Orders", 8, [[typed.get(name, "") for name in header]])
+
+    def orders_started(sparse_from: int) -> float:
+        google.workbook.backend.sparse_from = sparse_from
+        google.workbook.invalidate()
+        review = review_of(google.workbook, "2026-04-17", "2026-04-30")
+        return next(p for p in review.procedures if p.name == "Order").started.value
+
+    # Read whole (below SPARSE_FROM rows) it counts; read by the window, it is not seen.
+    assert orders_started(10**9) == orders_started(0) + 1
