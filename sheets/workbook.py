@@ -174,6 +174,23 @@ class Workbook:
         added since is read, where the backend can tell the rest still stands (a big tab on Google)."""
         return self.backend.read_grown(tab, known)
 
+    def newest(self, tab: Tab, rows: int) -> Selection:
+        """At least the `rows` newest rows of `tab`, read from its end unless the backend reads it whole
+        (from the cache): `complete` when the table holds every row."""
+        return self.newest_of({tab: rows})[tab.name]
+
+    def newest_of(self, wanted: Mapping[Tab, int]) -> dict[str, Selection]:
+        """`newest` of several tabs: those read from their end in one request, the others (whole) in one."""
+        big = {tab: rows for tab, rows in wanted.items() if self.backend.selects_rows(tab)}
+        whole = [tab for tab in wanted if tab not in big]
+        found = {
+            name: Selection(table, len(table), complete=True)
+            for name, table in (self.tables(*whole).items() if whole else ())
+        }
+        if big:
+            found.update(self.backend.read_newest_of(big))
+        return found
+
     def _current(self, cached: _Cached, versions: dict | None, name: str, now: float) -> bool:
         if versions is not None:
             return versions.get(name) == cached.version

@@ -70,16 +70,24 @@ class ReturnsPage:
 
 
 def return_list(workbook: Workbook, query: ReturnQuery) -> ReturnsPage:
-    """One page of returns, newest first, in the view and matching the search."""
-    tables = workbook.tables(RETURNS, ORDERS)
-    orders = tables[ORDERS.name]
+    """One page of returns, newest first, in the view and matching the search.
+
+    On a big Orders tab on Google, only the orders of the returns in the view are read
+    (by their IDs), not every order.
+    """
+    big_orders = workbook.selects_rows(ORDERS)
+    tables = workbook.tables(*((RETURNS,) if big_orders else (RETURNS, ORDERS)))
     keep = VIEWS.get(query.view, VIEWS["all"])
+    kept = [ret for ret in tables[RETURNS.name].records() if keep(ret)]
+    if big_orders:
+        ordered = {ret.order_id for ret in kept if ret.order_id}
+        orders = workbook.selected(ORDERS, {ORDERS.key[0]: ordered}).table if ordered else None
+    else:
+        orders = tables[ORDERS.name]
     words = query.search.strip().casefold()
     rows = []
-    for ret in tables[RETURNS.name].records():
-        if not keep(ret):
-            continue
-        order = orders.get(ret.order_id)
+    for ret in kept:
+        order = orders.get(ret.order_id) if orders is not None else None
         row = {
             "return_id": ret.return_id,
             "requested_at": _when(ret.requested_at),

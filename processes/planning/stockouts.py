@@ -42,20 +42,27 @@ def daily_balances(moves: pd.DataFrame, start: date, end: date) -> pd.DataFrame:
     entries["day"] = entries["at"].dt.normalize().clip(lower=first - pd.Timedelta(days=1))
     changes = entries.groupby(["sku", "location_id", "day"])["change"].sum()
     days = pd.date_range(first - pd.Timedelta(days=1), last - pd.Timedelta(days=1), freq="D")
-    frames = []
-    for (sku, location), per_day in changes.groupby(level=[0, 1]):
-        per_day = per_day.droplevel([0, 1])
-        per_day = per_day[per_day.index < last]
-        closing = per_day.reindex(days, fill_value=0).cumsum()
-        frame = pd.DataFrame(
-            {"day": days[1:], "opening": closing.to_numpy()[:-1], "closing": closing.to_numpy()[1:]}
-        )
-        frame.insert(0, "location_id", location)
-        frame.insert(0, "sku", sku)
-        frames.append(frame)
-    if not frames:
+    pairs = changes.index.droplevel("day").unique()
+    if not len(pairs):
         return pd.DataFrame(columns=["sku", "location_id", "day", "opening", "closing"])
-    return pd.concat(frames, ignore_index=True)
+    # One row per (sku, location), one column per day: the running sum is the stock each day ends with.
+    before_end = changes[changes.index.get_level_values("day") < last]
+    per_day = (
+        before_end.unstack("day", fill_value=0).reindex(index=pairs, columns=days, fill_value=0)
+        if len(before_end)
+        else pd.DataFrame(0, index=pairs, columns=days)
+    )
+    closing = per_day.cumsum(axis=1).to_numpy()
+    shown = len(days) - 1
+    return pd.DataFrame(
+        {
+            "sku": pairs.get_level_values("sku").repeat(shown),
+            "location_id": pairs.get_level_values("location_id").repeat(shown),
+            "day": list(days[1:]) * len(pairs),
+            "opening": closing[:, :-1].reshape(-1),
+            "closing": closing[:, 1:].reshape(-1),
+        }
+    )
 
 
 def stockout_days(moves: pd.DataFrame, demand: pd.DataFrame, start: date, end: date) -> pd.DataFrame:

@@ -30,6 +30,7 @@ from sheets.workbook import Workbook
 
 from .figures import NO_DATA, Figure, Period, last_days, period_from
 from .metrics import REVIEWED, Review, review
+from .reading import read_frames
 from .report import render_html, render_markdown
 
 __all__ = [
@@ -46,7 +47,7 @@ __all__ = [
     "review_of",
 ]
 
-#: Every tab the review reads, in one request.
+#: Every tab the review reads (the small ones in one request).
 REVIEWED_TABS = tuple(
     {
         tab.name: tab
@@ -72,11 +73,15 @@ REVIEWED_TABS = tuple(
 
 
 def review_of(workbook: Workbook, start: str | date | None = None, end: str | date | None = None) -> Review:
-    """The review of the days from `start` to `end` (default: the last 30 days), read in one request."""
+    """The review of the days from `start` to `end` (default: the last 30 days).
+
+    The small tabs are read in one request; of a big tab on Google, what the period and
+    the one before it need (processes/review/reading.py).
+    """
     now = workbook.clock()
     period = period_from(start, end, now.date())
-    tables = workbook.tables(*REVIEWED_TABS)
-    frames = with_archived({name: table.df for name, table in tables.items()}, period.previous().begins)
+    since = period.previous().begins
+    frames = with_archived(read_frames(workbook, REVIEWED_TABS, since), since)
     return review(frames, period, settings_from(frames[SETTINGS.name]), now)
 
 

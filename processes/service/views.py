@@ -58,9 +58,20 @@ class TicketPage:
 
 
 def ticket_page(workbook: Workbook, query: TicketQuery) -> TicketPage:
-    """One page of tickets matching `query`: active ones first, the soonest due first; the rest newest first."""
-    tables = workbook.tables(TICKETS, SETTINGS)
-    table, percent = tables[TICKETS.name], due_soon_percent_in(tables[SETTINGS.name])
+    """One page of tickets matching `query`: active ones first, the soonest due first; the rest newest first.
+
+    On a big Tickets tab on Google, a list of some statuses (the active ones by default)
+    reads only the tickets in them (`Workbook.selected` by status); "all" reads every ticket.
+    """
+    if workbook.selects_rows(TICKETS) and query.status != ALL:
+        states = set(ACTIVE_STATES) if query.status == ACTIVE else {query.status}
+        if TICKET.default_state in states:
+            states.add("")  # a blank status is the default's
+        table = workbook.selected(TICKETS, {TICKET.status_column: states}).table
+        percent = due_soon_percent_in(workbook.table(SETTINGS))
+    else:
+        tables = workbook.tables(TICKETS, SETTINGS)
+        table, percent = tables[TICKETS.name], due_soon_percent_in(tables[SETTINGS.name])
     frame = table.df
     statuses = frame["status"].fillna(TICKET.default_state).to_numpy(dtype=object)
     keep = np.ones(len(frame), dtype=bool)

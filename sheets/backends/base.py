@@ -192,6 +192,16 @@ class Backend(ABC):
         again where the backend can tell they still stand (a big tab on Google, sheets/backends/google/grown.py)."""
         return self.raw_rows(tab.name)
 
+    def read_newest(self, tab: Tab, rows: int) -> Selection:
+        """At least the `rows` newest rows of `tab`, `complete` when they are all its rows: for reading
+        a big tab backwards from its end."""
+        return self.read_newest_of({tab: rows})[tab.name]
+
+    def read_newest_of(self, wanted: Mapping[Tab, int]) -> dict[str, Selection]:
+        """`read_newest` of several tabs, in one request."""
+        tables = self.read_tables(list(wanted))
+        return {name: Selection(table, len(table), complete=True) for name, table in tables.items()}
+
     @abstractmethod
     @contextmanager
     def session(self, tabs: Sequence[Tab]) -> Iterator[Session]: ...

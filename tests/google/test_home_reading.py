@@ -71,7 +71,6 @@ def test_the_audit_s_newest_rows_come_from_where_it_ends_without_a_column_of_it(
     ]
     assert not [r for r in ranges if r.startswith("%27Audit%27%21A%3A")]  # no column of it
     assert [row.audit_id for row in read.table.records()] == [row.audit_id for row in whole[-10:]]
-    assert read.total == len(whole)
 
 
 def test_an_audit_grid_longer_than_its_rows_is_read_by_its_key_column_instead(google):
@@ -80,6 +79,7 @@ def test_an_audit_grid_longer_than_its_rows_is_read_by_its_key_column_instead(go
     google.fake.reset_counts()
     google.person.insert_blank_rows("Audit", len(whole) + 2, 500)  # rows far below cleared, say
     google.workbook.backend.refresh_metadata()
+    google.workbook.backend.tails.pop(AUDIT.name, None)  # a process just started: its end not seen yet
 
     read = google.workbook.selections([(AUDIT, {}, 10)])[AUDIT.name]
 

@@ -49,7 +49,7 @@ from sheets.backends.google.targeted import (
 )
 from sheets.errors import GridChanged, RequestTooLarge, SetupError, SheetError, SheetUnavailable, TabProblem
 from sheets.plan import WritePlan
-from sheets.reading import HEADER_SEARCH_ROWS, Header, find_header, read_table
+from sheets.reading import HEADER_SEARCH_ROWS, Header, convert_rows, find_header, read_table
 from sheets.request_size import MAX_BODY_BYTES, appends_in_parts, body_bytes
 from sheets.schema import Tab
 from sheets.table import Table
@@ -312,7 +312,7 @@ class GoogleBackend(Backend):
             )
         newest = [(tab, recent) for tab, where, recent in rest if tab.append_only and not where]
         for tab, recent in newest:
-            selection = self._newest(tab, recent) if self.selects_rows(tab) else None
+            selection = self._newest_or_none(tab, recent) if self.selects_rows(tab) else None
             if selection is not None:
                 found[tab.name] = (selection, None)
         rest = [item for item in rest if item[0].name not in found]
@@ -322,35 +322,6 @@ class GoogleBackend(Backend):
             selections = read_selections(big, self._batch_get)
             found.update({item.tab.name: (selections[item.tab.name], item.placed()) for item in big})
         return found
-
-    def _newest(self, tab: Tab, recent: int) -> Selection | None:
-        """The `recent` newest rows of a tab only ever appended to (the Audit), from where its grid ends:
-        no column of it is read (at a hundred thousand orders, its key column alone is megabytes).
-        None when nothing stands there (a grid far longer than its rows): it is selected by its key column."""
-        start = max(self._grid_rows(tab.name) - recent - SPARE_ROWS_AT_MOST, HEADER_SEARCH_ROWS)
-        try:
-            answer = self._batch_get(
-                [f"{quote_tab(tab.name)}!1:{HEADER_SEARCH_ROWS}", self._tail_range(tab.name, start)]
-            )
-        except GridChanged:  # rows were deleted since the grid's size was read
-            self.refresh_metadata()
-            return None
-        head = answer[0].get("values", []) if answer else []
-        tail = answer[1].get("values", []) if len(answer) > 1 else []
-        header = find_header(tab, head)
-        if header is None or not tail:
-            return None
-        self.tails[tab.name] = start + len(tail)
-        first = max(start + len(tail) - recent, header.row_index + 1)
-        grid: list[Sequence[Any]] = [list(row) for row in head[: header.row_index + 1]]
-        grid += [()] * max(start + len(tail) - len(grid), 0)
-        for offset, row in enumerate(tail):
-            if start + offset >= first:
-                grid[start + offset] = list(row)
-        for index in range(max(first, header.row_index + 1), min(len(head), start)):
-            grid[index] = list(head[index])
-        # Counted from where it ends: an Audit row is never left blank.
-        return Selection(read_table(tab, grid), start + len(tail) - header.row_index - 1, complete=False)
 
     def _selected_layout(self, tab: Tab, where: Mapping[str, Collection[str]]) -> list[int]:
         names = {tab.key[0], *where}
@@ -368,6 +339,58 @@ class GoogleBackend(Backend):
         if grown is None:
             grown = self.fetch([tab.name]).get(tab.name) or []
         return grown
+
+    def read_newest(self, tab: Tab, rows: int) -> Selection:
+        return self.read_newest_of({tab: rows})[tab.name]
+
+    def read_newest_of(self, wanted: Mapping[Tab, int]) -> dict[str, Selection]:
+        """Of each tab, every row from `rows` before its end (as last seen) to its end, with its header.
+
+        One values:batchGet of two ranges a tab, whatever their sizes: no column is read whole.
+        The tail range is open-ended, so rows appended since the end was last seen come too.
+        """
+        small = {tab: rows for tab, rows in wanted.items() if not self.selects_rows(tab)}
+        found = super().read_newest_of(small) if small else {}
+        starts, ranges = {}, []
+        for tab, rows in wanted.items():
+            if tab in small:
+                continue
+            length = self.tails.get(tab.name) or max(self._grid_rows(tab.name) - SPARE_ROWS_AT_MOST, 1)
+            starts[tab] = max(length - rows, HEADER_SEARCH_ROWS)  # 0-based: the first row of the tail
+            ranges += [
+                f"{quote_tab(tab.name)}!1:{HEADER_SEARCH_ROWS}",
+                self._tail_range(tab.name, starts[tab]),
+            ]
+        if not ranges:
+            return found
+        answer = self._call(lambda: self.spreadsheet.values_batch_get(ranges, params=read_params()), "read")
+        value_ranges = answer.get("valueRanges", [])
+        for number, (tab, start) in enumerate(starts.items()):
+            pair = [*value_ranges[2 * number : 2 * number + 2], {}, {}]
+            found[tab.name] = self._newest(tab, start, pair[0].get("values", []), pair[1].get("values", []))
+        return found
+
+    def _newest_or_none(self, tab: Tab, recent: int) -> Selection | None:
+        """The `recent` newest rows of a tab only ever appended to (the Audit), from its end: no column
+        of it is read (at a hundred thousand orders, its key column alone is megabytes). None when
+        nothing stands there (a grid far longer than its rows, rows deleted): select it by its key."""
+        try:
+            selection = self.read_newest(tab, recent)
+        except GridChanged:  # rows were deleted since the grid's size was read
+            self.refresh_metadata()
+            return None
+        return selection if selection.complete or len(selection.table) else None
+
+    def _newest(self, tab: Tab, start: int, head: list[list[Any]], tail: list[list[Any]]) -> Selection:
+        if tail:
+            self.tails[tab.name] = max(self.tails.get(tab.name, 0), start + len(tail))
+        header = find_header(tab, head)
+        if start <= HEADER_SEARCH_ROWS or header is None or not header.complete_key:
+            # Every row (or a header problem, reported as a whole read reports it).
+            table = read_table(tab, [*head, *([[]] * (start - len(head))), *tail])
+            return Selection(table, len(table), complete=header is not None and start <= HEADER_SEARCH_ROWS)
+        table = convert_rows(tab, header, tail, start + 1)  # only the tail's rows, by their sheet rows
+        return Selection(table, len(table), complete=False)
 
     def learn_positions(self, tab: Tab, header: Header) -> Positions:
         """Where every record of `tab` stands now, from one read of its key and lookup columns."""
