@@ -32,7 +32,7 @@ import json
 import logging
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
-from datetime import datetime, timedelta
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -41,7 +41,7 @@ import pandas as pd
 from processes import channels
 from processes.home_reading import RECENT_ROWS, open_states
 from processes.planning.run import forecast_due
-from sheets.backends.base import Placed
+from sheets.placements import Placements, placements_of
 from sheets.reading import read_table
 from sheets.schema import Tab
 from sheets.settings import BY_KEY, read_setting
@@ -55,9 +55,6 @@ log = logging.getLogger(__name__)
 SNAPSHOT_TABS: tuple[Tab, ...] = tuple(tab for tab in ALL_TABS if tab.name != AUDIT.name)
 #: Big tabs every cycle reads all of, the rows kept from the last cycle and the ones added since.
 LEDGERS: tuple[Tab, ...] = (STOCK_MOVES,)
-#: How often a runner selects the open records of a big tab afresh rather than from where they stood
-#: (a record a person put back into an open state in an old row is seen within this).
-RESELECT_EVERY = timedelta(hours=1)
 #: What the demand forecast learns from (processes/planning/run.py): read whole on the cycle it runs.
 FORECAST_HISTORY: tuple[Tab, ...] = (ORDERS, ORDER_LINES, STOCK_MOVES)
 
@@ -68,16 +65,16 @@ class History:
     `folder`, in the data folder (so that `jobs --once` run by cron starts from it too).
 
     The ledgers' rows as read; and where the open records of each big tab with a procedure
-    stood (`Placed`), to read those rows and the rows added since in one request. Both are
-    checked against the sheet before they are used (sheets/backends/google/grown.py, placed.py).
+    stood (sheets/placements.py, shared with the dashboard), to read those rows and the rows
+    added since in one request. Both are checked against the sheet before they are used
+    (sheets/backends/google/grown.py, placed.py).
     """
 
     folder: Path | None = None
     path: Path | None = None  # the file in `folder` for the workbook, once loaded
     rows: dict[str, list[list[Any]]] = field(default_factory=dict)
     tables: dict[str, Table] = field(default_factory=dict)  # the rows above, read
-    placed: dict[str, Placed] = field(default_factory=dict)
-    placed_at: datetime | None = None  # when the open records were last selected afresh
+    placements: Placements = field(default_factory=Placements)  # where the open records stood
     _loaded: bool = False
     _saved: tuple | None = None  # what the file holds, in short
 
@@ -94,16 +91,15 @@ class History:
             return
         self._loaded = True
         self.path = history_file(self.folder, workbook)
+        self.placements = placements_of(workbook.backend.location, self.folder)
         try:
             kept = json.loads(self.path.read_text(encoding="utf-8"))
             self.rows = {str(name): list(rows) for name, rows in kept["rows"].items()}
-            self.placed = {str(name): Placed.from_json(data) for name, data in kept["placed"].items()}
-            self.placed_at = datetime.fromisoformat(kept["placed_at"]) if kept.get("placed_at") else None
         except FileNotFoundError:
             return
         except (OSError, ValueError, KeyError, TypeError, AttributeError) as error:
             log.warning("jobs: %s is not readable (%s); the big tabs are read afresh", self.path, error)
-            self.rows, self.placed, self.placed_at = {}, {}, None
+            self.rows = {}
         self._saved = self._signature()
 
     def save(self) -> None:
@@ -111,11 +107,7 @@ class History:
         if self.path is None or self._saved == self._signature():
             return
         self._saved = self._signature()
-        kept = {
-            "rows": self.rows,
-            "placed": {name: placed.as_json() for name, placed in self.placed.items()},
-            "placed_at": self.placed_at.isoformat() if self.placed_at else None,
-        }
+        kept = {"rows": self.rows}
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             written = self.path.with_suffix(".tmp")
@@ -127,8 +119,7 @@ class History:
             )
 
     def _signature(self) -> tuple:
-        rows = tuple((name, id(kept), len(kept)) for name, kept in sorted(self.rows.items()))
-        return rows, tuple(sorted(self.placed.items(), key=lambda item: item[0])), self.placed_at
+        return tuple((name, id(kept), len(kept)) for name, kept in sorted(self.rows.items()))
 
 
 def history_file(data_dir: Path, workbook: Workbook) -> Path:
@@ -207,12 +198,10 @@ def _read_big(
             partial.append(tab)
     open_records = [(tab, open_states(tab), RECENT_ROWS) for tab in partial]
     wanted = [(tab, where, recent) for tab, where, recent in open_records if where is not None]
-    afresh = whole or history.placed_at is None or now - history.placed_at >= RESELECT_EVERY
-    found = workbook.reselect(wanted, {} if afresh else history.placed)
+    placed = {} if whole else history.placements.usable(now)
+    found = workbook.reselect(wanted, placed)
     tables.update({name: selection.table for name, (selection, _) in found.items()})
-    history.placed = {name: placed for name, (_, placed) in found.items() if placed is not None}
-    if afresh:
-        history.placed_at = now
+    history.placements.keep(found, afresh=not placed, now=now)
     history.save()
     return frozenset(tab.name for tab in partial)
 

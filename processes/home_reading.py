@@ -4,7 +4,8 @@ At a hundred thousand orders the dashboard must not read them all, nor the Audit
 their whole lives. Of a tab the backend can read by its rows (a big growing tab on
 Google) it reads the records still in a state some step leads out of, as each
 procedure declares (open orders, tickets, returns and refunds, messages queued) and
-the newest rows (today's figures come from them); of the Audit, its newest rows (when
+the newest rows (today's figures come from them), from where the jobs or the last view
+found them when they can (sheets/placements.py); of the Audit, its newest rows (when
 a waiting record entered its state; an older one counts from its `updated_at`). A big
 tab the page only counts is not read at all: its count shows as unknown.
 Everywhere else, and on the local workbook, every tab is read whole, as before.
@@ -14,8 +15,11 @@ from __future__ import annotations
 
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass
+from pathlib import Path
 
+from processes import runtime
 from processes.declarations import PROCEDURES
+from sheets.placements import placements_of
 from sheets.schema import Tab
 from sheets.table import Table
 from sheets.tabs import ALL_TABS, AUDIT, OUTBOX, OUTBOX_QUEUED
@@ -45,10 +49,23 @@ def read_home(workbook: Workbook) -> HomeRead:
             totals[tab.name] = None
         else:
             wanted.append((tab, where or {}, RECENT_AUDIT_ROWS if tab is AUDIT else RECENT_ROWS))
-    for name, selection in workbook.selections(wanted).items():
+    placements = placements_of(workbook.backend.location, _data_folder())
+    now = workbook.clock()
+    placed = placements.usable(now)  # where the jobs or the last view found the open records
+    found = workbook.reselect(wanted, placed)
+    placements.keep(found, afresh=not placed, now=now)
+    for name, (selection, _) in found.items():
         tables[name] = selection.table
         totals[name] = None if name == AUDIT.name else selection.total
     return HomeRead(tables, totals)
+
+
+def _data_folder() -> Path | None:
+    """Where the open records' places are kept between processes (the data folder), if one is known."""
+    try:
+        return runtime.data_dir()
+    except RuntimeError:
+        return None
 
 
 def open_states(tab: Tab) -> Mapping[str, Collection[str]] | None:

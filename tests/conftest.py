@@ -43,6 +43,16 @@ class Record:
         return self.fake.count(kind) if kind else sum(self.fake.counts().values())
 
 
+@pytest.fixture(autouse=True)
+def no_placements_from_another_test():
+    """Where open records stood is kept per spreadsheet in a process: each test starts without."""
+    from sheets import placements
+
+    placements.forget()
+    yield
+    placements.forget()
+
+
 @pytest.fixture
 def retry_sleeps(monkeypatch) -> list[float]:
     """Backoff delays the Google client asked for, instead of sleeping them."""

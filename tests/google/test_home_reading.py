@@ -93,3 +93,37 @@ def google_workbook_reading_whole(google):
     workbook = google_workbook(google.fake)
     workbook.backend.sparse_from = 10**9
     return workbook
+
+
+def column_reads(google) -> list[str]:
+    ranges = [
+        r.split("&")[0]
+        for logged in google.fake.logged("values.batchGet")
+        for r in logged.url.split("ranges=")[1:]
+    ]
+    return [r for r in ranges if r.endswith(("%21A%3AA", "%21H%3AH", "%21I%3AI"))]
+
+
+def waiting_refs(google) -> set[str]:
+    google.workbook.invalidate()
+    return {task.ref for task in tasks.home(google.workbook, MANAGER).tasks}
+
+
+def test_the_next_view_reads_the_open_records_where_the_last_found_them_sorted_or_not(google):
+    ids = seed_shop(google, 40)
+    for order_id in ids[::2]:
+        confirm_order(google.workbook, order_id, by=MANAGER)
+    first = waiting_refs(google)
+    google.fake.reset_counts()
+
+    assert waiting_refs(google) == first
+    assert not column_reads(google) and not whole_reads(google)
+
+    google.person.sort("Orders", "customer_name", descending=True)
+    confirm_order(google.workbook, ids[1], by=MANAGER)
+    google.fake.reset_counts()
+    after_the_sort = waiting_refs(google)  # the rows moved: found again from the key and status columns
+    assert column_reads(google) and not whole_reads(google)
+    assert after_the_sort == {
+        task.ref for task in tasks.home(google_workbook_reading_whole(google), MANAGER).tasks
+    }

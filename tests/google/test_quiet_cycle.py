@@ -21,9 +21,12 @@ from jobs.effects import OpenAlert
 from jobs.outbox import SmtpSettings
 from jobs.runner import run_once
 from jobs.snapshot import History, take_snapshot
+from processes import runtime, tasks
 from processes.declarations import LEDGER_MISMATCH, UNREADABLE_ROWS
 from processes.demo import seed_demo
+from processes.permissions import Actor
 from processes.stock import ledger_balances
+from sheets import placements
 from sheets.tabs import ALERTS, STOCK_MOVES
 from tests.conftest import google_workbook
 from tests.google.test_columns_moved import by_header
@@ -255,3 +258,23 @@ def test_orders_sorted_between_two_quiet_cycles_are_found_again_and_a_new_one_ty
     assert {key: alerts.get(key) for key in expected if key.startswith("order.")} == {
         key: message for key, message in expected.items() if key.startswith("order.")
     }
+
+
+def test_the_dashboard_in_another_process_reads_the_open_records_where_the_jobs_left_them(shop, tmp_path):
+    clock = shop.workbook.clock = Clock()
+    once(shop, tmp_path)  # the forecast's run
+    clock.now += timedelta(minutes=5)
+    once(shop, tmp_path)  # places the open records, in the data folder
+    placements.forget()  # the app's process knows only the data folder
+    runtime.use(shop.workbook, data_dir=tmp_path)
+    try:
+        shop.workbook.invalidate()
+        shop.fake.reset_counts()
+        home = tasks.home(shop.workbook, Actor("mia", "manager"))
+    finally:
+        runtime.use(None)
+
+    assert not whole_reads(shop)
+    assert not [part for part in ranges_read(shop) if part.endswith(("%21A%3AA", "%21H%3AH"))]
+    expected = tasks.home(every_row_read(shop), Actor("mia", "manager"))
+    assert {task.ref for task in home.tasks} == {task.ref for task in expected.tasks}

@@ -9,7 +9,7 @@ state they are in now) and the rows added since come with the end. When a check
 fails (a person sorted, inserted or deleted rows), that tab is selected afresh.
 
 A record a person put back into an open state by hand in an old row is not seen this
-way: the runner selects afresh every so often (`jobs.snapshot.RESELECT_EVERY`).
+way: the open records are selected afresh every `sheets.placements.RESELECT_EVERY`.
 """
 
 from __future__ import annotations
