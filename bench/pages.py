@@ -314,7 +314,7 @@ def pages(facts: dict[str, str]) -> list[tuple[str, str]]:
         ("/tickets", record_id("TCK")),
         ("/returns", record_id("RET")),
         ("/alerts", text("Bench alert")),
-        ("/issues", "//*[contains(normalize-space(text()), 'data issue')]"),
+        ("/issues", "//*[contains(text(), 'data issue') or contains(text(), 'can be read')]"),
     ]
 
 
