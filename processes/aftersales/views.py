@@ -24,9 +24,24 @@ from .procedures import REFUND, RETURN, owes_refund, return_steps
 from .settlement import Refundable, refundable
 
 
-def _in_state(procedure: Procedure, states: Collection[str]) -> Callable[[Record], bool]:
+@dataclass(frozen=True)
+class _InState:
     """A filter: the returns whose state in `procedure` (the return, or its refund) is one of `states`."""
-    return lambda r: r[procedure.status_column] in states
+
+    procedure: Procedure
+    states: frozenset[str]
+
+    def __call__(self, ret: Record) -> bool:
+        return ret[self.procedure.status_column] in self.states
+
+    def where(self) -> dict[str, set[str]]:
+        """What a read by status asks for (a blank cell holds the default state)."""
+        blank = {""} if self.procedure.default_state in self.states else set()
+        return {self.procedure.status_column: set(self.states) | blank}
+
+
+def _in_state(procedure: Procedure, states: Collection[str]) -> _InState:
+    return _InState(procedure, frozenset(states))
 
 
 #: The list's filters: name -> which returns it holds.
@@ -72,13 +87,19 @@ class ReturnsPage:
 def return_list(workbook: Workbook, query: ReturnQuery) -> ReturnsPage:
     """One page of returns, newest first, in the view and matching the search.
 
-    On a big Orders tab on Google, only the orders of the returns in the view are read
-    (by their IDs), not every order.
+    On a big Returns tab on Google, a view of some states (every view but "all") reads only
+    the returns in them (`Workbook.selected` by status); on a big Orders tab, only the
+    orders of the returns in the view are read (by their IDs), not every order.
     """
     big_orders = workbook.selects_rows(ORDERS)
-    tables = workbook.tables(*((RETURNS,) if big_orders else (RETURNS, ORDERS)))
     keep = VIEWS.get(query.view, VIEWS["all"])
-    kept = [ret for ret in tables[RETURNS.name].records() if keep(ret)]
+    if isinstance(keep, _InState) and workbook.selects_rows(RETURNS):
+        returns = workbook.selected(RETURNS, keep.where()).table
+        tables = workbook.tables(ORDERS) if not big_orders else {}
+    else:
+        tables = workbook.tables(*((RETURNS,) if big_orders else (RETURNS, ORDERS)))
+        returns = tables[RETURNS.name]
+    kept = [ret for ret in returns.records() if keep(ret)]
     if big_orders:
         ordered = {ret.order_id for ret in kept if ret.order_id}
         orders = workbook.selected(ORDERS, {ORDERS.key[0]: ordered}).table if ordered else None
