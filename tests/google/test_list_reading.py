@@ -59,6 +59,8 @@ def returns_shop(google):
         aftersales.ReturnQuery(view="all"),
         aftersales.ReturnQuery(view="all", search="customer 0009"),
         aftersales.ReturnQuery(view="closed", per_page=25),
+        aftersales.ReturnQuery(view="all", page=9),
+        aftersales.ReturnQuery(view="open", search="KIT"),
     ],
 )
 def test_the_returns_list_reads_only_the_orders_of_its_returns(google, returns_shop, query):
