@@ -3,7 +3,8 @@
 Over ORDERS orders (default 100,000) in the in-process Google fake, each from a cold
 cache: the tab grid's first page (/tabs/orders), the orders list's first page
 (/orders, open orders), a status filter holding few orders and one holding nearly all,
-and a search in each list. For each it prints the requests, the bytes the fake sent
+a search in each list, and the ticket and returns lists (a ticket per two orders, a
+return per 50, the newest 2 % of them open) in their default views. For each it prints the requests, the bytes the fake sent
 back, the seconds, and the longest another thread waited for the interpreter
 meanwhile (what another client's page waits while the answer is parsed), both less the
 time the in-process fake spent building its answers (Google's servers do that work).
@@ -24,12 +25,17 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bench.actions import grids, measure_bytes  # noqa: E402
-from bench.jobs_cycle import google_workbook  # noqa: E402
+from datetime import timedelta  # noqa: E402
+
+from bench.actions import NOW, grids, measure_bytes  # noqa: E402
+from bench.jobs_cycle import google_workbook, raw  # noqa: E402
+from processes.aftersales import ReturnQuery, return_list  # noqa: E402
 from processes.browse import PageRequest, page_of  # noqa: E402
 from processes.orders import OrderQuery, order_page  # noqa: E402
 from processes.permissions import Actor  # noqa: E402
-from sheets.tabs import AUDIT, ORDER_LINES, STOCK_MOVES  # noqa: E402
+from processes.service import TicketQuery, ticket_page  # noqa: E402
+from sheets.ids import new_id  # noqa: E402
+from sheets.tabs import AUDIT, ORDER_LINES, ORDERS, RETURNS, STOCK_MOVES, TICKETS  # noqa: E402
 
 READER = Actor("bench", "staff")
 
@@ -42,7 +48,51 @@ STEPS = [
     ("/orders: status new", lambda wb: order_page(wb, OrderQuery(view="new"))),
     ("/orders: status delivered", lambda wb: order_page(wb, OrderQuery(view="delivered"))),
     ("/orders: all, search", lambda wb: order_page(wb, OrderQuery(view="all", search="customer 123"))),
+    ("/tickets: first page (active)", lambda wb: ticket_page(wb, TicketQuery())),
+    ("/tickets: all", lambda wb: ticket_page(wb, TicketQuery(status="all"))),
+    ("/returns: first page (open)", lambda wb: return_list(wb, ReturnQuery())),
+    ("/returns: closed", lambda wb: return_list(wb, ReturnQuery(view="closed"))),
+    ("/returns: all", lambda wb: return_list(wb, ReturnQuery(view="all"))),
 ]
+
+
+def service_grids(order_ids: list[str]) -> dict[str, list[list]]:
+    """Tickets (one per two orders) and returns (one per 50) of these orders, the newest 2 % open."""
+    tickets, returns = [], []
+    count = len(order_ids)
+    for n, order_id in enumerate(order_ids):
+        at = NOW - timedelta(minutes=count - n)
+        recent = n >= count - max(count // 50, 20)
+        if n % 2 == 0:
+            opened = recent and n % 10 == 0
+            tickets.append(
+                {
+                    "ticket_id": new_id("TCK"),
+                    "order_id": order_id,
+                    "customer_name": f"Customer {n}",
+                    "subject": "Where is my parcel?",
+                    "priority": "normal",
+                    "status": "open" if opened else "closed",
+                    "opened_at": at,
+                    "due_at": at + timedelta(hours=48),
+                    "updated_at": at,
+                }
+            )
+        if n % 50 == 25:
+            returns.append(
+                {
+                    "return_id": new_id("RET"),
+                    "order_id": order_id,
+                    "sku": "SKU-0001",
+                    "qty": 1,
+                    "reason": "too small",
+                    "requested_at": at + timedelta(days=5),
+                    "status": "requested" if recent else "closed",
+                    "refund_status": "none" if recent else "paid",
+                    "updated_at": at,
+                }
+            )
+    return {TICKETS.name: raw(TICKETS, tickets), RETURNS.name: raw(RETURNS, returns)}
 
 
 class Stalls:
@@ -85,6 +135,8 @@ def main() -> None:
     data, _fresh = grids(orders)
     for tab in (ORDER_LINES, AUDIT, STOCK_MOVES):  # the lists read none of them
         data.pop(tab.name)
+    key = data[ORDERS.name][0].index(ORDERS.key[0])
+    data.update(service_grids([row[key] for row in data[ORDERS.name][1:]]))
     workbook, fake = google_workbook(data, Path(tempfile.mkdtemp(prefix="flowsheet-bench-")))
     del data
     gc.collect()

@@ -24,9 +24,24 @@ from .procedures import REFUND, RETURN, owes_refund, return_steps
 from .settlement import Refundable, refundable
 
 
-def _in_state(procedure: Procedure, states: Collection[str]) -> Callable[[Record], bool]:
+@dataclass(frozen=True)
+class _InState:
     """A filter: the returns whose state in `procedure` (the return, or its refund) is one of `states`."""
-    return lambda r: r[procedure.status_column] in states
+
+    procedure: Procedure
+    states: frozenset[str]
+
+    def __call__(self, ret: Record) -> bool:
+        return ret[self.procedure.status_column] in self.states
+
+    def where(self) -> dict[str, set[str]]:
+        """What a read by status asks for (a blank cell holds the default state)."""
+        blank = {""} if self.procedure.default_state in self.states else set()
+        return {self.procedure.status_column: set(self.states) | blank}
+
+
+def _in_state(procedure: Procedure, states: Collection[str]) -> _InState:
+    return _InState(procedure, frozenset(states))
 
 
 #: The list's filters: name -> which returns it holds.
@@ -72,45 +87,68 @@ class ReturnsPage:
 def return_list(workbook: Workbook, query: ReturnQuery) -> ReturnsPage:
     """One page of returns, newest first, in the view and matching the search.
 
-    On a big Orders tab on Google, only the orders of the returns in the view are read
-    (by their IDs), not every order.
+    On a big Returns tab on Google, a view of some states (every view but "all") reads only
+    the returns in them (`Workbook.selected` by status); on a big Orders tab, only the
+    orders of the returns on the page (with a search, of those in the view) are read by
+    their IDs, not every order.
     """
     big_orders = workbook.selects_rows(ORDERS)
-    tables = workbook.tables(*((RETURNS,) if big_orders else (RETURNS, ORDERS)))
     keep = VIEWS.get(query.view, VIEWS["all"])
-    kept = [ret for ret in tables[RETURNS.name].records() if keep(ret)]
-    if big_orders:
-        ordered = {ret.order_id for ret in kept if ret.order_id}
-        orders = workbook.selected(ORDERS, {ORDERS.key[0]: ordered}).table if ordered else None
+    if isinstance(keep, _InState) and workbook.selects_rows(RETURNS):
+        returns = workbook.selected(RETURNS, keep.where()).table
+        tables = workbook.tables(ORDERS) if not big_orders else {}
     else:
-        orders = tables[ORDERS.name]
+        tables = workbook.tables(*((RETURNS,) if big_orders else (RETURNS, ORDERS)))
+        returns = tables[RETURNS.name]
+    kept = [ret for ret in returns.records() if keep(ret)]
     words = query.search.strip().casefold()
+    per_page = query.per_page if query.per_page in PAGE_SIZES else PAGE_SIZES[1]
+    if big_orders and not words:
+        # No search: the page's returns are known before their orders, so only theirs are read.
+        kept.sort(key=lambda ret: (ret.requested_at or datetime.min, ret.return_id), reverse=True)
+        pages = max(1, math.ceil(len(kept) / per_page))
+        page = min(max(1, query.page), pages)
+        window = kept[(page - 1) * per_page : page * per_page]
+        orders = _orders_of(workbook, window)
+        shown = [_row(ret, orders.get(ret.order_id) if orders is not None else None)[0] for ret in window]
+        return ReturnsPage(shown, len(kept), page, pages)
+    orders = _orders_of(workbook, kept) if big_orders else tables[ORDERS.name]
     rows = []
     for ret in kept:
-        order = orders.get(ret.order_id) if orders is not None else None
-        row = {
-            "return_id": ret.return_id,
-            "requested_at": _when(ret.requested_at),
-            "order": order_ref(order) if order else ret.order_id,
-            "customer": order.customer_name if order else "",
-            "sku": ret.sku,
-            "qty": str(ret.qty),
-            "kind": ret.kind or "",
-            "status": ret.status or "",
-            "refund_status": ret.refund_status or "",
-        }
-        searched = " ".join(
-            [*row.values(), ret.order_id, (order.customer_email or "") if order else "", ret.reason or ""]
-        )
+        row, searched = _row(ret, orders.get(ret.order_id) if orders is not None else None)
         if words and words not in searched.casefold():
             continue
         rows.append((ret.requested_at or datetime.min, row))
     rows.sort(key=lambda item: (item[0], item[1]["return_id"]), reverse=True)
-    per_page = query.per_page if query.per_page in PAGE_SIZES else PAGE_SIZES[1]
     pages = max(1, math.ceil(len(rows) / per_page))
     page = min(max(1, query.page), pages)
     window = rows[(page - 1) * per_page : page * per_page]
     return ReturnsPage([row for _, row in window], len(rows), page, pages)
+
+
+def _orders_of(workbook: Workbook, returns: list[Record]):
+    """The orders of `returns`, selected by their IDs (None when none has an order)."""
+    ordered = {ret.order_id for ret in returns if ret.order_id}
+    return workbook.selected(ORDERS, {ORDERS.key[0]: ordered}).table if ordered else None
+
+
+def _row(ret: Record, order: Record | None) -> tuple[dict[str, str], str]:
+    """A return's row in the list, and the text a search looks in."""
+    row = {
+        "return_id": ret.return_id,
+        "requested_at": _when(ret.requested_at),
+        "order": order_ref(order) if order else ret.order_id,
+        "customer": order.customer_name if order else "",
+        "sku": ret.sku,
+        "qty": str(ret.qty),
+        "kind": ret.kind or "",
+        "status": ret.status or "",
+        "refund_status": ret.refund_status or "",
+    }
+    searched = " ".join(
+        [*row.values(), ret.order_id, (order.customer_email or "") if order else "", ret.reason or ""]
+    )
+    return row, searched
 
 
 @dataclass(frozen=True)

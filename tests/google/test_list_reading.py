@@ -59,12 +59,23 @@ def returns_shop(google):
         aftersales.ReturnQuery(view="all"),
         aftersales.ReturnQuery(view="all", search="customer 0009"),
         aftersales.ReturnQuery(view="closed", per_page=25),
+        aftersales.ReturnQuery(view="all", page=9),
+        aftersales.ReturnQuery(view="open", search="KIT"),
     ],
 )
 def test_the_returns_list_reads_only_the_orders_of_its_returns(google, returns_shop, query):
     selected, read_whole, whole = both(google, lambda: aftersales.return_list(google.workbook, query))
     assert selected == whole and selected.total
-    assert "Orders" not in read_whole and "Returns" in read_whole
+    assert "Orders" not in read_whole
+    assert ("Returns" in read_whole) == (query.view == "all")  # a view of some states reads those
+
+
+@pytest.mark.parametrize("view", ["to review", "to receive", "to settle", "refund to approve", "rejected"])
+def test_every_view_of_some_states_reads_its_returns_by_status(google, returns_shop, view):
+    query = aftersales.ReturnQuery(view=view)
+    selected, read_whole, whole = both(google, lambda: aftersales.return_list(google.workbook, query))
+    assert selected == whole
+    assert "Returns" not in read_whole and "Orders" not in read_whole
 
 
 def test_the_home_page_reads_the_audit_from_its_end(google, returns_shop, monkeypatch):
