@@ -27,8 +27,6 @@ folder for the next `jobs --once`.
 
 from __future__ import annotations
 
-import hashlib
-import json
 import logging
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
@@ -41,6 +39,7 @@ import pandas as pd
 from processes import channels
 from processes.home_reading import RECENT_ROWS, open_states
 from processes.planning.run import forecast_due
+from sheets.kept_ledger import KeptLedger, kept_ledger_of
 from sheets.placements import Placements, placements_of
 from sheets.reading import read_table
 from sheets.schema import Tab
@@ -64,68 +63,26 @@ class History:
     """What a runner keeps of the big tabs from one cycle to the next, in memory and, with a
     `folder`, in the data folder (so that `jobs --once` run by cron starts from it too).
 
-    The ledgers' rows as read; and where the open records of each big tab with a procedure
-    stood (sheets/placements.py, shared with the dashboard), to read those rows and the rows
-    added since in one request. Both are checked against the sheet before they are used
-    (sheets/backends/google/grown.py, placed.py).
+    The ledgers' rows as read (sheets/kept_ledger.py, shared with the review); and where the
+    open records of each big tab with a procedure stood (sheets/placements.py, shared with
+    the dashboard). Both are checked against the sheet before they are used.
     """
 
     folder: Path | None = None
-    path: Path | None = None  # the file in `folder` for the workbook, once loaded
-    rows: dict[str, list[list[Any]]] = field(default_factory=dict)
-    tables: dict[str, Table] = field(default_factory=dict)  # the rows above, read
-    placements: Placements = field(default_factory=Placements)  # where the open records stood
+    placements: Placements = field(default_factory=Placements)
+    ledgers: dict[str, KeptLedger] = field(default_factory=dict)
     _loaded: bool = False
-    _saved: tuple | None = None  # what the file holds, in short
-
-    def table(self, tab: Tab, rows: list[list[Any]]) -> Table:
-        """`rows` of `tab` read, kept for the next cycle; read again only when they changed."""
-        if self.rows.get(tab.name) is not rows or tab.name not in self.tables:
-            self.rows[tab.name] = rows
-            self.tables[tab.name] = read_table(tab, rows)
-        return self.tables[tab.name]
 
     def load(self, workbook: Workbook) -> None:
-        """What the last run kept of `workbook` in the data folder, once; a file unreadable is ignored."""
+        """Take what is kept of `workbook` in the data folder (once)."""
         if self._loaded or self.folder is None:
             return
         self._loaded = True
-        self.path = history_file(self.folder, workbook)
         self.placements = placements_of(workbook.backend.location, self.folder)
-        try:
-            kept = json.loads(self.path.read_text(encoding="utf-8"))
-            self.rows = {str(name): list(rows) for name, rows in kept["rows"].items()}
-        except FileNotFoundError:
-            return
-        except (OSError, ValueError, KeyError, TypeError, AttributeError) as error:
-            log.warning("jobs: %s is not readable (%s); the big tabs are read afresh", self.path, error)
-            self.rows = {}
-        self._saved = self._signature()
+        self.ledgers = {tab.name: kept_ledger_of(workbook, tab, self.folder) for tab in LEDGERS}
 
-    def save(self) -> None:
-        """Keep it in the data folder for the next run (written whole, then put in place), if it changed."""
-        if self.path is None or self._saved == self._signature():
-            return
-        self._saved = self._signature()
-        kept = {"rows": self.rows}
-        try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            written = self.path.with_suffix(".tmp")
-            written.write_text(json.dumps(kept, default=str), encoding="utf-8")
-            written.replace(self.path)
-        except OSError as error:  # a full disk costs the next run a fresh read, never this cycle
-            log.warning(
-                "jobs: could not keep %s (%s); the next run reads the big tabs afresh", self.path, error
-            )
-
-    def _signature(self) -> tuple:
-        return tuple((name, id(kept), len(kept)) for name, kept in sorted(self.rows.items()))
-
-
-def history_file(data_dir: Path, workbook: Workbook) -> Path:
-    """Where a runner keeps its History of `workbook` in the data folder (one file per spreadsheet)."""
-    name = hashlib.sha256(workbook.backend.location.encode()).hexdigest()[:16]
-    return Path(data_dir) / "jobs" / f"big-tabs-{name}.json"
+    def ledger(self, tab: Tab) -> KeptLedger:
+        return self.ledgers.setdefault(tab.name, KeptLedger(tab))
 
 
 @dataclass(frozen=True)
@@ -190,8 +147,7 @@ def _read_big(
     partial = []
     for tab in big:
         if tab in LEDGERS:
-            known = None if whole else history.rows.get(tab.name)
-            tables[tab.name] = history.table(tab, workbook.grown(tab, known))
+            tables[tab.name] = history.ledger(tab).read(workbook, whole=whole)
         elif whole and tab in FORECAST_HISTORY:
             tables[tab.name] = read_table(tab, workbook.grown(tab))
         else:
@@ -202,7 +158,6 @@ def _read_big(
     found = workbook.reselect(wanted, placed)
     tables.update({name: selection.table for name, (selection, _) in found.items()})
     history.placements.keep(found, afresh=not placed, now=now)
-    history.save()
     return frozenset(tab.name for tab in partial)
 
 

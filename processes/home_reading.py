@@ -15,7 +15,6 @@ from __future__ import annotations
 
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass
-from pathlib import Path
 
 from processes import runtime
 from processes.declarations import PROCEDURES
@@ -49,7 +48,7 @@ def read_home(workbook: Workbook) -> HomeRead:
             totals[tab.name] = None
         else:
             wanted.append((tab, where or {}, RECENT_AUDIT_ROWS if tab is AUDIT else RECENT_ROWS))
-    placements = placements_of(workbook.backend.location, _data_folder())
+    placements = placements_of(workbook.backend.location, runtime.known_data_dir())
     now = workbook.clock()
     placed = placements.usable(now)  # where the jobs or the last view found the open records
     found = workbook.reselect(wanted, placed)
@@ -58,14 +57,6 @@ def read_home(workbook: Workbook) -> HomeRead:
         tables[name] = selection.table
         totals[name] = None if name == AUDIT.name else selection.total
     return HomeRead(tables, totals)
-
-
-def _data_folder() -> Path | None:
-    """Where the open records' places are kept between processes (the data folder), if one is known."""
-    try:
-        return runtime.data_dir()
-    except RuntimeError:
-        return None
 
 
 def open_states(tab: Tab) -> Mapping[str, Collection[str]] | None:

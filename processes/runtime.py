@@ -41,6 +41,14 @@ def data_dir() -> Path:
     return Path(path).parent
 
 
+def known_data_dir() -> Path | None:
+    """The data folder, or None where none is known (a test that opened a workbook alone)."""
+    try:
+        return data_dir()
+    except RuntimeError:
+        return None
+
+
 _attachments: Path | None = None
 
 

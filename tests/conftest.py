@@ -45,12 +45,14 @@ class Record:
 
 @pytest.fixture(autouse=True)
 def no_placements_from_another_test():
-    """Where open records stood is kept per spreadsheet in a process: each test starts without."""
-    from sheets import placements
+    """Where open records stood and a ledger's rows are kept per spreadsheet in a process: each test starts without."""
+    from sheets import kept_ledger, placements
 
     placements.forget()
+    kept_ledger.forget()
     yield
     placements.forget()
+    kept_ledger.forget()
 
 
 @pytest.fixture

@@ -37,7 +37,9 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 
 import pandas as pd
 
+from processes import runtime
 from processes.improvement.procedure import SUGGESTION
+from sheets.kept_ledger import kept_ledger_of
 from sheets.reading import HEADER_SEARCH_ROWS
 from sheets.schema import Tab
 from sheets.settings import BY_KEY, read_setting
@@ -72,10 +74,15 @@ def read_frames(workbook: Workbook, tabs: Sequence[Tab], since: pd.Timestamp) ->
     big = [tab for tab in tabs if workbook.selects_rows(tab)]
     if ORDER_LINES in big and ORDERS not in big:
         big.remove(ORDER_LINES)  # the lines of every order: the whole tab
-    if STOCK_MOVES in big:
-        big.remove(STOCK_MOVES)  # a day's stock sums every move before it
-    small = [tab for tab in tabs if tab not in big]
+    ledger = STOCK_MOVES in big
+    if ledger:  # a day's stock sums every move before it: the rows kept and those added since
+        big.remove(STOCK_MOVES)
+    small = [tab for tab in tabs if tab not in big and not (ledger and tab is STOCK_MOVES)]
     frames = {name: table.df for name, table in workbook.tables(*small).items()} if small else {}
+    if ledger:
+        frames[STOCK_MOVES.name] = (
+            kept_ledger_of(workbook, STOCK_MOVES, runtime.known_data_dir()).read(workbook).df
+        )
     if not big:
         return frames
     records = [tab for tab in big if tab not in (AUDIT, ORDER_LINES)]

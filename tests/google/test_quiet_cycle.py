@@ -26,7 +26,7 @@ from processes.declarations import LEDGER_MISMATCH, UNREADABLE_ROWS
 from processes.demo import seed_demo
 from processes.permissions import Actor
 from processes.stock import ledger_balances
-from sheets import placements
+from sheets import kept_ledger, placements
 from sheets.tabs import ALERTS, STOCK_MOVES
 from tests.conftest import google_workbook
 from tests.google.test_columns_moved import by_header
@@ -186,6 +186,9 @@ class Clock:
 
 
 def once(google, data_dir) -> list[str]:
+    """`jobs --once` as cron runs it: a new process, which knows only what the data folder keeps."""
+    placements.forget()
+    kept_ledger.forget()
     said: list[str] = []
     run_once(
         google.workbook,
@@ -204,7 +207,7 @@ def test_jobs_once_run_again_reads_the_ledger_and_the_open_records_from_where_th
 ):
     clock = shop.workbook.clock = Clock()
     once(shop, tmp_path)  # the forecast's run: the history read whole, and kept in the data folder
-    kept = list((tmp_path / "jobs").glob("big-tabs-*.json"))
+    kept = list((tmp_path / "kept").glob("*-stock-moves.json"))
     assert len(kept) == 1
 
     clock.now += timedelta(minutes=5)
@@ -223,8 +226,8 @@ def test_jobs_once_run_again_reads_the_ledger_and_the_open_records_from_where_th
 def test_a_kept_file_that_cannot_be_read_is_left_aside_and_the_big_tabs_read_afresh(shop, tmp_path, caplog):
     shop.workbook.clock = Clock()
     once(shop, tmp_path)
-    kept = next((tmp_path / "jobs").glob("big-tabs-*.json"))
-    kept.write_text('{"rows": {"Stock Moves": [["half a', encoding="utf-8")
+    kept = next((tmp_path / "kept").glob("*-stock-moves.json"))
+    kept.write_text('{"rows": [["half a', encoding="utf-8")
     shop.workbook.clock.now += timedelta(minutes=5)
 
     said = once(shop, tmp_path)
