@@ -98,3 +98,28 @@ def test_a_big_audit_is_read_from_its_newest_rows_and_the_view_says_so(google, s
 def test_an_order_not_there_is_none(google, shop):
     cold(google)
     assert order_view(google.workbook, "ORD-NOT-THERE") is None
+
+
+def test_an_archived_order_is_shown_from_the_archive_when_the_live_tabs_are_read_in_part(google):
+    from processes import archive
+    from processes.orders import queries as orders
+    from sheets.tabs import ORDERS
+    from tests.archive.shop import CUTOFF, google_shop_archives
+    from tests.archive.shop import seed_shop as seed_archived_shop
+
+    seed_archived_shop(google.workbook)
+    archives = google_shop_archives(google.fake)
+    old = {order.customer_name: order.order_id for order in google.workbook.table(ORDERS).records()}
+    archive.run_archive(google.workbook, archives, before=CUTOFF)
+    archive.use(archives)
+    try:
+        google.workbook.backend.sparse_from = 0
+        cold(google)
+        view = orders.order_view(google.workbook, old["Old 0"])
+        assert not [r for r in ranges_read(google) if r in BIG_TABS]
+        assert view is not None and view.archived == 2025
+        assert view.order.customer_name == "Old 0"
+        assert sorted(line.sku for line in view.lines) == ["MUG", "PAN"]
+        assert any("stock" in event.what for event in view.timeline)
+    finally:
+        archive.use(None)
