@@ -192,12 +192,11 @@ class OrderDetail:
             if view.audit_read is not None:
                 ui.label(
                     ngettext(
-                        "Changes older than the newest {count} row in the Audit are not shown here; "
+                        "Changes older than the newest {count:,} row in the Audit are not shown here; "
                         "the Audit tab holds them all.",
-                        "Changes older than the newest {count} rows in the Audit are not shown here; "
+                        "Changes older than the newest {count:,} rows in the Audit are not shown here; "
                         "the Audit tab holds them all.",
                         view.audit_read,
-                        count=f"{view.audit_read:,}",
                     )
                 ).classes("text-sm text-gray-500").mark("audit-partial")
             for event in view.timeline:
