@@ -5,7 +5,7 @@ from __future__ import annotations
 from nicegui import ui
 
 import i18n
-from i18n import N_, _
+from i18n import N_, _, ngettext
 from pages.common import background, call, when
 from pages.links import record_path
 from pages.responsive import cards_on_phones
@@ -189,6 +189,16 @@ class OrderDetail:
     def _timeline(self, view: OrderView) -> None:
         ui.label(_("Timeline")).classes("font-semibold")
         with ui.column().classes("gap-0"):
+            if view.audit_read is not None:
+                ui.label(
+                    ngettext(
+                        "Changes older than the newest {count:,} row in the Audit are not shown here; "
+                        "the Audit tab holds them all.",
+                        "Changes older than the newest {count:,} rows in the Audit are not shown here; "
+                        "the Audit tab holds them all.",
+                        view.audit_read,
+                    )
+                ).classes("text-sm text-gray-500").mark("audit-partial")
             for event in view.timeline:
                 who = f" · {event.who}" if event.who else ""
                 ui.label(f"{when(event.at)}{who} · {event.what}").classes("text-sm")

@@ -187,6 +187,11 @@ class OrderView:
     location_name: str
     timeline: list[Event]  # oldest first
     archived: int | None = None  # the archive year the order is kept in: read-only
+    audit_read: int | None = None  # of a big Audit, only its newest this many rows were read
+
+
+#: Newest rows of a big Audit an order's page reads (no column of it: it holds millions of rows).
+RECENT_AUDIT_ROWS = 5_000
 
 
 def order_view(workbook: Workbook, order_id: str) -> OrderView | None:
@@ -195,6 +200,8 @@ def order_view(workbook: Workbook, order_id: str) -> OrderView | None:
     An order no longer in the live sheet is looked for in the archive: found there, it is
     shown as it was archived (`archived` names the year), with nothing to do.
     """
+    if workbook.selects_rows(ORDERS):
+        return _order_view_in_part(workbook, order_id)
     tables = workbook.tables(ORDERS, ORDER_LINES, PRODUCTS, LOCATIONS, AUDIT, STOCK_MOVES)
     order = tables[ORDERS.name].get(order_id)
     if order is None:
@@ -207,6 +214,37 @@ def order_view(workbook: Workbook, order_id: str) -> OrderView | None:
         _rows(tables, AUDIT, "record_id", order_id),
         _rows(tables, STOCK_MOVES, "ref", order_id),
     )
+
+
+def _order_view_in_part(workbook: Workbook, order_id: str) -> OrderView | None:
+    """`order_view` of big tabs (Google): the order's row, its lines' rows and its stock moves' rows,
+    selected by their `order_id` and `ref` cells, and the newest Audit rows, in one `selections`."""
+    found = workbook.selections(
+        [
+            (ORDERS, {"order_id": {order_id}}, 0),
+            (ORDER_LINES, {"order_id": {order_id}}, 0),
+            (STOCK_MOVES, {"ref": {order_id}}, 0),
+            (AUDIT, {}, RECENT_AUDIT_ROWS),
+            (PRODUCTS, {}, 0),
+            (LOCATIONS, {}, 0),
+        ]
+    )
+    tables = {name: selection.table for name, selection in found.items()}
+    audit_read = None if found[AUDIT.name].complete else len(found[AUDIT.name].table)
+    order = tables[ORDERS.name].get(order_id)
+    if order is None:
+        view = archived_order_view(tables, order_id)
+    else:
+        view = _view(
+            tables,
+            order,
+            lines_of(tables[ORDER_LINES.name], order_id),
+            _rows(tables, AUDIT, "record_id", order_id),
+            _rows(tables, STOCK_MOVES, "ref", order_id),
+        )
+    if view is not None:
+        view.audit_read = audit_read
+    return view
 
 
 def archived_order_view(tables: dict, order_id: str) -> OrderView | None:

@@ -206,3 +206,28 @@ async def test_a_new_order_on_an_empty_workbook_says_to_add_products_and_locatio
     await manager.should_see(marker="setup-hint")
     await manager.should_see(kind=ui.link, content="products")
     await manager.should_see(kind=ui.link, content="locations")
+
+
+async def test_an_order_page_read_from_the_audit_s_newest_rows_says_older_changes_are_not_shown(
+    app_workbook, manager: User, monkeypatch
+):
+    from types import SimpleNamespace
+
+    from processes import orders
+    from tests.google.test_targeted_reads import seed_shop as seed_orders
+
+    [order_id] = seed_orders(SimpleNamespace(workbook=app_workbook), 1)
+    view_of = orders.order_view
+
+    def newest_audit_only(workbook, order_id):
+        view = view_of(workbook, order_id)
+        view.audit_read = 5_000  # as a big Audit on Google reads it
+        return view
+
+    monkeypatch.setattr(orders, "order_view", newest_audit_only)
+    await manager.open(f"/orders/{order_id}")
+    await manager.should_see(
+        "Changes older than the newest 5,000 rows in the Audit are not shown here; "
+        "the Audit tab holds them all.",
+        kind=ui.label,
+    )
