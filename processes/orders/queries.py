@@ -289,12 +289,6 @@ def _unique(records: list[Record]) -> list[Record]:
     return list({record.id: record for record in reversed(records)}.values())[::-1]
 
 
-def timeline(tables: dict, order: Record) -> list[Event]:
-    """What happened to an order, oldest first: its stamps, every change made through the app, its stock moves."""
-    audit = _rows(tables, AUDIT, "record_id", order.order_id)
-    return events_of(order, audit, _rows(tables, STOCK_MOVES, "ref", order.order_id))
-
-
 def events_of(order: Record, audit: list[Record], moves: list[Record]) -> list[Event]:
     """The timeline from the order's stamps, its Audit rows and its stock moves, oldest first."""
     events = [Event(order.created_at, "", _("order placed"))] if order.created_at else []
