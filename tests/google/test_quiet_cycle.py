@@ -27,6 +27,7 @@ from processes.demo import seed_demo
 from processes.permissions import Actor
 from processes.stock import ledger_balances
 from sheets import kept_ledger, placements
+from sheets.backends.google import placed as placed_reading
 from sheets.tabs import ALERTS, STOCK_MOVES
 from tests.conftest import google_workbook
 from tests.google.test_columns_moved import by_header
@@ -281,3 +282,22 @@ def test_the_dashboard_in_another_process_reads_the_open_records_where_the_jobs_
     assert not [part for part in ranges_read(shop) if part.endswith(("%21A%3AA", "%21H%3AH"))]
     expected = tasks.home(every_row_read(shop), Actor("mia", "manager"))
     assert {task.ref for task in home.tasks} == {task.ref for task in expected.tasks}
+
+
+def test_open_records_on_more_rows_than_one_request_may_name_are_read_again_in_parts(shop, monkeypatch):
+    state = running(shop)
+    run_cycle(shop.workbook, NOW + timedelta(minutes=5), state=state)  # the open records placed
+    monkeypatch.setattr(placed_reading, "RANGES_PER_READ", 3)
+    shop.fake.reset_counts()
+    later = NOW + timedelta(minutes=10)
+
+    run_cycle(shop.workbook, later, state=state)
+
+    assert shop.fake.count("values.batchGet") > 3 and not whole_reads(shop)
+    assert not [part for part in ranges_read(shop) if part.endswith(("%21A%3AA", "%21H%3AH"))]
+    expected = {
+        key: message for key, _, message in found(run_checks(take_snapshot(every_row_read(shop), later)))
+    }
+    alerts = open_alerts(shop.workbook)
+    orders = {key for key in expected if key.startswith(("order.", "service.", "aftersales."))}
+    assert orders and {key: alerts.get(key) for key in orders} == {key: expected[key] for key in orders}

@@ -26,6 +26,8 @@ from sheets.reading import HEADER_SEARCH_ROWS, find_header, read_table
 from sheets.schema import Tab
 
 BatchGet = Callable[[list[str]], list[dict[str, Any]]]
+#: Ranges sent in one values:batchGet (its address carries them: it must stay short).
+RANGES_PER_READ = 400
 #: (tab name, 0-based first row) -> the A1 range of every row from there to the tab's end.
 TailRange = Callable[[str, int], str]
 
@@ -52,7 +54,11 @@ def read_again(
         ranges.append(f"{quote_tab(item.tab.name)}!1:{HEADER_SEARCH_ROWS}")
         ranges += [f"{quote_tab(item.tab.name)}!{first + 1}:{last + 1}" for first, last in runs]
         ranges.append(tail_range(item.tab.name, max(item.placed.length - 1, 0)))
-    answer = batch_get(ranges) if ranges else []
+    answer: list[dict[str, Any]] = []
+    for part in range(
+        0, len(ranges), RANGES_PER_READ
+    ):  # scattered rows: a few requests, never a long address
+        answer += batch_get(ranges[part : part + RANGES_PER_READ])
     found: dict[str, tuple[Selection, Placed] | None] = {}
     for item, (at, runs) in zip(items, spans, strict=True):
         rows: dict[int, list[Any]] = {}
@@ -85,7 +91,7 @@ def _checked(
         if _text(rows.get(index, []), key_at) != key:
             return None  # a person moved rows: the tab is selected afresh
     length = max(end, placed.length)
-    grid: list[list[Any]] = [list(row) for row in head] + [[] for _ in range(max(length - len(head), 0))]
+    grid: list[Sequence[Any]] = [list(row) for row in head] + [()] * max(length - len(head), 0)
     for index, row in rows.items():
         if len(head) <= index < length:
             grid[index] = row

@@ -22,13 +22,10 @@ from typing import Any
 
 from sheets.backends.base import Placed, Selection
 from sheets.backends.google.cells import column_range, quote_tab
-from sheets.backends.google.placed import runs_of
+from sheets.backends.google.placed import RANGES_PER_READ, runs_of
 from sheets.backends.google.targeted import lookup_text
 from sheets.reading import HEADER_SEARCH_ROWS, Header, find_header, read_table
 from sheets.schema import Tab
-
-#: Ranges sent in one values:batchGet (its address carries them: it must stay short).
-RANGES_PER_READ = 400
 
 #: values:batchGet of some ranges, by rows or, given "COLUMNS", by columns (one list of cells per column).
 BatchGet = Callable[..., list[dict[str, Any]]]
