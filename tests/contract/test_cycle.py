@@ -62,7 +62,9 @@ def test_the_demo_cycle_keeps_its_two_open_alerts_and_a_second_cycle_changes_not
         shop.fake.reset_counts()
     first = run_cycle(shop.workbook, NOW)
     if shop.fake is not None:
-        assert shop.fake.counts() == {"values.batchGet": 1, "batchUpdate": 1}
+        # The small tabs' read, then the demo's big Order Lines and Stock Moves whole (the forecast's
+        # cycle), and the write: the same at any size (docs/big-shops.md).
+        assert shop.fake.counts() == {"values.batchGet": 3, "batchUpdate": 1}
     # Google: the snapshot's read and the write; local: the transaction also reads (no request).
     assert first.opened > 0 and first.resolved == 0 and first.requests == (3 if shop.kind == "local" else 2)
     assert {key: one(shop, key).alert_id for key in keys} == before
@@ -73,8 +75,8 @@ def test_the_demo_cycle_keeps_its_two_open_alerts_and_a_second_cycle_changes_not
     second = run_cycle(shop.workbook, NOW)
     assert (second.opened, second.refreshed, second.resolved, second.created, second.summary_rows) == (0,) * 5
     assert second.requests == 1
-    if shop.fake is not None:
-        assert shop.fake.counts() == {"values.batchGet": 1}
+    if shop.fake is not None:  # the small tabs, and the ledger (a one-off run keeps none of it)
+        assert shop.fake.counts() == {"values.batchGet": 2}
     assert len(read(shop, PURCHASE_REQUESTS)) == requests
 
 
@@ -130,7 +132,7 @@ def test_google_requests_do_not_grow_with_the_alerts(google):
     seed_demo(google.workbook, now=NOW)
     google.fake.reset_counts()
     run_cycle(google.workbook, NOW + timedelta(days=30))  # many more conditions hold a month later
-    assert google.fake.counts() == {"values.batchGet": 1, "batchUpdate": 1}
+    assert google.fake.counts() == {"values.batchGet": 3, "batchUpdate": 1}  # as on the demo's first cycle
 
 
 @pytest.mark.parametrize("fault", ["fail_next", "apply_then_fail"])
