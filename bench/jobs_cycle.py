@@ -121,9 +121,10 @@ def local_workbook(data: dict[str, list[list]], folder: Path, now: datetime = NO
 
 
 def google_workbook(
-    data: dict[str, list[list]], folder: Path, now: datetime = NOW
+    data: dict[str, list[list]], folder: Path, now: datetime | None = NOW
 ) -> tuple[Workbook, object]:
-    """A workbook in the in-process Google fake holding `data`, its clock stopped at `now`; (workbook, fake)."""
+    """A workbook in the in-process Google fake holding `data`, its clock stopped at `now` (None: the
+    real clock); (workbook, fake)."""
     from sheets.backends.google.backend import GoogleBackend
     from sheets.backends.google.connect import load_credentials, open_spreadsheet
     from tests.fake_sheets import FakeSheets, make_service_account_file
@@ -133,7 +134,7 @@ def google_workbook(
     fake.key_file = folder / "key.json"  # where the opener of another spreadsheet finds it, as in the tests
     make_service_account_file(fake.key_file)
     spreadsheet = open_spreadsheet(load_credentials(fake.key_file), "bench", adapter=fake.transport())
-    workbook = Workbook(GoogleBackend(spreadsheet), clock=lambda: now)
+    workbook = Workbook(GoogleBackend(spreadsheet), clock=(lambda: now) if now is not None else datetime.now)
     workbook.init()
     return workbook, fake
 

@@ -226,19 +226,9 @@ def grids(orders: int, now: datetime) -> tuple[dict[str, list[list]], dict[str, 
 
 def google_workbook(data: dict[str, list[list]], folder: Path):
     """The workbook on the fake, opened through gspread, on the real clock (init's Audit rows come last)."""
-    from sheets.backends.google.backend import GoogleBackend
-    from sheets.backends.google.connect import load_credentials, open_spreadsheet
-    from sheets.workbook import Workbook
-    from tests.fake_sheets import FakeSheets, make_service_account_file
+    from bench.jobs_cycle import google_workbook as opened
 
-    fake = FakeSheets()
-    fake.create_spreadsheet(spreadsheet_id="bench", title="Bench", sheets=data)
-    key_file = folder / "key.json"
-    make_service_account_file(key_file)
-    spreadsheet = open_spreadsheet(load_credentials(key_file), "bench", adapter=fake.transport())
-    workbook = Workbook(GoogleBackend(spreadsheet))
-    workbook.init()
-    return workbook, fake
+    return opened(data, folder, now=None)
 
 
 def serve(orders: int, port: int, folder: Path) -> None:

@@ -51,7 +51,7 @@ class CycleState:
     last_ran: dict[str, datetime] = field(default_factory=dict)  # area -> the snapshot time it last ran
     uses_lease: bool = False  # set by the first cycle on Google
     lease: LeaseDecision | None = None  # the last cycle's
-    history: History = field(default_factory=History)  # a big ledger's rows, read from where they ended
+    history: History = field(default_factory=History)  # what it keeps of the big tabs (jobs/snapshot.py)
 
     def holds_lease(self, now: datetime) -> bool:
         """Whether this runner may act now: no lease in use, or ours as the last cycle left it."""
