@@ -77,6 +77,31 @@ async def signed_in() -> Actor | None:
     return actor
 
 
+#: The values the browser shows in the fields whose NiceGUI IDs come before it (`[5, 8]` + this).
+#: NiceGUI gives a text field's ID to the <input> itself, a drop-down's to a box around one.
+SHOWN_VALUES = (
+    '.map((id) => { const box = getHtmlElement(id); const field = box?.matches("input, textarea")'
+    ' ? box : box?.querySelector("input, textarea"); return field ? field.value : null; })'
+)
+
+
+async def shown_in(*fields: ui.input) -> list[str]:
+    """What `fields` hold in the browser now, or what the server last heard from them if it cannot ask.
+
+    NiceGUI holds back a keystroke made before the page's socket is connected and resends it on a
+    timer of its own, so a name typed (or filled in by a password manager) while the page connects
+    can reach the server after a later keystroke and leave it a letter short. What the person sees
+    is what they meant.
+    """
+    try:
+        shown = await ui.run_javascript(f"return {[field.id for field in fields]}{SHOWN_VALUES}", timeout=5)
+    except TimeoutError:
+        shown = None
+    if not isinstance(shown, list) or len(shown) != len(fields) or None in shown:
+        return [field.value or "" for field in fields]
+    return [str(value) for value in shown]
+
+
 def register() -> None:
     app.add_middleware(LoginRequired)
 
@@ -96,11 +121,12 @@ def register() -> None:
             message = ui.label(take_notice() or "").classes("text-negative text-sm")
 
             async def log_in() -> None:
+                typed_name, typed_password = await shown_in(name, password)
                 try:
                     actor = await run.io_bound(
                         in_current_language(runtime.accounts().authenticate),
-                        name.value or "",
-                        password.value or "",
+                        typed_name,
+                        typed_password,
                         address,
                     )
                 except ProcessError as refusal:

@@ -52,6 +52,15 @@ class Browser:
 
     def open(self, path: str) -> None:
         self.driver.get(self.base_url + path)
+        self.connected()
+
+    def connected(self) -> None:
+        """Wait until the page's socket is connected: the page is loaded, as a person sees it."""
+        __tracebackhide__ = True
+        self.until(
+            lambda driver: driver.execute_script("return window.did_handshake === true"),
+            "the page never connected to the server",
+        )
 
     def _wait(self) -> WebDriverWait:
         return WebDriverWait(
@@ -149,6 +158,7 @@ class Browser:
             seen.url_matches("^" + self.base_url + path_pattern),
             f"the address never matched {path_pattern!r}",
         )
+        self.connected()
         return self.driver.current_url.removeprefix(self.base_url)
 
     def log_in(self, name: str, password: str) -> None:

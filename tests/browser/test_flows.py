@@ -31,6 +31,36 @@ def test_a_wrong_password_is_refused_on_the_login_page(browser, shop):
     assert browser.should_be_at("/login")
 
 
+def test_a_name_typed_while_the_login_page_connects_logs_in_as_typed(browser, shop):
+    """NiceGUI holds back keystrokes made before the page's socket connects and sends each on a timer
+    of its own, so the server can hear "mon" after "mona". The login takes what the field shows."""
+    browser.open("/login")
+    driver = browser.driver
+    # As before the socket connects: keystrokes are held back; count what reaches the socket.
+    driver.execute_script(
+        "window.did_handshake = false; window.eventsSent = 0;"
+        "const send = window.socket.emit.bind(window.socket);"
+        "window.socket.emit = (name, ...rest) => { if (name === 'event') window.eventsSent++;"
+        " return send(name, ...rest); };"
+    )
+    browser.type("User name", shop.manager[:-1])
+    # The socket connects, and the last letter is typed before the held ones go out.
+    driver.execute_script(
+        "window.did_handshake = true; const box = arguments[0];"
+        "box.value = box.value + arguments[1]; box.dispatchEvent(new Event('input', {bubbles: true}));",
+        browser.field("User name"),
+        shop.manager[-1],
+    )
+    held_and_last = len(shop.manager)
+    browser.until(
+        lambda driver: driver.execute_script("return window.eventsSent") >= held_and_last,
+        "the held keystrokes never reached the server",
+    )
+    browser.type("Password", PASSWORD)
+    browser.click("Log in")
+    browser.should_see(f"{shop.manager} (")
+
+
 def test_an_order_entered_by_hand_is_taken_to_shipped(browser, shop):
     browser.log_in(shop.staff, PASSWORD)
     browser.open("/orders")

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import asyncio
+import re
 
 import pytest
 from nicegui import background_tasks
 from nicegui.testing import User
 
 from api.auth import LIMIT
+from pages.auth import SHOWN_VALUES
 from processes import runtime
 from processes.accounts import Accounts
 from processes.accounts.store import AccountStore
@@ -37,6 +39,7 @@ def patient_user(monkeypatch):
     async def open_and_wait(self, *args, built: bool = True, **kwargs):
         """Open a page and (unless `built=False`) wait until it is built: its frame comes first,
         its reads fill it in after."""
+        self.javascript_rules[ASKS_WHAT_FIELDS_SHOW] = lambda asked, user=self: shown_by(user, asked)
         before = set(page_tasks())
         opened = await original_open(self, *args, **kwargs)
         if built:
@@ -44,6 +47,16 @@ def patient_user(monkeypatch):
         return opened
 
     monkeypatch.setattr(User, "open", open_and_wait)
+
+
+#: A page asking the browser what its fields show (pages.auth.shown_in).
+ASKS_WHAT_FIELDS_SHOW = re.compile(r"return \[([\d, ]*)\]" + re.escape(SHOWN_VALUES) + "$")
+
+
+def shown_by(user: User, asked: re.Match) -> list[str]:
+    """What the simulated browser shows in the fields asked about: what was typed into them."""
+    ids = [int(element_id) for element_id in asked.group(1).split(",") if element_id.strip()]
+    return [user.client.elements[element_id].value or "" for element_id in ids]
 
 
 #: How long a page may take to fill in after its frame arrived.
