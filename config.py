@@ -9,6 +9,7 @@ from pathlib import Path
 
 from dotenv import load_dotenv
 
+from jobs.environment import whole_number
 from sheets.errors import SetupError
 
 
@@ -59,10 +60,7 @@ class Config:
 
 
 def _int(env, name: str, default: int) -> int:
-    value = env.get(name, "").strip()
-    if not value:
-        return default
     try:
-        return int(value)
-    except ValueError:
-        raise SetupError(f"{name} is {value!r}: it must be a whole number.") from None
+        return whole_number(env, name, default)
+    except ValueError as bad:
+        raise SetupError(str(bad)) from None

@@ -72,6 +72,14 @@ def page_tasks() -> list[asyncio.Task]:
     ]
 
 
+async def navigations_finished() -> None:
+    """Wait for the pages a click navigated to: one arriving late (after "Log out", say) would
+    replace the page a test goes on to type into."""
+    navigating = [task for task in background_tasks.running_tasks if task.get_name().startswith("navigate ")]
+    if navigating:
+        await asyncio.wait(navigating, timeout=PAGE_BUILT_SECONDS)
+
+
 async def page_built(building: set[asyncio.Task]) -> None:
     """Wait until the pages in `building` are built."""
     if building:
@@ -98,6 +106,7 @@ def app_workbook(tmp_path, app_accounts) -> Workbook:
 
 async def log_in(user: User, name: str, password: str = PASSWORD) -> None:
     """Log in through the login page, as a person would."""
+    await navigations_finished()
     await user.open("/login")
     user.find("User name").type(name)
     user.find("Password").type(password)
