@@ -25,7 +25,7 @@ from jobs.snapshot import snapshot_of
 from processes.planning.demand import daily_demand
 from processes.planning.policy import Settings, lead_times, safety_stock
 from processes.planning.run import compute
-from processes.planning.stockouts import stockout_days
+from processes.planning.stockouts import daily_balances, ledger_from, stockout_days
 from sheets.cells import to_cell
 from sheets.reading import read_table
 from sheets.schema import Tab
@@ -436,6 +436,50 @@ def test_stockout_days_are_days_with_demand_that_began_with_no_stock():
         day - pd.Timedelta(days=2),
         day - pd.Timedelta(days=1),
     ]
+
+
+def test_the_moves_since_a_day_and_the_stock_tab_give_the_balances_of_the_whole_ledger():
+    day = pd.Timestamp(NOW.date())
+    rng = np.random.default_rng(7)
+    rows, on_hand = [], {}
+    for number in range(400):  # a year of receipts, shipments and transfers between two places
+        sku, source = f"SKU-{number % 3}", "AB"[number % 2]
+        target = "B" if source == "A" else "A"
+        moment = day - pd.Timedelta(days=365) + pd.Timedelta(hours=22 * number)
+        kind = number % 4
+        row = {"move_id": f"M{number}", "at": moment, "sku": sku, "qty": int(rng.integers(1, 6))}
+        if kind == 0:
+            row |= {"to_location": source, "reason": "receipt"}
+        elif kind == 3:
+            row |= {"from_location": source, "to_location": target, "reason": "transfer"}
+        else:
+            row |= {"from_location": source, "reason": "shipment"}
+        rows.append(row)
+        for place, sign in ((row.get("to_location"), 1), (row.get("from_location"), -1)):
+            if place:
+                on_hand[(sku, place)] = on_hand.get((sku, place), 0) + sign * row["qty"]
+    moves = frames_of(snap(table(STOCK_MOVES, *rows)))[STOCK_MOVES.name]
+    stock_rows = [{"sku": sku, "location_id": place, "on_hand": qty} for (sku, place), qty in on_hand.items()]
+    stock_rows.append({"sku": "NEW", "location_id": "A", "on_hand": 4})  # counted in, no move yet
+    stock = frames_of(snap(table(STOCK, *stock_rows)))[STOCK.name]
+    moves = pd.concat(  # its opening count was a move long ago
+        [
+            moves,
+            pd.DataFrame({"at": [day - pd.Timedelta(days=400)], "sku": "NEW", "to_location": "A", "qty": 4}),
+        ],
+        ignore_index=True,
+    )
+    since = day - pd.Timedelta(days=40)
+    start, end = (since + pd.Timedelta(days=10)).date(), day.date()
+
+    window = ledger_from(moves, stock, since)
+
+    assert len(window) < len(moves) / 5
+    pd.testing.assert_frame_equal(
+        daily_balances(window, start, end).sort_values(["sku", "location_id", "day"], ignore_index=True),
+        daily_balances(moves, start, end).sort_values(["sku", "location_id", "day"], ignore_index=True),
+        check_dtype=False,
+    )
 
 
 def test_inactive_locations_and_products_are_not_planned():

@@ -78,3 +78,41 @@ def stockout_days(moves: pd.DataFrame, demand: pd.DataFrame, start: date, end: d
     joined = wanted.merge(balances, on=["sku", "location_id", "day"], how="left")
     empty = pd.to_numeric(joined["opening"], errors="coerce").fillna(0).le(0)
     return joined.loc[empty, ["sku", "location_id", "day", "units"]].reset_index(drop=True)
+
+
+def ledger_from(moves: pd.DataFrame, stock: pd.DataFrame, since: pd.Timestamp) -> pd.DataFrame:
+    """The moves from `since` on, after one opening move per product and location: what it held before them.
+
+    What it held is its `on_hand` in the Stock tab less the moves since: the sum of every
+    move before, as long as the tab agrees with the ledger (the data checks see to that).
+    The balances `daily_balances` builds from these from `since` on are those of the whole
+    ledger, read from `since` on only.
+    """
+    made = pd.to_datetime(moves["at"], errors="coerce")
+    recent = moves[(made >= since).to_numpy()]
+    qty = pd.to_numeric(recent["qty"], errors="coerce").fillna(0)
+    changes = pd.concat(
+        [
+            pd.DataFrame({"sku": recent["sku"], "location_id": recent["to_location"], "change": qty}),
+            pd.DataFrame({"sku": recent["sku"], "location_id": recent["from_location"], "change": -qty}),
+        ],
+        ignore_index=True,
+    ).dropna(subset=["sku", "location_id"])
+    since_then = changes.groupby(["sku", "location_id"])["change"].sum()
+    on_hand = pd.to_numeric(stock["on_hand"], errors="coerce").fillna(0)
+    now = pd.Series(on_hand.to_numpy(), index=pd.MultiIndex.from_arrays([stock["sku"], stock["location_id"]]))
+    now = now[now.index.get_level_values(0).notna() & now.index.get_level_values(1).notna()]
+    now = now.groupby(level=[0, 1]).sum()
+    before = now.sub(since_then, fill_value=0)
+    opening = pd.DataFrame(
+        {
+            "at": since - pd.Timedelta(seconds=1),
+            "sku": before.index.get_level_values(0),
+            "from_location": pd.NA,
+            "to_location": before.index.get_level_values(1),
+            "qty": before.to_numpy(),
+        }
+    )
+    return pd.concat(
+        [opening, recent[["at", "sku", "from_location", "to_location", "qty"]]], ignore_index=True
+    )

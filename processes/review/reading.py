@@ -17,7 +17,10 @@ big growing tab on Google (`Workbook.selects_rows`) it reads:
   record without a known creation moment (a tab without one, a record no longer there)
   has its Audit rows found by `record_id`.
 
-Stock Moves are read whole: a day's stock is the sum of every move before it.
+Of Stock Moves, the moves from the window's first day on, the same way: a day's stock is
+the stock before the window plus the moves since, and the stock before the window is each
+product's `on_hand` in the Stock tab less the moves since (`ledger_from`), which the data
+checks keep equal to the sum of every move before.
 
 What this assumes, so that the figures are those of the whole read: the Audit is in
 time order (the app appends it; people do not type into it), a big tab's rows were
@@ -37,9 +40,8 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 
 import pandas as pd
 
-from processes import runtime
 from processes.improvement.procedure import SUGGESTION
-from sheets.kept_ledger import kept_ledger_of
+from processes.planning.stockouts import ledger_from
 from sheets.reading import HEADER_SEARCH_ROWS
 from sheets.schema import Tab
 from sheets.settings import BY_KEY, read_setting
@@ -49,6 +51,7 @@ from sheets.tabs import (
     ORDERS,
     PRIORITIES,
     SETTINGS,
+    STOCK,
     STOCK_MOVES,
     SUGGESTIONS,
     SURVEYS,
@@ -75,16 +78,12 @@ def read_frames(workbook: Workbook, tabs: Sequence[Tab], since: pd.Timestamp) ->
     if ORDER_LINES in big and ORDERS not in big:
         big.remove(ORDER_LINES)  # the lines of every order: the whole tab
     ledger = STOCK_MOVES in big
-    if ledger:  # a day's stock sums every move before it: the rows kept and those added since
+    if ledger:  # the moves of the window, and the stock before them from the Stock tab
         big.remove(STOCK_MOVES)
     small = [tab for tab in tabs if tab not in big and not (ledger and tab is STOCK_MOVES)]
+    if ledger and STOCK not in small:
+        small.append(STOCK)
     frames = {name: table.df for name, table in workbook.tables(*small).items()} if small else {}
-    if ledger:
-        frames[STOCK_MOVES.name] = (
-            kept_ledger_of(workbook, STOCK_MOVES, runtime.known_data_dir()).read(workbook).df
-        )
-    if not big:
-        return frames
     records = [tab for tab in big if tab not in (AUDIT, ORDER_LINES)]
     # A ticket's deadline is set when it opens (an SLA's hours later) and moved only by steps:
     # one that passes in the window belongs to a ticket opened at most the longest SLA before.
@@ -92,7 +91,17 @@ def read_frames(workbook: Workbook, tabs: Sequence[Tab], since: pd.Timestamp) ->
     wanted = {tab: since - sla if tab.name == TICKETS.name else since for tab in records}
     if AUDIT in big:
         wanted[AUDIT] = since
+    if ledger:
+        wanted[STOCK_MOVES] = since.normalize()
+    if not wanted:
+        return frames
     newest = newest_since_all(workbook, wanted)
+    if ledger:
+        frames[STOCK_MOVES.name] = ledger_from(
+            newest[STOCK_MOVES.name], frames[STOCK.name], since.normalize()
+        )
+    if not big:
+        return frames
     audit = newest[AUDIT.name] if AUDIT in big else frames[AUDIT.name]
     touched = changed_records(audit, since)
     for tab in records:
