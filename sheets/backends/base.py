@@ -101,13 +101,14 @@ class Session(ABC):
 class Selection:
     """Some rows of a tab: those a question selected (and the newest), or all of them.
 
-    `total` counts every record of the tab; `complete` tells whether `table` holds them all;
+    `total` counts every record of the tab (None when a read by values alone did not count
+    them: `selections` with no newest rows, by a column other than the key); `complete` tells whether `table` holds them all;
     `matched`, read in part, counts the records whose `where` cell holds a value asked for,
     those a `limit` left out included (None when `table` is whole: filter it instead).
     """
 
     table: Table
-    total: int
+    total: int | None
     complete: bool
     matched: int | None = None
 

@@ -14,6 +14,8 @@ import pytest
 from processes.orders import order_view, queries
 from processes.orders.pipeline import confirm_order
 from processes.permissions import Actor
+from sheets.backends.google.cells import column_range
+from sheets.tabs import ORDER_LINES, STOCK_MOVES
 from tests.google.test_targeted_reads import seed_shop
 
 MANAGER = Actor("mia", "manager")
@@ -76,6 +78,33 @@ def test_an_order_s_view_reads_no_whole_big_tab_and_shows_what_a_whole_read_show
     same(view, expected)
     assert view.audit_read is None  # every Audit row read: nothing older is left out
     assert len(view.lines) == 2
+
+
+def test_its_lines_and_moves_are_found_by_their_order_column_alone_and_a_line_without_an_id_is_none(
+    google, shop
+):
+    order_id = shop[5]
+    header = [str(cell) for cell in google.person.values(ORDER_LINES.name)[0]]
+    typed = {"order_id": order_id, "sku": "KIT-001", "qty": 9}  # typed in, waiting for its line ID
+    google.person.append_row(ORDER_LINES.name, [typed.get(name, "") for name in header])
+    cold(google)
+
+    view = order_view(google.workbook, order_id)
+
+    ranges = ranges_read(google)
+    for tab, by in ((ORDER_LINES, "order_id"), (STOCK_MOVES, "ref")):
+        columns = [r for r in ranges if r.startswith(f"'{tab.name}'!") and r.split("!")[1].count(":") == 1]
+        columns = [r for r in columns if not r.split("!")[1][0].isdigit()]
+        by_position = tab.column_names.index(by)
+        assert columns == [column_range(tab.name, by_position, by_position)]  # not its key column
+    same(view, whole(google, order_id))
+    assert len(view.lines) == 2 and 9 not in [line.qty for line in view.lines]
+    [lines] = google.workbook.selections([(ORDER_LINES, {"order_id": {order_id}}, 0)]).values()
+    assert (lines.matched, lines.total, lines.table.issues) == (
+        2,
+        None,
+        [],
+    )  # uncounted; the typed row is none
 
 
 def test_a_big_audit_is_read_from_its_newest_rows_and_the_view_says_so(google, shop, monkeypatch):

@@ -39,7 +39,7 @@ from sheets.backends.google.http import AmbiguousWrite, GoogleFailure
 from sheets.backends.google.init import header_format_requests, plan_init
 from sheets.backends.google.placed import Again, read_again
 from sheets.backends.google.raw import extents, prepare_requests, raw_answer, reset_validation, write_body
-from sheets.backends.google.selecting import Wanted, read_selections
+from sheets.backends.google.selecting import Wanted, read_selections, selected_names
 from sheets.backends.google.session import GoogleSession, Seed
 from sheets.backends.google.targeted import (
     Positions,
@@ -278,7 +278,8 @@ class GoogleBackend(Backend):
     ) -> Selection:
         if not self.selects_rows(tab):
             return super().read_selected(tab, where, recent, first, limit)
-        wanted = Wanted(tab, where, recent, self._selected_layout(tab, where), first=first, limit=limit)
+        layout = self._selected_layout(tab, selected_names(tab, where, recent, first, limit))
+        wanted = Wanted(tab, where, recent, layout, first=first, limit=limit)
         return read_selections([wanted], self._batch_get)[tab.name]
 
     def read_selections(self, wanted: Sequence[Selecting]) -> dict[str, Selection]:
@@ -316,15 +317,18 @@ class GoogleBackend(Backend):
             if selection is not None:
                 found[tab.name] = (selection, None)
         rest = [item for item in rest if item[0].name not in found]
-        big = [Wanted(tab, where, recent, self._selected_layout(tab, where)) for tab, where, recent in rest]
+        big = [
+            Wanted(tab, where, recent, self._selected_layout(tab, selected_names(tab, where, recent)))
+            for tab, where, recent in rest
+        ]
         big = [item for item in big if self.selects_rows(item.tab)]
         if big:
             selections = read_selections(big, self._batch_get)
             found.update({item.tab.name: (selections[item.tab.name], item.placed()) for item in big})
         return found
 
-    def _selected_layout(self, tab: Tab, where: Mapping[str, Collection[str]]) -> list[int]:
-        names = {tab.key[0], *where}
+    def _selected_layout(self, tab: Tab, names: Sequence[str]) -> list[int]:
+        """Where the columns `names` are expected: where the tab's header last put them."""
         layout = self.seen_columns.get(tab.name) or {name: tab.column_names.index(name) for name in names}
         return sorted({layout.get(name, tab.column_names.index(name)) for name in names})
 

@@ -10,6 +10,10 @@ tabs are selected together, that is two requests (a third when a person moved th
 columns: they are read again where the header now puts them). The columns come by
 columns: one list of cells per column, not a list per row (60% of the bytes).
 
+A question for records by values alone (an order's lines by `order_id`, its stock moves
+by `ref`: no newest rows, no count) reads only those columns, not the key column: the
+rows it finds bring their keys, and a row found without one holds no record.
+
 A list's first page is the same question for one tab: the grid's first rows (`first`),
 or the newest of the rows a view selects (`limit`), and the counts from the columns.
 """
@@ -51,7 +55,11 @@ class Wanted:
 
     @property
     def names(self) -> list[str]:
-        return [self.tab.key[0], *self.where]
+        return selected_names(self.tab, self.where, self.recent, self.first, self.limit)
+
+    @property
+    def counted(self) -> bool:
+        return counts(self.tab, self.where, self.recent, self.first, self.limit)
 
     def column_ranges(self) -> list[str]:
         return [column_range(self.tab.name, p, p) for p in self.layout]
@@ -84,7 +92,8 @@ class Wanted:
             return
         header, length = self.header, self.length
         where = {header.index[name]: set(values) for name, values in self.where.items()}
-        matching = _matching(header.row_index, length, self.columns, header.index[self.tab.key[0]], where)
+        key = header.index[self.tab.key[0]] if self.counted else None
+        matching = _matching(header.row_index, length, self.columns, key, where)
         self.matched = len(matching)
         if self.limit is not None:
             matching = matching[max(self.matched - self.limit, 0) :]
@@ -110,6 +119,8 @@ class Wanted:
             for offset, row in enumerate(rows):
                 if start + offset < len(grid):
                     grid[start + offset] = list(row)
+        if not self.counted:  # its key column was not read: a row read without a key holds no record
+            self._drop_keyless(grid)
         return Selection(
             read_table(self.tab, grid),
             self.total,
@@ -117,15 +128,25 @@ class Wanted:
             matched=self.matched if self.where else self.total,
         )
 
+    def _drop_keyless(self, grid: list[Sequence[Any]]) -> None:
+        key = self.header.index[self.tab.key[0]]
+        for index in self.chosen:
+            row = grid[index] if index < len(grid) else ()
+            if index > self.header.row_index and not (key < len(row) and _holds_key(row[key])):
+                grid[index] = ()
+                self.matched -= 1
+
     @property
-    def total(self) -> int:
-        """Records in the tab: rows whose key cell holds a key."""
+    def total(self) -> int | None:
+        """Records in the tab: rows whose key cell holds a key (None: its key column was not read)."""
+        if not self.counted:
+            return None
         keys = self.columns[self.header.index[self.tab.key[0]]]
         return sum(1 for cell in keys[self.header.row_index + 1 :] if _holds_key(cell))
 
     def placed(self) -> Placed | None:
         """Where the rows chosen stood, to read them again next time (placed.py)."""
-        if not self.usable:
+        if not self.usable or not self.counted:
             return None
         keys = self.columns[self.header.index[self.tab.key[0]]]
         last = self.length - 1
@@ -183,21 +204,39 @@ def read_selections(wanted: Sequence[Wanted], batch_get: BatchGet) -> dict[str, 
     return {item.tab.name: item.selection() for item in wanted}
 
 
+def counts(
+    tab: Tab, where: Mapping[str, Collection[str]], recent: int, first: int = 0, limit: int | None = None
+) -> bool:
+    """Whether a selection reads the tab's key column: to count its records, to find its newest or
+    first rows, or to select by key. A question for records by other values alone (an order's
+    lines by `order_id`) reads only those columns; the rows it finds bring their keys."""
+    return bool(recent or first or limit is not None or not where or tab.key[0] in where)
+
+
+def selected_names(
+    tab: Tab, where: Mapping[str, Collection[str]], recent: int, first: int = 0, limit: int | None = None
+) -> list[str]:
+    """The columns a selection reads before its rows."""
+    key = [tab.key[0]] if counts(tab, where, recent, first, limit) else []
+    return list(dict.fromkeys([*key, *where]))
+
+
 def _matching(
     header_row: int,
     length: int,
     columns: dict[int, list[Any]],
-    key_position: int,
+    key_position: int | None,
     where: dict[int, set[str]],
 ) -> list[int]:
-    """0-based rows holding a key whose cell in a `where` column holds one of its values, top to bottom."""
+    """0-based rows whose cell in a `where` column holds one of its values, top to bottom: of those
+    holding a key, unless `key_position` is None (the key column was not read)."""
     if not where:
         return []
-    keys = columns.get(key_position, [])
+    keys = columns.get(key_position, []) if key_position is not None else None
     texts: dict[Any, str] = {}  # a where column holds few values: each read as text once
     found = []
     for index in range(header_row + 1, length):
-        if not (index < len(keys) and _holds_key(keys[index])):
+        if keys is not None and not (index < len(keys) and _holds_key(keys[index])):
             continue  # a blank row, or one waiting for its ID: no record
         for position, values in where.items():
             cells = columns.get(position, [])
